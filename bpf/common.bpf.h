@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the BPF programs of one run: the event ring buffer,
+ * counters, and the run configuration. Every program of a run is loaded
+ * from its own skeleton, so these maps are per run, never machine-wide.
+ */
+#ifndef SEVORIX_COMMON_BPF_H
+#define SEVORIX_COMMON_BPF_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SX_RINGBUF_SIZE);
+} sx_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SX_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} sx_stats SEC(".maps");
+
+static __always_inline void sx_count(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&sx_stats, &stat);
+
+	if (v)
+		*v += 1;
+}
+
+/* Reserves an event and fills the common header; counts a loss on failure. */
+static __always_inline struct sx_event *sx_event_new(__u8 kind, __u8 verdict, __u8 layer)
+{
+	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+	__u64 id;
+
+	if (!e) {
+		sx_count(SX_STAT_LOST);
+		return NULL;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = 0;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->kind = kind;
+	e->verdict = verdict;
+	e->layer = layer;
+	e->enforced = 1;
+	e->rule_id = SX_RULE_DEFAULT;
+	e->port = 0;
+	e->family = 0;
+	e->sock_type = 0;
+	e->data_len = 0;
+	e->exit_code = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_config);
+} sx_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct sx_seen_key);
+	__type(value, __u8);
+} sx_seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SX_RULE_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sx_rule_hits SEC(".maps");
+
+struct decision {
+	__u8 verdict;
+	__u16 rule_id;
+};
+
+static __always_inline int audit_mode(void)
+{
+	__u32 zero = 0;
+	struct sx_config *c = bpf_map_lookup_elem(&sx_config, &zero);
+
+	return c && c->audit;
+}
+
+/*
+ * Counts a decision and reserves its event, or returns NULL when nothing is
+ * to be logged (a repeated allow, or a full ring buffer). *allow is the
+ * program's answer: review is enforced as deny until a jury can approve it
+ * (fail closed); audit mode allows everything and only logs.
+ */
+static __always_inline struct sx_event *sx_decided(struct decision d, __u8 kind, int *allow)
+{
+	__u32 slot = d.rule_id < SX_RULE_SLOTS ? d.rule_id : SX_RULE_SLOTS - 1;
+	int audit = audit_mode();
+	struct sx_event *e;
+	__u64 *hits;
+
+	*allow = d.verdict == SX_V_ALLOW || audit;
+	hits = bpf_map_lookup_elem(&sx_rule_hits, &slot);
+	if (hits)
+		*hits += 1;
+	if (d.verdict == SX_V_ALLOW) {
+		struct sx_seen_key k = { .tgid = bpf_get_current_pid_tgid() >> 32,
+					 .rule_id = d.rule_id };
+		__u8 one = 1;
+
+		sx_count(SX_STAT_ALLOW);
+		if (bpf_map_lookup_elem(&sx_seen, &k))
+			return NULL;
+		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
+	} else {
+		sx_count(SX_STAT_DENY);
+	}
+	e = sx_event_new(kind, d.verdict, SX_LAYER_CGROUP_BPF);
+	if (e) {
+		e->rule_id = d.rule_id;
+		e->enforced = !audit;
+	}
+	return e;
+}
+
+#endif

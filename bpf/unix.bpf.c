@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * K2 for UNIX sockets: connect_unix and sendmsg_unix (kernel 6.7+). The
+ * path is read from the kernel's copy of the sockaddr (bpf_sock_addr_kern),
+ * zero-padded after its end, and looked up in an LPM trie of rule paths
+ * (abi.h). Abstract addresses (a leading NUL) name no path a rule can
+ * match: they meet the zero-length entry, which holds the network default. A separate object, so that a kernel
+ * without these hooks still loads the inet programs.
+ *
+ * libbpf 1.1 knows neither section name: the programs are declared as
+ * connect4/sendmsg4 and user space sets their attach types before load.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "sevorix/abi.h"
+#include "common.bpf.h"
+
+#define AF_UNIX 1
+
+char LICENSE[] SEC("license") = "GPL";
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__type(key, struct sx_unix_key);
+	__type(value, struct sx_unix_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_unix SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_unix_key);
+} sx_unix_scratch SEC(".maps");
+
+static __always_inline int judge_unix(struct bpf_sock_addr *ctx, __u8 kind)
+{
+	struct bpf_sock_addr_kern *sa = bpf_cast_to_kern_ctx(ctx);
+	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT }; /* fail closed */
+	struct sx_unix_value *v;
+	struct sx_unix_key *key;
+	struct sx_event *e;
+	__u32 zero = 0, len;
+	int allow, ended = 0;
+	__u32 i;
+
+	key = bpf_map_lookup_elem(&sx_unix_scratch, &zero);
+	if (!key)
+		return 0; /* fail closed */
+	len = sa->uaddrlen > 2 ? sa->uaddrlen - 2 : 0;
+	if (bpf_probe_read_kernel(key->path, sizeof(key->path),
+				  ((struct sockaddr_un *)sa->uaddr)->sun_path))
+		return 0; /* fail closed */
+	for (i = 0; i < SX_UNIX_PATH_MAX; i++) {
+		if (i >= len || key->path[i] == 0)
+			ended = 1;
+		if (ended)
+			key->path[i] = 0;
+	}
+	key->prefixlen = SX_UNIX_PATH_MAX * 8;
+	/* the zero-length entry holds the default, so a miss means broken maps */
+	v = bpf_map_lookup_elem(&sx_unix, key);
+	if (v) {
+		d.verdict = v->action;
+		d.rule_id = v->rule_id;
+	}
+	e = sx_decided(d, kind, &allow);
+	if (e) {
+		e->family = AF_UNIX;
+		e->sock_type = ctx->type;
+		e->data_len = SX_UNIX_PATH_MAX;
+		__builtin_memcpy(e->data, key->path, SX_UNIX_PATH_MAX);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return allow;
+}
+
+SEC("cgroup/connect4")
+int sevorix_connect_unix(struct bpf_sock_addr *ctx)
+{
+	return judge_unix(ctx, SX_EV_CONNECT);
+}
+
+SEC("cgroup/sendmsg4")
+int sevorix_sendmsg_unix(struct bpf_sock_addr *ctx)
+{
+	return judge_unix(ctx, SX_EV_SENDMSG);
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel/user ABI: map keys and values, events, enums. Included by the
+ * BPF programs (after vmlinux.h) and by user space (after <linux/types.h>).
+ *
+ * How a network destination is matched in the kernel. The policy compiler
+ * (src/net/) turns the sorted network rules into one LPM-trie entry per
+ * distinct CIDR prefix. The value of prefix P holds, in evaluation order,
+ * every rule whose CIDR contains P -- its own rules and those of every
+ * shorter prefix that covers it -- followed by the section default. One
+ * longest-prefix lookup therefore yields the complete ordered list for an
+ * address, and the first entry whose port range holds the port decides.
+ * A /0 entry always exists, so a lookup that finds nothing means the maps
+ * are broken: the programs then deny (fail closed).
+ *
+ * UNIX socket paths live in an LPM trie over the path bytes. An exact rule
+ * is stored with its terminating NUL inside the prefix, a prefix rule (one
+ * ending in '/') without it; the lookup key is the whole zero-padded path.
+ * A zero-length entry holds the default.
+ */
+#ifndef SEVORIX_ABI_H
+#define SEVORIX_ABI_H
+
+#ifndef __VMLINUX_H__ /* user space; BPF programs include vmlinux.h first */
+#include <linux/types.h>
+#endif
+
+#define SX_NET_MAX_ENTRIES 64	/* rules that may cover one prefix, plus default */
+#define SX_UNIX_PATH_MAX 108	/* sizeof(sun_path) */
+#define SX_RULE_DEFAULT 0xffff	/* rule_id of a section default */
+#define SX_RULE_SLOTS 1024	/* per-rule counters; the default uses the last */
+#define SX_EVENT_DATA 512	/* unix path, exe path or argv (NUL separated) */
+#define SX_RINGBUF_SIZE (1 << 20)
+
+enum sx_verdict {
+	SX_V_ALLOW = 0,
+	SX_V_REVIEW = 1,
+	SX_V_DENY = 2,
+	SX_V_NONE = 3,	/* not a decision: process lifecycle events */
+};
+
+enum sx_event_kind {
+	SX_EV_CONNECT = 1,
+	SX_EV_SENDMSG = 2,
+	SX_EV_FORK = 3,
+	SX_EV_EXEC = 4,
+	SX_EV_EXIT = 5,
+};
+
+enum sx_layer {
+	SX_LAYER_CGROUP_BPF = 1,
+	SX_LAYER_TRACE = 2,	/* tp_btf process tracking */
+};
+
+struct sx_net_entry {
+	__u16 port_lo;
+	__u16 port_hi;
+	__u16 rule_id;
+	__u8 action;	/* enum sx_verdict */
+	__u8 pad;
+};
+
+struct sx_net_value {
+	__u32 n;
+	__u32 pad;
+	struct sx_net_entry e[SX_NET_MAX_ENTRIES];
+};
+
+struct sx_lpm4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct sx_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct sx_unix_key {
+	__u32 prefixlen;
+	char path[SX_UNIX_PATH_MAX];
+};
+
+struct sx_unix_value {
+	__u16 rule_id;
+	__u8 action;
+	__u8 pad;
+};
+
+/* Single element of the config array map, shared by every program of a run. */
+struct sx_config {
+	__u8 audit;		/* 1: decide and log, never block */
+	__u8 pad[3];
+	__u32 pad2;
+};
+
+/* Key of the "first allow seen" LRU map: later allows are only counted. */
+struct sx_seen_key {
+	__u32 tgid;
+	__u16 rule_id;
+	__u16 pad;
+};
+
+struct sx_event {
+	__u64 ts_boot_ns;
+	__u32 pid;		/* thread group id */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u8 kind;		/* enum sx_event_kind */
+	__u8 verdict;		/* enum sx_verdict */
+	__u8 layer;		/* enum sx_layer */
+	__u8 enforced;
+	__u16 rule_id;
+	__u16 port;		/* host byte order */
+	__u8 family;		/* AF_INET, AF_INET6, AF_UNIX */
+	__u8 sock_type;
+	__u16 data_len;
+	__s32 exit_code;
+	__u8 addr[16];
+	char comm[16];
+	char data[SX_EVENT_DATA];
+};
+
+/* Indices of the per-CPU counter array "sx_stats". */
+enum sx_stat {
+	SX_STAT_LOST = 0,	/* ring buffer full: events dropped (never decisions) */
+	SX_STAT_ALLOW = 1,
+	SX_STAT_DENY = 2,
+	SX_STAT_MAX,
+};
+
+#endif

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The rulebook in memory.
+ *
+ * A policy file (YAML, see sevorix-policy(5)) is parsed once into a struct
+ * policy: plain arrays of rules, each with the file:line:col it came from,
+ * with variables both as written and expanded. Every enforcement layer
+ * compiles this structure, never the YAML, so that a rule means the same in
+ * every layer and every event can name the rule that decided.
+ *
+ * Order: after policy_load() every rule array is sorted into evaluation
+ * order -- longest prefix first (CIDR bits; path components), then a rule
+ * with ports before one without, then deny > review > allow, then file
+ * order. The first rule in that order that matches decides; when none
+ * does, the section's default decides. rule->id is the rule's index in its
+ * sorted array; kernel maps carry it so events can name rule->loc.
+ */
+#ifndef SEVORIX_POLICY_H
+#define SEVORIX_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Ordered by strictness: a larger value is stricter. Shared with BPF (abi.h). */
+enum sx_action {
+	SX_ALLOW = 0,
+	SX_REVIEW = 1,
+	SX_DENY = 2,
+};
+
+enum sx_mode {
+	SX_MODE_ENFORCE = 0,
+	SX_MODE_AUDIT = 1,
+};
+
+/* files.rules[].access bits */
+enum sx_access {
+	SX_ACCESS_READ = 1 << 0,
+	SX_ACCESS_WRITE = 1 << 1,
+	SX_ACCESS_EXEC = 1 << 2,
+	SX_ACCESS_ALL = SX_ACCESS_READ | SX_ACCESS_WRITE | SX_ACCESS_EXEC,
+};
+
+struct policy_loc {
+	const char *file; /* points into struct policy, not owned */
+	unsigned int line;
+	unsigned int col;
+};
+
+struct policy_var {
+	char *name;
+	char *value;
+	struct policy_loc loc;
+};
+
+struct port_range {
+	uint16_t lo;
+	uint16_t hi;
+};
+
+enum net_rule_kind {
+	NET_RULE_CIDR4 = 1,
+	NET_RULE_CIDR6 = 2,
+	NET_RULE_UNIX = 3,
+};
+
+struct net_rule {
+	enum sx_action action;
+	enum net_rule_kind kind;
+	uint8_t addr[16];	   /* network byte order; IPv4 in addr[0..3] */
+	uint8_t prefix;		   /* prefix length in bits */
+	struct port_range *ports;  /* NULL/0: every port */
+	size_t nports;
+	char *text;		   /* cidr or unix path as written */
+	char *unix_path;	   /* expanded; NULL unless NET_RULE_UNIX */
+	bool unix_prefix;	   /* path ends in '/': matches everything under it */
+	unsigned int id;	   /* index in the sorted array */
+	struct policy_loc loc;
+};
+
+struct file_rule {
+	enum sx_action action;
+	char *path;	      /* as written, may hold ${VAR} */
+	char *expanded;	      /* absolute, normalized, no trailing '/' (but "/") */
+	unsigned int access;  /* enum sx_access bits; deny rules: SX_ACCESS_ALL unless given */
+	unsigned int id;
+	struct policy_loc loc;
+};
+
+struct exec_rule {
+	enum sx_action action;
+	char *path;	      /* as written, or NULL for an argv rule */
+	char *expanded;	      /* normalized; NULL for an argv rule */
+	char *argv_glob;      /* fnmatch(3)-style glob over argv joined by ' ', or NULL */
+	unsigned int id;
+	struct policy_loc loc;
+};
+
+struct policy_section {
+	bool present;		  /* section given in the file */
+	enum sx_action def;	  /* default when no rule matches */
+	struct policy_loc loc;
+};
+
+struct policy {
+	char *file;
+	int version;
+	enum sx_mode mode;
+	struct policy_var *vars; /* user vars, file order */
+	size_t nvars;
+	struct policy_var builtin[3]; /* HOME USER WORKSPACE as resolved */
+
+	struct policy_section network;
+	struct net_rule *net_rules;
+	size_t nnet_rules;
+
+	struct policy_section files;
+	struct file_rule *file_rules;
+	size_t nfile_rules;
+
+	struct policy_section exec;
+	struct exec_rule *exec_rules;
+	size_t nexec_rules;
+};
+
+/* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE}. */
+struct policy_env {
+	const char *home;
+	const char *user;
+	const char *workspace;
+};
+
+/*
+ * Diagnostics: every error and warning is one "file:line:col: message"
+ * line appended to diag (may be NULL). Returns 0, or -EINVAL when the file
+ * has errors (then *ret is NULL), or another -errno.
+ */
+struct policy_diag {
+	char **lines;
+	size_t nlines;
+	size_t nerrors;
+	size_t nwarnings;
+};
+
+int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
+		struct policy_diag *diag);
+void policy_free(struct policy *p);
+void policy_diag_clear(struct policy_diag *d);
+
+/* Fills env from the password database entry of uid and the given cwd. */
+int policy_env_for_uid(uid_t uid, const char *workspace, struct policy_env *env,
+		       char *buf, size_t buflen);
+
+/* Prints the normalized policy in YAML; expand=true writes expanded values. */
+int policy_print(const struct policy *p, bool expand, FILE *out);
+
+/*
+ * Reference decisions in user space, in the order described above. They
+ * define what the kernel layers must compute; tests compare both. *rule is
+ * set to the deciding rule, or NULL when the default decided.
+ */
+enum sx_action policy_decide_net(const struct policy *p, int family, const void *addr,
+				 uint16_t port, const struct net_rule **rule);
+enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
+				  const struct net_rule **rule);
+enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
+				  const struct file_rule **rule);
+/* The stricter of the best path rule and the best argv rule. */
+enum sx_action policy_decide_exec(const struct policy *p, const char *path, char *const argv[],
+				  const struct exec_rule **rule);
+
+const char *sx_action_name(enum sx_action a);
+
+#endif

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The jury (src/jury/): which built-in jurors exist, the libFuzzer targets
+# for the HTTP and JSON request parsers, and `make bench-jury`.
+
+# A built-in juror kind is listed in jurors.c only once its definition is in
+# the tree, so the table links at every stage; jurors.o is rebuilt whenever
+# a juror source appears or changes.
+JURY_JUROR_SRCS := $(wildcard src/jury/jurors/*.c)
+jury_have = $(if $(JURY_JUROR_SRCS),$(if $(shell grep -l 'struct juror_ops juror_$(1)_ops' $(JURY_JUROR_SRCS) 2>/dev/null),-DJURY_HAVE_$(2)))
+JURY_HAVE := $(call jury_have,rulebook,RULEBOOK) $(call jury_have,ngram,NGRAM) \
+	$(call jury_have,logreg,LOGREG) $(call jury_have,grounding,GROUNDING)
+
+$(BUILD)/src/jury/jurors.o $(BUILD)/asan/src/jury/jurors.o: override CFLAGS += $(JURY_HAVE)
+$(BUILD)/src/jury/jurors.o $(BUILD)/asan/src/jury/jurors.o: $(JURY_JUROR_SRCS) mk/jury.mk
+
+# --- fuzzing -------------------------------------------------------------
+# libFuzzer targets are built by clang straight from the parser sources
+# (they need no other part of the library) and run for a bounded time by
+# tests/jury/fuzz.t under `make check`.
+JURY_FUZZ_SRCS := src/jury/jury_http.c src/jury/jury_request.c
+JURY_FUZZERS := $(BUILD)/jury/fuzz_http $(BUILD)/jury/fuzz_request
+JURY_FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(BUILD)/jury/fuzz_%: tests/jury/fuzz/%_fuzz.c $(JURY_FUZZ_SRCS) src/jury/*.h
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(JURY_FUZZ_CFLAGS) $< $(JURY_FUZZ_SRCS) -ljson-c -o $@
+
+tests: $(JURY_FUZZERS)
+
+# --- benchmark -----------------------------------------------------------
+.PHONY: bench-jury
+bench-jury: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/sevorix $(BUILD)/bench/jury_bench
+	$(Q)BUILD=$(abspath $(BUILD)) SEVORIX=$(abspath $(BUILD)/sevorix) ./bench/jury_bench.sh

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix doctor: what this kernel offers, learned by really loading a
+ * tiny program of each kind (a config option says what was built, not
+ * what a hypervisor, lockdown or the boot line allow). Nothing is attached
+ * and nothing outside the probe's own child process is affected.
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli/cli.h"
+#include "net/net.h"
+#include "run/cgroup.h"
+#include "lsm_probe.skel.h"
+
+static int lsm_probe(void)
+{
+	struct lsm_probe_bpf *s = lsm_probe_bpf__open_and_load();
+	int r = s ? 0 : -errno;
+
+	lsm_probe_bpf__destroy(s);
+	return r;
+}
+
+static int landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi < 0 ? -errno : (int)abi;
+}
+
+/* Installs an allow-all filter with a listener in a throw-away child. */
+static int seccomp_notif_probe(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		_exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0 ? 1 : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ENOTSUP;
+}
+
+static void line(const char *what, int r, const char *yes, const char *no)
+{
+	printf("  %-26s %-4s %s", what, r >= 0 ? "yes" : "no", r >= 0 ? yes : no);
+	if (r < 0)
+		printf(" (%s)", strerror(-r));
+	putchar('\n');
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	char mnt[4096];
+	int net, cg, trace, lsm, ll, notif;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("Usage: sevorix doctor\n\nProbes which enforcement layers this kernel offers.\n"
+		     "Exit 0 when the cgroup network layer works.");
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "sevorix doctor: unexpected argument '%s'\n", argv[1]);
+		return 2;
+	}
+	cg = cgroup_mount(mnt, sizeof(mnt));
+	net = geteuid() == 0 ? netlayer_probe() : -EPERM;
+	trace = geteuid() == 0 ? tracer_probe() : -EPERM;
+	lsm = geteuid() == 0 ? lsm_probe() : -EPERM;
+	ll = landlock_abi();
+	notif = seccomp_notif_probe();
+	printf("Kernel layers:\n");
+	line("cgroup v2", cg, cg >= 0 ? mnt : "", "needed for every run");
+	line("K2 cgroup eBPF (network)", net, "connect/sendmsg enforced in the kernel",
+	     "no in-kernel network enforcement");
+	line("tp_btf process events", trace, "fork/exec/exit logged",
+	     "runs log decisions only");
+	line("K1 BPF LSM", lsm, "LSM hooks available",
+	     "kernel refuses LSM programs (boot with lsm=...,bpf)");
+	printf("  %-26s %-4s ", "K3 Landlock", ll > 0 ? "yes" : "no");
+	if (ll > 0)
+		printf("ABI %d\n", ll);
+	else
+		printf("(%s)\n", strerror(-ll));
+	line("K4 seccomp user notify", notif, "held system calls possible", "");
+	if (geteuid() != 0)
+		printf("\nRun as root to probe the BPF layers.\n");
+	printf("\n%s\n", net == 0 && cg >= 0
+				 ? "sevorix run can enforce network rules in the kernel on this machine."
+				 : "sevorix run cannot enforce on this machine.");
+	return net == 0 && cg >= 0 ? 0 : 1;
+}

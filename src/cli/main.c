@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix: one binary, one subcommand per job. main() only dispatches;
+ * every subcommand parses its own options and returns its exit status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, "run a command under a policy" },
+	{ "policy", cmd_policy, "check or print a policy file" },
+	{ "events", cmd_events, "print the events of a run" },
+	{ "ps", cmd_ps, "list runs and their state" },
+	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },
+	{ "doctor", cmd_doctor, "show which enforcement layers this kernel offers" },
+	{ "jury", jury_main, "serve or ask the local jury" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: sevorix COMMAND [OPTIONS]\n\n"
+	      "Kernel-enforced security for autonomous agents.\n\nCommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fputs("\nRun 'sevorix COMMAND --help' for a command's options; see sevorix(1).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("sevorix 0.1");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "sevorix: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix ps | cleanup | events: looking at runs from outside. A run is
+ * "running" while its supervisor lives, "orphaned" when the supervisor is
+ * gone but the agent lives on -- still confined by the pinned programs --
+ * and "ended" when its cgroup is empty; `cleanup` removes ended runs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "run/cgroup.h"
+#include "run/run.h"
+
+static bool alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static const char *state_of(const struct run_info *ri)
+{
+	if (!cgroup_populated(ri->cgroup))
+		return "ended";
+	return alive(ri->supervisor) ? "running" : "orphaned";
+}
+
+/* Calls fn for every run id found in the state dir or among the pins. */
+static void each_run(void (*fn)(const char *id, void *arg), void *arg)
+{
+	const char *dirs[] = { RUN_STATE_DIR, RUN_PIN_ROOT };
+	char seen[256][32];
+	int nseen = 0;
+
+	for (int i = 0; i < 2; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			bool dup = false;
+
+			if (de->d_name[0] == '.' || strlen(de->d_name) >= 32 || strchr(de->d_name, '.'))
+				continue;
+			for (int j = 0; j < nseen; j++)
+				dup |= !strcmp(seen[j], de->d_name);
+			if (dup || nseen >= 256)
+				continue;
+			strcpy(seen[nseen++], de->d_name);
+			fn(de->d_name, arg);
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
+static void ps_one(const char *id, void *arg)
+{
+	struct run_info ri;
+	char when[32] = "-";
+	bool json = *(bool *)arg;
+
+	if (run_state_read(id, &ri) < 0)
+		cgroup_run_path(id, ri.cgroup, sizeof(ri.cgroup));
+	if (ri.started) {
+		struct tm tm;
+		time_t t = ri.started;
+
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	}
+	if (json)
+		printf("{\"run\":\"%s\",\"state\":\"%s\",\"supervisor\":%d,\"agent\":%d,"
+		       "\"started\":\"%s\",\"cgroup\":\"%s\",\"events\":\"%s\"}\n",
+		       id, state_of(&ri), ri.supervisor, ri.agent, when, ri.cgroup, ri.events);
+	else
+		printf("%-14s %-9s %-8d %-21s %s\n", id, state_of(&ri), ri.agent, when, ri.command);
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+
+	if (argc > 1 && !json) {
+		fprintf(stderr, "Usage: sevorix ps [--json]\n");
+		return !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ? 0 : 2;
+	}
+	if (!json)
+		printf("%-14s %-9s %-8s %-21s %s\n", "RUN", "STATE", "AGENT", "STARTED", "COMMAND");
+	each_run(ps_one, &json);
+	return 0;
+}
+
+static void cleanup_one(const char *id, void *arg)
+{
+	int r = run_cleanup_one(id, true);
+
+	if (r == 0)
+		printf("removed %s\n", id);
+	else if (r == -EBUSY)
+		printf("kept %s: its cgroup still has processes\n", id);
+	(void)arg;
+}
+
+int cmd_cleanup(int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "Usage: sevorix cleanup\n");
+		return !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ? 0 : 2;
+	}
+	each_run(cleanup_one, NULL);
+	return 0;
+}
+
+/* Copies the file to stdout; with follow, keeps going while the run lives. */
+int cmd_events(int argc, char **argv)
+{
+	bool follow = argc > 1 && !strcmp(argv[1], "-f");
+	const char *id = argv[follow ? 2 : 1];
+	char path[4200], buf[65536];
+	struct run_info ri;
+	FILE *f;
+
+	if (argc != (follow ? 3 : 2) || !strcmp(id, "--help") || !strcmp(id, "-h")) {
+		fprintf(stderr, "Usage: sevorix events [-f] RUN\n");
+		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	}
+	if (run_state_read(id, &ri) == 0 && ri.events[0])
+		snprintf(path, sizeof(path), "%s", ri.events);
+	else
+		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", id);
+	f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "sevorix events: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		size_t n = fread(buf, 1, sizeof(buf), f);
+
+		if (n) {
+			fwrite(buf, 1, n, stdout);
+			fflush(stdout);
+			continue;
+		}
+		if (!follow || (run_state_read(id, &ri) < 0))
+			break; /* the state file goes when the run ends */
+		clearerr(f);
+		poll(NULL, 0, 200);
+	}
+	fclose(f);
+	return 0;
+}

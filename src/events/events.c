@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Turns kernel events into JSON lines. The ring buffer is read by the
+ * supervisor; each record is formatted and written at once, so a denial is
+ * on disk (flushed per batch) before the supervisor sleeps again. Records
+ * lost in the kernel (full buffer) are counted there and reported in the
+ * summary; decisions are enforced whether or not their event is written.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "events/events.h"
+#include "net/net.h"
+#include "sevorix/abi.h"
+
+#define PID_SLOTS 4096
+
+struct events {
+	FILE *out;
+	bool own;
+	char run[64];
+	const struct policy *p;
+	struct ring_buffer *rb;
+	struct netlayer *nl;
+	long long boot_to_real; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
+	struct {
+		int pid, ppid;
+	} pids[PID_SLOTS];	/* ppid of processes seen forking */
+};
+
+static long long now_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int events_open(const char *path, const char *run, const struct policy *p, struct events **ret)
+{
+	struct events *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return -ENOMEM;
+	if (!strcmp(path, "-")) {
+		ev->out = stderr;
+	} else {
+		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+
+		ev->out = fd >= 0 ? fdopen(fd, "a") : NULL;
+		if (!ev->out) {
+			int r = -errno;
+
+			if (fd >= 0)
+				close(fd);
+			free(ev);
+			return r;
+		}
+		ev->own = true;
+	}
+	snprintf(ev->run, sizeof(ev->run), "%s", run);
+	ev->p = p;
+	ev->boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	*ret = ev;
+	return 0;
+}
+
+static int ppid_of(struct events *ev, int pid)
+{
+	char path[64], buf[512], *c;
+	int ppid = 0, fd, n;
+
+	if (ev->pids[pid % PID_SLOTS].pid == pid)
+		return ev->pids[pid % PID_SLOTS].ppid;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	c = strrchr(buf, ')'); /* comm may hold anything, even ") " */
+	if (c)
+		sscanf(c + 1, " %*c %d", &ppid);
+	return ppid;
+}
+
+static void put_rule(struct events *ev, unsigned int id, int kind)
+{
+	const struct policy *p = ev->p;
+
+	(void)kind;
+	if (id < p->nnet_rules)
+		fprintf(ev->out, ",\"rule\":\"%s:%u\"", p->file, p->net_rules[id].loc.line);
+	else
+		fputs(",\"rule\":\"default\"", ev->out);
+}
+
+static const char *kind_name(int kind)
+{
+	static const char *const names[] = { "?", "connect", "sendmsg", "fork", "exec", "exit" };
+
+	return kind > 0 && kind <= SX_EV_EXIT ? names[kind] : "?";
+}
+
+static void put_target_net(FILE *f, const struct sx_event *e)
+{
+	char a[INET6_ADDRSTRLEN + 16], path[SX_UNIX_PATH_MAX + 2];
+
+	if (e->family == AF_UNIX) {
+		/* an abstract name starts with NUL; show it as '@' like ss(8) */
+		if (e->data[0] == 0) {
+			path[0] = '@';
+			memcpy(path + 1, e->data + 1, SX_UNIX_PATH_MAX - 1);
+			path[SX_UNIX_PATH_MAX] = 0;
+		} else {
+			memcpy(path, e->data, SX_UNIX_PATH_MAX);
+			path[SX_UNIX_PATH_MAX] = 0;
+		}
+		fputs(",\"target\":", f);
+		json_str(f, path);
+		return;
+	}
+	if (e->family == AF_INET)
+		inet_ntop(AF_INET, e->addr, a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, e->addr, a + 1, sizeof(a) - 1), a[0] = '[', strcat(a, "]");
+	fprintf(f, ",\"target\":\"%s:%u\",\"protocol\":\"%s\"", a, e->port,
+		e->sock_type == SOCK_DGRAM ? "udp" : "tcp");
+}
+
+/* data = exe path NUL argv0 NUL argv1 ... (truncated by the kernel at 512 bytes) */
+static void put_exec(FILE *f, const struct sx_event *e)
+{
+	size_t len = e->data_len < SX_EVENT_DATA ? e->data_len : SX_EVENT_DATA;
+	char buf[SX_EVENT_DATA + 1], joined[SX_EVENT_DATA + 1] = "";
+	const char *args[SX_EVENT_DATA / 2 + 1];
+	size_t nargs = 0, j = 0;
+
+	memcpy(buf, e->data, len);
+	buf[len] = 0;
+	for (size_t i = strnlen(buf, len) + 1; i < len; i += strlen(buf + i) + 1)
+		args[nargs++] = buf + i;
+	for (size_t i = 0; i < nargs; i++)
+		j += snprintf(joined + j, sizeof(joined) - j, "%s%s", i ? " " : "", args[i]);
+	fputs(",\"path\":", f);
+	json_str(f, buf);
+	fputs(",\"target\":", f);
+	json_str(f, joined);
+	fputs(",\"argv\":[", f);
+	for (size_t i = 0; i < nargs; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, args[i]);
+	}
+	fputc(']', f);
+}
+
+static const char *verdict_name(int v)
+{
+	return v == SX_V_ALLOW ? "allow" : v == SX_V_REVIEW ? "review" : "deny";
+}
+
+static void remember_fork(struct events *ev, const struct sx_event *e)
+{
+	ev->pids[e->pid % PID_SLOTS].pid = e->pid;
+	ev->pids[e->pid % PID_SLOTS].ppid = e->ppid;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct events *ev = ctx;
+	const struct sx_event *e = data;
+	char comm[sizeof(e->comm) + 1];
+	FILE *f = ev->out;
+
+	if (size < sizeof(*e))
+		return 0; /* not ours: the ABI has one record type */
+	if (e->kind == SX_EV_FORK)
+		remember_fork(ev, e);
+	memcpy(comm, e->comm, sizeof(e->comm));
+	comm[sizeof(e->comm)] = 0;
+	fputs("{\"ts\":", f);
+	json_time(f, e->ts_boot_ns + ev->boot_to_real);
+	fprintf(f, ",\"run\":\"%s\",\"pid\":%u,\"ppid\":%d,\"uid\":%u,\"comm\":", ev->run,
+		e->pid, e->ppid ? (int)e->ppid : ppid_of(ev, e->pid), e->uid);
+	json_str(f, comm);
+	fprintf(f, ",\"kind\":\"%s\"", kind_name(e->kind));
+	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG) {
+		put_target_net(f, e);
+		fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
+			e->enforced ? "true" : "false");
+		put_rule(ev, e->rule_id, e->kind);
+		fputs(",\"layer\":\"cgroup-bpf\"", f);
+	} else if (e->kind == SX_EV_EXEC) {
+		put_exec(f, e);
+		fputs(",\"layer\":\"trace\"", f);
+	} else if (e->kind == SX_EV_EXIT) {
+		/* task->exit_code holds a wait(2) status */
+		if (e->exit_code & 0x7f)
+			fprintf(f, ",\"signal\":%d", e->exit_code & 0x7f);
+		else
+			fprintf(f, ",\"exit_code\":%d", (e->exit_code >> 8) & 0xff);
+		fputs(",\"layer\":\"trace\"", f);
+	} else {
+		fputs(",\"layer\":\"trace\"", f);
+	}
+	fputs("}\n", f);
+	return 0;
+}
+
+int events_attach(struct events *ev, struct netlayer *nl)
+{
+	ev->rb = ring_buffer__new(netlayer_events_fd(nl), on_event, ev, NULL);
+	if (!ev->rb)
+		return -errno;
+	ev->nl = nl;
+	return 0;
+}
+
+int events_fd(const struct events *ev)
+{
+	return ev->rb ? ring_buffer__epoll_fd(ev->rb) : -1;
+}
+
+int events_drain(struct events *ev)
+{
+	int n = ev->rb ? ring_buffer__consume(ev->rb) : 0;
+
+	fflush(ev->out);
+	return n;
+}
+
+void events_start(struct events *ev, const char *layers, char *const argv[], int pid)
+{
+	FILE *f = ev->out;
+
+	fputs("{\"ts\":", f);
+	json_time(f, now_ns(CLOCK_REALTIME));
+	fprintf(f, ",\"run\":\"%s\",\"pid\":%d,\"kind\":\"start\",\"policy\":", ev->run, pid);
+	json_str(f, ev->p->file);
+	fprintf(f, ",\"mode\":\"%s\",\"layers\":[%s],\"argv\":[",
+		ev->p->mode == SX_MODE_AUDIT ? "audit" : "enforce", layers);
+	for (int i = 0; argv[i]; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, argv[i]);
+	}
+	fputs("]}\n", f);
+	fflush(f);
+}
+
+/* The closing record: totals, per-rule hits (allows after the first are only counted here). */
+void events_summary(struct events *ev, int status)
+{
+	FILE *f = ev->out;
+	bool first = true;
+
+	events_drain(ev);
+	fputs("{\"ts\":", f);
+	json_time(f, now_ns(CLOCK_REALTIME));
+	fprintf(f, ",\"run\":\"%s\",\"kind\":\"summary\",\"exit_status\":%d", ev->run, status);
+	if (ev->nl) {
+		fprintf(f, ",\"allowed\":%llu,\"denied\":%llu,\"lost_events\":%llu,\"rules\":{",
+			netlayer_stat(ev->nl, SX_STAT_ALLOW), netlayer_stat(ev->nl, SX_STAT_DENY),
+			netlayer_stat(ev->nl, SX_STAT_LOST));
+		for (unsigned int i = 0; i <= ev->p->nnet_rules && i < SX_RULE_SLOTS; i++) {
+			unsigned int slot = i < ev->p->nnet_rules ? i : SX_RULE_SLOTS - 1;
+			unsigned long long n = netlayer_rule_hits(ev->nl, slot);
+
+			if (!n)
+				continue;
+			if (i < ev->p->nnet_rules)
+				fprintf(f, "%s\"%s:%u\":%llu", first ? "" : ",", ev->p->file,
+					ev->p->net_rules[i].loc.line, n);
+			else
+				fprintf(f, "%s\"default\":%llu", first ? "" : ",", n);
+			first = false;
+		}
+		fputc('}', f);
+	}
+	fputs("}\n", f);
+	fflush(f);
+}
+
+void events_close(struct events *ev)
+{
+	if (!ev)
+		return;
+	ring_buffer__free(ev->rb);
+	if (ev->own)
+		fclose(ev->out);
+	free(ev);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The events log: one JSON object per line (schema in sevorix(1)). Decision
+ * and process events come from the kernel's ring buffer; start and summary
+ * events are written by the supervisor.
+ */
+#ifndef SEVORIX_EVENTS_H
+#define SEVORIX_EVENTS_H
+
+#include <stdio.h>
+
+#include "sevorix/policy.h"
+
+struct events;
+struct netlayer;
+
+/* path "-" is stderr. Returns 0 or -errno. */
+int events_open(const char *path, const char *run, const struct policy *p, struct events **ret);
+/* Reads the layer's ring buffer from now on. Returns 0 or -errno. */
+int events_attach(struct events *ev, struct netlayer *nl);
+/* An fd that becomes readable when events are waiting (for epoll). */
+int events_fd(const struct events *ev);
+/* Writes every waiting event. Returns the number written or -errno. */
+int events_drain(struct events *ev);
+void events_start(struct events *ev, const char *layers, char *const argv[], int pid);
+void events_summary(struct events *ev, int status);
+void events_close(struct events *ev);
+
+/* Writes s as a JSON string (with quotes). */
+void json_str(FILE *f, const char *s);
+/* RFC 3339 UTC with microseconds, from a CLOCK_REALTIME time in ns. */
+void json_time(FILE *f, unsigned long long realtime_ns);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The table of juror kinds.
+ *
+ * The built-in jurors (src/jury/jurors/) and the model-server adapters
+ * (jury_slm.c) are listed here by kind. mk/jury.mk defines JURY_HAVE_<KIND>
+ * for each built-in whose definition is part of the source tree, so the
+ * table links at every step of development and names only kinds that
+ * exist; a configuration naming a missing kind is refused by the config
+ * loader ("unknown juror kind"), never silently skipped.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jury/juror.h"
+#include "jury/jury_slm.h"
+
+#ifdef JURY_HAVE_RULEBOOK
+extern const struct juror_ops juror_rulebook_ops;
+#endif
+#ifdef JURY_HAVE_NGRAM
+extern const struct juror_ops juror_ngram_ops;
+#endif
+#ifdef JURY_HAVE_LOGREG
+extern const struct juror_ops juror_logreg_ops;
+#endif
+#ifdef JURY_HAVE_GROUNDING
+extern const struct juror_ops juror_grounding_ops;
+#endif
+
+const struct juror_ops *const juror_kinds[] = {
+#ifdef JURY_HAVE_RULEBOOK
+	&juror_rulebook_ops,
+#endif
+#ifdef JURY_HAVE_NGRAM
+	&juror_ngram_ops,
+#endif
+#ifdef JURY_HAVE_LOGREG
+	&juror_logreg_ops,
+#endif
+#ifdef JURY_HAVE_GROUNDING
+	&juror_grounding_ops,
+#endif
+	&juror_llama_ops,
+	&juror_ollama_ops,
+	&juror_openai_ops,
+	NULL,
+};
+
+const struct juror_ops *juror_find(const char *kind)
+{
+	size_t i;
+
+	if (!kind)
+		return NULL;
+	for (i = 0; juror_kinds[i]; i++)
+		if (!strcmp(juror_kinds[i]->kind, kind))
+			return juror_kinds[i];
+	return NULL;
+}
+
+void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->verdict = verdict;
+	v->confidence = confidence;
+	va_start(ap, fmt);
+	vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
+	va_end(ap);
+}

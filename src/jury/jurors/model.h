@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Trained linear models of the statistical jurors, and where they live.
+ *
+ * Both model families reduce, at vote time, to one form over hashed
+ * features: score = bias + sum(w[f] * x_f), p(malicious) = sigmoid(scale *
+ * score). For naive Bayes w[f] is the log-likelihood ratio of feature f
+ * and x_f its count; for logistic regression w is the weight vector and
+ * x_f is 0/1. The file is a fixed header followed by dim little-endian
+ * floats, written by tools/jury_train.c and checked on load (magic, kind,
+ * dimension, exact size): a file that does not match is refused.
+ */
+#ifndef SEVORIX_JURY_MODEL_H
+#define SEVORIX_JURY_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jury/juror.h"
+#include "jury/jurors/shlex.h"
+
+#define JURORS_MODEL_MAGIC "SVXJURY1"
+
+struct jurors_model_header {
+	char magic[8];
+	char kind[8];
+	uint32_t dim;
+	uint32_t nexamples; /* training examples, for the record */
+	float bias;
+	float scale;
+	float threshold; /* p(malicious) at or above which the juror denies */
+	float reserved;
+};
+
+struct jurors_model {
+	struct jurors_model_header h;
+	float *w;
+};
+
+/* Resolves the data directory of cfg into buf (see jurors.h for the order). */
+const char *jurors_data_dir(const struct juror_config *cfg, const char *file, char *buf,
+			    size_t len);
+/* Returns 0 or -errno; err names the file and the problem. */
+int jurors_model_load(const char *path, const char *kind, struct jurors_model *m, char *err,
+		      size_t errlen);
+int jurors_model_save(const char *path, const struct jurors_model *m);
+void jurors_model_free(struct jurors_model *m);
+/* p(malicious) for the feature list (counted with repeats). */
+double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n);
+
+/*
+ * Parses the command of an exec review into a freshly allocated result.
+ * Returns 0, -EINVAL when the review has no command, or -ENOMEM.
+ */
+int jurors_parse_exec(const struct review *r, struct shlex_result **ret);
+/* Removes repeated indices in place (sorts); returns the new count. */
+int jurors_dedup(uint32_t *f, int n);
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The consensus rules (sevorix-jury(5)).
+ *
+ * Common to all rules: an advisory juror's vote is reported but never
+ * counted; an error vote (the juror failed, timed out or answered out of
+ * contract) counts as a deny with full confidence, because a broken juror
+ * must not be a way around the jury (fail closed); abstain is not a vote;
+ * and no rule allows without at least one counted allow, so a jury whose
+ * every juror abstained or erred denies.
+ *
+ *   unanimous           allow iff every counted juror voted allow (or
+ *                       abstained) and at least one allowed.
+ *   quorum:K            allow iff at least K counted allows and no deny (or
+ *                       error) from a juror marked veto.
+ *   weighted:THRESHOLD  score = sum over counted jurors of
+ *                       weight * logit(p), p = confidence for an allow and
+ *                       1 - confidence for a deny (clamped to [0.001, 0.999]);
+ *                       allow iff score >= THRESHOLD. A veto juror's deny
+ *                       still denies.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jury/jury.h"
+
+#define P_MIN 0.001
+#define P_MAX 0.999
+
+/* The verdict that counts: an error is a deny (fail closed). */
+static enum vote_verdict counted(const struct vote *v)
+{
+	if (v->verdict == VOTE_ERROR || !(v->confidence >= 0 && v->confidence <= 1))
+		return VOTE_DENY;
+	return v->verdict;
+}
+
+static double logit_allow(const struct vote *v)
+{
+	double p;
+
+	if (v->verdict == VOTE_ERROR)
+		p = P_MIN;
+	else if (v->verdict == VOTE_ALLOW)
+		p = v->confidence;
+	else
+		p = 1 - v->confidence;
+	p = p < P_MIN ? P_MIN : p > P_MAX ? P_MAX : p;
+	return log(p / (1 - p));
+}
+
+/* Appends a juror's name to a reason list "a, b". */
+static void name_add(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+
+	if (n < len)
+		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes, size_t nvotes,
+		    enum vote_verdict *verdict, char *reason, size_t reasonlen)
+{
+	char denied[160] = "", vetoed[160] = "", mode[48];
+	size_t i, allows = 0, counted_n = 0;
+	double score = 0;
+
+	for (i = 0; i < nvotes && i < cfg->njurors; i++) {
+		const struct juror_config *jc = &cfg->jurors[i];
+		enum vote_verdict v = counted(&votes[i].v);
+
+		if (jc->advisory || v == VOTE_ABSTAIN)
+			continue;
+		counted_n++;
+		score += jc->weight * logit_allow(&votes[i].v);
+		if (v == VOTE_ALLOW) {
+			allows++;
+			continue;
+		}
+		name_add(denied, sizeof(denied), jc->name);
+		if (jc->veto)
+			name_add(vetoed, sizeof(vetoed), jc->name);
+	}
+	jury_mode_name(cfg, mode, sizeof(mode));
+	*verdict = VOTE_DENY;
+	if (!allows) {
+		snprintf(reason, reasonlen, "%s: no juror allowed%s%s", mode,
+			 denied[0] ? "; denied by " : "", denied);
+		return;
+	}
+	switch (cfg->mode) {
+	case JURY_UNANIMOUS:
+		if (denied[0]) {
+			snprintf(reason, reasonlen, "unanimous: denied by %s", denied);
+		} else {
+			*verdict = VOTE_ALLOW;
+			snprintf(reason, reasonlen, "unanimous: %zu of %zu jurors allowed", allows,
+				 counted_n);
+		}
+		break;
+	case JURY_QUORUM:
+		if (vetoed[0])
+			snprintf(reason, reasonlen, "%s: vetoed by %s", mode, vetoed);
+		else if (allows < (size_t)cfg->quorum)
+			snprintf(reason, reasonlen, "%s: %zu allows, %d needed; denied by %s", mode,
+				 allows, cfg->quorum, denied);
+		else
+			snprintf(reason, reasonlen, "%s: %zu allows", mode, allows);
+		if (!vetoed[0] && allows >= (size_t)cfg->quorum)
+			*verdict = VOTE_ALLOW;
+		break;
+	case JURY_WEIGHTED:
+		if (!vetoed[0] && score >= cfg->threshold)
+			*verdict = VOTE_ALLOW;
+		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, score,
+			 vetoed[0] ? "; vetoed by " : denied[0] ? "; denied by " : "",
+			 vetoed[0] ? vetoed : denied);
+		break;
+	}
+}

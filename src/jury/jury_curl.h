@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One HTTP POST with libcurl, for the model-server adapters and the cloud
+ * judge. An endpoint is http://HOST[:PORT][/PREFIX], https://... or
+ * unix:///PATH/TO/SOCKET (then the request goes over that UNIX socket,
+ * CURLOPT_UNIX_SOCKET_PATH).
+ */
+#ifndef SEVORIX_JURY_CURL_H
+#define SEVORIX_JURY_CURL_H
+
+#include <stddef.h>
+
+#define JURY_CURL_MAX_RESPONSE (1024 * 1024)
+
+/* POSTs body (JSON) to endpoint + path within timeout_ms. Returns 0 with a
+ * malloc'd, NUL-terminated *resp and the HTTP status in *status; or
+ * -ETIMEDOUT, -ECONNREFUSED (cannot connect), -EMSGSIZE (answer larger than
+ * JURY_CURL_MAX_RESPONSE), -EINVAL (bad endpoint), -EIO (other failures). */
+int jury_curl_post(const char *endpoint, const char *path, const char *body, size_t len,
+		   int timeout_ms, char **resp, long *status);
+
+#endif

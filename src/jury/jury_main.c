@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `sevorix jury serve | ask | config`: the jury's command line. Options are
+ * parsed here and the work is dispatched to the server (jury_server.c), the
+ * client (jury_ask.c) or the configuration printer; this file is the only
+ * part of the jury that prints, once, with the "sevorix jury:" prefix.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "jury/jury.h"
+#include "jury/jury_ask.h"
+#include "jury/jury_priv.h"
+#include "jury/jury_server.h"
+
+#define PFX "sevorix jury: "
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sevorix jury serve [--socket PATH] [--listen HOST:PORT] [--config FILE]"
+		   " [--user USER]\n"
+		   "       sevorix jury ask [--socket PATH | --local] [--config FILE]\n"
+		   "       sevorix jury config [--config FILE]\n");
+}
+
+/* Loads the configuration and opens the jury; reports failures. */
+static int open_jury(const char *config, struct jury_config **cfg, struct jury **j)
+{
+	char err[512] = "";
+	size_t i;
+	int ret;
+
+	ret = jury_config_load(config, cfg, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, PFX "%s\n", err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	if (!j)
+		return 0;
+	ret = jury_open(*cfg, j, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, PFX "%s\n", err);
+		jury_config_free(*cfg);
+		return ret;
+	}
+	for (i = 0; i < (*cfg)->njurors; i++)
+		if (jury_open_error(*j, i))
+			fprintf(stderr, PFX "juror '%s' is unavailable and votes error: %s\n",
+				(*cfg)->jurors[i].name, jury_open_error(*j, i));
+	return 0;
+}
+
+/* Who runs the service and which group is trusted. */
+static int serve_ids(const char *user, struct jury_server_opts *o)
+{
+	struct jury_ids ids;
+	struct group *gr;
+	int ret;
+
+	if (geteuid() != 0) {
+		/* Not root: nothing to drop; trust our own uid and the sevorix
+		 * group when it exists, else our own group. */
+		o->uid = geteuid();
+		gr = getgrnam(user ? user : JURY_USER);
+		o->gid = gr ? gr->gr_gid : getegid();
+		return 0;
+	}
+	ret = jury_user_resolve(user ? user : JURY_USER, &ids);
+	if (ret) {
+		fprintf(stderr, PFX "user '%s': %s\n", user ? user : JURY_USER,
+			ret == -ENOENT ? "no such user" : strerror(-ret));
+		return ret;
+	}
+	o->uid = ids.uid;
+	o->gid = ids.gid;
+	o->drop = true;
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "listen", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' }, { "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },	    { 0 },
+	};
+	struct jury_server_opts so = { 0 };
+	const char *config = NULL, *user = NULL, *sock = NULL;
+	struct jury_config *cfg = NULL;
+	struct jury_server *srv = NULL;
+	struct jury *j = NULL;
+	char err[512];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "s:l:c:u:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sock = optarg; break;
+		case 'l': so.listen = optarg; break;
+		case 'c': config = optarg; break;
+		case 'u': user = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* --listen alone serves TCP only; otherwise the UNIX socket is served. */
+	so.socket_path = sock ? sock : so.listen ? NULL : JURY_DEFAULT_SOCKET;
+	if (open_jury(config, &cfg, &j) || serve_ids(user, &so))
+		goto out;
+	ret = jury_server_listen(&so, &srv, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, PFX "%s\n", err);
+		goto out;
+	}
+	if (so.drop && (ret = jury_drop_privileges(&(struct jury_ids){ so.uid, so.gid }))) {
+		fprintf(stderr, PFX "cannot drop privileges: %s\n", strerror(-ret));
+		goto out;
+	}
+	fprintf(stderr, PFX "serving%s%s%s%s as uid %d (%s, %zu jurors, %s)\n",
+		so.socket_path ? " unix://" : "", so.socket_path ? so.socket_path : "",
+		so.listen ? " tcp://" : "", so.listen ? so.listen : "", (int)geteuid(), cfg->path,
+		cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
+	ret = jury_server_run(srv, j);
+	if (ret)
+		fprintf(stderr, PFX "%s\n", strerror(-ret));
+	else
+		fprintf(stderr, PFX "stopped\n");
+	/* Connections still being served keep using the jury and the server:
+	 * leave both to the process exit. */
+	if (jury_server_busy(srv))
+		return ret ? 1 : 0;
+	jury_server_free(srv);
+	jury_close(j);
+	jury_config_free(cfg);
+	return ret ? 1 : 0;
+out:
+	jury_server_free(srv);
+	jury_close(j);
+	jury_config_free(cfg);
+	return 1;
+}
+
+static int cmd_ask(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "local", no_argument, NULL, 'L' },
+		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *config = NULL, *sock = NULL;
+	struct jury_config *cfg = NULL;
+	struct jury *j = NULL;
+	bool local = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "s:Lc:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sock = optarg; break;
+		case 'L': local = true; break;
+		case 'c': config = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || (local && sock) || (!local && config)) {
+		fprintf(stderr, PFX "ask: --config goes with --local, --socket without it\n");
+		return 2;
+	}
+	if (!local) {
+		ret = jury_ask_socket(sock ? sock : JURY_DEFAULT_SOCKET, stdin, stdout);
+		if (ret == -ECONNREFUSED || ret == -ENOENT)
+			fprintf(stderr, PFX "no jury answers on %s\n", sock ? sock : JURY_DEFAULT_SOCKET);
+		else if (ret)
+			fprintf(stderr, PFX "ask: %s\n", strerror(-ret));
+		return ret ? 1 : 0;
+	}
+	if (open_jury(config, &cfg, &j))
+		return 1;
+	ret = jury_ask_local(j, stdin, stdout);
+	if (ret)
+		fprintf(stderr, PFX "ask: %s\n", strerror(-ret));
+	jury_close(j);
+	jury_config_free(cfg);
+	return ret ? 1 : 0;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *config = NULL;
+	struct jury_config *cfg;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (open_jury(config, &cfg, NULL))
+		return 1;
+	ret = jury_config_print(cfg, stdout);
+	jury_config_free(cfg);
+	return ret ? 1 : 0;
+}
+
+int jury_main(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		usage(sub ? stdout : stderr);
+		return sub ? 0 : 2;
+	}
+	optind = 1;
+	if (!strcmp(sub, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(sub, "ask"))
+		return cmd_ask(argc - 1, argv + 1);
+	if (!strcmp(sub, "config"))
+		return cmd_config(argc - 1, argv + 1);
+	fprintf(stderr, PFX "unknown command '%s'\n", sub);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The review API's wire format (docs/review-api.md): a JSON request body
+ * into a struct review, a struct jury_answer into a JSON answer body, and
+ * the normalized form of a request that keys the verdict cache.
+ *
+ * Requests are untrusted: every field is type- and length-checked, and an
+ * error names the field. Parsing never allocates more than a bounded
+ * multiple of the body's length.
+ */
+#ifndef SEVORIX_JURY_REQUEST_H
+#define SEVORIX_JURY_REQUEST_H
+
+#include <stddef.h>
+
+#include "jury/jury.h"
+
+/* Limits on one request; the body itself is at most JURY_MAX_BODY. */
+#define REVIEW_MAX_ARGS 4096
+#define REVIEW_MAX_HISTORY 256
+
+/* A parsed request: review's strings point into the request's own memory. */
+struct review_req {
+	struct review r;
+	void *priv;
+};
+
+/* Parses one request body. Returns 0, -EBADMSG (not JSON, or not an object)
+ * or -EINVAL (a field is missing, mistyped, or kind is unknown); err then
+ * holds a message for the client. On success free with review_req_free(). */
+int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err,
+		     size_t errlen);
+void review_req_free(struct review_req *req);
+
+/* A deep copy of r in one allocation (free() it); NULL on ENOMEM. */
+struct review *review_dup(const struct review *r);
+
+/* The normalized request: every field but id, in a fixed order, as a
+ * malloc'd string. Two requests that mean the same have the same key.
+ * Returns 0 or -ENOMEM. */
+int review_key(const struct review *r, char **ret, size_t *retlen);
+
+/* The answer as a malloc'd JSON string (no newline). Returns 0 or -ENOMEM. */
+int jury_answer_json(const struct jury_answer *ans, char **ret, size_t *retlen);
+/* {"error":msg} as a malloc'd string, or NULL on ENOMEM. */
+char *jury_error_json(const char *msg);
+
+const char *vote_verdict_name(enum vote_verdict v);
+/* Parses "allow" | "deny" | "abstain" | "error"; returns 0 or -EINVAL. */
+int vote_verdict_parse(const char *s, enum vote_verdict *v);
+
+#endif

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Landlock layer: probe, plan life cycle, ruleset creation and apply.
+ *
+ * The plan is computed and the rulesets are created in the parent (errors
+ * are reported before the agent starts, and nothing in the child
+ * allocates); the child only calls landlock_restrict_self() once per
+ * layer. The rights requested are cut to what the probed ABI knows, so a
+ * policy runs on every kernel with Landlock, and describe() says what an
+ * older kernel leaves open (truncate before ABI 3, TCP before ABI 4,
+ * device ioctls before ABI 5, scopes before ABI 6).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "landlock/landlock.h"
+#include "landlock/landlock_internal.h"
+#include "landlock/landlock_uapi.h"
+
+#define READ_RIGHTS (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define WRITE_RIGHTS_V1                                                                     \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                   \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                   \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                       \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                     \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
+
+static int probed_abi; /* 0: not probed yet */
+
+int landlock_probe(void)
+{
+	long v;
+
+	if (probed_abi)
+		return probed_abi;
+	v = syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	/* ENOSYS: compiled out; EOPNOTSUPP: disabled at boot. Either way, no layer. */
+	probed_abi = v >= 1 ? (int)v : -EOPNOTSUPP;
+	return probed_abi;
+}
+
+/*
+ * Writing includes creating, removing, renaming and linking (REFER, which
+ * Landlock checks so that a move never gains rights), truncating, and
+ * device ioctls (a terminal or a disk opened by the agent).
+ */
+uint64_t landlock_access_for(unsigned int sx_access, int abi)
+{
+	uint64_t a = 0;
+
+	if (sx_access & SX_ACCESS_READ)
+		a |= READ_RIGHTS;
+	if (sx_access & SX_ACCESS_EXEC)
+		a |= LANDLOCK_ACCESS_FS_EXECUTE;
+	if (sx_access & SX_ACCESS_WRITE) {
+		a |= WRITE_RIGHTS_V1;
+		if (abi >= 2)
+			a |= LANDLOCK_ACCESS_FS_REFER;
+		if (abi >= 3)
+			a |= LANDLOCK_ACCESS_FS_TRUNCATE;
+		if (abi >= 5)
+			a |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	}
+	return a;
+}
+
+uint64_t landlock_file_rights(void)
+{
+	return LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+	       LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
+	       LANDLOCK_ACCESS_FS_IOCTL_DEV;
+}
+
+void landlock_err(char *err, size_t errlen, const struct policy_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!err || errlen == 0)
+		return;
+	if (loc && loc->file)
+		n = snprintf(err, errlen, "%s:%u:%u: ", loc->file, loc->line, loc->col);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/*
+ * TCP connect ports. Landlock sees ports, not addresses, so it can only
+ * narrow connect() when the default is deny: the union of the ports of the
+ * allow and review rules is allowed, every other port denied. Any rule
+ * that allows every port, or more than LANDLOCK_MAX_PORTS ports, leaves
+ * TCP to the cgroup layer (net_not_expressible). Never stricter than the
+ * rulebook: this layer must not deny what another layer would allow.
+ */
+static int build_net(const struct policy *p, struct landlock_plan *plan)
+{
+	struct landlock_layer *l = &plan->layers[LANDLOCK_LAYER_FILES];
+	size_t n = 0;
+	uint16_t *v;
+
+	if (!p->network.present)
+		return 0;
+	if (plan->abi < 4 || p->network.def != SX_DENY)
+		goto not_expressible;
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+
+		if (r->kind == NET_RULE_UNIX || r->action == SX_DENY)
+			continue;
+		if (r->nports == 0)
+			goto not_expressible;
+		for (size_t j = 0; j < r->nports; j++) {
+			n += (size_t)r->ports[j].hi - r->ports[j].lo + 1;
+			if (r->ports[j].hi < r->ports[j].lo || n > LANDLOCK_MAX_PORTS)
+				goto not_expressible;
+		}
+	}
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+
+		if (r->kind == NET_RULE_UNIX || r->action == SX_DENY)
+			continue;
+		for (size_t j = 0; j < r->nports; j++)
+			for (unsigned int port = r->ports[j].lo; port <= r->ports[j].hi; port++)
+				v[n++] = (uint16_t)port;
+	}
+	qsort(v, n, sizeof(*v), cmp_port);
+	l->nports = 0;
+	for (size_t i = 0; i < n; i++)
+		if (l->nports == 0 || v[l->nports - 1] != v[i])
+			v[l->nports++] = v[i];
+	l->ports = v;
+	l->handled_net = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	l->present = true;
+	return 0;
+not_expressible:
+	plan->net_not_expressible = true;
+	return 0;
+}
+
+static void build_scopes(struct landlock_plan *plan, const struct hardening_opts *h)
+{
+	struct landlock_layer *l = &plan->layers[LANDLOCK_LAYER_FILES];
+	unsigned int allow = h ? h->allow : 0;
+
+	if (plan->abi < 6)
+		return;
+	if (!(allow & HARDEN_ALLOW_SIGNAL))
+		l->scoped |= LANDLOCK_SCOPE_SIGNAL;
+	if (!(allow & HARDEN_ALLOW_ABSTRACT_UNIX))
+		l->scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+	if (l->scoped)
+		l->present = true;
+}
+
+int landlock_plan_build(const struct policy *p, const struct hardening_opts *h, int abi,
+			struct landlock_plan **ret, char *err, size_t errlen)
+{
+	struct landlock_plan *plan;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return -ENOMEM;
+	plan->abi = abi;
+	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++)
+		plan->layers[i].ruleset_fd = -1;
+	if (abi < 1 && (p->files.present || p->exec.present)) {
+		/* Fail-closed: a files/exec section that no layer here can enforce is an error. */
+		landlock_err(err, errlen, &p->files.loc,
+			     "files/exec rules need Landlock, which this kernel does not offer");
+		r = -EOPNOTSUPP;
+		goto fail;
+	}
+	r = landlock_build_fs(p, plan, err, errlen);
+	if (r == 0)
+		r = build_net(p, plan);
+	if (r < 0) {
+		if (err && errlen && !err[0])
+			landlock_err(err, errlen, NULL, "landlock: cannot compile the policy: %s",
+				     r == -E2BIG ? "too many rules after expansion" : strerror(-r));
+		goto fail;
+	}
+	build_scopes(plan, h);
+	*ret = plan;
+	return 0;
+fail:
+	landlock_plan_free(plan);
+	return r;
+}
+
+/* One layer's ruleset fd. Returns 0 or -errno. */
+static int create_ruleset(struct landlock_layer *l, char *err, size_t errlen)
+{
+	struct sx_landlock_ruleset_attr attr = {
+		.handled_access_fs = l->handled_fs,
+		.handled_access_net = l->handled_net,
+		.scoped = l->scoped,
+	};
+	int fd;
+
+	fd = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0) {
+		int e = errno;
+
+		landlock_err(err, errlen, NULL, "landlock: create_ruleset: %s", strerror(e));
+		return -e;
+	}
+	l->ruleset_fd = fd;
+	for (size_t i = 0; i < l->nrules; i++) {
+		struct landlock_path_beneath_attr pb = { .allowed_access = l->rules[i].access };
+		int e = 0;
+
+		pb.parent_fd = open(l->rules[i].path, O_PATH | O_CLOEXEC);
+		if (pb.parent_fd < 0)
+			continue; /* Fail-closed: it vanished since the plan was built; no rule. */
+		if (syscall(__NR_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+			e = errno;
+		close(pb.parent_fd);
+		if (e) {
+			landlock_err(err, errlen, NULL, "landlock: rule for %s: %s",
+				     l->rules[i].path, strerror(e));
+			return -e;
+		}
+	}
+	for (size_t i = 0; i < l->nports; i++) {
+		struct sx_landlock_net_port_attr np = {
+			.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+			.port = l->ports[i],
+		};
+
+		if (syscall(__NR_landlock_add_rule, fd, SX_LANDLOCK_RULE_NET_PORT, &np, 0) < 0) {
+			int e = errno;
+
+			landlock_err(err, errlen, NULL, "landlock: tcp port %u: %s", l->ports[i],
+				     strerror(e));
+			return -e;
+		}
+	}
+	return 0;
+}
+
+int landlock_plan_compile(const struct policy *p, const struct hardening_opts *h,
+			  struct landlock_plan **ret, char *err, size_t errlen)
+{
+	struct landlock_plan *plan;
+	int abi = landlock_probe();
+	int r;
+
+	r = landlock_plan_build(p, h, abi > 0 ? abi : 0, &plan, err, errlen);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++) {
+		if (!plan->layers[i].present)
+			continue;
+		r = create_ruleset(&plan->layers[i], err, errlen);
+		if (r < 0) {
+			landlock_plan_free(plan);
+			return r;
+		}
+	}
+	*ret = plan;
+	return 0;
+}
+
+int landlock_plan_apply(const struct landlock_plan *plan)
+{
+	if (!plan)
+		return 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++) {
+		const struct landlock_layer *l = &plan->layers[i];
+
+		if (!l->present)
+			continue;
+		/* Fail-closed: a layer that was not built is an error, never skipped. */
+		if (l->ruleset_fd < 0)
+			return -EBADF;
+		if (syscall(__NR_landlock_restrict_self, l->ruleset_fd, plan->restrict_flags) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void landlock_plan_free(struct landlock_plan *plan)
+{
+	if (!plan)
+		return;
+	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++) {
+		struct landlock_layer *l = &plan->layers[i];
+
+		for (size_t j = 0; j < l->nrules; j++)
+			free(l->rules[j].path);
+		free(l->rules);
+		free(l->ports);
+		if (l->ruleset_fd >= 0)
+			close(l->ruleset_fd);
+	}
+	free(plan);
+}

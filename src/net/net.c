@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Loading, attaching and pinning the network layer of one run.
+ *
+ * Three skeletons share one set of maps: net (inet connect/sendmsg, owns
+ * the maps), unix (connect_unix/sendmsg_unix, kernel 6.7+) and proc (the
+ * fork/exec/exit tracker). The cgroup links are pinned under
+ * /sys/fs/bpf/sevorix/RUN, so that enforcement outlives the supervisor:
+ * if it is killed, the agent stays confined (fail closed) until `sevorix
+ * cleanup` finds its cgroup empty.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "net/net.h"
+#include "sevorix/abi.h"
+#include "net.skel.h"
+#include "proc.skel.h"
+#include "unix.skel.h"
+
+/* Not in the uapi headers of libbpf 1.1 / Linux 6.1 */
+#define SX_ATTACH_CGROUP_UNIX_CONNECT 49
+#define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
+
+#define NLINKS 6
+
+struct netlayer {
+	struct net_bpf *net;
+	struct unix_bpf *unix_;
+	struct proc_bpf *proc;
+	struct bpf_link *links[NLINKS];
+	const char *names[NLINKS];
+	int nlinks;
+};
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("SEVORIX_BPF_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static void quiet_libbpf(void)
+{
+	libbpf_set_print(silent_print);
+}
+
+int netlayer_probe(void)
+{
+	struct net_bpf *s;
+	int r;
+
+	quiet_libbpf();
+	s = net_bpf__open_and_load();
+	r = s ? 0 : -errno;
+	net_bpf__destroy(s);
+	return r;
+}
+
+int tracer_probe(void)
+{
+	struct proc_bpf *s;
+	int r;
+
+	quiet_libbpf();
+	s = proc_bpf__open_and_load();
+	r = s ? 0 : -errno;
+	proc_bpf__destroy(s);
+	return r;
+}
+
+static int add_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+		    const struct sx_net_value *v)
+{
+	struct net_bpf *s = ctx;
+
+	if (family == AF_INET) {
+		struct sx_lpm4_key k = { .prefixlen = prefix };
+
+		memcpy(k.addr, addr, 4);
+		return bpf_map__update_elem(s->maps.sx_net4, &k, sizeof(k), v, sizeof(*v), 0);
+	} else {
+		struct sx_lpm6_key k = { .prefixlen = prefix };
+
+		memcpy(k.addr, addr, 16);
+		return bpf_map__update_elem(s->maps.sx_net6, &k, sizeof(k), v, sizeof(*v), 0);
+	}
+}
+
+/* UNIX entries are collected first: the unix skeleton loads after compiling. */
+struct unix_list {
+	struct sx_unix_key k[256];
+	struct sx_unix_value v[256];
+	int n;
+};
+
+static int add_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
+{
+	struct unix_list *l = ctx;
+
+	if (l->n >= 256)
+		return -E2BIG;
+	l->k[l->n] = *k;
+	l->v[l->n++] = *v;
+	return 0;
+}
+
+struct sink_ctx {
+	struct net_bpf *net;
+	struct unix_list *unix_;
+};
+
+static int sink_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+		     const struct sx_net_value *v)
+{
+	return add_inet(((struct sink_ctx *)ctx)->net, family, addr, prefix, v);
+}
+
+static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
+{
+	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
+}
+
+/* Shares the maps of the net skeleton with another object before its load. */
+static int reuse_maps(struct bpf_object *obj, struct net_bpf *net)
+{
+	struct bpf_map *m;
+	int r;
+
+	bpf_object__for_each_map(m, obj) {
+		struct bpf_map *own = bpf_object__find_map_by_name(net->obj, bpf_map__name(m));
+
+		if (!own)
+			continue;
+		r = bpf_map__reuse_fd(m, bpf_map__fd(own));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int load_unix(struct netlayer *nl, const struct unix_list *l)
+{
+	struct unix_bpf *u = unix_bpf__open();
+	int r;
+
+	if (!u)
+		return -errno;
+	bpf_program__set_expected_attach_type(u->progs.sevorix_connect_unix,
+					      SX_ATTACH_CGROUP_UNIX_CONNECT);
+	bpf_program__set_expected_attach_type(u->progs.sevorix_sendmsg_unix,
+					      SX_ATTACH_CGROUP_UNIX_SENDMSG);
+	r = reuse_maps(u->obj, nl->net);
+	if (!r)
+		r = unix_bpf__load(u);
+	for (int i = 0; !r && i < l->n; i++)
+		r = bpf_map__update_elem(u->maps.sx_unix, &l->k[i], sizeof(l->k[i]), &l->v[i],
+					 sizeof(l->v[i]), 0);
+	if (r) {
+		unix_bpf__destroy(u);
+		return r;
+	}
+	nl->unix_ = u;
+	return 0;
+}
+
+int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
+{
+	struct netlayer *nl = calloc(1, sizeof(*nl));
+	struct unix_list *ul = calloc(1, sizeof(*ul));
+	struct sink_ctx sc;
+	struct net_sink sink = { sink_inet, sink_unix, &sc };
+	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
+	__u32 zero = 0;
+	int r = -ENOMEM;
+
+	*ret = NULL;
+	quiet_libbpf();
+	if (!nl || !ul)
+		goto fail;
+	nl->net = net_bpf__open_and_load();
+	if (!nl->net) {
+		r = -errno;
+		snprintf(err, errlen, "cannot load the cgroup network programs: %s", strerror(-r));
+		goto fail;
+	}
+	sc = (struct sink_ctx){ nl->net, ul };
+	r = net_compile(p, &sink, err, errlen);
+	if (r < 0)
+		goto fail;
+	r = bpf_map__update_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot store the run configuration: %s", strerror(-r));
+		goto fail;
+	}
+	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
+	load_unix(nl, ul);
+	free(ul);
+	*ret = nl;
+	return 0;
+fail:
+	free(ul);
+	netlayer_close(nl, NULL);
+	return r;
+}
+
+static int attach_one(struct netlayer *nl, struct bpf_program *prog, int cgroup_fd,
+		      const char *name, const char *pin_dir)
+{
+	char path[4200];
+	struct bpf_link *l = bpf_program__attach_cgroup(prog, cgroup_fd);
+	int r;
+
+	if (!l)
+		return -errno;
+	nl->links[nl->nlinks] = l;
+	nl->names[nl->nlinks++] = name;
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
+	r = bpf_link__pin(l, path);
+	return r < 0 ? r : 0;
+}
+
+int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
+{
+	int r;
+
+	r = attach_one(nl, nl->net->progs.sevorix_connect4, cgroup_fd, "connect4", pin_dir);
+	r = r ?: attach_one(nl, nl->net->progs.sevorix_connect6, cgroup_fd, "connect6", pin_dir);
+	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg4, cgroup_fd, "sendmsg4", pin_dir);
+	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg6, cgroup_fd, "sendmsg6", pin_dir);
+	if (!r && nl->unix_) {
+		r = attach_one(nl, nl->unix_->progs.sevorix_connect_unix, cgroup_fd,
+			       "connect_unix", pin_dir);
+		r = r ?: attach_one(nl, nl->unix_->progs.sevorix_sendmsg_unix, cgroup_fd,
+				    "sendmsg_unix", pin_dir);
+	}
+	return r;
+}
+
+int netlayer_trace(struct netlayer *nl, int cgroup_fd)
+{
+	struct proc_bpf *s = proc_bpf__open();
+	__u32 zero = 0;
+	int r;
+
+	if (!s)
+		return -errno;
+	r = reuse_maps(s->obj, nl->net);
+	r = r ?: proc_bpf__load(s);
+	r = r ?: bpf_map__update_elem(s->maps.sx_cgroup, &zero, sizeof(zero), &cgroup_fd,
+				      sizeof(cgroup_fd), 0);
+	r = r ?: proc_bpf__attach(s);
+	if (r) {
+		proc_bpf__destroy(s);
+		return r;
+	}
+	nl->proc = s;
+	return 0;
+}
+
+void netlayer_close(struct netlayer *nl, const char *pin_dir)
+{
+	if (!nl)
+		return;
+	for (int i = 0; i < nl->nlinks; i++) {
+		if (pin_dir)
+			bpf_link__unpin(nl->links[i]);
+		bpf_link__destroy(nl->links[i]);
+	}
+	proc_bpf__destroy(nl->proc);
+	unix_bpf__destroy(nl->unix_);
+	net_bpf__destroy(nl->net);
+	free(nl);
+}
+
+int netlayer_events_fd(const struct netlayer *nl)
+{
+	return bpf_map__fd(nl->net->maps.sx_events);
+}
+
+static unsigned long long percpu_sum(const struct bpf_map *m, __u32 key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (vals && bpf_map__lookup_elem(m, &key, sizeof(key), vals, ncpu * sizeof(*vals), 0) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+unsigned long long netlayer_stat(const struct netlayer *nl, int stat)
+{
+	return percpu_sum(nl->net->maps.sx_stats, stat);
+}
+
+unsigned long long netlayer_rule_hits(const struct netlayer *nl, unsigned int slot)
+{
+	return percpu_sum(nl->net->maps.sx_rule_hits, slot);
+}
+
+bool netlayer_has_unix(const struct netlayer *nl)
+{
+	return nl->unix_ != NULL;
+}

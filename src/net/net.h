@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * K2, the cgroup eBPF network layer, and the process tracker that shares
+ * its event ring buffer. Same face as every layer: probe, compile+load,
+ * apply (attach to one run's cgroup), describe.
+ */
+#ifndef SEVORIX_NET_H
+#define SEVORIX_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sevorix/policy.h"
+
+struct netlayer;
+
+/* Loads a tiny cgroup sock_addr program; 0 when the layer works, else -errno. */
+int netlayer_probe(void);
+/* Loads a tiny tp_btf program; 0 when process tracking works, else -errno. */
+int tracer_probe(void);
+
+/*
+ * Loads the programs and fills their maps from the policy. A policy that
+ * cannot be compiled is an error, never a partial load; *err then says why.
+ * Returns 0 or -errno.
+ */
+int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen);
+/* Attaches to the cgroup and pins the links under pin_dir. Returns 0 or -errno. */
+int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
+/* Starts the fork/exec/exit tracker for the cgroup (not pinned). Returns 0 or -errno. */
+int netlayer_trace(struct netlayer *nl, int cgroup_fd);
+/* Removes the pins and detaches. Accepts NULL. */
+void netlayer_close(struct netlayer *nl, const char *pin_dir);
+
+int netlayer_events_fd(const struct netlayer *nl);
+/* Sums the per-CPU counters (enum sx_stat), or per-rule hits when rule >= 0. */
+unsigned long long netlayer_stat(const struct netlayer *nl, int stat);
+unsigned long long netlayer_rule_hits(const struct netlayer *nl, unsigned int slot);
+/* True when the UNIX socket programs are loaded (kernel 6.7+). */
+bool netlayer_has_unix(const struct netlayer *nl);
+
+/*
+ * Compiling (compile.c): calls add4/add6 once per trie entry and addu once
+ * per UNIX path entry. Exposed for tests. Returns 0 or -errno (-E2BIG when
+ * more than SX_NET_MAX_ENTRIES - 1 port ranges cover one prefix).
+ */
+struct sx_net_value;
+struct sx_unix_key;
+struct sx_unix_value;
+struct net_sink {
+	int (*add_inet)(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+			const struct sx_net_value *v);
+	int (*add_unix)(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v);
+	void *ctx;
+};
+int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
+
+#endif

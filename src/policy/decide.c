@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reference decisions over the sorted rules (policy.h explains the order).
+ * These define what every kernel layer must compute for the same input;
+ * user space uses them where it decides itself (held calls, audit of
+ * events), and tests compare the kernel's answers with them.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "policy/internal.h"
+
+static bool cidr_match(const struct net_rule *r, const uint8_t *a)
+{
+	int full = r->prefix / 8, rest = r->prefix % 8;
+
+	if (memcmp(r->addr, a, full))
+		return false;
+	return !rest || ((r->addr[full] ^ a[full]) & (0xff << (8 - rest))) == 0;
+}
+
+static bool port_match(const struct net_rule *r, uint16_t port)
+{
+	if (!r->nports)
+		return true;
+	for (size_t i = 0; i < r->nports; i++)
+		if (port >= r->ports[i].lo && port <= r->ports[i].hi)
+			return true;
+	return false;
+}
+
+enum sx_action policy_decide_net(const struct policy *p, int family, const void *addr,
+				 uint16_t port, const struct net_rule **rule)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	enum net_rule_kind kind = family == AF_INET ? NET_RULE_CIDR4 : NET_RULE_CIDR6;
+	uint8_t a[16] = { 0 };
+
+	memcpy(a, addr, family == AF_INET ? 4 : 16);
+	if (kind == NET_RULE_CIDR6 && !memcmp(a, mapped, 12)) {
+		memmove(a, a + 12, 4);
+		memset(a + 4, 0, 12);
+		kind = NET_RULE_CIDR4;
+	}
+	/* 0.0.0.0 and :: reach the loopback: judge them as 127.0.0.1 and ::1 */
+	if (kind == NET_RULE_CIDR4 && !memcmp(a, (uint8_t[4]){ 0 }, 4))
+		memcpy(a, (uint8_t[4]){ 127, 0, 0, 1 }, 4);
+	else if (kind == NET_RULE_CIDR6 && !memcmp(a, (uint8_t[16]){ 0 }, 16))
+		a[15] = 1;
+	*rule = NULL;
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+
+		if (r->kind == kind && cidr_match(r, a) && port_match(r, port)) {
+			*rule = r;
+			return r->action;
+		}
+	}
+	return p->network.def;
+}
+
+enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
+				  const struct net_rule **rule)
+{
+	*rule = NULL;
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+
+		if (r->kind != NET_RULE_UNIX)
+			continue;
+		if (r->unix_prefix ? !strncmp(r->unix_path, sun_path, strlen(r->unix_path))
+				   : !strcmp(r->unix_path, sun_path)) {
+			*rule = r;
+			return r->action;
+		}
+	}
+	return p->network.def;
+}
+
+/*
+ * Each requested access bit is decided by the first rule that covers the
+ * path and names that bit; the strictest answer over the bits wins.
+ */
+enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
+				  const struct file_rule **rule)
+{
+	enum sx_action worst = SX_ALLOW;
+
+	*rule = NULL;
+	for (unsigned int bit = 1; bit <= SX_ACCESS_EXEC; bit <<= 1) {
+		const struct file_rule *hit = NULL;
+		enum sx_action a = p->files.def;
+
+		if (!(access & bit))
+			continue;
+		for (size_t i = 0; i < p->nfile_rules && !hit; i++)
+			if ((p->file_rules[i].access & bit) &&
+			    policy_path_covers(p->file_rules[i].expanded, path))
+				hit = &p->file_rules[i];
+		if (hit)
+			a = hit->action;
+		if (a > worst || (a == worst && !*rule)) {
+			worst = a;
+			*rule = hit;
+		}
+	}
+	return worst;
+}
+
+/* Joins argv with single spaces into a malloc'd string. */
+static char *argv_join(char *const argv[])
+{
+	size_t len = 1;
+	char *s, *w;
+
+	for (size_t i = 0; argv && argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	s = w = malloc(len);
+	if (!s)
+		return NULL;
+	*w = 0;
+	for (size_t i = 0; argv && argv[i]; i++)
+		w += sprintf(w, "%s%s", i ? " " : "", argv[i]);
+	return s;
+}
+
+enum sx_action policy_decide_exec(const struct policy *p, const char *path, char *const argv[],
+				  const struct exec_rule **rule)
+{
+	const struct exec_rule *by_path = NULL, *by_argv = NULL;
+	char *joined = argv_join(argv);
+
+	if (!joined) {
+		*rule = NULL;
+		return SX_DENY; /* fail closed: cannot judge without memory */
+	}
+	for (size_t i = 0; i < p->nexec_rules; i++) {
+		const struct exec_rule *r = &p->exec_rules[i];
+
+		if (r->expanded && !by_path && path && policy_path_covers(r->expanded, path))
+			by_path = r;
+		if (r->argv_glob && !by_argv && fnmatch(r->argv_glob, joined, 0) == 0)
+			by_argv = r;
+	}
+	free(joined);
+	*rule = by_path;
+	if (by_argv && (!by_path || by_argv->action > by_path->action))
+		*rule = by_argv;
+	return *rule ? (*rule)->action : p->exec.def;
+}

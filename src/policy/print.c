@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `sevorix policy print`: the normalized policy, in evaluation order, one
+ * rule per line in YAML flow style. The output parses back to the same
+ * policy (tests/policy checks that it is a fixed point). Without --expand,
+ * paths are printed as written, so ${VAR}s survive; with it, expanded.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "policy/internal.h"
+
+/* Plain scalars are fine unless they could be read as something else. */
+static bool needs_quotes(const char *s)
+{
+	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` $~", *s))
+		return true;
+	if (strpbrk(s, ",[]{}#\"'\\") || strstr(s, ": ") || s[strlen(s) - 1] == ':' ||
+	    s[strlen(s) - 1] == ' ')
+		return true;
+	if (isdigit((unsigned char)*s) && !strchr(s, '/'))
+		return true;
+	return !strcmp(s, "true") || !strcmp(s, "false") || !strcmp(s, "null") ||
+	       !strcmp(s, "yes") || !strcmp(s, "no") || !strcmp(s, "on") || !strcmp(s, "off");
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	if (!needs_quotes(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void print_ports(FILE *f, const struct net_rule *r)
+{
+	fputs(", ports: [", f);
+	for (size_t i = 0; i < r->nports; i++) {
+		if (r->ports[i].lo == r->ports[i].hi)
+			fprintf(f, "%s%u", i ? ", " : "", r->ports[i].lo);
+		else
+			fprintf(f, "%s\"%u-%u\"", i ? ", " : "", r->ports[i].lo, r->ports[i].hi);
+	}
+	fputc(']', f);
+}
+
+static void print_network(FILE *f, const struct policy *p, bool expand)
+{
+	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
+	if (!p->nnet_rules)
+		return;
+	fputs("  rules:\n", f);
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+
+		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
+		if (r->kind == NET_RULE_UNIX) {
+			fputs("unix: ", f);
+			put_str(f, expand ? r->unix_path : r->text);
+		} else {
+			fputs("cidr: ", f);
+			put_str(f, r->text);
+		}
+		if (r->nports)
+			print_ports(f, r);
+		fputs("}\n", f);
+	}
+}
+
+static void print_access(FILE *f, unsigned int access)
+{
+	static const char *const names[] = { "read", "write", "exec" };
+	bool first = true;
+
+	fputs(", access: [", f);
+	for (int i = 0; i < 3; i++) {
+		if (access & (1u << i)) {
+			fprintf(f, "%s%s", first ? "" : ", ", names[i]);
+			first = false;
+		}
+	}
+	fputc(']', f);
+}
+
+static void print_files(FILE *f, const struct policy *p, bool expand)
+{
+	fprintf(f, "files:\n  default: %s\n", sx_action_name(p->files.def));
+	if (!p->nfile_rules)
+		return;
+	fputs("  rules:\n", f);
+	for (size_t i = 0; i < p->nfile_rules; i++) {
+		const struct file_rule *r = &p->file_rules[i];
+
+		fprintf(f, "    - {action: %s, path: ", sx_action_name(r->action));
+		put_str(f, expand ? r->expanded : r->path);
+		print_access(f, r->access);
+		fputs("}\n", f);
+	}
+}
+
+static void print_exec(FILE *f, const struct policy *p, bool expand)
+{
+	fprintf(f, "exec:\n  default: %s\n", sx_action_name(p->exec.def));
+	if (!p->nexec_rules)
+		return;
+	fputs("  rules:\n", f);
+	for (size_t i = 0; i < p->nexec_rules; i++) {
+		const struct exec_rule *r = &p->exec_rules[i];
+
+		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
+		if (r->argv_glob) {
+			fputs("argv: ", f);
+			put_str(f, r->argv_glob);
+		} else {
+			fputs("path: ", f);
+			put_str(f, expand ? r->expanded : r->path);
+		}
+		fputs("}\n", f);
+	}
+}
+
+int policy_print(const struct policy *p, bool expand, FILE *f)
+{
+	fprintf(f, "version: %d\nmode: %s\n", p->version,
+		p->mode == SX_MODE_AUDIT ? "audit" : "enforce");
+	if (p->nvars && !expand) {
+		fputs("vars:\n", f);
+		for (size_t i = 0; i < p->nvars; i++) {
+			fprintf(f, "  %s: ", p->vars[i].name);
+			put_str(f, p->vars[i].value);
+			fputc('\n', f);
+		}
+	}
+	if (p->network.present)
+		print_network(f, p, expand);
+	if (p->files.present)
+		print_files(f, p, expand);
+	if (p->exec.present)
+		print_exec(f, p, expand);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The three rule sections of the rulebook: network, files and exec. Each is
+ * a mapping with `default` and `rules`; each rule is a mapping whose keys
+ * depend on the section. A rule that has any error is not kept, but the
+ * rest of the file is still checked so that every error is reported.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sevorix/abi.h"
+#include "policy/internal.h"
+
+struct rule_draft {
+	enum section_kind kind;
+	yaml_node_t *node;
+	bool has_action;
+	enum sx_action action;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv;
+	struct port_range *pr;
+	size_t npr;
+	bool bad;
+};
+
+static bool parse_port(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return !errno && end != s && !*end && *out >= 1 && *out <= 65535;
+}
+
+static void parse_ports(struct loader *l, struct rule_draft *d)
+{
+	yaml_node_t *seq = d->ports;
+	yaml_node_item_t *it;
+
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		loader_error(l, seq, "ports: expected a list such as [443, \"8000-8100\"]");
+		d->bad = true;
+		return;
+	}
+	d->pr = calloc(seq->data.sequence.items.top - seq->data.sequence.items.start + 1,
+		       sizeof(*d->pr));
+	for (it = seq->data.sequence.items.start; d->pr && it < seq->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *n = loader_node(l, *it);
+		const char *s = loader_scalar(l, n, "ports");
+		char buf[32], *dash;
+		long lo, hi;
+
+		if (!s || strlen(s) >= sizeof(buf)) {
+			d->bad = true;
+			continue;
+		}
+		strcpy(buf, s);
+		dash = strchr(buf, '-');
+		if (dash)
+			*dash = 0;
+		if (!parse_port(buf, &lo) || (dash && !parse_port(dash + 1, &hi))) {
+			loader_error(l, n, "port '%s' out of range (1-65535, or LOW-HIGH)", s);
+			d->bad = true;
+			continue;
+		}
+		if (!dash)
+			hi = lo;
+		if (hi < lo) {
+			loader_error(l, n, "port range '%s' is empty", s);
+			d->bad = true;
+			continue;
+		}
+		d->pr[d->npr++] = (struct port_range){ lo, hi };
+	}
+	if (!d->npr && !d->bad) {
+		loader_error(l, seq, "ports: empty list (leave 'ports' out to mean every port)");
+		d->bad = true;
+	}
+}
+
+static int rule_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct rule_draft *d = arg;
+	yaml_node_t **slot = NULL;
+
+	if (!strcmp(key, "action")) {
+		d->has_action = loader_action(l, v, &d->action) == 0;
+		d->bad |= !d->has_action;
+		return 0;
+	}
+	if (d->kind == SECTION_NETWORK && !strcmp(key, "cidr"))
+		slot = &d->cidr;
+	else if (d->kind == SECTION_NETWORK && !strcmp(key, "ports"))
+		slot = &d->ports;
+	else if (d->kind == SECTION_NETWORK && !strcmp(key, "unix"))
+		slot = &d->unix_;
+	else if (d->kind != SECTION_NETWORK && !strcmp(key, "path"))
+		slot = &d->path;
+	else if (d->kind == SECTION_FILES && !strcmp(key, "access"))
+		slot = &d->access;
+	else if (d->kind == SECTION_EXEC && !strcmp(key, "argv"))
+		slot = &d->argv;
+	if (!slot) {
+		loader_error(l, k, "unknown key '%s' in rule", key);
+		d->bad = true;
+		return 0;
+	}
+	*slot = v;
+	return 0;
+}
+
+/* Returns the expanded, normalized absolute path, or NULL after an error. */
+static char *rule_path(struct loader *l, yaml_node_t *n, const char *what, bool keep_slash)
+{
+	const char *s = loader_scalar(l, n, what);
+	char *x;
+	size_t len;
+
+	if (!s)
+		return NULL;
+	x = loader_expand(l, n, s);
+	if (!x)
+		return NULL;
+	if (x[0] != '/') {
+		loader_error(l, n, "%s: relative path '%s' (paths must be absolute)", what, x);
+		free(x);
+		return NULL;
+	}
+	len = strlen(x);
+	keep_slash = keep_slash && len > 1 && x[len - 1] == '/';
+	policy_path_normalize(x);
+	if (keep_slash && strcmp(x, "/"))
+		strcat(x, "/"); /* normalization only shortens: there is room */
+	return x;
+}
+
+static int parse_cidr(const char *s, struct net_rule *r)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	int max;
+	long bits;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	if (inet_pton(AF_INET, buf, r->addr) == 1) {
+		r->kind = NET_RULE_CIDR4;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, r->addr) == 1) {
+		r->kind = NET_RULE_CIDR6;
+		max = 128;
+	} else {
+		return -EINVAL;
+	}
+	bits = max;
+	if (slash) {
+		errno = 0;
+		bits = strtol(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || bits < 0 || bits > max)
+			return -ERANGE;
+	}
+	r->prefix = bits;
+	return 0;
+}
+
+/* Clears host bits; returns true when there were any. */
+static bool mask_host_bits(struct net_rule *r)
+{
+	int bytes = r->kind == NET_RULE_CIDR4 ? 4 : 16;
+	bool changed = false;
+
+	for (int i = 0; i < bytes; i++) {
+		int keep = r->prefix - i * 8;
+		uint8_t m = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+
+		changed |= (r->addr[i] & ~m) != 0;
+		r->addr[i] &= m;
+	}
+	return changed;
+}
+
+static void cidr_text(struct net_rule *r)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(r->kind == NET_RULE_CIDR4 ? AF_INET : AF_INET6, r->addr, a, sizeof(a));
+	free(r->text);
+	if (asprintf(&r->text, "%s/%u", a, r->prefix) < 0)
+		r->text = NULL;
+}
+
+static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
+{
+	if (!!d->cidr == !!d->unix_) {
+		loader_error(l, d->node, "network rule needs exactly one of 'cidr' or 'unix'");
+		return false;
+	}
+	if (d->unix_) {
+		if (d->ports) {
+			loader_error(l, d->ports, "'ports' applies to 'cidr' rules only");
+			return false;
+		}
+		r->kind = NET_RULE_UNIX;
+		r->text = strdup(loader_scalar(l, d->unix_, "unix") ?: "");
+		r->unix_path = rule_path(l, d->unix_, "unix", true);
+		if (r->unix_path && strlen(r->unix_path) >= SX_UNIX_PATH_MAX) {
+			loader_error(l, d->unix_, "unix: path longer than %d bytes",
+				     SX_UNIX_PATH_MAX - 1);
+			return false;
+		}
+		r->unix_prefix = r->unix_path && r->unix_path[strlen(r->unix_path) - 1] == '/';
+		return r->unix_path != NULL;
+	}
+	{
+		const char *s = loader_scalar(l, d->cidr, "cidr");
+		int e = s ? parse_cidr(s, r) : -EINVAL;
+
+		if (s && e == -ERANGE)
+			loader_error(l, d->cidr, "bad CIDR '%s': prefix length out of range", s);
+		else if (s && e)
+			loader_error(l, d->cidr, "bad CIDR '%s'", s);
+		if (e)
+			return false;
+		if (mask_host_bits(r)) {
+			cidr_text(r);
+			loader_warn(l, d->cidr, "CIDR '%s' has host bits set; using %s", s, r->text);
+		} else {
+			cidr_text(r);
+		}
+	}
+	if (d->ports)
+		parse_ports(l, d);
+	r->ports = d->pr;
+	r->nports = d->npr;
+	d->pr = NULL;
+	return !d->bad;
+}
+
+static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_rule *r)
+{
+	static const char *const names[] = { "read", "write", "exec" };
+	yaml_node_item_t *it;
+
+	if (!d->path) {
+		loader_error(l, d->node, "files rule needs 'path'");
+		return false;
+	}
+	r->path = strdup(loader_scalar(l, d->path, "path") ?: "");
+	r->expanded = rule_path(l, d->path, "path", false);
+	r->access = SX_ACCESS_ALL;
+	if (d->access && d->access->type != YAML_SEQUENCE_NODE) {
+		loader_error(l, d->access, "access: expected a list such as [read, write]");
+		return false;
+	}
+	if (d->access) {
+		r->access = 0;
+		for (it = d->access->data.sequence.items.start;
+		     it < d->access->data.sequence.items.top; it++) {
+			yaml_node_t *n = loader_node(l, *it);
+			const char *s = loader_scalar(l, n, "access");
+			unsigned int bit = 0;
+
+			for (int i = 0; i < 3 && s; i++)
+				if (!strcmp(s, names[i]))
+					bit = 1u << i;
+			if (!bit && s)
+				loader_error(l, n, "unknown access '%s' (expected read, write or exec)",
+					     s);
+			if (!bit)
+				return false;
+			r->access |= bit;
+		}
+		if (!r->access) {
+			loader_error(l, d->access, "access: empty list");
+			return false;
+		}
+	}
+	return r->expanded != NULL;
+}
+
+static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_rule *r)
+{
+	if (!!d->path == !!d->argv) {
+		loader_error(l, d->node, "exec rule needs exactly one of 'path' or 'argv'");
+		return false;
+	}
+	if (d->argv) {
+		const char *s = loader_scalar(l, d->argv, "argv");
+
+		if (s && !*s)
+			loader_error(l, d->argv, "argv: empty pattern");
+		if (!s || !*s)
+			return false;
+		r->argv_glob = loader_expand(l, d->argv, s);
+		return r->argv_glob != NULL;
+	}
+	r->path = strdup(loader_scalar(l, d->path, "path") ?: "");
+	r->expanded = rule_path(l, d->path, "path", false);
+	return r->expanded != NULL;
+}
+
+/* Grows *arr by one zeroed element of size sz; returns it or NULL. */
+static void *grow(void **arr, size_t *n, size_t sz)
+{
+	char *a = realloc(*arr, (*n + 1) * sz);
+
+	if (!a)
+		return NULL;
+	*arr = a;
+	memset(a + *n * sz, 0, sz);
+	return a + (*n)++ * sz;
+}
+
+static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
+{
+	bool ok = false;
+
+	if (!d->has_action && !d->bad)
+		loader_error(l, d->node, "rule needs 'action'");
+	if (d->kind == SECTION_NETWORK) {
+		struct net_rule *r = grow((void **)&p->net_rules, &p->nnet_rules, sizeof(*r));
+
+		if (r) {
+			ok = net_rule_build(l, d, r) && d->has_action;
+			r->action = d->action;
+			r->loc = loader_loc(l, d->node);
+		}
+	} else if (d->kind == SECTION_FILES) {
+		struct file_rule *r = grow((void **)&p->file_rules, &p->nfile_rules, sizeof(*r));
+
+		if (r) {
+			ok = file_rule_build(l, d, r) && d->has_action;
+			r->action = d->action;
+			r->loc = loader_loc(l, d->node);
+		}
+	} else {
+		struct exec_rule *r = grow((void **)&p->exec_rules, &p->nexec_rules, sizeof(*r));
+
+		if (r) {
+			ok = exec_rule_build(l, d, r) && d->has_action;
+			r->action = d->action;
+			r->loc = loader_loc(l, d->node);
+		}
+	}
+	free(d->pr);
+	if (!ok && !l->errors)
+		loader_error(l, d->node, "invalid rule");
+}
+
+static void parse_rules(struct loader *l, yaml_node_t *seq, enum section_kind kind)
+{
+	yaml_node_item_t *it;
+
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		loader_error(l, seq, "rules: expected a list of rules");
+		return;
+	}
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		struct rule_draft d = { .kind = kind, .node = loader_node(l, *it) };
+
+		if (loader_each_pair(l, d.node, "rule", rule_pair, &d) == 0)
+			rule_add(l, l->p, &d);
+	}
+}
+
+struct section_ctx {
+	struct policy_section *s;
+	enum section_kind kind;
+};
+
+static int section_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v,
+			void *arg)
+{
+	struct section_ctx *c = arg;
+
+	if (!strcmp(key, "default"))
+		loader_action(l, v, &c->s->def);
+	else if (!strcmp(key, "rules"))
+		parse_rules(l, v, c->kind);
+	else
+		loader_error(l, k, "unknown key '%s'", key);
+	return 0;
+}
+
+void loader_section(struct loader *l, yaml_node_t *k, yaml_node_t *v, struct policy_section *s,
+		    enum section_kind kind)
+{
+	struct section_ctx c = { s, kind };
+	const char *name = (const char *)k->data.scalar.value;
+
+	if (s->present)
+		loader_error(l, k, "section '%s' given twice", name);
+	s->present = true;
+	s->loc = loader_loc(l, k);
+	loader_each_pair(l, v, name, section_pair, &c);
+}

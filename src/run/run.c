@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix run: put one command under a policy.
+ *
+ * The order is what makes it fail closed: the policy is loaded and
+ * compiled, the cgroup created and every program attached and pinned
+ * before the child exists; the child joins the cgroup before it drops
+ * privileges and execs. Nothing of the agent ever runs unconfined, and a
+ * policy that does not compile never starts it.
+ *
+ * The supervisor then sleeps in epoll on the ring buffer, a pidfd of the
+ * command and a signalfd (signals are forwarded to the command, as docker
+ * run does). When the command exits, whatever it left in its cgroup is
+ * killed, the links are unpinned and the cgroup removed. Exit status: the
+ * command's, 125 for Sevorix's own failures, 126/127 when the command
+ * cannot be executed / found.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "events/events.h"
+#include "net/net.h"
+#include "run/cgroup.h"
+#include "run/run.h"
+
+#define DEFAULT_POLICY "/etc/sevorix/policy.yaml"
+
+struct run_opts {
+	const char *policy;
+	const char *user;
+	const char *events;
+	bool allow_root;
+	char **argv;
+};
+
+static void run_usage(FILE *f)
+{
+	fputs("Usage: sevorix run [OPTIONS] -- COMMAND [ARGS...]\n\n"
+	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
+	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
+	      "  -p, --policy FILE      policy file (default " DEFAULT_POLICY ")\n"
+	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
+	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
+	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
+	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "  -h, --help             show this help\n\n"
+	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
+	      "executed, 127 when it is not found.\n", f);
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct run_opts){ .policy = DEFAULT_POLICY };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:u:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'R':
+			o->allow_root = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		default:
+			run_usage(stderr);
+			return 125;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "sevorix run: no command given\n");
+		run_usage(stderr);
+		return 125;
+	}
+	o->argv = argv + optind;
+	return -1;
+}
+
+struct run {
+	struct run_opts o;
+	struct agent_user user;
+	struct run_info info;
+	struct policy *policy;
+	struct netlayer *net;
+	struct events *ev;
+	char pin_dir[4200];
+	int cgroup_fd;
+	int procs_fd;
+	pid_t child;
+};
+
+static int resolve_user(struct run *r)
+{
+	int e = cli_agent_user(r->o.user, &r->user);
+
+	if (e < 0) {
+		fprintf(stderr, "sevorix run: unknown user '%s'\n",
+			r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
+		return e;
+	}
+	if (r->user.uid == 0 && !r->o.allow_root) {
+		fprintf(stderr, "sevorix run: refusing to run the agent as root: use sudo from a\n"
+				"normal account, or --user USER (--allow-root-agent overrides)\n");
+		return -EPERM;
+	}
+	if (r->user.uid == 0)
+		fprintf(stderr, "sevorix run: warning: the agent runs as root; root can leave its "
+				"cgroup and is not bound by every layer (see sevorix(1))\n");
+	return 0;
+}
+
+static int load_policy(struct run *r)
+{
+	struct policy_diag diag = { 0 };
+	char cwd[PATH_MAX];
+	int e;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	e = cli_load_policy_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	for (size_t i = 0; i < diag.nlines; i++)
+		if (e < 0 || getenv("SEVORIX_VERBOSE"))
+			fprintf(stderr, "%s\n", diag.lines[i]);
+	policy_diag_clear(&diag);
+	if (e < 0 && e != -EINVAL)
+		fprintf(stderr, "sevorix run: %s: %s\n", r->o.policy, strerror(-e));
+	else if (e < 0)
+		fprintf(stderr, "sevorix run: %s: policy has errors; not starting\n", r->o.policy);
+	return e;
+}
+
+static int open_events(struct run *r)
+{
+	char path[4096];
+	int e;
+
+	if (r->o.events) {
+		snprintf(path, sizeof(path), "%s", r->o.events);
+	} else {
+		mkdir(RUN_LOG_DIR, 0750);
+		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", r->info.id);
+	}
+	memcpy(r->info.events, path, sizeof(path));
+	e = events_open(path, r->info.id, r->policy, &r->ev);
+	if (e < 0)
+		fprintf(stderr, "sevorix run: %s: %s\n", path, strerror(-e));
+	return e;
+}
+
+/* Everything the child needs exists before it does. */
+static int setup(struct run *r)
+{
+	char err[512] = "", procs[4200];
+	int e;
+
+	e = cgroup_run_path(r->info.id, r->info.cgroup, sizeof(r->info.cgroup));
+	e = e ?: cgroup_create(r->info.cgroup, &r->cgroup_fd);
+	if (e < 0) {
+		fprintf(stderr, "sevorix run: cannot create the run's cgroup: %s\n", strerror(-e));
+		return e;
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", r->info.cgroup);
+	r->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (r->procs_fd < 0)
+		return -errno;
+	e = netlayer_open(r->policy, &r->net, err, sizeof(err));
+	if (e < 0) {
+		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		return e;
+	}
+	e = run_pin_dir(r->info.id, r->pin_dir, sizeof(r->pin_dir));
+	e = e ?: netlayer_attach(r->net, r->cgroup_fd, r->pin_dir);
+	if (e < 0) {
+		fprintf(stderr, "sevorix run: cannot attach the network layer: %s\n", strerror(-e));
+		return e;
+	}
+	e = netlayer_trace(r->net, r->cgroup_fd);
+	if (e < 0)
+		fprintf(stderr, "sevorix run: warning: no process events (tp_btf: %s)\n",
+			strerror(-e));
+	e = open_events(r);
+	return e ?: events_attach(r->ev, r->net);
+}
+
+static int start_child(struct run *r)
+{
+	struct child_spec c = {
+		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
+		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
+		.user = r->user.name, .argv = r->o.argv,
+	};
+	int pipefd[2], err = 0;
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	c.err_fd = pipefd[1];
+	r->child = fork();
+	if (r->child < 0)
+		return -errno;
+	if (r->child == 0) {
+		close(pipefd[0]);
+		run_child(&c);
+	}
+	close(pipefd[1]);
+	do
+		n = read(pipefd[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n == sizeof(err) && err) {
+		bool exec_err = err & RUN_EXEC_ERR;
+		int code = err & ~RUN_EXEC_ERR;
+
+		waitpid(r->child, NULL, 0);
+		r->child = 0;
+		fprintf(stderr, "sevorix run: %s: %s\n", exec_err ? r->o.argv[0] : "agent setup",
+			strerror(code));
+		if (!exec_err)
+			return 125;
+		return code == ENOENT ? 127 : 126;
+	}
+	return 0;
+}
+
+static int pidfd_of(pid_t pid)
+{
+	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int wait_status(pid_t pid)
+{
+	int st = 0;
+
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+/* Sleeps until the command exits, writing events and forwarding signals. */
+static int supervise(struct run *r, int sfd)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC), pfd = pidfd_of(r->child), efd = events_fd(r->ev);
+	struct epoll_event ee = { .events = EPOLLIN };
+	bool done = false;
+
+	if (ep < 0 || pfd < 0)
+		return wait_status(r->child);
+	ee.data.fd = pfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, pfd, &ee);
+	ee.data.fd = sfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ee);
+	if (efd >= 0) {
+		ee.data.fd = efd;
+		epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ee);
+	}
+	while (!done) {
+		struct epoll_event got[4];
+		int n = epoll_wait(ep, got, 4, 1000);
+
+		for (int i = 0; i < n; i++) {
+			struct signalfd_siginfo si;
+
+			if (got[i].data.fd == pfd)
+				done = true;
+			else if (got[i].data.fd == sfd && read(sfd, &si, sizeof(si)) == sizeof(si))
+				kill(r->child, si.ssi_signo);
+		}
+		events_drain(r->ev);
+	}
+	close(pfd);
+	close(ep);
+	return wait_status(r->child);
+}
+
+static void teardown(struct run *r)
+{
+	if (r->info.cgroup[0] && cgroup_kill_all(r->info.cgroup, 5000) < 0)
+		fprintf(stderr, "sevorix run: warning: processes left in %s\n", r->info.cgroup);
+	if (r->ev)
+		events_drain(r->ev);
+	/* detach only once the cgroup is empty: nothing unconfined can be left */
+	if (!cgroup_populated(r->info.cgroup)) {
+		netlayer_close(r->net, r->pin_dir);
+		r->net = NULL;
+		if (r->pin_dir[0])
+			rmdir(r->pin_dir);
+		cgroup_remove(r->info.cgroup);
+		run_state_remove(r->info.id);
+	}
+	events_close(r->ev);
+	/* still populated: the links stay pinned; `sevorix cleanup` removes them later */
+	netlayer_close(r->net, NULL);
+	policy_free(r->policy);
+	if (r->cgroup_fd >= 0)
+		close(r->cgroup_fd);
+	if (r->procs_fd >= 0)
+		close(r->procs_fd);
+}
+
+static void layers_text(const struct run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "\"cgroup-bpf\"%s", netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "");
+}
+
+static void record(struct run *r)
+{
+	size_t off = 0;
+
+	r->info.supervisor = getpid();
+	r->info.agent = r->child;
+	r->info.started = time(NULL);
+	for (char **a = r->o.argv; *a && off < sizeof(r->info.command) - 1; a++)
+		off += snprintf(r->info.command + off, sizeof(r->info.command) - off, "%s%s",
+				a == r->o.argv ? "" : " ", *a);
+	run_state_write(&r->info);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run r = { .cgroup_fd = -1, .procs_fd = -1 };
+	char layers[128];
+	sigset_t mask;
+	int status, sfd;
+
+	status = parse_opts(argc, argv, &r.o);
+	if (status >= 0)
+		return status;
+	if (geteuid() != 0) {
+		fprintf(stderr, "sevorix run: must run as root (it creates a cgroup and loads BPF "
+				"programs); try sudo\n");
+		return 125;
+	}
+	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || run_new_id(r.info.id, sizeof(r.info.id)))
+		return 125;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	status = setup(&r) < 0 ? 125 : 0;
+	if (status == 0) {
+		layers_text(&r, layers, sizeof(layers));
+		events_start(r.ev, layers, r.o.argv, getpid());
+		status = start_child(&r);
+	}
+	if (status == 0) {
+		record(&r);
+		status = supervise(&r, sfd);
+	}
+	if (r.ev)
+		events_summary(r.ev, status);
+	teardown(&r);
+	close(sfd);
+	return status;
+}

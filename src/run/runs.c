@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a run leaves on the machine, and how it is found again: a state
+ * file under /run/sevorix/runs (key=value lines), the pinned links under
+ * /sys/fs/bpf/sevorix/RUN, and the cgroup. `sevorix ps` reads them;
+ * `sevorix cleanup` removes them, but only for runs whose cgroup is empty,
+ * so that it never lifts enforcement from a process that is still alive.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "run/cgroup.h"
+#include "run/run.h"
+
+int run_new_id(char *buf, size_t len)
+{
+	unsigned char b[6];
+
+	if (len < 13 || getrandom(b, sizeof(b), 0) != sizeof(b))
+		return -EIO;
+	for (int i = 0; i < 6; i++)
+		sprintf(buf + 2 * i, "%02x", b[i]);
+	return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[4200];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *c = tmp + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = 0;
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*c = '/';
+	}
+	return mkdir(tmp, mode) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+int run_pin_dir(const char *id, char *buf, size_t len)
+{
+	struct statfs fs;
+	int r;
+
+	if (statfs("/sys/fs/bpf", &fs) < 0 || fs.f_type != BPF_FS_MAGIC) {
+		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") < 0)
+			return -errno;
+	}
+	if (snprintf(buf, len, RUN_PIN_ROOT "/%s", id) >= (int)len)
+		return -ENAMETOOLONG;
+	r = mkdir_p(buf, 0700);
+	return r;
+}
+
+static void state_path(const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, RUN_STATE_DIR "/%s", id);
+}
+
+int run_state_write(const struct run_info *ri)
+{
+	char path[512], tmp[520];
+	FILE *f;
+
+	if (mkdir_p(RUN_STATE_DIR, 0755) < 0)
+		return -errno;
+	state_path(ri->id, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "supervisor=%d\nagent=%d\ncgroup=%s\nevents=%s\nstarted=%lld\ncommand=%s\n",
+		ri->supervisor, ri->agent, ri->cgroup, ri->events, ri->started, ri->command);
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+int run_state_read(const char *id, struct run_info *ri)
+{
+	char path[512], line[4200];
+	FILE *f;
+
+	memset(ri, 0, sizeof(*ri));
+	snprintf(ri->id, sizeof(ri->id), "%s", id);
+	state_path(id, path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, '=');
+
+		if (!v)
+			continue;
+		*v++ = 0;
+		v[strcspn(v, "\n")] = 0;
+		if (!strcmp(line, "supervisor"))
+			ri->supervisor = atoi(v);
+		else if (!strcmp(line, "agent"))
+			ri->agent = atoi(v);
+		else if (!strcmp(line, "cgroup"))
+			snprintf(ri->cgroup, sizeof(ri->cgroup), "%s", v);
+		else if (!strcmp(line, "events"))
+			snprintf(ri->events, sizeof(ri->events), "%s", v);
+		else if (!strcmp(line, "started"))
+			ri->started = atoll(v);
+		else if (!strcmp(line, "command"))
+			snprintf(ri->command, sizeof(ri->command), "%s", v);
+	}
+	fclose(f);
+	return 0;
+}
+
+void run_state_remove(const char *id)
+{
+	char path[512];
+
+	state_path(id, path, sizeof(path));
+	unlink(path);
+}
+
+static void remove_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
+int run_cleanup_one(const char *id, bool force_state)
+{
+	char pins[512], cg[4096];
+	struct run_info ri;
+
+	if (run_state_read(id, &ri) == 0 && ri.cgroup[0])
+		snprintf(cg, sizeof(cg), "%s", ri.cgroup);
+	else if (cgroup_run_path(id, cg, sizeof(cg)) < 0)
+		return -ENOENT;
+	if (cgroup_populated(cg))
+		return -EBUSY; /* fail closed: a live agent keeps its enforcement */
+	snprintf(pins, sizeof(pins), RUN_PIN_ROOT "/%s", id);
+	remove_pins(pins);
+	cgroup_remove(cg);
+	if (force_state || access(pins, F_OK) < 0)
+		run_state_remove(id);
+	return 0;
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# File escapes: each attempt reads the fake secret HOME/.ssh/id_rsa or writes
+# outside the workspace by another route. Stopped by Landlock (K3) unless
+# noted; io_uring and handles are stopped by seccomp (K4) first, and the
+# relaxed variants show that Landlock still stops them. docs/escapes.md
+# lists the same techniques.
+. "$(dirname "$0")/escape_lib.sh"
+plan 19
+
+S=$H/.ssh/id_rsa
+works "workspace file reads" "$TRY" read "$W/notes.txt"
+works "workspace file can be written" "$TRY" write "$W/new.txt"
+works "HOME outside the denied path reads" "$TRY" read "$H/.bashrc"
+refused "read HOME/.ssh/id_rsa" EACCES "$TRY" read "$S"
+refused "cat HOME/.ssh/id_rsa" "cat: $S: Permission denied" cat "$S"
+is "$(confined "$TRY" write "$O/escaped" | tail -n 1)" EACCES "write outside the workspace"
+is "$(ls "$O")" "" "the file outside the workspace was not created"
+refused "new file next to the denied dir (expanded HOME)" EACCES "$TRY" write "$H/later"
+refused "openat2" EACCES "$TRY" openat2 "$S"
+refused "io_uring openat" EPERM "$TRY" uring-openat "$S"
+is "$(confined --allow io_uring "$TRY" uring-openat "$S" | tail -n 1)" EACCES \
+	"io_uring openat with io_uring allowed: Landlock still denies"
+refused "open_by_handle_at" EPERM "$TRY" handle "$S"
+refused "O_PATH + /proc/self/fd reopen" EACCES "$TRY" proc-reopen "$S"
+refused "/proc/self/root/... path" EACCES "$TRY" proc-root "$S"
+refused "symlink in the workspace to the secret" EACCES "$TRY" symlink "$S" "$W/link"
+refused "hardlink in the workspace to the secret" EXDEV "$TRY" hardlink "$S" "$W/hard"
+refused "exec from a directory without exec rights" EACCES "$TRY" exec "$H/true"
+works "exec from /usr" "$TRY" exec /usr/bin/true
+refused "memfd_create + execveat" EACCES "$TRY" memfd-exec /usr/bin/true

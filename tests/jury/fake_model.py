@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""A model server for the jury's adapter tests, speaking the three dialects.
+
+It answers POST /completion (llama.cpp server), /api/generate (Ollama) and
+/v1/chat/completions (OpenAI-compatible), and checks that each request has
+the shape its dialect needs (a GBNF grammar for llama-server, a format for
+Ollama, messages for OpenAI); a request without it gets HTTP 400.
+
+The behaviour is the first path segment, so one server serves many jurors
+(endpoint http://127.0.0.1:PORT/deny-0.9 -> POST /deny-0.9/completion):
+  allow[-C] deny[-C]  a verdict with confidence C (default 0.9)
+  slow-MS-VERDICT     answer VERDICT after MS milliseconds
+  http500             HTTP 500
+  garbage             a reply that is not JSON
+  prose               a verdict wrapped in prose (off-grammar)
+  maybe               verdict "maybe" (off-grammar)
+  truncated           the answer was cut off at the token limit
+On a UNIX socket (--unix PATH) there is no prefix: --mode gives it.
+Prints "READY <port>" when it accepts connections.
+"""
+import argparse
+import json
+import os
+import socket
+import socketserver
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+DIALECTS = {"/completion": "llama", "/api/generate": "ollama", "/v1/chat/completions": "openai"}
+
+
+def shape_ok(dialect, req):
+    if dialect == "llama":
+        return isinstance(req.get("prompt"), str) and "verdict" in req.get("grammar", "")
+    if dialect == "ollama":
+        return req.get("stream") is False and isinstance(req.get("format"), dict) and "prompt" in req
+    msgs = req.get("messages")
+    return isinstance(msgs, list) and len(msgs) == 2 and msgs[1].get("role") == "user"
+
+
+def reply(dialect, text, truncated=False):
+    if dialect == "llama":
+        return {"content": text, "stop": True, "stopped_limit": truncated,
+                "stop_type": "limit" if truncated else "eos"}
+    if dialect == "ollama":
+        return {"model": "m", "response": text, "done": True,
+                "done_reason": "length" if truncated else "stop"}
+    return {"choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                         "finish_reason": "length" if truncated else "stop"}]}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    mode = "allow"
+
+    def log_message(self, *a):
+        pass
+
+    def send(self, code, body, ctype="application/json"):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(n)
+        path, mode = self.path, self.mode
+        for p in DIALECTS:
+            if path.endswith(p) and path != p:
+                mode, path = path[1:-len(p)], p
+        dialect = DIALECTS.get(path)
+        if not dialect:
+            return self.send(404, '{"error":"no such path"}')
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            return self.send(400, '{"error":"bad json"}')
+        if not shape_ok(dialect, req):
+            return self.send(400, '{"error":"request does not match the dialect"}')
+        if mode.startswith("slow-"):
+            _, ms, mode = mode.split("-", 2)
+            time.sleep(int(ms) / 1000)
+        if mode == "http500":
+            return self.send(500, '{"error":"model crashed"}')
+        if mode == "garbage":
+            return self.send(200, "\x00\x01 not json at all", "text/plain")
+        verdict, _, conf = mode.partition("-")
+        conf = float(conf) if conf else 0.9
+        text = json.dumps({"verdict": verdict, "confidence": conf, "reason": "model says " + verdict})
+        if mode == "prose":
+            text = 'Sure! {"verdict": "allow", "confidence": 0.9, "reason": "x"} Hope that helps.'
+        if mode == "truncated":
+            text = '{"verdict": "allow", "confid'
+        self.send(200, json.dumps(reply(dialect, text, truncated=(mode == "truncated"))))
+
+
+class UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def get_request(self):
+        conn, _ = self.socket.accept()
+        return conn, ("unix", 0)
+
+
+class TCPServer(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--unix")
+    ap.add_argument("--mode", default="allow")
+    a = ap.parse_args()
+    Handler.mode = a.mode
+    if a.unix:
+        srv = UnixHTTPServer(a.unix, Handler)
+        os.chmod(a.unix, 0o666)
+        port = 0
+    else:
+        srv = TCPServer(("127.0.0.1", 0), Handler)
+        port = srv.server_address[1]
+    print("READY %d" % port, flush=True)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

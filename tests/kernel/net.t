@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The cgroup network layer on the real kernel: an unprivileged agent under
+# `sevorix run` is denied (EPERM) and allowed exactly as the policy says,
+# over every way of reaching a destination, and nothing outside its
+# cgroup is affected.
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
+"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+scratch
+
+cp "$BUILD/tests/kernel/net_agent" "$SX_TMP/"
+A="$SX_TMP/net_agent"
+P=$((20000 + $$ % 20000))	# TCP port with listeners
+cat >"$SX_TMP/policy.yaml" <<EOF
+version: 1
+network:
+  default: deny
+  rules:
+    - {action: allow, cidr: 127.0.0.1/32}
+    - {action: deny, cidr: 127.0.0.2/32}
+    - {action: allow, cidr: 127.0.0.0/8, ports: [$((P + 1))]}
+    - {action: allow, cidr: "::1/128", ports: [$P]}
+    - {action: allow, unix: $SX_TMP/allowed.sock}
+    - {action: allow, unix: $SX_TMP/dir/}
+EOF
+mkdir -p "$SX_TMP/dir"
+python3 "$(dirname "$0")/servers.py" 127.0.0.1:$P 127.0.0.2:$P "[::1]:$P" "[::1]:$((P + 2))" \
+	"$SX_TMP/allowed.sock" "$SX_TMP/denied.sock" "$SX_TMP/dir/in.sock" >"$SX_TMP/srv.out" &
+started $!
+for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+
+cd "$SX_TMP" || exit 1
+# run_agent ARGS...: runs net_agent under the policy, prints its answer
+run_agent() {
+	"$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody --events "$SX_TMP/ev.jsonl" \
+		-- "$A" "$@" 2>>"$SX_TMP/run.err"
+}
+
+plan 27
+
+is "$(run_agent connect 127.0.0.1 $P)" ok "IPv4 connect to an allowed address"
+is "$(run_agent connect 127.0.0.2 $P)" EPERM "IPv4 connect to a denied address gets EPERM"
+is "$(run_agent connect 127.0.0.3 $P)" EPERM "IPv4 connect to an address no rule names: default deny"
+is "$(run_agent connect 127.0.0.3 $((P + 1)))" "ERR ECONNREFUSED" "a rule with ports allows its port"
+is "$(run_agent connect 0.0.0.0 $P)" ok "0.0.0.0 is judged as 127.0.0.1"
+is "$(run_agent connect ::1 $P)" ok "IPv6 connect to an allowed port"
+is "$(run_agent connect ::1 $((P + 2)))" EPERM "IPv6 connect to another port gets EPERM"
+is "$(run_agent connect ::ffff:127.0.0.2 $P)" EPERM "IPv4-mapped IPv6 is judged as the IPv4 address"
+is "$(run_agent connect ::ffff:127.0.0.1 $P)" ok "IPv4-mapped IPv6 of an allowed address connects"
+is "$(run_agent udp 127.0.0.2 $P)" EPERM "UDP sendto without connect is denied"
+is "$(run_agent udp 127.0.0.1 $P)" ok "UDP sendto to an allowed address is sent"
+is "$(run_agent sendmsg 127.0.0.2 $P)" EPERM "UDP sendmsg with a destination is denied"
+is "$(run_agent sendmsg ::1 $((P + 2)))" EPERM "UDP sendmsg over IPv6 is denied"
+is "$(run_agent tfo 127.0.0.2 $P)" EPERM "TCP Fast Open (sendto MSG_FASTOPEN) is denied"
+mptcp=$(run_agent mptcp 127.0.0.2 $P)
+like "$mptcp" "EPERM|ERR (EPROTONOSUPPORT|ENOPROTOOPT)" "MPTCP connect is denied (or MPTCP is off)"
+is "$(run_agent uring 127.0.0.2 $P)" EPERM "io_uring connect is denied"
+is "$(run_agent uring 127.0.0.1 $P)" ok "io_uring connect to an allowed address connects"
+is "$(run_agent unix "$SX_TMP/allowed.sock")" ok "UNIX socket connect to an allowed path"
+is "$(run_agent unix "$SX_TMP/denied.sock")" EPERM "UNIX socket connect to another path gets EPERM"
+is "$(run_agent unix "$SX_TMP/dir/in.sock")" ok "UNIX prefix rule (trailing /) covers paths under it"
+is "$(run_agent unixdgram "$SX_TMP/denied.sock")" EPERM "UNIX datagram sendto is judged too"
+
+# children and grandchildren
+out=$("$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody --events /dev/null -- \
+	bash -c "bash -c '$A connect 127.0.0.2 $P; $A connect 127.0.0.1 $P' & wait" 2>/dev/null)
+is "$(echo $out)" "EPERM ok" "a grandchild is denied and allowed like the agent"
+
+# a process outside the cgroup, while an agent runs
+"$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody --events /dev/null -- sleep 30 &
+started $!
+sleep 0.5
+is "$("$A" connect 127.0.0.2 $P)" ok "a process outside the run's cgroup is not affected"
+
+# the events file
+deny_lines=$(grep -c '"verdict":"deny"' "$SX_TMP/ev.jsonl")
+# 11 denials above, and the MPTCP one when the kernel has MPTCP
+exp=11; [ "$mptcp" = EPERM ] && exp=12
+is "$deny_lines" "$exp" "the events file has one line per denial"
+rule_line=$(grep -n 'cidr: 127.0.0.2/32' "$SX_TMP/policy.yaml" | cut -d: -f1)
+like "$(grep '"target":"127.0.0.2:'$P'"' "$SX_TMP/ev.jsonl" | grep '"kind":"connect"' | head -1)" \
+	"\"rule\":\"$SX_TMP/policy.yaml:$rule_line\"" "a denial names the rule's file:line"
+like "$(grep '"target":"127.0.0.3:'$P'"' "$SX_TMP/ev.jsonl" | head -1)" '"rule":"default"' \
+	"a default denial says so"
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["kind"] in ("connect", "sendmsg"):
+        for k in ("ts", "run", "pid", "ppid", "uid", "comm", "kind", "target", "verdict", "enforced", "rule", "layer"):
+            assert k in e, (k, e)
+        assert e["uid"] == 65534, e
+' "$SX_TMP/ev.jsonl" 2>"$SX_TMP/schema.err"
+is "$?" 0 "every decision event is valid JSON with the documented fields, uid of the agent"

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# TAP helpers for the shell tests. Source it; call plan, then ok/is/like.
+# Every test that needs root or a kernel feature says "skip" with the
+# reason instead of passing silently.
+
+T_N=0
+T_FAILED=0
+SEVORIX=${SEVORIX:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/sevorix}
+BUILD=${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+diag() { printf '# %s\n' "$@"; }
+
+pass() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+fail() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $1"; }
+
+# is GOT EXPECTED NAME
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else
+		fail "$3"; diag "got:      '$1'" "expected: '$2'"; fi
+}
+
+# like GOT REGEX NAME
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"; else
+		fail "$3"; diag "got:      '$1'" "expected: /$2/"; fi
+}
+
+# unlike GOT REGEX NAME
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		fail "$3"; diag "got:      '$1'" "unexpected: /$2/"; else pass "$3"; fi
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root (CI runs as root)"; }
+
+# A world-readable scratch dir (the agent runs unprivileged) removed on exit.
+scratch() {
+	SX_TMP=$(mktemp -d /tmp/sevorix-test.XXXXXX)
+	chmod 755 "$SX_TMP"
+	trap 'sx_cleanup' EXIT
+}
+
+SX_PIDS=""
+# Remembers a pid that this test started, to be ended on exit.
+started() { SX_PIDS="$SX_PIDS $1"; }
+
+sx_cleanup() {
+	for p in $SX_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $SX_PIDS; do wait "$p" 2>/dev/null; done
+	[ -n "${SX_TMP:-}" ] && rm -rf "$SX_TMP"
+	"$SEVORIX" cleanup >/dev/null 2>&1
+	return 0
+}
