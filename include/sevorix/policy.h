@@ -52,7 +52,8 @@ struct policy_loc {
 
 struct policy_var {
 	char *name;
-	char *value;
+	char *value;	/* expanded */
+	char *written;	/* as written; NULL for built-ins */
 	struct policy_loc loc;
 };
 

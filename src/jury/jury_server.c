@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jury/jury_conn.h"
@@ -40,10 +41,13 @@ struct jury_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	int nconns;
+	int *fds;			/* the open connections, for shutdown */
+	int nfds;
 };
 
 struct conn_arg {
 	struct jury_server *s;
+	int slot;
 	struct jury *j;
 	int fd;
 	bool check_peer;
@@ -213,9 +217,29 @@ void jury_server_free(struct jury_server *s)
 	if (s->socket_path)
 		unlink(s->socket_path);
 	free(s->socket_path);
+	free(s->fds);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);
 	free(s);
+}
+
+/*
+ * Closes a connection without losing the last answer: closing a socket with
+ * unread request bytes makes the kernel send a reset, which can destroy the
+ * answer (a 403 or 413) before the client reads it. So the write side is
+ * shut first and what the client still sends is drained, briefly.
+ */
+static void conn_close(int fd)
+{
+	struct timeval tv = { 0, 200 * 1000 };
+	char sink[4096];
+	int i;
+
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < 32 && recv(fd, sink, sizeof(sink), 0) > 0; i++)
+		;
+	close(fd);
 }
 
 static void *conn_main(void *arg)
@@ -230,7 +254,10 @@ static void *conn_main(void *arg)
 		jury_conn_error(a->j, a->fd, 403, "this peer is not trusted by the jury", false);
 	else
 		jury_conn_serve(a->j, a->fd, cfg->client_timeout_ms);
-	close(a->fd);
+	pthread_mutex_lock(&s->lock);
+	s->fds[a->slot] = -1;
+	pthread_mutex_unlock(&s->lock);
+	conn_close(a->fd);
 	free(a);
 	pthread_mutex_lock(&s->lock);
 	if (!--s->nconns)
@@ -252,10 +279,16 @@ static void conn_start(struct jury_server *s, struct jury *j, int fd, bool check
 	pthread_t tid;
 	bool full;
 
+	int slot = -1;
+
 	pthread_mutex_lock(&s->lock);
 	full = s->nconns >= cfg->max_clients;
-	if (!full && a)
+	if (!full && a) {
 		s->nconns++;
+		for (slot = 0; s->fds[slot] >= 0; slot++)
+			;
+		s->fds[slot] = fd;
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (full || !a) {
 		jury_metrics_refused(j, 503);
@@ -265,25 +298,56 @@ static void conn_start(struct jury_server *s, struct jury *j, int fd, bool check
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	*a = (struct conn_arg){ .s = s, .j = j, .fd = fd, .check_peer = check_peer };
+	*a = (struct conn_arg){ .s = s, .slot = slot, .j = j, .fd = fd, .check_peer = check_peer };
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&tid, &attr, conn_main, a)) {
 		close(fd);
 		free(a);
 		pthread_mutex_lock(&s->lock);
+		s->fds[slot] = -1;
 		s->nconns--;
 		pthread_mutex_unlock(&s->lock);
 	}
 	pthread_attr_destroy(&attr);
 }
 
+/*
+ * Ends every connection: shutting the read side wakes a thread waiting for
+ * its client at once, and one in the middle of a review finishes it (a
+ * review is bounded by its deadline) before it sees the end. Waits for them
+ * up to wait_ms.
+ */
+static void conns_stop(struct jury_server *s, int wait_ms)
+{
+	struct timespec ts;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += wait_ms / 1000 + 1;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->nfds; i++)
+		if (s->fds[i] >= 0)
+			shutdown(s->fds[i], SHUT_RD);
+	while (s->nconns && pthread_cond_timedwait(&s->idle, &s->lock, &ts) == 0)
+		;
+	pthread_mutex_unlock(&s->lock);
+}
+
 int jury_server_run(struct jury_server *s, struct jury *j)
 {
 	struct pollfd p[2];
 	struct sigaction sa = { .sa_handler = on_stop };
+	const struct jury_config *cfg = jury_config_of(j);
 	sigset_t set, empty;
 	int n = 0, i, fd;
+
+	s->fds = malloc((size_t)cfg->max_clients * sizeof(*s->fds));
+	if (!s->fds)
+		return -ENOMEM;
+	s->nfds = cfg->max_clients;
+	for (i = 0; i < s->nfds; i++)
+		s->fds[i] = -1;
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -315,6 +379,7 @@ int jury_server_run(struct jury_server *s, struct jury *j)
 			conn_start(s, j, fd, p[i].fd == s->ufd);
 		}
 	}
+	conns_stop(s, cfg->deadline_ms + cfg->cloud_deadline_ms);
 	return 0;
 }
 

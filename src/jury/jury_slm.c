@@ -315,7 +315,8 @@ static int slm_vote(struct juror *j, const struct review *r, struct vote *v)
 	ret = -ENOMEM;
 	if (!req)
 		goto out;
-	body = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
+	body = json_object_to_json_string_length(
+		req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	ret = jury_curl_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
 			     &resp, &status);
 	if (ret == -ETIMEDOUT)

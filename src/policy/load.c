@@ -161,7 +161,8 @@ static int var_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node
 		return -ENOMEM;
 	}
 	p->vars = vars;
-	p->vars[p->nvars++] = (struct policy_var){ strdup(key), expanded, loader_loc(l, k) };
+	p->vars[p->nvars++] = (struct policy_var){ strdup(key), expanded, strdup(val),
+						   loader_loc(l, k) };
 	return 0;
 }
 
@@ -315,6 +316,7 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->nvars; i++) {
 		free(p->vars[i].name);
 		free(p->vars[i].value);
+		free(p->vars[i].written);
 	}
 	for (int i = 0; i < 3; i++) {
 		free(p->builtin[i].name);

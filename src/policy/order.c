@@ -101,6 +101,8 @@ static bool net_same(const struct net_rule *a, const struct net_rule *b)
 		return false;
 	if (a->kind == NET_RULE_UNIX)
 		return str_same(a->unix_path, b->unix_path);
+	if (!a->text || !b->text) /* a rule that failed to parse duplicates nothing */
+		return false;
 	return a->prefix == b->prefix && !memcmp(a->addr, b->addr, 16) && same_ports(a, b);
 }
 

@@ -16,7 +16,7 @@ static bool needs_quotes(const char *s)
 {
 	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` $~", *s))
 		return true;
-	if (strpbrk(s, ",[]{}#\"'\\") || strstr(s, ": ") || s[strlen(s) - 1] == ':' ||
+	if (strpbrk(s, ",[]{}#\"'\\:*&") || strstr(s, ": ") || s[strlen(s) - 1] == ':' ||
 	    s[strlen(s) - 1] == ' ')
 		return true;
 	if (isdigit((unsigned char)*s) && !strchr(s, '/'))
@@ -138,7 +138,7 @@ int policy_print(const struct policy *p, bool expand, FILE *f)
 		fputs("vars:\n", f);
 		for (size_t i = 0; i < p->nvars; i++) {
 			fprintf(f, "  %s: ", p->vars[i].name);
-			put_str(f, p->vars[i].value);
+			put_str(f, p->vars[i].written);
 			fputc('\n', f);
 		}
 	}

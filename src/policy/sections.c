@@ -137,6 +137,32 @@ static char *rule_path(struct loader *l, yaml_node_t *n, const char *what, bool 
 	return x;
 }
 
+/*
+ * The path as written, normalized like its expansion but with its ${VAR}s
+ * kept: the part before the first '/' (a variable) stays as it is.
+ */
+static char *written_path(const char *s, bool keep_slash)
+{
+	size_t len = s ? strlen(s) : 0;
+	const char *slash = s ? strchr(s, '/') : NULL;
+	bool trailing = keep_slash && len > 1 && s[len - 1] == '/';
+	char *out;
+
+	if (!slash)
+		return strdup(s ?: "");
+	out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, s, slash - s);
+	strcpy(out + (slash - s), slash);
+	policy_path_normalize(out + (slash - s));
+	if (!strcmp(out + (slash - s), "/") && slash != s)
+		out[slash - s] = 0; /* "${HOME}/" is "${HOME}" */
+	if (trailing && out[strlen(out) - 1] != '/')
+		strcat(out, "/");
+	return out;
+}
+
 static int parse_cidr(const char *s, struct net_rule *r)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
@@ -207,7 +233,7 @@ static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_ru
 			return false;
 		}
 		r->kind = NET_RULE_UNIX;
-		r->text = strdup(loader_scalar(l, d->unix_, "unix") ?: "");
+		r->text = written_path(loader_scalar(l, d->unix_, "unix"), true);
 		r->unix_path = rule_path(l, d->unix_, "unix", true);
 		if (r->unix_path && strlen(r->unix_path) >= SX_UNIX_PATH_MAX) {
 			loader_error(l, d->unix_, "unix: path longer than %d bytes",
@@ -251,7 +277,7 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 		loader_error(l, d->node, "files rule needs 'path'");
 		return false;
 	}
-	r->path = strdup(loader_scalar(l, d->path, "path") ?: "");
+	r->path = written_path(loader_scalar(l, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	r->access = SX_ACCESS_ALL;
 	if (d->access && d->access->type != YAML_SEQUENCE_NODE) {
@@ -300,7 +326,7 @@ static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_
 		r->argv_glob = loader_expand(l, d->argv, s);
 		return r->argv_glob != NULL;
 	}
-	r->path = strdup(loader_scalar(l, d->path, "path") ?: "");
+	r->path = written_path(loader_scalar(l, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	return r->expanded != NULL;
 }

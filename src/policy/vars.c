@@ -89,7 +89,7 @@ void policy_path_normalize(char *path)
 
 	/* invariant: path starts with '/', and so does the output */
 	while (*r) {
-		if (r[0] == '/' && (r[1] == '/' || r[1] == 0) && w > path) {
+		if (r[0] == '/' && (r[1] == '/' || (r[1] == 0 && w > path))) {
 			r++;
 			continue;
 		}

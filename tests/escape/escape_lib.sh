@@ -30,6 +30,7 @@ echo "# rc" > "$H/.bashrc"
 echo "work" > "$W/notes.txt"
 cp "$TRY_SRC" "$W/try"
 cp /usr/bin/true "$H/true"
+cp "$TRY_SRC" "$H/try"
 chown -R 65534:65534 "$SX_TMP"
 chmod 777 "$O"
 TRY=$W/try
@@ -102,4 +103,16 @@ works() {
 	shift
 	got=$(confined "$@" | tail -n 1)
 	is "$got" OK "$name"
+}
+
+# open_gap NAME REASON CMD...: a known gap that another part closes (CMD
+# prints OK when the escape works); TAP TODO, so it is reported on every run
+# and fails nothing until it is closed.
+open_gap() {
+	local name=$1 why=$2 got
+	shift 2
+	got=$(confined "$@" | tail -n 1)
+	T_N=$((T_N + 1))
+	if [ "$got" != OK ]; then echo "ok $T_N - $name # TODO $why"; else
+		echo "not ok $T_N - $name (the escape works) # TODO $why"; fi
 }

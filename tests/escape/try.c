@@ -9,7 +9,9 @@
  *   try symlink TARGET LINK | hardlink TARGET LINK | exec PATH | memfd-exec PATH
  *   try unshare-user | mount DIR | bpf | ptrace PID | kill PID | vm-read PID
  *   try socket mptcp|raw|packet|ping|ping6|vsock|sctp|alg
- *   try connect PORT | tfo PORT
+ *   try userns-mount DIR | clone3-cgroup DIR | tiocsti
+ *   try abstract-listen NAME | abstract NAME
+ *   try connect PORT | tfo PORT | udp PORT
  *   try caps
  */
 #include <errno.h>
@@ -27,7 +29,11 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/sched.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/un.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,6 +213,56 @@ static long do_net(int tfo, int port)
 	return r;
 }
 
+/* clone3(CLONE_INTO_CGROUP) into the cgroup directory dir. */
+static long clone3_cgroup(const char *dir)
+{
+	struct clone_args ca = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+	long pid;
+
+	ca.cgroup = open(dir, O_RDONLY | O_DIRECTORY);
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return pid;
+}
+
+/* Binds and listens on an abstract name for 30 s, or connects to it. */
+static long abstract(const char *name, int listen_)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t n = strlen(name) + 1;
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + n;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (fd < 0 || n >= sizeof(a.sun_path))
+		return -1;
+	memcpy(a.sun_path + 1, name, n - 1);
+	if (!listen_)
+		return connect(fd, (struct sockaddr *)&a, len);
+	if (bind(fd, (struct sockaddr *)&a, len) < 0 || listen(fd, 4) < 0)
+		return -1;
+	printf("listening\n");
+	fflush(stdout);
+	sleep(30);
+	return 0;
+}
+
+static long udp(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	long r;
+
+	if (fd < 0)
+		return -1;
+	r = sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
+	close(fd);
+	return r;
+}
+
 static long vm_read(pid_t pid)
 {
 	char buf[8], *remote = (char *)0x400000;
@@ -282,6 +338,17 @@ int main(int argc, char **argv)
 		return report(do_socket(a), 0);
 	if (!strcmp(op, "connect") || !strcmp(op, "tfo"))
 		return report(do_net(op[0] == 't', atoi(a)), 0);
+	if (!strcmp(op, "userns-mount"))
+		return report(unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -1 :
+			      mount("none", a, "tmpfs", 0, NULL), 0);
+	if (!strcmp(op, "clone3-cgroup"))
+		return report(clone3_cgroup(a), 0);
+	if (!strcmp(op, "tiocsti"))
+		return report(ioctl(0, TIOCSTI, "x"), 0);
+	if (!strcmp(op, "abstract-listen") || !strcmp(op, "abstract"))
+		return report(abstract(a, op[8] == '-'), 0);
+	if (!strcmp(op, "udp"))
+		return report(udp(atoi(a)), 0);
 	if (!strcmp(op, "caps"))
 		return report(caps(), 0);
 	fprintf(stderr, "try: unknown operation '%s'\n", op);

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jurytest import EXEC, FakeModel, Tap, TempDir, ask_local, juror_yaml
+from jurytest import EXEC, FakeModel, Tap, TempDir, ask_local, binaries, juror_yaml
 
 KINDS = ["llama-server", "ollama", "openai"]
 CASES = [  # behaviour, expected verdict, words expected in the reason
@@ -39,36 +39,38 @@ try:
                        "endpoint": "unix://" + os.path.join(tmp.path, "model.sock")})
         jurors.append({"kind": kind, "name": kind + "-down", "advisory": True,
                        "endpoint": "http://127.0.0.1:1/"})
-    cfg = tmp.file("jury.yaml", juror_yaml(jurors, extra="deadline_ms: 2000"))
-    t0 = time.time()
-    answers, p = ask_local(cfg, [EXEC])
-    took = time.time() - t0
-    t.ok(len(answers) == 1, "one answer for one request", p.stderr)
-    votes = {v["juror"]: v for v in answers[0]["votes"]} if answers else {}
-    for kind in KINDS:
-        for beh, verdict, words in CASES:
-            v = votes.get("%s-%s" % (kind, beh), {})
-            t.ok(v.get("verdict") == verdict and words in v.get("reason", ""),
-                 "%s, %s: %s vote (%s)" % (kind, beh, verdict, words), v)
-        v = votes.get("%s-allow-0.8" % kind, {})
-        t.ok(abs(v.get("confidence", 0) - 0.8) < 1e-9, "%s: the model's confidence is kept" % kind, v)
-        v = votes.get(kind + "-unix", {})
-        t.ok(v.get("verdict") == "deny" and abs(v.get("confidence", 0) - 0.7) < 1e-9,
-             "%s over a unix:// endpoint" % kind, v)
-        v = votes.get(kind + "-down", {})
-        t.ok(v.get("verdict") == "error" and "request failed" in v.get("reason", ""),
-             "%s: a server that is not there is an error vote" % kind, v)
-    t.ok(took < 1.9, "slow jurors run at once and are cut at their deadline (%.2fs)" % took)
-    t.ok(answers and answers[0]["verdict"] == "deny",
-         "advisory votes alone never allow (no counted allow)", answers)
+    for label, binary in binaries():
+        t.prefix = label
+        cfg = tmp.file("jury.yaml", juror_yaml(jurors, extra="deadline_ms: 2000"))
+        t0 = time.time()
+        answers, p = ask_local(cfg, [EXEC], binary=binary)
+        took = time.time() - t0
+        t.ok(len(answers) == 1, "one answer for one request", p.stderr)
+        votes = {v["juror"]: v for v in answers[0]["votes"]} if answers else {}
+        for kind in KINDS:
+            for beh, verdict, words in CASES:
+                v = votes.get("%s-%s" % (kind, beh), {})
+                t.ok(v.get("verdict") == verdict and words in v.get("reason", ""),
+                     "%s, %s: %s vote (%s)" % (kind, beh, verdict, words), v)
+            v = votes.get("%s-allow-0.8" % kind, {})
+            t.ok(abs(v.get("confidence", 0) - 0.8) < 1e-9, "%s: the model's confidence is kept" % kind, v)
+            v = votes.get(kind + "-unix", {})
+            t.ok(v.get("verdict") == "deny" and abs(v.get("confidence", 0) - 0.7) < 1e-9,
+                 "%s over a unix:// endpoint" % kind, v)
+            v = votes.get(kind + "-down", {})
+            t.ok(v.get("verdict") == "error" and "request failed" in v.get("reason", ""),
+                 "%s: a server that is not there is an error vote" % kind, v)
+        t.ok(took < 1.9, "slow jurors run at once and are cut at their deadline (%.2fs)" % took)
+        t.ok(answers and answers[0]["verdict"] == "deny",
+             "advisory votes alone never allow (no counted allow)", answers)
 
-    # A non-advisory juror whose server fails denies the review (fail closed).
-    cfg2 = tmp.file("j2.yaml", juror_yaml([
-        {"kind": "openai", "name": "ok", "endpoint": model.url + "/allow"},
-        {"kind": "ollama", "name": "broken", "endpoint": model.url + "/http500"}]))
-    answers, p = ask_local(cfg2, [EXEC])
-    t.ok(answers and answers[0]["verdict"] == "deny" and "broken" in answers[0]["reason"],
-         "an HTTP 500 from a counted juror denies", answers or p.stderr)
+        # A non-advisory juror whose server fails denies the review (fail closed).
+        cfg2 = tmp.file("j2.yaml", juror_yaml([
+            {"kind": "openai", "name": "ok", "endpoint": model.url + "/allow"},
+            {"kind": "ollama", "name": "broken", "endpoint": model.url + "/http500"}]))
+        answers, p = ask_local(cfg2, [EXEC], binary=binary)
+        t.ok(answers and answers[0]["verdict"] == "deny" and "broken" in answers[0]["reason"],
+             "an HTTP 500 from a counted juror denies", answers or p.stderr)
 finally:
     model.stop()
     umodel.stop()

@@ -10,6 +10,7 @@ Ollama, messages for OpenAI); a request without it gets HTTP 400.
 The behaviour is the first path segment, so one server serves many jurors
 (endpoint http://127.0.0.1:PORT/deny-0.9 -> POST /deny-0.9/completion):
   allow[-C] deny[-C]  a verdict with confidence C (default 0.9)
+  judge               deny when the question mentions ".aws/", else allow
   slow-MS-VERDICT     answer VERDICT after MS milliseconds
   http500             HTTP 500
   garbage             a reply that is not JSON
@@ -85,6 +86,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode.startswith("slow-"):
             _, ms, mode = mode.split("-", 2)
             time.sleep(int(ms) / 1000)
+        if mode == "judge":
+            mode = "deny" if ".aws/" in raw.decode() else "allow"
         if mode == "http500":
             return self.send(500, '{"error":"model crashed"}')
         if mode == "garbage":

@@ -18,14 +18,26 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SEVORIX = os.environ.get("SEVORIX") or os.path.join(ROOT, "build", "sevorix")
 
 
+def binaries():
+    """The binaries to test: build/sevorix, and its ASan twin when make check
+    names it ($SEVORIX_ASAN), so memory errors in the server fail the test."""
+    out = [("", SEVORIX)]
+    asan = os.environ.get("SEVORIX_ASAN")
+    if asan and os.path.exists(asan):
+        out.append(("asan: ", asan))
+    return out
+
+
 class Tap:
     def __init__(self):
         self.n = 0
         self.failed = 0
 
+    prefix = ""
+
     def ok(self, cond, name, diag=None):
         self.n += 1
-        print("%s %d - %s" % ("ok" if cond else "not ok", self.n, name), flush=True)
+        print("%s %d - %s%s" % ("ok" if cond else "not ok", self.n, self.prefix, name), flush=True)
         if not cond:
             self.failed += 1
             if diag is not None:
@@ -106,7 +118,8 @@ class Server:
         raise RuntimeError("jury serve did not come up: " + self.logtext())
 
     def logtext(self):
-        self.logf.flush()
+        if not self.logf.closed:
+            self.logf.flush()
         with open(self.log) as f:
             return f.read()
 

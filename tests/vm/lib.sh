@@ -22,6 +22,9 @@ VM_KEYRING=${VM_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 VM_MIRROR=${VM_MIRROR:-http://deb.debian.org/debian}
 VM_SECURITY_MIRROR=${VM_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 VM_QEMU=${VM_QEMU:-qemu-system-x86_64}
+# tcg: software emulation. KVM is opt-in (VM_ACCEL=kvm): a /dev/kvm that
+# exists is not proof that nested virtualisation works.
+VM_ACCEL=${VM_ACCEL:-tcg}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-240}	# seconds per boot, whole suite included
 VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-120}	# seconds per guest test
 VM_LSM=lockdown,capability,landlock,yama,bpf
@@ -174,13 +177,62 @@ vm_initramfs() {
 # log) goes to OUTDIR/console.log and its TAP, on a second serial port, to
 # OUTDIR/tap.log. Returns qemu's status (124 on timeout).
 vm_boot() {
-	local slot=$1 initrd=$2 out=$3 accel=(-accel tcg)
-	[ -w /dev/kvm ] && accel=(-accel kvm -accel tcg)
+	local slot=$1 initrd=$2 out=$3
 	mkdir -p "$out" && rm -f "$out/console.log" "$out/tap.log"
-	timeout -k 5 "$VM_BOOT_TIMEOUT" "$VM_QEMU" -nodefaults -no-user-config "${accel[@]}" \
+	timeout -k 5 "$VM_BOOT_TIMEOUT" "$VM_QEMU" -nodefaults -no-user-config -accel "$VM_ACCEL" \
 		-smp 1 -m 1G -display none -no-reboot \
 		-kernel "$VM_DIR/kernels/$slot/vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 lsm=$VM_LSM panic=-1 oops=panic loglevel=4 rdinit=/init" \
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" \
 		</dev/null >"$out/qemu.log" 2>&1
+}
+
+# vm_report SLOT OUTDIR QEMU_STATUS WALL_SECONDS: turns one boot's tap.log
+# into flat TAP for the host: each guest test line is re-emitted as
+# "ok - SLOT: TEST: description" (directives kept), and every stream gets
+# one more line that checks its exit status and plan, so a test that
+# crashed, hung or printed fewer results than it planned fails here.
+vm_report() {
+	local slot=$1 out=$2 qrc=$3 wall=$4
+	tr -d '\r' <"$out/tap.log" 2>/dev/null | awk -v p="$slot: " -v qrc="$qrc" -v wall="$wall" '
+	function finish(rc,    ok, what) {
+		if (plan == 0) { print "ok - " p name " # SKIP " skipall; return }
+		what = "exit status " rc ", " (plan < 0 ? "no plan" : "plan 1.." plan) ", " tests " results"
+		ok = rc == 0 && plan == tests && !bail
+		print (ok ? "ok" : "not ok") " - " p name ": finished (" what ")"
+	}
+	/^SEVORIX-VM-SUITE-BEGIN / {
+		began = 1
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		up0 = v["uptime"]
+		ok = ("," v["lsm"] ",") ~ /,bpf,/
+		print (ok ? "ok" : "not ok") " - " p "booted " v["release"] " with bpf among the active LSMs (" v["lsm"] ")"
+		next
+	}
+	/^SEVORIX-VM-TEST-BEGIN / { name = $2; intest = 1; tests = 0; plan = -1; bail = 0; skipall = ""; next }
+	/^SEVORIX-VM-TEST-END / { rc = $3; sub(/^rc=/, "", rc); finish(rc + 0); intest = 0; next }
+	/^SEVORIX-VM-SUITE-END / { ended = 1; up1 = $2; sub(/^uptime=/, "", up1); next }
+	!intest { next }
+	/^(not )?ok( |$)/ {
+		res = /^ok/ ? "ok" : "not ok"
+		rest = $0
+		sub(/^(not )?ok */, "", rest); sub(/^[0-9]+ */, "", rest); sub(/^- */, "", rest)
+		print res " - " p name ": " rest
+		tests++
+		next
+	}
+	/^1\.\.[0-9]+/ {
+		plan = substr($1, 4) + 0
+		if (plan == 0) { skipall = $0; sub(/^1\.\.0 *(# *)?/, "", skipall); sub(/^[Ss][Kk][Ii][Pp][^ ]* */, "", skipall) }
+		next
+	}
+	/^Bail out!/ { bail = 1; print "not ok - " p name ": " $0; next }
+	{ print "# " p name ": " $0 }
+	END {
+		if (intest) print "not ok - " p name ": did not finish (guest crashed, hung or timed out)"
+		if (!began) print "not ok - " p "the guest never started its suite (qemu status " qrc ")"
+		else if (!ended) print "not ok - " p "the guest did not finish its suite (qemu status " qrc ")"
+		else print (qrc == 0 ? "ok" : "not ok") " - " p "suite done and powered off (qemu status " qrc \
+			"): /init at " up0 " s, suite done at " up1 " s guest uptime, " wall " s wall"
+	}'
 }

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The built-in jurors (src/jury/jurors/): the labelled corpus, the trained
+# models the n-gram and logistic-regression jurors load, and `make eval`.
+#
+#   tools/jury_corpus.py  -> $(BUILD)/jury/{train,test}.tsv  (seeded, split by template)
+#   tools/jury_train.c    -> $(BUILD)/jury/{ngram,logreg}.model (deterministic)
+#   tools/jury_eval.c     -> precision/recall/F1 per juror and consensus, held-out split
+#
+# The models are part of `all` and `tests`, so `make check` from a fresh
+# clone trains them before any test needs them.
+
+JURY_DATA    := $(BUILD)/jury
+JURY_CORPUS  := $(JURY_DATA)/train.tsv $(JURY_DATA)/test.tsv
+JURY_MODELS  := $(JURY_DATA)/ngram.model $(JURY_DATA)/logreg.model
+JURY_TOOLS   := $(BUILD)/tools/jury_train $(BUILD)/tools/jury_eval
+JURY_GEN     := tools/jury_corpus.py tools/jury_corpus_fill.py tools/jury_templates.py
+
+$(BUILD)/tools/jury_%: tools/jury_%.c tools/jury_corpus_io.h $(BUILD)/libsevorix.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itools $< $(BUILD)/libsevorix.a $(LIBS) -o $@
+
+$(JURY_CORPUS) &: $(JURY_GEN)
+	$(call msg,CORPUS,$(JURY_DATA))
+	$(Q)python3 tools/jury_corpus.py $(JURY_DATA) >/dev/null
+
+$(JURY_MODELS) &: $(JURY_DATA)/train.tsv $(BUILD)/tools/jury_train
+	$(call msg,TRAIN,$(JURY_MODELS))
+	$(Q)$(BUILD)/tools/jury_train $(JURY_DATA)/train.tsv $(JURY_DATA) >/dev/null
+
+all: $(JURY_MODELS)
+tests: $(JURY_MODELS)
+
+# Per-juror figures from the jurors' own vote(); the consensus again through
+# `sevorix jury ask --local` (the real jury, built-in configuration) when it works.
+.PHONY: eval install-jury
+eval: $(JURY_MODELS) $(JURY_TOOLS) $(BUILD)/sevorix
+	$(Q)$(BUILD)/tools/jury_eval $(JURY_DATA)/test.tsv $(JURY_DATA)
+	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/jury_eval_ask.py \
+		$(BUILD)/sevorix $(JURY_DATA)/test.tsv
+
+install: install-jury
+install-jury: $(JURY_MODELS)
+	install -D -m 0644 $(JURY_DATA)/ngram.model $(DESTDIR)$(PREFIX)/share/sevorix/jury/ngram.model
+	install -D -m 0644 $(JURY_DATA)/logreg.model $(DESTDIR)$(PREFIX)/share/sevorix/jury/logreg.model

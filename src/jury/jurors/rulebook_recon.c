@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Rulebook exec rules about hiding and looking around (see rulebook.h):
+ * defence evasion (history, logs, security services, kernel knobs,
+ * masquerading) and discovery (scanners, SUID and capability hunts,
+ * account and sensitive-directory enumeration), plus the rules that need
+ * the whole script.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jury/jurors/rulebook.h"
+
+static bool names_security(const struct shlex_cmd *c)
+{
+	for (int i = 0; rb_security_svcs[i]; i++)
+		if (rb_arg_has(c, rb_security_svcs[i]))
+			return true;
+	return false;
+}
+
+static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (strcmp(p, "history") == 0 && (rb_opt(c, 'c') || rb_opt(c, 'w') || rb_opt(c, 'd')))
+		rb_hit(x, 0.9, "shell history cleared");
+	if ((strcmp(p, "unset") == 0 && (rb_arg_eq(c, "HISTFILE") || rb_arg_eq(c, "PROMPT_COMMAND"))) ||
+	    (strcmp(p, "set") == 0 && rb_arg_eq(c, "+o") && rb_arg_eq(c, "history")))
+		rb_hit(x, 0.9, "shell history disabled");
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (strcmp(w, "HISTFILE=/dev/null") == 0 || strcmp(w, "HISTSIZE=0") == 0 ||
+		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0)
+			rb_hit(x, 0.9, "shell history disabled (%s)", w);
+		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
+			rb_hit(x, 0.9, "library preloaded from a temporary directory");
+	}
+	if ((strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "unlink") == 0 ||
+	     strcmp(p, "truncate") == 0) &&
+	    rb_arg_path(c, rb_log_paths))
+		rb_hit(x, 0.93, "%s removes logs or history (%s)", p, rb_arg_path(c, rb_log_paths));
+	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, rb_log_paths))
+		rb_hit(x, 0.92, "history or log linked to /dev/null");
+	if (strcmp(p, "journalctl") == 0 && (rb_long(c, "--vacuum") || rb_long(c, "--flush") ||
+					     rb_long(c, "--rotate")))
+		rb_hit(x, 0.88, "journal vacuumed or rotated away");
+	if (strcmp(p, "touch") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'd') || rb_opt(c, 't')) &&
+	    !rb_arg_eq(c, "-c"))
+		rb_hit(x, 0.8, "timestamps forged (touch -r/-d/-t)");
+}
+
+static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	bool stop = rb_arg_eq(c, "stop") || rb_arg_eq(c, "disable") || rb_arg_eq(c, "mask") ||
+		    rb_arg_eq(c, "kill");
+
+	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 || strcmp(p, "rc-service") == 0) &&
+	    stop && names_security(c))
+		rb_hit(x, 0.95, "security or logging service stopped");
+	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
+	    names_security(c))
+		rb_hit(x, 0.92, "security or logging process killed");
+	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
+		rb_hit(x, 0.9, "security agent pod deleted");
+	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&
+	    names_security(c))
+		rb_hit(x, 0.9, "security container stopped");
+	if (strcmp(p, "auditctl") == 0 && (rb_opt(c, 'D') || (rb_opt(c, 'e') && rb_arg_eq(c, "0"))))
+		rb_hit(x, 0.95, "audit rules removed or auditing disabled");
+	if (strcmp(p, "setenforce") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "Permissive")))
+		rb_hit(x, 0.95, "SELinux set permissive");
+	if (strcmp(p, "aa-teardown") == 0 || (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) ||
+	    strcmp(p, "aa-disable") == 0 || strcmp(p, "aa-complain") == 0)
+		rb_hit(x, 0.9, "AppArmor profiles removed");
+	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "disable"))
+		rb_hit(x, 0.9, "firewall disabled");
+	if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0 || strcmp(p, "nft") == 0) &&
+	    (rb_opt(c, 'F') || rb_arg_eq(c, "flush") || (rb_opt(c, 'P') && rb_arg_eq(c, "ACCEPT")) ||
+	     rb_opt(c, 'X')))
+		rb_hit(x, 0.85, "firewall rules flushed");
+	if (strcmp(p, "sysctl") == 0 && (rb_arg_has(c, "randomize_va_space") ||
+					 rb_arg_has(c, "ptrace_scope") || rb_arg_has(c, "modules_disabled") ||
+					 rb_arg_has(c, "kptr_restrict") || rb_arg_has(c, "dmesg_restrict")))
+		rb_hit(x, 0.9, "kernel hardening turned off with sysctl");
+	if (strcmp(p, "sed") == 0 && rb_arg_has(c, "SELINUX=disabled"))
+		rb_hit(x, 0.9, "SELinux disabled in its config");
+	if (strcmp(p, "rmmod") == 0 || strcmp(p, "insmod") == 0 ||
+	    (strcmp(p, "modprobe") == 0 && rb_opt(c, 'r')))
+		rb_hit(x, 0.8, "kernel module loaded or removed");
+	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i"))
+		rb_hit(x, 0.8, "file made immutable");
+	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
+		rb_hit(x, 0.85, "BPF programs detached");
+	if (strcmp(p, "exec") == 0 || (c->prog > 0 && strcmp(c->argv[0], "exec") == 0 &&
+				       rb_arg_eq(c, "-a")))
+		rb_hit(x, 0.85, "process name disguised (exec -a)");
+	if (rb_in(p, rb_interps) && rb_arg_has(c, "prctl") && rb_arg_has(c, "15"))
+		rb_hit(x, 0.85, "process name disguised (prctl PR_SET_NAME)");
+	if (strcmp(p, "mount") == 0 && rb_arg_has(c, "bind") && rb_arg_has(c, "/proc/"))
+		rb_hit(x, 0.9, "process hidden by a bind mount over /proc");
+}
+
+static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const tools[] = { "nmap", "masscan", "zmap", "nbtscan", "enum4linux",
+					     "nikto", "gobuster", "dirb", "sqlmap", "linpeas.sh",
+					     "linpeas", "pspy", "pspy64", "LinEnum.sh", "les.sh",
+					     "linux-exploit-suggester.sh", "unix-privesc-check",
+					     "rustscan", "naabu", "responder", "crackmapexec",
+					     "kerbrute", "wpscan", "feroxbuster", "ffuf", NULL };
+
+	if (rb_in(p, tools) || rb_arg_has(c, "linpeas") || rb_arg_has(c, "LinEnum") ||
+	    rb_arg_has(c, "exploit-suggester"))
+		rb_hit(x, 0.9, "offensive reconnaissance tool %s", p);
+	if (strcmp(p, "smbclient") == 0 && rb_opt(c, 'L'))
+		rb_hit(x, 0.85, "SMB share enumeration");
+	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "-4000") || rb_arg_has(c, "u=s") ||
+				       rb_arg_has(c, "-2000") || rb_arg_has(c, "g=s") ||
+				       rb_arg_has(c, "-6000")))
+		rb_hit(x, 0.9, "search for setuid programs");
+	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
+	    strcmp(c->argv[c->prog + 1], "/") == 0)
+		rb_hit(x, 0.8, "search for writable system paths");
+	if (strcmp(p, "getcap") == 0 && rb_opt(c, 'r'))
+		rb_hit(x, 0.88, "search for file capabilities");
+	if ((strcmp(p, "ping") == 0 || (strcmp(p, "nc") == 0 && rb_opt(c, 'z'))) &&
+	    rb_arg_has(c, "$"))
+		rb_hit(x, 0.8, "network sweep with %s", p);
+	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "can-i") && rb_long(c, "--list"))
+		rb_hit(x, 0.8, "kubectl permission enumeration");
+	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "iam") &&
+	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
+		rb_hit(x, 0.65, "IAM enumeration");
+	if (rb_arg_has(c, "/etc/passwd") && !rb_arg_path(c, rb_priv_paths))
+		rb_hit(x, 0.7, "%s reads the account list", p);
+	if (strcmp(p, "getent") == 0 && (rb_arg_eq(c, "passwd") || rb_arg_eq(c, "shadow")))
+		rb_hit(x, 0.7, "account enumeration");
+	if ((strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0) &&
+	    (rb_arg_has(c, "/root") || rb_arg_has(c, "/home/*") || rb_arg_has(c, "/.ssh")))
+		rb_hit(x, 0.7, "%s lists other users' or root's files", p);
+	if (strcmp(p, "compgen") == 0 && (rb_opt(c, 'u') || rb_opt(c, 'g')))
+		rb_hit(x, 0.7, "account enumeration with compgen");
+	if ((strcmp(p, "grep") == 0 || strcmp(p, "egrep") == 0) && c->pipe_prev >= 0 &&
+	    names_security(c))
+		rb_hit(x, 0.7, "looking for security software");
+}
+
+/* Counts distinct reconnaissance commands; a chain of them is a survey. */
+static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const cmds[] = { "uname", "id", "whoami", "hostname", "ifconfig",
+					    "arp", "netstat", "ss", "route", "w", "last",
+					    "lastlog", "ps", "env", "lsb_release", "groups",
+					    "lscpu", "mount", "df", "getent", "iptables", NULL };
+
+	for (int i = 0; cmds[i]; i++)
+		if (strcmp(p, cmds[i]) == 0 && !(x->recon_seen & (1u << i))) {
+			x->recon_seen |= 1u << i;
+			x->recon++;
+		}
+	if (strcmp(p, "cat") == 0 &&
+	    (rb_arg_has(c, "/etc/issue") || rb_arg_has(c, "/proc/version") ||
+	     rb_arg_has(c, "/etc/hosts") || rb_arg_has(c, "/etc/resolv.conf") ||
+	     rb_arg_has(c, "/proc/1/cgroup") || rb_arg_has(c, "/etc/crontab") ||
+	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers")))
+		x->recon++;
+}
+
+void rb_exec_evasion(struct rb_ctx *x, const struct shlex_cmd *c)
+{
+	const char *p = shlex_prog(c);
+
+	history_and_logs(x, c, p);
+	security_off(x, c, p);
+	scanners(x, c, p);
+	recon(x, c, p);
+}
+
+static bool matches_fetched(const struct rb_ctx *x, const char *w)
+{
+	for (int i = 0; i < x->nfetched; i++) {
+		const char *f = x->fetched[i];
+
+		if (strcmp(w, f) == 0 || strcmp(shlex_basename(w), shlex_basename(f)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A downloaded file later made executable or run. */
+static void fetched_then_run(struct rb_ctx *x)
+{
+	const struct shlex_result *res = x->res;
+
+	for (int i = 0; x->nfetched && i < res->ncmds; i++) {
+		const struct shlex_cmd *c = &res->cmds[i];
+		const char *p = shlex_prog(c);
+
+		if (c->argc == 0 || rb_in(p, rb_fetchers))
+			continue;
+		if (matches_fetched(x, c->argv[c->prog]) && strchr(c->argv[c->prog], '/')) {
+			rb_hit(x, 0.95, "a downloaded file is executed (%s)", c->argv[c->prog]);
+			return;
+		}
+		for (int k = c->prog + 1; k < c->argc; k++)
+			if ((strcmp(p, "chmod") == 0 || rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
+			    c->argv[k][0] != '-' && matches_fetched(x, c->argv[k])) {
+				rb_hit(x, 0.93, "a downloaded file is made executable or run by %s", p);
+				return;
+			}
+	}
+}
+
+void rb_exec_script(struct rb_ctx *x)
+{
+	const struct shlex_result *res = x->res;
+	bool fifo = false, net = false, decoded_run = false;
+
+	fetched_then_run(x);
+	for (int i = 0; i < res->ncmds; i++) {
+		const struct shlex_cmd *c = &res->cmds[i];
+		const char *p = shlex_prog(c);
+
+		fifo |= strcmp(p, "mkfifo") == 0 || (strcmp(p, "mknod") == 0 && rb_arg_eq(c, "p"));
+		net |= strcmp(p, "nc") == 0 || strcmp(p, "ncat") == 0 || strcmp(p, "telnet") == 0 ||
+		       strcmp(p, "openssl") == 0 || strcmp(p, "socat") == 0;
+		decoded_run |= (c->flags & (SHLEX_F_DECODED | SHLEX_F_PIPED)) ==
+				       (SHLEX_F_DECODED | SHLEX_F_PIPED) ||
+			       ((c->flags & SHLEX_F_DECODED) && (c->flags & SHLEX_F_SUBST));
+		if (c->argc > 0 && rb_path_is(c->argv[c->prog], rb_temp_dirs) && i > 0)
+			rb_hit(x, 0.7, "runs a program from a temporary directory (%s)",
+			       c->argv[c->prog]);
+	}
+	if (fifo && net)
+		rb_hit(x, 0.97, "named pipe wired to a network client (reverse shell)");
+	for (int i = 0; i < res->ncmds && !decoded_run; i++) {
+		const struct shlex_cmd *c = &res->cmds[i];
+
+		if (c->out_decoded && (rb_in(shlex_prog(c), (const char *const[]){ "base64", "xxd",
+										  "rev", "openssl",
+										  NULL })) &&
+		    (i + 1 < res->ncmds || c->pipe_prev >= 0))
+			for (int k = i + 1; k < res->ncmds; k++)
+				if (res->cmds[k].pipe_prev == i &&
+				    (rb_in(shlex_prog(&res->cmds[k]), rb_shells) ||
+				     rb_in(shlex_prog(&res->cmds[k]), rb_interps)))
+					decoded_run = true;
+	}
+	if (decoded_run)
+		rb_hit(x, 0.9, "an encoded payload is decoded and run by a shell");
+	if (strstr(res->text, "(){ :|:&") || strstr(res->text, "(){ :|: &") ||
+	    strstr(res->text, "(){:|:&"))
+		rb_hit(x, 0.98, "fork bomb");
+	if (x->recon >= 3)
+		rb_hit(x, 0.75, "a chain of %d reconnaissance commands", x->recon);
+}

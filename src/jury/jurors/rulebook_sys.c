@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Rulebook exec rules about the system (see rulebook.h): persistence,
+ * privilege escalation, destruction, defence evasion, discovery, and the
+ * rules that need the whole script (fork bombs, a download later made
+ * executable, a chain of reconnaissance commands, decoded payloads run by
+ * a shell).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jury/jurors/rulebook.h"
+
+static bool under_workspace(const struct rb_ctx *x, const char *path)
+{
+	const char *ws = x->r ? x->r->workspace : NULL;
+	size_t n;
+
+	if (!ws || !*ws || path[0] != '/')
+		return false;
+	n = strlen(ws);
+	while (n > 1 && ws[n - 1] == '/')
+		n--;
+	return strncmp(path, ws, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	const char *w[16];
+	int n = rb_writes(x->res, c, w, 16);
+
+	for (int i = 0; i < n; i++) {
+		if (rb_path_is(w[i], rb_persist_paths))
+			rb_hit(x, 0.95, "%s writes to persistence location %s", p, w[i]);
+		else if (rb_path_is(w[i], rb_priv_paths))
+			rb_hit(x, 0.97, "%s writes to privilege file %s", p, w[i]);
+		else if (rb_path_is(w[i], rb_log_paths) && strcmp(p, "touch") != 0)
+			rb_hit(x, 0.93, "%s overwrites or truncates log %s", p, w[i]);
+		else if (rb_path_is(w[i], rb_devices))
+			rb_hit(x, 0.98, "%s writes to block device %s", p, w[i]);
+		else if (strncmp(w[i], "/proc/sys/", 10) == 0 || strcmp(w[i], "/proc/sysrq-trigger") == 0)
+			rb_hit(x, 0.93, "%s changes kernel settings through %s", p, w[i]);
+		else if (strcmp(w[i], "/etc/fstab") == 0 || strcmp(w[i], "/etc/hosts") == 0 ||
+			 strcmp(w[i], "/etc/resolv.conf") == 0)
+			rb_hit(x, 0.85, "%s rewrites system file %s", p, w[i]);
+	}
+}
+
+static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (strcmp(p, "crontab") == 0) {
+		if (rb_opt(c, 'r'))
+			rb_hit(x, 0.85, "crontab -r deletes scheduled jobs");
+		else if (c->pipe_prev >= 0 || rb_arg_eq(c, "-") ||
+			 (c->prog + 1 < c->argc && c->argv[c->argc - 1][0] != '-'))
+			rb_hit(x, 0.9, "crontab installs a scheduled job");
+	}
+	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) && c->pipe_prev >= 0)
+		rb_hit(x, 0.85, "at schedules a command");
+	if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 || strcmp(p, "chpasswd") == 0 ||
+	    strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
+		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
+	if (strcmp(p, "usermod") == 0 && (rb_arg_has(c, "sudo") || rb_arg_has(c, "wheel") ||
+					  rb_arg_has(c, "docker") || rb_arg_has(c, "root") ||
+					  rb_arg_has(c, "adm") || rb_arg_eq(c, "0")))
+		rb_hit(x, 0.92, "usermod grants a privileged group");
+	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
+		rb_hit(x, 0.8, "%s registers a boot service", p);
+	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
+		rb_hit(x, 0.8, "systemctl %s changes a unit", rb_arg_eq(c, "link") ? "link" : "edit");
+}
+
+static bool setuid_mode(const char *m)
+{
+	size_t n = strlen(m);
+
+	if (strstr(m, "+s") || strstr(m, "u+s") || strstr(m, "g+s"))
+		return true;
+	return n == 4 && strspn(m, "01234567") == 4 && (m[0] == '4' || m[0] == '2' || m[0] == '6');
+}
+
+static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const gtfo[] = { "find", "vim", "vi", "awk", "gawk", "less", "more",
+					    "man", "git", "tar", "zip", "env", "nmap", "ftp",
+					    "busybox", "perl", "python", "python3", "ruby", "lua",
+					    "php", "node", "ed", "gdb", "strace", "tclsh", "expect",
+					    "script", "socat", "journalctl", "apt-get", "apt", NULL };
+	static const char *const rootsh[] = { "sh", "bash", "dash", "zsh", "su", "ksh", NULL };
+
+	if (strcmp(p, "chmod") == 0)
+		for (int i = c->prog + 1; i < c->argc; i++) {
+			if (setuid_mode(c->argv[i]))
+				rb_hit(x, 0.95, "chmod sets the setuid/setgid bit");
+			if ((strcmp(c->argv[i], "777") == 0 || strcmp(c->argv[i], "666") == 0) &&
+			    (rb_arg_path(c, rb_priv_paths) || rb_arg_path(c, rb_secret_paths)))
+				rb_hit(x, 0.95, "chmod opens a privilege file to everyone");
+		}
+	if (strcmp(p, "setcap") == 0)
+		rb_hit(x, 0.9, "setcap grants file capabilities");
+	if (c->sudo && rb_in(p, rootsh))
+		rb_hit(x, 0.85, "root shell through sudo/su");
+	if (c->sudo && (rb_arg_eq(c, "-i") || rb_arg_eq(c, "-s") || rb_arg_eq(c, "-l")) &&
+	    c->prog == c->argc - 1)
+		rb_hit(x, strcmp(p, "sudo") == 0 ? 0.8 : 0.85, "sudo shell or privilege listing");
+	if (c->sudo && rb_in(p, gtfo) &&
+	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
+	     rb_arg_has(c, "sh #") || rb_arg_has(c, "--interactive") || rb_arg_has(c, "system(") ||
+	     rb_arg_has(c, "exec=") || rb_arg_has(c, "--script") || strcmp(p, "less") == 0 ||
+	     strcmp(p, "man") == 0 || strcmp(p, "ftp") == 0 || rb_arg_eq(c, "sh") ||
+	     (strcmp(p, "git") == 0 && rb_opt(c, 'p'))))
+		rb_hit(x, 0.9, "sudo %s can spawn a root shell (GTFOBins)", p);
+	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
+				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
+		rb_hit(x, 0.95, "sudo uid -1 bypass");
+	if (strcmp(p, "pkexec") == 0 || (c->sudo && c->prog > 0 && strcmp(shlex_basename(c->argv[0]), "pkexec") == 0))
+		rb_hit(x, 0.85, "pkexec runs a program as root");
+	if ((rb_in(p, rootsh) && rb_arg_eq(c, "-p")) ||
+	    (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
+	     (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash"))) ||
+	    (strcmp(p, "tar") == 0 && rb_arg_has(c, "checkpoint-action=exec")) ||
+	    (strcmp(p, "zip") == 0 && rb_arg_eq(c, "-TT")))
+		rb_hit(x, 0.9, "%s spawns a shell (GTFOBins)", p);
+	if (rb_in(p, rb_interps) && (rb_arg_has(c, "setuid(0") || rb_arg_has(c, "setreuid(0") ||
+				     rb_arg_has(c, "setresuid(0")))
+		rb_hit(x, 0.95, "%s code switches to uid 0", p);
+	if (rb_in(p, rb_interps) && rb_arg_has(c, "pty.spawn"))
+		rb_hit(x, 0.8, "%s upgrades to an interactive shell", p);
+	if ((strcmp(p, "docker") == 0 || strcmp(p, "podman") == 0) &&
+	    (rb_arg_has(c, "/:/") || rb_arg_eq(c, "--privileged") || rb_arg_has(c, "--pid=host") ||
+	     rb_arg_has(c, "docker.sock:")))
+		rb_hit(x, 0.93, "%s container with the host's root, pid namespace or socket", p);
+	if (strcmp(p, "nsenter") == 0 && (rb_arg_eq(c, "1") || rb_arg_has(c, "--target=1") ||
+					  rb_arg_eq(c, "-t")))
+		rb_hit(x, 0.93, "nsenter into the host's namespaces");
+	if (strcmp(p, "kubectl") == 0 && (rb_arg_has(c, "privileged") || rb_arg_has(c, "hostPID")))
+		rb_hit(x, 0.9, "kubectl runs a privileged pod");
+	if (rb_arg_has(c, "pwnkit") || rb_arg_has(c, "dirtypipe") || rb_arg_has(c, "dirtycow") ||
+	    rb_arg_has(c, "CVE-20") || strstr(p, "pwnkit") || strstr(p, "dirtypipe"))
+		rb_hit(x, 0.9, "runs a privilege-escalation exploit");
+	if (c->sudo && (rb_arg_has(c, "LD_PRELOAD=") || rb_arg_has(c, "LD_LIBRARY_PATH=") ||
+			(c->prog > 0 && (strncmp(c->argv[0], "LD_PRELOAD=", 11) == 0 ||
+					 strncmp(c->argv[0], "LD_LIBRARY_PATH=", 16) == 0))))
+		rb_hit(x, 0.92, "sudo with a preloaded library");
+	if (c->sudo && rb_long(c, "-E") && rb_arg_has(c, "/tmp"))
+		rb_hit(x, 0.8, "sudo keeps the environment for a program in /tmp");
+}
+
+static bool system_target(const struct rb_ctx *x, const char *w)
+{
+	if (under_workspace(x, w))
+		return false;
+	if (rb_in(w, rb_system_dirs))
+		return true;
+	if (strncmp(w, "/etc/", 5) == 0 || strncmp(w, "/usr/", 5) == 0 ||
+	    strncmp(w, "/boot/", 6) == 0 || strncmp(w, "/var/lib/", 9) == 0 ||
+	    strncmp(w, "/bin/", 5) == 0 || strncmp(w, "/sbin/", 6) == 0 ||
+	    strncmp(w, "/lib", 4) == 0 || strncmp(w, "/root", 5) == 0 ||
+	    strncmp(w, "~/.ssh", 6) == 0 || strncmp(w, "~/.gnupg", 8) == 0 ||
+	    strncmp(w, "$HOME/.", 7) == 0 || strncmp(w, "/home/", 6) == 0)
+		return true;
+	/* with a known workspace, any absolute path outside it and /tmp is foreign */
+	return x->r && x->r->workspace && w[0] == '/' && !rb_path_is(w, rb_temp_dirs);
+}
+
+static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "srm") == 0) {
+		if (rb_long(c, "--no-preserve-root"))
+			rb_hit(x, 0.99, "rm --no-preserve-root");
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]))
+				rb_hit(x, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
+				       "%s deletes %s outside the workspace", p, c->argv[i]);
+	}
+	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
+	    system_target(x, c->argv[c->prog + 1]) &&
+	    (rb_arg_eq(c, "-delete") || (rb_arg_eq(c, "-exec") && (rb_arg_eq(c, "rm") ||
+								  rb_arg_eq(c, "shred")))))
+		rb_hit(x, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
+	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 || strcmp(p, "blkdiscard") == 0 ||
+	    strcmp(p, "sgdisk") == 0 || strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
+	    (strcmp(p, "zpool") == 0 && rb_arg_eq(c, "destroy")) || strcmp(p, "sfdisk") == 0)
+		rb_hit(x, 0.95, "%s destroys a filesystem or volume", p);
+	if ((strcmp(p, "shred") == 0 || strcmp(p, "dd") == 0) && rb_arg_path(c, rb_devices))
+		rb_hit(x, 0.98, "%s overwrites a block device", p);
+	if ((strcmp(p, "chmod") == 0 || strcmp(p, "chown") == 0 || strcmp(p, "chgrp") == 0) &&
+	    (rb_opt(c, 'R') || rb_long(c, "--recursive")))
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (c->argv[i][0] != '-' && rb_in(c->argv[i], rb_system_dirs))
+				rb_hit(x, 0.93, "%s -R on %s", p, c->argv[i]);
+	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc && rb_in(c->argv[c->prog + 1], rb_system_dirs))
+		rb_hit(x, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
+	if (rb_arg_has(c, "drop database") || rb_arg_has(c, "drop table") || rb_arg_has(c, "drop schema") ||
+	    rb_arg_eq(c, "FLUSHALL") || rb_arg_eq(c, "FLUSHDB") || rb_arg_has(c, "truncate table"))
+		rb_hit(x, 0.9, "%s destroys database contents", p);
+	if ((strcmp(p, "aws") == 0 && ((rb_arg_eq(c, "rm") && rb_long(c, "--recursive")) ||
+				       rb_arg_eq(c, "rb") || rb_arg_has(c, "terminate-instances") ||
+				       rb_arg_has(c, "delete-db-instance"))) ||
+	    (strcmp(p, "gcloud") == 0 && rb_arg_eq(c, "delete") && rb_arg_eq(c, "projects")) ||
+	    (strcmp(p, "terraform") == 0 && rb_arg_eq(c, "destroy") && rb_long(c, "-auto-approve")))
+		rb_hit(x, 0.9, "%s destroys cloud resources", p);
+	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") &&
+	    (rb_arg_eq(c, "namespace") || rb_arg_eq(c, "ns") || rb_long(c, "--all") ||
+	     rb_arg_eq(c, "-A")))
+		rb_hit(x, 0.88, "kubectl deletes namespaces or everything");
+	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "push") &&
+	    (rb_arg_has(c, " :") || rb_arg_has(c, "--delete") ||
+	     (c->argc > 0 && c->argv[c->argc - 1][0] == ':')))
+		rb_hit(x, 0.75, "git deletes a remote branch");
+	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "-1"))
+		rb_hit(x, 0.93, "kill -1 kills every process");
+	if ((strcmp(p, "openssl") == 0 && rb_arg_eq(c, "enc")) ||
+	    (strcmp(p, "gpg") == 0 && (rb_opt(c, 'c') || rb_long(c, "--symmetric"))))
+		if (rb_arg_eq(c, "rm") || rb_arg_has(c, "{}"))
+			rb_hit(x, 0.9, "files encrypted in place (ransomware pattern)");
+}
+
+void rb_exec_system(struct rb_ctx *x, const struct shlex_cmd *c)
+{
+	const char *p = shlex_prog(c);
+
+	writes(x, c, p);
+	persistence(x, c, p);
+	privilege(x, c, p);
+	destruction(x, c, p);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The consensus rules on hand-made ballots (every rule, advisory, veto,
+ * error, abstain), and the verdict cache's LRU eviction and time to live.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jury/jury.h"
+#include "jury/jury_cache.h"
+#include "jury_tap.h"
+
+struct j {
+	enum vote_verdict v;
+	double conf;
+	double weight;
+	bool advisory, veto;
+};
+
+/* Runs the consensus of cfg over the ballot js[0..n). */
+static enum vote_verdict decide(struct jury_config *cfg, const struct j *js, size_t n,
+				char *reason)
+{
+	struct jury_vote votes[JURY_MAX_JURORS];
+	static char names[JURY_MAX_JURORS][8];
+	enum vote_verdict out;
+	size_t i;
+
+	cfg->njurors = n;
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "j%zu", i);
+		cfg->jurors[i] = (struct juror_config){ .name = names[i], .weight = js[i].weight,
+							.advisory = js[i].advisory,
+							.veto = js[i].veto };
+		votes[i] = (struct jury_vote){ .juror = names[i] };
+		vote_set(&votes[i].v, js[i].v, js[i].conf, "r");
+	}
+	jury_consensus(cfg, votes, n, &out, reason, 256);
+	return out;
+}
+
+#define A(c) { VOTE_ALLOW, c, 1, false, false }
+#define D(c) { VOTE_DENY, c, 1, false, false }
+#define ABST { VOTE_ABSTAIN, 0.5, 1, false, false }
+#define ERR { VOTE_ERROR, 1, 1, false, false }
+
+static void test_unanimous(void)
+{
+	struct jury_config cfg = { .mode = JURY_UNANIMOUS };
+	char why[256];
+
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.6) }, 2, why) == VOTE_ALLOW, "unanimous: all allow");
+	ok(decide(&cfg, (struct j[]){ A(.9), D(.6) }, 2, why) == VOTE_DENY && strstr(why, "j1"),
+	   "unanimous: one deny denies and is named");
+	ok(decide(&cfg, (struct j[]){ A(.9), ERR }, 2, why) == VOTE_DENY, "unanimous: an error denies");
+	ok(decide(&cfg, (struct j[]){ A(.9), ABST }, 2, why) == VOTE_ALLOW,
+	   "unanimous: abstain is not a vote");
+	ok(decide(&cfg, (struct j[]){ ABST, ABST }, 2, why) == VOTE_DENY,
+	   "unanimous: all abstain denies (one allow is needed)");
+	ok(decide(&cfg, (struct j[]){ A(.9), { VOTE_DENY, 1, 1, true, false } }, 2, why) ==
+		   VOTE_ALLOW,
+	   "unanimous: an advisory deny does not count");
+	ok(decide(&cfg, (struct j[]){ A(.9), { VOTE_ERROR, 1, 1, true, false } }, 2, why) ==
+		   VOTE_ALLOW,
+	   "unanimous: an advisory error does not count");
+	ok(decide(&cfg, (struct j[]){ { VOTE_ALLOW, 1, 1, true, false } }, 1, why) == VOTE_DENY,
+	   "unanimous: an advisory allow alone denies");
+	ok(decide(&cfg, (struct j[]){ A(1.5) }, 1, why) == VOTE_DENY,
+	   "a confidence out of [0,1] counts as an error");
+}
+
+static void test_quorum(void)
+{
+	struct jury_config cfg = { .mode = JURY_QUORUM, .quorum = 2 };
+	char why[256];
+
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), D(.9) }, 3, why) == VOTE_ALLOW,
+	   "quorum:2: two allows of three");
+	ok(decide(&cfg, (struct j[]){ A(.9), D(.9), ERR }, 3, why) == VOTE_DENY,
+	   "quorum:2: one allow is too few");
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), { VOTE_DENY, .9, 1, false, true } }, 3, why) ==
+		       VOTE_DENY && strstr(why, "vetoed by j2"),
+	   "quorum:2: a veto juror's deny denies");
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), { VOTE_ERROR, 1, 1, false, true } }, 3, why) ==
+		   VOTE_DENY,
+	   "quorum:2: a veto juror's error denies");
+	ok(decide(&cfg, (struct j[]){ A(.9), { VOTE_ALLOW, .9, 1, true, false } }, 2, why) ==
+		   VOTE_DENY,
+	   "quorum:2: advisory allows are not counted");
+}
+
+static void test_weighted(void)
+{
+	struct jury_config cfg = { .mode = JURY_WEIGHTED, .threshold = 0 };
+	char why[256];
+
+	/* logit(0.9) = 2.20, logit(0.4) = -0.41 */
+	ok(decide(&cfg, (struct j[]){ A(.9), D(.6) }, 2, why) == VOTE_ALLOW,
+	   "weighted:0: a sure allow outweighs an unsure deny (%s)", why);
+	ok(decide(&cfg, (struct j[]){ A(.9), { VOTE_DENY, .6, 6, false, false } }, 2, why) ==
+		   VOTE_DENY,
+	   "weighted:0: weight 6 turns it (%s)", why);
+	/* An error weighs as a deny of confidence 0.999: logit -6.9. */
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), ERR }, 3, why) == VOTE_DENY,
+	   "weighted:0: an error weighs as a sure deny (%s)", why);
+	ok(decide(&cfg, (struct j[]){ A(.99), A(.99), ERR }, 3, why) == VOTE_ALLOW,
+	   "weighted:0: ... which two sure allows outweigh (%s)", why);
+	cfg.threshold = 3;
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.6) }, 2, why) == VOTE_DENY,
+	   "weighted:3: 2.6 is under the threshold (%s)", why);
+	cfg.threshold = -10;
+	ok(decide(&cfg, (struct j[]){ A(.9), { VOTE_DENY, .6, 1, false, true } }, 2, why) ==
+		   VOTE_DENY,
+	   "weighted: a veto juror's deny denies whatever the score");
+}
+
+static void test_cache(void)
+{
+	struct jury_answer a = { .verdict = VOTE_ALLOW, .nvotes = 1 }, b;
+	struct jury_cache *c;
+
+	a.votes[0].juror = "x";
+	vote_set(&a.votes[0].v, VOTE_ALLOW, 0.5, "fine");
+	ok(jury_cache_new(2, 100, &c) == 0, "cache of 2 entries, 100 ms");
+	jury_cache_put(c, "k1", 2, &a);
+	jury_cache_put(c, "k2", 2, &a);
+	ok(jury_cache_get(c, "k1", 2, &b) && b.verdict == VOTE_ALLOW && b.nvotes == 1 &&
+		   !strcmp(b.votes[0].v.reason, "fine"),
+	   "a hit returns the verdict and the votes");
+	jury_cache_put(c, "k3", 2, &a);
+	ok(!jury_cache_get(c, "k2", 2, &b), "the least recently used entry was evicted");
+	ok(jury_cache_get(c, "k1", 2, &b) && jury_cache_get(c, "k3", 2, &b),
+	   "the recently used ones stay");
+	ok(!jury_cache_get(c, "k", 1, &b), "a different key misses");
+	usleep(150 * 1000);
+	ok(!jury_cache_get(c, "k1", 2, &b), "an entry expires after its time to live");
+	jury_cache_free(c);
+	ok(jury_cache_new(0, 100, &c) == 0, "a cache of size 0");
+	jury_cache_put(c, "k1", 2, &a);
+	ok(!jury_cache_get(c, "k1", 2, &b), "holds nothing");
+	jury_cache_free(c);
+}
+
+int main(void)
+{
+	test_unanimous();
+	test_quorum();
+	test_weighted();
+	test_cache();
+	return done();
+}
