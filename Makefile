@@ -62,14 +62,15 @@ DEB_PKGS := build-essential clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev 
 	libyaml-dev libseccomp-dev libjson-c-dev libcurl4-openssl-dev liburing-dev \
 	pkg-config curl python3 iproute2 procps $(DEB_PKGS_EXTRA)
 
-# Installs only what is missing, so a second run costs one dpkg-query.
+# Installs only what is missing; when everything is there it costs one
+# dpkg-query per package.
 deps:
-	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PKGS) 2>/dev/null | \
-		awk '$$NF != "installed" {print $$1}'; \
-		for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p >/dev/null 2>&1 || echo $$p; done); \
-	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
-	if [ -n "$${missing// /}" ]; then \
-		echo "  DEPS     $$missing"; \
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null | grep -qx installed || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "  DEPS    $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi

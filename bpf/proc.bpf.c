@@ -44,20 +44,250 @@ int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child
 	return 0;
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sx_exec_key);
+	__type(value, struct sx_exec_deny);
+} sx_exec_deny SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SX_ARGV_RULES);
+	__type(key, __u32);
+	__type(value, struct sx_argv_rule);
+} sx_argv_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct sx_approval);
+} sx_approved SEC(".maps");
+
+struct argv_buf {
+	char text[SX_ARGV_MAX];
+	__u32 len;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct argv_buf);
+} sx_argv_scratch SEC(".maps");
+
+/*
+ * Glob matching of every argv rule, one step per bpf_loop iteration: the
+ * classic matcher that remembers the last '*' and retries one byte further
+ * on a mismatch, then the next rule. At most (text + 1) * (pattern + 1)
+ * steps a rule; the loop's bound covers SX_ARGV_RULES such worst cases.
+ */
+struct glob {
+	__u32 rule, n;
+	__u32 ti, pi;
+	__s32 star, mark;
+	int matched;	/* index of the matching rule, or -1 */
+};
+
+static __always_inline long glob_next_rule(struct glob *g)
+{
+	g->rule++;
+	g->ti = g->pi = 0;
+	g->star = g->mark = -1;
+	return g->rule >= g->n; /* 1 ends the loop */
+}
+
+static long glob_step(__u32 idx, struct glob *g)
+{
+	__u32 zero = 0, rule = g->rule;
+	struct sx_argv_rule *r = bpf_map_lookup_elem(&sx_argv_rules, &rule);
+	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+	char pc = 0, tc;
+
+	if (!r || !b)
+		return 1;
+	if (g->pi < r->len)
+		pc = r->pattern[g->pi & (SX_GLOB_MAX - 1)];
+	if (g->ti >= b->len) { /* text used up: only '*'s may remain */
+		if (g->pi < r->len && pc == '*') {
+			g->pi++;
+			return 0;
+		}
+		if (g->pi >= r->len) {
+			g->matched = g->rule;
+			return 1;
+		}
+		return glob_next_rule(g);
+	}
+	tc = b->text[g->ti & (SX_ARGV_MAX - 1)];
+	if (g->pi < r->len && pc == '*') {
+		g->star = g->pi++;
+		g->mark = g->ti;
+	} else if (g->pi < r->len && (pc == '?' || pc == tc)) {
+		g->pi++;
+		g->ti++;
+	} else if (g->star >= 0) {
+		g->pi = g->star + 1;
+		g->ti = ++g->mark;
+	} else {
+		return glob_next_rule(g);
+	}
+	return 0;
+}
+
+/* NULs between arguments become spaces; *end follows the last other byte. */
+static long argv_step(__u32 i, __u32 *end)
+{
+	__u32 zero = 0;
+	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+	char *c;
+
+	if (!b)
+		return 1;
+	c = &b->text[i & (SX_ARGV_MAX - 1)];
+	if (*c == 0)
+		*c = ' ';
+	else if (*c != ' ')
+		*end = i + 1;
+	return 0;
+}
+
+/* Reads the new image's argv into the scratch buffer, joined by spaces. */
+static __always_inline struct argv_buf *read_argv(struct task_struct *p)
+{
+	unsigned long start = BPF_CORE_READ(p, mm, arg_start), end = BPF_CORE_READ(p, mm, arg_end);
+	__u32 zero = 0, len = end > start ? end - start : 0, last = 0;
+	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+
+	if (!b)
+		return NULL;
+	if (len >= SX_ARGV_MAX)
+		len = SX_ARGV_MAX - 1;
+	asm volatile("" : "+r"(len)); /* keep the mask below on the register that is used */
+	len &= SX_ARGV_MAX - 1;
+	if (len == 0 || bpf_probe_read_user(b->text, len, (void *)start))
+		len = 0;
+	bpf_loop(len, argv_step, &last, 0);
+	b->len = last;
+	return b;
+}
+
+/* The first argv rule that matches (rules are in evaluation order), or -1. */
+static __always_inline int match_argv(struct task_struct *p, __u8 n)
+{
+	struct glob g = { .n = n, .star = -1, .mark = -1, .matched = -1 };
+	long steps;
+
+	if (!n || !read_argv(p))
+		return -1;
+	steps = bpf_loop(1 << 23, glob_step, &g, 0);
+	if (steps >= (1 << 23))
+		return 0; /* fail closed: a pattern too costly to finish counts as a match */
+	return g.matched;
+}
+
+/* The inode's ctime moved twice (6.6, 6.11): CO-RE picks the field this kernel has. */
+struct inode___v61 {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline void inode_ctime(struct inode *ino, __s64 *sec, __s64 *nsec)
+{
+	struct inode___v66 *i66 = (void *)ino;
+	struct inode___v61 *i61 = (void *)ino;
+
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		*sec = BPF_CORE_READ(ino, i_ctime_sec);
+		/* bit 31 marks a multigrain ctime as queried; nanoseconds fit in 30 bits */
+		*nsec = BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff;
+	} else if (bpf_core_field_exists(i66->__i_ctime)) {
+		*sec = BPF_CORE_READ(i66, __i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(i66, __i_ctime.tv_nsec);
+	} else {
+		*sec = BPF_CORE_READ(i61, i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(i61, i_ctime.tv_nsec);
+	}
+}
+
+static __always_inline __u64 kdev(struct inode *ino)
+{
+	return BPF_CORE_READ(ino, i_sb, s_dev);
+}
+
+/* Returns enum sx_exec_reason; *rule set for the denials that have one. */
+static __always_inline int exec_check(struct task_struct *p, struct linux_binprm *bprm,
+				      struct sx_config *c, __u16 *rule)
+{
+	struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
+	struct sx_exec_key k = { .dev = kdev(ino), .ino = BPF_CORE_READ(ino, i_ino) };
+	__u32 tgid = p->tgid;
+	struct sx_exec_deny *d = bpf_map_lookup_elem(&sx_exec_deny, &k);
+	struct sx_approval *a;
+	__s64 csec, cnsec;
+	int m;
+
+	if (d) {
+		*rule = d->rule_id;
+		return SX_EXEC_DENIED_FILE;
+	}
+	m = match_argv(p, c->n_argv_rules);
+	if (m >= 0) {
+		__u32 i = m;
+		struct sx_argv_rule *r = bpf_map_lookup_elem(&sx_argv_rules, &i);
+
+		*rule = r ? r->rule_id : SX_RULE_DEFAULT;
+		return SX_EXEC_DENIED_ARGV;
+	}
+	if (!c->exec_approval)
+		return SX_EXEC_OK;
+	a = bpf_map_lookup_elem(&sx_approved, &tgid);
+	if (!a)
+		return SX_EXEC_NOT_APPROVED; /* fail closed: nothing checked this exec */
+	inode_ctime(ino, &csec, &cnsec);
+	if (!((a->dev == k.dev && a->ino == k.ino && a->ctime_sec == csec &&
+	       a->ctime_nsec == cnsec) ||
+	      (a->alt_dev == k.dev && a->alt_ino == k.ino))) {
+		bpf_map_delete_elem(&sx_approved, &tgid);
+		return SX_EXEC_NOT_APPROVED;
+	}
+	bpf_map_delete_elem(&sx_approved, &tgid); /* one-shot */
+	return SX_EXEC_OK;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
+	__u16 rule = SX_RULE_DEFAULT;
 	unsigned long start, end, len;
+	struct sx_config *c;
 	struct sx_event *e;
+	__u32 zero = 0, off;
+	int why = SX_EXEC_OK;
 	long n;
-	__u32 off;
 
 	if (!in_run())
 		return 0;
-	e = sx_event_new(SX_EV_EXEC, SX_V_NONE, SX_LAYER_TRACE);
+	c = bpf_map_lookup_elem(&sx_config, &zero);
+	if (c)
+		why = exec_check(p, bprm, c, &rule);
+	else
+		why = SX_EXEC_NOT_APPROVED; /* fail closed: no configuration */
+	if (why != SX_EXEC_OK && !(c && c->audit))
+		bpf_send_signal(9 /* SIGKILL, before the first instruction */);
+	e = sx_event_new(SX_EV_EXEC, why == SX_EXEC_OK ? SX_V_NONE : SX_V_DENY,
+			 why == SX_EXEC_OK ? SX_LAYER_TRACE : SX_LAYER_EXEC_CHECK);
 	if (!e)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	e->rule_id = rule;
+	e->section = SX_SEC_EXEC;
+	e->port = why;
+	e->enforced = !(c && c->audit);
 	/* data: the executable's path, NUL, then argv as the kernel copied it */
 	n = bpf_probe_read_kernel_str(e->data, 256, BPF_CORE_READ(bprm, filename));
 	if (n < 0)

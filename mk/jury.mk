@@ -32,6 +32,14 @@ tests: $(JURY_FUZZERS)
 
 # --- benchmark -----------------------------------------------------------
 .PHONY: bench-jury
-bench-jury: deps
+bench-jury:
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/sevorix $(BUILD)/bench/jury_bench
 	$(Q)BUILD=$(abspath $(BUILD)) SEVORIX=$(abspath $(BUILD)/sevorix) ./bench/jury_bench.sh
+
+# libFuzzer's runtime for clang 14 (clang itself is in DEB_PKGS).
+DEB_PKGS_EXTRA += libclang-rt-14-dev
+
+.PHONY: install-jury-man
+install: install-jury-man
+install-jury-man:
+	install -D -m 0644 docs/sevorix-jury.5 $(DESTDIR)$(PREFIX)/share/man/man5/sevorix-jury.5

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The VM harness (tests/vm/): what the guest runs. tests/vm/lsm.t boots each
-# kernel of its matrix under qemu with an initramfs holding every
-# executable in $(VM_SUITE); a guest test is added by building it (static,
-# or dynamic: its libraries are copied along) into that folder, by listing
-# it in VM_SUITE_BINS here, or by dropping a busybox-sh TAP script into
-# tests/vm/guest/. Kernels and packages are cached in $(BUILD)/vm.
+# kernel of its matrix under qemu with an initramfs holding $(BUILD)/vm/suite
+# and tests/vm/guest/*.t, and runs every top-level executable there. A
+# fragment adds a guest test with a rule that builds it into that folder
+# (static, or dynamic: its libraries are copied along) and a prerequisite
+#   vm-suite: $(BUILD)/vm/suite/NAME
+# Kernels and packages are cached in $(BUILD)/vm (see tests/vm/README.md).
 #
 # The probe tests/vm/probe/ is the harness's own proof that BPF LSM
 # programs load and enforce in each guest; it is linked statically against
@@ -13,7 +14,6 @@
 
 VM_SUITE	:= $(BUILD)/vm/suite
 VM_PROBE_DIR	:= $(BUILD)/vm/probe
-VM_SUITE_BINS	+= $(VM_SUITE)/vm_lsm
 DEB_PKGS_EXTRA	+= qemu-system-x86 busybox-static
 
 $(VM_PROBE_DIR)/vm_lsm.bpf.o: tests/vm/probe/vm_lsm.bpf.c tests/vm/probe/vm_lsm.h \
@@ -35,6 +35,6 @@ $(VM_SUITE)/vm_lsm: tests/vm/probe/vm_lsm.c tests/vm/probe/vm_lsm.h \
 		-lbpf -lelf -lz -o $@
 
 .PHONY: vm-suite
-vm-suite: $(VM_SUITE_BINS)
+vm-suite: $(VM_SUITE)/vm_lsm
 
 tests: vm-suite

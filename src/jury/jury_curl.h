@@ -12,6 +12,10 @@
 
 #define JURY_CURL_MAX_RESPONSE (1024 * 1024)
 
+/* Initializes libcurl once per process. curl_global_init() is not
+ * thread-safe, so the jury calls this before it starts any thread. */
+void jury_curl_init(void);
+
 /* POSTs body (JSON) to endpoint + path within timeout_ms. Returns 0 with a
  * malloc'd, NUL-terminated *resp and the HTTP status in *status; or
  * -ETIMEDOUT, -ECONNREFUSED (cannot connect), -EMSGSIZE (answer larger than

@@ -83,6 +83,42 @@ static int serve_ids(const char *user, struct jury_server_opts *o)
 	return 0;
 }
 
+/* Listens, drops privileges, serves until a signal. Frees cfg and j. */
+static int serve_run(struct jury_server_opts *so, struct jury_config *cfg, struct jury *j)
+{
+	struct jury_server *srv = NULL;
+	char err[512];
+	int ret;
+
+	ret = jury_server_listen(so, &srv, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, PFX "%s\n", err);
+		goto out;
+	}
+	if (so->drop && (ret = jury_drop_privileges(&(struct jury_ids){ so->uid, so->gid }))) {
+		fprintf(stderr, PFX "cannot drop privileges: %s\n", strerror(-ret));
+		goto out;
+	}
+	fprintf(stderr, PFX "serving%s%s%s%s as uid %d (%s, %zu jurors, %s)\n",
+		so->socket_path ? " unix://" : "", so->socket_path ? so->socket_path : "",
+		so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(), cfg->path,
+		cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
+	ret = jury_server_run(srv, j);
+	if (ret)
+		fprintf(stderr, PFX "%s\n", strerror(-ret));
+	else
+		fprintf(stderr, PFX "stopped\n");
+	/* Connections still being served keep using the jury and the server:
+	 * leave both to the process exit. */
+	if (jury_server_busy(srv))
+		return ret ? 1 : 0;
+out:
+	jury_server_free(srv);
+	jury_close(j);
+	jury_config_free(cfg);
+	return ret ? 1 : 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -93,10 +129,8 @@ static int cmd_serve(int argc, char **argv)
 	struct jury_server_opts so = { 0 };
 	const char *config = NULL, *user = NULL, *sock = NULL;
 	struct jury_config *cfg = NULL;
-	struct jury_server *srv = NULL;
 	struct jury *j = NULL;
-	char err[512];
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "s:l:c:u:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -114,39 +148,14 @@ static int cmd_serve(int argc, char **argv)
 	}
 	/* --listen alone serves TCP only; otherwise the UNIX socket is served. */
 	so.socket_path = sock ? sock : so.listen ? NULL : JURY_DEFAULT_SOCKET;
-	if (open_jury(config, &cfg, &j) || serve_ids(user, &so))
-		goto out;
-	ret = jury_server_listen(&so, &srv, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, PFX "%s\n", err);
-		goto out;
+	if (open_jury(config, &cfg, &j))
+		return 1;
+	if (serve_ids(user, &so)) {
+		jury_close(j);
+		jury_config_free(cfg);
+		return 1;
 	}
-	if (so.drop && (ret = jury_drop_privileges(&(struct jury_ids){ so.uid, so.gid }))) {
-		fprintf(stderr, PFX "cannot drop privileges: %s\n", strerror(-ret));
-		goto out;
-	}
-	fprintf(stderr, PFX "serving%s%s%s%s as uid %d (%s, %zu jurors, %s)\n",
-		so.socket_path ? " unix://" : "", so.socket_path ? so.socket_path : "",
-		so.listen ? " tcp://" : "", so.listen ? so.listen : "", (int)geteuid(), cfg->path,
-		cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
-	ret = jury_server_run(srv, j);
-	if (ret)
-		fprintf(stderr, PFX "%s\n", strerror(-ret));
-	else
-		fprintf(stderr, PFX "stopped\n");
-	/* Connections still being served keep using the jury and the server:
-	 * leave both to the process exit. */
-	if (jury_server_busy(srv))
-		return ret ? 1 : 0;
-	jury_server_free(srv);
-	jury_close(j);
-	jury_config_free(cfg);
-	return ret ? 1 : 0;
-out:
-	jury_server_free(srv);
-	jury_close(j);
-	jury_config_free(cfg);
-	return 1;
+	return serve_run(&so, cfg, j);
 }
 
 static int cmd_ask(int argc, char **argv)

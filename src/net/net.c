@@ -29,7 +29,7 @@
 #define SX_ATTACH_CGROUP_UNIX_CONNECT 49
 #define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
 
-#define NLINKS 6
+#define NLINKS 9
 
 struct netlayer {
 	struct net_bpf *net;
@@ -244,11 +244,68 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 	return r;
 }
 
-int netlayer_trace(struct netlayer *nl, int cgroup_fd)
+static int add_exec_file(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d)
 {
-	struct proc_bpf *s = proc_bpf__open();
+	struct proc_bpf *s = ctx;
+
+	return bpf_map__update_elem(s->maps.sx_exec_deny, k, sizeof(*k), d, sizeof(*d), 0);
+}
+
+static int add_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
+{
+	struct proc_bpf *s = ctx;
+	__u32 key = idx;
+
+	return bpf_map__update_elem(s->maps.sx_argv_rules, &key, sizeof(key), r, sizeof(*r), 0);
+}
+
+/* Changes one field of the shared configuration: argv rule count or approval. */
+static int set_config(struct netlayer *nl, int argv_rules, int approval)
+{
+	struct sx_config cfg;
 	__u32 zero = 0;
 	int r;
+
+	r = bpf_map__lookup_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
+	if (argv_rules >= 0)
+		cfg.n_argv_rules = argv_rules;
+	if (approval >= 0)
+		cfg.exec_approval = approval;
+	return r ?: bpf_map__update_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg,
+					 sizeof(cfg), 0);
+}
+
+int netlayer_require_approval(struct netlayer *nl)
+{
+	return nl->proc ? set_config(nl, -1, 1) : -ENOENT;
+}
+
+int netlayer_approvals_fd(const struct netlayer *nl)
+{
+	return nl->proc ? bpf_map__fd(nl->proc->maps.sx_approved) : -1;
+}
+
+static int attach_tracing(struct netlayer *nl, struct bpf_program *prog, const char *name,
+			  const char *pin_dir)
+{
+	struct bpf_link *l = bpf_program__attach(prog);
+	char path[4200];
+
+	if (!l)
+		return -errno;
+	nl->links[nl->nlinks] = l;
+	nl->names[nl->nlinks++] = name;
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
+	return bpf_link__pin(l, path);
+}
+
+int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
+		   const char *pin_dir, char *err, size_t errlen)
+{
+	struct proc_bpf *s = proc_bpf__open();
+	struct exec_sink sink;
+	__u32 zero = 0;
+	int r, n = 0;
 
 	if (!s)
 		return -errno;
@@ -256,13 +313,25 @@ int netlayer_trace(struct netlayer *nl, int cgroup_fd)
 	r = r ?: proc_bpf__load(s);
 	r = r ?: bpf_map__update_elem(s->maps.sx_cgroup, &zero, sizeof(zero), &cgroup_fd,
 				      sizeof(cgroup_fd), 0);
-	r = r ?: proc_bpf__attach(s);
 	if (r) {
-		proc_bpf__destroy(s);
-		return r;
+		snprintf(err, errlen, "cannot load the exec checks (tp_btf): %s", strerror(-r));
+		goto fail;
 	}
+	sink = (struct exec_sink){ add_exec_file, add_argv, s };
+	n = exec_compile(p, &sink, err, errlen);
+	r = n < 0 ? n : set_config(nl, n, -1);
+	if (r)
+		goto fail;
 	nl->proc = s;
-	return 0;
+	r = attach_tracing(nl, s->progs.sevorix_exec, "exec", pin_dir);
+	r = r ?: attach_tracing(nl, s->progs.sevorix_fork, "fork", pin_dir);
+	r = r ?: attach_tracing(nl, s->progs.sevorix_exit, "exit", pin_dir);
+	if (r)
+		snprintf(err, errlen, "cannot attach the exec checks: %s", strerror(-r));
+	return r;
+fail:
+	proc_bpf__destroy(s);
+	return r;
 }
 
 void netlayer_close(struct netlayer *nl, const char *pin_dir)

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "sevorix/policy.h"
 
@@ -27,12 +29,20 @@ int tracer_probe(void);
 int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen);
 /* Attaches to the cgroup and pins the links under pin_dir. Returns 0 or -errno. */
 int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
-/* Starts the fork/exec/exit tracker for the cgroup (not pinned). Returns 0 or -errno. */
-int netlayer_trace(struct netlayer *nl, int cgroup_fd);
+/*
+ * Starts the exec checks and the fork/exec/exit tracker for the cgroup,
+ * with the policy's exec rules, and pins its links under pin_dir (so the
+ * checks outlive the supervisor). Returns 0 or -errno (*err says why).
+ */
+int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
+		   const char *pin_dir, char *err, size_t errlen);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 
 int netlayer_events_fd(const struct netlayer *nl);
+/* From now on every exec needs a one-shot approval in this map (the hold's). */
+int netlayer_require_approval(struct netlayer *nl);
+int netlayer_approvals_fd(const struct netlayer *nl);
 /* Sums the per-CPU counters (enum sx_stat), or per-rule hits when rule >= 0. */
 unsigned long long netlayer_stat(const struct netlayer *nl, int stat);
 unsigned long long netlayer_rule_hits(const struct netlayer *nl, unsigned int slot);
@@ -54,5 +64,22 @@ struct net_sink {
 	void *ctx;
 };
 int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
+
+/*
+ * Exec rules (exec_compile.c): add_file per denied identity, add_argv per
+ * deny/review argv pattern (index in evaluation order). Returns the
+ * number of argv rules, or -errno.
+ */
+struct sx_exec_key;
+struct sx_exec_deny;
+struct sx_argv_rule;
+struct exec_sink {
+	int (*add_file)(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d);
+	int (*add_argv)(void *ctx, unsigned int idx, const struct sx_argv_rule *r);
+	void *ctx;
+};
+int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err, size_t errlen);
+/* The kernel's encoding of a device number (major << 20 | minor). */
+uint64_t exec_kdev(dev_t dev);
 
 #endif

@@ -5,7 +5,6 @@
  * user space uses them where it decides itself (held calls, audit of
  * events), and tests compare the kernel's answers with them.
  */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -141,7 +140,7 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 
 		if (r->expanded && !by_path && path && policy_path_covers(r->expanded, path))
 			by_path = r;
-		if (r->argv_glob && !by_argv && fnmatch(r->argv_glob, joined, 0) == 0)
+		if (r->argv_glob && !by_argv && policy_glob(r->argv_glob, joined))
 			by_argv = r;
 	}
 	free(joined);

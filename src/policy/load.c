@@ -273,6 +273,8 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	p->file = strdup(file);
 	p->version = 0;
 	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
+	p->exec_written = SX_ALLOW;
+	p->exec_loader = SX_DENY;
 	set_builtins(p, env);
 	l.p = p;
 	r = parse_document(&l, f);

@@ -112,6 +112,10 @@ static void print_files(FILE *f, const struct policy *p, bool expand)
 static void print_exec(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "exec:\n  default: %s\n", sx_action_name(p->exec.def));
+	if (p->exec_written != SX_ALLOW)
+		fprintf(f, "  written: %s\n", sx_action_name(p->exec_written));
+	if (p->exec_loader != SX_DENY)
+		fprintf(f, "  loader: %s\n", sx_action_name(p->exec_loader));
 	if (!p->nexec_rules)
 		return;
 	fputs("  rules:\n", f);

@@ -324,6 +324,10 @@ static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_
 		if (!s || !*s)
 			return false;
 		r->argv_glob = loader_expand(l, d->argv, s);
+		if (r->argv_glob && strlen(r->argv_glob) >= SX_GLOB_MAX) {
+			loader_error(l, d->argv, "argv: pattern longer than %d bytes", SX_GLOB_MAX - 1);
+			return false;
+		}
 		return r->argv_glob != NULL;
 	}
 	r->path = written_path(loader_scalar(l, d->path, "path"), false);
@@ -395,6 +399,18 @@ static void parse_rules(struct loader *l, yaml_node_t *seq, enum section_kind ki
 	}
 }
 
+static void loader_allow_deny(struct loader *l, yaml_node_t *v, enum sx_action *ret)
+{
+	enum sx_action a;
+
+	if (loader_action(l, v, &a) < 0)
+		return;
+	if (a == SX_REVIEW)
+		loader_error(l, v, "expected allow or deny");
+	else
+		*ret = a;
+}
+
 struct section_ctx {
 	struct policy_section *s;
 	enum section_kind kind;
@@ -407,6 +423,10 @@ static int section_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_
 
 	if (!strcmp(key, "default"))
 		loader_action(l, v, &c->s->def);
+	else if (c->kind == SECTION_EXEC && !strcmp(key, "written"))
+		loader_allow_deny(l, v, &l->p->exec_written);
+	else if (c->kind == SECTION_EXEC && !strcmp(key, "loader"))
+		loader_allow_deny(l, v, &l->p->exec_loader);
 	else if (!strcmp(key, "rules"))
 		parse_rules(l, v, c->kind);
 	else

@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hold/hold.h"
 #include "run/run.h"
 
 static int drop_bounding_set(void)
@@ -94,6 +95,13 @@ void run_child(const struct child_spec *c)
 		fail(c->err_fd, EPERM);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(c->err_fd, errno);
+	if (c->hold_sock >= 0) {
+		int r = hold_child_install(c->hold_sock);
+
+		if (r < 0)
+			fail(c->err_fd, -r);
+		close(c->hold_sock);
+	}
 	/* confine: landlock, seccomp */
 	if (c->confine) {
 		int r = c->confine(c->confine_arg);

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +36,7 @@
 #include "cli/common.h"
 #include "events/events.h"
 #include "net/net.h"
+#include "hold/hold.h"
 #include "run/cgroup.h"
 #include "run/run.h"
 
@@ -116,6 +118,8 @@ struct run {
 	struct policy *policy;
 	struct netlayer *net;
 	struct events *ev;
+	struct hold *hold;
+	int hold_sock[2];
 	char pin_dir[4200];
 	int cgroup_fd;
 	int procs_fd;
@@ -180,6 +184,23 @@ static int open_events(struct run *r)
 	return e;
 }
 
+/* The exec trap, when the policy restricts exec at all. */
+static int setup_hold(struct run *r, char *err, size_t errlen)
+{
+	int e;
+
+	if (!r->policy->exec.present)
+		return 0;
+	e = hold_prepare(r->policy, &r->hold, err, errlen);
+	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
+		e = -errno;
+	/* from here on an exec that the hold did not approve is killed (fail closed) */
+	e = e ?: netlayer_require_approval(r->net);
+	if (e < 0)
+		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+	return e;
+}
+
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
 {
@@ -207,12 +228,15 @@ static int setup(struct run *r)
 		fprintf(stderr, "sevorix run: cannot attach the network layer: %s\n", strerror(-e));
 		return e;
 	}
-	e = netlayer_trace(r->net, r->cgroup_fd);
-	if (e < 0)
-		fprintf(stderr, "sevorix run: warning: no process events (tp_btf: %s)\n",
-			strerror(-e));
+	e = netlayer_trace(r->net, r->policy, r->cgroup_fd, r->pin_dir, err, sizeof(err));
+	if (e < 0) {
+		/* fail closed: exec rules that cannot be checked must not start the agent */
+		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		return e;
+	}
 	e = open_events(r);
-	return e ?: events_attach(r->ev, r->net);
+	e = e ?: events_attach(r->ev, r->net);
+	return e ?: setup_hold(r, err, sizeof(err));
 }
 
 static int start_child(struct run *r)
@@ -221,6 +245,7 @@ static int start_child(struct run *r)
 		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
 		.user = r->user.name, .argv = r->o.argv,
+		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 	};
 	int pipefd[2], err = 0;
 	ssize_t n;
@@ -236,6 +261,19 @@ static int start_child(struct run *r)
 		run_child(&c);
 	}
 	close(pipefd[1]);
+	if (r->hold) {
+		int e;
+
+		close(r->hold_sock[1]);
+		r->hold_sock[1] = -1;
+		/* the child's own exec is trapped: answer before waiting for it */
+		e = hold_start(r->hold, r->hold_sock[0], netlayer_approvals_fd(r->net), r->ev);
+		if (e < 0) {
+			fprintf(stderr, "sevorix run: cannot hold the agent's execs: %s\n",
+				strerror(-e));
+			kill(r->child, SIGKILL); /* fail closed */
+		}
+	}
 	do
 		n = read(pipefd[0], &err, sizeof(err));
 	while (n < 0 && errno == EINTR);
@@ -309,6 +347,10 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	hold_free(r->hold);
+	for (int i = 0; i < 2; i++)
+		if (r->hold_sock[i] >= 0)
+			close(r->hold_sock[i]);
 	if (r->info.cgroup[0] && cgroup_kill_all(r->info.cgroup, 5000) < 0)
 		fprintf(stderr, "sevorix run: warning: processes left in %s\n", r->info.cgroup);
 	if (r->ev)
@@ -352,7 +394,7 @@ static void record(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run r = { .cgroup_fd = -1, .procs_fd = -1 };
+	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 } };
 	char layers[128];
 	sigset_t mask;
 	int status, sfd;

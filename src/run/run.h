@@ -18,6 +18,7 @@ struct child_spec {
 	const char *home;
 	const char *user;
 	char **argv;
+	int hold_sock;		/* >= 0: install the exec trap, send its listener here */
 	/* Applied after no_new_privs, before exec; returns 0 or -errno. */
 	int (*confine)(void *arg);
 	void *confine_arg;

@@ -27,6 +27,7 @@ setpriv --reuid 65534 --regid 65534 --clear-groups "$TRY" abstract-listen sevori
 started $!
 sleep 0.3
 refused "ptrace(ATTACH) a same-user process outside" EPERM "$TRY" ptrace $OUT
+kill -CONT $OUT
 refused "process_vm_readv of a process outside" EPERM "$TRY" vm-read $OUT
 refused "connect to an abstract unix socket outside" EPERM "$TRY" abstract sevorix-escape
 got=$(confined "$TRY" kill $OUT | tail -n 1)

@@ -263,6 +263,16 @@ static long udp(int port)
 	return r;
 }
 
+/* Attaches and detaches again, so that the target is not left stopped. */
+static long attach(pid_t pid)
+{
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0)
+		return -1;
+	waitpid(pid, NULL, __WALL);
+	ptrace(PTRACE_DETACH, pid, 0, 0);
+	return 0;
+}
+
 static long vm_read(pid_t pid)
 {
 	char buf[8], *remote = (char *)0x400000;
@@ -329,7 +339,7 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "bpf"))
 		return report(syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr)), 0);
 	if (!strcmp(op, "ptrace"))
-		return report(ptrace(PTRACE_ATTACH, atoi(a), 0, 0), 0);
+		return report(attach(atoi(a)), 0);
 	if (!strcmp(op, "kill"))
 		return report(kill(atoi(a), SIGTERM), 0);
 	if (!strcmp(op, "vm-read"))

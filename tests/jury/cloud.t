@@ -87,7 +87,8 @@ try:
             c.close()
             cloud.stop()
             rc = local.stop()
-        t.ok(rc == 0 and "ERROR" not in local.logtext(), "the local jury stops cleanly", local.logtext())
+        t.ok(rc == 0 and "ERROR" not in local.logtext(), "the local jury stops cleanly",
+             "exit %s\n%s" % (rc, local.logtext()))
 finally:
     model.stop()
     tmp.cleanup()

@@ -10,6 +10,7 @@ model-server adapters against fake_model.py, so every verdict is known."""
 import json
 import os
 import pwd
+import select
 import shutil
 import signal
 import stat
@@ -114,6 +115,22 @@ def test_stalled(srv):
     t.ok(st == 408 and c.closed() and took < 2, "a client stalled mid-request gets 408 after the timeout (%.2fs)" % took)
     c = srv.connect()
     t0 = time.time()
+    got = None
+    try:
+        for ch in "POST /v1/review HTTP/1.1\r\nX: " + "a" * 40:
+            c.send(ch)
+            if select.select([c.s], [], [], 0.05)[0]:
+                break
+    except OSError:
+        pass
+    try:
+        got = c.response()[0]
+    except (EOFError, OSError):
+        pass
+    took = time.time() - t0
+    t.ok(got == 408 and took < 1.5, "a client trickling bytes (slowloris) gets 408 within the timeout (%.2fs)" % took, got)
+    c = srv.connect()
+    t0 = time.time()
     closed = c.closed()
     t.ok(closed and time.time() - t0 < 2, "an idle connection is closed after the timeout")
     c = srv.connect()
@@ -195,6 +212,21 @@ def test_metrics(srv):
          'sevorix_jury_juror_latency_seconds_sum{juror="deny-juror"}' in m, "per-juror latency histograms")
 
 
+def test_ask(srv, binary):
+    lines = [json.dumps(dict(EXEC, id="a1")), "", "{oops", json.dumps(DENY), json.dumps({"kind": "x"}),
+             json.dumps(dict(EXEC, id="a5"))]
+    p = subprocess.run([binary, "jury", "ask", "--socket", srv.sock], input="\n".join(lines) + "\n",
+                       capture_output=True, text=True, timeout=30)
+    out = [json.loads(l) for l in p.stdout.splitlines()]
+    t.ok(p.returncode == 0 and len(out) == 5, "jury ask --socket: one answer line per request line", p.stdout + p.stderr)
+    t.ok(len(out) == 5 and out[0].get("id") == "a1" and "error" in out[1] and out[2].get("id") == "r2"
+         and out[2].get("verdict") == "deny" and "unknown kind" in out[3].get("error", "")
+         and out[4].get("id") == "a5", "... in order, errors in their place", out)
+    p = subprocess.run([binary, "jury", "ask", "--socket", srv.sock + ".none"], input=lines[0] + "\n",
+                       capture_output=True, text=True, timeout=30)
+    t.ok(p.returncode == 1 and "no jury answers" in p.stderr, "jury ask to a socket nobody serves fails", p.stderr)
+
+
 try:
     cfg = tmp.file("jury.yaml", juror_yaml([
         {"kind": "openai", "name": "allow-juror", "endpoint": model.url + "/allow"},
@@ -210,11 +242,12 @@ try:
             test_concurrent(srv)
             test_peercred(srv)
             test_metrics(srv)
+            test_ask(srv, binary)
         finally:
             rc = srv.stop()
         log = srv.logtext()
         t.ok(rc == 0 and not os.path.exists(srv.sock) and "ERROR" not in log,
-             "SIGTERM: exit 0, the socket is removed, no sanitizer report", log)
+             "SIGTERM: exit 0, the socket is removed, no sanitizer report", "exit %s\n%s" % (rc, log))
 finally:
     model.stop()
     tmp.cleanup()

@@ -7,10 +7,10 @@
 # The kernels come from Debian's archive through a private apt root under
 # $VM_DIR/apt (its own sources list, state and cache, signed by the Debian
 # archive keyring), so the host's apt sources, package state and /boot are
-# never touched. Only the package holding /boot/vmlinuz-* is downloaded, and
-# only its kernel image is unpacked: the guest runs from the initramfs alone and
-# loads no modules. The .debs stay in $VM_DIR/debs, so a later run needs no
-# network.
+# never touched. Only the package holding the kernel image is downloaded,
+# and only the image is unpacked: the guest runs from the initramfs alone
+# and loads no modules. The .debs stay in $VM_DIR/debs, so a later run
+# needs no network.
 #
 # Callers set BUILD (absolute) before sourcing; every function returns
 # 0 or 1 and writes its complaints to stderr, prefixed with "vm: ".
@@ -30,7 +30,7 @@ VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-120}	# seconds per guest test
 VM_LSM=lockdown,capability,landlock,yama,bpf
 
 # The kernel matrix. One line per slot:
-#   slot  suites (comma-separated)  package holding /boot/vmlinuz-*  lowest version
+#   slot  suites (comma-separated)  package holding the image  lowest version
 # The newest matching package of the slot's suites is taken. CO-RE moves
 # struct fields but not hook arguments (lsm/bpf gained one in 6.16), so the
 # matrix spans both sides of every such change we rely on.
@@ -56,7 +56,7 @@ vm_apt_get() {
 		-o Dir::State="$VM_APT/state" \
 		-o Dir::State::status="$VM_APT/state/status" \
 		-o Dir::Cache="$VM_APT/cache" \
-		-o APT::Architecture=amd64 -o APT::Architectures::=amd64 \
+		-o APT::Architecture=amd64 -o APT::Architectures=amd64 \
 		-o Acquire::Languages=none -o APT::Sandbox::User=root \
 		"$@"
 }
@@ -87,7 +87,7 @@ vm_pick_package() {
 		sed -n 's/^Package: //p' | grep -E "$regex" | sort -uV | tail -n 1
 }
 
-# Unpacks /boot of one kernel .deb into $VM_DIR/kernels/SLOT.
+# Unpacks the kernel image of one .deb into $VM_DIR/kernels/SLOT.
 vm_unpack() {
 	local slot=$1 deb=$2 dst=$VM_DIR/kernels/$1 tmp k
 	tmp=$(mktemp -d "$VM_DIR/kernels/.unpack.XXXXXX") || return 1
@@ -113,6 +113,8 @@ vm_fetch_kernels() {
 	local slot deb pkg need=() min ver
 	mkdir -p "$VM_DIR/debs" "$VM_DIR/kernels" || return 1
 	for slot in "$@"; do
+		[ -n "$(vm_slot_field "$slot" 2)" ] ||
+			{ vm_err "$slot: not a slot of the matrix ($(echo $(vm_slots)))"; return 1; }
 		[ -s "$VM_DIR/kernels/$slot/vmlinuz" ] && continue
 		deb=$(ls "$VM_DIR/debs/$slot"/*.deb 2>/dev/null | head -n 1)
 		if [ -n "$deb" ]; then vm_unpack "$slot" "$deb" || return 1; else need+=("$slot"); fi
@@ -123,7 +125,11 @@ vm_fetch_kernels() {
 		{ vm_err "apt-get update failed (see $VM_APT/update.log)"; return 1; }
 	for slot in "${need[@]}"; do
 		pkg=$(vm_pick_package "$slot")
-		[ -n "$pkg" ] || { vm_err "$slot: no package matches $(vm_slot_field "$slot" 3)"; return 1; }
+		if [ -z "$pkg" ]; then
+			vm_err "$slot: no package matches $(vm_slot_field "$slot" 3)"
+			grep -E '^(W|E|Err):' "$VM_APT/update.log" | sed 's/^/vm: apt-get update: /' >&2
+			return 1
+		fi
 		min=$(vm_slot_field "$slot" 4)
 		ver=$(sed -E 's/^linux-(image|binary)-([0-9.]+).*/\2/' <<<"$pkg")
 		if [ "$(printf '%s\n%s\n' "$min" "$ver" | sort -V | head -n 1)" != "$min" ]; then
@@ -149,11 +155,24 @@ vm_copy_with_libs() {
 }
 
 # vm_initramfs OUT TEST...: packs busybox, tests/vm/init and the given guest
-# tests (executables that print TAP; a directory is copied whole and its
-# top-level executables become tests) into a gzip'd newc cpio at OUT.
+# tests into a gzip'd newc cpio at OUT. Each TEST is a file or a folder; all
+# land in the guest's /suite (a folder's contents copied whole), where the
+# top-level executables are the tests and anything deeper is theirs to use
+# (/suite/bin is on PATH). Every dynamically linked executable brings its
+# libraries along.
 vm_initramfs() {
-	local out=$1 root t; shift
+	local out=$1 root rc; shift
 	root=$(mktemp -d "$VM_DIR/.initramfs.XXXXXX") || return 1
+	vm_initramfs_fill "$root" "$@" &&
+		(cd "$root" && find . | /bin/busybox cpio -o -H newc -R 0:0 2>/dev/null) |
+		gzip -1 >"$out.tmp" && mv "$out.tmp" "$out"
+	rc=$?
+	rm -rf "$root" "$out.tmp"
+	return $rc
+}
+
+vm_initramfs_fill() {
+	local root=$1 t exe; shift
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,etc,suite} || return 1
 	cp /bin/busybox "$root/bin/busybox" && vm_copy_with_libs /bin/busybox "$root" &&
 		cp "$VM_LIB_DIR/init" "$root/init" && chmod 0755 "$root/init" || return 1
@@ -165,12 +184,10 @@ vm_initramfs() {
 			cp -L "$t" "$root/suite/" || return 1
 		fi
 	done
-	for t in "$root"/suite/*; do
-		[ -f "$t" ] && [ -x "$t" ] && { vm_copy_with_libs "$t" "$root" || return 1; }
-	done
-	(cd "$root" && find . | busybox cpio -o -H newc -R 0:0 2>/dev/null) | gzip -1 >"$out.tmp" &&
-		mv "$out.tmp" "$out" || { rm -rf "$root"; return 1; }
-	rm -rf "$root"
+	exe=$(find "$root/suite" -type f -perm -u+x) || return 1
+	while IFS= read -r t; do
+		[ -z "$t" ] || vm_copy_with_libs "$t" "$root" || return 1
+	done <<<"$exe"
 }
 
 # vm_boot SLOT INITRD OUTDIR: boots one kernel; the guest's console (kernel
@@ -188,51 +205,8 @@ vm_boot() {
 }
 
 # vm_report SLOT OUTDIR QEMU_STATUS WALL_SECONDS: turns one boot's tap.log
-# into flat TAP for the host: each guest test line is re-emitted as
-# "ok - SLOT: TEST: description" (directives kept), and every stream gets
-# one more line that checks its exit status and plan, so a test that
-# crashed, hung or printed fewer results than it planned fails here.
+# into flat TAP for the host (see report.awk).
 vm_report() {
-	local slot=$1 out=$2 qrc=$3 wall=$4
-	tr -d '\r' <"$out/tap.log" 2>/dev/null | awk -v p="$slot: " -v qrc="$qrc" -v wall="$wall" '
-	function finish(rc,    ok, what) {
-		if (plan == 0) { print "ok - " p name " # SKIP " skipall; return }
-		what = "exit status " rc ", " (plan < 0 ? "no plan" : "plan 1.." plan) ", " tests " results"
-		ok = rc == 0 && plan == tests && !bail
-		print (ok ? "ok" : "not ok") " - " p name ": finished (" what ")"
-	}
-	/^SEVORIX-VM-SUITE-BEGIN / {
-		began = 1
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		up0 = v["uptime"]
-		ok = ("," v["lsm"] ",") ~ /,bpf,/
-		print (ok ? "ok" : "not ok") " - " p "booted " v["release"] " with bpf among the active LSMs (" v["lsm"] ")"
-		next
-	}
-	/^SEVORIX-VM-TEST-BEGIN / { name = $2; intest = 1; tests = 0; plan = -1; bail = 0; skipall = ""; next }
-	/^SEVORIX-VM-TEST-END / { rc = $3; sub(/^rc=/, "", rc); finish(rc + 0); intest = 0; next }
-	/^SEVORIX-VM-SUITE-END / { ended = 1; up1 = $2; sub(/^uptime=/, "", up1); next }
-	!intest { next }
-	/^(not )?ok( |$)/ {
-		res = /^ok/ ? "ok" : "not ok"
-		rest = $0
-		sub(/^(not )?ok */, "", rest); sub(/^[0-9]+ */, "", rest); sub(/^- */, "", rest)
-		print res " - " p name ": " rest
-		tests++
-		next
-	}
-	/^1\.\.[0-9]+/ {
-		plan = substr($1, 4) + 0
-		if (plan == 0) { skipall = $0; sub(/^1\.\.0 *(# *)?/, "", skipall); sub(/^[Ss][Kk][Ii][Pp][^ ]* */, "", skipall) }
-		next
-	}
-	/^Bail out!/ { bail = 1; print "not ok - " p name ": " $0; next }
-	{ print "# " p name ": " $0 }
-	END {
-		if (intest) print "not ok - " p name ": did not finish (guest crashed, hung or timed out)"
-		if (!began) print "not ok - " p "the guest never started its suite (qemu status " qrc ")"
-		else if (!ended) print "not ok - " p "the guest did not finish its suite (qemu status " qrc ")"
-		else print (qrc == 0 ? "ok" : "not ok") " - " p "suite done and powered off (qemu status " qrc \
-			"): /init at " up0 " s, suite done at " up1 " s guest uptime, " wall " s wall"
-	}'
+	tr -d '\r' <"$2/tap.log" 2>/dev/null |
+		awk -v p="$1: " -v qrc="$3" -v wall="$4" -f "$VM_LIB_DIR/report.awk"
 }

@@ -9,11 +9,12 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define GR_CACHE 32
 #define GR_FLAGS 64
-#define GR_MAX_BINARY (16u << 20)
+#define GR_MAX_BINARY (4u << 20) /* larger binaries: options not checked */
 
 struct gr_binary {
 	dev_t dev;

@@ -60,7 +60,12 @@ int jurors_model_load(const char *path, const char *kind, struct jurors_model *m
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	rc = fstat(fd, &st) < 0 ? -errno : read_all(fd, &m->h, sizeof(m->h));
+	if (fstat(fd, &st) < 0)
+		rc = -errno;
+	else if ((size_t)st.st_size < sizeof(m->h))
+		rc = -EINVAL; /* too short to be a model */
+	else
+		rc = read_all(fd, &m->h, sizeof(m->h));
 	if (rc == 0 && (memcmp(m->h.magic, JURORS_MODEL_MAGIC, 8) != 0 ||
 			strncmp(m->h.kind, kind, sizeof(m->h.kind)) != 0 || m->h.dim != FEAT_DIM ||
 			(size_t)st.st_size != sizeof(m->h) + (size_t)m->h.dim * sizeof(float) ||

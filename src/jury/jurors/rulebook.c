@@ -30,10 +30,10 @@ const char *const rb_secret_paths[] = {
 	"=application_default_credentials.json", "/.azure/", "=.vault-token",
 	"serviceaccount/token", "=logins.json", "=key4.db", "=cookies.sqlite", "Login Data",
 	"=.npmrc", "=.pypirc", "/etc/ssl/private", "=.env", "=.bash_history", "=.zsh_history",
-	"/environ", "/etc/kubernetes/admin.conf", "credentials.tfrc.json", "=wp-config.php",
-	"*.kdbx", "=.my.cnf", "/.password-store", "=.htpasswd", "/config/hosts.yml",
+	"*/environ", "/etc/kubernetes/admin.conf", "credentials.tfrc.json", "=wp-config.php",
+	"*.kdbx", "=.my.cnf", "/.password-store", "=.htpasswd", "gh/hosts.yml",
 	"=credentials.db", "=accessTokens.json", "/etc/krb5.keytab", "*.keytab", "/proc/kcore",
-	"/mem", "=.ssh", "=.aws", "/.ssh/*", "~/.ssh/", NULL,
+	"*/mem", "=.aws", "/.ssh/*", "^/var/run/secrets/", "^/run/secrets/", NULL,
 };
 const char *const rb_persist_paths[] = {
 	"=.bashrc", "=.profile", "=.bash_profile", "=.zshrc", "=.bash_login", "=.zprofile",
@@ -104,6 +104,62 @@ const char *const rb_exfil_hosts[] = {
 	"oast.", "interact.sh", "burpcollaborator", "pipedream.net", "0x0.st", "file.io",
 	"catbox.moe", "paste.ee", "hastebin", "termbin.com", "anonfiles", "gofile.io",
 	"temp.sh", "bashupload.com", "mega.nz", "dnslog.cn", "canarytokens", NULL,
+};
+
+/*
+ * Everyday tools whose dangerous uses the rules above are written for: when
+ * every program of a command is one of them and no rule fired, the
+ * rulebook allows with more confidence than for programs it knows nothing of.
+ */
+static const char *const rb_everyday[] = {
+	"git", "make", "cmake", "ninja", "meson", "cargo", "rustc", "rustup", "go", "gofmt", "npm",
+	"npx", "node", "yarn", "pnpm", "pip", "pip3", "python", "python3", "pytest", "poetry",
+	"uv", "tox", "ruff", "black", "mypy", "ls", "cat", "head", "tail", "wc", "grep", "rg",
+	"sed", "awk", "sort", "uniq", "cut", "tr", "diff", "cp", "mv", "mkdir", "rm", "touch",
+	"chmod", "chown", "ln", "find", "xargs", "tar", "zip", "unzip", "gzip", "gunzip", "docker",
+	"kubectl", "helm", "terraform", "curl", "wget", "ssh", "scp", "rsync", "echo", "printf",
+	"cd", "pwd", "export", "source", ".", "jq", "yq", "sqlite3", "psql", "mysql", "redis-cli",
+	"systemctl", "journalctl", "apt", "apt-get", "dnf", "brew", "ps", "top", "df", "du",
+	"free", "uname", "whoami", "id", "date", "env", "which", "true", "false", "test", "[",
+	"sleep", "tee", "less", "more", "file", "stat", "realpath", "basename", "dirname",
+	"sha256sum", "md5sum", "base64", "xxd", "od", "gcc", "cc", "clang", "g++", "ld", "ar",
+	"javac", "java", "mvn", "gradle", "dotnet", "ruby", "bundle", "php", "perl", "vim", "nano",
+	"code", "tree", "hostname", "uptime", "nproc", "lscpu", "lsblk", "ip", "ss", "ping",
+	"dig", "nslookup", "openssl", "ssh-keygen", "ssh-add", "gpg", "kill", "pkill", "pgrep",
+	"watch", "time", "nohup", "history", "alias", "type", "command", "seq", "yes", "paste",
+	"comm", "split", "iconv", "column", "nl", "fold", "fmt", "rev", "tac", "crontab",
+	"readlink", "mktemp", "install", "patch", "hexdump", "strings", "ldd", "nm", "objdump",
+	"gdb", "valgrind", "strace", "perf", "hyperfine", "ab", "http", "aws", "gcloud", "az",
+	"ansible-playbook", "pg_dump", "mongosh", "ffmpeg", "convert", "zcat", "bzip2", "xz",
+	"7z", "lsof", "netstat", "nc", "telnet", "locale", "timedatectl", "hostnamectl",
+	"usermod", "groups", "sudo", "set", "unset", "read", "wait", "exit", "for", "while", "if",
+	"ansible", "htop", "btop", "tmux", "screen", "man", "info", "help", "clear", "reset",
+	"bat", "fd", "fzf", "exa", "eza", "delta", "gh", "glab", "hub", "podman", "buildah",
+	"minikube", "kind", "k9s", "kustomize", "skaffold", "tilt", "docker-compose", "vagrant",
+	"packer", "pulumi", "sam", "serverless", "firebase", "vercel", "netlify", "heroku",
+	"flyctl", "deno", "bun", "tsc", "eslint", "prettier", "jest", "vitest", "mocha",
+	"webpack", "vite", "rollup", "esbuild", "turbo", "nx", "lerna", "cabal", "stack", "ghc",
+	"mix", "elixir", "erl", "rebar3", "sbt", "scala", "kotlin", "kotlinc", "swift",
+	"swiftc", "xcodebuild", "flutter", "dart", "R", "Rscript", "julia", "conda", "mamba",
+	"pipenv", "pipx", "virtualenv", "pyenv", "nvm", "rbenv", "asdf", "sdk", "jupyter",
+	"ipython", "flake8", "pylint", "isort", "bandit", "coverage", "clang-format",
+	"clang-tidy", "cppcheck", "ctest", "bazel", "buck", "pants", "scons", "autoreconf",
+	"configure", "pkg-config", "ldconfig", "objcopy", "strip", "readelf", "addr2line",
+	"systemd-analyze", "loginctl", "resolvectl", "nmcli", "ifconfig", "route", "traceroute",
+	"mtr", "host", "whois", "speedtest", "iperf3", "tcpdump", "ethtool", "dmesg", "lsmod",
+	"lspci", "lsusb", "sensors", "uptime", "w", "who", "last", "getent", "sysctl", "mount",
+	"umount", "findmnt", "blkid", "fdisk", "parted", "zstd", "unxz", "bunzip2", "lz4",
+	"cpio", "rpm", "yum", "zypper", "pacman", "apk", "snap", "flatpak", "dpkg", "apt-cache",
+	"update-alternatives", "localectl", "timeout", "nice", "xargs", "parallel", "envsubst",
+	"gettext", "m4", "bc", "dc", "expr", "factor", "shuf", "numfmt", "csplit", "join",
+	"expand", "unexpand", "truncate", "sync", "cmp", "md5", "shasum", "b2sum", "cksum",
+	"openssl", "certbot", "mkcert", "step", "vault", "consul", "nomad", "etcdctl",
+	"mongodump", "mongorestore", "pg_restore", "createdb", "dropdb", "mysqladmin",
+	"redis-server", "memcached", "nginx", "apachectl", "caddy", "traefik", "haproxy",
+	"supervisorctl", "pm2", "forever", "gunicorn", "uvicorn", "celery", "flask", "django-admin",
+	"rails", "rake", "composer", "artisan", "wp", "hugo", "jekyll", "mkdocs", "sphinx-build",
+	"pandoc", "latexmk", "pdflatex", "dot", "gnuplot", "sox", "identify", "magick", "exiftool",
+	NULL,
 };
 
 void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
@@ -333,15 +389,49 @@ static void judge_open(struct rb_ctx *x, const struct review *r)
 		rb_hit(x, 0.75, "execution from temporary directory %s", p);
 }
 
+/*
+ * The index of the script word of `sh -c SCRIPT`, `su -c SCRIPT` or the first
+ * word of eval, or -1. That text was parsed into commands of its own, so the
+ * rules must not read it again as one argument (a path, a URL ...).
+ */
+static int script_word(const struct shlex_cmd *c)
+{
+	const char *p = shlex_prog(c);
+
+	if (strcmp(p, "eval") == 0)
+		return c->prog + 1 < c->argc ? c->prog + 1 : -1;
+	if (!rb_in(p, rb_shells) && strcmp(p, "su") != 0)
+		return -1;
+	for (int i = c->prog + 1; i + 1 < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (w[0] != '-' || w[1] == '-')
+			return -1;
+		if (strchr(w + 1, 'c'))
+			return i + 1;
+	}
+	return -1;
+}
+
 static void judge_exec(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
 
 	for (int i = 0; i < res->ncmds; i++) {
-		const struct shlex_cmd *c = &res->cmds[i];
+		struct shlex_cmd trimmed = res->cmds[i];
+		const struct shlex_cmd *c = &trimmed;
+		int sw = script_word(c);
 
-		if (c->argc == 0)
-			continue;
+		if (sw >= 0) {
+			const char *w = trimmed.argv[sw];
+
+			/* sh -c "$(curl ...)": the download itself is the script */
+			if ((strstr(w, "$(curl") || strstr(w, "$(wget") || strstr(w, "`curl") ||
+			     strstr(w, "`wget")) && (w[0] == '$' || w[0] == '`'))
+				rb_hit(x, 0.97, "%s runs the script a download returns",
+				       shlex_prog(&trimmed));
+			trimmed.argc = sw;
+		}
 		rb_exec_network(x, c);
 		rb_exec_secrets(x, c);
 		rb_exec_system(x, c);
@@ -390,11 +480,18 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	} else {
 		return -EINVAL;
 	}
-	free(res);
 	if (x.nfind == 0) {
-		vote_set(out, VOTE_ALLOW, 0.75, "rulebook: no rule matched");
+		bool known = res && res->ncmds > 0;
+
+		for (int i = 0; known && i < res->ncmds; i++)
+			known = res->cmds[i].argc == 0 || script_word(&res->cmds[i]) >= 0 ||
+				rb_in(shlex_prog(&res->cmds[i]), rb_everyday);
+		free(res);
+		vote_set(out, VOTE_ALLOW, known ? 0.88 : 0.72, "rulebook: no rule matched%s",
+			 known ? " (everyday tools)" : "");
 		return 0;
 	}
+	free(res);
 	double conf = 1.0 - x.none;
 
 	vote_set(out, VOTE_DENY, conf > 0.995 ? 0.995 : conf, "rulebook: %s%s", x.reason,

@@ -17,13 +17,15 @@ static const char *const raw_net[] = { "nc", "ncat", "netcat", "telnet", "socat"
 				       "pwncat", "cryptcat", "websocat", NULL };
 static const char *const sock_words[] = { "socket", "fsockopen", "tcpsocket", "net.connect",
 					  "/inet/tcp", "ztcp", "net.socket", "io::socket",
-					  "new-object net", "udpsocket", NULL };
+					  "new-object net", "udpsocket", "\"net\"", "'net'",
+					  "socket.socket", NULL };
 static const char *const run_words[] = { "dup2", "exec", "spawn", "pty", "proc_open", "subprocess",
 					 "system", "/bin/sh", "/bin/bash", "popen", "shell_exec",
 					 "passthru", "child_process", NULL };
 static const char *const fetch_words[] = { "urlopen", "requests.get", "file_get_contents",
 					   "open-uri", "uri.open", "lwp", "getstore",
-					   "http.get", "https.get", "fetch(", "urllib", NULL };
+					   "http.get", "https.get", "fetch(", "urllib",
+					   "\"https\")", "'https')", "\"http\")", "'http')", NULL };
 static const char *const eval_words[] = { "exec(", "eval(", "system(", "os.system",
 					  "subprocess", "exec ", "eval ", NULL };
 static const char *const env_dumpers[] = { "env", "printenv", "set", "history", "export",
@@ -92,6 +94,8 @@ static void shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 			rb_hit(x, 0.97, "shell piped to or from %s (reverse shell)",
 			       rb_in(up, raw_net) ? up : p);
 	}
+	if ((strcmp(p, "awk") == 0 || strcmp(p, "gawk") == 0) && rb_arg_has(c, "/inet/"))
+		rb_hit(x, 0.95, "awk opens a network connection (/inet)");
 	if ((rb_in(p, rb_interps) || strcmp(p, "awk") == 0 || strcmp(p, "gawk") == 0 ||
 	     strcmp(p, "zsh") == 0) &&
 	    any_word(c, sock_words) && any_word(c, run_words))
@@ -163,6 +167,55 @@ static bool uploads(const struct shlex_cmd *c, const char *p)
 	return false;
 }
 
+/* A file worth stealing: system or home data, or an archive staged in a temp directory. */
+static bool sensitive_file(const char *w)
+{
+	static const char *const home[] = { "~/Documents", "~/Desktop", "~/Downloads", "~/Pictures",
+					    "~/.config", "~/.mozilla", "$HOME/Documents", "~/.local/share",
+					    "/home", "/root", "/etc", "/var/lib", "/var/backups", "~", "$HOME",
+					    NULL };
+	static const char *const ext[] = { ".zip", ".tgz", ".tar", ".tar.gz", ".7z", ".sql", ".db",
+					   ".gz", ".pcap", ".log", ".rar", ".txt", NULL };
+
+	for (int i = 0; home[i]; i++) {
+		size_t n = strlen(home[i]);
+
+		if (strncmp(w, home[i], n) == 0 && (w[n] == '\0' || w[n] == '/') &&
+		    !(n == 1 && w[1] == '/' && w[2] != '.' && w[2] != '\0'))
+			return true;
+	}
+	if (rb_path_is(w, rb_temp_dirs)) {
+		size_t n = strlen(w);
+
+		if (shlex_basename(w)[0] == '.')
+			return true;
+		for (int i = 0; ext[i]; i++)
+			if (n > strlen(ext[i]) && strcmp(w + n - strlen(ext[i]), ext[i]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The first argument (or @file / key=@file value, or < input) naming a sensitive file. */
+static const char *sensitive_arg(const struct shlex_result *res, const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i], *at = strchr(w, '@'), *eq = strchr(w, '=');
+
+		if (sensitive_file(w))
+			return w;
+		if (at && sensitive_file(at + 1))
+			return at + 1;
+		if (eq && sensitive_file(eq + 1))
+			return eq + 1;
+	}
+	for (int k = 0; k < c->nredir; k++)
+		if (res->redirs[c->redir_first + k].op == SHLEX_R_IN &&
+		    sensitive_file(res->redirs[c->redir_first + k].target))
+			return res->redirs[c->redir_first + k].target;
+	return NULL;
+}
+
 static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	const struct shlex_result *res = x->res;
@@ -175,6 +228,19 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.97, "credential file %s sent over the network by %s", s, p);
 	if (c->pipe_prev >= 0 && rb_upstream_prog(res, c, env_dumpers))
 		rb_hit(x, 0.9, "environment or history sent over the network by %s", p);
+	if (uploads(c, p) && strcmp(p, "ssh") != 0 && (s = sensitive_arg(res, c)) != NULL &&
+	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
+		rb_hit(x, 0.9, "%s sends %s off the host", p, s);
+	/* pipe_prev always points to an earlier command: the walk ends */
+	for (const struct shlex_cmd *u = c; u->pipe_prev >= 0;) {
+		u = &res->cmds[u->pipe_prev];
+		if ((s = sensitive_arg(res, u)) != NULL && !rb_arg_has(c, "localhost")) {
+			rb_hit(x, 0.88, "%s sends %s, read by %s, off the host", p, s, shlex_prog(u));
+			break;
+		}
+	}
+	if (strcmp(p, "smbclient") == 0 && rb_arg_has(c, "put "))
+		rb_hit(x, 0.85, "smbclient uploads a file to a remote share");
 	for (int i = 0; rb_exfil_hosts[i]; i++)
 		if (rb_arg_has(c, rb_exfil_hosts[i]))
 			rb_hit(x, uploads(c, p) ? 0.95 : 0.8, "%s talks to %s, a drop/exfil service",
@@ -240,6 +306,9 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		rb_hit(x, 0.85, "kernel keyring read");
 }
 
+static const char *const sys_trees[] = { "^/etc/", "^/var/", "^/home/", "^/root", "^/proc/",
+					 "^/opt/", "^/srv/", NULL };
+
 static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const names[] = { "id_rsa", "id_dsa", "id_ed25519", ".pem", ".key",
@@ -248,7 +317,7 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 					     ".ppk", "password", "secret", ".aws", "authorized_keys",
 					     ".netrc", ".pgpass", "config.json", NULL };
 	static const char *const pats[] = { "pass", "secret", "api_key", "apikey", "token",
-					    "akia", "private key", "aws_", "credential", NULL };
+					    "akia", "private key", "aws", "credential", "key", NULL };
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';
 
@@ -277,6 +346,13 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 				rb_hit(x, 0.85, "%s hunts for secrets across the system", p);
 				break;
 			}
+		if (c->pipe_prev >= 0 && (rb_upstream_reads(x->res, &x->res->cmds[c->pipe_prev],
+							    sys_trees) != NULL))
+			for (int i = 0; pats[i]; i++)
+				if (strcmp(pats[i], "key") != 0 && rb_arg_has(c, pats[i])) {
+					rb_hit(x, 0.8, "secrets searched in system files");
+					break;
+				}
 		if (c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, env_dumpers))
 			for (int i = 0; pats[i]; i++)
 				if (rb_arg_has(c, pats[i])) {
@@ -295,8 +371,13 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	static const char *const key_users[] = { "ssh", "ssh-add", "ssh-keygen", "chmod", "chown",
 						 "git", "ansible", "ansible-playbook", "stat",
 						 "test", "[", "mkdir", "touch", NULL };
+	static const char *const copiers[] = { "cp", "mv", "install", "ln", NULL };
+	struct shlex_cmd src = *c;
 	const char *p = shlex_prog(c), *s;
 
+	/* the last word of cp/mv/install/ln is where it writes, not what it reads */
+	if (rb_in(p, copiers) && src.argc > src.prog + 2)
+		src.argc--;
 	if (rb_in(p, tools) || rb_arg_has(c, "lazagne") || rb_arg_has(c, "mimipenguin"))
 		rb_hit(x, 0.93, "credential dumping or cracking tool %s", p);
 	if (strcmp(p, "tcpdump") == 0 && (rb_opt(c, 'A') || rb_arg_has(c, "pass")))
@@ -305,7 +386,7 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	cred_search(x, c, p);
 	if (rb_in(p, key_users))
 		return;
-	s = rb_reads(x->res, c, rb_secret_paths);
+	s = rb_reads(x->res, &src, rb_secret_paths);
 	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0))
 		rb_hit(x, 0.6, "%s lists credential locations (%s)", p, s);
 	else if (s)

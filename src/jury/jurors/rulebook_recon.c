@@ -31,7 +31,8 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 		const char *w = c->argv[i];
 
 		if (strcmp(w, "HISTFILE=/dev/null") == 0 || strcmp(w, "HISTSIZE=0") == 0 ||
-		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0)
+		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0 ||
+		    strncmp(w, "HISTCONTROL=ignore", 18) == 0 || strcmp(w, "HISTIGNORE=*") == 0)
 			rb_hit(x, 0.9, "shell history disabled (%s)", w);
 		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
 			rb_hit(x, 0.9, "library preloaded from a temporary directory");
@@ -40,6 +41,11 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	     strcmp(p, "truncate") == 0) &&
 	    rb_arg_path(c, rb_log_paths))
 		rb_hit(x, 0.93, "%s removes logs or history (%s)", p, rb_arg_path(c, rb_log_paths));
+	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
+	    rb_path_is(c->argv[c->prog + 1], rb_log_paths) &&
+	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
+	     rb_arg_eq(c, "shred")))
+		rb_hit(x, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
 	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, rb_log_paths))
 		rb_hit(x, 0.92, "history or log linked to /dev/null");
 	if (strcmp(p, "journalctl") == 0 && (rb_long(c, "--vacuum") || rb_long(c, "--flush") ||
@@ -79,6 +85,9 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	    (rb_opt(c, 'F') || rb_arg_eq(c, "flush") || (rb_opt(c, 'P') && rb_arg_eq(c, "ACCEPT")) ||
 	     rb_opt(c, 'X')))
 		rb_hit(x, 0.85, "firewall rules flushed");
+	else if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0) &&
+		 (rb_opt(c, 'I') || rb_opt(c, 'A') || rb_opt(c, 'D')) && !rb_opt(c, 'L'))
+		rb_hit(x, 0.75, "firewall rules changed");
 	if (strcmp(p, "sysctl") == 0 && (rb_arg_has(c, "randomize_va_space") ||
 					 rb_arg_has(c, "ptrace_scope") || rb_arg_has(c, "modules_disabled") ||
 					 rb_arg_has(c, "kptr_restrict") || rb_arg_has(c, "dmesg_restrict")))
@@ -92,8 +101,7 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		rb_hit(x, 0.85, "BPF programs detached");
-	if (strcmp(p, "exec") == 0 || (c->prog > 0 && strcmp(c->argv[0], "exec") == 0 &&
-				       rb_arg_eq(c, "-a")))
+	if (c->prog > 1 && strcmp(c->argv[0], "exec") == 0 && strcmp(c->argv[1], "-a") == 0)
 		rb_hit(x, 0.85, "process name disguised (exec -a)");
 	if (rb_in(p, rb_interps) && rb_arg_has(c, "prctl") && rb_arg_has(c, "15"))
 		rb_hit(x, 0.85, "process name disguised (prctl PR_SET_NAME)");
@@ -132,12 +140,25 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "iam") &&
 	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
 		rb_hit(x, 0.65, "IAM enumeration");
-	if (rb_arg_has(c, "/etc/passwd") && !rb_arg_path(c, rb_priv_paths))
+	if (rb_arg_has(c, "/etc/passwd") && strcmp(p, "echo") != 0 && strcmp(p, "tee") != 0)
 		rb_hit(x, 0.7, "%s reads the account list", p);
+	if (rb_arg_has(c, "/etc/group") || rb_arg_has(c, "sshd_config") ||
+	    rb_arg_has(c, "/etc/sudoers.d") || rb_arg_has(c, "/etc/security/"))
+		rb_hit(x, 0.65, "%s reads access-control configuration", p);
+	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
+	    (strcmp(c->argv[c->argc - 1], "-l") == 0 || strcmp(c->argv[c->argc - 1], "-ll") == 0))
+		rb_hit(x, 0.8, "sudo -l lists what root can be reached through");
+	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
+	    (rb_arg_eq(c, "cp") || rb_arg_eq(c, "tar") || rb_arg_eq(c, "mv")))
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (rb_path_is(c->argv[i], rb_temp_dirs)) {
+				rb_hit(x, 0.8, "find copies files into %s", c->argv[i]);
+				break;
+			}
 	if (strcmp(p, "getent") == 0 && (rb_arg_eq(c, "passwd") || rb_arg_eq(c, "shadow")))
 		rb_hit(x, 0.7, "account enumeration");
 	if ((strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0) &&
-	    (rb_arg_has(c, "/root") || rb_arg_has(c, "/home/*") || rb_arg_has(c, "/.ssh")))
+	    (rb_arg_has(c, "/root") || rb_arg_has(c, "/home/*")))
 		rb_hit(x, 0.7, "%s lists other users' or root's files", p);
 	if (strcmp(p, "compgen") == 0 && (rb_opt(c, 'u') || rb_opt(c, 'g')))
 		rb_hit(x, 0.7, "account enumeration with compgen");
@@ -167,10 +188,52 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		x->recon++;
 }
 
+static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const archivers[] = { "tar", "zip", "7z", "7za", "rar", "rsync", "cp",
+						 NULL };
+	static const char *const personal[] = { "~/Documents", "~/Desktop", "~/Downloads",
+						"~/Pictures", "~/.mozilla", "~/.config/google-chrome",
+						"/home/*", "~/.thunderbird", "~/Mail", NULL };
+	static const char *const miners[] = { "xmrig", "minerd", "cpuminer", "ccminer", "t-rex",
+					      "nbminer", "lolminer", "ethminer", NULL };
+	const char *w[8];
+	int n = rb_writes(x->res, c, w, 8);
+
+	if (rb_in(p, archivers))
+		for (int i = 0; personal[i]; i++)
+			if (rb_arg_has(c, personal[i]))
+				rb_hit(x, 0.85, "%s gathers personal files (%s)", p, personal[i]);
+	for (int i = c->prog + 1; rb_in(p, archivers) && i < c->argc; i++)
+		if (rb_path_is(c->argv[i], rb_temp_dirs) && shlex_basename(c->argv[i])[0] == '.')
+			rb_hit(x, 0.8, "%s stages data in hidden temp file %s", p, c->argv[i]);
+	for (int i = 0; i < n; i++)
+		if (rb_path_is(w[i], rb_temp_dirs) && shlex_basename(w[i])[0] == '.')
+			rb_hit(x, 0.75, "%s writes hidden temp file %s", p, w[i]);
+	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") && (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) &&
+	    c->argc > 0 && rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
+		rb_hit(x, 0.75, "cloud storage pulled into a temporary directory");
+	if ((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
+	    strcmp(p, "pg_dumpall") == 0)
+		rb_hit(x, 0.75, "%s dumps every database", p);
+	if (strcmp(p, "logkeys") == 0 || (strcmp(p, "xinput") == 0 && rb_arg_eq(c, "test")) ||
+	    strcmp(p, "xspy") == 0 || strcmp(p, "xkeylogger") == 0)
+		rb_hit(x, 0.9, "keystrokes recorded by %s", p);
+	if (strcmp(p, "scrot") == 0 || (strcmp(p, "import") == 0 && rb_arg_eq(c, "root")) ||
+	    (strcmp(p, "xwd") == 0 && rb_arg_eq(c, "-root")) ||
+	    ((strcmp(p, "xclip") == 0 || strcmp(p, "xsel") == 0) && rb_opt(c, 'o')) ||
+	    strcmp(p, "arecord") == 0)
+		rb_hit(x, 0.8, "screen, clipboard or microphone captured by %s", p);
+	if (rb_in(p, miners) || rb_arg_has(c, "stratum+tcp") || rb_arg_has(c, "xmrig") ||
+	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") || rb_arg_has(c, "--donate-level"))
+		rb_hit(x, 0.9, "cryptocurrency miner");
+}
+
 void rb_exec_evasion(struct rb_ctx *x, const struct shlex_cmd *c)
 {
 	const char *p = shlex_prog(c);
 
+	collection(x, c, p);
 	history_and_logs(x, c, p);
 	security_off(x, c, p);
 	scanners(x, c, p);
@@ -179,6 +242,8 @@ void rb_exec_evasion(struct rb_ctx *x, const struct shlex_cmd *c)
 
 static bool matches_fetched(const struct rb_ctx *x, const char *w)
 {
+	if (!w || !*shlex_basename(w) || strchr(w, ' '))
+		return false;
 	for (int i = 0; i < x->nfetched; i++) {
 		const char *f = x->fetched[i];
 
@@ -231,6 +296,15 @@ void rb_exec_script(struct rb_ctx *x)
 		if (c->argc > 0 && rb_path_is(c->argv[c->prog], rb_temp_dirs) && i > 0)
 			rb_hit(x, 0.7, "runs a program from a temporary directory (%s)",
 			       c->argv[c->prog]);
+		if (c->argc > c->prog + 1 && (rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
+		    rb_path_is(c->argv[c->prog + 1], rb_temp_dirs))
+			rb_hit(x, shlex_basename(c->argv[c->prog + 1])[0] == '.' ? 0.85 : 0.7,
+			       "%s runs a script from a temporary directory (%s)", p,
+			       c->argv[c->prog + 1]);
+		if (strcmp(p, "tee") == 0 && c->pipe_prev >= 0 &&
+		    rb_upstream_prog(res, c, rb_fetchers) &&
+		    (rb_arg_has(c, "/bin/") || rb_arg_has(c, "/sbin/") || rb_arg_has(c, "/etc/")))
+			rb_hit(x, 0.9, "a download is installed into %s", c->argv[c->argc - 1]);
 	}
 	if (fifo && net)
 		rb_hit(x, 0.97, "named pipe wired to a network client (reverse shell)");

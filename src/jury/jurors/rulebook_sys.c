@@ -47,6 +47,24 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	}
 }
 
+/* Does a -G/-aG/-a list name a group that is root in disguise? */
+static bool privileged_group(const struct shlex_cmd *c)
+{
+	static const char *const groups[] = { "sudo", "wheel", "docker", "root", "adm", "admin",
+					      "lxd", "disk", "shadow", "libvirt", "0", NULL };
+	char buf[128];
+
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		char *save = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", c->argv[i]);
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if (rb_in(t, groups))
+				return true;
+	}
+	return false;
+}
+
 static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "crontab") == 0) {
@@ -61,10 +79,8 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 || strcmp(p, "chpasswd") == 0 ||
 	    strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
 		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
-	if (strcmp(p, "usermod") == 0 && (rb_arg_has(c, "sudo") || rb_arg_has(c, "wheel") ||
-					  rb_arg_has(c, "docker") || rb_arg_has(c, "root") ||
-					  rb_arg_has(c, "adm") || rb_arg_eq(c, "0")))
-		rb_hit(x, 0.92, "usermod grants a privileged group");
+	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
+		rb_hit(x, 0.92, "%s grants a privileged group", p);
 	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
 		rb_hit(x, 0.8, "%s registers a boot service", p);
 	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
@@ -99,11 +115,12 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		}
 	if (strcmp(p, "setcap") == 0)
 		rb_hit(x, 0.9, "setcap grants file capabilities");
-	if (c->sudo && rb_in(p, rootsh))
+	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
 		rb_hit(x, 0.85, "root shell through sudo/su");
-	if (c->sudo && (rb_arg_eq(c, "-i") || rb_arg_eq(c, "-s") || rb_arg_eq(c, "-l")) &&
-	    c->prog == c->argc - 1)
-		rb_hit(x, strcmp(p, "sudo") == 0 ? 0.8 : 0.85, "sudo shell or privilege listing");
+	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
+	    (strcmp(c->argv[c->argc - 1], "-i") == 0 || strcmp(c->argv[c->argc - 1], "-s") == 0 ||
+	     strcmp(c->argv[c->argc - 1], "su") == 0))
+		rb_hit(x, 0.85, "interactive root shell through sudo");
 	if (c->sudo && rb_in(p, gtfo) &&
 	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
 	     rb_arg_has(c, "sh #") || rb_arg_has(c, "--interactive") || rb_arg_has(c, "system(") ||
@@ -209,6 +226,9 @@ static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	    (rb_arg_has(c, " :") || rb_arg_has(c, "--delete") ||
 	     (c->argc > 0 && c->argv[c->argc - 1][0] == ':')))
 		rb_hit(x, 0.75, "git deletes a remote branch");
+	if (strcmp(p, "docker") == 0 && rb_arg_eq(c, "prune") && rb_long(c, "--volumes") &&
+	    (rb_opt(c, 'a') || rb_long(c, "--all")))
+		rb_hit(x, 0.7, "docker prune deletes every image and volume");
 	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "-1"))
 		rb_hit(x, 0.93, "kill -1 kills every process");
 	if ((strcmp(p, "openssl") == 0 && rb_arg_eq(c, "enc")) ||

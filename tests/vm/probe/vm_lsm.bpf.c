@@ -54,8 +54,8 @@ int BPF_PROG(vm_lsm_socket_connect, struct socket *sock, struct sockaddr *addres
 		return ret;
 	if (!target_cgroup || bpf_get_current_cgroup_id() != target_cgroup)
 		return 0;
-	/* The kernel's own copy of the address, already length-checked
-	 * against addrlen by the caller; a short one is not ours. */
+	/* address is the kernel's own copy, in a struct sockaddr_storage, so
+	 * reading sizeof(sin) stays inside it; a shorter address is not ours. */
 	if (addrlen < (int)sizeof(sin) || bpf_probe_read_kernel(&sin, sizeof(sin), address))
 		return 0;
 	if (sin.sin_family != AF_INET || sin.sin_port != target_port)

@@ -176,8 +176,13 @@ static int run_in_cgroup(const char *cgdir, __u16 denied_port, __u16 other_port,
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int err = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
 	if (pid == 0) {
 		int fd = open(procs, O_WRONLY | O_CLOEXEC);
 
@@ -207,7 +212,7 @@ static const char *outcome(int err)
 static void check_enforcement(struct vm_lsm *skel, const char *cgdir, __u16 denied_port,
 			      __u16 other_port)
 {
-	struct child_result r;
+	struct child_result r = { -1, -1, -1, -1 };
 	int err, outside_open, outside_connect;
 
 	err = run_in_cgroup(cgdir, denied_port, other_port, &r);

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Answering trapped execs. The arguments live in the agent's memory, which
+ * another of its threads may change at any time, so what is read here is
+ * only used to decide; what is enforced is bound to the file that was
+ * opened and checked (device, inode, ctime) through a one-shot approval
+ * that the kernel compares with the image it really loads.
+ *
+ * Order per notification: open /proc/TID/mem, check the notification is
+ * still valid (so TID is still the trapped task, not a recycled pid), read
+ * the path and argv, resolve the path against the agent's root, cwd or
+ * dirfd, open and identify the file, judge, store the approval, check the
+ * notification once more, answer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "events/events.h"
+#include "hold/internal.h"
+#include "net/net.h"
+#include "sevorix/abi.h"
+#include "util/sha256.h"
+
+#define ARGV_MAX_ARGS 65536
+#define ARGV_MAX_BYTES (1 << 20)
+
+struct trapped {
+	int pid;		/* the thread that called */
+	int mem;		/* /proc/PID/mem */
+	uint64_t id;
+	int listener;
+};
+
+static bool still_valid(const struct trapped *t)
+{
+	uint64_t id = t->id;
+
+	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* Reads a NUL-terminated string at addr; returns its length or -errno. */
+static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len - 1) {
+		ssize_t n = pread(t->mem, buf + got, len - 1 - got < 256 ? len - 1 - got : 256,
+				  addr + got);
+		char *nul;
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EFAULT;
+		nul = memchr(buf + got, 0, n);
+		if (nul)
+			return nul - buf;
+		got += n;
+	}
+	return -ENAMETOOLONG;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Reads the argv array; NULL with errno set on failure (the exec is then denied). */
+static char **read_argv(const struct trapped *t, uint64_t addr)
+{
+	size_t n = 0, bytes = 0;
+	char **argv = calloc(1, sizeof(*argv)), buf[65536];
+
+	while (argv && addr) {
+		uint64_t ptr;
+		ssize_t len;
+		char **more;
+
+		if (pread(t->mem, &ptr, sizeof(ptr), addr + n * sizeof(ptr)) != sizeof(ptr))
+			goto fail;
+		if (!ptr)
+			return argv;
+		len = read_str(t, ptr, buf, sizeof(buf));
+		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES)
+			goto fail; /* fail closed: what cannot be read is not judged allowed */
+		more = realloc(argv, (n + 2) * sizeof(*argv));
+		if (!more)
+			goto fail;
+		argv = more;
+		argv[n] = strdup(buf);
+		argv[++n] = NULL;
+		if (!argv[n - 1])
+			goto fail;
+	}
+	return argv;
+fail:
+	free_argv(argv);
+	errno = EPERM;
+	return NULL;
+}
+
+/* Opens what the trapped call names, as the agent would see it. Returns an fd or -errno. */
+static int open_target(const struct trapped *t, int dirfd, const char *path, int flags)
+{
+	char full[4096 + 64];
+	int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK, fd;
+
+	if (!*path && (flags & AT_EMPTY_PATH))
+		snprintf(full, sizeof(full), "/proc/%d/fd/%d", t->pid, dirfd);
+	else if (path[0] == '/')
+		snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, path);
+	else if (dirfd == AT_FDCWD)
+		snprintf(full, sizeof(full), "/proc/%d/cwd/%s", t->pid, path);
+	else
+		snprintf(full, sizeof(full), "/proc/%d/fd/%d/%s", t->pid, dirfd, path);
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	if (!*path && !(flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	fd = open(full, oflags);
+	return fd < 0 ? -errno : fd;
+}
+
+static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sha[32])
+{
+	struct hash_entry *e = &h->cache[st->st_ino % HASH_CACHE];
+	uint64_t kdev = exec_kdev(st->st_dev);
+	int r = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if (e->kdev == kdev && e->ino == st->st_ino && e->size == st->st_size &&
+	    e->ctime_sec == st->st_ctim.tv_sec && e->ctime_nsec == st->st_ctim.tv_nsec) {
+		memcpy(sha, e->sha, 32);
+	} else {
+		r = sha256_fd(fd, sha);
+		if (!r) {
+			*e = (struct hash_entry){ .kdev = kdev, .ino = st->st_ino,
+						  .size = st->st_size,
+						  .ctime_sec = st->st_ctim.tv_sec,
+						  .ctime_nsec = st->st_ctim.tv_nsec };
+			memcpy(e->sha, sha, 32);
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+/* A script's interpreter is what the kernel finally loads: it is approved too. */
+static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
+{
+	char line[256], full[512], *end;
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	struct stat st;
+
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return;
+	line[n] = 0;
+	end = line + 2 + strspn(line + 2, " \t");
+	end[strcspn(end, " \t\n")] = 0;
+	snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, end);
+	if (*end == '/' && stat(full, &st) == 0) {
+		c->alt_kdev = exec_kdev(st.st_dev);
+		c->alt_ino = st.st_ino;
+	}
+}
+
+/* Fills c from the opened file. Returns 0 or -errno. */
+static int identify_call(struct hold *h, const struct trapped *t, int fd, struct exec_call *c)
+{
+	char link[64];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES; /* what execve itself answers for a directory or device */
+	c->kdev = exec_kdev(st.st_dev);
+	c->ino = st.st_ino;
+	c->ctime_sec = st.st_ctim.tv_sec;
+	c->ctime_nsec = st.st_ctim.tv_nsec;
+	c->mtime_sec = st.st_mtim.tv_sec;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, c->path, sizeof(c->path) - 1);
+	if (n < 0)
+		return -errno;
+	c->path[n] = 0;
+	interpreter_of(t, fd, c);
+	return hash_cached(h, fd, &st, c->sha);
+}
+
+static int tgid_of(int tid)
+{
+	char path[64], line[256];
+	int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return tgid;
+}
+
+static int approve(struct hold *h, int tgid, const struct exec_call *c)
+{
+	struct sx_approval a = { .dev = c->kdev, .ino = c->ino, .ctime_sec = c->ctime_sec,
+				 .ctime_nsec = c->ctime_nsec, .alt_dev = c->alt_kdev,
+				 .alt_ino = c->alt_ino };
+	__u32 key = tgid;
+
+	return bpf_map_update_elem(h->approvals, &key, &a, BPF_ANY) ? -errno : 0;
+}
+
+/* Reads and judges one trapped exec; returns 0 to let it go on, or -errno to fail it. */
+static int decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d)
+{
+	bool at = d->nr == __NR_execveat;
+	int dirfd = at ? (int)d->args[0] : AT_FDCWD, flags = at ? (int)d->args[4] : 0;
+	struct exec_call c = { 0 };
+	const struct exec_rule *rule;
+	const char *reason;
+	char path[4096];
+	enum sx_action a;
+	int fd, r;
+
+	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
+		return -EFAULT;
+	c.argv = read_argv(t, d->args[at ? 2 : 1]);
+	if (!c.argv)
+		return -EPERM; /* fail closed */
+	fd = open_target(t, dirfd, path, flags);
+	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		free_argv(c.argv);
+		return r; /* the agent sees what execve would have said (ENOENT ...) */
+	}
+	a = hold_judge_exec(h, &c, &rule, &reason);
+	if (a == SX_ALLOW)
+		r = approve(h, tgid_of(t->pid), &c);
+	else
+		/* review is denied until a jury can be asked (fail closed) */
+		r = -EPERM;
+	if (a != SX_ALLOW && h->ev)
+		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? rule->loc.line : 0, reason);
+	free_argv(c.argv);
+	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
+}
+
+static void answer(struct hold *h, struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+{
+	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener };
+	char mem[64];
+	int r = -EPERM; /* fail closed: anything not judged allowed is denied */
+
+	snprintf(mem, sizeof(mem), "/proc/%d/mem", t.pid);
+	t.mem = open(mem, O_RDONLY | O_CLOEXEC);
+	if (t.mem >= 0 && still_valid(&t) &&
+	    (req->data.nr == __NR_execve || req->data.nr == __NR_execveat))
+		r = decide_exec(h, &t, &req->data);
+	if (t.mem >= 0)
+		close(t.mem);
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	if (r == 0 && still_valid(&t))
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else
+		resp->error = r ? r : -EPERM;
+	/* the task may have died meanwhile: ENOENT is expected then */
+	ioctl(h->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+}
+
+void *hold_loop(void *arg)
+{
+	struct hold *h = arg;
+	struct seccomp_notif_sizes sz = { 0 };
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
+		return NULL;
+	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+	resp = calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp
+							      : sizeof(*resp));
+	for (;;) {
+		struct pollfd pfd = { h->listener, POLLIN, 0 };
+
+		if (!req || !resp || poll(&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
+			break;
+		memset(req, 0, sz.seccomp_notif);
+		if (ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+			continue; /* EINTR, or the task died before we read it */
+		answer(h, req, resp);
+	}
+	free(req);
+	free(resp);
+	return NULL;
+}

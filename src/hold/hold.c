@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hold's life cycle and its judgement of an exec. The trap is a
+ * seccomp filter that sends execve and execveat to the supervisor; its
+ * listener fd travels from the child to the parent over a socketpair,
+ * because only the task that installs a filter receives the fd.
+ *
+ * An executable is recognised by what it is, not where it is: by its
+ * identity (device, inode: every hard link) and by its content (SHA-256
+ * taken when the policy loads, so a byte-identical copy under another name
+ * is denied too). A modified copy is a different program; `exec: {written:
+ * deny}` (W^X) refuses files changed since the run started in places the
+ * agent may write.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hold/internal.h"
+#include "net/net.h"
+#include "util/sha256.h"
+
+static int identify(const char *path, struct identity *id)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	id->kdev = exec_kdev(st.st_dev);
+	id->ino = st.st_ino;
+	r = sha256_fd(fd, id->sha);
+	close(fd);
+	return r;
+}
+
+static int add_identity(struct identity **arr, size_t *n, const struct identity *id)
+{
+	struct identity *a = realloc(*arr, (*n + 1) * sizeof(**arr));
+
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
+	a[(*n)++] = *id;
+	return 0;
+}
+
+/* The dynamic loaders of this system, by every name they are known under. */
+static int find_loaders(struct hold *h)
+{
+	static const char *const pats[] = { "/lib*/ld-linux*.so*", "/lib/*/ld-linux*.so*",
+					    "/usr/lib*/ld-linux*.so*", "/usr/lib/*/ld-linux*.so*",
+					    "/lib*/ld-musl*.so*", "/usr/lib*/ld-musl*.so*" };
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(*pats) && !r; i++) {
+		glob_t g;
+
+		if (glob(pats[i], 0, NULL, &g) != 0)
+			continue;
+		for (size_t j = 0; j < g.gl_pathc && !r; j++) {
+			struct identity id = { .rule = NULL };
+
+			if (identify(g.gl_pathv[j], &id) == 0)
+				r = add_identity(&h->loaders, &h->nloaders, &id);
+		}
+		globfree(&g);
+	}
+	return r;
+}
+
+int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t errlen)
+{
+	struct hold *h = calloc(1, sizeof(*h));
+	int r = 0;
+
+	if (!h)
+		return -ENOMEM;
+	h->p = p;
+	h->listener = -1;
+	clock_gettime(CLOCK_REALTIME, &h->started);
+	pthread_mutex_init(&h->lock, NULL);
+	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
+		const struct exec_rule *x = &p->exec_rules[i];
+		struct identity id = { .rule = x };
+
+		if (x->action == SX_ALLOW || !x->expanded)
+			continue;
+		/* a rule on a missing file or a directory names no content to hash */
+		if (identify(x->expanded, &id) == 0)
+			r = add_identity(&h->denied, &h->ndenied, &id);
+	}
+	if (!r && p->exec_loader != SX_ALLOW)
+		r = find_loaders(h);
+	if (r) {
+		snprintf(err, errlen, "cannot prepare the exec checks: %s", strerror(-r));
+		hold_free(h);
+		return r;
+	}
+	*ret = h;
+	return 0;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'L';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -errno;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -EPROTO;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EPROTO;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+int hold_child_install(int sock_fd)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r, fd;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* another ABI (x32, i386) would reach execve under another number: kill */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	r = r ?: seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
+	r = r ?: seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+	r = r ?: seccomp_load(ctx);
+	fd = r ? r : seccomp_notify_fd(ctx);
+	seccomp_release(ctx);
+	if (fd < 0)
+		return fd;
+	r = send_fd(sock_fd, fd);
+	close(fd);
+	return r;
+}
+
+int hold_start(struct hold *h, int sock_fd, int approval_map_fd, struct events *ev)
+{
+	int r;
+
+	h->listener = recv_fd(sock_fd);
+	if (h->listener < 0)
+		return h->listener;
+	h->approvals = approval_map_fd;
+	h->ev = ev;
+	r = pthread_create(&h->thread, NULL, hold_loop, h);
+	if (r)
+		return -r;
+	h->running = true;
+	return 0;
+}
+
+void hold_free(struct hold *h)
+{
+	if (!h)
+		return;
+	if (h->running) {
+		pthread_cancel(h->thread);
+		pthread_join(h->thread, NULL);
+	}
+	if (h->listener >= 0)
+		close(h->listener);
+	free(h->denied);
+	free(h->loaders);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+static const struct identity *same_file(const struct identity *set, size_t n,
+					const struct exec_call *c)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((set[i].kdev == c->kdev && set[i].ino == c->ino) ||
+		    !memcmp(set[i].sha, c->sha, sizeof(c->sha)))
+			return &set[i];
+	return NULL;
+}
+
+enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
+			       const struct exec_rule **rule, const char **reason)
+{
+	const struct policy *p = h->p;
+	const struct identity *id = same_file(h->denied, h->ndenied, c);
+	const struct file_rule *fr;
+	enum sx_action a;
+
+	*rule = NULL;
+	if (id) {
+		*rule = id->rule;
+		*reason = "the same file or content as a denied executable";
+		return id->rule->action;
+	}
+	if (same_file(h->loaders, h->nloaders, c)) {
+		*reason = "direct exec of the dynamic loader (exec: {loader: allow} permits it)";
+		return SX_DENY;
+	}
+	a = policy_decide_exec(p, c->path, c->argv, rule);
+	*reason = a == SX_ALLOW ? "" : "exec rule";
+	if (a == SX_ALLOW && p->exec_written == SX_DENY &&
+	    (c->ctime_sec >= h->started.tv_sec || c->mtime_sec >= h->started.tv_sec) &&
+	    (!p->files.present ||
+	     policy_decide_file(p, c->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW)) {
+		*reason = "written since the run started (exec: {written: deny})";
+		return SX_DENY;
+	}
+	return a;
+}

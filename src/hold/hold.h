@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hold: system calls of the agent that need user space to decide
+ * (execve/execveat: the executable's content; later, review-class calls
+ * for the jury) are trapped with seccomp user notification and answered
+ * here, by the supervisor. What is allowed becomes a one-shot approval in
+ * a kernel map, bound to the object that was checked, and the kernel
+ * checks the object it really uses against it (bpf/proc.bpf.c): changing
+ * the path or the file after the check gets the task killed.
+ *
+ * Fail-closed: a call that cannot be read, resolved or judged is denied
+ * (EPERM). If the supervisor dies, the kernel answers the agent's trapped
+ * calls with ENOSYS from then on.
+ */
+#ifndef SEVORIX_HOLD_H
+#define SEVORIX_HOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sevorix/policy.h"
+
+struct hold;
+struct events;
+
+/* Before fork: hashes the denied executables and finds the dynamic loaders. */
+int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t errlen);
+/*
+ * In the child, after no_new_privs: installs the trap and sends the
+ * listener fd over sock_fd (SCM_RIGHTS). Returns 0 or -errno.
+ */
+int hold_child_install(int sock_fd);
+/* After fork: receives the listener and starts answering. Returns 0 or -errno. */
+int hold_start(struct hold *h, int sock_fd, int approval_map_fd, struct events *ev);
+/* Stops answering (held calls then fail) and frees. Accepts NULL. */
+void hold_free(struct hold *h);
+
+/* What a trapped exec is judged on (exec.c); exposed for tests. */
+struct exec_call {
+	char path[4096];	/* resolved, canonical */
+	char **argv;		/* NULL-terminated */
+	uint64_t kdev, ino;	/* identity of the file the path leads to */
+	int64_t ctime_sec, ctime_nsec, mtime_sec;
+	uint64_t alt_kdev, alt_ino; /* a script's interpreter */
+	uint8_t sha[32];
+};
+
+/* Verdict for one exec; *reason is static text; *rule as policy_decide_exec(). */
+enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
+			       const struct exec_rule **rule, const char **reason);
+
+#endif
