@@ -169,8 +169,8 @@ int main(int argc, char **argv)
 	static double base[NOPS][MAX_ROUNDS], conf[NOPS][MAX_ROUNDS];
 	const char *policy = "policies/default.yaml";
 	char ws[] = "/tmp/sevorix-fsbench.XXXXXX", desc[8192];
-	long n = 20000;
-	int rounds = 5, c, fd;
+	long n = 5000;
+	int rounds = 15, c, fd;
 	struct confine cf;
 
 	while ((c = getopt(argc, argv, "p:n:r:m:")) != -1) {

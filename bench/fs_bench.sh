@@ -10,7 +10,7 @@ BUILD=${BUILD:-$top/build}
 [ "$(id -u)" = 0 ] || { echo "fs_bench: needs root" >&2; exit 1; }
 cd "$top" || exit 1
 for m in both landlock seccomp; do
-	"$BUILD/bench/fs_bench" -p policies/default.yaml -n "${N:-20000}" -r "${ROUNDS:-7}" -m "$m" \
+	"$BUILD/bench/fs_bench" -p policies/default.yaml -n "${N:-5000}" -r "${ROUNDS:-15}" -m "$m" \
 		2>/dev/null
 	echo
 done

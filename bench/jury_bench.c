@@ -107,12 +107,15 @@ static void *client_main(void *arg)
 	for (i = 0; i < c->n; i++) {
 		k = c->distinct ? c->id * c->n + i : i % 64;
 		snprintf(body, sizeof(body),
-			 "{\"id\":\"b%d\",\"kind\":\"exec\",\"path\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\","
+			 "{\"id\":\"b%d\",\"kind\":\"exec\",\"path\":\"/bin/"
+			 "sh\",\"argv\":[\"sh\",\"-c\","
 			 "\"cd /home/agent/p%d && %s\"],\"cwd\":\"/home/agent/p%d\"}",
 			 i, k, commands[k % NCOMMANDS], k);
 		n = snprintf(req, sizeof(req),
-			     "POST /v1/review HTTP/1.1\r\nHost: jury\r\nContent-Type: application/json\r\n"
-			     "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+			     "POST /v1/review HTTP/1.1\r\nHost: jury\r\nContent-Type: "
+			     "application/json\r\n"
+			     "Content-Length: %zu\r\n\r\n%s",
+			     strlen(body), body);
 		uint64_t t0 = now_ns();
 
 		if (write(fd, req, (size_t)n) != n || read_response(fd, buf, sizeof(buf)) != 200)
@@ -139,7 +142,8 @@ int main(int argc, char **argv)
 	bool distinct;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: jury_bench SOCKET CLIENTS REQUESTS_PER_CLIENT [--distinct]\n");
+		fprintf(stderr,
+			"usage: jury_bench SOCKET CLIENTS REQUESTS_PER_CLIENT [--distinct]\n");
 		return 2;
 	}
 	nclients = atoi(argv[2]);
@@ -154,7 +158,10 @@ int main(int argc, char **argv)
 		return 1;
 	t0 = now_ns();
 	for (i = 0; i < nclients; i++) {
-		cl[i] = (struct client){ .path = argv[1], .id = i, .n = per, .distinct = distinct,
+		cl[i] = (struct client){ .path = argv[1],
+					 .id = i,
+					 .n = per,
+					 .distinct = distinct,
 					 .lat_ns = all + (size_t)i * (size_t)per };
 		pthread_create(&cl[i].tid, NULL, client_main, &cl[i]);
 	}

@@ -121,33 +121,16 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int main(int argc, char **argv)
-{
-	struct juror_config cfg = { .data_dir = argc > 2 ? argv[2] : NULL };
-	struct juror *j[NJ];
-	struct score js[NJ] = { 0 }, ms[NMODES] = { 0 };
-	struct corpus c;
-	long *lat[NJ];
-	char err[512];
-	/* -v N: list the mistakes of juror N (0..3), or of the last consensus (4) */
-	int verbose = argc > 4 && strcmp(argv[3], "-v") == 0 ? atoi(argv[4]) + 1 : 0;
+static struct juror *j[NJ];
+static struct score js[NJ], ms[NMODES];
+static long *lat[NJ];
+static int verbose;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: jury_eval TEST.tsv DATADIR [-v JUROR]\n");
-		return 2;
-	}
-	if (corpus_read(argv[1], &c) < 0 || c.n == 0) {
-		fprintf(stderr, "jury_eval: %s: cannot read\n", argv[1]);
-		return 1;
-	}
-	for (int i = 0; i < NJ; i++) {
-		cfg.kind = ops[i]->kind;
-		if (ops[i]->open(&cfg, &j[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "jury_eval: %s: %s\n", ops[i]->kind, err);
-			return 1;
-		}
-		lat[i] = calloc(c.n, sizeof(long));
-	}
+/* Every juror votes on every command; the consensus modes combine the votes. */
+static void run(const struct corpus *cp)
+{
+	const struct corpus c = *cp;
+
 	for (size_t k = 0; k < c.n; k++) {
 		const char *args[] = { "sh", "-c", c.rows[k].command };
 		struct review r = { .kind = REVIEW_EXEC, .path = "/bin/sh", .argv = args, .argc = 3,
@@ -179,6 +162,33 @@ int main(int argc, char **argv)
 				       v[3].reason);
 		}
 	}
+}
+
+int main(int argc, char **argv)
+{
+	struct juror_config cfg = { .data_dir = argc > 2 ? argv[2] : NULL };
+	struct corpus c;
+	char err[512];
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: jury_eval TEST.tsv DATADIR [-v JUROR]\n");
+		return 2;
+	}
+	/* -v N: list the mistakes of juror N (0..3), or of the last consensus (4) */
+	verbose = argc > 4 && strcmp(argv[3], "-v") == 0 ? atoi(argv[4]) + 1 : 0;
+	if (corpus_read(argv[1], &c) < 0 || c.n == 0) {
+		fprintf(stderr, "jury_eval: %s: cannot read\n", argv[1]);
+		return 1;
+	}
+	for (int i = 0; i < NJ; i++) {
+		cfg.kind = ops[i]->kind;
+		if (ops[i]->open(&cfg, &j[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "jury_eval: %s: %s\n", ops[i]->kind, err);
+			return 1;
+		}
+		lat[i] = calloc(c.n, sizeof(long));
+	}
+	run(&c);
 	printf("held-out split: %zu commands (%s)\n", c.n, argv[1]);
 	printf("jurors (deny = positive):\n");
 	for (int i = 0; i < NJ; i++) {

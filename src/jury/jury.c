@@ -29,16 +29,16 @@
 
 struct jury {
 	const struct jury_config *cfg;
-	struct juror_config jcfg[JURY_MAX_JURORS];	/* with deadlines resolved */
+	struct juror_config jcfg[JURY_MAX_JURORS]; /* with deadlines resolved */
 	const struct juror_ops *ops[JURY_MAX_JURORS];
-	struct juror *jurors[JURY_MAX_JURORS];	/* NULL: failed to open */
+	struct juror *jurors[JURY_MAX_JURORS]; /* NULL: failed to open */
 	char open_err[JURY_MAX_JURORS][160];
 	struct jury_cache *cache;
 	struct jury_cloud *cloud;
 	struct jury_metrics metrics;
-	pthread_mutex_t lock;			/* guards nthreads */
+	pthread_mutex_t lock; /* guards nthreads */
 	pthread_cond_t idle;
-	int nthreads;				/* voter threads still running */
+	int nthreads; /* voter threads still running */
 };
 
 /* The votes of one review that has jurors on threads. Freed by the last
@@ -48,7 +48,7 @@ struct ballot {
 	pthread_cond_t cond;
 	int refs;
 	size_t pending;
-	struct review *r;			/* the voters' own copy */
+	struct review *r; /* the voters' own copy */
 	struct jury_vote votes[JURY_MAX_JURORS];
 	bool done[JURY_MAX_JURORS];
 };
@@ -101,7 +101,8 @@ int jury_open(const struct jury_config *cfg, struct jury **ret, char *err, size_
 		if (r || !j->jurors[i]) {
 			j->jurors[i] = NULL;
 			if (!j->open_err[i][0])
-				snprintf(j->open_err[i], sizeof(j->open_err[i]), "%s", strerror(-r));
+				snprintf(j->open_err[i], sizeof(j->open_err[i]), "%s",
+					 strerror(-r));
 		}
 	}
 	r = jury_cache_new(cfg->cache_size, cfg->cache_ttl_ms, &j->cache);
@@ -221,13 +222,18 @@ static int voter_start(struct jury *j, struct ballot *b, size_t i)
 	pthread_mutex_lock(&j->lock);
 	j->nthreads++;
 	pthread_mutex_unlock(&j->lock);
+	/* Voters started before this one may already be counting down. */
+	pthread_mutex_lock(&b->lock);
 	b->refs++;
 	b->pending++;
+	pthread_mutex_unlock(&b->lock);
 	ret = pthread_create(&tid, &attr, voter_main, v);
 	pthread_attr_destroy(&attr);
 	if (ret) {
+		pthread_mutex_lock(&b->lock);
 		b->refs--;
 		b->pending--;
+		pthread_mutex_unlock(&b->lock);
 		pthread_mutex_lock(&j->lock);
 		j->nthreads--;
 		pthread_mutex_unlock(&j->lock);
@@ -244,7 +250,6 @@ static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us
 	struct timespec ts;
 	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	pthread_mutex_lock(&b->lock);
 	while (b->pending && now_us() < deadline_us) {
 		int64_t left = deadline_us - now_us();
@@ -268,8 +273,8 @@ static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us
 		/* Late: counted as an error vote (fail closed). */
 		ans->votes[i].juror = j->jcfg[i].name;
 		ans->votes[i].latency_us = now_us() - (deadline_us - j->cfg->deadline_ms * 1000LL);
-		vote_set(&ans->votes[i].v, VOTE_ERROR, 1, "no vote within the review deadline of %d ms",
-			 j->cfg->deadline_ms);
+		vote_set(&ans->votes[i].v, VOTE_ERROR, 1,
+			 "no vote within the review deadline of %d ms", j->cfg->deadline_ms);
 	}
 	pthread_mutex_unlock(&b->lock);
 }
@@ -326,7 +331,8 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 		}
 		vote_one(j, i, r, &ans->votes[i]);
 		if (now_us() > deadline)
-			vote_set(&ans->votes[i].v, VOTE_ERROR, 1, "voted after the review deadline");
+			vote_set(&ans->votes[i].v, VOTE_ERROR, 1,
+				 "voted after the review deadline");
 	}
 	if (b) {
 		ballot_collect(j, b, deadline, ans);
@@ -373,7 +379,10 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 	if (j->cloud && raw) {
 		int ret = jury_cloud_review(j->cloud, raw, rawlen, ans, &ans->cloud_state);
 
-		jury_count(&j->metrics.cloud[ret == -EAGAIN ? 3 : ret == -ETIMEDOUT ? 2 : ret ? 1 : 0]);
+		jury_count(&j->metrics.cloud[ret == -EAGAIN	 ? 3
+					     : ret == -ETIMEDOUT ? 2
+					     : ret		 ? 1
+								 : 0]);
 		if (!ret) {
 			ans->judge = JURY_JUDGE_CLOUD;
 			goto store;

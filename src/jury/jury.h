@@ -35,23 +35,23 @@ enum jury_mode {
 };
 
 struct jury_config {
-	char *path;		/* the file read, or "(built-in)" */
+	char *path; /* the file read, or "(built-in)" */
 	struct juror_config jurors[JURY_MAX_JURORS];
 	size_t njurors;
 	enum jury_mode mode;
-	int quorum;		/* JURY_QUORUM: allows needed */
-	double threshold;	/* JURY_WEIGHTED: score needed to allow */
-	int deadline_ms;	/* per review, local jurors */
-	size_t cache_size;	/* entries; 0 disables the cache */
+	int quorum; /* JURY_QUORUM: allows needed */
+	double threshold; /* JURY_WEIGHTED: score needed to allow */
+	int deadline_ms; /* per review, local jurors */
+	size_t cache_size; /* entries; 0 disables the cache */
 	int cache_ttl_ms;
-	int client_timeout_ms;	/* a connection idle or stalled this long is closed */
+	int client_timeout_ms; /* a connection idle or stalled this long is closed */
 	int max_clients;
 	char *data_dir;
 	/* The optional cloud judge (cloud.url NULL when absent). */
 	char *cloud_url;
 	int cloud_deadline_ms;
-	int cloud_failures;	/* consecutive failures that open the breaker */
-	int cloud_cooldown_ms;	/* open -> half-open after this long */
+	int cloud_failures; /* consecutive failures that open the breaker */
+	int cloud_cooldown_ms; /* open -> half-open after this long */
 };
 
 /* Loads path; path NULL means JURY_DEFAULT_CONFIG, and a missing default file
@@ -66,7 +66,7 @@ int jury_config_print(const struct jury_config *cfg, FILE *out);
 const char *jury_mode_name(const struct jury_config *cfg, char *buf, size_t len);
 
 struct jury_vote {
-	const char *juror;	/* the juror's name; lives as long as the jury */
+	const char *juror; /* the juror's name; lives as long as the jury */
 	struct vote v;
 	int64_t latency_us;
 };
@@ -77,15 +77,15 @@ enum jury_judge {
 };
 
 struct jury_answer {
-	const char *id;		/* borrowed from the request */
-	enum vote_verdict verdict;	/* VOTE_ALLOW or VOTE_DENY only */
+	const char *id; /* borrowed from the request */
+	enum vote_verdict verdict; /* VOTE_ALLOW or VOTE_DENY only */
 	char reason[VOTE_REASON_MAX];
 	char consensus[32];
 	struct jury_vote votes[JURY_MAX_JURORS];
 	size_t nvotes;
 	bool cached;
 	enum jury_judge judge;
-	const char *cloud_state;	/* NULL when no cloud; "ok", "error", "timeout", "open" */
+	const char *cloud_state; /* NULL when no cloud; "ok", "error", "timeout", "open" */
 	int64_t latency_us;
 };
 

@@ -17,8 +17,8 @@
 #include "jury/jury_cache.h"
 
 struct cache_entry {
-	struct cache_entry *hnext;		/* hash chain */
-	struct cache_entry *prev, *next;	/* LRU list, most recent first */
+	struct cache_entry *hnext; /* hash chain */
+	struct cache_entry *prev, *next; /* LRU list, most recent first */
 	uint64_t hash;
 	uint64_t expires_ns;
 	size_t keylen;
@@ -37,7 +37,7 @@ struct jury_cache {
 	struct cache_entry **buckets;
 	size_t nbuckets, count, capacity;
 	uint64_t ttl_ns;
-	struct cache_entry head;		/* LRU sentinel */
+	struct cache_entry head; /* LRU sentinel */
 };
 
 static uint64_t now_ns(void)
@@ -122,8 +122,7 @@ static struct cache_entry *entry_find(struct jury_cache *c, const char *key, siz
 	return NULL;
 }
 
-bool jury_cache_get(struct jury_cache *c, const char *key, size_t keylen,
-		    struct jury_answer *ans)
+bool jury_cache_get(struct jury_cache *c, const char *key, size_t keylen, struct jury_answer *ans)
 {
 	uint64_t h = key_hash(key, keylen);
 	struct cache_entry *e;

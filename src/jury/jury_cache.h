@@ -18,8 +18,7 @@ struct jury_cache;
 int jury_cache_new(size_t capacity, int ttl_ms, struct jury_cache **ret);
 void jury_cache_free(struct jury_cache *c);
 /* On a fresh hit copies verdict, reason, consensus, votes and judge into ans. */
-bool jury_cache_get(struct jury_cache *c, const char *key, size_t keylen,
-		    struct jury_answer *ans);
+bool jury_cache_get(struct jury_cache *c, const char *key, size_t keylen, struct jury_answer *ans);
 void jury_cache_put(struct jury_cache *c, const char *key, size_t keylen,
 		    const struct jury_answer *ans);
 

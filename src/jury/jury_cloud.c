@@ -126,8 +126,8 @@ out:
 	return ret;
 }
 
-int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen,
-		      struct jury_answer *ans, const char **state)
+int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen, struct jury_answer *ans,
+		      const char **state)
 {
 	int64_t t0 = mono_us();
 	char *resp = NULL;

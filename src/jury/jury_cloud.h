@@ -28,7 +28,7 @@ void jury_cloud_free(struct jury_cloud *c);
  * reason, consensus and votes filled from the cloud's answer; or -EAGAIN
  * (breaker open), -ETIMEDOUT, -EIO (unreachable, HTTP error, malformed
  * answer). *state is always set: "ok", "open", "timeout" or "error". */
-int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen,
-		      struct jury_answer *ans, const char **state);
+int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen, struct jury_answer *ans,
+		      const char **state);
 
 #endif

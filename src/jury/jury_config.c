@@ -140,12 +140,13 @@ static int get_consensus(struct cfg_ctx *c, const yaml_node_t *n)
 		c->cfg->mode = JURY_WEIGHTED;
 		c->cfg->threshold = t;
 	} else {
-		return cfg_error(c, n, "unknown consensus '%s' (unanimous, quorum:K, weighted:T)", s);
+		return cfg_error(c, n, "unknown consensus '%s' (unanimous, quorum:K, weighted:T)",
+				 s);
 	}
 	return 0;
 }
 
-#define for_each_pair(c, map, p)                                                            \
+#define for_each_pair(c, map, p)                                                                   \
 	for (p = (map)->data.mapping.pairs.start; p < (map)->data.mapping.pairs.top; p++)
 
 static int expect_map(struct cfg_ctx *c, const yaml_node_t *n, const char *what)
@@ -162,7 +163,7 @@ static int parse_juror(struct cfg_ctx *c, yaml_node_t *map, struct juror_config 
 	int ret = expect_map(c, map, "a juror");
 
 	jc->weight = 1.0;
-	for_each_pair(c, map, p) {
+	for_each_pair (c, map, p) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(k);
@@ -243,7 +244,7 @@ static int parse_section(struct cfg_ctx *c, const char *name, yaml_node_t *map)
 	long size;
 	int ret = expect_map(c, map, name);
 
-	for_each_pair(c, map, p) {
+	for_each_pair (c, map, p) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(k) ? scalar(k) : "";
@@ -281,7 +282,7 @@ static int parse_root(struct cfg_ctx *c, yaml_node_t *root)
 	yaml_node_pair_t *p;
 	int ret = expect_map(c, root, "the jury configuration");
 
-	for_each_pair(c, root, p) {
+	for_each_pair (c, root, p) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(k) ? scalar(k) : "";
@@ -530,8 +531,9 @@ int jury_config_print(const struct jury_config *cfg, FILE *out)
 	fprintf(out, "server:\n  client_timeout_ms: %d\n  max_clients: %d\n",
 		cfg->client_timeout_ms, cfg->max_clients);
 	if (cfg->cloud_url)
-		fprintf(out, "cloud:\n  url: %s\n  deadline_ms: %d\n  failures: %d\n"
-			     "  cooldown_ms: %d\n",
+		fprintf(out,
+			"cloud:\n  url: %s\n  deadline_ms: %d\n  failures: %d\n"
+			"  cooldown_ms: %d\n",
 			cfg->cloud_url, cfg->cloud_deadline_ms, cfg->cloud_failures,
 			cfg->cloud_cooldown_ms);
 	fprintf(out, "jurors:\n");

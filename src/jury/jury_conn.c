@@ -248,7 +248,8 @@ void jury_conn_serve(struct jury *j, int fd, int timeout_ms)
 		if (ret != -EAGAIN) {
 			jury_conn_error(j, fd, http_error_status(ret),
 					ret == -EMSGSIZE ? "request body larger than 64 KiB"
-							 : "malformed HTTP request", false);
+							 : "malformed HTTP request",
+					false);
 			break;
 		}
 		if (req.header_len && req.expect_continue && !continued) {

@@ -114,7 +114,9 @@ void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes
 		if (!vetoed[0] && score >= cfg->threshold)
 			*verdict = VOTE_ALLOW;
 		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, score,
-			 vetoed[0] ? "; vetoed by " : denied[0] ? "; denied by " : "",
+			 vetoed[0]   ? "; vetoed by "
+			 : denied[0] ? "; denied by "
+				     : "",
 			 vetoed[0] ? vetoed : denied);
 		break;
 	}

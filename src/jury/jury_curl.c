@@ -79,17 +79,12 @@ static int endpoint_url(const char *endpoint, const char *path, char *url, size_
 static int curl_errno(CURLcode rc, const struct sink *s)
 {
 	switch (rc) {
-	case CURLE_OK:
-		return 0;
-	case CURLE_OPERATION_TIMEDOUT:
-		return -ETIMEDOUT;
+	case CURLE_OK: return 0;
+	case CURLE_OPERATION_TIMEDOUT: return -ETIMEDOUT;
 	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return -ECONNREFUSED;
-	case CURLE_WRITE_ERROR:
-		return s->overflow ? -EMSGSIZE : -ENOMEM;
-	default:
-		return -EIO;
+	case CURLE_COULDNT_RESOLVE_HOST: return -ECONNREFUSED;
+	case CURLE_WRITE_ERROR: return s->overflow ? -EMSGSIZE : -ENOMEM;
+	default: return -EIO;
 	}
 }
 

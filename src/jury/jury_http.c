@@ -192,16 +192,11 @@ int http_parse_request(const char *buf, size_t len, size_t max_body, struct http
 int http_error_status(int err)
 {
 	switch (err) {
-	case -E2BIG:
-		return 431;
-	case -EMSGSIZE:
-		return 413;
-	case -ENOSYS:
-		return 501;
-	case -EPROTO:
-		return 505;
-	default:
-		return 400;
+	case -E2BIG: return 431;
+	case -EMSGSIZE: return 413;
+	case -ENOSYS: return 501;
+	case -EPROTO: return 505;
+	default: return 400;
 	}
 }
 

@@ -17,17 +17,17 @@
 #define HTTP_MAX_HEADERS 64
 
 struct http_request {
-	const char *method;	/* points into the buffer; not NUL-terminated */
+	const char *method; /* points into the buffer; not NUL-terminated */
 	size_t method_len;
 	const char *target;
 	size_t target_len;
-	int minor;		/* HTTP/1.minor */
-	bool keep_alive;	/* after this request */
+	int minor; /* HTTP/1.minor */
+	bool keep_alive; /* after this request */
 	bool expect_continue;
 	const char *body;
 	size_t body_len;
-	size_t header_len;	/* request line + headers + blank line */
-	size_t total;		/* header_len + body_len: bytes to consume */
+	size_t header_len; /* request line + headers + blank line */
+	size_t total; /* header_len + body_len: bytes to consume */
 };
 
 /*

@@ -101,8 +101,8 @@ static int serve_run(struct jury_server_opts *so, struct jury_config *cfg, struc
 	}
 	fprintf(stderr, PFX "serving%s%s%s%s as uid %d (%s, %zu jurors, %s)\n",
 		so->socket_path ? " unix://" : "", so->socket_path ? so->socket_path : "",
-		so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(), cfg->path,
-		cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
+		so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(),
+		cfg->path, cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
 	ret = jury_server_run(srv, j);
 	if (ret)
 		fprintf(stderr, PFX "%s\n", strerror(-ret));
@@ -122,9 +122,12 @@ out:
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "listen", required_argument, NULL, 'l' },
-		{ "config", required_argument, NULL, 'c' }, { "user", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
+		{ "socket", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct jury_server_opts so = { 0 };
 	const char *config = NULL, *user = NULL, *sock = NULL;
@@ -161,8 +164,10 @@ static int cmd_serve(int argc, char **argv)
 static int cmd_ask(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "local", no_argument, NULL, 'L' },
-		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "local", no_argument, NULL, 'L' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *config = NULL, *sock = NULL;
@@ -187,7 +192,8 @@ static int cmd_ask(int argc, char **argv)
 	if (!local) {
 		ret = jury_ask_socket(sock ? sock : JURY_DEFAULT_SOCKET, stdin, stdout);
 		if (ret == -ECONNREFUSED || ret == -ENOENT)
-			fprintf(stderr, PFX "no jury answers on %s\n", sock ? sock : JURY_DEFAULT_SOCKET);
+			fprintf(stderr, PFX "no jury answers on %s\n",
+				sock ? sock : JURY_DEFAULT_SOCKET);
 		else if (ret)
 			fprintf(stderr, PFX "ask: %s\n", strerror(-ret));
 		return ret ? 1 : 0;
@@ -205,7 +211,8 @@ static int cmd_ask(int argc, char **argv)
 static int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *config = NULL;

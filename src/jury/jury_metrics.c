@@ -85,17 +85,19 @@ void jury_metrics_write(const struct jury_metrics *m, const struct jury_config *
 {
 	size_t i;
 
-	fprintf(out, "# HELP sevorix_jury_reviews_total Reviews answered, by verdict.\n"
-		     "# TYPE sevorix_jury_reviews_total counter\n"
-		     "sevorix_jury_reviews_total{verdict=\"allow\"} %llu\n"
-		     "sevorix_jury_reviews_total{verdict=\"deny\"} %llu\n",
+	fprintf(out,
+		"# HELP sevorix_jury_reviews_total Reviews answered, by verdict.\n"
+		"# TYPE sevorix_jury_reviews_total counter\n"
+		"sevorix_jury_reviews_total{verdict=\"allow\"} %llu\n"
+		"sevorix_jury_reviews_total{verdict=\"deny\"} %llu\n",
 		(unsigned long long)ld(&m->reviews[0]), (unsigned long long)ld(&m->reviews[1]));
-	fprintf(out, "# HELP sevorix_jury_cache_hits_total Reviews answered from the cache.\n"
-		     "# TYPE sevorix_jury_cache_hits_total counter\n"
-		     "sevorix_jury_cache_hits_total %llu\n"
-		     "# HELP sevorix_jury_cache_misses_total Reviews not found in the cache.\n"
-		     "# TYPE sevorix_jury_cache_misses_total counter\n"
-		     "sevorix_jury_cache_misses_total %llu\n",
+	fprintf(out,
+		"# HELP sevorix_jury_cache_hits_total Reviews answered from the cache.\n"
+		"# TYPE sevorix_jury_cache_hits_total counter\n"
+		"sevorix_jury_cache_hits_total %llu\n"
+		"# HELP sevorix_jury_cache_misses_total Reviews not found in the cache.\n"
+		"# TYPE sevorix_jury_cache_misses_total counter\n"
+		"sevorix_jury_cache_misses_total %llu\n",
 		(unsigned long long)ld(&m->cache_hits), (unsigned long long)ld(&m->cache_misses));
 	fprintf(out, "# HELP sevorix_jury_errors_total Requests refused, by HTTP status.\n"
 		     "# TYPE sevorix_jury_errors_total counter\n");

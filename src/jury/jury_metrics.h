@@ -22,12 +22,12 @@ struct jury_hist {
 };
 
 struct jury_metrics {
-	uint64_t reviews[2];		/* by final verdict: allow, deny */
+	uint64_t reviews[2]; /* by final verdict: allow, deny */
 	uint64_t cache_hits, cache_misses;
-	uint64_t refused[600];		/* requests answered with an HTTP error, by status */
-	uint64_t cloud[5];		/* by outcome: ok, error, timeout, open, none */
+	uint64_t refused[600]; /* requests answered with an HTTP error, by status */
+	uint64_t cloud[5]; /* by outcome: ok, error, timeout, open, none */
 	struct jury_hist review_latency;
-	uint64_t votes[JURY_MAX_JURORS][4];	/* by juror, by verdict */
+	uint64_t votes[JURY_MAX_JURORS][4]; /* by juror, by verdict */
 	struct jury_hist juror_latency[JURY_MAX_JURORS];
 };
 

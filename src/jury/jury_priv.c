@@ -29,9 +29,10 @@ extern char **environ;
 
 static int user_create(const char *user)
 {
-	char *argv[] = { "useradd",    "--system", "--user-group", "--no-create-home",
-			 "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
-			 (char *)user, NULL };
+	char *argv[] = {
+		"useradd",	"--system", "--user-group",	 "--no-create-home", "--home-dir",
+		"/nonexistent", "--shell",  "/usr/sbin/nologin", (char *)user,	     NULL
+	};
 	pid_t pid;
 	int status, ret;
 

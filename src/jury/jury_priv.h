@@ -15,7 +15,7 @@
 
 struct jury_ids {
 	uid_t uid;
-	gid_t gid;		/* the service user's group: trusted peers' group */
+	gid_t gid; /* the service user's group: trusted peers' group */
 };
 
 /* Looks the user up; when it is JURY_USER and missing (and we are root),

@@ -78,8 +78,8 @@ static int get_string(json_object *root, const char *key, const char **out, char
 }
 
 /* An array of strings into a malloc'd, NULL-terminated vector. */
-static int get_strv(json_object *root, const char *key, size_t max, const char ***out,
-		    size_t *n, char *err, size_t errlen)
+static int get_strv(json_object *root, const char *key, size_t max, const char ***out, size_t *n,
+		    char *err, size_t errlen)
 {
 	json_object *o, *e;
 	size_t i, len;
@@ -113,8 +113,8 @@ bad:
 }
 
 /* An integer field within [lo, hi]; *present false when absent. */
-static int get_int(json_object *root, const char *key, long long lo, long long hi,
-		   long long *out, bool *present, char *err, size_t errlen)
+static int get_int(json_object *root, const char *key, long long lo, long long hi, long long *out,
+		   bool *present, char *err, size_t errlen)
 {
 	json_object *o;
 
@@ -148,8 +148,8 @@ static const char *const families[] = { "inet", "inet6", "unix", NULL };
 static const char *const accesses[] = { "read", "write", "exec", NULL };
 
 /* The fields that depend on kind. */
-static int parse_kind_fields(json_object *root, struct review_priv *p, struct review *r,
-			     char *err, size_t errlen)
+static int parse_kind_fields(json_object *root, struct review_priv *p, struct review *r, char *err,
+			     size_t errlen)
 {
 	long long v;
 	bool has;
@@ -229,15 +229,15 @@ static int parse_fields(json_object *root, struct review_priv *p, struct review 
 		snprintf(err, errlen, "unknown kind '%.64s' (exec, connect or open)", kind);
 		return -EINVAL;
 	}
-	r->kind = !strcmp(kind, "exec") ? REVIEW_EXEC : !strcmp(kind, "connect") ? REVIEW_CONNECT
-										 : REVIEW_OPEN;
+	r->kind = !strcmp(kind, "exec")	     ? REVIEW_EXEC
+		  : !strcmp(kind, "connect") ? REVIEW_CONNECT
+					     : REVIEW_OPEN;
 	if (!r->root)
 		r->root = "/";
 	return parse_kind_fields(root, p, r, err, errlen);
 }
 
-int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err,
-		     size_t errlen)
+int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err, size_t errlen)
 {
 	struct review_priv *p;
 	json_tokener *tok;
@@ -262,7 +262,7 @@ int review_req_parse(const char *buf, size_t len, struct review_req *req, char *
 		enum json_tokener_error jerr = json_tokener_get_error(tok);
 
 		snprintf(err, errlen, "malformed JSON: %s",
-			 p->root && used != len	       ? "trailing bytes after the value"
+			 p->root && used != len		 ? "trailing bytes after the value"
 			 : jerr == json_tokener_continue ? "unexpected end of input"
 							 : json_tokener_error_desc(jerr));
 		ret = -EBADMSG;
@@ -319,8 +319,8 @@ static const char *str_copy(char **pos, const char *s)
 
 struct review *review_dup(const struct review *r)
 {
-	const char *const *sv[] = { &r->id, &r->path, &r->cwd, &r->family, &r->addr, &r->access,
-				    &r->workspace, &r->root, &r->agent, &r->task };
+	const char *const *sv[] = { &r->id,	&r->path,      &r->cwd,	 &r->family, &r->addr,
+				    &r->access, &r->workspace, &r->root, &r->agent,  &r->task };
 	size_t i, size = sizeof(*r) + (r->argc + 1 + r->nhistory + 1) * sizeof(char *);
 	struct review *d;
 	const char **argv, **hist;
@@ -413,7 +413,8 @@ static json_object *vote_json(const struct jury_vote *jv)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "juror", json_object_new_string(jv->juror ? jv->juror : "?"));
-	json_object_object_add(o, "verdict", json_object_new_string(vote_verdict_name(jv->v.verdict)));
+	json_object_object_add(o, "verdict",
+			       json_object_new_string(vote_verdict_name(jv->v.verdict)));
 	json_object_object_add(o, "confidence", json_num(jv->v.confidence));
 	json_object_object_add(o, "reason", json_object_new_string(jv->v.reason));
 	json_object_object_add(o, "latency_us", json_object_new_int64(jv->latency_us));
@@ -429,8 +430,9 @@ static int answer_build(const struct jury_answer *ans, json_object *o)
 		return -ENOMEM;
 	if (ans->id)
 		json_object_object_add(o, "id", json_object_new_string(ans->id));
-	json_object_object_add(o, "verdict",
-			       json_object_new_string(ans->verdict == VOTE_ALLOW ? "allow" : "deny"));
+	json_object_object_add(
+		o, "verdict",
+		json_object_new_string(ans->verdict == VOTE_ALLOW ? "allow" : "deny"));
 	json_object_object_add(o, "reason", json_object_new_string(ans->reason));
 	json_object_object_add(o, "consensus", json_object_new_string(ans->consensus));
 	json_object_object_add(o, "votes", votes);
@@ -441,9 +443,9 @@ static int answer_build(const struct jury_answer *ans, json_object *o)
 			return -ENOMEM;
 	}
 	json_object_object_add(o, "cached", json_object_new_boolean(ans->cached));
-	json_object_object_add(o, "judge", json_object_new_string(ans->judge == JURY_JUDGE_CLOUD
-									  ? "cloud"
-									  : "local"));
+	json_object_object_add(
+		o, "judge",
+		json_object_new_string(ans->judge == JURY_JUDGE_CLOUD ? "cloud" : "local"));
 	if (ans->cloud_state)
 		json_object_object_add(o, "cloud", json_object_new_string(ans->cloud_state));
 	json_object_object_add(o, "latency_us", json_object_new_int64(ans->latency_us));
@@ -463,8 +465,8 @@ int jury_answer_json(const struct jury_answer *ans, char **ret, size_t *retlen)
 	err = answer_build(ans, o);
 	if (err)
 		goto out;
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	s = json_object_to_json_string_length(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	*ret = s ? strndup(s, n) : NULL;
 	if (!*ret) {
 		err = -ENOMEM;

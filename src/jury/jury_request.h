@@ -28,8 +28,7 @@ struct review_req {
 /* Parses one request body. Returns 0, -EBADMSG (not JSON, or not an object)
  * or -EINVAL (a field is missing, mistyped, or kind is unknown); err then
  * holds a message for the client. On success free with review_req_free(). */
-int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err,
-		     size_t errlen);
+int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err, size_t errlen);
 void review_req_free(struct review_req *req);
 
 /* A deep copy of r in one allocation (free() it); NULL on ENOMEM. */

@@ -34,14 +34,14 @@
 #include "jury/jury_server.h"
 
 struct jury_server {
-	int ufd, tfd;			/* -1 when absent */
+	int ufd, tfd; /* -1 when absent */
 	char *socket_path;
 	uid_t uid;
 	gid_t gid;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	int nconns;
-	int *fds;			/* the open connections, for shutdown */
+	int *fds; /* the open connections, for shutdown */
 	int nfds;
 };
 
@@ -143,8 +143,8 @@ fail:
 /* "HOST:PORT" or "[V6ADDR]:PORT", numeric host only. */
 static int listen_tcp(struct jury_server *s, const char *spec, char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST |
-									   AI_NUMERICSERV };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	char host[128];
 	const char *colon = strrchr(spec, ':');
 	struct addrinfo *ai = NULL;
@@ -179,8 +179,8 @@ bad:
 	return -EINVAL;
 }
 
-int jury_server_listen(const struct jury_server_opts *opts, struct jury_server **ret,
-		       char *err, size_t errlen)
+int jury_server_listen(const struct jury_server_opts *opts, struct jury_server **ret, char *err,
+		       size_t errlen)
 {
 	struct jury_server *s = calloc(1, sizeof(*s));
 	int r = 0;
@@ -267,13 +267,14 @@ static void *conn_main(void *arg)
 }
 
 static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-			  "Connection: close\r\n\r\n";
+			   "Connection: close\r\n\r\n";
 
 /* Starts a thread for a new connection, or refuses it with 503 when full. */
 static void conn_start(struct jury_server *s, struct jury *j, int fd, bool check_peer)
 {
 	const struct jury_config *cfg = jury_config_of(j);
-	struct timeval tv = { cfg->client_timeout_ms / 1000, (cfg->client_timeout_ms % 1000) * 1000 };
+	struct timeval tv = { cfg->client_timeout_ms / 1000,
+			      (cfg->client_timeout_ms % 1000) * 1000 };
 	struct conn_arg *a = malloc(sizeof(*a));
 	pthread_attr_t attr;
 	pthread_t tid;

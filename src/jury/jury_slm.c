@@ -125,11 +125,13 @@ int jury_slm_parse_verdict(const char *text, struct vote *v)
 	o = json_strict(text);
 	if (!o || !json_object_is_type(o, json_type_object))
 		goto out;
-	if (!json_object_object_get_ex(o, "verdict", &f) || !json_object_is_type(f, json_type_string))
+	if (!json_object_object_get_ex(o, "verdict", &f) ||
+	    !json_object_is_type(f, json_type_string))
 		goto out;
 	verdict = json_object_get_string(f);
 	if (json_object_object_get_ex(o, "confidence", &f)) {
-		if (!json_object_is_type(f, json_type_double) && !json_object_is_type(f, json_type_int))
+		if (!json_object_is_type(f, json_type_double) &&
+		    !json_object_is_type(f, json_type_int))
 			goto out;
 		conf = json_object_get_double(f);
 		if (!(conf >= 0 && conf <= 1))
@@ -235,7 +237,8 @@ static const char *get_str(json_object *o, const char *key)
 {
 	json_object *f;
 
-	if (!o || !json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_string))
 		return NULL;
 	return json_object_get_string(f);
 }
@@ -309,7 +312,7 @@ static int slm_vote(struct juror *j, const struct review *r, struct vote *v)
 
 	if (!action)
 		return -ENOMEM;
-	req = j->dialect == SLM_LLAMA    ? build_llama(j, action)
+	req = j->dialect == SLM_LLAMA	 ? build_llama(j, action)
 	      : j->dialect == SLM_OLLAMA ? build_ollama(j, action)
 					 : build_openai(j, action);
 	ret = -ENOMEM;
@@ -350,9 +353,9 @@ static int slm_open(enum slm_dialect d, const struct juror_config *cfg, struct j
 	struct juror *j;
 
 	*ret = NULL;
-	if (!cfg->endpoint || (strncmp(cfg->endpoint, "unix:///", 8) &&
-			       strncmp(cfg->endpoint, "http://", 7) &&
-			       strncmp(cfg->endpoint, "https://", 8))) {
+	if (!cfg->endpoint ||
+	    (strncmp(cfg->endpoint, "unix:///", 8) && strncmp(cfg->endpoint, "http://", 7) &&
+	     strncmp(cfg->endpoint, "https://", 8))) {
 		snprintf(err, errlen, "%s needs an endpoint: http://, https:// or unix:///path",
 			 cfg->name);
 		return -EINVAL;
@@ -395,13 +398,22 @@ static int openai_open(const struct juror_config *cfg, struct juror **ret, char 
 }
 
 const struct juror_ops juror_llama_ops = {
-	.kind = "llama-server", .open = llama_open, .vote = slm_vote, .close = slm_close,
+	.kind = "llama-server",
+	.open = llama_open,
+	.vote = slm_vote,
+	.close = slm_close,
 };
 
 const struct juror_ops juror_ollama_ops = {
-	.kind = "ollama", .open = ollama_open, .vote = slm_vote, .close = slm_close,
+	.kind = "ollama",
+	.open = ollama_open,
+	.vote = slm_vote,
+	.close = slm_close,
 };
 
 const struct juror_ops juror_openai_ops = {
-	.kind = "openai", .open = openai_open, .vote = slm_vote, .close = slm_close,
+	.kind = "openai",
+	.open = openai_open,
+	.vote = slm_vote,
+	.close = slm_close,
 };

@@ -31,14 +31,17 @@ static void test_good(void)
 	char err[512];
 	int ret;
 
-	ret = load("consensus: quorum:2\ndeadline_ms: 120\ndata_dir: /d\n"
-		   "cache: {size: 10, ttl_ms: 500}\nserver: {client_timeout_ms: 300, max_clients: 9}\n"
-		   "cloud: {url: \"http://127.0.0.1:9\", deadline_ms: 40, failures: 2, cooldown_ms: 70}\n"
-		   "jurors:\n"
-		   "  - {kind: openai, name: a, endpoint: \"http://x\", weight: 2.5, veto: true}\n"
-		   "  - kind: ollama\n    endpoint: unix:///s\n    advisory: yes\n    deadline_ms: 50\n"
-		   "    model: m\n    role: r\n    prompt: p\n",
-		   &cfg, err, sizeof(err));
+	ret = load(
+		"consensus: quorum:2\ndeadline_ms: 120\ndata_dir: /d\n"
+		"cache: {size: 10, ttl_ms: 500}\nserver: {client_timeout_ms: 300, max_clients: 9}\n"
+		"cloud: {url: \"http://127.0.0.1:9\", deadline_ms: 40, failures: 2, cooldown_ms: "
+		"70}\n"
+		"jurors:\n"
+		"  - {kind: openai, name: a, endpoint: \"http://x\", weight: 2.5, veto: true}\n"
+		"  - kind: ollama\n    endpoint: unix:///s\n    advisory: yes\n    deadline_ms: "
+		"50\n"
+		"    model: m\n    role: r\n    prompt: p\n",
+		&cfg, err, sizeof(err));
 	if (!ok(ret == 0, "a full file loads") || !cfg) {
 		printf("# %s\n", err);
 		return;
@@ -68,19 +71,22 @@ static void test_errors(void)
 		const char *where;
 		const char *what;
 	} cases[] = {
-		{ "jurors:\n  - kind: openai\n    wieght: 2\n", ":3:5: ", "unknown juror key 'wieght'" },
+		{ "jurors:\n  - kind: openai\n    wieght: 2\n",
+		  ":3:5: ", "unknown juror key 'wieght'" },
 		{ "jurors:\n  - kind: nonesuch\n", ":2:5: ", "unknown juror kind 'nonesuch'" },
 		{ "consensus: majority\njurors: []\n", ":1:12: ", "unknown consensus 'majority'" },
 		{ "consensus: quorum:0\n", ":1:12: ", "quorum needs a count" },
 		{ "deadline_ms: soon\n", ":1:14: ", "'soon' is not an integer" },
-		{ "jurors:\n  - kind: openai\n    endpoint: x\n    weight: -1\n", ":4:13: ",
-		  "is not a number" },
-		{ "jurors:\n  - kind: openai\n    veto: maybe\n", ":3:11: ", "expected true or false" },
-		{ "jurors:\n  - {kind: openai, name: a}\n  - {kind: ollama, name: a}\n", ":3:5: ",
-		  "two jurors are named 'a'" },
+		{ "jurors:\n  - kind: openai\n    endpoint: x\n    weight: -1\n",
+		  ":4:13: ", "is not a number" },
+		{ "jurors:\n  - kind: openai\n    veto: maybe\n",
+		  ":3:11: ", "expected true or false" },
+		{ "jurors:\n  - {kind: openai, name: a}\n  - {kind: ollama, name: a}\n",
+		  ":3:5: ", "two jurors are named 'a'" },
 		{ "colour: blue\n", ":1:1: ", "unknown key 'colour'" },
 		{ "jurors: [\n", ":2:1: ", "" },
-		{ "cloud: {deadline_ms: 5}\njurors: [{kind: openai}]\n", ":1:8: ", "cloud needs a url" },
+		{ "cloud: {deadline_ms: 5}\njurors: [{kind: openai}]\n",
+		  ":1:8: ", "cloud needs a url" },
 		{ "deadline_ms: 5\n", ":1:1: ", "at least one juror" },
 	};
 	struct jury_config *cfg;
@@ -129,7 +135,8 @@ static void test_requests(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int ret = review_req_parse(cases[i].body, strlen(cases[i].body), &rr, err, sizeof(err));
+		int ret = review_req_parse(cases[i].body, strlen(cases[i].body), &rr, err,
+					   sizeof(err));
 
 		if (!ok(ret == cases[i].ret && (ret == 0 || strstr(err, cases[i].what)),
 			"request %zu: %s", i + 1, ret ? cases[i].what : "accepted"))

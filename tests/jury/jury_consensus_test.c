@@ -19,8 +19,7 @@ struct j {
 };
 
 /* Runs the consensus of cfg over the ballot js[0..n). */
-static enum vote_verdict decide(struct jury_config *cfg, const struct j *js, size_t n,
-				char *reason)
+static enum vote_verdict decide(struct jury_config *cfg, const struct j *js, size_t n, char *reason)
 {
 	struct jury_vote votes[JURY_MAX_JURORS];
 	static char names[JURY_MAX_JURORS][8];
@@ -30,7 +29,8 @@ static enum vote_verdict decide(struct jury_config *cfg, const struct j *js, siz
 	cfg->njurors = n;
 	for (i = 0; i < n; i++) {
 		snprintf(names[i], sizeof(names[i]), "j%zu", i);
-		cfg->jurors[i] = (struct juror_config){ .name = names[i], .weight = js[i].weight,
+		cfg->jurors[i] = (struct juror_config){ .name = names[i],
+							.weight = js[i].weight,
 							.advisory = js[i].advisory,
 							.veto = js[i].veto };
 		votes[i] = (struct jury_vote){ .juror = names[i] };
@@ -40,20 +40,34 @@ static enum vote_verdict decide(struct jury_config *cfg, const struct j *js, siz
 	return out;
 }
 
-#define A(c) { VOTE_ALLOW, c, 1, false, false }
-#define D(c) { VOTE_DENY, c, 1, false, false }
-#define ABST { VOTE_ABSTAIN, 0.5, 1, false, false }
-#define ERR { VOTE_ERROR, 1, 1, false, false }
+#define A(c)                                                                                       \
+	{                                                                                          \
+		VOTE_ALLOW, c, 1, false, false                                                     \
+	}
+#define D(c)                                                                                       \
+	{                                                                                          \
+		VOTE_DENY, c, 1, false, false                                                      \
+	}
+#define ABST                                                                                       \
+	{                                                                                          \
+		VOTE_ABSTAIN, 0.5, 1, false, false                                                 \
+	}
+#define ERR                                                                                        \
+	{                                                                                          \
+		VOTE_ERROR, 1, 1, false, false                                                     \
+	}
 
 static void test_unanimous(void)
 {
 	struct jury_config cfg = { .mode = JURY_UNANIMOUS };
 	char why[256];
 
-	ok(decide(&cfg, (struct j[]){ A(.9), A(.6) }, 2, why) == VOTE_ALLOW, "unanimous: all allow");
+	ok(decide(&cfg, (struct j[]){ A(.9), A(.6) }, 2, why) == VOTE_ALLOW,
+	   "unanimous: all allow");
 	ok(decide(&cfg, (struct j[]){ A(.9), D(.6) }, 2, why) == VOTE_DENY && strstr(why, "j1"),
 	   "unanimous: one deny denies and is named");
-	ok(decide(&cfg, (struct j[]){ A(.9), ERR }, 2, why) == VOTE_DENY, "unanimous: an error denies");
+	ok(decide(&cfg, (struct j[]){ A(.9), ERR }, 2, why) == VOTE_DENY,
+	   "unanimous: an error denies");
 	ok(decide(&cfg, (struct j[]){ A(.9), ABST }, 2, why) == VOTE_ALLOW,
 	   "unanimous: abstain is not a vote");
 	ok(decide(&cfg, (struct j[]){ ABST, ABST }, 2, why) == VOTE_DENY,
@@ -80,7 +94,8 @@ static void test_quorum(void)
 	ok(decide(&cfg, (struct j[]){ A(.9), D(.9), ERR }, 3, why) == VOTE_DENY,
 	   "quorum:2: one allow is too few");
 	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), { VOTE_DENY, .9, 1, false, true } }, 3, why) ==
-		       VOTE_DENY && strstr(why, "vetoed by j2"),
+			   VOTE_DENY &&
+		   strstr(why, "vetoed by j2"),
 	   "quorum:2: a veto juror's deny denies");
 	ok(decide(&cfg, (struct j[]){ A(.9), A(.9), { VOTE_ERROR, 1, 1, false, true } }, 3, why) ==
 		   VOTE_DENY,

@@ -31,12 +31,14 @@ static void test_complete(void)
 	   "HTTP/1.0 with Connection: keep-alive");
 	ok(parse("GET / HTTP/1.1\r\nconnection: foo, close\r\n\r\n", &r) == 0 && !r.keep_alive,
 	   "Connection: close among other tokens");
-	ok(parse("\r\nGET / HTTP/1.1\r\n\r\n", &r) == 0, "an empty line before a request is skipped");
+	ok(parse("\r\nGET / HTTP/1.1\r\n\r\n", &r) == 0,
+	   "an empty line before a request is skipped");
 }
 
 static void test_partial(void)
 {
-	const char *s = "POST /v1/review HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n";
+	const char *s =
+		"POST /v1/review HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n";
 	struct http_request r;
 	size_t i;
 	int bad = 0;
@@ -88,8 +90,7 @@ static void test_limits(void)
 	memset(big, 'a', sizeof(big) - 1);
 	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
 	ok(parse(big, &r) == -E2BIG, "a header block over %d bytes: 431", HTTP_MAX_HEADER);
-	ok(http_parse_request("GET / HTTP/1.1\r\n\0: x\r\n\r\n", 25, JURY_MAX_BODY, &r) ==
-		   -EBADMSG,
+	ok(http_parse_request("GET / HTTP/1.1\r\n\0: x\r\n\r\n", 25, JURY_MAX_BODY, &r) == -EBADMSG,
 	   "a NUL byte in the headers");
 }
 

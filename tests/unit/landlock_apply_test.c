@@ -165,6 +165,38 @@ static long run_check(size_t i)
 	return 0;
 }
 
+/* An abstract socket outside the domain, for the scope check. */
+static int abstract_listener(void)
+{
+	struct sockaddr_un ua = { .sun_family = AF_UNIX };
+	int us = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memcpy(ua.sun_path, "\0sevorix-ll-test", 17);
+	if (bind(us, (struct sockaddr *)&ua, offsetof(struct sockaddr_un, sun_path) + 17) < 0 ||
+	    listen(us, 1) < 0)
+		perror("abstract socket");
+	return us;
+}
+
+/* Runs every check in a child restricted by plan; res[i] = errno or 0. */
+static int run_confined(const struct landlock_plan *plan, int *res)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		if (landlock_plan_apply(plan) < 0)
+			_exit(99);
+		for (size_t i = 0; i < NCHECKS; i++) {
+			errno = 0;
+			res[i] = run_check(i) < 0 ? errno : 0;
+		}
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return st;
+}
+
 static struct file_rule FR(enum sx_action a, const char *path, unsigned int access)
 {
 	return (struct file_rule){ .action = a, .expanded = strdup(path), .access = access };
@@ -194,11 +226,9 @@ int main(void)
 			    .file_rules = rules, .nfile_rules = 3,
 			    .network = { .present = true, .def = SX_DENY },
 			    .net_rules = &nr, .nnet_rules = 1 };
-	struct sockaddr_un ua = { .sun_family = AF_UNIX };
 	struct landlock_plan *plan = NULL;
 	char err[512], desc[2048];
-	int r, st = 0, us;
-	pid_t pid;
+	int r, st, us;
 
 	if (landlock_probe() < 6) {
 		printf("1..0 # SKIP Landlock ABI %d < 6 on this kernel\n", landlock_probe());
@@ -213,27 +243,12 @@ int main(void)
 	rules[0].expanded = strdup(P("home/.ssh"));
 	rules[1].expanded = strdup(P("home"));
 	rules[2].expanded = strdup(P("ws"));
-	/* An abstract socket outside the domain, for the scope check. */
-	us = socket(AF_UNIX, SOCK_STREAM, 0);
-	memcpy(ua.sun_path, "\0sevorix-ll-test", 17);
-	if (bind(us, (struct sockaddr *)&ua, offsetof(struct sockaddr_un, sun_path) + 17) < 0 ||
-	    listen(us, 1) < 0)
-		perror("abstract socket");
+	us = abstract_listener();
 
 	r = landlock_plan_compile(&p, NULL, &plan, err, sizeof(err));
 	ok(r == 0, "plan compiles and rulesets are created (%s)", r ? err : "");
 	if (r == 0) {
-		pid = fork();
-		if (pid == 0) {
-			if (landlock_plan_apply(plan) < 0)
-				_exit(99);
-			for (size_t i = 0; i < NCHECKS; i++) {
-				errno = 0;
-				res[i] = run_check(i) < 0 ? errno : 0;
-			}
-			_exit(0);
-		}
-		waitpid(pid, &st, 0);
+		st = run_confined(plan, res);
 		ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child applied the plan (status %#x)", st);
 		for (size_t i = 0; i < NCHECKS; i++)
 			ok(res[i] == checks[i].want, "%s (got %s)", checks[i].name,

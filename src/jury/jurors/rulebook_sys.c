@@ -96,7 +96,8 @@ static bool setuid_mode(const char *m)
 	return n == 4 && strspn(m, "01234567") == 4 && (m[0] == '4' || m[0] == '2' || m[0] == '6');
 }
 
-static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+/* sudo (or a setuid-friendly program) asked to spawn a shell: GTFOBins. */
+static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const gtfo[] = { "find", "vim", "vi", "awk", "gawk", "less", "more",
 					    "man", "git", "tar", "zip", "env", "nmap", "ftp",
@@ -105,16 +106,6 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 					    "script", "socat", "journalctl", "apt-get", "apt", NULL };
 	static const char *const rootsh[] = { "sh", "bash", "dash", "zsh", "su", "ksh", NULL };
 
-	if (strcmp(p, "chmod") == 0)
-		for (int i = c->prog + 1; i < c->argc; i++) {
-			if (setuid_mode(c->argv[i]))
-				rb_hit(x, 0.95, "chmod sets the setuid/setgid bit");
-			if ((strcmp(c->argv[i], "777") == 0 || strcmp(c->argv[i], "666") == 0) &&
-			    (rb_arg_path(c, rb_priv_paths) || rb_arg_path(c, rb_secret_paths)))
-				rb_hit(x, 0.95, "chmod opens a privilege file to everyone");
-		}
-	if (strcmp(p, "setcap") == 0)
-		rb_hit(x, 0.9, "setcap grants file capabilities");
 	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
 		rb_hit(x, 0.85, "root shell through sudo/su");
 	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
@@ -128,17 +119,33 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	     strcmp(p, "man") == 0 || strcmp(p, "ftp") == 0 || rb_arg_eq(c, "sh") ||
 	     (strcmp(p, "git") == 0 && rb_opt(c, 'p'))))
 		rb_hit(x, 0.9, "sudo %s can spawn a root shell (GTFOBins)", p);
-	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
-				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
-		rb_hit(x, 0.95, "sudo uid -1 bypass");
-	if (strcmp(p, "pkexec") == 0 || (c->sudo && c->prog > 0 && strcmp(shlex_basename(c->argv[0]), "pkexec") == 0))
-		rb_hit(x, 0.85, "pkexec runs a program as root");
 	if ((rb_in(p, rootsh) && rb_arg_eq(c, "-p")) ||
 	    (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	     (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash"))) ||
 	    (strcmp(p, "tar") == 0 && rb_arg_has(c, "checkpoint-action=exec")) ||
 	    (strcmp(p, "zip") == 0 && rb_arg_eq(c, "-TT")))
 		rb_hit(x, 0.9, "%s spawns a shell (GTFOBins)", p);
+}
+
+static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (strcmp(p, "chmod") == 0)
+		for (int i = c->prog + 1; i < c->argc; i++) {
+			if (setuid_mode(c->argv[i]))
+				rb_hit(x, 0.95, "chmod sets the setuid/setgid bit");
+			if ((strcmp(c->argv[i], "777") == 0 || strcmp(c->argv[i], "666") == 0) &&
+			    (rb_arg_path(c, rb_priv_paths) || rb_arg_path(c, rb_secret_paths)))
+				rb_hit(x, 0.95, "chmod opens a privilege file to everyone");
+		}
+	if (strcmp(p, "setcap") == 0)
+		rb_hit(x, 0.9, "setcap grants file capabilities");
+	gtfobins(x, c, p);
+	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
+				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
+		rb_hit(x, 0.95, "sudo uid -1 bypass");
+	if (strcmp(p, "pkexec") == 0 ||
+	    (c->sudo && c->prog > 0 && strcmp(shlex_basename(c->argv[0]), "pkexec") == 0))
+		rb_hit(x, 0.85, "pkexec runs a program as root");
 	if (rb_in(p, rb_interps) && (rb_arg_has(c, "setuid(0") || rb_arg_has(c, "setreuid(0") ||
 				     rb_arg_has(c, "setresuid(0")))
 		rb_hit(x, 0.95, "%s code switches to uid 0", p);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Exec rules on the real kernel: a denied executable is recognised by what
+# it is (inode, content) wherever it is and however it is started; argv
+# rules kill the command before its first instruction; what executes must
+# be what was checked.
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
+"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+scratch
+
+B="$SX_TMP/bin"
+W="$SX_TMP/w"
+mkdir -p "$B" && mkdir -m 777 "$W"
+cp "$BUILD/tests/kernel/exec_agent" "$B/"
+# evil: a program of its own content (touch with a byte appended), so that
+# denying it denies no system binary
+cp /usr/bin/touch "$B/evil" && printf 'x' >>"$B/evil"
+cp "$B/evil" "$B/copy"                      # byte-identical copy, another name
+ln "$B/evil" "$B/hard"                      # a second name of the same inode
+cp "$B/evil" "$B/appended" && printf 'y' >>"$B/appended"   # a modified copy
+cp /usr/bin/true "$B/good"
+printf '#!/bin/sh\n"%s" "$@"\n' "$B/evil" >"$B/wrapper.sh"
+printf '#!%s\n' "$B/evil" >"$B/interp.sh"   # a script whose interpreter is denied
+chmod 755 "$B"/*
+policy() { # policy WRITTEN
+	cat <<EOF2
+version: 1
+exec:
+  default: allow
+  written: $1
+  rules:
+    - {action: deny, path: $B/evil}
+    - {action: deny, argv: "touch *forbidden*"}
+EOF2
+}
+policy allow >"$SX_TMP/p.yaml"
+policy deny >"$SX_TMP/wx.yaml"
+cd "$W" || exit 1
+sx() { "$SEVORIX" run --policy "${POL:-$SX_TMP/p.yaml}" --user nobody --events "$SX_TMP/ev.jsonl" -- "$@" 2>/dev/null; }
+
+plan 19
+
+sx "$B/evil" "$W/f1"; is "$?" 126 "a denied executable is refused (EPERM: 126)"
+[ ! -e "$W/f1" ]; is "$?" 0 "and it did not run"
+sx "$B/copy" "$W/f2"; is "$?" 126 "a byte-identical copy under another name is refused"
+sx "$B/hard" "$W/f3"; is "$?" 126 "a hard link of it is refused"
+sx "$B/appended" "$W/f4"; is "$?" 0 "a copy with a byte appended runs without W^X"
+POL="$SX_TMP/wx.yaml" sx sh -c "cp '$B/appended' '$W/app2' && '$W/app2' '$W/f5'"
+is "$?" 126 "and is refused with exec: {written: deny} when written during the run"
+sx bash -c "'$B/evil' '$W/f6'"; is "$?" 126 "bash -c of a denied executable is refused"
+sx "$B/wrapper.sh" "$W/f7"; is "$?" 126 "a shebang script that runs it is refused"
+sx "$B/interp.sh"; is "$?" 137 "a script whose interpreter is denied is killed"
+is "$(sx "$B/exec_agent" memfd "$B/copy" "$W/f8")" EPERM "memfd_create + execveat of its content is refused"
+sx /lib64/ld-linux-x86-64.so.2 "$B/evil" "$W/f9"; is "$?" 126 "ld.so running a denied binary is refused"
+[ ! -e "$W/f9" ]; is "$?" 0 "and it did not run"
+if [ -x /bin/busybox ]; then
+	cp /bin/busybox "$B/bb" && printf 'z' >>"$B/bb" && ln -s bb "$B/ls"
+	printf 'version: 1\nexec:\n  rules:\n    - {action: deny, path: %s/bb}\n' "$B" >"$SX_TMP/bb.yaml"
+	POL="$SX_TMP/bb.yaml" sx "$B/ls" /; is "$?" 126 "a busybox applet of a denied (static) busybox is refused"
+else
+	pass "# SKIP busybox is not installed"
+fi
+sx touch "$W/forbidden"; is "$?" 126 "an argv-denied command is refused"
+[ ! -e "$W/forbidden" ]; is "$?" 0 "before it ran: the file it would create does not exist"
+like "$(grep '"target":"touch '"$W"'/forbidden"' "$SX_TMP/ev.jsonl")" \
+	'"verdict":"deny".*"rule":"[^"]*p.yaml:7"' "the refusal is an event naming the argv rule"
+# argv swapped during the check: the kernel matches the argv it copied
+sx "$B/exec_agent" argvrace /usr/bin/touch "$W/ok" "$W/forbidden" 200 >/dev/null
+[ ! -e "$W/forbidden" ] && [ -e "$W/ok" ]
+is "$?" 0 "swapping argv during the check never runs the denied command"
+like "$(grep '"reason":"argv matches' "$SX_TMP/ev.jsonl" | head -1)" '"layer":"exec-check"' \
+	"the kernel killed the swapped ones, and says so"
+# a thread swaps the path between an allowed and a denied program while the
+# other execs it: the denied one never runs
+sx "$B/exec_agent" race "$B/good" "$B/evil" "$W/raced" 200 >/dev/null
+[ ! -e "$W/raced" ]; is "$?" 0 "swapping the path during the check never runs the denied program"
