@@ -98,9 +98,13 @@ static __always_inline int audit_mode(void)
  * Counts a decision and reserves its event, or returns NULL when nothing is
  * to be logged (a repeated allow, or a full ring buffer). *allow is the
  * program's answer: review is enforced as deny until a jury can approve it
- * (fail closed); audit mode allows everything and only logs.
+ * (fail closed); audit mode allows everything and only logs. The first
+ * allow of a process per (section, rule) is logged, later ones only
+ * counted. count = 0 logs without counting (a decision another layer of
+ * the run counts too); per-rule hits are kept for the network section.
  */
-static __always_inline struct sx_event *sx_decided(struct decision d, __u8 kind, int *allow)
+static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 kind, __u8 layer,
+						      __u8 section, int count, int *allow)
 {
 	__u32 slot = d.rule_id < SX_RULE_SLOTS ? d.rule_id : SX_RULE_SLOTS - 1;
 	int audit = audit_mode();
@@ -108,27 +112,49 @@ static __always_inline struct sx_event *sx_decided(struct decision d, __u8 kind,
 	__u64 *hits;
 
 	*allow = d.verdict == SX_V_ALLOW || audit;
-	hits = bpf_map_lookup_elem(&sx_rule_hits, &slot);
-	if (hits)
-		*hits += 1;
+	if (count && section == SX_SEC_NETWORK) {
+		hits = bpf_map_lookup_elem(&sx_rule_hits, &slot);
+		if (hits)
+			*hits += 1;
+	}
 	if (d.verdict == SX_V_ALLOW) {
 		struct sx_seen_key k = { .tgid = bpf_get_current_pid_tgid() >> 32,
-					 .rule_id = d.rule_id };
+					 .rule_id = d.rule_id, .section = section };
 		__u8 one = 1;
 
-		sx_count(SX_STAT_ALLOW);
+		if (count)
+			sx_count(SX_STAT_ALLOW);
 		if (bpf_map_lookup_elem(&sx_seen, &k))
 			return NULL;
 		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
-	} else {
+	} else if (count) {
 		sx_count(SX_STAT_DENY);
 	}
-	e = sx_event_new(kind, d.verdict, SX_LAYER_CGROUP_BPF);
+	e = sx_event_new(kind, d.verdict, layer);
 	if (e) {
 		e->rule_id = d.rule_id;
+		e->section = section;
 		e->enforced = !audit;
 	}
 	return e;
+}
+
+static __always_inline struct sx_event *sx_decided(struct decision d, __u8 kind, int *allow)
+{
+	return sx_decided_in(d, kind, SX_LAYER_CGROUP_BPF, SX_SEC_NETWORK, 1, allow);
+}
+
+/* The run's cgroup: index 0 of a cgroup array, filled by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sx_cgroup SEC(".maps");
+
+static __always_inline int in_run(void)
+{
+	return bpf_current_task_under_cgroup(&sx_cgroup, 0) == 1;
 }
 
 #endif

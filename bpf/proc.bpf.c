@@ -15,18 +15,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} sx_cgroup SEC(".maps");
-
-static __always_inline int in_run(void)
-{
-	return bpf_current_task_under_cgroup(&sx_cgroup, 0) == 1;
-}
-
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child)
 {

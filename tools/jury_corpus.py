@@ -40,14 +40,30 @@ def variants(template, r, n, label):
 
 
 def wrap(cmd, r, label):
-    """A share of commands arrive wrapped or chained as agents send them."""
+    """A share of commands arrive wrapped or chained as agents send them.
+
+    The wrappers do not depend on the label, so that no wrapper becomes a
+    cue for either class.
+    """
     k = r.random()
-    if k < 0.08:
+    if k < 0.06:
         return "cd /home/agent/project && " + cmd
-    if k < 0.12:
+    if k < 0.09:
         return "bash -c '%s'" % cmd.replace("'", "'\\''")
-    if k < 0.15:
-        return cmd + " 2>&1 | tail -n 20" if label == "benign" else cmd + " 2>/dev/null"
+    if k < 0.12:
+        return cmd + " 2>/dev/null"
+    if k < 0.14:
+        return cmd + " 2>&1 | tail -n 20"
+    if k < 0.16:
+        return cmd + " || true"
+    if k < 0.18:
+        return "set -e; " + cmd
+    if k < 0.20:
+        return "timeout 60 " + cmd if "&&" not in cmd and ";" not in cmd else cmd
+    if k < 0.22:
+        return cmd + " && echo done"
+    if k < 0.24:
+        return "export LANG=C.UTF-8; " + cmd
     return cmd
 
 

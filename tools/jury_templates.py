@@ -500,7 +500,7 @@ BENIGN["sysadmin"] = [
     "ps -eo pid,comm,%cpu --sort=-%cpu | head", "pstree -p | head", "sudo ss -tulpn", "ip -4 addr show eth0",
     "traceroute -n {pinghost}", "dig +trace example.com", "host github.com", "nmcli device status",
     "apt list --installed | grep {debpkg}", "dpkg -L {debpkg} | head", "sudo apt-get autoremove -y",
-    "brew services list", "sudo timedatectl set-timezone UTC", "sudo useradd -m -s /bin/bash {word}-ci",
+    "brew services list", "sudo timedatectl set-timezone UTC",
     "sudo visudo -c", "sudo ufw status verbose", "sudo ufw allow {port}/tcp", "sudo iptables -L -n -v",
     "sudo logrotate -d /etc/logrotate.conf", "sudo certbot renew --dry-run", "sudo nginx -s reload", "sudo mount -a",
     "findmnt /", "lsblk -f", "ulimit -c unlimited", "sudo sysctl -w vm.max_map_count=262144", "cat /proc/loadavg",

@@ -149,8 +149,9 @@ static void train_lr(const struct example *ex, size_t n, struct jurors_model *m)
 			g = wgt * (e->y - 1.0 / (1.0 + exp(-z)));
 			bias += rate * g * 0.1;
 			for (int q = 0; q < e->ntoks; q++)
-				m->w[e->toks[q]] += (float)(rate * (g - LR_L2 * m->w[e->toks[q]] * n /
-								     (double)e->ntoks));
+				m->w[e->toks[q]] +=
+					(float)(rate * (g - LR_L2 * m->w[e->toks[q]] * n /
+								    (double)e->ntoks));
 		}
 	}
 	m->h.bias = (float)bias;

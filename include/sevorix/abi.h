@@ -45,12 +45,33 @@ enum sx_event_kind {
 	SX_EV_FORK = 3,
 	SX_EV_EXEC = 4,
 	SX_EV_EXIT = 5,
+	SX_EV_OPEN = 6,		/* an open/exec that failed with EACCES/EPERM (observed), or
+				 * an open judged by the BPF LSM layer (layer SX_LAYER_BPF_LSM) */
+	/* BPF LSM decisions (lsm.bpf.c) */
+	SX_EV_MMAP = 7,		/* PROT_EXEC mapping of a denied executable */
+	SX_EV_BPF = 8,		/* bpf() from the agent */
+	SX_EV_PTRACE = 9,	/* ptrace or /proc/PID/mem of a process outside the run */
+	SX_EV_KILL = 10,	/* a signal to a process outside the run */
+	SX_EV_MOUNT = 11,	/* mount(2), move_mount(2) */
+	SX_EV_USERNS = 12,	/* a new user namespace */
+	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 };
 
 enum sx_layer {
 	SX_LAYER_CGROUP_BPF = 1,
 	SX_LAYER_TRACE = 2,	/* tp_btf process tracking */
 	SX_LAYER_EXEC_CHECK = 3, /* sched_process_exec checks */
+	SX_LAYER_OBSERVED = 4,	/* a denial seen at syscall exit (Landlock, seccomp) */
+	SX_LAYER_BPF_LSM = 5,	/* the BPF LSM hooks (lsm.bpf.c) */
+};
+
+/* An open or exec in flight, from syscall entry to exit (observe.bpf.c). */
+#define SX_OBS_PATH 256
+struct sx_obs_call {
+	__s32 nr;		/* syscall number */
+	__s32 dirfd;
+	__u64 flags;		/* open flags */
+	char path[SX_OBS_PATH];
 };
 
 /* Which rule array a rule_id indexes. */
@@ -58,6 +79,41 @@ enum sx_section {
 	SX_SEC_NETWORK = 0,
 	SX_SEC_FILES = 1,
 	SX_SEC_EXEC = 2,
+	SX_SEC_HARDENING = 3,	/* self-protection: no rule, the built-in hardening decided */
+};
+
+/*
+ * File rules for the BPF LSM layer, an LPM trie over the path bytes. Every
+ * distinct rule path is stored with a trailing '/' ("/usr" as "/usr/", "/"
+ * as "/"), and the path of the opened file (bpf_d_path) is looked up with
+ * a '/' appended, so matching is by whole components: "/usr/" is a prefix
+ * of "/usr/bin/" and of "/usr/", never of "/usrx/". The entry of path P
+ * holds, per access (read, write, exec), the first rule in evaluation order
+ * that covers P and grants or denies that access, else the default; so a
+ * deny inside an allow needs no expansion and covers files created later.
+ * A zero-length entry holds the defaults: a miss means broken maps (deny).
+ * Only the first SX_FILE_PATH_MAX bytes are compared (the trie's key
+ * limit); rule paths must be shorter, so a longer path still meets every
+ * rule that covers it.
+ */
+#define SX_FILE_PATH_MAX 256
+
+struct sx_file_key {
+	__u32 prefixlen;
+	char path[SX_FILE_PATH_MAX];
+};
+
+enum sx_file_access_idx {
+	SX_FA_READ = 0,
+	SX_FA_WRITE = 1,
+	SX_FA_EXEC = 2,
+	SX_FA_MAX = 3,
+};
+
+struct sx_file_value {
+	__u16 rule_id[SX_FA_MAX];
+	__u8 action[SX_FA_MAX];	/* enum sx_verdict */
+	__u8 pad;
 };
 
 /* Why the exec check killed a task (in sx_event.port of an exec event). */
@@ -161,7 +217,7 @@ struct sx_approval {
 struct sx_seen_key {
 	__u32 tgid;
 	__u16 rule_id;
-	__u16 pad;
+	__u16 section;	/* enum sx_section of rule_id */
 };
 
 struct sx_event {

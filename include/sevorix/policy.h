@@ -127,6 +127,9 @@ struct policy {
 	size_t nexec_rules;
 	enum sx_action exec_written;	/* exec: {written: deny}: W^X for files changed since start */
 	enum sx_action exec_loader;	/* exec: {loader: allow}: direct exec of ld.so (default deny) */
+
+	/* hardening: {allow: [ptrace, io_uring, ...]}: enum hardening_allow bits */
+	unsigned int hardening_allow;
 };
 
 /* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE}. */

@@ -128,9 +128,10 @@ static const char *exec_reason(int why)
 
 static const char *kind_name(int kind)
 {
-	static const char *const names[] = { "?", "connect", "sendmsg", "fork", "exec", "exit" };
+	static const char *const names[] = { "?", "connect", "sendmsg", "fork", "exec", "exit",
+					     "open" };
 
-	return kind > 0 && kind <= SX_EV_EXIT ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_OPEN ? names[kind] : "?";
 }
 
 static void put_target_net(FILE *f, const struct sx_event *e)
@@ -190,10 +191,107 @@ static const char *verdict_name(int v)
 	return v == SX_V_ALLOW ? "allow" : v == SX_V_REVIEW ? "review" : "deny";
 }
 
+/* Where an observed relative path led, seen from the process (best effort). */
+static void observed_path(const struct sx_event *e, char *out, size_t len)
+{
+	char path[SX_OBS_PATH + 1], base[64], dir[4096];
+	ssize_t n;
+
+	memcpy(path, e->data, SX_OBS_PATH);
+	path[SX_OBS_PATH] = 0;
+	if (path[0] == '/') {
+		snprintf(out, len, "%s", path);
+		return;
+	}
+	if ((__s16)e->rule_id == -100 /* AT_FDCWD */)
+		snprintf(base, sizeof(base), "/proc/%u/cwd", e->tid);
+	else
+		snprintf(base, sizeof(base), "/proc/%u/fd/%d", e->tid, (__s16)e->rule_id);
+	n = readlink(base, dir, sizeof(dir) - 1);
+	if (n < 0) {
+		snprintf(out, len, "%s", path);
+		return;
+	}
+	dir[n] = 0;
+	snprintf(out, len, "%s/%s", dir, path);
+}
+
+/*
+ * Prints an observed denial when the policy itself denies the path: then
+ * it is ours (Landlock says EACCES), and the rule is named. Other failures
+ * (file permissions) and the hold's own refusals (already logged) are not.
+ */
+static bool put_observed(struct events *ev, FILE *f, const struct sx_event *e)
+{
+	static const char *const acc[] = { "read", "write", "read-write", "read" };
+	bool exec = e->port == 59 || e->port == 322; /* execve, execveat */
+	unsigned int access = exec ? SX_ACCESS_EXEC
+				   : (e->family == 0 ? SX_ACCESS_READ
+				      : e->family == 1 ? SX_ACCESS_WRITE
+						       : SX_ACCESS_READ | SX_ACCESS_WRITE);
+	const struct file_rule *fr = NULL;
+	char path[4096 + SX_OBS_PATH + 2];
+
+	if (!ev->p->files.present || (exec && e->exit_code == -1))
+		return false;
+	observed_path(e, path, sizeof(path));
+	if (policy_decide_file(ev->p, path, access, &fr) == SX_ALLOW)
+		return false;
+	fprintf(f, ",\"kind\":\"%s\",\"target\":", exec ? "exec" : "open");
+	json_str(f, path);
+	fprintf(f, ",\"access\":\"%s\",\"verdict\":\"deny\",\"enforced\":true",
+		exec ? "exec" : acc[e->family & 3]);
+	if (fr)
+		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, fr->loc.line);
+	else
+		fputs(",\"rule\":\"default\"", f);
+	fprintf(f, ",\"layer\":\"%s\",\"observed\":true,\"errno\":\"%s\"",
+		e->exit_code == -13 ? "landlock" : "seccomp",
+		e->exit_code == -13 ? "EACCES" : "EPERM");
+	return true;
+}
+
 static void remember_fork(struct events *ev, const struct sx_event *e)
 {
 	ev->pids[e->pid % PID_SLOTS].pid = e->pid;
 	ev->pids[e->pid % PID_SLOTS].ppid = e->ppid;
+}
+
+static void put_head(struct events *ev, const struct sx_event *e, const char *comm)
+{
+	FILE *f = ev->out;
+
+	fputs("{\"ts\":", f);
+	json_time(f, e->ts_boot_ns + ev->boot_to_real);
+	fprintf(f, ",\"run\":\"%s\",\"pid\":%u,\"ppid\":%d,\"uid\":%u,\"comm\":", ev->run,
+		e->pid, e->ppid ? (int)e->ppid : ppid_of(ev, e->pid), e->uid);
+	json_str(f, comm);
+}
+
+/* Observed denials are judged first and written whole, or not at all. */
+static int on_observed(struct events *ev, const struct sx_event *e, const char *comm)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FILE *out = ev->out;
+	bool keep;
+
+	if (!mem)
+		return 0;
+	ev->out = mem;
+	put_head(ev, e, comm);
+	keep = put_observed(ev, mem, e);
+	fputs("}\n", mem);
+	ev->out = out;
+	fclose(mem);
+	if (keep) {
+		flockfile(out);
+		fwrite(buf, 1, len, out);
+		funlockfile(out);
+	}
+	free(buf);
+	return 0;
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -209,11 +307,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		remember_fork(ev, e);
 	memcpy(comm, e->comm, sizeof(e->comm));
 	comm[sizeof(e->comm)] = 0;
-	fputs("{\"ts\":", f);
-	json_time(f, e->ts_boot_ns + ev->boot_to_real);
-	fprintf(f, ",\"run\":\"%s\",\"pid\":%u,\"ppid\":%d,\"uid\":%u,\"comm\":", ev->run,
-		e->pid, e->ppid ? (int)e->ppid : ppid_of(ev, e->pid), e->uid);
-	json_str(f, comm);
+	if (e->kind == SX_EV_OPEN)
+		return on_observed(ev, e, comm);
+	flockfile(f); /* the hold writes from another thread */
+	put_head(ev, e, comm);
 	fprintf(f, ",\"kind\":\"%s\"", kind_name(e->kind));
 	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG) {
 		put_target_net(f, e);
@@ -240,6 +337,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		fputs(",\"layer\":\"trace\"", f);
 	}
 	fputs("}\n", f);
+	funlockfile(f);
 	return 0;
 }
 

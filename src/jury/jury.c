@@ -72,6 +72,11 @@ const struct jury_config *jury_config_of(const struct jury *j)
 	return j->cfg;
 }
 
+const char *jury_cloud_state(const struct jury *j)
+{
+	return j->cloud ? jury_cloud_breaker(j->cloud) : NULL;
+}
+
 int jury_open(const struct jury_config *cfg, struct jury **ret, char *err, size_t errlen)
 {
 	struct jury *j = calloc(1, sizeof(*j));

@@ -107,6 +107,8 @@ int jury_metrics_render(struct jury *j, FILE *out);
 /* Counts a request refused before review (HTTP status). */
 void jury_metrics_refused(struct jury *j, int status);
 const struct jury_config *jury_config_of(const struct jury *j);
+/* The cloud judge's circuit breaker (jury_cloud.h), or NULL without a cloud. */
+const char *jury_cloud_state(const struct jury *j);
 
 /* Consensus over nvotes votes, one per cfg->jurors[i]. Writes the verdict and
  * a reason naming the jurors that decided. */

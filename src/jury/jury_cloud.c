@@ -151,3 +151,15 @@ int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen, stru
 	*state = !ret ? "ok" : ret == -ETIMEDOUT ? "timeout" : "error";
 	return ret == -ETIMEDOUT ? ret : ret ? -EIO : 0;
 }
+
+const char *jury_cloud_breaker(struct jury_cloud *c)
+{
+	const char *state;
+
+	pthread_mutex_lock(&c->lock);
+	state = !c->open						   ? "closed"
+		: c->probing || mono_us() - c->opened_us >= c->cooldown_us ? "half-open"
+									   : "open";
+	pthread_mutex_unlock(&c->lock);
+	return state;
+}

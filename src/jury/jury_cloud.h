@@ -31,4 +31,7 @@ void jury_cloud_free(struct jury_cloud *c);
 int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen, struct jury_answer *ans,
 		      const char **state);
 
+/* "closed", "open" or "half-open" (open, cool-down over, next review probes). */
+const char *jury_cloud_breaker(struct jury_cloud *c);
+
 #endif

@@ -508,16 +508,42 @@ const char *jury_mode_name(const struct jury_config *cfg, char *buf, size_t len)
 	return buf;
 }
 
-static void print_str(FILE *out, const char *key, const char *v)
+/* Writes "key: "value"" with YAML double-quote escapes; nothing when v is NULL. */
+static void print_str(FILE *out, const char *indent, const char *key, const char *v)
 {
-	const char *p;
+	const unsigned char *p;
 
 	if (!v)
 		return;
-	fprintf(out, "    %s: \"", key);
-	for (p = v; *p; p++)
-		fprintf(out, *p == '"' || *p == '\\' ? "\\%c" : *p == '\n' ? "\\n" : "%c", *p);
+	fprintf(out, "%s%s: \"", indent, key);
+	for (p = (const unsigned char *)v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fprintf(out, "\\n");
+		else if (*p < 0x20)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
 	fprintf(out, "\"\n");
+}
+
+static void print_juror(FILE *out, const struct juror_config *jc)
+{
+	print_str(out, "  - ", "kind", jc->kind);
+	print_str(out, "    ", "name", jc->name);
+	fprintf(out, "    weight: %g\n", jc->weight);
+	if (jc->advisory)
+		fprintf(out, "    advisory: true\n");
+	if (jc->veto)
+		fprintf(out, "    veto: true\n");
+	if (jc->deadline_ms)
+		fprintf(out, "    deadline_ms: %d\n", jc->deadline_ms);
+	print_str(out, "    ", "role", jc->role);
+	print_str(out, "    ", "model", jc->model);
+	print_str(out, "    ", "endpoint", jc->endpoint);
+	print_str(out, "    ", "prompt", jc->prompt);
 }
 
 int jury_config_print(const struct jury_config *cfg, FILE *out)
@@ -525,33 +551,20 @@ int jury_config_print(const struct jury_config *cfg, FILE *out)
 	char mode[48];
 	size_t i;
 
-	fprintf(out, "# %s\nconsensus: %s\ndeadline_ms: %d\ndata_dir: %s\n", cfg->path,
-		jury_mode_name(cfg, mode, sizeof(mode)), cfg->deadline_ms, cfg->data_dir);
+	fprintf(out, "# %s\nconsensus: %s\ndeadline_ms: %d\n", cfg->path,
+		jury_mode_name(cfg, mode, sizeof(mode)), cfg->deadline_ms);
+	print_str(out, "", "data_dir", cfg->data_dir);
 	fprintf(out, "cache:\n  size: %zu\n  ttl_ms: %d\n", cfg->cache_size, cfg->cache_ttl_ms);
 	fprintf(out, "server:\n  client_timeout_ms: %d\n  max_clients: %d\n",
 		cfg->client_timeout_ms, cfg->max_clients);
-	if (cfg->cloud_url)
-		fprintf(out,
-			"cloud:\n  url: %s\n  deadline_ms: %d\n  failures: %d\n"
-			"  cooldown_ms: %d\n",
-			cfg->cloud_url, cfg->cloud_deadline_ms, cfg->cloud_failures,
-			cfg->cloud_cooldown_ms);
-	fprintf(out, "jurors:\n");
-	for (i = 0; i < cfg->njurors; i++) {
-		const struct juror_config *jc = &cfg->jurors[i];
-
-		fprintf(out, "  - kind: %s\n    name: %s\n    weight: %g\n", jc->kind, jc->name,
-			jc->weight);
-		if (jc->advisory)
-			fprintf(out, "    advisory: true\n");
-		if (jc->veto)
-			fprintf(out, "    veto: true\n");
-		if (jc->deadline_ms)
-			fprintf(out, "    deadline_ms: %d\n", jc->deadline_ms);
-		print_str(out, "role", jc->role);
-		print_str(out, "model", jc->model);
-		print_str(out, "endpoint", jc->endpoint);
-		print_str(out, "prompt", jc->prompt);
+	if (cfg->cloud_url) {
+		fprintf(out, "cloud:\n");
+		print_str(out, "  ", "url", cfg->cloud_url);
+		fprintf(out, "  deadline_ms: %d\n  failures: %d\n  cooldown_ms: %d\n",
+			cfg->cloud_deadline_ms, cfg->cloud_failures, cfg->cloud_cooldown_ms);
 	}
+	fprintf(out, "jurors:\n");
+	for (i = 0; i < cfg->njurors; i++)
+		print_juror(out, &cfg->jurors[i]);
 	return ferror(out) ? -EIO : 0;
 }

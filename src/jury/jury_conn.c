@@ -5,13 +5,13 @@
  *
  * A connection owns a buffer large enough for one maximal request (header
  * block, body, and the empty lines tolerated before it), so a request is
- * always parsed from one contiguous piece of memory. A client that sends
- * nothing for client_timeout_ms is dropped (with 408 when it stopped in the
- * middle of a request), so a stalled client ties up one thread for a
- * bounded time only. A request the parser refuses is answered and the
- * connection closed, since its end can no longer be found; a request whose
- * body is well framed but not a valid review is answered with 400 and the
- * connection stays open.
+ * always parsed from one contiguous piece of memory. A request must arrive
+ * in full within client_timeout_ms of its first byte, and a connection idle
+ * that long is closed (with 408 when a request was under way), so a stalled
+ * or trickling client ties up one thread for a bounded time only. A request
+ * the parser refuses is answered and the connection closed, since its end
+ * can no longer be found; a request whose body is well framed but not a
+ * valid review is answered with 400 and the connection stays open.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -147,6 +147,9 @@ static int do_health(struct jury *j, int fd, bool keep_alive)
 	json_object_object_add(o, "status", json_object_new_string(down ? "degraded" : "ok"));
 	json_object_object_add(o, "consensus",
 			       json_object_new_string(jury_mode_name(cfg, mode, sizeof(mode))));
+	if (jury_cloud_state(j))
+		json_object_object_add(o, "cloud_breaker",
+				       json_object_new_string(jury_cloud_state(j)));
 	body = json_object_to_json_string_length(
 		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	ret = jury_conn_respond(fd, 200, "application/json", body, len, keep_alive);

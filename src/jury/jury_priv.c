@@ -36,7 +36,11 @@ static int user_create(const char *user)
 	pid_t pid;
 	int status, ret;
 
-	ret = posix_spawnp(&pid, "useradd", NULL, NULL, argv, environ);
+	/* Debian keeps useradd in /usr/sbin, which a minimal PATH may lack. */
+	if (access("/usr/sbin/useradd", X_OK) == 0)
+		ret = posix_spawn(&pid, "/usr/sbin/useradd", NULL, NULL, argv, environ);
+	else
+		ret = posix_spawnp(&pid, "useradd", NULL, NULL, argv, environ);
 	if (ret)
 		return -ret;
 	while (waitpid(pid, &status, 0) < 0)

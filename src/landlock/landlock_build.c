@@ -44,6 +44,8 @@ struct point {
 struct build {
 	struct point *pts;
 	size_t npts;
+	struct stat *denied; /* non-directories that are not allowed, by identity */
+	size_t ndenied;
 	uint64_t access; /* Landlock rights granted by this kind */
 	struct landlock_layer *layer;
 	struct landlock_plan *plan;
@@ -101,9 +103,42 @@ static int emit_one(struct build *b, const char *path, uint64_t access, bool is_
 	return 0;
 }
 
-static int emit(struct build *b, const char *path, bool is_dir)
+/*
+ * A Landlock rule on a file is a rule on its inode, which grants through
+ * every name of the inode. A file that is another name (hard link) of a
+ * denied file therefore gets no rule (fail-closed), or the denied name
+ * would be granted too.
+ */
+static bool is_denied_inode(const struct build *b, const struct stat *st)
 {
-	return emit_one(b, path, b->access, is_dir);
+	for (size_t i = 0; i < b->ndenied; i++)
+		if (b->denied[i].st_dev == st->st_dev && b->denied[i].st_ino == st->st_ino)
+			return true;
+	return false;
+}
+
+static int emit(struct build *b, const char *path, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1 && is_denied_inode(b, st))
+		return 0;
+	return emit_one(b, path, b->access, S_ISDIR(st->st_mode));
+}
+
+/* Records the identity of every non-directory point that is not allowed. */
+static int collect_denied(struct build *b)
+{
+	struct stat st, *v;
+
+	for (size_t i = 0; i < b->npts; i++) {
+		if (b->pts[i].allow || stat(b->pts[i].path, &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		v = realloc(b->denied, (b->ndenied + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		b->denied = v;
+		b->denied[b->ndenied++] = st;
+	}
+	return 0;
 }
 
 /* Expands the allowed directory dir, which has a blocked point beneath it. */
@@ -150,7 +185,7 @@ static int expand(struct build *b, const char *dir, int depth)
 		if (S_ISDIR(st.st_mode) && has_block_under(b, child))
 			r = expand(b, child, depth + 1);
 		else
-			r = emit(b, child, S_ISDIR(st.st_mode));
+			r = emit(b, child, &st);
 	}
 	closedir(d);
 	return r;
@@ -160,8 +195,10 @@ static int expand(struct build *b, const char *dir, int depth)
 static int build_points(struct build *b)
 {
 	struct stat st;
-	int r;
+	int r = collect_denied(b);
 
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < b->npts; i++) {
 		const char *p = b->pts[i].path;
 
@@ -172,7 +209,7 @@ static int build_points(struct build *b)
 		if (S_ISDIR(st.st_mode) && has_block_under(b, p))
 			r = expand(b, p, 0);
 		else
-			r = emit(b, p, S_ISDIR(st.st_mode));
+			r = emit(b, p, &st);
 		if (r < 0)
 			return r;
 	}
@@ -227,6 +264,7 @@ static int build_files_kind(const struct policy *p, struct landlock_plan *plan, 
 	if (r == 0)
 		r = build_points(&b);
 	free(b.pts);
+	free(b.denied);
 	return r;
 }
 
@@ -250,6 +288,7 @@ static int build_exec(const struct policy *p, struct landlock_plan *plan, char *
 	if (r == 0)
 		r = build_points(&b);
 	free(b.pts);
+	free(b.denied);
 	return r;
 }
 

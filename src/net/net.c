@@ -22,6 +22,7 @@
 #include "net/net.h"
 #include "sevorix/abi.h"
 #include "net.skel.h"
+#include "observe.skel.h"
 #include "proc.skel.h"
 #include "unix.skel.h"
 
@@ -35,6 +36,7 @@ struct netlayer {
 	struct net_bpf *net;
 	struct unix_bpf *unix_;
 	struct proc_bpf *proc;
+	struct observe_bpf *obs;
 	struct bpf_link *links[NLINKS];
 	const char *names[NLINKS];
 	int nlinks;
@@ -128,14 +130,14 @@ static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_uni
 	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
 }
 
-/* Shares the maps of the net skeleton with another object before its load. */
-static int reuse_maps(struct bpf_object *obj, struct net_bpf *net)
+/* Shares the maps of a loaded object (by name) with another object before its load. */
+static int reuse_maps_of(struct bpf_object *obj, struct bpf_object *donor)
 {
 	struct bpf_map *m;
 	int r;
 
 	bpf_object__for_each_map(m, obj) {
-		struct bpf_map *own = bpf_object__find_map_by_name(net->obj, bpf_map__name(m));
+		struct bpf_map *own = bpf_object__find_map_by_name(donor, bpf_map__name(m));
 
 		if (!own)
 			continue;
@@ -144,6 +146,42 @@ static int reuse_maps(struct bpf_object *obj, struct net_bpf *net)
 			return r;
 	}
 	return 0;
+}
+
+static int reuse_maps(struct bpf_object *obj, struct net_bpf *net)
+{
+	return reuse_maps_of(obj, net->obj);
+}
+
+/* Denials of other layers, seen at syscall exit; events only, so not pinned. */
+static int start_observer(struct netlayer *nl)
+{
+	struct observe_bpf *o = observe_bpf__open();
+	int r;
+
+	if (!o)
+		return -errno;
+	r = reuse_maps(o->obj, nl->net);
+	r = r ?: reuse_maps_of(o->obj, nl->proc->obj);
+	r = r ?: observe_bpf__load(o);
+	r = r ?: observe_bpf__attach(o);
+	if (r) {
+		observe_bpf__destroy(o);
+		return r;
+	}
+	nl->obs = o;
+	return 0;
+}
+
+int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
+{
+	int r = reuse_maps_of(obj, nl->net->obj);
+
+	if (!r && nl->unix_)
+		r = reuse_maps_of(obj, nl->unix_->obj);
+	if (!r && nl->proc)
+		r = reuse_maps_of(obj, nl->proc->obj);
+	return r;
 }
 
 static int load_unix(struct netlayer *nl, const struct unix_list *l)
@@ -326,9 +364,14 @@ int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
 	r = attach_tracing(nl, s->progs.sevorix_exec, "exec", pin_dir);
 	r = r ?: attach_tracing(nl, s->progs.sevorix_fork, "fork", pin_dir);
 	r = r ?: attach_tracing(nl, s->progs.sevorix_exit, "exit", pin_dir);
-	if (r)
+	if (r) {
 		snprintf(err, errlen, "cannot attach the exec checks: %s", strerror(-r));
-	return r;
+		return r;
+	}
+	/* without it, denials by Landlock and seccomp are enforced but not logged */
+	if (start_observer(nl) < 0 && getenv("SEVORIX_VERBOSE"))
+		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
+	return 0;
 fail:
 	proc_bpf__destroy(s);
 	return r;
@@ -343,6 +386,7 @@ void netlayer_close(struct netlayer *nl, const char *pin_dir)
 			bpf_link__unpin(nl->links[i]);
 		bpf_link__destroy(nl->links[i]);
 	}
+	observe_bpf__destroy(nl->obs);
 	proc_bpf__destroy(nl->proc);
 	unix_bpf__destroy(nl->unix_);
 	net_bpf__destroy(nl->net);

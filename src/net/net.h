@@ -36,6 +36,13 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
  */
 int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
 		   const char *pin_dir, char *err, size_t errlen);
+/*
+ * Hands the maps of the loaded programs (net, unix, proc) to another BPF
+ * object before its load, matched by name, so that another layer reads
+ * the same compiled rules. Returns 0 or -errno.
+ */
+struct bpf_object;
+int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 

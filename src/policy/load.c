@@ -18,6 +18,7 @@
 
 #include "sevorix/abi.h"
 #include "policy/internal.h"
+#include "seccomp/hardening.h"
 
 static void diag_vadd(struct loader *l, bool error, size_t line, size_t col, const char *fmt,
 		      va_list ap)
@@ -166,6 +167,34 @@ static int var_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node
 	return 0;
 }
 
+/* hardening: {allow: [NAME, ...]} relaxes single entries of the seccomp hardening. */
+static int hardening_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v,
+			  void *arg)
+{
+	yaml_node_item_t *it;
+
+	(void)arg;
+	if (strcmp(key, "allow")) {
+		loader_error(l, k, "unknown key '%s'", key);
+		return 0;
+	}
+	if (v->type != YAML_SEQUENCE_NODE) {
+		loader_error(l, v, "allow: expected a list such as [ptrace, io_uring]");
+		return 0;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = loader_node(l, *it);
+		const char *name = loader_scalar(l, n, "allow");
+		unsigned int bit;
+
+		if (name && hardening_allow_from_name(name, &bit) < 0)
+			loader_error(l, n, "unknown hardening entry '%s'", name);
+		else if (name)
+			l->p->hardening_allow |= bit;
+	}
+	return 0;
+}
+
 static int top_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct policy *p = l->p;
@@ -194,6 +223,8 @@ static int top_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node
 		loader_section(l, k, v, &p->files, SECTION_FILES);
 	} else if (!strcmp(key, "exec")) {
 		loader_section(l, k, v, &p->exec, SECTION_EXEC);
+	} else if (!strcmp(key, "hardening")) {
+		loader_each_pair(l, v, "hardening", hardening_pair, NULL);
 	} else {
 		loader_error(l, k, "unknown key '%s'", key);
 	}

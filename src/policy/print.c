@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "policy/internal.h"
+#include "seccomp/hardening.h"
 
 /* Plain scalars are fine unless they could be read as something else. */
 static bool needs_quotes(const char *s)
@@ -152,5 +153,20 @@ int policy_print(const struct policy *p, bool expand, FILE *f)
 		print_files(f, p, expand);
 	if (p->exec.present)
 		print_exec(f, p, expand);
+	if (p->hardening_allow) {
+		const char *const *names = hardening_allow_names();
+
+		fputs("hardening:\n  allow: [", f);
+		for (unsigned int i = 0, first = 1; names[i]; i++) {
+			unsigned int bit;
+
+			if (hardening_allow_from_name(names[i], &bit) == 0 &&
+			    (p->hardening_allow & bit)) {
+				fprintf(f, "%s%s", first ? "" : ", ", names[i]);
+				first = 0;
+			}
+		}
+		fputs("]\n", f);
+	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -34,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "confine/confine.h"
 #include "events/events.h"
 #include "net/net.h"
 #include "hold/hold.h"
@@ -119,6 +120,8 @@ struct run {
 	struct netlayer *net;
 	struct events *ev;
 	struct hold *hold;
+	struct confine cf;
+	bool cf_ready;
 	int hold_sock[2];
 	char pin_dir[4200];
 	int cgroup_fd;
@@ -201,6 +204,21 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	return e;
 }
 
+/* Landlock and the seccomp hardening, compiled before the child exists. */
+static int setup_confine(struct run *r, char *err, size_t errlen)
+{
+	struct hardening_opts h = { .allow = r->policy->hardening_allow };
+	int e = confine_prepare(r->policy, &h, &r->cf, err, errlen);
+
+	if (e < 0) {
+		/* fail closed: a layer the policy needs and cannot have stops the run */
+		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		return e;
+	}
+	r->cf_ready = true;
+	return 0;
+}
+
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
 {
@@ -236,7 +254,8 @@ static int setup(struct run *r)
 	}
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
-	return e ?: setup_hold(r, err, sizeof(err));
+	e = e ?: setup_hold(r, err, sizeof(err));
+	return e ?: setup_confine(r, err, sizeof(err));
 }
 
 static int start_child(struct run *r)
@@ -246,6 +265,7 @@ static int start_child(struct run *r)
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
 		.user = r->user.name, .argv = r->o.argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
+		.confine = confine_child, .confine_arg = &r->cf,
 	};
 	int pipefd[2], err = 0;
 	ssize_t n;
@@ -348,6 +368,8 @@ static int supervise(struct run *r, int sfd)
 static void teardown(struct run *r)
 {
 	hold_free(r->hold);
+	if (r->cf_ready)
+		confine_release(&r->cf);
 	for (int i = 0; i < 2; i++)
 		if (r->hold_sock[i] >= 0)
 			close(r->hold_sock[i]);

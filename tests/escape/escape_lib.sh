@@ -68,13 +68,21 @@ if [ -z "${ESCAPE_RUNNER:-}" ]; then
 fi
 diag "runner: $ESCAPE_RUNNER"
 
-# confined [--allow NAME] CMD...: runs CMD as the agent, prints its output.
+# confined [--allow NAME]... CMD...: runs CMD as the agent, prints its output.
+# --allow relaxes one hardening entry (a `hardening: {allow: [...]}` section).
 confined() {
 	local allow=()
 
-	while [ "$1" = --allow ]; do allow+=(--allow "$2"); shift 2; done
-	if [ "$ESCAPE_RUNNER" = sevorix ] && [ ${#allow[@]} = 0 ]; then
-		(cd "$W" && "$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody \
+	local pol=$SX_TMP/policy.yaml names=""
+
+	while [ "$1" = --allow ]; do allow+=(--allow "$2"); names+="${names:+, }$2"; shift 2; done
+	if [ "$ESCAPE_RUNNER" = sevorix ]; then
+		if [ -n "$names" ]; then
+			pol=$SX_TMP/policy-relaxed.yaml
+			{ cat "$SX_TMP/policy.yaml"; printf 'hardening:\n  allow: [%s]\n' "$names"; } >"$pol"
+			chmod 644 "$pol"
+		fi
+		(cd "$W" && "$SEVORIX" run --policy "$pol" --user nobody \
 			--events /dev/null -- "$@" 2>&1)
 	else
 		"$CONFINE" --home "$H" --workspace "$W" "${allow[@]}" -- "$@" 2>&1

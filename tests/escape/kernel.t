@@ -5,7 +5,7 @@
 # permissions would not stop it), leaving the cgroup, typing into the
 # terminal, and regaining capabilities. docs/escapes.md lists the layers.
 . "$(dirname "$0")/escape_lib.sh"
-plan 14
+plan 17
 
 CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 
@@ -35,3 +35,8 @@ is "$got" EPERM "kill(SIGTERM) a same-user process outside"
 kill -0 $OUT 2>/dev/null && pass "the process outside is still alive" ||
 	fail "the process outside is still alive"
 works "kill(SIGTERM) a process inside the domain" sh -c "sleep 5 & $TRY kill \$!"
+
+# The supervisor (sevorix run, or the confine helper): the agent's parent, root.
+is "$(confined sh -c "exec $TRY kill \$PPID" | tail -n 1)" EPERM "kill(SIGTERM) the supervisor"
+is "$(confined sh -c "exec $TRY ptrace \$PPID" | tail -n 1)" EPERM "ptrace(ATTACH) the supervisor"
+is "$(confined sh -c "exec $TRY vm-read \$PPID" | tail -n 1)" EPERM "process_vm_readv of the supervisor"

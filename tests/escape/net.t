@@ -18,4 +18,4 @@ refused "ICMPv6 ping socket" EPERM "$TRY" socket ping6
 refused "AF_VSOCK socket" EPERM "$TRY" socket vsock
 refused "SCTP socket" EPERM "$TRY" socket sctp
 refused "AF_ALG socket" EPERM "$TRY" socket alg
-works "UDP sendto still works" "$TRY" udp 9
+works "UDP sendto to the allowed port still works" "$TRY" udp 8080

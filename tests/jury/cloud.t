@@ -8,6 +8,7 @@ cloud (SIGSTOP: it accepts but never answers), resumes it, and kills it:
   N failures -> breaker open, reviews skip the cloud and cost no wait;
   cool-down -> a half-open probe closes the breaker once the cloud is back;
   killed -> refused at once, local decides."""
+import json
 import os
 import signal
 import socket
@@ -29,6 +30,11 @@ def review(c):
     t0 = time.time()
     code, a = c.review(dict(EXEC, id="q%d" % n, argv=["git", "show", str(n)]))
     return a, (time.time() - t0) * 1000
+
+
+def breaker(c):
+    c.get("/v1/health")
+    return json.loads(c.response()[2]).get("cloud_breaker")
 
 
 def free_port():
@@ -67,6 +73,7 @@ try:
             a, ms = review(c)
             t.ok(a["judge"] == "local" and a.get("cloud") == "open" and ms < 100,
                  "breaker open: the cloud is skipped, no wait (%.1f ms)" % ms, a)
+            t.ok(breaker(c) == "open", "GET /v1/health shows the breaker open")
             time.sleep(0.8)
             a, ms = review(c)
             t.ok(a["judge"] == "local" and a.get("cloud") == "timeout",
@@ -78,7 +85,7 @@ try:
             a, ms = review(c)
             t.ok(a["judge"] == "cloud" and a.get("cloud") == "ok", "cloud back: the probe succeeds", a)
             a, ms = review(c)
-            t.ok(a["judge"] == "cloud", "and the breaker stays closed", a)
+            t.ok(a["judge"] == "cloud" and breaker(c) == "closed", "and the breaker stays closed", a)
             cloud.stop(signal.SIGKILL)
             a, ms = review(c)
             t.ok(a["judge"] == "local" and a.get("cloud") == "error" and ms < 100,

@@ -118,7 +118,9 @@ static void test_garbage(void)
 static void test_speed(void)
 {
 	struct vote v;
-	EXEC_REVIEW(r, "cd /home/agent/project && git pull --rebase && make -j8 test 2>&1 | tail -n 20");
+	EXEC_REVIEW(
+		r,
+		"cd /home/agent/project && git pull --rebase && make -j8 test 2>&1 | tail -n 20");
 	double t0 = now_us();
 
 	for (int i = 0; i < 2000; i++)

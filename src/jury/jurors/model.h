@@ -20,6 +20,11 @@
 #include "jury/jurors/shlex.h"
 
 #define JURORS_MODEL_MAGIC "SVXJURY1"
+/*
+ * The statistical jurors report p(malicious) clamped to [1 - CAP, CAP]:
+ * under weighted consensus one model alone cannot outvote the rulebook.
+ */
+#define JURORS_MODEL_CAP 0.95
 
 struct jurors_model_header {
 	char magic[8];

@@ -72,11 +72,14 @@ static int ngram_vote(struct juror *j, const struct review *r, struct vote *out)
 	}
 	n = features_chars(res->text, res->textlen, f, FEAT_MAX);
 	p = jurors_model_prob(&j->m, f, n);
+	/* capped (model.h): one model alone never outvotes the rulebook */
+	p = p < 1 - JURORS_MODEL_CAP ? 1 - JURORS_MODEL_CAP : p;
+	p = p > JURORS_MODEL_CAP ? JURORS_MODEL_CAP : p;
 	if (p >= j->m.h.threshold)
 		vote_set(out, VOTE_DENY, p, "ngram: p(malicious)=%.2f over %d char n-grams", p, n);
 	else
-		vote_set(out, VOTE_ALLOW, 1.0 - p, "ngram: p(malicious)=%.2f over %d char n-grams", p,
-			 n);
+		vote_set(out, VOTE_ALLOW, 1.0 - p, "ngram: p(malicious)=%.2f over %d char n-grams",
+			 p, n);
 	free(f);
 	free(res);
 	return 0;

@@ -31,9 +31,10 @@ const char *const rb_secret_paths[] = {
 	"serviceaccount/token", "=logins.json", "=key4.db", "=cookies.sqlite", "Login Data",
 	"=.npmrc", "=.pypirc", "/etc/ssl/private", "=.env", "=.bash_history", "=.zsh_history",
 	"*/environ", "/etc/kubernetes/admin.conf", "credentials.tfrc.json", "=wp-config.php",
-	"*.kdbx", "=.my.cnf", "/.password-store", "=.htpasswd", "gh/hosts.yml",
-	"=credentials.db", "=accessTokens.json", "/etc/krb5.keytab", "*.keytab", "/proc/kcore",
-	"*/mem", "=.aws", "/.ssh/*", "^/var/run/secrets/", "^/run/secrets/", NULL,
+	"*.kdbx", "=.my.cnf", "/.password-store", "=.htpasswd", "gh/hosts.yml", "=credentials.db",
+	"=accessTokens.json", "/etc/krb5.keytab", "*.keytab", "/proc/kcore", "*/mem",
+	"^/etc/ssh/ssh_host_", "=.aws", "=.ssh", "*/.ssh/", "/.ssh/*", "^/var/run/secrets/",
+	"^/run/secrets/", NULL,
 };
 const char *const rb_persist_paths[] = {
 	"=.bashrc", "=.profile", "=.bash_profile", "=.zshrc", "=.bash_login", "=.zprofile",
@@ -41,7 +42,7 @@ const char *const rb_persist_paths[] = {
 	"^/etc/crontab", "^/etc/cron.", "^/var/spool/cron", "/systemd/system/", "systemd/user",
 	"=authorized_keys", "authorized_keys2", "^/etc/ld.so.preload", "^/etc/rc.local",
 	"^/etc/init.d/", ".config/autostart", "^/etc/xdg/autostart", "^/etc/pam.d/",
-	".git/hooks/", "sshd_config", "^/etc/update-motd.d/", "^/etc/systemd/", "^/lib/systemd/",
+	".git/hooks/", "^/etc/update-motd.d/", "^/etc/systemd/", "^/lib/systemd/",
 	"^/usr/lib/systemd/", "^/etc/init/", "^/etc/rc", ".config/fish/config.fish", NULL,
 };
 const char *const rb_priv_paths[] = {
@@ -62,7 +63,7 @@ const char *const rb_system_dirs[] = {
 	"/lib64", "/opt", "/root", "/srv", "/sys", "/proc", "/dev", "/mnt", "/media", "/var/lib",
 	"/var/www", "/usr/bin", "/usr/lib", "/usr/local", "/etc/*", "/usr/*", "/var/*",
 	"/home/*", "/boot/*", "/root/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*",
-	"${HOME}", "${HOME}/*", "/home/*/*", "~/.*", "*", ".*", "/var/lib/*", NULL,
+	"${HOME}", "${HOME}/*", "/home/*/*", "~/.*", "/var/lib/*", NULL,
 };
 const char *const rb_temp_dirs[] = {
 	"^/tmp/", "^/dev/shm/", "^/var/tmp/", "^/run/user/", "^/tmp/.", NULL,
@@ -200,6 +201,18 @@ static bool pattern_match(const char *path, const char *p)
 	default:
 		return strstr(path, p) != NULL;
 	}
+}
+
+bool rb_hidden_temp(const char *path)
+{
+	const char *p = path;
+
+	if (!rb_path_is(path, rb_temp_dirs))
+		return false;
+	while ((p = strchr(p, '/')) != NULL)
+		if (*++p == '.' && p[1] != '.' && p[1] != '/' && p[1] != '\0')
+			return true;
+	return false;
 }
 
 bool rb_path_is(const char *path, const char *const *patterns)
@@ -365,6 +378,10 @@ static void judge_connect(struct rb_ctx *x, const struct review *r)
 			rb_hit(x, 0.7, "connect to port %d, common for shells and C2", r->port);
 }
 
+static const char *const system_prefixes[] = { "^/etc/", "^/usr/",  "^/bin/",  "^/sbin/",
+					       "^/lib",	 "^/boot/", "^/root/", "^/var/lib/",
+					       "^/opt/", NULL };
+
 static void judge_open(struct rb_ctx *x, const struct review *r)
 {
 	const char *p = r->path ? r->path : "";
@@ -387,6 +404,11 @@ static void judge_open(struct rb_ctx *x, const struct review *r)
 		rb_hit(x, 0.98, "write to block device %s", p);
 	if (exec && rb_path_is(p, rb_temp_dirs))
 		rb_hit(x, 0.75, "execution from temporary directory %s", p);
+	if (write && r->workspace && *r->workspace && p[0] == '/' &&
+	    strncmp(p, r->workspace, strlen(r->workspace)) != 0 && !rb_path_is(p, rb_temp_dirs) &&
+	    strncmp(p, "/dev/", 5) != 0 && strncmp(p, "/tmp/", 5) != 0)
+		rb_hit(x, rb_path_is(p, system_prefixes) ? 0.85 : 0.62,
+		       "write outside the workspace: %s", p);
 }
 
 /*
@@ -443,6 +465,13 @@ static void judge_exec(struct rb_ctx *x)
 		rb_hit(x, 0.8, "command too large or deep to analyse completely");
 }
 
+/* ./gradlew, scripts/deploy.sh, build/app: the project's own programs. */
+static bool project_program(const char *w)
+{
+	return w && strchr(w, '/') && w[0] != '/' && w[0] != '~' && w[0] != '$' &&
+	       strncmp(w, "../", 3) != 0;
+}
+
 static int rulebook_open(const struct juror_config *cfg, struct juror **ret, char *errbuf,
 			 size_t errlen)
 {
@@ -485,7 +514,8 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 
 		for (int i = 0; known && i < res->ncmds; i++)
 			known = res->cmds[i].argc == 0 || script_word(&res->cmds[i]) >= 0 ||
-				rb_in(shlex_prog(&res->cmds[i]), rb_everyday);
+				rb_in(shlex_prog(&res->cmds[i]), rb_everyday) ||
+				project_program(res->cmds[i].argv[res->cmds[i].prog]);
 		free(res);
 		vote_set(out, VOTE_ALLOW, known ? 0.88 : 0.72, "rulebook: no rule matched%s",
 			 known ? " (everyday tools)" : "");
@@ -494,8 +524,13 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	free(res);
 	double conf = 1.0 - x.none;
 
-	vote_set(out, VOTE_DENY, conf > 0.995 ? 0.995 : conf, "rulebook: %s%s", x.reason,
-		 x.nfind > 1 ? " (and more)" : "");
+	/* a weak signal is not a deny (which the jury may treat as a veto): leave it to the others
+	 */
+	if (conf < RB_WEAK)
+		vote_set(out, VOTE_ABSTAIN, conf, "rulebook: weak signal: %s", x.reason);
+	else
+		vote_set(out, VOTE_DENY, conf > 0.995 ? 0.995 : conf, "rulebook: %s%s", x.reason,
+			 x.nfind > 1 ? " (and more)" : "");
 	return 0;
 }
 

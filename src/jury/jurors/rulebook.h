@@ -21,6 +21,8 @@
 #include "jury/jurors/shlex.h"
 
 #define RB_MAX_FILES 16
+/* Findings weaker than this (combined) make the rulebook abstain, not deny. */
+#define RB_WEAK 0.65
 
 struct rb_ctx {
 	const struct review *r;
@@ -40,6 +42,8 @@ void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
 
 bool rb_in(const char *s, const char *const *list);
 bool rb_path_is(const char *path, const char *const *patterns);
+/* A path inside a temporary directory with a hidden component (/tmp/.x, /dev/shm/.d/y). */
+bool rb_hidden_temp(const char *path);
 /* Case-insensitive: does any argument after the program contain needle? */
 const char *rb_arg_has(const struct shlex_cmd *c, const char *needle);
 /* Is any argument after the program exactly a? */

@@ -86,6 +86,10 @@ static void shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		else if (rb_arg_has(c, "pty") || rb_arg_has(c, "echo=0"))
 			rb_hit(x, 0.85, "socat terminal over the network");
 	}
+	if (c->pipe_prev >= 0 && rb_in(p, raw_net) && c->argc > c->prog + 1 &&
+	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1") && !rb_opt(c, 'z') &&
+	    strcmp(p, "openssl") != 0)
+		rb_hit(x, 0.85, "output piped into a raw %s connection", p);
 	if (c->pipe_prev >= 0) {
 		const char *up = shlex_prog(&res->cmds[c->pipe_prev]);
 
@@ -114,7 +118,8 @@ static void note_fetched(struct rb_ctx *x, const struct shlex_cmd *c)
 
 	for (int i = c->prog + 1; i + 1 < c->argc; i++)
 		if (strcmp(c->argv[i], "-o") == 0 || strcmp(c->argv[i], "-O") == 0 ||
-		    strcmp(c->argv[i], "--output") == 0 || strcmp(c->argv[i], "--output-document") == 0)
+		    strcmp(c->argv[i], "--output") == 0 ||
+		    strcmp(c->argv[i], "--output-document") == 0)
 			f = c->argv[i + 1];
 	for (int k = 0; !f && k < c->nredir; k++)
 		if (x->res->redirs[c->redir_first + k].op == SHLEX_R_OUT)
@@ -132,7 +137,8 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	static const char *const subst[] = { "$(curl", "$(wget", "`curl", "`wget", "<(curl",
 					     "<(wget", "$(fetch", "<(busybox wget", NULL };
 
-	if (reads_code_from_stdin(c) && c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, rb_fetchers))
+	if (reads_code_from_stdin(c) && c->pipe_prev >= 0 &&
+	    rb_upstream_prog(x->res, c, rb_fetchers))
 		rb_hit(x, 0.97, "downloaded content piped into %s (download and execute)", p);
 	if ((rb_in(p, rb_shells) || rb_in(p, rb_interps)) && any_word(c, subst))
 		rb_hit(x, 0.97, "%s runs what a download returns", p);
@@ -140,13 +146,12 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		rb_hit(x, 0.93, "%s code downloads and evaluates code", p);
 	if (rb_in(p, rb_fetchers) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "wget")))
 		note_fetched(x, c);
-	if ((strcmp(p, "pip") == 0 || strcmp(p, "pip3") == 0) &&
-	    (rb_long(c, "--index-url") || rb_long(c, "-i") || rb_long(c, "--extra-index-url")) &&
-	    !rb_arg_has(c, "pypi.org"))
-		rb_hit(x, 0.8, "pip install from an unofficial package index");
-	if ((strcmp(p, "npm") == 0 || strcmp(p, "pip") == 0 || strcmp(p, "pip3") == 0) &&
-	    (rb_arg_has(c, "http://") || rb_arg_has(c, ".tgz")) && !rb_arg_has(c, "registry.npmjs"))
-		rb_hit(x, 0.75, "%s installs a package from a bare URL", p);
+	if ((strcmp(p, "pip") == 0 || strcmp(p, "pip3") == 0 || strcmp(p, "npm") == 0) &&
+	    (rb_arg_has(c, "http://") || rb_long(c, "--trusted-host")) &&
+	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
+		rb_hit(x, 0.8, "%s installs packages over plain HTTP or an untrusted host", p);
+	if (strcmp(p, "npm") == 0 && rb_arg_has(c, "://") && rb_arg_has(c, ".tgz"))
+		rb_hit(x, 0.75, "npm installs a tarball from a bare URL");
 }
 
 /* Is the command sending local data somewhere (an upload, not a fetch)? */
@@ -170,12 +175,15 @@ static bool uploads(const struct shlex_cmd *c, const char *p)
 /* A file worth stealing: system or home data, or an archive staged in a temp directory. */
 static bool sensitive_file(const char *w)
 {
-	static const char *const home[] = { "~/Documents", "~/Desktop", "~/Downloads", "~/Pictures",
-					    "~/.config", "~/.mozilla", "$HOME/Documents", "~/.local/share",
-					    "/home", "/root", "/etc", "/var/lib", "/var/backups", "~", "$HOME",
-					    NULL };
+	static const char *const home[] = {
+		"~/Documents", "~/Desktop",	  "~/Downloads",    "~/Pictures", "~/.config",
+		"~/.mozilla",  "$HOME/Documents", "~/.local/share", "/home",	  "/root",
+		"/etc",	       "/var/lib",	  "/var/backups",   "~",	  "$HOME",
+		NULL
+	};
 	static const char *const ext[] = { ".zip", ".tgz", ".tar", ".tar.gz", ".7z", ".sql", ".db",
-					   ".gz", ".pcap", ".log", ".rar", ".txt", NULL };
+					   ".gz", ".pcap", ".rar", ".kdbx", ".asc", ".key", ".pem",
+					   ".gpg", ".enc", ".tar.xz", NULL };
 
 	for (int i = 0; home[i]; i++) {
 		size_t n = strlen(home[i]);
@@ -235,7 +243,8 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	for (const struct shlex_cmd *u = c; u->pipe_prev >= 0;) {
 		u = &res->cmds[u->pipe_prev];
 		if ((s = sensitive_arg(res, u)) != NULL && !rb_arg_has(c, "localhost")) {
-			rb_hit(x, 0.88, "%s sends %s, read by %s, off the host", p, s, shlex_prog(u));
+			rb_hit(x, 0.88, "%s sends %s, read by %s, off the host", p, s,
+			       shlex_prog(u));
 			break;
 		}
 	}
@@ -243,8 +252,8 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.85, "smbclient uploads a file to a remote share");
 	for (int i = 0; rb_exfil_hosts[i]; i++)
 		if (rb_arg_has(c, rb_exfil_hosts[i]))
-			rb_hit(x, uploads(c, p) ? 0.95 : 0.8, "%s talks to %s, a drop/exfil service",
-			       p, rb_exfil_hosts[i]);
+			rb_hit(x, uploads(c, p) ? 0.95 : 0.8,
+			       "%s talks to %s, a drop/exfil service", p, rb_exfil_hosts[i]);
 	for (int i = 0; rb_meta_hosts[i]; i++)
 		if (rb_arg_has(c, rb_meta_hosts[i]))
 			rb_hit(x, 0.95, "%s queries cloud metadata at %s", p, rb_meta_hosts[i]);
@@ -282,14 +291,18 @@ void rb_exec_network(struct rb_ctx *x, const struct shlex_cmd *c)
 
 static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	if (strcmp(p, "gcloud") == 0 && (rb_arg_has(c, "print-access-token") ||
-					 rb_arg_has(c, "print-identity-token")))
-		rb_hit(x, 0.9, "gcloud prints an access token");
-	if (strcmp(p, "az") == 0 && rb_arg_has(c, "get-access-token"))
-		rb_hit(x, 0.9, "az prints an access token");
-	if (strcmp(p, "aws") == 0 && (rb_arg_eq(c, "get-secret-value") ||
-				      (rb_arg_has(c, "get-parameter") && rb_long(c, "--with-decryption")) ||
-				      rb_arg_eq(c, "get-session-token")))
+	/* a token printed inside $(...) usually feeds an Authorization header: not judged here */
+	bool subst = c->flags & SHLEX_F_SUBST;
+
+	if (strcmp(p, "gcloud") == 0 && !subst && (rb_arg_has(c, "print-access-token") ||
+						   rb_arg_has(c, "print-identity-token")))
+		rb_hit(x, 0.85, "gcloud prints an access token");
+	if (strcmp(p, "az") == 0 && !subst && rb_arg_has(c, "get-access-token"))
+		rb_hit(x, 0.85, "az prints an access token");
+	if (strcmp(p, "aws") == 0 &&
+	    (rb_arg_eq(c, "get-secret-value") ||
+	     (rb_arg_has(c, "get-parameter") && rb_long(c, "--with-decryption")) ||
+	     rb_arg_eq(c, "get-session-token")))
 		rb_hit(x, 0.88, "aws reads secrets");
 	if (strcmp(p, "vault") == 0 && (rb_arg_eq(c, "read") || rb_arg_eq(c, "get")))
 		rb_hit(x, 0.85, "vault reads secrets");
@@ -311,13 +324,15 @@ static const char *const sys_trees[] = { "^/etc/", "^/var/", "^/home/", "^/root"
 
 static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const names[] = { "id_rsa", "id_dsa", "id_ed25519", ".pem", ".key",
-					     ".env", ".kdbx", "credentials", "wp-config",
-					     ".ovpn", ".pfx", ".p12", "shadow", ".git-credentials",
-					     ".ppk", "password", "secret", ".aws", "authorized_keys",
-					     ".netrc", ".pgpass", "config.json", NULL };
-	static const char *const pats[] = { "pass", "secret", "api_key", "apikey", "token",
-					    "akia", "private key", "aws", "credential", "key", NULL };
+	static const char *const names[] = {
+		"id_rsa",	   "id_dsa",	       "id_ed25519", ".pem",	 ".key",   ".env",
+		".kdbx",	   "credentials",      "wp-config",  ".ovpn",	 ".pfx",   ".p12",
+		"shadow",	   ".git-credentials", ".ppk",	     "password", "secret", ".aws",
+		"authorized_keys", ".netrc",	       ".pgpass",    NULL
+	};
+	static const char *const pats[] = { "pass",	  "secret", "api_key",	   "apikey",
+					    "token",	  "akia",   "private key", "aws",
+					    "credential", "key",    NULL };
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';
 
@@ -335,10 +350,13 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		for (int i = c->prog + 1; i < c->argc; i++) {
 			const char *w = c->argv[i];
 
+			if (rb_path_is(w, rb_log_paths))
+				continue; /* failed-login searches in logs are administration */
 			if (strcmp(w, "/") == 0 || strncmp(w, "/etc", 4) == 0 ||
 			    strncmp(w, "/home", 5) == 0 || strncmp(w, "/root", 5) == 0 ||
-			    strcmp(w, "~") == 0 || strcmp(w, "~/") == 0 || strcmp(w, "$HOME") == 0 ||
-			    strncmp(w, "/var", 4) == 0 || strncmp(w, "/opt", 4) == 0)
+			    strcmp(w, "~") == 0 || strcmp(w, "~/") == 0 ||
+			    strcmp(w, "$HOME") == 0 || strncmp(w, "/var", 4) == 0 ||
+			    strncmp(w, "/opt", 4) == 0)
 				sys = true;
 		}
 		for (int i = 0; sys && pats[i]; i++)
@@ -356,7 +374,8 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		if (c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, env_dumpers))
 			for (int i = 0; pats[i]; i++)
 				if (rb_arg_has(c, pats[i])) {
-					rb_hit(x, 0.82, "secrets searched in the environment or history");
+					rb_hit(x, 0.82,
+					       "secrets searched in the environment or history");
 					break;
 				}
 	}
@@ -387,7 +406,8 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	if (rb_in(p, key_users))
 		return;
 	s = rb_reads(x->res, &src, rb_secret_paths);
-	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0))
+	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0 ||
+		  strcmp(p, "stat") == 0 || strcmp(p, "du") == 0))
 		rb_hit(x, 0.6, "%s lists credential locations (%s)", p, s);
 	else if (s)
 		rb_hit(x, 0.9, "%s reads credential file %s", p, s);

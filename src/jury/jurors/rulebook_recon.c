@@ -12,19 +12,37 @@
 
 #include "jury/jurors/rulebook.h"
 
+/* Names a security service, also behind the grep '[s]yslog' trick. */
 static bool names_security(const struct shlex_cmd *c)
 {
+	char buf[256];
+
 	for (int i = 0; rb_security_svcs[i]; i++)
 		if (rb_arg_has(c, rb_security_svcs[i]))
 			return true;
+	for (int k = c->prog + 1; k < c->argc; k++) {
+		size_t n = 0;
+
+		for (const char *s = c->argv[k]; *s && n + 1 < sizeof(buf); s++)
+			if (*s != '[' && *s != ']')
+				buf[n++] = *s;
+		buf[n] = '\0';
+		for (int i = 0; rb_security_svcs[i]; i++)
+			if (strstr(buf, rb_security_svcs[i]))
+				return true;
+	}
 	return false;
 }
+
+static const char *const sys_files[] = { "^/usr/", "^/bin/", "^/sbin/", "^/etc/", "^/lib",
+					 "^/var/", "^/opt/", "^/boot/", NULL };
 
 static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "history") == 0 && (rb_opt(c, 'c') || rb_opt(c, 'w') || rb_opt(c, 'd')))
 		rb_hit(x, 0.9, "shell history cleared");
-	if ((strcmp(p, "unset") == 0 && (rb_arg_eq(c, "HISTFILE") || rb_arg_eq(c, "PROMPT_COMMAND"))) ||
+	if ((strcmp(p, "unset") == 0 &&
+	     (rb_arg_eq(c, "HISTFILE") || rb_arg_eq(c, "PROMPT_COMMAND"))) ||
 	    (strcmp(p, "set") == 0 && rb_arg_eq(c, "+o") && rb_arg_eq(c, "history")))
 		rb_hit(x, 0.9, "shell history disabled");
 	for (int i = 0; i < c->argc; i++) {
@@ -32,7 +50,7 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 
 		if (strcmp(w, "HISTFILE=/dev/null") == 0 || strcmp(w, "HISTSIZE=0") == 0 ||
 		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0 ||
-		    strncmp(w, "HISTCONTROL=ignore", 18) == 0 || strcmp(w, "HISTIGNORE=*") == 0)
+		    strcmp(w, "HISTIGNORE=*") == 0)
 			rb_hit(x, 0.9, "shell history disabled (%s)", w);
 		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
 			rb_hit(x, 0.9, "library preloaded from a temporary directory");
@@ -51,9 +69,13 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	if (strcmp(p, "journalctl") == 0 && (rb_long(c, "--vacuum") || rb_long(c, "--flush") ||
 					     rb_long(c, "--rotate")))
 		rb_hit(x, 0.88, "journal vacuumed or rotated away");
-	if (strcmp(p, "touch") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'd') || rb_opt(c, 't')) &&
-	    !rb_arg_eq(c, "-c"))
-		rb_hit(x, 0.8, "timestamps forged (touch -r/-d/-t)");
+	if (strcmp(p, "touch") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'd') || rb_opt(c, 't')))
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (rb_path_is(c->argv[i], sys_files) ||
+			    rb_path_is(c->argv[i], rb_temp_dirs)) {
+				rb_hit(x, 0.8, "timestamps forged on %s", c->argv[i]);
+				break;
+			}
 }
 
 static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -61,7 +83,8 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	bool stop = rb_arg_eq(c, "stop") || rb_arg_eq(c, "disable") || rb_arg_eq(c, "mask") ||
 		    rb_arg_eq(c, "kill");
 
-	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 || strcmp(p, "rc-service") == 0) &&
+	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 ||
+	     strcmp(p, "rc-service") == 0) &&
 	    stop && names_security(c))
 		rb_hit(x, 0.95, "security or logging service stopped");
 	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
@@ -76,21 +99,38 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.95, "audit rules removed or auditing disabled");
 	if (strcmp(p, "setenforce") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "Permissive")))
 		rb_hit(x, 0.95, "SELinux set permissive");
-	if (strcmp(p, "aa-teardown") == 0 || (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) ||
-	    strcmp(p, "aa-disable") == 0 || strcmp(p, "aa-complain") == 0)
+	if (strcmp(p, "aa-teardown") == 0 ||
+	    (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) || strcmp(p, "aa-disable") == 0 ||
+	    strcmp(p, "aa-complain") == 0)
 		rb_hit(x, 0.9, "AppArmor profiles removed");
+	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "logging") && rb_arg_eq(c, "off"))
+		rb_hit(x, 0.85, "firewall logging turned off");
+	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "config") &&
+	    (rb_arg_has(c, "hookspath") || rb_arg_has(c, "sshcommand") ||
+	     rb_arg_has(c, "fsmonitor")))
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (rb_path_is(c->argv[i], rb_temp_dirs) || strchr(c->argv[i], '|')) {
+				rb_hit(x, 0.85, "git made to run %s on every operation",
+				       c->argv[i]);
+				break;
+			}
+	if ((strcmp(p, "sed") == 0 || strcmp(p, "echo") == 0 || strcmp(p, "tee") == 0) &&
+	    (rb_arg_has(c, "PermitRootLogin yes") || rb_arg_has(c, "PermitEmptyPasswords yes") ||
+	     rb_arg_has(c, "AuthorizedKeysFile")))
+		rb_hit(x, 0.9, "sshd opened to root or empty-password logins");
 	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "disable"))
 		rb_hit(x, 0.9, "firewall disabled");
 	if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0 || strcmp(p, "nft") == 0) &&
-	    (rb_opt(c, 'F') || rb_arg_eq(c, "flush") || (rb_opt(c, 'P') && rb_arg_eq(c, "ACCEPT")) ||
-	     rb_opt(c, 'X')))
+	    (rb_opt(c, 'F') || rb_arg_eq(c, "flush") ||
+	     (rb_opt(c, 'P') && rb_arg_eq(c, "ACCEPT")) || rb_opt(c, 'X')))
 		rb_hit(x, 0.85, "firewall rules flushed");
 	else if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0) &&
-		 (rb_opt(c, 'I') || rb_opt(c, 'A') || rb_opt(c, 'D')) && !rb_opt(c, 'L'))
+		 (rb_opt(c, 'D') || ((rb_opt(c, 'I') || rb_opt(c, 'A')) && rb_arg_eq(c, "OUTPUT"))))
 		rb_hit(x, 0.75, "firewall rules changed");
-	if (strcmp(p, "sysctl") == 0 && (rb_arg_has(c, "randomize_va_space") ||
-					 rb_arg_has(c, "ptrace_scope") || rb_arg_has(c, "modules_disabled") ||
-					 rb_arg_has(c, "kptr_restrict") || rb_arg_has(c, "dmesg_restrict")))
+	if (strcmp(p, "sysctl") == 0 &&
+	    (rb_arg_has(c, "randomize_va_space") || rb_arg_has(c, "ptrace_scope") ||
+	     rb_arg_has(c, "modules_disabled") || rb_arg_has(c, "kptr_restrict") ||
+	     rb_arg_has(c, "dmesg_restrict")))
 		rb_hit(x, 0.9, "kernel hardening turned off with sysctl");
 	if (strcmp(p, "sed") == 0 && rb_arg_has(c, "SELINUX=disabled"))
 		rb_hit(x, 0.9, "SELinux disabled in its config");
@@ -101,6 +141,11 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		rb_hit(x, 0.85, "BPF programs detached");
+	if (c->prog > 0 && strcmp(c->argv[0], "unshare") == 0 && rb_arg_has(c, "-r"))
+		rb_hit(x, 0.75, "unshare maps the user to root in a new namespace");
+	if (c->prog > 0 && rb_in(p, rb_shells) && c->prog == c->argc - 1 &&
+	    strcmp(c->argv[0], "script") == 0)
+		rb_hit(x, 0.8, "interactive shell given a pty by script (shell upgrade)");
 	if (c->prog > 1 && strcmp(c->argv[0], "exec") == 0 && strcmp(c->argv[1], "-a") == 0)
 		rb_hit(x, 0.85, "process name disguised (exec -a)");
 	if (rb_in(p, rb_interps) && rb_arg_has(c, "prctl") && rb_arg_has(c, "15"))
@@ -118,7 +163,10 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 					     "rustscan", "naabu", "responder", "crackmapexec",
 					     "kerbrute", "wpscan", "feroxbuster", "ffuf", NULL };
 
-	if (rb_in(p, tools) || rb_arg_has(c, "linpeas") || rb_arg_has(c, "LinEnum") ||
+	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
+		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
+
+	if ((rb_in(p, tools) && !local) || rb_arg_has(c, "linpeas") || rb_arg_has(c, "LinEnum") ||
 	    rb_arg_has(c, "exploit-suggester"))
 		rb_hit(x, 0.9, "offensive reconnaissance tool %s", p);
 	if (strcmp(p, "smbclient") == 0 && rb_opt(c, 'L'))
@@ -141,10 +189,13 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
 		rb_hit(x, 0.65, "IAM enumeration");
 	if (rb_arg_has(c, "/etc/passwd") && strcmp(p, "echo") != 0 && strcmp(p, "tee") != 0)
-		rb_hit(x, 0.7, "%s reads the account list", p);
-	if (rb_arg_has(c, "/etc/group") || rb_arg_has(c, "sshd_config") ||
-	    rb_arg_has(c, "/etc/sudoers.d") || rb_arg_has(c, "/etc/security/"))
-		rb_hit(x, 0.65, "%s reads access-control configuration", p);
+		rb_hit(x, 0.62, "%s reads the account list", p);
+	if ((rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers") ||
+	     rb_arg_has(c, "/etc/security/")) && strcmp(p, "visudo") != 0 && !rb_opt(c, 'i') &&
+	    strcmp(p, "tee") != 0)
+		rb_hit(x, 0.62, "%s reads access-control configuration", p);
+	if ((strcmp(p, "ls") == 0 || strcmp(p, "cat") == 0) && rb_arg_has(c, "/etc/cron"))
+		rb_hit(x, 0.6, "%s surveys scheduled jobs", p);
 	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
 	    (strcmp(c->argv[c->argc - 1], "-l") == 0 || strcmp(c->argv[c->argc - 1], "-ll") == 0))
 		rb_hit(x, 0.8, "sudo -l lists what root can be reached through");
@@ -155,7 +206,8 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 				rb_hit(x, 0.8, "find copies files into %s", c->argv[i]);
 				break;
 			}
-	if (strcmp(p, "getent") == 0 && (rb_arg_eq(c, "passwd") || rb_arg_eq(c, "shadow")))
+	if (strcmp(p, "getent") == 0 && (rb_arg_eq(c, "shadow") ||
+					 (rb_arg_eq(c, "passwd") && c->argc == c->prog + 2)))
 		rb_hit(x, 0.7, "account enumeration");
 	if ((strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0) &&
 	    (rb_arg_has(c, "/root") || rb_arg_has(c, "/home/*")))
@@ -192,9 +244,11 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 {
 	static const char *const archivers[] = { "tar", "zip", "7z", "7za", "rar", "rsync", "cp",
 						 NULL };
-	static const char *const personal[] = { "~/Documents", "~/Desktop", "~/Downloads",
-						"~/Pictures", "~/.mozilla", "~/.config/google-chrome",
-						"/home/*", "~/.thunderbird", "~/Mail", NULL };
+	static const char *const personal[] = { "~/Documents", "~/Desktop",
+						"~/Downloads", "~/Pictures",
+						"~/.mozilla",  "~/.config/google-chrome",
+						"/home/*",     "~/.thunderbird",
+						"~/Mail",      NULL };
 	static const char *const miners[] = { "xmrig", "minerd", "cpuminer", "ccminer", "t-rex",
 					      "nbminer", "lolminer", "ethminer", NULL };
 	const char *w[8];
@@ -204,14 +258,16 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 		for (int i = 0; personal[i]; i++)
 			if (rb_arg_has(c, personal[i]))
 				rb_hit(x, 0.85, "%s gathers personal files (%s)", p, personal[i]);
-	for (int i = c->prog + 1; rb_in(p, archivers) && i < c->argc; i++)
-		if (rb_path_is(c->argv[i], rb_temp_dirs) && shlex_basename(c->argv[i])[0] == '.')
-			rb_hit(x, 0.8, "%s stages data in hidden temp file %s", p, c->argv[i]);
+	for (int i = c->prog + 1; (rb_in(p, archivers) || strcmp(p, "mkdir") == 0) && i < c->argc;
+	     i++)
+		if (rb_hidden_temp(c->argv[i]))
+			rb_hit(x, 0.8, "%s stages data in hidden temp path %s", p, c->argv[i]);
 	for (int i = 0; i < n; i++)
-		if (rb_path_is(w[i], rb_temp_dirs) && shlex_basename(w[i])[0] == '.')
+		if (rb_hidden_temp(w[i]))
 			rb_hit(x, 0.75, "%s writes hidden temp file %s", p, w[i]);
-	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") && (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) &&
-	    c->argc > 0 && rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
+	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") &&
+	    (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) && c->argc > 0 &&
+	    rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
 		rb_hit(x, 0.75, "cloud storage pulled into a temporary directory");
 	if ((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
 	    strcmp(p, "pg_dumpall") == 0)
@@ -225,7 +281,8 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	    strcmp(p, "arecord") == 0)
 		rb_hit(x, 0.8, "screen, clipboard or microphone captured by %s", p);
 	if (rb_in(p, miners) || rb_arg_has(c, "stratum+tcp") || rb_arg_has(c, "xmrig") ||
-	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") || rb_arg_has(c, "--donate-level"))
+	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") ||
+	    rb_arg_has(c, "--donate-level"))
 		rb_hit(x, 0.9, "cryptocurrency miner");
 }
 
@@ -253,6 +310,16 @@ static bool matches_fetched(const struct rb_ctx *x, const char *w)
 	return false;
 }
 
+/* Number of components of an absolute path ("/tmp/x" is 2). */
+static int depth(const char *p)
+{
+	int n = 0;
+
+	for (; *p; p++)
+		n += *p == '/' && p[1] && p[1] != '/';
+	return n;
+}
+
 /* A downloaded file later made executable or run. */
 static void fetched_then_run(struct rb_ctx *x)
 {
@@ -269,9 +336,11 @@ static void fetched_then_run(struct rb_ctx *x)
 			return;
 		}
 		for (int k = c->prog + 1; k < c->argc; k++)
-			if ((strcmp(p, "chmod") == 0 || rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
+			if ((strcmp(p, "chmod") == 0 || rb_in(p, rb_shells) ||
+			     rb_in(p, rb_interps)) &&
 			    c->argv[k][0] != '-' && matches_fetched(x, c->argv[k])) {
-				rb_hit(x, 0.93, "a downloaded file is made executable or run by %s", p);
+				rb_hit(x, 0.93, "a downloaded file is made executable or run by %s",
+				       p);
 				return;
 			}
 	}
@@ -293,7 +362,9 @@ void rb_exec_script(struct rb_ctx *x)
 		decoded_run |= (c->flags & (SHLEX_F_DECODED | SHLEX_F_PIPED)) ==
 				       (SHLEX_F_DECODED | SHLEX_F_PIPED) ||
 			       ((c->flags & SHLEX_F_DECODED) && (c->flags & SHLEX_F_SUBST));
-		if (c->argc > 0 && rb_path_is(c->argv[c->prog], rb_temp_dirs) && i > 0)
+		if (c->argc > 0 && (rb_hidden_temp(c->argv[c->prog]) ||
+				    (rb_path_is(c->argv[c->prog], rb_temp_dirs) &&
+				     depth(c->argv[c->prog]) <= 2)))
 			rb_hit(x, 0.7, "runs a program from a temporary directory (%s)",
 			       c->argv[c->prog]);
 		if (c->argc > c->prog + 1 && (rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
@@ -326,6 +397,6 @@ void rb_exec_script(struct rb_ctx *x)
 	if (strstr(res->text, "(){ :|:&") || strstr(res->text, "(){ :|: &") ||
 	    strstr(res->text, "(){:|:&"))
 		rb_hit(x, 0.98, "fork bomb");
-	if (x->recon >= 3)
+	if (x->recon >= 4)
 		rb_hit(x, 0.75, "a chain of %d reconnaissance commands", x->recon);
 }

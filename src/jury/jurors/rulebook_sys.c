@@ -25,12 +25,75 @@ static bool under_workspace(const struct rb_ctx *x, const char *path)
 	return strncmp(path, ws, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/*
+ * Is text appended to a shell rc file plain configuration (an export, an
+ * alias, sourcing a tool's env, a tool's `eval "$(x init -)"`), as install
+ * guides tell developers to add? Anything that runs, fetches, hides or
+ * reaches the network is not.
+ */
+static bool plain_rc_config(const char *t)
+{
+	static const char *const starts[] = { "export ",   "alias ", "source ", ". ",
+					      "eval \"$(", "PATH=",  "umask ",	"set -o ",
+					      "[ -f ",	   "[[ -s ", NULL };
+	static const char *const bad[] = { "/tmp", "/dev/shm", "/dev/tcp", "/dev/udp", "curl",
+					   "wget", "nc ", "ncat", "base64", "LD_PRELOAD", "nohup",
+					   "alias sudo", "alias su", "bash -i", "sh -i", "http",
+					   "python", "perl", "&", "`", "socat", "crontab", "+s",
+					   "/var/", "ssh", NULL };
+	char line[512];
+
+	if (!t || !*t)
+		return false;
+	for (int i = 0; bad[i]; i++)
+		if (strstr(t, bad[i]))
+			return false;
+	while (*t) {
+		size_t n = strcspn(t, "\n;"), k = 0;
+		bool ok = false;
+
+		while (k < n && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		snprintf(line, sizeof(line), "%.*s", (int)(n - k), t + k);
+		for (int i = 0; starts[i]; i++)
+			ok |= strncmp(line, starts[i], strlen(starts[i])) == 0;
+		if (line[0] && !ok)
+			return false;
+		if (strncmp(line, "eval", 4) == 0 && !strstr(line, " init") &&
+		    !strstr(line, " env"))
+			return false;
+		t += n + (t[n] != '\0');
+	}
+	return true;
+}
+
+/* What a command writes, when the tokenizer knows it (echo, printf, cat <<EOF, tee). */
+static const char *written_text(const struct shlex_result *res, const struct shlex_cmd *c)
+{
+	if (strcmp(shlex_prog(c), "tee") == 0 && c->pipe_prev >= 0)
+		return res->cmds[c->pipe_prev].out_text;
+	return c->out_text;
+}
+
 static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
+	static const char *const rc_files[] = { "=.bashrc", "=.profile",  "=.bash_profile",
+						"=.zshrc",  "=.zprofile", "=.bash_login",
+						NULL };
 	const char *w[16];
 	int n = rb_writes(x->res, c, w, 16);
 
 	for (int i = 0; i < n; i++) {
+		if (rb_path_is(w[i], rc_files) && plain_rc_config(written_text(x->res, c)))
+			continue;
+		/* a unit file from the project (cp deploy/app.service ...) is weaker evidence */
+		if (strstr(w[i], "systemd/system/") &&
+		    (strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) && c->argc > c->prog + 2 &&
+		    c->argv[c->argc - 2][0] != '/' && c->argv[c->argc - 2][0] != '~' &&
+		    !rb_hidden_temp(c->argv[c->argc - 2])) {
+			rb_hit(x, 0.6, "%s installs unit %s from the project", p, w[i]);
+			continue;
+		}
 		if (rb_path_is(w[i], rb_persist_paths))
 			rb_hit(x, 0.95, "%s writes to persistence location %s", p, w[i]);
 		else if (rb_path_is(w[i], rb_priv_paths))
@@ -39,7 +102,8 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 			rb_hit(x, 0.93, "%s overwrites or truncates log %s", p, w[i]);
 		else if (rb_path_is(w[i], rb_devices))
 			rb_hit(x, 0.98, "%s writes to block device %s", p, w[i]);
-		else if (strncmp(w[i], "/proc/sys/", 10) == 0 || strcmp(w[i], "/proc/sysrq-trigger") == 0)
+		else if (strncmp(w[i], "/proc/sys/", 10) == 0 ||
+			 strcmp(w[i], "/proc/sysrq-trigger") == 0)
 			rb_hit(x, 0.93, "%s changes kernel settings through %s", p, w[i]);
 		else if (strcmp(w[i], "/etc/fstab") == 0 || strcmp(w[i], "/etc/hosts") == 0 ||
 			 strcmp(w[i], "/etc/resolv.conf") == 0)
@@ -84,7 +148,8 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
 		rb_hit(x, 0.8, "%s registers a boot service", p);
 	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
-		rb_hit(x, 0.8, "systemctl %s changes a unit", rb_arg_eq(c, "link") ? "link" : "edit");
+		rb_hit(x, 0.8, "systemctl %s changes a unit",
+		       rb_arg_eq(c, "link") ? "link" : "edit");
 }
 
 static bool setuid_mode(const char *m)
@@ -99,11 +164,13 @@ static bool setuid_mode(const char *m)
 /* sudo (or a setuid-friendly program) asked to spawn a shell: GTFOBins. */
 static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const gtfo[] = { "find", "vim", "vi", "awk", "gawk", "less", "more",
-					    "man", "git", "tar", "zip", "env", "nmap", "ftp",
-					    "busybox", "perl", "python", "python3", "ruby", "lua",
-					    "php", "node", "ed", "gdb", "strace", "tclsh", "expect",
-					    "script", "socat", "journalctl", "apt-get", "apt", NULL };
+	static const char *const gtfo[] = { "find",    "vim",	 "vi",	    "awk",   "gawk",
+					    "less",    "more",	 "man",	    "git",   "tar",
+					    "zip",     "env",	 "nmap",    "ftp",   "busybox",
+					    "perl",    "python", "python3", "ruby",  "lua",
+					    "php",     "node",	 "ed",	    "gdb",   "strace",
+					    "tclsh",   "expect", "script",  "socat", "journalctl",
+					    "apt-get", "apt",	 NULL };
 	static const char *const rootsh[] = { "sh", "bash", "dash", "zsh", "su", "ksh", NULL };
 
 	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
@@ -151,6 +218,11 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		rb_hit(x, 0.95, "%s code switches to uid 0", p);
 	if (rb_in(p, rb_interps) && rb_arg_has(c, "pty.spawn"))
 		rb_hit(x, 0.8, "%s upgrades to an interactive shell", p);
+	else if ((rb_in(p, rb_interps) || strcmp(p, "vim") == 0 || strcmp(p, "vi") == 0) &&
+		 (rb_arg_has(c, "\"/bin/sh\"") || rb_arg_has(c, "'/bin/sh'") ||
+		  rb_arg_has(c, "\"/bin/bash\"") || rb_arg_has(c, "'/bin/bash'") ||
+		  rb_arg_has(c, "exec \"/bin/sh") || rb_arg_has(c, ":!/bin/")))
+		rb_hit(x, 0.8, "%s escapes to a shell", p);
 	if ((strcmp(p, "docker") == 0 || strcmp(p, "podman") == 0) &&
 	    (rb_arg_has(c, "/:/") || rb_arg_eq(c, "--privileged") || rb_arg_has(c, "--pid=host") ||
 	     rb_arg_has(c, "docker.sock:")))
@@ -171,9 +243,31 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		rb_hit(x, 0.8, "sudo keeps the environment for a program in /tmp");
 }
 
+/* The directories whose wholesale change breaks the system or its users. */
+static const char *const core_dirs[] = { "/", "/*", "/etc", "/usr", "/var", "/home", "/boot",
+					 "/bin", "/sbin", "/lib", "/lib64", "/root", "~", "~/",
+					 "~/*", "$HOME", "$HOME/", "${HOME}", "/etc/*", "/usr/*",
+					 "/home/*", NULL };
+/* Caches and per-package trees that installers routinely delete. */
+static const char *const disposable[] = { "^/var/lib/apt/lists", "^/var/cache/", "^/usr/local/",
+					  "^/opt/", "^/var/tmp/", "^/usr/share/doc/", NULL };
+
+/* A depth-3+ file under /etc that is none of the sensitive ones: configuration. */
+static bool etc_config(const char *w)
+{
+	int slashes = 0;
+
+	for (const char *p = w; *p; p++)
+		slashes += *p == '/';
+	return strncmp(w, "/etc/", 5) == 0 && slashes >= 3 && !rb_path_is(w, rb_persist_paths) &&
+	       !rb_path_is(w, rb_priv_paths) && !rb_path_is(w, rb_secret_paths);
+}
+
 static bool system_target(const struct rb_ctx *x, const char *w)
 {
 	if (under_workspace(x, w))
+		return false;
+	if (rb_path_is(w, disposable) && strcmp(w, "/usr/local/") != 0 && strcmp(w, "/opt/") != 0)
 		return false;
 	if (rb_in(w, rb_system_dirs))
 		return true;
@@ -188,13 +282,29 @@ static bool system_target(const struct rb_ctx *x, const char *w)
 	return x->r && x->r->workspace && w[0] == '/' && !rb_path_is(w, rb_temp_dirs);
 }
 
+/* An s3://bucket argument with no key prefix: the whole bucket. */
+static bool whole_bucket(const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i], *slash;
+
+		if (strncmp(w, "s3://", 5) != 0)
+			continue;
+		slash = strchr(w + 5, '/');
+		if (!slash || slash[1] == '\0')
+			return true;
+	}
+	return false;
+}
+
 static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "srm") == 0) {
 		if (rb_long(c, "--no-preserve-root"))
 			rb_hit(x, 0.99, "rm --no-preserve-root");
 		for (int i = c->prog + 1; i < c->argc; i++)
-			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]))
+			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]) &&
+			    !(etc_config(c->argv[i]) && !rb_opt(c, 'r') && !rb_opt(c, 'R')))
 				rb_hit(x, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
 				       "%s deletes %s outside the workspace", p, c->argv[i]);
 	}
@@ -203,8 +313,9 @@ static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	    (rb_arg_eq(c, "-delete") || (rb_arg_eq(c, "-exec") && (rb_arg_eq(c, "rm") ||
 								  rb_arg_eq(c, "shred")))))
 		rb_hit(x, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
-	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 || strcmp(p, "blkdiscard") == 0 ||
-	    strcmp(p, "sgdisk") == 0 || strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
+	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 ||
+	    strcmp(p, "blkdiscard") == 0 || strcmp(p, "sgdisk") == 0 ||
+	    strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
 	    (strcmp(p, "zpool") == 0 && rb_arg_eq(c, "destroy")) || strcmp(p, "sfdisk") == 0)
 		rb_hit(x, 0.95, "%s destroys a filesystem or volume", p);
 	if ((strcmp(p, "shred") == 0 || strcmp(p, "dd") == 0) && rb_arg_path(c, rb_devices))
@@ -212,30 +323,31 @@ static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if ((strcmp(p, "chmod") == 0 || strcmp(p, "chown") == 0 || strcmp(p, "chgrp") == 0) &&
 	    (rb_opt(c, 'R') || rb_long(c, "--recursive")))
 		for (int i = c->prog + 1; i < c->argc; i++)
-			if (c->argv[i][0] != '-' && rb_in(c->argv[i], rb_system_dirs))
+			if (c->argv[i][0] != '-' && rb_in(c->argv[i], core_dirs))
 				rb_hit(x, 0.93, "%s -R on %s", p, c->argv[i]);
-	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc && rb_in(c->argv[c->prog + 1], rb_system_dirs))
+	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc &&
+	    rb_in(c->argv[c->prog + 1], rb_system_dirs))
 		rb_hit(x, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
-	if (rb_arg_has(c, "drop database") || rb_arg_has(c, "drop table") || rb_arg_has(c, "drop schema") ||
-	    rb_arg_eq(c, "FLUSHALL") || rb_arg_eq(c, "FLUSHDB") || rb_arg_has(c, "truncate table"))
+	if (rb_arg_has(c, "drop database") || rb_arg_has(c, "drop table") ||
+	    rb_arg_has(c, "drop schema") || rb_arg_eq(c, "FLUSHALL") || rb_arg_eq(c, "FLUSHDB") ||
+	    rb_arg_has(c, "truncate table"))
 		rb_hit(x, 0.9, "%s destroys database contents", p);
-	if ((strcmp(p, "aws") == 0 && ((rb_arg_eq(c, "rm") && rb_long(c, "--recursive")) ||
+	if ((strcmp(p, "aws") == 0 && ((rb_arg_eq(c, "rm") && rb_long(c, "--recursive") &&
+					whole_bucket(c)) ||
 				       rb_arg_eq(c, "rb") || rb_arg_has(c, "terminate-instances") ||
 				       rb_arg_has(c, "delete-db-instance"))) ||
 	    (strcmp(p, "gcloud") == 0 && rb_arg_eq(c, "delete") && rb_arg_eq(c, "projects")) ||
 	    (strcmp(p, "terraform") == 0 && rb_arg_eq(c, "destroy") && rb_long(c, "-auto-approve")))
 		rb_hit(x, 0.9, "%s destroys cloud resources", p);
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") &&
-	    (rb_arg_eq(c, "namespace") || rb_arg_eq(c, "ns") || rb_long(c, "--all") ||
-	     rb_arg_eq(c, "-A")))
+	    (((rb_arg_eq(c, "namespace") || rb_arg_eq(c, "ns")) &&
+	      (rb_arg_eq(c, "kube-system") || rb_arg_eq(c, "default") || rb_arg_has(c, "prod"))) ||
+	     rb_long(c, "--all") || rb_arg_eq(c, "-A")))
 		rb_hit(x, 0.88, "kubectl deletes namespaces or everything");
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "push") &&
 	    (rb_arg_has(c, " :") || rb_arg_has(c, "--delete") ||
 	     (c->argc > 0 && c->argv[c->argc - 1][0] == ':')))
 		rb_hit(x, 0.75, "git deletes a remote branch");
-	if (strcmp(p, "docker") == 0 && rb_arg_eq(c, "prune") && rb_long(c, "--volumes") &&
-	    (rb_opt(c, 'a') || rb_long(c, "--all")))
-		rb_hit(x, 0.7, "docker prune deletes every image and volume");
 	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "-1"))
 		rb_hit(x, 0.93, "kill -1 kills every process");
 	if ((strcmp(p, "openssl") == 0 && rb_arg_eq(c, "enc")) ||

@@ -77,6 +77,9 @@ static const char *const plain_wrappers[] = { "nohup", "exec", "command", "built
 /* Wrappers whose first positional argument is not the program. */
 static const char *const arg_wrappers[] = { "timeout", "taskset", "chrt", "flock",
 					     "chroot", "cpulimit", NULL };
+static const char *const interps[] = { "python", "python2", "python3", "perl", "ruby", "php",
+					"node", "nodejs", "lua", "lua5.1", "lua5.3", "lua5.4",
+					"deno", "bun", "vim", "vi", "nvim", "irb", NULL };
 static const char *const sudo_like[] = { "sudo", "doas", "pkexec", "run0", NULL };
 /* Options of sudo/xargs/nice/env that take a value. */
 static const char *const valued_opts[] = { "-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D",
@@ -195,6 +198,24 @@ const char *shlex_join_args(struct shlex_result *res, const struct shlex_cmd *c,
 	return out;
 }
 
+/* The remote command of `ssh [options] host command...`, joined, or NULL. */
+static const char *ssh_remote(struct shlex_result *res, const struct shlex_cmd *c)
+{
+	static const char *const valued = "bcDEeFIiJLlmOopQRSWw";
+	int i = c->prog + 1;
+
+	while (i < c->argc && c->argv[i][0] == '-' && c->argv[i][1]) {
+		const char *w = c->argv[i];
+		size_t n = strlen(w);
+
+		/* -p 22 and -NfL 80:h:80 take the next word; -p22 and -NfT do not */
+		i += strchr(valued, w[n - 1]) && (n == 2 || !strchr(valued, w[1])) ? 2 : 1;
+	}
+	if (i + 1 >= c->argc)
+		return NULL;
+	return shlex_join_args(res, c, i + 1);
+}
+
 /* Gives a committed command its meaning; may parse nested scripts. */
 void shlex_cmd_meaning(struct shlex_result *res, int idx)
 {
@@ -211,11 +232,22 @@ void shlex_cmd_meaning(struct shlex_result *res, int idx)
 			shlex_parse_str(res, c, script, SHLEX_F_SHELL_C);
 		} else if (is_shell(b)) {
 			const char *in = shlex_static_input(res, c);
-			const struct shlex_cmd *p = c->pipe_prev >= 0 ? &res->cmds[c->pipe_prev] : NULL;
+			const struct shlex_cmd *p =
+				c->pipe_prev >= 0 ? &res->cmds[c->pipe_prev] : NULL;
 
 			if (in && !(p && p->out_decoded && in == p->out_text))
 				shlex_parse_str(res, c, in, SHLEX_F_PIPED);
 		}
+		return;
+	}
+	if (in_list(b, interps) || strncmp(b, "python3.", 8) == 0) {
+		shlex_interp_payloads(res, idx);
+		return;
+	}
+	if (strcmp(b, "ssh") == 0) {
+		script = ssh_remote(res, c);
+		if (script)
+			shlex_parse_str(res, c, script, SHLEX_F_SHELL_C);
 		return;
 	}
 	if (strcmp(b, "eval") == 0 && c->prog + 1 < c->argc) {

@@ -47,6 +47,8 @@ const char *shlex_static_input(struct shlex_result *res, const struct shlex_cmd 
 const char *shlex_join_args(struct shlex_result *res, const struct shlex_cmd *c, int from);
 void shlex_parse_str(struct shlex_result *res, const struct shlex_cmd *c, const char *s,
 		     unsigned flags);
+/* Shell payloads of interpreter one-liners (shlex_interp.c). */
+void shlex_interp_payloads(struct shlex_result *res, int idx);
 void shlex_text_append(struct shlex_result *res, const char *s, size_t n);
 
 #endif

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * K1, the BPF LSM layer: the run's network, file and exec rules, and the
+ * self-protection of the supervisor, decided in LSM hooks on the kernel's
+ * own copies of the arguments. LSM programs are global, so every program
+ * first asks whether the current task is in the run's cgroup and returns
+ * before doing anything else when it is not: a process outside the run
+ * pays one helper call per hook.
+ *
+ * The rules come from the same maps as the other layers (abi.h): the
+ * network tries of net.bpf.c, the UNIX trie of unix.bpf.c, the exec
+ * identities and one-shot approvals of proc.bpf.c, the run configuration,
+ * the event ring buffer and the counters. Only the file trie is this
+ * layer's own.
+ *
+ * Hook arguments are read only where their position has not changed
+ * between 6.1 and the newest kernel tested (CO-RE moves struct fields, not
+ * arguments): lsm/bpf gained an argument in 6.16, so sevorix_bpf and the
+ * other programs that need no argument declare none. User space does not
+ * load a program whose hook the running kernel lacks (userns_create, 6.7).
+ *
+ * A denial returns -EPERM (-EACCES for opens, as Landlock answers), so
+ * the system call fails before anything happens. In audit mode every
+ * decision is logged and nothing is blocked.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "sevorix/abi.h"
+#include "common.bpf.h"
+#include "net.bpf.h"
+#include "lsm.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EPERM 1
+#define EACCES 13
+#define AF_UNIX 1
+#define AF_NETLINK 16
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_ICMPV6 58
+#define PROT_EXEC 4
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_EXEC_FLAG 0x20 /* __FMODE_EXEC in f_flags: opened by execve or uselib */
+
+/* Set by user space before load (src/lsm/lsm.c). */
+const volatile __u64 run_cgroup_id = 0; /* the run's cgroup: targets of kill/ptrace */
+const volatile __u8 files_enforced = 0; /* the rulebook has a files section */
+const volatile __u8 count_net = 1;	/* 0: the cgroup programs count network decisions */
+/* Relaxed entries of the rulebook's hardening section */
+const volatile __u8 allow_bpf = 0;
+const volatile __u8 allow_ptrace = 0;
+const volatile __u8 allow_signal = 0;
+const volatile __u8 allow_mount = 0;
+const volatile __u8 allow_userns = 0;
+const volatile __u8 allow_ping = 0;
+const volatile __u8 allow_any_socket = 0;
+
+static __always_inline int answer(int allow, int err)
+{
+	return allow ? 0 : -err;
+}
+
+/* ---- network ------------------------------------------------------------ */
+
+/* Judges a sockaddr in kernel memory (at least addrlen bytes of a sockaddr_storage). */
+static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u8 kind, __u8 type)
+{
+	__u16 family = BPF_CORE_READ(address, sa_family);
+	struct decision d;
+	struct sx_event *e;
+	__u32 w[4] = {}, orig[4];
+	__u16 port;
+	int allow;
+
+	if (family == AF_INET) {
+		struct sockaddr_in sin;
+
+		/* shorter: the protocol rejects it with EINVAL before anything is sent */
+		if (addrlen < (int)sizeof(sin) || bpf_probe_read_kernel(&sin, sizeof(sin), address))
+			return 0;
+		w[0] = sin.sin_addr.s_addr;
+		port = bpf_ntohs(sin.sin_port);
+		d = decide4(w[0], port);
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 sin6;
+
+		if (addrlen < (int)sizeof(sin6) ||
+		    bpf_probe_read_kernel(&sin6, sizeof(sin6), address))
+			return 0;
+		__builtin_memcpy(w, &sin6.sin6_addr, 16);
+		port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(orig, w, 16);
+		d = decide6(w, port);
+		__builtin_memcpy(w, orig, 16);
+	} else {
+		return 0;
+	}
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, count_net, &allow);
+	if (e) {
+		e->family = family;
+		e->sock_type = type;
+		e->port = port;
+		__builtin_memcpy(e->addr, w, 16);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EPERM);
+}
+
+/*
+ * Judges a UNIX socket path of len bytes at sun_path (kernel memory): the
+ * bytes after the end or after the first NUL are zeroed, and the whole
+ * buffer is the lookup key, as in unix.bpf.c. Abstract names (a leading
+ * NUL) meet the zero-length entry, which holds the network default.
+ */
+static __always_inline int judge_unix(const char *sun_path, __u32 len, __u8 kind, __u8 type)
+{
+	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT }; /* fail closed */
+	struct sx_unix_value *v;
+	struct sx_unix_key *key;
+	struct sx_event *e;
+	__u32 zero = 0, i;
+	int allow, ended = 0;
+
+	key = bpf_map_lookup_elem(&sx_lsm_unix_key, &zero);
+	if (!key)
+		return -EPERM; /* fail closed */
+	if (bpf_probe_read_kernel(key->path, sizeof(key->path), sun_path))
+		return -EPERM; /* fail closed */
+	for (i = 0; i < SX_UNIX_PATH_MAX; i++) {
+		if (i >= len || key->path[i] == 0)
+			ended = 1;
+		if (ended)
+			key->path[i] = 0;
+	}
+	key->prefixlen = SX_UNIX_PATH_MAX * 8;
+	/* the zero-length entry holds the default, so a miss means broken maps */
+	v = bpf_map_lookup_elem(&sx_unix, key);
+	if (v) {
+		d.verdict = v->action;
+		d.rule_id = v->rule_id;
+	}
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, count_net, &allow);
+	if (e) {
+		e->family = AF_UNIX;
+		e->sock_type = type;
+		e->data_len = SX_UNIX_PATH_MAX;
+		__builtin_memcpy(e->data, key->path, SX_UNIX_PATH_MAX);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EPERM);
+}
+
+/* Judges a destination the agent named: inet by address, UNIX by the path as written. */
+static __always_inline int judge_addr(struct socket *sock, struct sockaddr *address, int addrlen,
+				      __u8 kind)
+{
+	__u8 type = BPF_CORE_READ(sock, type);
+
+	if (BPF_CORE_READ(address, sa_family) == AF_UNIX)
+		return judge_unix(address->sa_data, addrlen > 2 ? addrlen - 2 : 0, kind, type);
+	return judge_inet(address, addrlen, kind, type);
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(sevorix_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen,
+	     int ret)
+{
+	if (ret || !in_run())
+		return ret;
+	return judge_addr(sock, address, addrlen, SX_EV_CONNECT);
+}
+
+/*
+ * Every send with a destination: UDP sendto, UNIX datagrams to a path,
+ * and sendto(MSG_FASTOPEN), which connects without socket_connect. A send
+ * without one goes where the judged connect() went.
+ */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(sevorix_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
+{
+	struct sockaddr *name;
+
+	if (ret || !in_run())
+		return ret;
+	name = BPF_CORE_READ(msg, msg_name);
+	if (!name)
+		return 0;
+	return judge_addr(sock, name, BPF_CORE_READ(msg, msg_namelen), SX_EV_SENDMSG);
+}
+
+/*
+ * A UNIX peer as the kernel resolved it: its bound address (the path its
+ * server bound, whatever name, symlink or relative path the agent used).
+ * A peer without one (a socketpair) was never reachable by a path.
+ */
+static __always_inline int judge_unix_peer(struct sock *other, __u8 kind, __u8 type)
+{
+	struct unix_sock *u = (void *)other;
+	struct unix_address *ua = BPF_CORE_READ(u, addr);
+	int len;
+
+	if (!ua)
+		return 0;
+	len = BPF_CORE_READ(ua, len);
+	return judge_unix((const char *)ua + bpf_core_field_offset(struct unix_address, name) + 2,
+			  len > 2 ? len - 2 : 0, kind, type);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(sevorix_unix_stream_connect, struct sock *sock, struct sock *other,
+	     struct sock *newsk, int ret)
+{
+	if (ret || !in_run())
+		return ret;
+	return judge_unix_peer(other, SX_EV_CONNECT, SOCK_STREAM);
+}
+
+SEC("lsm/unix_may_send")
+int BPF_PROG(sevorix_unix_may_send, struct socket *sock, struct socket *other, int ret)
+{
+	if (ret || !in_run())
+		return ret;
+	return judge_unix_peer(BPF_CORE_READ(other, sk), SX_EV_SENDMSG, SOCK_DGRAM);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+/* enum sx_access bits (1 << SX_FA_*) of an open; exec opens count as exec only. */
+static __always_inline unsigned int open_access(struct file *f)
+{
+	unsigned int mode = BPF_CORE_READ(f, f_mode), flags = BPF_CORE_READ(f, f_flags), a = 0;
+
+	if (flags & FMODE_EXEC_FLAG)
+		return 1 << SX_FA_EXEC;
+	if (mode & FMODE_READ)
+		a |= 1 << SX_FA_READ;
+	if (mode & FMODE_WRITE)
+		a |= 1 << SX_FA_WRITE;
+	return a;
+}
+
+/* The stricter decision over the requested accesses, as policy_decide_file(). */
+static __always_inline struct decision file_decide(const struct sx_file_value *v,
+						   unsigned int access)
+{
+	struct decision d = { SX_V_ALLOW, SX_RULE_DEFAULT };
+
+	for (int i = 0; i < SX_FA_MAX; i++) {
+		__u8 a = v->action[i];
+
+		if (!(access & (1 << i)))
+			continue;
+		if (a > d.verdict || (a == d.verdict && d.rule_id == SX_RULE_DEFAULT)) {
+			d.verdict = a;
+			d.rule_id = v->rule_id[i];
+		}
+	}
+	return d;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(sevorix_file_open, struct file *file, int ret)
+{
+	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT }; /* fail closed */
+	struct sx_file_value *v = NULL;
+	struct sx_path_buf *b;
+	unsigned int access;
+	struct sx_event *e;
+	__u32 zero = 0, len = 0;
+	int allow;
+	long n;
+
+	if (ret || !files_enforced || !in_run())
+		return ret;
+	access = open_access(file);
+	if (!access)
+		return 0; /* neither read, write nor exec (e.g. open mode 3 for ioctls) */
+	b = bpf_map_lookup_elem(&sx_lsm_path, &zero);
+	if (!b)
+		return -EACCES; /* fail closed */
+	n = bpf_d_path((struct path *)&file->f_path, b->path, sizeof(b->path));
+	if (n > 0 && b->path[0] != '/')
+		return 0; /* pipe:[..], socket:[..], anon_inode:..: no path a rule can name */
+	if (n > 0) {
+		/* look up "PATH/": whole components only; paths are compared up to the key size */
+		len = n - 1;
+		if (len < SX_FILE_PATH_MAX) {
+			b->path[len & (SX_FILE_PATH_MAX - 1)] = '/';
+			b->prefixlen = (len + 1) * 8;
+		} else {
+			b->prefixlen = SX_FILE_PATH_MAX * 8;
+		}
+		v = bpf_map_lookup_elem(&sx_files, b);
+		if (len < SX_FILE_PATH_MAX)
+			b->path[len & (SX_FILE_PATH_MAX - 1)] = 0;
+	}
+	/* no entry (broken maps) or no path (longer than PATH_MAX): deny */
+	if (v)
+		d = file_decide(v, access);
+	e = sx_decided_in(d, SX_EV_OPEN, SX_LAYER_BPF_LSM, SX_SEC_FILES, 1, &allow);
+	if (e) {
+		e->port = access;
+		if (n > 0) {
+			long m = bpf_probe_read_kernel_str(e->data, SX_EVENT_DATA, b->path);
+
+			e->data_len = m > 0 ? m : 0;
+		}
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EACCES);
+}
+
+/* ---- exec --------------------------------------------------------------- */
+
+/* True when the thread group holds a one-shot approval naming this file. */
+static __always_inline int approved(struct file *f, struct sx_exec_key k)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tgid);
+	__s64 sec, nsec;
+
+	if (!a)
+		return 0;
+	if (a->alt_dev == k.dev && a->alt_ino == k.ino)
+		return 1;
+	lsm_inode_ctime(BPF_CORE_READ(f, f_inode), &sec, &nsec);
+	return a->dev == k.dev && a->ino == k.ino && a->ctime_sec == sec && a->ctime_nsec == nsec;
+}
+
+/*
+ * Why an exec or executable mapping of f is refused (enum sx_exec_reason),
+ * with the rule in *rule. A deny rule always refuses; a review rule, or
+ * any exec while execs are held, needs the approval the supervisor stored
+ * (the approval is consumed at sched_process_exec by proc.bpf.c, not here).
+ */
+static __always_inline int exec_refused(struct file *f, int need_approval, __u16 *rule)
+{
+	struct sx_exec_key k = lsm_file_key(f);
+	struct sx_exec_deny *d = bpf_map_lookup_elem(&sx_exec_deny, &k);
+	__u32 zero = 0;
+	struct sx_config *c = bpf_map_lookup_elem(&sx_config, &zero);
+
+	if (d) {
+		*rule = d->rule_id;
+		if (d->action != SX_V_REVIEW || !approved(f, k))
+			return SX_EXEC_DENIED_FILE;
+	}
+	if (!c)
+		return SX_EXEC_NOT_APPROVED; /* fail closed: no configuration */
+	if (need_approval && c->exec_approval && !approved(f, k))
+		return SX_EXEC_NOT_APPROVED;
+	return SX_EXEC_OK;
+}
+
+/* Logs a refused exec or mapping; returns the hook's answer. */
+static __always_inline int exec_report(__u8 kind, int why, __u16 rule, const void *name)
+{
+	struct decision d = { SX_V_DENY, rule };
+	struct sx_event *e;
+	int allow;
+
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_EXEC, 1, &allow);
+	if (e) {
+		long m = bpf_probe_read_kernel_str(e->data, 256, name);
+
+		e->port = why;
+		e->data_len = m > 0 ? m : 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EPERM);
+}
+
+/* Once per binary handler step: the script, then its interpreter. */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(sevorix_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	__u16 rule = SX_RULE_DEFAULT;
+	struct file *f;
+	int why;
+
+	if (ret || !in_run())
+		return ret;
+	f = BPF_CORE_READ(bprm, file);
+	why = exec_refused(f, 1, &rule);
+	if (why == SX_EXEC_OK)
+		return 0;
+	return exec_report(SX_EV_EXEC, why, rule, BPF_CORE_READ(bprm, filename));
+}
+
+/*
+ * PROT_EXEC mappings of a denied executable: ld.so running it, or a
+ * program mapping it by hand. The kernel's own mappings of an approved
+ * exec pass (the approval is still there while the image loads).
+ */
+static __always_inline int judge_mapping(struct file *f)
+{
+	__u16 rule = SX_RULE_DEFAULT;
+	int why;
+
+	if (!f)
+		return 0;
+	why = exec_refused(f, 0, &rule);
+	if (why == SX_EXEC_OK)
+		return 0;
+	return exec_report(SX_EV_MMAP, why, rule, BPF_CORE_READ(f, f_path.dentry, d_name.name));
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(sevorix_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret || !(prot & PROT_EXEC) || !in_run())
+		return ret;
+	return judge_mapping(file);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(sevorix_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	if (ret || !(prot & PROT_EXEC) || !in_run())
+		return ret;
+	return judge_mapping(BPF_CORE_READ(vma, vm_file));
+}
+
+/* ---- self-protection ---------------------------------------------------- */
+
+/*
+ * The run's cgroup is a leaf that only root can subdivide, and the agent
+ * is not root, so "in the run" is "in exactly that cgroup".
+ */
+static __always_inline int task_in_run(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id) == run_cgroup_id;
+}
+
+/* Logs a hardening denial; target names the other task, if any. */
+static __always_inline int protect(__u8 kind, struct task_struct *target, __u16 port)
+{
+	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT };
+	struct sx_event *e;
+	int allow;
+
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_HARDENING, 1, &allow);
+	if (e) {
+		e->port = port;
+		if (target) {
+			__u32 pid = BPF_CORE_READ(target, tgid);
+
+			__builtin_memcpy(e->addr, &pid, sizeof(pid));
+			BPF_CORE_READ_STR_INTO(&e->data, target, comm);
+			e->data_len = sizeof(target->comm);
+		}
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EPERM);
+}
+
+/* bpf(): no argument is read (lsm/bpf gained one in 6.16). */
+SEC("lsm/bpf")
+int BPF_PROG(sevorix_bpf)
+{
+	if (allow_bpf || !in_run())
+		return 0;
+	return protect(SX_EV_BPF, NULL, 0);
+}
+
+/* ptrace, process_vm_readv/writev, /proc/PID/mem: only inside the run. */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(sevorix_ptrace_access_check, struct task_struct *child, unsigned int mode, int ret)
+{
+	if (ret || allow_ptrace || !in_run() || task_in_run(child))
+		return ret;
+	return protect(SX_EV_PTRACE, child, 0);
+}
+
+/* Signals from the agent (kill, tgkill, sigqueue): only inside the run. */
+SEC("lsm/task_kill")
+int BPF_PROG(sevorix_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	if (ret || allow_signal || !in_run() || task_in_run(p))
+		return ret;
+	return protect(SX_EV_KILL, p, sig);
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(sevorix_sb_mount)
+{
+	if (allow_mount || !in_run())
+		return 0;
+	return protect(SX_EV_MOUNT, NULL, 0);
+}
+
+SEC("lsm/move_mount")
+int BPF_PROG(sevorix_move_mount)
+{
+	if (allow_mount || !in_run())
+		return 0;
+	return protect(SX_EV_MOUNT, NULL, 1);
+}
+
+/* Kernel 6.7+; user space does not load it where the hook is missing. */
+SEC("lsm/userns_create")
+int BPF_PROG(sevorix_userns_create)
+{
+	if (allow_userns || !in_run())
+		return 0;
+	return protect(SX_EV_USERNS, NULL, 0);
+}
+
+/*
+ * The socket() allow list of the seccomp hardening (src/seccomp/): what
+ * the network rulebook can reason about. Everything else (raw, packet,
+ * ICMP ping, AF_VSOCK, SCTP, AF_ALG, MPTCP, ...) is refused.
+ */
+static __always_inline int socket_allowed(int family, int type, int protocol)
+{
+	if (allow_any_socket || family == AF_UNIX)
+		return 1;
+	if (family == AF_NETLINK)
+		return protocol == 0; /* NETLINK_ROUTE */
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	type &= 0xf; /* without SOCK_NONBLOCK, SOCK_CLOEXEC */
+	if (type == SOCK_DGRAM && allow_ping &&
+	    protocol == (family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+		return 1;
+	return (type == SOCK_STREAM || type == SOCK_DGRAM) &&
+	       (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_UDP);
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(sevorix_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	struct sx_event *e;
+	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT };
+	int allow;
+
+	if (ret || kern || !in_run() || socket_allowed(family, type, protocol))
+		return ret;
+	e = sx_decided_in(d, SX_EV_SOCKET, SX_LAYER_BPF_LSM, SX_SEC_HARDENING, 1, &allow);
+	if (e) {
+		e->family = family;
+		e->sock_type = type & 0xf;
+		e->port = protocol;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return answer(allow, EPERM);
+}
