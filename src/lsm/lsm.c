@@ -296,6 +296,13 @@ int lsm_attach(struct lsmlayer *l, const char *pin_dir)
 	return 0;
 }
 
+void lsm_detach(struct lsmlayer *l)
+{
+	for (int i = 0; i < l->nlinks; i++)
+		bpf_link__destroy(l->links[i]);
+	l->nlinks = 0;
+}
+
 void lsm_close(struct lsmlayer *l, const char *pin_dir)
 {
 	if (!l)

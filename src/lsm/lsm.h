@@ -37,6 +37,8 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 	     char *err, size_t errlen);
 /* Attaches every loaded program and pins its link under pin_dir (NULL: no pins). */
 int lsm_attach(struct lsmlayer *l, const char *pin_dir);
+/* Detaches (links not pinned go at once); lsm_attach() may attach again. */
+void lsm_detach(struct lsmlayer *l);
 /* Unpins (when pin_dir is given), detaches and frees. Accepts NULL. */
 void lsm_close(struct lsmlayer *l, const char *pin_dir);
 /* One line: the hooks in force and those left out with the reason. */

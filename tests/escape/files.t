@@ -31,8 +31,8 @@ got=$(confined "$TRY" exec "$H/true" | tail -n 1)
 like "$got" '^(EACCES|EPERM)$' "exec from a directory without exec rights"
 works "exec from /usr" "$TRY" exec /usr/bin/true
 # Landlock does not judge files of internal mounts (memfd), nor mmap(PROT_EXEC)
-# by the loader: exec rules by identity (seccomp USER_NOTIF) close these.
-open_gap "memfd_create + execveat of a copy" "exec by identity, issue 3 item 2" \
-	"$TRY" memfd-exec /usr/bin/true
-open_gap "ld.so running a file without exec rights" "exec by identity, issue 3 item 2" \
+# by the loader: the exec hold (seccomp user notification) closes these.
+refused "memfd_create + execveat of a copy" EPERM "$TRY" memfd-exec /usr/bin/true
+refused "ld.so running a file without exec rights" \
+	"sevorix run: /lib64/ld-linux-x86-64.so.2: Operation not permitted" \
 	/lib64/ld-linux-x86-64.so.2 "$H/try" read "$W/notes.txt"

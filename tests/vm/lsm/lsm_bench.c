@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lsm_bench.c: what the BPF LSM layer costs, measured in the guest (TAP
+ * with "# bench:" lines). Under software emulation absolute times mean
+ * little, so it prints ratios: open+close of a workspace file, connect()
+ * to an allowed loopback port, and fork+exec of a static binary, each in
+ * the agent's cgroup with the layer attached against the same without it,
+ * and from a process outside the cgroup with the layer attached against
+ * without. Rounds alternate without/with, and the median round counts.
+ * It never fails on a time; it fails only when it cannot measure.
+ *
+ * Refuses to run outside the guest (SEVORIX_VM=1).
+ */
+#include <time.h>
+
+#include "lsm_test.h"
+
+#define ROUNDS 5
+#define N_OPEN 20000
+#define N_CONNECT 1000
+#define N_EXEC 100
+
+static const char policy_fmt[] =
+	"version: 1\n"
+	"network:\n"
+	"  default: deny\n"
+	"  rules:\n"
+	"    - {action: allow, cidr: 127.0.0.0/8, ports: [%u]}\n"
+	"    - {action: deny, cidr: 169.254.169.254/32, ports: [%u]}\n"
+	"files:\n"
+	"  default: deny\n"
+	"  rules:\n"
+	"    - {action: allow, path: /, access: [read, exec]}\n"
+	"    - {action: allow, path: /tmp/ws, access: [read, write, exec]}\n"
+	"    - {action: deny, path: /tmp/home/.ssh}\n"
+	"exec:\n"
+	"  default: allow\n"
+	"  rules:\n"
+	"    - {action: deny, path: /tmp/bin/denied}\n";
+
+enum op { OP_OPEN, OP_CONNECT, OP_EXEC, OP_MAX };
+static const char *const op_names[OP_MAX] = { "open+close", "connect", "fork+exec" };
+
+struct bench {
+	__u16 port;
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ns per operation, or -1 when an operation failed. */
+static int time_op(enum op op, __u16 port)
+{
+	int n = op == OP_OPEN ? N_OPEN : op == OP_CONNECT ? N_CONNECT : N_EXEC;
+	long long t0 = now_ns();
+
+	for (int i = 0; i < n; i++) {
+		if (op == OP_OPEN) {
+			int fd = open("/tmp/ws/file", O_RDONLY | O_CLOEXEC);
+
+			if (fd < 0)
+				return -1;
+			close(fd);
+		} else if (op == OP_CONNECT) {
+			if (tcp_connect_err(AF_INET, "127.0.0.1", port))
+				return -1;
+		} else {
+			pid_t pid = fork();
+			int st;
+
+			if (pid == 0) {
+				char *argv[] = { "busybox", "true", NULL };
+
+				execv("/bin/busybox", argv);
+				_exit(127);
+			}
+			if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st))
+				return -1;
+		}
+	}
+	return (now_ns() - t0) / n;
+}
+
+static void time_all(const void *arg, int *res)
+{
+	const struct bench *b = arg;
+
+	for (int op = 0; op < OP_MAX; op++)
+		res[op] = time_op(op, b->port);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static int median(int *v)
+{
+	qsort(v, ROUNDS, sizeof(*v), cmp_int);
+	return v[ROUNDS / 2];
+}
+
+/* [where][with][op][round]: where 0 = agent cgroup, 1 = outside */
+static int t[2][2][OP_MAX][ROUNDS];
+
+/* One round: a fresh listener whose queue holds every connection (nothing accepts). */
+static int round_of(struct lsm_env *env, int where, int with, int k)
+{
+	struct bench b = { 0 };
+	int res[OP_MAX], fd, r = 0;
+
+	fd = tcp_listener(&b.port);
+	if (fd < 0)
+		return fd;
+	if (where == 0)
+		r = in_cgroup(env, time_all, &b, res, sizeof(res));
+	else
+		time_all(&b, res);
+	close(fd);
+	for (int op = 0; op < OP_MAX && !r; op++) {
+		if (res[op] < 0)
+			r = -EIO;
+		t[where][with][op][k] = res[op];
+	}
+	return r;
+}
+
+static void print_ratios(void)
+{
+	for (int op = 0; op < OP_MAX; op++) {
+		int in0 = median(t[0][0][op]), in1 = median(t[0][1][op]);
+		int out0 = median(t[1][0][op]), out1 = median(t[1][1][op]);
+
+		printf("# bench: %-10s in the agent cgroup: %7d ns/op without, %7d with, ratio %.3f;"
+		       " outside: %7d without, %7d with, ratio %.3f\n",
+		       op_names[op], in0, in1, (double)in1 / in0, out0, out1, (double)out1 / out0);
+	}
+}
+
+int main(void)
+{
+	struct lsm_env env = { 0 };
+	struct lsmlayer *l = NULL;
+	struct policy *p = NULL;
+	char err[512] = "";
+	int r;
+
+	if (!in_guest())
+		return 0;
+	r = lsm_test_env(&env, "sx_lsm_bench");
+	mkdir("/tmp/ws", 0755);
+	r = r ?: write_file("/tmp/ws/file", "x\n");
+	r = r ?: load_policy(policy_fmt, 1, 1, &p);
+	/* the allowed port differs per round: allow all of loopback for the benchmark */
+	if (!r)
+		for (size_t i = 0; i < p->nnet_rules; i++)
+			if (p->net_rules[i].action == SX_ALLOW)
+				p->net_rules[i].nports = 0;
+	r = r ?: lsm_open(p, NULL, env.cgroup_fd, &l, err, sizeof(err));
+	tap_ok(!r, "the layer loads (%s)", r ? (err[0] ? err : strerror(-r)) : "ok");
+	for (int k = 0; k < ROUNDS && !r; k++) {
+		for (int with = 0; with < 2 && !r; with++) {
+			if (with)
+				r = lsm_attach(l, NULL);
+			for (int where = 0; where < 2 && !r; where++)
+				r = round_of(&env, where, with, k);
+			if (with)
+				lsm_detach(l);
+		}
+	}
+	tap_ok(!r, "%d rounds of open+close x%d, connect x%d, fork+exec x%d, without and with "
+	       "the layer (%s)", ROUNDS, N_OPEN, N_CONNECT, N_EXEC, r ? strerror(-r) : "ok");
+	if (!r)
+		print_ratios();
+	lsm_close(l, NULL);
+	policy_free(p);
+	lsm_test_env_free(&env);
+	return tap_done();
+}

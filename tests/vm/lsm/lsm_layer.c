@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lsm_layer.c: the BPF LSM layer (src/lsm, bpf/lsm.bpf.c) enforcing a real
+ * rulebook inside the guest kernel (TAP).
+ *
+ * Part 1 loads the layer on its own -- no cgroup programs, no Landlock, no
+ * seccomp, not even the network layer's maps -- aims it at a fresh cgroup
+ * and checks, from a child in that cgroup, what an agent would see: the
+ * errno of connect/sendmsg/TCP Fast Open/UNIX connect to denied
+ * destinations, of opening a denied file (also one created after the
+ * rulebook loaded, under a denied directory inside an allowed one), of
+ * exec and PROT_EXEC mappings of a denied binary and its hard link, of
+ * bpf(), mount, a new user namespace, unlisted socket families, and of
+ * kill/ptrace aimed outside the cgroup; that allowed calls succeed; that
+ * the same calls from outside the cgroup succeed; and that each denial
+ * left an event of layer bpf-lsm. Part 2 loads it as `sevorix run` does,
+ * sharing the network layer's and exec tracker's maps and pinning its
+ * links, and repeats the core checks.
+ *
+ * The child runs as root: the layer does not rely on the agent lacking
+ * privileges. Refuses to run outside the guest (SEVORIX_VM=1).
+ */
+#include "lsm_test.h"
+
+#define SSH "/tmp/home/.ssh"
+#define DENIED_BIN "/tmp/bin/denied"
+#define DENIED_LINK "/tmp/bin/denied-link"
+
+static const char policy_fmt[] =
+	"version: 1\n"
+	"mode: enforce\n"
+	"network:\n"
+	"  default: deny\n"
+	"  rules:\n"
+	"    - {action: allow, cidr: 127.0.0.0/8, ports: [%u]}\n"
+	"    - {action: allow, cidr: \"::1/128\", ports: [%u]}\n"
+	"    - {action: allow, unix: /tmp/ok.sock}\n"
+	"    - {action: allow, unix: /tmp/ws/}\n"
+	"files:\n"
+	"  default: deny\n"
+	"  rules:\n"
+	"    - {action: allow, path: /, access: [read, exec]}\n"
+	"    - {action: allow, path: /tmp/ws, access: [read, write, exec]}\n"
+	"    - {action: allow, path: /tmp/home, access: [read, write]}\n"
+	"    - {action: deny, path: " SSH "}\n"
+	"    - {action: allow, path: /dev, access: [read, write]}\n"
+	"exec:\n"
+	"  default: allow\n"
+	"  rules:\n"
+	"    - {action: deny, path: " DENIED_BIN "}\n";
+
+/* What the agent in the cgroup saw: errno per check (0 = success). */
+enum check {
+	C_OPEN_SECRET, C_OPEN_LATER, C_OPEN_LATER_DIR, C_OPEN_SIBLING, C_OPEN_SSHX, C_WRITE_WS,
+	C_WRITE_OUTSIDE, C_CONNECT_OK, C_CONNECT_DENIED, C_CONNECT6_DENIED, C_CONNECT_MAPPED,
+	C_UDP_DENIED, C_TFO_DENIED, C_UNIX_OK, C_UNIX_DENIED, C_UNIX_RESOLVED, C_EXEC_OK,
+	C_EXEC_DENIED, C_EXEC_LINK, C_MMAP_EXEC, C_MPROTECT_EXEC, C_BPF, C_KILL_OUTSIDE,
+	C_KILL_INSIDE, C_PTRACE_OUTSIDE, C_MOUNT, C_USERNS, C_SOCK_PACKET, C_SOCK_RAW,
+	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_NCHECKS
+};
+
+struct env {
+	struct lsm_env base;
+	__u16 port_ok, port_denied;	/* host order */
+	pid_t outsider;			/* a process outside the cgroup */
+};
+
+static const struct expect {
+	enum check c;
+	int err;
+	const char *what;
+} expects[] = {
+	{ C_OPEN_SECRET, EACCES, "open(" SSH "/id_rsa) is denied" },
+	{ C_OPEN_LATER, EACCES, "open() of a file created under " SSH " after the rules loaded is denied" },
+	{ C_OPEN_LATER_DIR, EACCES, "open() of a file in a directory created under " SSH " later is denied" },
+	{ C_OPEN_SIBLING, 0, "open(/tmp/home/notes) next to the denied directory works" },
+	{ C_OPEN_SSHX, 0, "open(/tmp/home/.sshx/f) works (whole components: .ssh is not .sshx)" },
+	{ C_WRITE_WS, 0, "open(/tmp/ws/new, O_CREAT|O_RDWR) in the workspace works" },
+	{ C_WRITE_OUTSIDE, EACCES, "open(/tmp/other/f, O_CREAT|O_WRONLY) outside the workspace is denied" },
+	{ C_CONNECT_OK, 0, "connect(127.0.0.1:allowed port) works" },
+	{ C_CONNECT_DENIED, EPERM, "connect(127.0.0.1:denied port) is denied" },
+	{ C_CONNECT6_DENIED, EPERM, "connect([::1]:denied port) is denied" },
+	{ C_CONNECT_MAPPED, EPERM, "connect([::ffff:127.0.0.1]:denied port) is denied" },
+	{ C_UDP_DENIED, EPERM, "UDP sendto(127.0.0.1:denied port) is denied" },
+	{ C_TFO_DENIED, EPERM, "sendto(MSG_FASTOPEN, 127.0.0.1:denied port) is denied" },
+	{ C_UNIX_OK, 0, "connect(/tmp/ok.sock) works" },
+	{ C_UNIX_DENIED, EPERM, "connect(/tmp/denied.sock) is denied" },
+	{ C_UNIX_RESOLVED, EPERM, "connect(/tmp/ws/alias.sock -> /tmp/denied.sock) is denied on the resolved socket" },
+	{ C_EXEC_OK, 0, "exec of an allowed binary works" },
+	{ C_EXEC_DENIED, EPERM, "execve(" DENIED_BIN ") is denied" },
+	{ C_EXEC_LINK, EPERM, "execve() of a hard link of the denied binary is denied" },
+	{ C_MMAP_EXEC, EPERM, "mmap(PROT_EXEC) of the denied binary is denied" },
+	{ C_MPROTECT_EXEC, EPERM, "mprotect(PROT_EXEC) of a mapping of the denied binary is denied" },
+	{ C_BPF, EPERM, "bpf(BPF_MAP_CREATE) is denied" },
+	{ C_KILL_OUTSIDE, EPERM, "kill() of a process outside the cgroup is denied" },
+	{ C_KILL_INSIDE, 0, "kill() of a process inside the cgroup works" },
+	{ C_PTRACE_OUTSIDE, EPERM, "ptrace(PTRACE_ATTACH) of a process outside the cgroup is denied" },
+	{ C_MOUNT, EPERM, "mount(tmpfs) is denied" },
+	{ C_USERNS, EPERM, "unshare(CLONE_NEWUSER) is denied" },
+	{ C_SOCK_PACKET, EPERM, "socket(AF_PACKET) is denied" },
+	{ C_SOCK_RAW, EPERM, "socket(AF_INET, SOCK_RAW) is denied" },
+	{ C_SOCK_MPTCP, EPERM, "socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) is denied" },
+	{ C_SOCK_VSOCK, EPERM, "socket(AF_VSOCK) is denied" },
+	{ C_SOCK_TCP, 0, "socket(AF_INET, SOCK_STREAM, 0) works" },
+};
+
+static int open_err(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int exec_err(const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char *argv[] = { "busybox", "true", NULL }; /* busybox runs argv[1] */
+
+		execv(path, argv);
+		_exit(100 + errno);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return errno;
+	if (WIFEXITED(st) && WEXITSTATUS(st) >= 100)
+		return WEXITSTATUS(st) - 100;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EIO;
+}
+
+static int mmap_err(const char *path, bool mprot)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	void *m;
+
+	if (fd < 0)
+		return errno;
+	m = mmap(NULL, 4096, mprot ? PROT_READ : PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		err = errno;
+	else if (mprot && mprotect(m, 4096, PROT_READ | PROT_EXEC))
+		err = errno;
+	if (m != MAP_FAILED)
+		munmap(m, 4096);
+	close(fd);
+	return err;
+}
+
+static int bpf_err(void)
+{
+	union bpf_attr a = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
+			     .max_entries = 1 };
+	int fd = syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int sock_err(int family, int type, int proto)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, proto);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int userns_err(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) ? errno : 0);
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+}
+
+static int kill_inside_err(void)
+{
+	pid_t pid = fork();
+	int err = 0;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	if (pid < 0)
+		return errno;
+	if (kill(pid, SIGKILL))
+		err = errno;
+	waitpid(pid, NULL, 0);
+	return err;
+}
+
+static void agent_checks(const struct env *env, int *res)
+{
+	int ptr;
+
+	res[C_OPEN_SECRET] = open_err(SSH "/id_rsa", O_RDONLY);
+	res[C_OPEN_LATER] = open_err(SSH "/later_key", O_RDONLY);
+	res[C_OPEN_LATER_DIR] = open_err(SSH "/later/key", O_RDONLY);
+	res[C_OPEN_SIBLING] = open_err("/tmp/home/notes", O_RDONLY);
+	res[C_OPEN_SSHX] = open_err("/tmp/home/.sshx/f", O_RDONLY);
+	res[C_WRITE_WS] = open_err("/tmp/ws/new", O_CREAT | O_RDWR);
+	res[C_WRITE_OUTSIDE] = open_err("/tmp/other/f", O_CREAT | O_WRONLY);
+	res[C_CONNECT_OK] = tcp_connect_err(AF_INET, "127.0.0.1", env->port_ok);
+	res[C_CONNECT_DENIED] = tcp_connect_err(AF_INET, "127.0.0.1", env->port_denied);
+	res[C_CONNECT6_DENIED] = tcp_connect_err(AF_INET6, "::1", env->port_denied);
+	res[C_CONNECT_MAPPED] = tcp_connect_err(AF_INET6, "::ffff:127.0.0.1", env->port_denied);
+	res[C_UDP_DENIED] = udp_sendto_err("127.0.0.1", env->port_denied);
+	res[C_TFO_DENIED] = tfo_sendto_err("127.0.0.1", env->port_denied);
+	res[C_UNIX_OK] = unix_connect_err("/tmp/ok.sock");
+	res[C_UNIX_DENIED] = unix_connect_err("/tmp/denied.sock");
+	res[C_UNIX_RESOLVED] = unix_connect_err("/tmp/ws/alias.sock");
+	res[C_EXEC_OK] = exec_err("/bin/busybox");
+	res[C_EXEC_DENIED] = exec_err(DENIED_BIN);
+	res[C_EXEC_LINK] = exec_err(DENIED_LINK);
+	res[C_MMAP_EXEC] = mmap_err(DENIED_BIN, false);
+	res[C_MPROTECT_EXEC] = mmap_err(DENIED_BIN, true);
+	res[C_BPF] = bpf_err();
+	res[C_KILL_OUTSIDE] = kill(env->outsider, SIGTERM) ? errno : 0;
+	res[C_KILL_INSIDE] = kill_inside_err();
+	ptr = ptrace(PTRACE_ATTACH, env->outsider, NULL, NULL);
+	res[C_PTRACE_OUTSIDE] = ptr ? errno : 0;
+	if (!ptr)
+		ptrace(PTRACE_DETACH, env->outsider, NULL, NULL);
+	res[C_MOUNT] = mount("none", "/tmp/ws", "tmpfs", 0, NULL) ? errno : 0;
+	if (!res[C_MOUNT])
+		umount("/tmp/ws");
+	res[C_USERNS] = userns_err();
+	res[C_SOCK_PACKET] = sock_err(AF_PACKET, SOCK_RAW, 0);
+	res[C_SOCK_RAW] = sock_err(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	res[C_SOCK_MPTCP] = sock_err(AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */);
+	res[C_SOCK_VSOCK] = sock_err(40 /* AF_VSOCK */, SOCK_STREAM, 0);
+	res[C_SOCK_TCP] = sock_err(AF_INET, SOCK_STREAM, 0);
+}
+
+/* Creates the files, listeners and the outsider. Returns 0 or -errno. */
+static int setup(struct env *env)
+{
+	static const char *dirs[] = { "/tmp/ws", "/tmp/home", SSH, "/tmp/home/.sshx", "/tmp/other",
+				      "/tmp/bin" };
+	static const char *files[] = { SSH "/id_rsa", "/tmp/home/notes", "/tmp/home/.sshx/f" };
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		mkdir(dirs[i], 0755);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && !r; i++)
+		r = write_file(files[i], "secret\n");
+	r = r ?: copy_file("/bin/busybox", DENIED_BIN, 0755);
+	if (!r && link(DENIED_BIN, DENIED_LINK) && errno != EEXIST)
+		r = -errno;
+	for (int i = 0; i < 2 && !r; i++) {
+		int fd = tcp_listener(i ? &env->port_denied : &env->port_ok);
+
+		r = fd < 0 ? fd : 0; /* kept open until the test exits */
+	}
+	r = r ?: udp_socket_at(env->port_denied);
+	r = r ?: unix_listener("/tmp/ok.sock");
+	r = r ?: unix_listener("/tmp/denied.sock");
+	if (!r && symlink("/tmp/denied.sock", "/tmp/ws/alias.sock") && errno != EEXIST)
+		r = -errno;
+	if (r)
+		return r;
+	env->outsider = fork();
+	if (env->outsider == 0) {
+		for (;;)
+			pause();
+	}
+	return env->outsider < 0 ? -errno : 0;
+}
+
+/* The rulebook loads, then files appear under the denied directory. */
+static int create_later(void)
+{
+	mkdir(SSH "/later", 0755);
+	return write_file(SSH "/later_key", "k\n") ?: write_file(SSH "/later/key", "k\n");
+}
+
+static void report(const int *res, const char *part, bool userns_hook)
+{
+	for (size_t i = 0; i < sizeof(expects) / sizeof(expects[0]); i++) {
+		const struct expect *x = &expects[i];
+
+		if (x->c == C_USERNS && !userns_hook) {
+			tap_skip("%s: %s: this kernel has no userns_create hook (6.7+)", part,
+				 x->what);
+			continue;
+		}
+		tap_ok(res[x->c] == x->err, "%s: %s (got %s)", part, x->what,
+		       res[x->c] ? strerror(res[x->c]) : "success");
+	}
+}
+
+/* The same calls from outside the cgroup: the layer must not touch them. */
+static void outside_checks(const struct env *env)
+{
+	int e;
+
+	e = open_err(SSH "/id_rsa", O_RDONLY);
+	tap_ok(!e, "outside the cgroup: open(" SSH "/id_rsa) works (got %s)", strerror(e));
+	e = tcp_connect_err(AF_INET, "127.0.0.1", env->port_denied);
+	tap_ok(!e, "outside the cgroup: connect(denied port) works (got %s)", strerror(e));
+	e = exec_err(DENIED_BIN);
+	tap_ok(!e, "outside the cgroup: exec of the denied binary works (got %s)", strerror(e));
+	e = bpf_err();
+	tap_ok(!e, "outside the cgroup: bpf() works (got %s)", strerror(e));
+	e = mmap_err(DENIED_BIN, false);
+	tap_ok(!e, "outside the cgroup: mmap(PROT_EXEC) of the denied binary works (got %s)",
+	       strerror(e));
+	tap_ok(kill(env->outsider, 0) == 0, "the process outside the cgroup is still alive");
+}
+
+static void check_events(int events_fd, const char *part)
+{
+	static const struct {
+		int kind;
+		const char *name;
+	} want[] = { { SX_EV_OPEN, "open" }, { SX_EV_CONNECT, "connect" },
+		     { SX_EV_SENDMSG, "sendmsg" }, { SX_EV_EXEC, "exec" },
+		     { SX_EV_MMAP, "mmap" },	 { SX_EV_BPF, "bpf" },
+		     { SX_EV_KILL, "kill" },	 { SX_EV_PTRACE, "ptrace" },
+		     { SX_EV_MOUNT, "mount" },	 { SX_EV_SOCKET, "socket" } };
+	struct event_tally t = { 0 };
+
+	if (tally_events(events_fd, &t) < 0) {
+		tap_ok(false, "%s: the event ring buffer can be read", part);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		tap_ok(t.lsm_deny[want[i].kind] > 0,
+		       "%s: %s denials were logged with layer bpf-lsm (%d)", part, want[i].name,
+		       t.lsm_deny[want[i].kind]);
+	tap_ok(t.open_secret, "%s: an open event names " SSH "/id_rsa with its rule", part);
+}
+
+/* Runs the agent checks in a child in the cgroup and reports them. */
+static void run_part(const struct env *env, const char *part, int events_fd, bool userns_hook)
+{
+	int res[C_NCHECKS];
+	int r = in_cgroup(&env->base, (void (*)(const void *, int *))agent_checks, env, res,
+			  sizeof(res));
+
+	tap_ok(!r, "%s: a child in the cgroup ran the checks (%s)", part, r ? strerror(-r) : "ok");
+	if (r)
+		return;
+	report(res, part, userns_hook);
+	check_events(events_fd, part);
+}
+
+static int part1(struct env *env, struct policy *p)
+{
+	char err[512] = "", desc[512];
+	struct lsmlayer *l = NULL;
+	int r;
+
+	r = lsm_open(p, NULL, env->base.cgroup_fd, &l, err, sizeof(err));
+	tap_ok(!r, "alone: the layer loads with its own maps (%s)", r ? err : "ok");
+	if (r)
+		return r;
+	r = lsm_attach(l, NULL);
+	tap_ok(!r, "alone: the layer attaches (%s)", r ? strerror(-r) : "ok");
+	lsm_describe(l, desc, sizeof(desc));
+	printf("# %s\n", desc);
+	r = r ?: create_later();
+	if (!r) {
+		run_part(env, "alone", lsm_events_fd(l), strstr(desc, " userns_create") != NULL);
+		outside_checks(env);
+	}
+	lsm_close(l, NULL);
+	return r;
+}
+
+/* As `sevorix run` loads it: sharing the network layer's maps, links pinned. */
+static int part2(struct env *env, struct policy *p)
+{
+	const char *pins = "/sys/fs/bpf/sx_lsm_test";
+	char err[512] = "", desc[512];
+	struct netlayer *nl = NULL;
+	struct lsmlayer *l = NULL;
+	int r;
+
+	mkdir(pins, 0700);
+	r = netlayer_open(p, &nl, err, sizeof(err));
+	r = r ?: netlayer_trace(nl, p, env->base.cgroup_fd, pins, err, sizeof(err));
+	tap_ok(!r, "shared: the network maps and exec tracker load (%s)", r ? err : "ok");
+	if (!r) {
+		r = lsm_open(p, nl, env->base.cgroup_fd, &l, err, sizeof(err));
+		tap_ok(!r, "shared: the layer loads on the network layer's maps (%s)",
+		       r ? err : "ok");
+	}
+	if (!r) {
+		r = lsm_attach(l, pins);
+		tap_ok(!r, "shared: the layer attaches and pins its links (%s)",
+		       r ? strerror(-r) : "ok");
+	}
+	if (!r) {
+		lsm_describe(l, desc, sizeof(desc));
+		run_part(env, "shared", netlayer_events_fd(nl),
+			 strstr(desc, " userns_create") != NULL);
+	}
+	lsm_close(l, pins);
+	netlayer_close(nl, pins);
+	rmdir(pins);
+	return r;
+}
+
+int main(void)
+{
+	struct env env = { 0 };
+	struct policy *p = NULL;
+	int r;
+
+	if (!in_guest())
+		return 0;
+	setenv("SEVORIX_BPF_DEBUG", "1", 0); /* a load failure prints libbpf's and the verifier's log */
+	r = lsm_test_env(&env.base, "sx_lsm_layer");
+	r = r ?: setup(&env);
+	tap_ok(!r, "set up a cgroup, files, listeners and a process outside (%s)",
+	       r ? strerror(-r) : "ok");
+	if (!r) {
+		r = load_policy(policy_fmt, env.port_ok, env.port_ok, &p);
+		tap_ok(!r, "the rulebook loads");
+	}
+	if (!r)
+		part1(&env, p);
+	if (!r)
+		part2(&env, p);
+	policy_free(p);
+	if (env.outsider > 0) {
+		kill(env.outsider, SIGKILL);
+		waitpid(env.outsider, NULL, 0);
+	}
+	lsm_test_env_free(&env.base);
+	return tap_done();
+}
