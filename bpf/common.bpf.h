@@ -53,7 +53,8 @@ static __always_inline struct sx_event *sx_event_new(__u8 kind, __u8 verdict, __
 	e->sock_type = 0;
 	e->data_len = 0;
 	e->section = SX_SEC_NETWORK;
-	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	e->approved = 0;
+	e->pad[0] = e->pad[1] = 0;
 	e->exit_code = 0;
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));

@@ -20,13 +20,36 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * A review-class connect goes through only with the jury's one-shot
+ * approval for this thread group and exactly this destination; the
+ * approval is consumed. Datagrams are never held, so never approved.
+ */
+static __always_inline int approved(__u8 kind, __u8 family, const void *addr, __u16 port)
+{
+	struct sx_net_approval k = { .tgid = bpf_get_current_pid_tgid() >> 32, .port = port,
+				     .family = family };
+
+	if (kind != SX_EV_CONNECT)
+		return 0;
+	__builtin_memcpy(k.addr, addr, family == AF_INET ? 4 : 16);
+	if (!bpf_map_lookup_elem(&sx_net_approved, &k))
+		return 0;
+	bpf_map_delete_elem(&sx_net_approved, &k);
+	return 1;
+}
+
 static __always_inline int report(struct bpf_sock_addr *ctx, struct decision d, __u8 kind,
 				  __u8 family, const void *addr, __u16 port)
 {
-	int allow;
-	struct sx_event *e = sx_decided(d, kind, &allow);
+	int allow, ok = d.verdict == SX_V_REVIEW && approved(kind, family, addr, port);
+	struct sx_event *e;
 
+	if (ok)
+		d.verdict = SX_V_ALLOW;
+	e = sx_decided(d, kind, &allow);
 	if (e) {
+		e->approved = ok;
 		e->family = family;
 		e->sock_type = ctx->type;
 		e->port = port;
@@ -40,17 +63,26 @@ static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
 {
 	__u32 ip = ctx->user_ip4;
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	struct decision d = decide4(ip, port);
 
-	return report(ctx, decide4(ip, port), kind, AF_INET, &ip, port);
+	if (ip == 0)
+		ip = bpf_htonl(0x7f000001);
+	return report(ctx, d, kind, AF_INET, &ip, port);
 }
 
 static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
 {
 	__u32 w[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
-	__u32 orig[4] = { w[0], w[1], w[2], w[3] };
+	struct decision d = decide6(w, port);
 
-	return report(ctx, decide6(w, port), kind, AF_INET6, orig, port);
+	/* the event and any approval name the destination as it was judged */
+	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
+		__u32 ip = w[3] ? w[3] : bpf_htonl(0x7f000001);
+
+		return report(ctx, d, kind, AF_INET, &ip, port);
+	}
+	return report(ctx, d, kind, AF_INET6, w, port);
 }
 
 SEC("cgroup/connect4")

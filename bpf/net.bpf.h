@@ -27,6 +27,14 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } sx_net6 SEC(".maps");
 
+/* One-shot approvals of review-class connects (abi.h: struct sx_net_approval). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct sx_net_approval);
+	__type(value, __u8);
+} sx_net_approved SEC(".maps");
+
 /* First entry whose port range holds port; none at all means broken maps. */
 static __always_inline struct decision match_ports(const struct sx_net_value *v, __u16 port)
 {

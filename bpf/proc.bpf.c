@@ -208,20 +208,74 @@ static __always_inline __u64 kdev(struct inode *ino)
 }
 
 /* Returns enum sx_exec_reason; *rule set for the denials that have one. */
+/* FNV-1a over the argv text, one byte per bpf_loop step (the hold computes the same). */
+struct fnv {
+	__u64 h;
+};
+
+static long fnv_step(__u32 i, struct fnv *f)
+{
+	__u32 zero = 0;
+	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+
+	if (!b)
+		return 1;
+	f->h = (f->h ^ (__u8)b->text[i & (SX_ARGV_MAX - 1)]) * 0x100000001b3ULL;
+	return 0;
+}
+
+static __always_inline __u64 argv_hash(struct task_struct *p)
+{
+	struct fnv f = { 0xcbf29ce484222325ULL };
+	struct argv_buf *b = read_argv(p);
+
+	if (!b)
+		return 0;
+	bpf_loop(b->len, fnv_step, &f, 0);
+	return f.h;
+}
+
+/*
+ * The approval the hold stored for this thread group must name the file
+ * that is being loaded (or the interpreter of the script it approved) and,
+ * for a reviewed exec, the same argv. One-shot: it is consumed either way.
+ */
+static __always_inline int check_approval(struct task_struct *p, struct inode *ino,
+					  const struct sx_exec_key *k)
+{
+	__u32 tgid = p->tgid;
+	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tgid);
+	__s64 csec, cnsec;
+	int ok;
+
+	if (!a)
+		return SX_EXEC_NOT_APPROVED; /* fail closed: nothing checked this exec */
+	inode_ctime(ino, &csec, &cnsec);
+	ok = (a->dev == k->dev && a->ino == k->ino && a->ctime_sec == csec &&
+	      a->ctime_nsec == cnsec) ||
+	     (a->alt_dev == k->dev && a->alt_ino == k->ino);
+	if (ok && a->argv_hash)
+		ok = a->argv_hash == argv_hash(p);
+	bpf_map_delete_elem(&sx_approved, &tgid);
+	return ok ? SX_EXEC_OK : SX_EXEC_NOT_APPROVED;
+}
+
+/* Returns enum sx_exec_reason; *rule set for the denials that have one. */
 static __always_inline int exec_check(struct task_struct *p, struct linux_binprm *bprm,
 				      struct sx_config *c, __u16 *rule)
 {
 	struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
 	struct sx_exec_key k = { .dev = kdev(ino), .ino = BPF_CORE_READ(ino, i_ino) };
-	__u32 tgid = p->tgid;
 	struct sx_exec_deny *d = bpf_map_lookup_elem(&sx_exec_deny, &k);
-	struct sx_approval *a;
-	__s64 csec, cnsec;
-	int m;
+	int m, review = 0;
 
-	if (d) {
+	if (d && d->action != SX_V_REVIEW) {
 		*rule = d->rule_id;
 		return SX_EXEC_DENIED_FILE;
+	}
+	if (d) {
+		*rule = d->rule_id;
+		review = 1;
 	}
 	m = match_argv(p, c->n_argv_rules);
 	if (m >= 0) {
@@ -229,22 +283,15 @@ static __always_inline int exec_check(struct task_struct *p, struct linux_binprm
 		struct sx_argv_rule *r = bpf_map_lookup_elem(&sx_argv_rules, &i);
 
 		*rule = r ? r->rule_id : SX_RULE_DEFAULT;
-		return SX_EXEC_DENIED_ARGV;
+		if (!r || r->action != SX_V_REVIEW)
+			return SX_EXEC_DENIED_ARGV;
+		review = 1;
 	}
-	if (!c->exec_approval)
+	if (!c->exec_approval && !review)
 		return SX_EXEC_OK;
-	a = bpf_map_lookup_elem(&sx_approved, &tgid);
-	if (!a)
-		return SX_EXEC_NOT_APPROVED; /* fail closed: nothing checked this exec */
-	inode_ctime(ino, &csec, &cnsec);
-	if (!((a->dev == k.dev && a->ino == k.ino && a->ctime_sec == csec &&
-	       a->ctime_nsec == cnsec) ||
-	      (a->alt_dev == k.dev && a->alt_ino == k.ino))) {
-		bpf_map_delete_elem(&sx_approved, &tgid);
-		return SX_EXEC_NOT_APPROVED;
-	}
-	bpf_map_delete_elem(&sx_approved, &tgid); /* one-shot */
-	return SX_EXEC_OK;
+	if (!c->exec_approval) /* review without a hold to ask the jury: denied */
+		return d && m < 0 ? SX_EXEC_DENIED_FILE : SX_EXEC_DENIED_ARGV;
+	return check_approval(p, ino, &k);
 }
 
 SEC("tp_btf/sched_process_exec")

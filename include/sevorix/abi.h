@@ -213,6 +213,20 @@ struct sx_approval {
 	__u64 argv_hash;	/* 0: not checked */
 };
 
+/*
+ * A jury's one-shot approval of one connect (the hold writes it, the
+ * connect program consumes it): the thread group, and the destination as
+ * the program judges it (IPv4-mapped IPv6 as IPv4, 0.0.0.0 as 127.0.0.1,
+ * :: as ::1). A review-class destination without one is denied.
+ */
+struct sx_net_approval {
+	__u32 tgid;
+	__u16 port;		/* host byte order */
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 pad;
+	__u8 addr[16];
+};
+
 /* Key of the "first allow seen" LRU map: later allows are only counted. */
 struct sx_seen_key {
 	__u32 tgid;
@@ -236,7 +250,8 @@ struct sx_event {
 	__u8 sock_type;
 	__u16 data_len;
 	__u8 section;		/* enum sx_section of rule_id */
-	__u8 pad[3];
+	__u8 approved;		/* a review-class action the jury approved */
+	__u8 pad[2];
 	__s32 exit_code;
 	__u8 addr[16];
 	char comm[16];

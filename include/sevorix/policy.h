@@ -130,7 +130,15 @@ struct policy {
 
 	/* hardening: {allow: [ptrace, io_uring, ...]}: enum hardening_allow bits */
 	unsigned int hardening_allow;
+
+	/* jury: {local: unix:///PATH}; review: {deadline_ms: N} */
+	char *jury_local;		/* the socket path, without unix:// */
+	unsigned int review_deadline_ms;
+	struct policy_loc review_loc;
 };
+
+#define POLICY_JURY_DEFAULT "/var/run/sevorix/slm.sock"
+#define POLICY_REVIEW_DEADLINE_MS 1000
 
 /* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE}. */
 struct policy_env {

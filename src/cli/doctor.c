@@ -19,18 +19,9 @@
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
+#include "lsm/lsm.h"
 #include "net/net.h"
 #include "run/cgroup.h"
-#include "lsm_probe.skel.h"
-
-static int lsm_probe(void)
-{
-	struct lsm_probe_bpf *s = lsm_probe_bpf__open_and_load();
-	int r = s ? 0 : -errno;
-
-	lsm_probe_bpf__destroy(s);
-	return r;
-}
 
 static int landlock_abi(void)
 {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
 
 #include "events/events.h"
 #include "net/net.h"
@@ -109,6 +110,8 @@ static void put_rule(struct events *ev, unsigned int id, int section)
 		loc = &p->file_rules[id].loc;
 	if (loc)
 		fprintf(ev->out, ",\"rule\":\"%s:%u\"", p->file, loc->line);
+	else if (section == SX_SEC_HARDENING)
+		fputs(",\"rule\":\"hardening\"", ev->out);
 	else
 		fputs(",\"rule\":\"default\"", ev->out);
 }
@@ -128,10 +131,53 @@ static const char *exec_reason(int why)
 
 static const char *kind_name(int kind)
 {
-	static const char *const names[] = { "?", "connect", "sendmsg", "fork", "exec", "exit",
-					     "open" };
+	static const char *const names[] = { "?",    "connect", "sendmsg", "fork", "exec",
+					     "exit", "open",	"mmap",	   "bpf",  "ptrace",
+					     "kill", "mount",	"userns",  "socket" };
 
-	return kind > 0 && kind <= SX_EV_OPEN ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_SOCKET ? names[kind] : "?";
+}
+
+static const char *layer_name(int layer)
+{
+	return layer == SX_LAYER_BPF_LSM ? "bpf-lsm" : layer == SX_LAYER_EXEC_CHECK ? "exec-check"
+						     : "cgroup-bpf";
+}
+
+static const char *verdict_name(int v);
+
+/* Decisions of the BPF LSM layer other than connect, sendmsg and exec. */
+static void put_lsm(struct events *ev, FILE *f, const struct sx_event *e)
+{
+	size_t n = e->data_len < SX_EVENT_DATA ? e->data_len : SX_EVENT_DATA;
+	char data[SX_EVENT_DATA + 1];
+	unsigned int pid;
+
+	memcpy(data, e->data, n);
+	data[n] = 0;
+	fputs(",\"target\":", f);
+	if (e->kind == SX_EV_OPEN || e->kind == SX_EV_MMAP) {
+		json_str(f, data);
+	} else if (e->kind == SX_EV_KILL || e->kind == SX_EV_PTRACE) {
+		memcpy(&pid, e->addr, sizeof(pid));
+		fprintf(f, "\"pid %u (", pid);
+		json_str_body(f, data);
+		fputs(")\"", f);
+	} else if (e->kind == SX_EV_SOCKET) {
+		fprintf(f, "\"family %u type %u protocol %u\"", e->family, e->sock_type, e->port);
+	} else {
+		fprintf(f, "\"%s\"", e->kind == SX_EV_BPF ? "bpf()" : e->kind == SX_EV_USERNS ?
+			"user namespace" : e->port ? "move_mount()" : "mount()");
+	}
+	if (e->kind == SX_EV_OPEN)
+		fprintf(f, ",\"access\":\"%s%s%s\"", e->port & SX_ACCESS_READ ? "r" : "",
+			e->port & SX_ACCESS_WRITE ? "w" : "", e->port & SX_ACCESS_EXEC ? "x" : "");
+	if (e->kind == SX_EV_KILL)
+		fprintf(f, ",\"signal\":%u", e->port);
+	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
+		e->enforced ? "true" : "false");
+	put_rule(ev, e->rule_id, e->section);
+	fputs(",\"layer\":\"bpf-lsm\"", f);
 }
 
 static void put_target_net(FILE *f, const struct sx_event *e)
@@ -307,7 +353,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		remember_fork(ev, e);
 	memcpy(comm, e->comm, sizeof(e->comm));
 	comm[sizeof(e->comm)] = 0;
-	if (e->kind == SX_EV_OPEN)
+	if (e->kind == SX_EV_OPEN && e->layer != SX_LAYER_BPF_LSM)
 		return on_observed(ev, e, comm);
 	flockfile(f); /* the hold writes from another thread */
 	put_head(ev, e, comm);
@@ -317,12 +363,16 @@ static int on_event(void *ctx, void *data, size_t size)
 		fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 			e->enforced ? "true" : "false");
 		put_rule(ev, e->rule_id, SX_SEC_NETWORK);
-		fputs(",\"layer\":\"cgroup-bpf\"", f);
+		fprintf(f, ",\"layer\":\"%s\"", layer_name(e->layer));
 	} else if (e->kind == SX_EV_EXEC && e->verdict == SX_V_DENY) {
 		put_exec(f, e);
 		fprintf(f, ",\"verdict\":\"deny\",\"enforced\":%s", e->enforced ? "true" : "false");
 		put_rule(ev, e->rule_id, e->section);
-		fprintf(f, ",\"reason\":\"%s\",\"layer\":\"exec-check\"", exec_reason(e->port));
+		fprintf(f, ",\"reason\":\"%s\",\"layer\":\"%s\"",
+			e->layer == SX_LAYER_BPF_LSM && e->port == SX_EXEC_NOT_APPROVED
+				? "not the file that was approved; execve failed"
+				: exec_reason(e->port),
+			layer_name(e->layer));
 	} else if (e->kind == SX_EV_EXEC) {
 		put_exec(f, e);
 		fputs(",\"layer\":\"trace\"", f);
@@ -333,6 +383,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		else
 			fprintf(f, ",\"exit_code\":%d", (e->exit_code >> 8) & 0xff);
 		fputs(",\"layer\":\"trace\"", f);
+	} else if (e->layer == SX_LAYER_BPF_LSM) {
+		put_lsm(ev, f, e);
 	} else {
 		fputs(",\"layer\":\"trace\"", f);
 	}
@@ -487,6 +539,57 @@ void events_hold_exec(struct events *ev, int tid, const char *path, char *const 
 	fputs(",\"reason\":", f);
 	json_str(f, reason);
 	fputs(",\"layer\":\"seccomp\"}\n", f);
+	fflush(f);
+	funlockfile(f);
+}
+
+/* The jury's answer as one JSON line of our own making (never its raw bytes). */
+static void put_answer(FILE *f, const char *answer)
+{
+	json_object *o = answer ? json_tokener_parse(answer) : NULL;
+
+	if (o && json_object_is_type(o, json_type_object)) {
+		fputs(",\"review\":", f);
+		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), f);
+	}
+	json_object_put(o);
+}
+
+void events_review(struct events *ev, int tid, const char *kind, const char *target,
+		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
+		   const char *error, long held_us)
+{
+	int tgid, ppid, uid;
+	char comm[17];
+	FILE *f = ev->out;
+
+	proc_identity(tid, &tgid, &ppid, &uid, comm);
+	flockfile(f);
+	fputs("{\"ts\":", f);
+	json_time(f, now_ns(CLOCK_REALTIME));
+	fprintf(f, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":", ev->run,
+		tgid, ppid, uid);
+	json_str(f, comm);
+	fprintf(f, ",\"kind\":\"%s\",\"target\":", kind);
+	json_str(f, target);
+	for (int i = 0; argv && argv[i]; i++) {
+		fputs(i ? "," : ",\"argv\":[", f);
+		json_str(f, argv[i]);
+	}
+	if (argv && argv[0])
+		fputc(']', f);
+	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":true", allowed ? "allow" : "deny");
+	if (rule_line)
+		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, rule_line);
+	else
+		fputs(",\"rule\":\"default\"", f);
+	fprintf(f, ",\"layer\":\"jury\",\"held_us\":%ld", held_us);
+	put_answer(f, answer);
+	if (error) {
+		fputs(",\"error\":", f);
+		json_str(f, error);
+	}
+	fputs("}\n", f);
 	fflush(f);
 	funlockfile(f);
 }

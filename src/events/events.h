@@ -7,6 +7,7 @@
 #ifndef SEVORIX_EVENTS_H
 #define SEVORIX_EVENTS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "sevorix/policy.h"
@@ -29,6 +30,15 @@ void events_close(struct events *ev);
  * A decision of the hold (src/hold/) about a trapped exec of thread tid.
  * rule_line 0 means the default decided. Safe to call from another thread.
  */
+/*
+ * A review by the jury of a held call: kind "exec" or "connect", target,
+ * argv (exec, else NULL), the outcome, the deciding rule's line, the
+ * jury's answer (JSON, re-serialized here; NULL when none came), an error
+ * (NULL when the jury answered) and how long the call was held.
+ */
+void events_review(struct events *ev, int tid, const char *kind, const char *target,
+		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
+		   const char *error, long held_us);
 void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
 		      enum sx_action verdict, unsigned int rule_line, const char *reason);
 

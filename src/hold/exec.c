@@ -35,20 +35,6 @@
 #define ARGV_MAX_ARGS 65536
 #define ARGV_MAX_BYTES (1 << 20)
 
-struct trapped {
-	int pid;		/* the thread that called */
-	int mem;		/* /proc/PID/mem */
-	uint64_t id;
-	int listener;
-};
-
-static bool still_valid(const struct trapped *t)
-{
-	uint64_t id = t->id;
-
-	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
-}
-
 /* Reads a NUL-terminated string at addr; returns its length or -errno. */
 static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_t len)
 {
@@ -69,7 +55,7 @@ static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_
 	return -ENAMETOOLONG;
 }
 
-static void free_argv(char **argv)
+void hold_free_argv(char **argv)
 {
 	for (size_t i = 0; argv && argv[i]; i++)
 		free(argv[i]);
@@ -105,7 +91,7 @@ static char **read_argv(const struct trapped *t, uint64_t addr)
 	}
 	return argv;
 fail:
-	free_argv(argv);
+	hold_free_argv(argv);
 	errno = EPERM;
 	return NULL;
 }
@@ -200,7 +186,7 @@ static int identify_call(struct hold *h, const struct trapped *t, int fd, struct
 	return hash_cached(h, fd, &st, c->sha);
 }
 
-static int tgid_of(int tid)
+int hold_tgid_of(int tid)
 {
 	char path[64], line[256];
 	int tgid = 0;
@@ -216,18 +202,21 @@ static int tgid_of(int tid)
 	return tgid;
 }
 
-static int approve(struct hold *h, int tgid, const struct exec_call *c)
+int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint64_t argv_hash)
 {
 	struct sx_approval a = { .dev = c->kdev, .ino = c->ino, .ctime_sec = c->ctime_sec,
 				 .ctime_nsec = c->ctime_nsec, .alt_dev = c->alt_kdev,
-				 .alt_ino = c->alt_ino };
+				 .alt_ino = c->alt_ino, .argv_hash = argv_hash };
 	__u32 key = tgid;
 
 	return bpf_map_update_elem(h->approvals, &key, &a, BPF_ANY) ? -errno : 0;
 }
 
-/* Reads and judges one trapped exec; returns 0 to let it go on, or -errno to fail it. */
-static int decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d)
+/*
+ * Reads and judges one trapped exec; returns 0 to let it go on, -errno to
+ * fail it, or HOLD_HELD when the jury was asked and a worker will answer.
+ */
+int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d)
 {
 	bool at = d->nr == __NR_execveat;
 	int dirfd = at ? (int)d->args[0] : AT_FDCWD, flags = at ? (int)d->args[4] : 0;
@@ -248,67 +237,19 @@ static int decide_exec(struct hold *h, struct trapped *t, const struct seccomp_d
 	if (fd >= 0)
 		close(fd);
 	if (r < 0) {
-		free_argv(c.argv);
+		hold_free_argv(c.argv);
 		return r; /* the agent sees what execve would have said (ENOENT ...) */
 	}
 	a = hold_judge_exec(h, &c, &rule, &reason);
+	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
+		return hold_review_exec(h, t, &c, rule); /* takes c.argv */
 	if (a == SX_ALLOW)
-		r = approve(h, tgid_of(t->pid), &c);
+		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c, 0);
 	else
-		/* review is denied until a jury can be asked (fail closed) */
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)
 		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? rule->loc.line : 0, reason);
-	free_argv(c.argv);
+	hold_free_argv(c.argv);
 	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
 }
 
-static void answer(struct hold *h, struct seccomp_notif *req, struct seccomp_notif_resp *resp)
-{
-	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener };
-	char mem[64];
-	int r = -EPERM; /* fail closed: anything not judged allowed is denied */
-
-	snprintf(mem, sizeof(mem), "/proc/%d/mem", t.pid);
-	t.mem = open(mem, O_RDONLY | O_CLOEXEC);
-	if (t.mem >= 0 && still_valid(&t) &&
-	    (req->data.nr == __NR_execve || req->data.nr == __NR_execveat))
-		r = decide_exec(h, &t, &req->data);
-	if (t.mem >= 0)
-		close(t.mem);
-	memset(resp, 0, sizeof(*resp));
-	resp->id = req->id;
-	if (r == 0 && still_valid(&t))
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else
-		resp->error = r ? r : -EPERM;
-	/* the task may have died meanwhile: ENOENT is expected then */
-	ioctl(h->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
-}
-
-void *hold_loop(void *arg)
-{
-	struct hold *h = arg;
-	struct seccomp_notif_sizes sz = { 0 };
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
-
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-		return NULL;
-	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-	resp = calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp
-							      : sizeof(*resp));
-	for (;;) {
-		struct pollfd pfd = { h->listener, POLLIN, 0 };
-
-		if (!req || !resp || poll(&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
-			break;
-		memset(req, 0, sz.seccomp_notif);
-		if (ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
-			continue; /* EINTR, or the task died before we read it */
-		answer(h, req, resp);
-	}
-	free(req);
-	free(resp);
-	return NULL;
-}

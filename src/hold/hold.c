@@ -104,7 +104,7 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		if (identify(x->expanded, &id) == 0)
 			r = add_identity(&h->denied, &h->ndenied, &id);
 	}
-	if (!r && p->exec_loader != SX_ALLOW)
+	if (!r && p->exec.present && p->exec_loader != SX_ALLOW)
 		r = find_loaders(h);
 	if (r) {
 		snprintf(err, errlen, "cannot prepare the exec checks: %s", strerror(-r));
@@ -148,7 +148,17 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-int hold_child_install(int sock_fd)
+bool hold_traps_connect(const struct policy *p)
+{
+	if (p->network.def == SX_REVIEW)
+		return true;
+	for (size_t i = 0; i < p->nnet_rules; i++)
+		if (p->net_rules[i].action == SX_REVIEW && p->net_rules[i].kind != NET_RULE_UNIX)
+			return true;
+	return false;
+}
+
+int hold_child_install(int sock_fd, bool trap_connect)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r, fd;
@@ -159,6 +169,8 @@ int hold_child_install(int sock_fd)
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	r = r ?: seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
 	r = r ?: seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+	if (trap_connect)
+		r = r ?: seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
 	r = r ?: seccomp_load(ctx);
 	fd = r ? r : seccomp_notify_fd(ctx);
 	seccomp_release(ctx);
@@ -169,14 +181,17 @@ int hold_child_install(int sock_fd)
 	return r;
 }
 
-int hold_start(struct hold *h, int sock_fd, int approval_map_fd, struct events *ev)
+int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, const char *jury,
+	       struct events *ev)
 {
 	int r;
 
 	h->listener = recv_fd(sock_fd);
 	if (h->listener < 0)
 		return h->listener;
-	h->approvals = approval_map_fd;
+	h->approvals = approvals;
+	h->net_approvals = net_approvals;
+	h->jury = jury;
 	h->ev = ev;
 	r = pthread_create(&h->thread, NULL, hold_loop, h);
 	if (r)
@@ -193,6 +208,10 @@ void hold_free(struct hold *h)
 		pthread_cancel(h->thread);
 		pthread_join(h->thread, NULL);
 	}
+	/* reviews in flight end by their deadline; they use h until then */
+	h->stopping = true;
+	for (int i = 0; __atomic_load_n(&h->workers, __ATOMIC_SEQ_CST) > 0 && i < 6000; i++)
+		usleep(1000);
 	if (h->listener >= 0)
 		close(h->listener);
 	free(h->denied);

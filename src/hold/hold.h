@@ -15,6 +15,7 @@
 #ifndef SEVORIX_HOLD_H
 #define SEVORIX_HOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,9 +30,16 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
  * In the child, after no_new_privs: installs the trap and sends the
  * listener fd over sock_fd (SCM_RIGHTS). Returns 0 or -errno.
  */
-int hold_child_install(int sock_fd);
-/* After fork: receives the listener and starts answering. Returns 0 or -errno. */
-int hold_start(struct hold *h, int sock_fd, int approval_map_fd, struct events *ev);
+int hold_child_install(int sock_fd, bool trap_connect);
+/* True when connects must be trapped too: the network section has review rules. */
+bool hold_traps_connect(const struct policy *p);
+/*
+ * After fork: receives the listener and starts answering. approvals and
+ * net_approvals are the kernel's one-shot approval maps; jury is the local
+ * jury's socket path. Returns 0 or -errno.
+ */
+int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, const char *jury,
+	       struct events *ev);
 /* Stops answering (held calls then fail) and frees. Accepts NULL. */
 void hold_free(struct hold *h);
 

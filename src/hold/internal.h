@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
+#include <linux/seccomp.h>
 
 #include "hold/hold.h"
 
@@ -36,10 +37,47 @@ struct hold {
 	bool running;
 	int listener;
 	int approvals;		/* sx_approved map fd */
+	int net_approvals;	/* sx_net_approved map fd */
 	struct events *ev;
+	const char *jury;	/* the jury's socket */
+	int workers;		/* reviews in flight (atomic) */
+	bool stopping;
 };
 
-/* exec.c: the answering thread. */
+/* One trapped call being answered. */
+struct trapped {
+	int pid;		/* the thread that called */
+	int mem;		/* /proc/PID/mem */
+	uint64_t id;
+	int listener;
+};
+
+#define HOLD_HELD 1		/* the jury was asked: a worker answers later */
+#define HOLD_MAX_WORKERS 64
+
+/* loop.c: the answering thread. */
 void *hold_loop(void *arg);
+bool hold_still_valid(const struct trapped *t);
+/* Answers: 0 lets the call go on (if still valid), -errno fails it. */
+void hold_respond(struct hold *h, const struct trapped *t, int r);
+
+/* exec.c */
+int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d);
+int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint64_t argv_hash);
+int hold_tgid_of(int tid);
+void hold_free_argv(char **argv);
+
+/* connect.c */
+int hold_decide_connect(struct hold *h, struct trapped *t, const struct seccomp_data *d);
+
+/* review.c: asks the jury on a worker thread; returns HOLD_HELD or -errno. */
+struct sx_net_approval;
+int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *c,
+		     const struct exec_rule *rule);
+int hold_review_connect(struct hold *h, const struct trapped *t,
+			const struct sx_net_approval *k, const char *text,
+			const struct net_rule *rule);
+/* FNV-1a of the argv joined by spaces, as the kernel hashes it (proc.bpf.c). */
+uint64_t hold_argv_hash(char *const argv[]);
 
 #endif

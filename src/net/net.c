@@ -318,6 +318,11 @@ int netlayer_require_approval(struct netlayer *nl)
 	return nl->proc ? set_config(nl, -1, 1) : -ENOENT;
 }
 
+int netlayer_net_approvals_fd(const struct netlayer *nl)
+{
+	return bpf_map__fd(nl->net->maps.sx_net_approved);
+}
+
 int netlayer_approvals_fd(const struct netlayer *nl)
 {
 	return nl->proc ? bpf_map__fd(nl->proc->maps.sx_approved) : -1;

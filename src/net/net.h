@@ -50,6 +50,8 @@ int netlayer_events_fd(const struct netlayer *nl);
 /* From now on every exec needs a one-shot approval in this map (the hold's). */
 int netlayer_require_approval(struct netlayer *nl);
 int netlayer_approvals_fd(const struct netlayer *nl);
+/* The connect approvals of the jury (struct sx_net_approval). */
+int netlayer_net_approvals_fd(const struct netlayer *nl);
 /* Sums the per-CPU counters (enum sx_stat), or per-rule hits when rule >= 0. */
 unsigned long long netlayer_stat(const struct netlayer *nl, int stat);
 unsigned long long netlayer_rule_hits(const struct netlayer *nl, unsigned int slot);

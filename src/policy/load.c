@@ -167,6 +167,46 @@ static int var_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node
 	return 0;
 }
 
+/* jury: {local: unix:///PATH}: the only judge the supervisor talks to. */
+static int jury_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	const char *s = strcmp(key, "local") ? NULL : loader_scalar(l, v, key);
+
+	(void)arg;
+	if (strcmp(key, "local"))
+		loader_error(l, k, "unknown key '%s'", key);
+	else if (s && (strncmp(s, "unix://", 7) || s[7] != '/'))
+		loader_error(l, v, "jury.local: expected unix:///absolute/path, got '%s'", s);
+	else if (s) {
+		free(l->p->jury_local);
+		l->p->jury_local = strdup(s + 7);
+	}
+	return 0;
+}
+
+/* review: {deadline_ms: N}: how long a held call may wait for the jury. */
+static int review_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       void *arg)
+{
+	const char *s = strcmp(key, "deadline_ms") ? NULL : loader_scalar(l, v, key);
+	char *end;
+	long ms;
+
+	(void)arg;
+	if (strcmp(key, "deadline_ms")) {
+		loader_error(l, k, "unknown key '%s'", key);
+		return 0;
+	}
+	if (!s)
+		return 0;
+	ms = strtol(s, &end, 10);
+	if (*end || end == s || ms < 1 || ms > 600000)
+		loader_error(l, v, "review.deadline_ms: expected 1 to 600000, got '%s'", s);
+	else
+		l->p->review_deadline_ms = ms;
+	return 0;
+}
+
 /* hardening: {allow: [NAME, ...]} relaxes single entries of the seccomp hardening. */
 static int hardening_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v,
 			  void *arg)
@@ -223,6 +263,11 @@ static int top_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node
 		loader_section(l, k, v, &p->files, SECTION_FILES);
 	} else if (!strcmp(key, "exec")) {
 		loader_section(l, k, v, &p->exec, SECTION_EXEC);
+	} else if (!strcmp(key, "jury")) {
+		loader_each_pair(l, v, "jury", jury_pair, NULL);
+	} else if (!strcmp(key, "review")) {
+		p->review_loc = loader_loc(l, k);
+		loader_each_pair(l, v, "review", review_pair, NULL);
 	} else if (!strcmp(key, "hardening")) {
 		loader_each_pair(l, v, "hardening", hardening_pair, NULL);
 	} else {
@@ -306,6 +351,8 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
 	p->exec_written = SX_ALLOW;
 	p->exec_loader = SX_DENY;
+	p->jury_local = strdup(POLICY_JURY_DEFAULT);
+	p->review_deadline_ms = POLICY_REVIEW_DEADLINE_MS;
 	set_builtins(p, env);
 	l.p = p;
 	r = parse_document(&l, f);
@@ -369,6 +416,7 @@ void policy_free(struct policy *p)
 		free(p->exec_rules[i].expanded);
 		free(p->exec_rules[i].argv_glob);
 	}
+	free(p->jury_local);
 	free(p->vars);
 	free(p->net_rules);
 	free(p->file_rules);

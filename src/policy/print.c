@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "policy/internal.h"
@@ -153,6 +154,16 @@ int policy_print(const struct policy *p, bool expand, FILE *f)
 		print_files(f, p, expand);
 	if (p->exec.present)
 		print_exec(f, p, expand);
+	if (strcmp(p->jury_local, POLICY_JURY_DEFAULT)) {
+		char url[4200];
+
+		snprintf(url, sizeof(url), "unix://%s", p->jury_local);
+		fputs("jury:\n  local: ", f);
+		put_str(f, url);
+		fputc('\n', f);
+	}
+	if (p->review_deadline_ms != POLICY_REVIEW_DEADLINE_MS)
+		fprintf(f, "review:\n  deadline_ms: %u\n", p->review_deadline_ms);
 	if (p->hardening_allow) {
 		const char *const *names = hardening_allow_names();
 

@@ -351,6 +351,11 @@ static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
 {
 	bool ok = false;
 
+	if (d->kind == SECTION_FILES && d->has_action && d->action == SX_REVIEW) {
+		loader_error(l, d->node, "review is not accepted in files: every open would have "
+					 "to be held (use allow or deny)");
+		d->bad = true;
+	}
 	if (!d->has_action && !d->bad)
 		loader_error(l, d->node, "rule needs 'action'");
 	if (d->kind == SECTION_NETWORK) {
@@ -421,8 +426,12 @@ static int section_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_
 {
 	struct section_ctx *c = arg;
 
-	if (!strcmp(key, "default"))
+	if (!strcmp(key, "default")) {
 		loader_action(l, v, &c->s->def);
+		if (c->kind == SECTION_FILES && c->s->def == SX_REVIEW)
+			loader_error(l, v, "review is not accepted in files: every open would have "
+					   "to be held (use allow or deny)");
+	}
 	else if (c->kind == SECTION_EXEC && !strcmp(key, "written"))
 		loader_allow_deny(l, v, &l->p->exec_written);
 	else if (c->kind == SECTION_EXEC && !strcmp(key, "loader"))

@@ -96,7 +96,7 @@ void run_child(const struct child_spec *c)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(c->err_fd, errno);
 	if (c->hold_sock >= 0) {
-		int r = hold_child_install(c->hold_sock);
+		int r = hold_child_install(c->hold_sock, c->trap_connect);
 
 		if (r < 0)
 			fail(c->err_fd, -r);

@@ -36,6 +36,7 @@
 #include "cli/common.h"
 #include "confine/confine.h"
 #include "events/events.h"
+#include "lsm/lsm.h"
 #include "net/net.h"
 #include "hold/hold.h"
 #include "run/cgroup.h"
@@ -47,6 +48,7 @@ struct run_opts {
 	const char *policy;
 	const char *user;
 	const char *events;
+	const char *jury;
 	bool allow_root;
 	char **argv;
 };
@@ -60,6 +62,8 @@ static void run_usage(FILE *f)
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
 	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
 	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
+	      "      --jury unix:///PATH the local jury's socket (default: the policy's\n"
+	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
@@ -74,6 +78,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "jury", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -94,6 +99,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'R':
 			o->allow_root = true;
+			break;
+		case 'j':
+			if (strncmp(optarg, "unix:///", 8)) {
+				fprintf(stderr, "sevorix run: --jury: expected unix:///PATH\n");
+				return 125;
+			}
+			o->jury = optarg + 7;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -118,6 +130,7 @@ struct run {
 	struct run_info info;
 	struct policy *policy;
 	struct netlayer *net;
+	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
 	struct confine cf;
@@ -162,6 +175,10 @@ static int load_policy(struct run *r)
 		if (e < 0 || getenv("SEVORIX_VERBOSE"))
 			fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);
+	if (e == 0 && r->o.jury) {
+		free(r->policy->jury_local);
+		r->policy->jury_local = strdup(r->o.jury);
+	}
 	if (e < 0 && e != -EINVAL)
 		fprintf(stderr, "sevorix run: %s: %s\n", r->o.policy, strerror(-e));
 	else if (e < 0)
@@ -192,7 +209,7 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 {
 	int e;
 
-	if (!r->policy->exec.present)
+	if (!r->policy->exec.present && !hold_traps_connect(r->policy))
 		return 0;
 	e = hold_prepare(r->policy, &r->hold, err, errlen);
 	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
@@ -216,6 +233,35 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 		return e;
 	}
 	r->cf_ready = true;
+	return 0;
+}
+
+/*
+ * K1, the BPF LSM layer, on kernels that run BPF LSM programs (probed by
+ * loading one); elsewhere it does nothing and the run is as without it.
+ */
+static int setup_lsm(struct run *r, char *err, size_t errlen)
+{
+	char desc[512];
+	int e = lsm_probe();
+
+	if (e < 0) {
+		if (getenv("SEVORIX_VERBOSE"))
+			fprintf(stderr, "sevorix run: BPF LSM layer not available (%s); "
+					"the other layers enforce\n", strerror(-e));
+		return 0;
+	}
+	e = lsm_open(r->policy, r->net, r->cgroup_fd, &r->lsm, err, errlen);
+	e = e ?: lsm_attach(r->lsm, r->pin_dir);
+	if (e < 0) {
+		/* fail closed: the kernel runs the layer, so failing to load it stops the run */
+		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		return e;
+	}
+	if (getenv("SEVORIX_VERBOSE")) {
+		lsm_describe(r->lsm, desc, sizeof(desc));
+		fprintf(stderr, "sevorix run: %s\n", desc);
+	}
 	return 0;
 }
 
@@ -252,6 +298,9 @@ static int setup(struct run *r)
 		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
 		return e;
 	}
+	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
+	if (e < 0)
+		return e;
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
 	e = e ?: setup_hold(r, err, sizeof(err));
@@ -265,6 +314,7 @@ static int start_child(struct run *r)
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
 		.user = r->user.name, .argv = r->o.argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
+		.trap_connect = hold_traps_connect(r->policy),
 		.confine = confine_child, .confine_arg = &r->cf,
 	};
 	int pipefd[2], err = 0;
@@ -287,7 +337,8 @@ static int start_child(struct run *r)
 		close(r->hold_sock[1]);
 		r->hold_sock[1] = -1;
 		/* the child's own exec is trapped: answer before waiting for it */
-		e = hold_start(r->hold, r->hold_sock[0], netlayer_approvals_fd(r->net), r->ev);
+		e = hold_start(r->hold, r->hold_sock[0], netlayer_approvals_fd(r->net),
+			       netlayer_net_approvals_fd(r->net), r->policy->jury_local, r->ev);
 		if (e < 0) {
 			fprintf(stderr, "sevorix run: cannot hold the agent's execs: %s\n",
 				strerror(-e));
@@ -379,6 +430,8 @@ static void teardown(struct run *r)
 		events_drain(r->ev);
 	/* detach only once the cgroup is empty: nothing unconfined can be left */
 	if (!cgroup_populated(r->info.cgroup)) {
+		lsm_close(r->lsm, r->pin_dir);
+		r->lsm = NULL;
 		netlayer_close(r->net, r->pin_dir);
 		r->net = NULL;
 		if (r->pin_dir[0])
@@ -388,6 +441,7 @@ static void teardown(struct run *r)
 	}
 	events_close(r->ev);
 	/* still populated: the links stay pinned; `sevorix cleanup` removes them later */
+	lsm_close(r->lsm, NULL);
 	netlayer_close(r->net, NULL);
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
@@ -398,7 +452,8 @@ static void teardown(struct run *r)
 
 static void layers_text(const struct run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "\"cgroup-bpf\"%s", netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "");
+	snprintf(buf, len, "\"cgroup-bpf\"%s%s", netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
+		 r->lsm ? ",\"bpf-lsm\"" : "");
 }
 
 static void record(struct run *r)

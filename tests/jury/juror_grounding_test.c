@@ -93,6 +93,9 @@ static void test_programs(void)
 	   "host root by default (%s)", v.reason);
 	ok(judge("definitely-not-a-real-tool-xyz --help", NULL, NULL, &v) == VOTE_DENY,
 	   "hallucinated program flagged (%s)", v.reason);
+	ok(judge("cc -o /tmp/sevorix-made-here t.c && /tmp/sevorix-made-here", NULL, NULL, &v) ==
+		   VOTE_ALLOW,
+	   "a program the script builds first is not flagged as missing (%s)", v.reason);
 	ok(judge("ls", "/nonexistent-root-dir", NULL, &v) == VOTE_ERROR,
 	   "a root that does not exist is an error (fail closed)");
 }

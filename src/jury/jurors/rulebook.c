@@ -33,8 +33,8 @@ const char *const rb_secret_paths[] = {
 	"*/environ", "/etc/kubernetes/admin.conf", "credentials.tfrc.json", "=wp-config.php",
 	"*.kdbx", "=.my.cnf", "/.password-store", "=.htpasswd", "gh/hosts.yml", "=credentials.db",
 	"=accessTokens.json", "/etc/krb5.keytab", "*.keytab", "/proc/kcore", "*/mem",
-	"^/etc/ssh/ssh_host_", "=.aws", "=.ssh", "*/.ssh/", "/.ssh/*", "^/var/run/secrets/",
-	"^/run/secrets/", NULL,
+	"^/etc/ssh/ssh_host_", "=credentials.xml", "^/etc/kubernetes/pki/", "/keyrings/", "=.aws",
+	"=.ssh", "*/.ssh/", "/.ssh/*", "^/var/run/secrets/", "^/run/secrets/", NULL,
 };
 const char *const rb_persist_paths[] = {
 	"=.bashrc", "=.profile", "=.bash_profile", "=.zshrc", "=.bash_login", "=.zprofile",

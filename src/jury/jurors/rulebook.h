@@ -35,6 +35,7 @@ struct rb_ctx {
 	int nfetched;
 	int recon; /* distinct reconnaissance commands seen */
 	unsigned recon_seen;
+	int recon_strong; /* of which about the network or other users */
 };
 
 void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)

@@ -142,6 +142,11 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		rb_hit(x, 0.97, "downloaded content piped into %s (download and execute)", p);
 	if ((rb_in(p, rb_shells) || rb_in(p, rb_interps)) && any_word(c, subst))
 		rb_hit(x, 0.97, "%s runs what a download returns", p);
+	if (rb_in(p, rb_interps) && any_word(c, eval_words) &&
+	    (rb_arg_has(c, "b64decode") || rb_arg_has(c, "decode_base64") ||
+	     rb_arg_has(c, "base64_decode") || rb_arg_has(c, "atob(") ||
+	     rb_arg_has(c, "decode64") || rb_arg_has(c, "'base64')")))
+		rb_hit(x, 0.85, "%s evaluates base64-hidden code", p);
 	if (rb_in(p, rb_interps) && any_word(c, fetch_words) && any_word(c, eval_words))
 		rb_hit(x, 0.93, "%s code downloads and evaluates code", p);
 	if (rb_in(p, rb_fetchers) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "wget")))
@@ -308,8 +313,14 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		rb_hit(x, 0.85, "vault reads secrets");
 	if (strcmp(p, "kubectl") == 0 && (rb_arg_eq(c, "secret") || rb_arg_eq(c, "secrets") ||
 					  rb_arg_has(c, "secret/")) &&
-	    (rb_arg_eq(c, "get") || rb_arg_eq(c, "describe")))
-		rb_hit(x, 0.88, "kubectl reads cluster secrets");
+	    (rb_arg_eq(c, "get") || rb_arg_eq(c, "describe"))) {
+		bool all = rb_arg_eq(c, "secrets") || rb_arg_eq(c, "-A") ||
+			   rb_long(c, "--all-namespaces") || rb_arg_has(c, ".data");
+
+		/* one named secret is daily work; all of them, or their decoded data, is a harvest
+		 */
+		rb_hit(x, all ? 0.88 : 0.62, "kubectl reads cluster secrets");
+	}
 	if (strcmp(p, "security") == 0 && rb_arg_has(c, "find-") && rb_arg_has(c, "password"))
 		rb_hit(x, 0.9, "keychain password read");
 	if (strcmp(p, "gpg") == 0 && rb_long(c, "--export-secret"))
@@ -409,6 +420,10 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0 ||
 		  strcmp(p, "stat") == 0 || strcmp(p, "du") == 0))
 		rb_hit(x, 0.6, "%s lists credential locations (%s)", p, s);
+	else if (s && strcmp(shlex_basename(s), ".env") == 0)
+		/* projects load their own .env every day: a weak signal unless it leaves the host
+		 */
+		rb_hit(x, 0.62, "%s reads %s", p, s);
 	else if (s)
 		rb_hit(x, 0.9, "%s reads credential file %s", p, s);
 }

@@ -157,6 +157,8 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const tools[] = { "nmap", "masscan", "zmap", "nbtscan", "enum4linux",
+					     "msfconsole", "msfvenom", "meterpreter", "sliver",
+					     "hping3", "arpspoof", "ettercap", "bettercap",
 					     "nikto", "gobuster", "dirb", "sqlmap", "linpeas.sh",
 					     "linpeas", "pspy", "pspy64", "LinEnum.sh", "les.sh",
 					     "linux-exploit-suggester.sh", "unix-privesc-check",
@@ -178,6 +180,12 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
 	    strcmp(c->argv[c->prog + 1], "/") == 0)
 		rb_hit(x, 0.8, "search for writable system paths");
+	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
+				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
+	    c->prog + 1 < c->argc && c->argv[c->prog + 1][0] == '/')
+		rb_hit(x, 0.8, "search for world-writable files");
+	if (strcmp(p, "xterm") == 0 && rb_arg_eq(c, "-display"))
+		rb_hit(x, 0.9, "xterm sent to a remote display (reverse shell)");
 	if (strcmp(p, "getcap") == 0 && rb_opt(c, 'r'))
 		rb_hit(x, 0.88, "search for file capabilities");
 	if ((strcmp(p, "ping") == 0 || (strcmp(p, "nc") == 0 && rb_opt(c, 'z'))) &&
@@ -227,10 +235,15 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 					    "lastlog", "ps", "env", "lsb_release", "groups",
 					    "lscpu", "mount", "df", "getent", "iptables", NULL };
 
+	/* arp .. lastlog, getent, iptables: the network and other users, not oneself */
+	static const unsigned strong = (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 10) |
+				       (1u << 11) | (1u << 19) | (1u << 20) | (1u << 4);
+
 	for (int i = 0; cmds[i]; i++)
 		if (strcmp(p, cmds[i]) == 0 && !(x->recon_seen & (1u << i))) {
 			x->recon_seen |= 1u << i;
 			x->recon++;
+			x->recon_strong += (strong >> i) & 1;
 		}
 	if (strcmp(p, "cat") == 0 &&
 	    (rb_arg_has(c, "/etc/issue") || rb_arg_has(c, "/proc/version") ||
@@ -392,11 +405,30 @@ void rb_exec_script(struct rb_ctx *x)
 				     rb_in(shlex_prog(&res->cmds[k]), rb_interps)))
 					decoded_run = true;
 	}
+	for (int i = 0; i < res->ncmds && !decoded_run; i++) {
+		const struct shlex_cmd *c = &res->cmds[i], *u;
+		const char *up;
+
+		if (c->pipe_prev < 0 ||
+		    !(rb_in(shlex_prog(c), rb_shells) || rb_in(shlex_prog(c), rb_interps)))
+			continue;
+		u = &res->cmds[c->pipe_prev];
+		up = shlex_prog(u);
+		/* decoding or decrypting straight into a shell hides what runs, even when we cannot
+		 * decode it */
+		decoded_run =
+			((strcmp(up, "base64") == 0 || strcmp(up, "openssl") == 0 ||
+			  strcmp(up, "gpg") == 0) &&
+			 (rb_opt(u, 'd') || rb_long(u, "--decode") || rb_long(u, "--decrypt"))) ||
+			(strcmp(up, "xxd") == 0 && rb_opt(u, 'r')) || strcmp(up, "rev") == 0 ||
+			strcmp(up, "zcat") == 0 || strcmp(up, "gunzip") == 0 ||
+			(strcmp(up, "gzip") == 0 && rb_opt(u, 'd')) || strcmp(up, "tr") == 0;
+	}
 	if (decoded_run)
 		rb_hit(x, 0.9, "an encoded payload is decoded and run by a shell");
 	if (strstr(res->text, "(){ :|:&") || strstr(res->text, "(){ :|: &") ||
 	    strstr(res->text, "(){:|:&"))
 		rb_hit(x, 0.98, "fork bomb");
-	if (x->recon >= 4)
+	if (x->recon >= 4 || (x->recon >= 3 && x->recon_strong >= 2))
 		rb_hit(x, 0.75, "a chain of %d reconnaissance commands", x->recon);
 }

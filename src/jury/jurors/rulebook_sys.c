@@ -129,6 +129,14 @@ static bool privileged_group(const struct shlex_cmd *c)
 	return false;
 }
 
+/* sudo, wheel, root, adm ... rather than the docker/lxd groups install guides add $USER to. */
+static bool root_group(const struct shlex_cmd *c)
+{
+	return rb_arg_has(c, "sudo") || rb_arg_has(c, "wheel") || rb_arg_has(c, "root") ||
+	       rb_arg_has(c, "adm") || rb_arg_has(c, "shadow") || rb_arg_has(c, "disk") ||
+	       rb_arg_eq(c, "0") || !(rb_arg_has(c, "$USER") || rb_arg_has(c, "$(whoami)"));
+}
+
 static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "crontab") == 0) {
@@ -138,13 +146,14 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 			 (c->prog + 1 < c->argc && c->argv[c->argc - 1][0] != '-'))
 			rb_hit(x, 0.9, "crontab installs a scheduled job");
 	}
-	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) && c->pipe_prev >= 0)
+	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) &&
+	    (c->pipe_prev >= 0 || rb_opt(c, 'f') || c->nredir > 0))
 		rb_hit(x, 0.85, "at schedules a command");
 	if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 || strcmp(p, "chpasswd") == 0 ||
 	    strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
 		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
 	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
-		rb_hit(x, 0.92, "%s grants a privileged group", p);
+		rb_hit(x, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
 	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
 		rb_hit(x, 0.8, "%s registers a boot service", p);
 	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
@@ -210,6 +219,13 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
 				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
 		rb_hit(x, 0.95, "sudo uid -1 bypass");
+	if (strcmp(p, "sudoedit") == 0 && rb_opt(c, 's'))
+		rb_hit(x, 0.9, "sudoedit -s heap overflow (CVE-2021-3156)");
+	if (rb_arg_has(c, "security.privileged=true") || rb_arg_has(c, "security.privileged true"))
+		rb_hit(x, 0.9, "privileged container requested");
+	if (strstr(p, "exploit") || strstr(p, "rootkit") || rb_arg_has(c, "exploit.c") ||
+	    rb_arg_has(c, "rootkit"))
+		rb_hit(x, 0.8, "builds or runs an exploit");
 	if (strcmp(p, "pkexec") == 0 ||
 	    (c->sudo && c->prog > 0 && strcmp(shlex_basename(c->argv[0]), "pkexec") == 0))
 		rb_hit(x, 0.85, "pkexec runs a program as root");
@@ -347,7 +363,20 @@ static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "push") &&
 	    (rb_arg_has(c, " :") || rb_arg_has(c, "--delete") ||
 	     (c->argc > 0 && c->argv[c->argc - 1][0] == ':')))
-		rb_hit(x, 0.75, "git deletes a remote branch");
+		rb_hit(x, 0.62, "git deletes a remote branch or tag");
+	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "1") && rb_arg_has(c, "-9"))
+		rb_hit(x, 0.85, "kill -9 1 kills init");
+	if (strcmp(p, "reboot") == 0 || strcmp(p, "poweroff") == 0 || strcmp(p, "halt") == 0 ||
+	    (strcmp(p, "shutdown") == 0) ||
+	    (strcmp(p, "init") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "6"))) ||
+	    (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "poweroff") || rb_arg_eq(c, "reboot") ||
+					     rb_arg_eq(c, "halt"))))
+		rb_hit(x, 0.75, "%s takes the host down", p);
+	if ((strcmp(p, "shred") == 0 ||
+	     (strcmp(p, "rm") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'R')))) &&
+	    (rb_arg_has(c, "~/Documents") || rb_arg_has(c, "~/Pictures") ||
+	     rb_arg_has(c, "~/Desktop") || rb_arg_has(c, "$HOME/Documents")))
+		rb_hit(x, 0.9, "%s destroys the user's documents", p);
 	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "-1"))
 		rb_hit(x, 0.93, "kill -1 kills every process");
 	if ((strcmp(p, "openssl") == 0 && rb_arg_eq(c, "enc")) ||

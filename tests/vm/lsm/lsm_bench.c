@@ -15,10 +15,10 @@
 
 #include "lsm_test.h"
 
-#define ROUNDS 5
-#define N_OPEN 20000
-#define N_CONNECT 1000
-#define N_EXEC 100
+#define ROUNDS 3
+#define N_OPEN 4000
+#define N_CONNECT 300
+#define N_EXEC 20
 
 static const char policy_fmt[] =
 	"version: 1\n"

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Trapped connects (only when the rulebook has network review rules:
+ * seccomp cannot look inside the sockaddr, so then every connect is held
+ * for a moment). Only review-class destinations are decided here. Every
+ * other connect goes on at once and the cgroup program decides it in the
+ * kernel, on the address the kernel copied, as without the trap.
+ *
+ * A jury "allow" becomes a one-shot approval for this thread group and
+ * this exact destination, consumed by the cgroup connect program: a
+ * sockaddr swapped after it was read here is judged afresh there, and a
+ * review-class destination without its approval is denied.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hold/internal.h"
+#include "sevorix/abi.h"
+
+/* The destination as the kernel programs judge it (net.bpf.c). */
+static void normalize(struct sx_net_approval *k, const struct sockaddr_storage *ss)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		k->family = AF_INET;
+		k->port = ntohs(in->sin_port);
+		memcpy(k->addr, &in->sin_addr, 4);
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		k->family = AF_INET6;
+		k->port = ntohs(in6->sin6_port);
+		memcpy(k->addr, &in6->sin6_addr, 16);
+		if (!memcmp(k->addr, mapped, 12)) {
+			k->family = AF_INET;
+			memmove(k->addr, k->addr + 12, 4);
+			memset(k->addr + 4, 0, 12);
+		}
+	}
+	if (k->family == AF_INET && !memcmp(k->addr, (uint8_t[4]){ 0 }, 4))
+		memcpy(k->addr, (uint8_t[4]){ 127, 0, 0, 1 }, 4);
+	if (k->family == AF_INET6 && !memcmp(k->addr, (uint8_t[16]){ 0 }, 16))
+		k->addr[15] = 1;
+}
+
+int hold_decide_connect(struct hold *h, struct trapped *t, const struct seccomp_data *d)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sx_net_approval k = { 0 };
+	const struct net_rule *rule;
+	size_t len = d->args[2] < sizeof(ss) ? d->args[2] : sizeof(ss);
+	char text[INET6_ADDRSTRLEN + 16], a[INET6_ADDRSTRLEN];
+
+	if (len < sizeof(sa_family_t) || pread(t->mem, &ss, len, d->args[1]) != (ssize_t)len)
+		return 0; /* the kernel itself will refuse what cannot be read */
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return 0; /* other families: the cgroup and seccomp layers decide */
+	if (len < (ss.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+					   : sizeof(struct sockaddr_in6)))
+		return 0; /* the kernel answers EINVAL */
+	normalize(&k, &ss);
+	if (policy_decide_net(h->p, k.family, k.addr, k.port, &rule) != SX_REVIEW ||
+	    h->p->mode == SX_MODE_AUDIT)
+		return 0; /* the cgroup program decides (and logs) in the kernel */
+	k.tgid = hold_tgid_of(t->pid);
+	inet_ntop(k.family, k.addr, a, sizeof(a));
+	snprintf(text, sizeof(text), k.family == AF_INET ? "%s" : "%s", a);
+	return hold_review_connect(h, t, &k, text, rule);
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Review-class calls: the agent's call stays held while the local jury
+ * votes, each on a worker thread of its own so that other calls of the
+ * agent are answered meanwhile. The supervisor talks only to the local
+ * socket (the jury asks a cloud judge itself, if it has one), bounds the
+ * whole exchange by the rulebook's review deadline, and takes only the
+ * verdict from the answer.
+ *
+ * Fail closed everywhere: no jury, a timeout, an error, a malformed answer,
+ * too many reviews at once or an approval that cannot be stored are all
+ * EPERM. An "allow" is never trusted by itself: it becomes a one-shot
+ * approval bound to the object (abi.h), which the kernel checks on what
+ * it really uses.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "events/events.h"
+#include "hold/internal.h"
+#include "jury/jury_client.h"
+#include "sevorix/abi.h"
+
+struct held {
+	struct hold *h;
+	struct trapped t;
+	int tgid;
+	struct timespec t0;
+	bool exec;
+	struct exec_call c;		/* exec: argv owned here */
+	unsigned int rule_line;
+	struct sx_net_approval k;	/* connect */
+	char target[64];
+	char cwd[4096];
+};
+
+uint64_t hold_argv_hash(char *const argv[])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t n = 0, end = 0;
+	char text[SX_ARGV_MAX];
+
+	/* the argv area as the kernel reads it: NUL-separated, NULs as spaces */
+	for (size_t i = 0; argv[i] && n < SX_ARGV_MAX - 1; i++) {
+		for (const char *c = argv[i]; *c && n < SX_ARGV_MAX - 1; c++)
+			text[n++] = *c;
+		if (n < SX_ARGV_MAX - 1)
+			text[n++] = ' ';
+	}
+	for (size_t i = 0; i < n; i++)
+		if (text[i] != ' ')
+			end = i + 1;
+	for (size_t i = 0; i < end; i++)
+		h = (h ^ (uint8_t)text[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static long elapsed_us(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000000L + (now.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+static void fill_review(const struct held *w, struct review *r, char *addr, size_t addrlen)
+{
+	const struct policy *p = w->h->p;
+	size_t argc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->port = -1;
+	r->workspace = p->builtin[2].value;
+	if (w->exec) {
+		while (w->c.argv[argc])
+			argc++;
+		r->kind = REVIEW_EXEC;
+		r->path = w->c.path;
+		r->argv = (const char *const *)w->c.argv;
+		r->argc = argc;
+		r->cwd = w->cwd[0] ? w->cwd : NULL;
+	} else {
+		r->kind = REVIEW_CONNECT;
+		r->family = w->k.family == 2 ? "inet" : "inet6";
+		snprintf(addr, addrlen, "%s", w->target);
+		r->addr = addr;
+		r->port = w->k.port;
+	}
+}
+
+/* Asks the jury; 0 when it allowed within the deadline. *ans is always to be freed. */
+static int ask(struct held *w, struct jury_client_answer *ans)
+{
+	long left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
+	char addr[64], *body = NULL;
+	struct review r;
+	size_t len;
+	int e;
+
+	memset(ans, 0, sizeof(*ans));
+	fill_review(w, &r, addr, sizeof(addr));
+	if (left <= 0)
+		return -ETIMEDOUT;
+	e = jury_client_request(&r, &body, &len);
+	e = e ?: jury_client_review(w->h->jury, body, len, left, ans);
+	free(body);
+	if (e)
+		return e;
+	return ans->verdict == VOTE_ALLOW ? 0 : -EPERM;
+}
+
+static int approve(struct held *w)
+{
+	__u8 one = 1;
+
+	if (w->exec)
+		return hold_approve_exec(w->h, w->tgid, &w->c, hold_argv_hash(w->c.argv));
+	return bpf_map_update_elem(w->h->net_approvals, &w->k, &one, BPF_ANY) ? -errno : 0;
+}
+
+static void *worker(void *arg)
+{
+	struct held *w = arg;
+	struct jury_client_answer ans;
+	int e = ask(w, &ans);
+	char target[4200];
+
+	if (e == 0)
+		e = approve(w); /* an allow that cannot be bound to its object is a deny */
+	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
+	if (w->exec)
+		snprintf(target, sizeof(target), "%s", w->c.path);
+	else
+		snprintf(target, sizeof(target), w->k.family == 2 ? "%s:%u" : "[%s]:%u",
+			 w->target, w->k.port);
+	if (w->h->ev)
+		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
+			      w->exec ? w->c.argv : NULL, e == 0, w->rule_line, ans.json,
+			      e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&w->t0));
+	jury_client_answer_free(&ans);
+	if (w->exec)
+		hold_free_argv(w->c.argv);
+	__atomic_sub_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST);
+	free(w);
+	return NULL;
+}
+
+/* Starts the worker; on any failure the call is denied at once (fail closed). */
+static int start(struct held *w)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	int e;
+
+	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	if (w->h->stopping ||
+	    __atomic_add_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST) > HOLD_MAX_WORKERS) {
+		if (!w->h->stopping)
+			__atomic_sub_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST);
+		return -EPERM;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&th, &attr, worker, w);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		__atomic_sub_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST);
+		return -EPERM;
+	}
+	return HOLD_HELD;
+}
+
+int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *c,
+		     const struct exec_rule *rule)
+{
+	struct held *w = calloc(1, sizeof(*w));
+	char link[64];
+	ssize_t n;
+	int e;
+
+	if (!w) {
+		hold_free_argv(c->argv);
+		return -EPERM;
+	}
+	*w = (struct held){ .h = h, .t = *t, .tgid = hold_tgid_of(t->pid), .exec = true,
+			    .c = *c, .rule_line = rule ? rule->loc.line : 0 };
+	w->t.mem = -1;
+	snprintf(link, sizeof(link), "/proc/%d/cwd", t->pid);
+	n = readlink(link, w->cwd, sizeof(w->cwd) - 1);
+	w->cwd[n > 0 ? n : 0] = 0;
+	e = start(w);
+	if (e != HOLD_HELD) {
+		hold_free_argv(w->c.argv);
+		free(w);
+	}
+	return e;
+}
+
+int hold_review_connect(struct hold *h, const struct trapped *t,
+			const struct sx_net_approval *k, const char *text,
+			const struct net_rule *rule)
+{
+	struct held *w = calloc(1, sizeof(*w));
+	int e;
+
+	if (!w)
+		return -EPERM;
+	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k,
+			    .rule_line = rule ? rule->loc.line : 0 };
+	w->t.mem = -1;
+	snprintf(w->target, sizeof(w->target), "%s", text);
+	e = start(w);
+	if (e != HOLD_HELD)
+		free(w);
+	return e;
+}
