@@ -76,15 +76,32 @@ static __always_inline int answer(int allow, int err)
 
 /* ---- network ------------------------------------------------------------ */
 
+/*
+ * A review-class connect that the jury approved for this thread group and
+ * exactly this destination (named as judged: IPv4-mapped as IPv4, the
+ * unspecified address as loopback). The approval is left in place: the
+ * cgroup program, which runs after this hook, consumes it.
+ */
+static __always_inline int net_approved(__u8 kind, __u8 family, const __u32 *addr, __u16 port)
+{
+	struct sx_net_approval k = { .tgid = bpf_get_current_pid_tgid() >> 32, .port = port,
+				     .family = family };
+
+	if (kind != SX_EV_CONNECT)
+		return 0;
+	__builtin_memcpy(k.addr, addr, 16); /* an IPv4 address is followed by zeros */
+	return bpf_map_lookup_elem(&sx_net_approved, &k) != NULL;
+}
+
 /* Judges a sockaddr in kernel memory (at least addrlen bytes of a sockaddr_storage). */
 static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u8 kind, __u8 type)
 {
 	__u16 family = BPF_CORE_READ(address, sa_family);
 	struct decision d;
 	struct sx_event *e;
-	__u32 w[4] = {}, orig[4];
+	__u32 w[4] = {};
 	__u16 port;
-	int allow;
+	int allow, ok;
 
 	if (family == AF_INET) {
 		struct sockaddr_in sin;
@@ -95,6 +112,8 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 		w[0] = sin.sin_addr.s_addr;
 		port = bpf_ntohs(sin.sin_port);
 		d = decide4(w[0], port);
+		if (w[0] == 0)
+			w[0] = bpf_htonl(0x7f000001);
 	} else if (family == AF_INET6) {
 		struct sockaddr_in6 sin6;
 
@@ -103,14 +122,21 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 			return 0;
 		__builtin_memcpy(w, &sin6.sin6_addr, 16);
 		port = bpf_ntohs(sin6.sin6_port);
-		__builtin_memcpy(orig, w, 16);
-		d = decide6(w, port);
-		__builtin_memcpy(w, orig, 16);
+		d = decide6(w, port); /* turns :: into ::1, as judged */
+		if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
+			family = AF_INET;
+			w[0] = w[3] ? w[3] : bpf_htonl(0x7f000001);
+			w[1] = w[2] = w[3] = 0;
+		}
 	} else {
 		return 0;
 	}
+	ok = d.verdict == SX_V_REVIEW && net_approved(kind, family, w, port);
+	if (ok)
+		d.verdict = SX_V_ALLOW;
 	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, count_net, &allow);
 	if (e) {
+		e->approved = ok;
 		e->family = family;
 		e->sock_type = type;
 		e->port = port;

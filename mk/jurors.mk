@@ -30,7 +30,7 @@ $(JURY_MODELS) &: $(JURY_DATA)/train.tsv $(BUILD)/tools/jury_train
 	$(Q)$(BUILD)/tools/jury_train $(JURY_DATA)/train.tsv $(JURY_DATA) >/dev/null
 
 all: $(JURY_MODELS)
-tests: $(JURY_MODELS)
+tests: $(JURY_MODELS) $(JURY_TOOLS)
 
 # Per-juror figures from the jurors' own vote(); the consensus again through
 # `sevorix jury ask --local` (the real jury, built-in configuration) when it works.

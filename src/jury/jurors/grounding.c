@@ -9,8 +9,9 @@
  * RESOLVE_IN_ROOT, never outside it.
  *
  * Its findings are weak evidence of intent (a missing tool is more often
- * a mistake than an attack), so its denies carry modest confidence except
- * for metadata and link-local destinations. A root that cannot be opened
+ * a mistake than an attack, and a well-known tool that is simply not
+ * installed is not flagged at all), so its denies carry modest confidence
+ * except for metadata and link-local destinations. A root that cannot be opened
  * is an error: the jury counts it against the action (fail closed).
  */
 #include <arpa/inet.h>
@@ -25,6 +26,7 @@
 
 #include "jury/jurors/grounding.h"
 #include "jury/jurors/jurors.h"
+#include "jury/jurors/jurors_int.h"
 #include "jury/jurors/model.h"
 
 struct gr_ctx {
@@ -221,7 +223,9 @@ static void program(struct gr_ctx *x, const struct shlex_result *res, const stru
 		return;
 	fd = gr_which(x->rootfd, w, x->r->cwd, found, sizeof(found));
 	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES) {
-		hit(x, 0.55, "no program %s in the agent's filesystem", w);
+		/* a well-known tool that is not installed fails harmlessly; an unknown name is invented */
+		if (!jurors_known_tool(p))
+			hit(x, 0.6, "no program %s in the agent's filesystem", w);
 		return;
 	}
 	if (fd < 0)

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "jury/jurors/jurors.h"
+#include "jury/jurors/jurors_int.h"
 #include "jury/jurors/model.h"
 #include "jury/jurors/rulebook.h"
 
@@ -105,62 +106,6 @@ const char *const rb_exfil_hosts[] = {
 	"oast.", "interact.sh", "burpcollaborator", "pipedream.net", "0x0.st", "file.io",
 	"catbox.moe", "paste.ee", "hastebin", "termbin.com", "anonfiles", "gofile.io",
 	"temp.sh", "bashupload.com", "mega.nz", "dnslog.cn", "canarytokens", NULL,
-};
-
-/*
- * Everyday tools whose dangerous uses the rules above are written for: when
- * every program of a command is one of them and no rule fired, the
- * rulebook allows with more confidence than for programs it knows nothing of.
- */
-static const char *const rb_everyday[] = {
-	"git", "make", "cmake", "ninja", "meson", "cargo", "rustc", "rustup", "go", "gofmt", "npm",
-	"npx", "node", "yarn", "pnpm", "pip", "pip3", "python", "python3", "pytest", "poetry",
-	"uv", "tox", "ruff", "black", "mypy", "ls", "cat", "head", "tail", "wc", "grep", "rg",
-	"sed", "awk", "sort", "uniq", "cut", "tr", "diff", "cp", "mv", "mkdir", "rm", "touch",
-	"chmod", "chown", "ln", "find", "xargs", "tar", "zip", "unzip", "gzip", "gunzip", "docker",
-	"kubectl", "helm", "terraform", "curl", "wget", "ssh", "scp", "rsync", "echo", "printf",
-	"cd", "pwd", "export", "source", ".", "jq", "yq", "sqlite3", "psql", "mysql", "redis-cli",
-	"systemctl", "journalctl", "apt", "apt-get", "dnf", "brew", "ps", "top", "df", "du",
-	"free", "uname", "whoami", "id", "date", "env", "which", "true", "false", "test", "[",
-	"sleep", "tee", "less", "more", "file", "stat", "realpath", "basename", "dirname",
-	"sha256sum", "md5sum", "base64", "xxd", "od", "gcc", "cc", "clang", "g++", "ld", "ar",
-	"javac", "java", "mvn", "gradle", "dotnet", "ruby", "bundle", "php", "perl", "vim", "nano",
-	"code", "tree", "hostname", "uptime", "nproc", "lscpu", "lsblk", "ip", "ss", "ping",
-	"dig", "nslookup", "openssl", "ssh-keygen", "ssh-add", "gpg", "kill", "pkill", "pgrep",
-	"watch", "time", "nohup", "history", "alias", "type", "command", "seq", "yes", "paste",
-	"comm", "split", "iconv", "column", "nl", "fold", "fmt", "rev", "tac", "crontab",
-	"readlink", "mktemp", "install", "patch", "hexdump", "strings", "ldd", "nm", "objdump",
-	"gdb", "valgrind", "strace", "perf", "hyperfine", "ab", "http", "aws", "gcloud", "az",
-	"ansible-playbook", "pg_dump", "mongosh", "ffmpeg", "convert", "zcat", "bzip2", "xz",
-	"7z", "lsof", "netstat", "nc", "telnet", "locale", "timedatectl", "hostnamectl",
-	"usermod", "groups", "sudo", "set", "unset", "read", "wait", "exit", "for", "while", "if",
-	"ansible", "htop", "btop", "tmux", "screen", "man", "info", "help", "clear", "reset",
-	"bat", "fd", "fzf", "exa", "eza", "delta", "gh", "glab", "hub", "podman", "buildah",
-	"minikube", "kind", "k9s", "kustomize", "skaffold", "tilt", "docker-compose", "vagrant",
-	"packer", "pulumi", "sam", "serverless", "firebase", "vercel", "netlify", "heroku",
-	"flyctl", "deno", "bun", "tsc", "eslint", "prettier", "jest", "vitest", "mocha",
-	"webpack", "vite", "rollup", "esbuild", "turbo", "nx", "lerna", "cabal", "stack", "ghc",
-	"mix", "elixir", "erl", "rebar3", "sbt", "scala", "kotlin", "kotlinc", "swift",
-	"swiftc", "xcodebuild", "flutter", "dart", "R", "Rscript", "julia", "conda", "mamba",
-	"pipenv", "pipx", "virtualenv", "pyenv", "nvm", "rbenv", "asdf", "sdk", "jupyter",
-	"ipython", "flake8", "pylint", "isort", "bandit", "coverage", "clang-format",
-	"clang-tidy", "cppcheck", "ctest", "bazel", "buck", "pants", "scons", "autoreconf",
-	"configure", "pkg-config", "ldconfig", "objcopy", "strip", "readelf", "addr2line",
-	"systemd-analyze", "loginctl", "resolvectl", "nmcli", "ifconfig", "route", "traceroute",
-	"mtr", "host", "whois", "speedtest", "iperf3", "tcpdump", "ethtool", "dmesg", "lsmod",
-	"lspci", "lsusb", "sensors", "uptime", "w", "who", "last", "getent", "sysctl", "mount",
-	"umount", "findmnt", "blkid", "fdisk", "parted", "zstd", "unxz", "bunzip2", "lz4",
-	"cpio", "rpm", "yum", "zypper", "pacman", "apk", "snap", "flatpak", "dpkg", "apt-cache",
-	"update-alternatives", "localectl", "timeout", "nice", "xargs", "parallel", "envsubst",
-	"gettext", "m4", "bc", "dc", "expr", "factor", "shuf", "numfmt", "csplit", "join",
-	"expand", "unexpand", "truncate", "sync", "cmp", "md5", "shasum", "b2sum", "cksum",
-	"openssl", "certbot", "mkcert", "step", "vault", "consul", "nomad", "etcdctl",
-	"mongodump", "mongorestore", "pg_restore", "createdb", "dropdb", "mysqladmin",
-	"redis-server", "memcached", "nginx", "apachectl", "caddy", "traefik", "haproxy",
-	"supervisorctl", "pm2", "forever", "gunicorn", "uvicorn", "celery", "flask", "django-admin",
-	"rails", "rake", "composer", "artisan", "wp", "hugo", "jekyll", "mkdocs", "sphinx-build",
-	"pandoc", "latexmk", "pdflatex", "dot", "gnuplot", "sox", "identify", "magick", "exiftool",
-	NULL,
 };
 
 void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
@@ -264,6 +209,28 @@ bool rb_long(const struct shlex_cmd *c, const char *prefix)
 		if (strncmp(c->argv[i], prefix, strlen(prefix)) == 0)
 			return true;
 	return false;
+}
+
+bool rb_sudo_opt(const struct shlex_cmd *c, const char *opt)
+{
+	bool after_sudo = false;
+
+	if (!c->sudo)
+		return false;
+	for (int i = 0; i <= c->prog && i < c->argc; i++) {
+		const char *b = shlex_basename(c->argv[i]);
+
+		if (strcmp(b, "sudo") == 0 || strcmp(b, "doas") == 0)
+			after_sudo = true;
+		else if (after_sudo && strcmp(c->argv[i], opt) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool rb_sudo_bare(const struct shlex_cmd *c)
+{
+	return c->sudo && c->argc > 0 && c->argv[c->prog][0] == '-';
 }
 
 const char *rb_arg_path(const struct shlex_cmd *c, const char *const *patterns)
@@ -514,10 +481,10 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 
 		for (int i = 0; known && i < res->ncmds; i++)
 			known = res->cmds[i].argc == 0 || script_word(&res->cmds[i]) >= 0 ||
-				rb_in(shlex_prog(&res->cmds[i]), rb_everyday) ||
+				jurors_known_tool(shlex_prog(&res->cmds[i])) ||
 				project_program(res->cmds[i].argv[res->cmds[i].prog]);
 		free(res);
-		vote_set(out, VOTE_ALLOW, known ? 0.88 : 0.72, "rulebook: no rule matched%s",
+		vote_set(out, VOTE_ALLOW, known ? 0.92 : 0.72, "rulebook: no rule matched%s",
 			 known ? " (everyday tools)" : "");
 		return 0;
 	}

@@ -52,6 +52,10 @@ bool rb_arg_eq(const struct shlex_cmd *c, const char *a);
 /* A short option letter in any -xyz cluster, or a long option prefix. */
 bool rb_opt(const struct shlex_cmd *c, char letter);
 bool rb_long(const struct shlex_cmd *c, const char *prefix);
+/* Was the command run through sudo with this option (sudo -E prog, sudo -l)? */
+bool rb_sudo_opt(const struct shlex_cmd *c, const char *opt);
+/* sudo given options only, no program to run (sudo -l, sudo -i, sudo -s). */
+bool rb_sudo_bare(const struct shlex_cmd *c);
 /* The first argument (after the program) matching the patterns, or NULL. */
 const char *rb_arg_path(const struct shlex_cmd *c, const char *const *patterns);
 /* Files a command writes: redirection targets, tee, cp/mv/install/ln targets, sed -i, dd of=. */

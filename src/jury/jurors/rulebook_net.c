@@ -76,11 +76,14 @@ static void shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		    rb_long(c, "--sh-exec") || rb_long(c, "--lua-exec"))
 			rb_hit(x, 0.98, "%s runs a program on a network connection", p);
 		else if (rb_opt(c, 'l') || rb_long(c, "--listen"))
-			rb_hit(x, 0.8, "%s listens for incoming connections", p);
+			rb_hit(x, 0.62, "%s listens for incoming connections", p);
 	}
 	if (strcmp(p, "socat") == 0) {
 		if (rb_arg_has(c, "exec:") || rb_arg_has(c, "system:"))
 			rb_hit(x, 0.97, "socat connects a program to a socket");
+		else if ((rb_arg_has(c, "file:") || rb_arg_has(c, "open:")) &&
+			 (rb_arg_has(c, "tcp") || rb_arg_has(c, "udp") || rb_arg_has(c, "openssl")))
+			rb_hit(x, 0.9, "socat streams a file over the network");
 		else if (rb_arg_has(c, "-listen"))
 			rb_hit(x, 0.8, "socat listens for incoming connections");
 		else if (rb_arg_has(c, "pty") || rb_arg_has(c, "echo=0"))
@@ -420,7 +423,7 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0 ||
 		  strcmp(p, "stat") == 0 || strcmp(p, "du") == 0))
 		rb_hit(x, 0.6, "%s lists credential locations (%s)", p, s);
-	else if (s && strcmp(shlex_basename(s), ".env") == 0)
+	else if (s && (strcmp(shlex_basename(s), ".env") == 0 || strstr(s, ".aws/config")))
 		/* projects load their own .env every day: a weak signal unless it leaves the host
 		 */
 		rb_hit(x, 0.62, "%s reads %s", p, s);

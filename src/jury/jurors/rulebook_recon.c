@@ -141,6 +141,10 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		rb_hit(x, 0.85, "BPF programs detached");
+	if (strcmp(p, "rm") == 0 && (rb_arg_eq(c, "$0") || rb_arg_eq(c, "${0}")))
+		rb_hit(x, 0.75, "the running script deletes itself");
+	if (rb_in(p, rb_interps) && rb_arg_eq(c, "-m") && rb_arg_eq(c, "pty"))
+		rb_hit(x, 0.8, "%s -m pty spawns an interactive shell", p);
 	if (c->prog > 0 && strcmp(c->argv[0], "unshare") == 0 && rb_arg_has(c, "-r"))
 		rb_hit(x, 0.75, "unshare maps the user to root in a new namespace");
 	if (c->prog > 0 && rb_in(p, rb_shells) && c->prog == c->argc - 1 &&
@@ -204,9 +208,10 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		rb_hit(x, 0.62, "%s reads access-control configuration", p);
 	if ((strcmp(p, "ls") == 0 || strcmp(p, "cat") == 0) && rb_arg_has(c, "/etc/cron"))
 		rb_hit(x, 0.6, "%s surveys scheduled jobs", p);
-	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
-	    (strcmp(c->argv[c->argc - 1], "-l") == 0 || strcmp(c->argv[c->argc - 1], "-ll") == 0))
+	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-l") || rb_sudo_opt(c, "-ll")))
 		rb_hit(x, 0.8, "sudo -l lists what root can be reached through");
+	if (rb_arg_has(c, "sshd_config") && strcmp(p, "sed") != 0 && strcmp(p, "tee") != 0)
+		rb_hit(x, 0.62, "%s reads the ssh server configuration", p);
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	    (rb_arg_eq(c, "cp") || rb_arg_eq(c, "tar") || rb_arg_eq(c, "mv")))
 		for (int i = c->prog + 1; i < c->argc; i++)
@@ -359,6 +364,36 @@ static void fetched_then_run(struct rb_ctx *x)
 	}
 }
 
+/* NAME(){ NAME|NAME& } : a function that pipes itself into itself in the background. */
+static bool fork_bomb(const char *t)
+{
+	for (const char *p = strstr(t, "()"); p; p = strstr(p + 2, "()")) {
+		const char *s = p, *body = p + 2;
+		char name[64], pat[140];
+		size_t n;
+
+		while (s > t && (s[-1] == ':' || s[-1] == '_' || (s[-1] >= 'a' && s[-1] <= 'z') ||
+				 (s[-1] >= 'A' && s[-1] <= 'Z') || (s[-1] >= '0' && s[-1] <= '9')))
+			s--;
+		n = (size_t)(p - s);
+		while (*body == ' ')
+			body++;
+		if (n == 0 || n >= sizeof(name) || *body != '{')
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		snprintf(pat, sizeof(pat), "%s|%s", name, name);
+		const char *hit = strstr(body, pat);
+
+		if (!hit) {
+			snprintf(pat, sizeof(pat), "%s | %s", name, name);
+			hit = strstr(body, pat);
+		}
+		if (hit && strchr(hit, '&'))
+			return true;
+	}
+	return false;
+}
+
 void rb_exec_script(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
@@ -426,8 +461,7 @@ void rb_exec_script(struct rb_ctx *x)
 	}
 	if (decoded_run)
 		rb_hit(x, 0.9, "an encoded payload is decoded and run by a shell");
-	if (strstr(res->text, "(){ :|:&") || strstr(res->text, "(){ :|: &") ||
-	    strstr(res->text, "(){:|:&"))
+	if (fork_bomb(res->text))
 		rb_hit(x, 0.98, "fork bomb");
 	if (x->recon >= 4 || (x->recon >= 3 && x->recon_strong >= 2))
 		rb_hit(x, 0.75, "a chain of %d reconnaissance commands", x->recon);

@@ -184,9 +184,7 @@ static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 
 	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
 		rb_hit(x, 0.85, "root shell through sudo/su");
-	if (c->sudo && c->argc > 0 && strcmp(shlex_basename(c->argv[0]), "sudo") == 0 &&
-	    (strcmp(c->argv[c->argc - 1], "-i") == 0 || strcmp(c->argv[c->argc - 1], "-s") == 0 ||
-	     strcmp(c->argv[c->argc - 1], "su") == 0))
+	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")))
 		rb_hit(x, 0.85, "interactive root shell through sudo");
 	if (c->sudo && rb_in(p, gtfo) &&
 	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
@@ -255,8 +253,8 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 			(c->prog > 0 && (strncmp(c->argv[0], "LD_PRELOAD=", 11) == 0 ||
 					 strncmp(c->argv[0], "LD_LIBRARY_PATH=", 16) == 0))))
 		rb_hit(x, 0.92, "sudo with a preloaded library");
-	if (c->sudo && rb_long(c, "-E") && rb_arg_has(c, "/tmp"))
-		rb_hit(x, 0.8, "sudo keeps the environment for a program in /tmp");
+	if (rb_sudo_opt(c, "-E") && c->argc > 0 && rb_path_is(c->argv[c->prog], rb_temp_dirs))
+		rb_hit(x, 0.8, "sudo keeps the environment for a program in a temp directory");
 }
 
 /* The directories whose wholesale change breaks the system or its users. */

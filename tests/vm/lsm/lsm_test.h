@@ -212,7 +212,7 @@ static inline int tcp_listener(__u16 *port)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	if (bind(fd, (void *)&s, sizeof(s)) || listen(fd, 128) || getsockname(fd, (void *)&s, &len))
+	if (bind(fd, (void *)&s, sizeof(s)) || listen(fd, 4096) || getsockname(fd, (void *)&s, &len))
 		return -errno;
 	*port = ntohs(s.sin6_port);
 	return fd;
