@@ -62,9 +62,8 @@ cd "$W" || exit 1
 EV="$SX_TMP/ev.jsonl"
 sx() { "$SEVORIX" run --policy "$SX_TMP/p.yaml" --user nobody --events "$EV" "$@" 2>/dev/null; }
 last_review() { grep '"layer":"jury"' "$EV" | tail -1; }
-ms_now() { date +%s%3N; }
 
-plan 23
+plan 24
 
 mkdir -p "$W/build" "$W/keep"
 sx -- rm -r "$W/build"; is "$?" 0 "a review-class exec the jury allows runs"
@@ -84,12 +83,13 @@ is "$(sx --jury "unix://$J/no/slm.sock" -- "$B/net_agent" connect 127.0.0.2 $P)"
 like "$(sx -- "$B/net_agent" connect 127.0.0.2 $((P + 1)))" '^(EPERM|ERR EACCES)$' \
 	"a connect that is not review-class is denied in the kernel as before"
 
-t0=$(ms_now)
 is "$(sx --jury "unix://$J/none/slm.sock" -- "$B/net_agent" connect 127.0.0.2 $P)" EPERM \
 	"jury unreachable: EPERM"
 sx --jury "unix://$J/none/slm.sock" -- rm -r "$W/keep"
 [ -d "$W/keep" ]; is "$?" 0 "jury unreachable: a reviewed exec does not run"
-[ $(($(ms_now) - t0)) -lt 2000 ]; is "$?" 0 "and both answered within the review deadline"
+held=$(last_review | sed 's/.*"held_us":\([0-9]*\).*/\1/')
+[ "$held" -lt 2000000 ]; is "$?" 0 "and it was answered within the review deadline (${held} us)"
+like "$(last_review)" '"verdict":"deny".*"error":' "the event says why"
 
 # the cloud judge: up, then stalled (local pivot), breaker open (no wait), back
 sx -- rm -r "$W/keep"; like "$(last_review)" '"judge":"cloud"' "with the cloud up, the cloud decides"

@@ -484,7 +484,7 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 				jurors_known_tool(shlex_prog(&res->cmds[i])) ||
 				project_program(res->cmds[i].argv[res->cmds[i].prog]);
 		free(res);
-		vote_set(out, VOTE_ALLOW, known ? 0.92 : 0.72, "rulebook: no rule matched%s",
+		vote_set(out, VOTE_ALLOW, known ? 0.9 : 0.72, "rulebook: no rule matched%s",
 			 known ? " (everyday tools)" : "");
 		return 0;
 	}
