@@ -268,7 +268,7 @@ int BPF_PROG(sevorix_unix_may_send, struct socket *sock, struct socket *other, i
 /* enum sx_access bits (1 << SX_FA_*) of an open; exec opens count as exec only. */
 static __always_inline unsigned int open_access(struct file *f)
 {
-	unsigned int mode = BPF_CORE_READ(f, f_mode), flags = BPF_CORE_READ(f, f_flags), a = 0;
+	unsigned int mode = f->f_mode, flags = f->f_flags, a = 0; /* BTF pointer: direct reads */
 
 	if (flags & FMODE_EXEC_FLAG)
 		return 1 << SX_FA_EXEC;

@@ -13,14 +13,57 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "jury/jury.h"
 #include "sevorix/policy.h"
+
+static bool has_review(const struct policy *p)
+{
+	if (p->network.def == SX_REVIEW || p->exec.def == SX_REVIEW)
+		return true;
+	for (size_t i = 0; i < p->nnet_rules; i++)
+		if (p->net_rules[i].action == SX_REVIEW)
+			return true;
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		if (p->exec_rules[i].action == SX_REVIEW)
+			return true;
+	return false;
+}
+
+/*
+ * The jury must answer before the hold gives up, or every review is denied
+ * by the deadline: its worst case is its own deadline plus the cloud's.
+ */
+static void check_jury_deadline(const struct policy *p, const char *jury_config)
+{
+	struct jury_config *cfg = NULL;
+	char err[512];
+	int worst;
+
+	if (!has_review(p))
+		return;
+	if (jury_config_load(jury_config, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s:%u:%u: warning: cannot read the jury's configuration: %s\n",
+			p->file, p->review_loc.line ?: 1, p->review_loc.col ?: 1, err);
+		return;
+	}
+	worst = cfg->deadline_ms + (cfg->cloud_url ? cfg->cloud_deadline_ms : 0);
+	if (worst >= (int)p->review_deadline_ms)
+		fprintf(stderr, "%s:%u:%u: warning: review.deadline_ms (%u) is not longer than "
+				"the jury's worst case (%d ms in %s): reviews may be denied by the "
+				"deadline\n",
+			p->file, p->review_loc.line ?: 1, p->review_loc.col ?: 1,
+			p->review_deadline_ms, worst, cfg->path);
+	jury_config_free(cfg);
+}
 
 static void policy_usage(FILE *f)
 {
-	fputs("Usage: sevorix policy check [--user USER] FILE\n"
+	fputs("Usage: sevorix policy check [--user USER] [--jury-config FILE] FILE\n"
 	      "       sevorix policy print [--expand] [--user USER] FILE\n\n"
 	      "check  print every error and warning as file:line:col: message;\n"
-	      "       exit 1 when the policy has errors\n"
+	      "       exit 1 when the policy has errors; with review rules, warn when the\n"
+	      "       jury (--jury-config, default /etc/sevorix/jury.yaml) may not answer\n"
+	      "       within review.deadline_ms\n"
 	      "print  print the normalized policy in evaluation order\n"
 	      "       (--expand: with variables expanded)\n", f);
 }
@@ -30,10 +73,11 @@ int cmd_policy(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "expand", no_argument, NULL, 'e' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "jury-config", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *verb = argc > 1 ? argv[1] : NULL, *user = NULL;
+	const char *verb = argc > 1 ? argv[1] : NULL, *user = NULL, *jury_config = NULL;
 	struct policy_diag diag = { 0 };
 	struct policy *p = NULL;
 	bool expand = false;
@@ -48,13 +92,16 @@ int cmd_policy(int argc, char **argv)
 		return 2;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "+eu:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "+eu:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			expand = true;
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'j':
+			jury_config = optarg;
 			break;
 		case 'h':
 			policy_usage(stdout);
@@ -80,6 +127,8 @@ int cmd_policy(int argc, char **argv)
 	}
 	if (!strcmp(verb, "print"))
 		policy_print(p, expand, stdout);
+	else
+		check_jury_deadline(p, jury_config);
 	policy_free(p);
 	return 0;
 }
