@@ -280,11 +280,14 @@ static int build_exec(const struct policy *p, struct landlock_plan *plan, char *
 		if (!er->expanded)
 			continue; /* argv rule: enforced by the exec tracer, not by path */
 		r = check_path(er->expanded, &er->loc, "exec", err, errlen);
+		/* review is held and decided by the exec hold, which binds the jury's
+		 * allow to the file; Landlock lets it through to be held */
 		if (r == 0)
-			r = add_point(&b, er->expanded, er->action);
+			r = add_point(&b, er->expanded,
+				      er->action == SX_REVIEW ? SX_ALLOW : er->action);
 	}
 	if (r == 0)
-		r = add_point(&b, "/", p->exec.def);
+		r = add_point(&b, "/", p->exec.def == SX_REVIEW ? SX_ALLOW : p->exec.def);
 	if (r == 0)
 		r = build_points(&b);
 	free(b.pts);

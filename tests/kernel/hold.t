@@ -15,6 +15,7 @@ scratch
 B="$SX_TMP/bin" W="$SX_TMP/w" J="$SX_TMP/jury"
 mkdir -p "$B" "$J" && mkdir -m 777 "$W"
 cp "$BUILD/tests/kernel/exec_agent" "$BUILD/tests/kernel/net_agent" "$B/"
+cp /usr/bin/true "$B/tool" && printf 'x' >>"$B/tool"	# a program of its own
 P=$((20000 + ($$ + 13) % 20000)) CP=$((40000 + $$ % 20000))
 # the local jury: the rulebook juror alone, so that its answers are known;
 # its cloud judge is a second jury on loopback that the test stalls
@@ -55,6 +56,7 @@ exec:
     - {action: review, argv: "rm -r*"}
     - {action: review, argv: "touch *"}
     - {action: deny, argv: "touch *forbidden*"}
+    - {action: review, path: $B/tool}
 jury: {local: "unix://$J/local/slm.sock"}
 review: {deadline_ms: 2000}
 EOF
@@ -63,12 +65,13 @@ EV="$SX_TMP/ev.jsonl"
 sx() { "$SEVORIX" run --policy "$SX_TMP/p.yaml" --user nobody --events "$EV" "$@" 2>/dev/null; }
 last_review() { grep '"layer":"jury"' "$EV" | tail -1; }
 
-plan 24
+plan 25
 
 mkdir -p "$W/build" "$W/keep"
 sx -- rm -r "$W/build"; is "$?" 0 "a review-class exec the jury allows runs"
 [ ! -e "$W/build" ]; is "$?" 0 "and did its work"
 like "$(last_review)" '"verdict":"allow".*"review":\{.*"votes":\[' "the review is an event with the votes"
+sx -- "$B/tool"; is "$?" 0 "an exec reviewed by its path rule runs when the jury allows it"
 V=/var/lib/sevorix-victim.$$	# outside the workspace: the rulebook juror denies its removal
 mkdir -p "$V" && chown nobody "$V"
 sx -- rm -r "$V"; is "$?" 126 "one the jury denies is refused (EPERM: 126)"

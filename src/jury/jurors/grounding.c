@@ -223,7 +223,8 @@ static void program(struct gr_ctx *x, const struct shlex_result *res, const stru
 		return;
 	fd = gr_which(x->rootfd, w, x->r->cwd, found, sizeof(found));
 	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES) {
-		/* a well-known tool that is not installed fails harmlessly; an unknown name is invented */
+		/* a well-known tool that is not installed fails harmlessly; an unknown name is
+		 * invented */
 		if (!jurors_known_tool(p))
 			hit(x, 0.6, "no program %s in the agent's filesystem", w);
 		return;

@@ -47,8 +47,9 @@ const char *const rb_persist_paths[] = {
 	"^/usr/lib/systemd/", "^/etc/init/", "^/etc/rc", ".config/fish/config.fish", NULL,
 };
 const char *const rb_priv_paths[] = {
-	"^/etc/sudoers", "^/etc/passwd", "^/etc/shadow", "^/etc/group", "^/etc/gshadow",
-	"^/etc/security/", "^/etc/polkit-1/", "^/etc/ld.so.conf", NULL,
+	"^/etc/sudoers", "^/etc/passwd",      "^/etc/shadow",	 "^/etc/group",
+	"^/etc/gshadow", "^/etc/security/",   "^/etc/polkit-1/", "^/etc/ld.so.conf",
+	"^/etc/sevorix", "^/var/run/sevorix", "^/run/sevorix",	 NULL,
 };
 const char *const rb_log_paths[] = {
 	"^/var/log", "=.bash_history", "=.zsh_history", "=wtmp", "=btmp", "=lastlog",

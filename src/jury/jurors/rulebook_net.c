@@ -22,10 +22,28 @@ static const char *const sock_words[] = { "socket", "fsockopen", "tcpsocket", "n
 static const char *const run_words[] = { "dup2", "exec", "spawn", "pty", "proc_open", "subprocess",
 					 "system", "/bin/sh", "/bin/bash", "popen", "shell_exec",
 					 "passthru", "child_process", NULL };
-static const char *const fetch_words[] = { "urlopen", "requests.get", "file_get_contents",
-					   "open-uri", "uri.open", "lwp", "getstore",
-					   "http.get", "https.get", "fetch(", "urllib",
-					   "\"https\")", "'https')", "\"http\")", "'http')", NULL };
+static const char *const fetch_words[] = { "urlopen",
+					   "requests.get",
+					   "file_get_contents",
+					   "open-uri",
+					   "uri.open",
+					   "lwp",
+					   "getstore",
+					   "http.get",
+					   "https.get",
+					   "fetch(",
+					   "urllib",
+					   "\"https\")",
+					   "'https')",
+					   "\"http\")",
+					   "'http')",
+					   "requests.post",
+					   "requests.put",
+					   "http.client",
+					   "httplib",
+					   "http.request",
+					   "https.request",
+					   NULL };
 static const char *const eval_words[] = { "exec(", "eval(", "system(", "os.system",
 					  "subprocess", "exec ", "eval ", NULL };
 static const char *const env_dumpers[] = { "env", "printenv", "set", "history", "export",
@@ -150,6 +168,10 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	     rb_arg_has(c, "base64_decode") || rb_arg_has(c, "atob(") ||
 	     rb_arg_has(c, "decode64") || rb_arg_has(c, "'base64')")))
 		rb_hit(x, 0.85, "%s evaluates base64-hidden code", p);
+	if (rb_in(p, rb_interps) && (any_word(c, fetch_words) || any_word(c, sock_words)) &&
+	    (rb_arg_path(c, rb_secret_paths) || rb_arg_has(c, "/etc/passwd") ||
+	     rb_arg_has(c, "environ")))
+		rb_hit(x, 0.9, "%s code reads secrets and talks to the network", p);
 	if (rb_in(p, rb_interps) && any_word(c, fetch_words) && any_word(c, eval_words))
 		rb_hit(x, 0.93, "%s code downloads and evaluates code", p);
 	if (rb_in(p, rb_fetchers) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "wget")))
@@ -232,6 +254,25 @@ static const char *sensitive_arg(const struct shlex_result *res, const struct sh
 	return NULL;
 }
 
+/* A URL carrying $SOMETHING_KEY / _TOKEN / _SECRET / PASSWORD: a secret leaving in the request
+ * line. */
+static bool secret_in_url(const struct shlex_cmd *c)
+{
+	static const char *const names[] = { "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD",
+					     "CREDENTIAL", "AWS_", NULL };
+
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i], *d;
+
+		if (!strstr(w, "://") || !(d = strchr(w, '$')))
+			continue;
+		for (int k = 0; names[k]; k++)
+			if (strstr(d, names[k]))
+				return true;
+	}
+	return false;
+}
+
 static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	const struct shlex_result *res = x->res;
@@ -273,6 +314,8 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	     rb_arg_has(c, "uname") || rb_arg_has(c, "/etc/")) &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
 		rb_hit(x, 0.85, "%s sends command output in its request", p);
+	if (secret_in_url(c) && !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
+		rb_hit(x, 0.88, "%s puts a secret variable into a URL", p);
 	if ((strcmp(p, "dig") == 0 || strcmp(p, "nslookup") == 0 || strcmp(p, "host") == 0) &&
 	    rb_arg_has(c, "$"))
 		rb_hit(x, 0.85, "data encoded into DNS queries by %s", p);
@@ -417,6 +460,16 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 		rb_hit(x, 0.85, "sniffing traffic for credentials");
 	cloud_creds(x, c, p);
 	cred_search(x, c, p);
+	if ((strcmp(p, "docker") == 0 || strcmp(p, "kubectl") == 0 || strcmp(p, "podman") == 0) &&
+	    rb_arg_eq(c, "cp"))
+		for (int i = c->prog + 1; i < c->argc; i++) {
+			const char *colon = strchr(c->argv[i], ':');
+
+			if (colon && rb_path_is(colon + 1, rb_secret_paths)) {
+				rb_hit(x, 0.85, "%s copies %s out of a container", p, colon + 1);
+				break;
+			}
+		}
 	if (rb_in(p, key_users))
 		return;
 	s = rb_reads(x->res, &src, rb_secret_paths);

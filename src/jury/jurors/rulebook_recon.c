@@ -50,7 +50,7 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 
 		if (strcmp(w, "HISTFILE=/dev/null") == 0 || strcmp(w, "HISTSIZE=0") == 0 ||
 		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0 ||
-		    strcmp(w, "HISTIGNORE=*") == 0)
+		    strcmp(w, "HISTIGNORE=*") == 0 || strcmp(w, "HISTCONTROL=ignorespace") == 0)
 			rb_hit(x, 0.9, "shell history disabled (%s)", w);
 		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
 			rb_hit(x, 0.9, "library preloaded from a temporary directory");
@@ -78,31 +78,9 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 			}
 }
 
-static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+/* Kernel knobs, firewall, ssh and git settings, masquerading: the guard weakened from inside. */
+static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	bool stop = rb_arg_eq(c, "stop") || rb_arg_eq(c, "disable") || rb_arg_eq(c, "mask") ||
-		    rb_arg_eq(c, "kill");
-
-	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 ||
-	     strcmp(p, "rc-service") == 0) &&
-	    stop && names_security(c))
-		rb_hit(x, 0.95, "security or logging service stopped");
-	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
-	    names_security(c))
-		rb_hit(x, 0.92, "security or logging process killed");
-	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
-		rb_hit(x, 0.9, "security agent pod deleted");
-	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&
-	    names_security(c))
-		rb_hit(x, 0.9, "security container stopped");
-	if (strcmp(p, "auditctl") == 0 && (rb_opt(c, 'D') || (rb_opt(c, 'e') && rb_arg_eq(c, "0"))))
-		rb_hit(x, 0.95, "audit rules removed or auditing disabled");
-	if (strcmp(p, "setenforce") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "Permissive")))
-		rb_hit(x, 0.95, "SELinux set permissive");
-	if (strcmp(p, "aa-teardown") == 0 ||
-	    (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) || strcmp(p, "aa-disable") == 0 ||
-	    strcmp(p, "aa-complain") == 0)
-		rb_hit(x, 0.9, "AppArmor profiles removed");
 	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "logging") && rb_arg_eq(c, "off"))
 		rb_hit(x, 0.85, "firewall logging turned off");
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "config") &&
@@ -158,48 +136,37 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		rb_hit(x, 0.9, "process hidden by a bind mount over /proc");
 }
 
-static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const tools[] = { "nmap", "masscan", "zmap", "nbtscan", "enum4linux",
-					     "msfconsole", "msfvenom", "meterpreter", "sliver",
-					     "hping3", "arpspoof", "ettercap", "bettercap",
-					     "nikto", "gobuster", "dirb", "sqlmap", "linpeas.sh",
-					     "linpeas", "pspy", "pspy64", "LinEnum.sh", "les.sh",
-					     "linux-exploit-suggester.sh", "unix-privesc-check",
-					     "rustscan", "naabu", "responder", "crackmapexec",
-					     "kerbrute", "wpscan", "feroxbuster", "ffuf", NULL };
+	bool stop = rb_arg_eq(c, "stop") || rb_arg_eq(c, "disable") || rb_arg_eq(c, "mask") ||
+		    rb_arg_eq(c, "kill");
 
-	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
-		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
+	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 ||
+	     strcmp(p, "rc-service") == 0) &&
+	    stop && names_security(c))
+		rb_hit(x, 0.95, "security or logging service stopped");
+	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
+	    names_security(c))
+		rb_hit(x, 0.92, "security or logging process killed");
+	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
+		rb_hit(x, 0.9, "security agent pod deleted");
+	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&
+	    names_security(c))
+		rb_hit(x, 0.9, "security container stopped");
+	if (strcmp(p, "auditctl") == 0 && (rb_opt(c, 'D') || (rb_opt(c, 'e') && rb_arg_eq(c, "0"))))
+		rb_hit(x, 0.95, "audit rules removed or auditing disabled");
+	if (strcmp(p, "setenforce") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "Permissive")))
+		rb_hit(x, 0.95, "SELinux set permissive");
+	if (strcmp(p, "aa-teardown") == 0 ||
+	    (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) || strcmp(p, "aa-disable") == 0 ||
+	    strcmp(p, "aa-complain") == 0)
+		rb_hit(x, 0.9, "AppArmor profiles removed");
+	tampering(x, c, p);
+}
 
-	if ((rb_in(p, tools) && !local) || rb_arg_has(c, "linpeas") || rb_arg_has(c, "LinEnum") ||
-	    rb_arg_has(c, "exploit-suggester"))
-		rb_hit(x, 0.9, "offensive reconnaissance tool %s", p);
-	if (strcmp(p, "smbclient") == 0 && rb_opt(c, 'L'))
-		rb_hit(x, 0.85, "SMB share enumeration");
-	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "-4000") || rb_arg_has(c, "u=s") ||
-				       rb_arg_has(c, "-2000") || rb_arg_has(c, "g=s") ||
-				       rb_arg_has(c, "-6000")))
-		rb_hit(x, 0.9, "search for setuid programs");
-	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
-	    strcmp(c->argv[c->prog + 1], "/") == 0)
-		rb_hit(x, 0.8, "search for writable system paths");
-	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
-				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
-	    c->prog + 1 < c->argc && c->argv[c->prog + 1][0] == '/')
-		rb_hit(x, 0.8, "search for world-writable files");
-	if (strcmp(p, "xterm") == 0 && rb_arg_eq(c, "-display"))
-		rb_hit(x, 0.9, "xterm sent to a remote display (reverse shell)");
-	if (strcmp(p, "getcap") == 0 && rb_opt(c, 'r'))
-		rb_hit(x, 0.88, "search for file capabilities");
-	if ((strcmp(p, "ping") == 0 || (strcmp(p, "nc") == 0 && rb_opt(c, 'z'))) &&
-	    rb_arg_has(c, "$"))
-		rb_hit(x, 0.8, "network sweep with %s", p);
-	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "can-i") && rb_long(c, "--list"))
-		rb_hit(x, 0.8, "kubectl permission enumeration");
-	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "iam") &&
-	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
-		rb_hit(x, 0.65, "IAM enumeration");
+/* Reading who may do what: accounts, groups, sudo rights, sshd and cron configuration. */
+static void account_survey(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
 	if (rb_arg_has(c, "/etc/passwd") && strcmp(p, "echo") != 0 && strcmp(p, "tee") != 0)
 		rb_hit(x, 0.62, "%s reads the account list", p);
 	if ((rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers") ||
@@ -230,6 +197,54 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	if ((strcmp(p, "grep") == 0 || strcmp(p, "egrep") == 0) && c->pipe_prev >= 0 &&
 	    names_security(c))
 		rb_hit(x, 0.7, "looking for security software");
+}
+
+static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const tools[] = { "nmap", "masscan", "zmap", "nbtscan", "enum4linux",
+					     "msfconsole", "msfvenom", "meterpreter", "sliver",
+					     "hping3", "arpspoof", "ettercap", "bettercap",
+					     "nikto", "gobuster", "dirb", "sqlmap", "linpeas.sh",
+					     "linpeas", "pspy", "pspy64", "LinEnum.sh", "les.sh",
+					     "linux-exploit-suggester.sh", "unix-privesc-check",
+					     "rustscan", "naabu", "responder", "crackmapexec",
+					     "kerbrute", "wpscan", "feroxbuster", "ffuf", NULL };
+
+	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
+		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
+
+	bool info = c->argc == c->prog + 2 && (rb_arg_eq(c, "--version") || rb_arg_eq(c, "-V") ||
+						rb_arg_eq(c, "--help") || rb_arg_eq(c, "-h"));
+
+	if ((rb_in(p, tools) && !local && !info) || rb_arg_has(c, "linpeas") ||
+	    rb_arg_has(c, "LinEnum") || rb_arg_has(c, "exploit-suggester"))
+		rb_hit(x, 0.9, "offensive reconnaissance tool %s", p);
+	if (strcmp(p, "smbclient") == 0 && rb_opt(c, 'L'))
+		rb_hit(x, 0.85, "SMB share enumeration");
+	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "-4000") || rb_arg_has(c, "u=s") ||
+				       rb_arg_has(c, "-2000") || rb_arg_has(c, "g=s") ||
+				       rb_arg_has(c, "-6000")))
+		rb_hit(x, 0.9, "search for setuid programs");
+	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
+	    strcmp(c->argv[c->prog + 1], "/") == 0)
+		rb_hit(x, 0.8, "search for writable system paths");
+	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
+				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
+	    c->prog + 1 < c->argc && c->argv[c->prog + 1][0] == '/')
+		rb_hit(x, 0.8, "search for world-writable files");
+	if (strcmp(p, "xterm") == 0 && rb_arg_eq(c, "-display"))
+		rb_hit(x, 0.9, "xterm sent to a remote display (reverse shell)");
+	if (strcmp(p, "getcap") == 0 && rb_opt(c, 'r'))
+		rb_hit(x, 0.88, "search for file capabilities");
+	if ((strcmp(p, "ping") == 0 || (strcmp(p, "nc") == 0 && rb_opt(c, 'z'))) &&
+	    rb_arg_has(c, "$"))
+		rb_hit(x, 0.8, "network sweep with %s", p);
+	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "can-i") && rb_long(c, "--list"))
+		rb_hit(x, 0.8, "kubectl permission enumeration");
+	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "iam") &&
+	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
+		rb_hit(x, 0.65, "IAM enumeration");
+	account_survey(x, c, p);
 }
 
 /* Counts distinct reconnaissance commands; a chain of them is a survey. */
@@ -287,6 +302,11 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	    (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) && c->argc > 0 &&
 	    rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
 		rb_hit(x, 0.75, "cloud storage pulled into a temporary directory");
+	if ((strcmp(p, "env") == 0 || strcmp(p, "printenv") == 0 || strcmp(p, "set") == 0) &&
+	    c->argc == c->prog + 1)
+		for (int i = 0; i < n; i++)
+			if (rb_path_is(w[i], rb_temp_dirs))
+				rb_hit(x, 0.75, "the environment is saved to %s", w[i]);
 	if ((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
 	    strcmp(p, "pg_dumpall") == 0)
 		rb_hit(x, 0.75, "%s dumps every database", p);
@@ -394,12 +414,64 @@ static bool fork_bomb(const char *t)
 	return false;
 }
 
+/* A download from a bare IP address, and something made executable or run in the same script. */
+static void ip_dropper(struct rb_ctx *x)
+{
+	const struct shlex_result *res = x->res;
+	bool from_ip = false, run = false;
+
+	for (int i = 0; i < res->ncmds; i++) {
+		const struct shlex_cmd *c = &res->cmds[i];
+		const char *p = shlex_prog(c);
+
+		if (rb_in(p, rb_fetchers))
+			for (int k = c->prog + 1; k < c->argc; k++) {
+				const char *u = strstr(c->argv[k], "://");
+
+				from_ip |= u && u[3] >= '1' && u[3] <= '9' &&
+					   strspn(u + 3, "0123456789.") > 6;
+			}
+		run |= (strcmp(p, "chmod") == 0 && (rb_arg_has(c, "+x") || rb_arg_has(c, "7"))) ||
+		       (c->argc > 0 && strncmp(c->argv[c->prog], "./", 2) == 0);
+	}
+	if (from_ip && run)
+		rb_hit(x, 0.88, "a download from a bare IP address is made executable or run");
+}
+
+/*
+ * Decoding or decrypting straight into a shell or interpreter hides what
+ * runs, even when the tokenizer could not decode it itself.
+ */
+static bool decoded_into_shell(const struct shlex_result *res)
+{
+	for (int i = 0; i < res->ncmds; i++) {
+		const struct shlex_cmd *c = &res->cmds[i], *u;
+		const char *up;
+
+		if (c->pipe_prev < 0 ||
+		    !(rb_in(shlex_prog(c), rb_shells) || rb_in(shlex_prog(c), rb_interps)))
+			continue;
+		u = &res->cmds[c->pipe_prev];
+		up = shlex_prog(u);
+		if (((strcmp(up, "base64") == 0 || strcmp(up, "openssl") == 0 ||
+		      strcmp(up, "gpg") == 0) &&
+		     (rb_opt(u, 'd') || rb_opt(u, 'D') || rb_long(u, "--decode") ||
+		      rb_long(u, "--decrypt"))) ||
+		    (strcmp(up, "xxd") == 0 && rb_opt(u, 'r')) || strcmp(up, "rev") == 0 ||
+		    strcmp(up, "zcat") == 0 || strcmp(up, "gunzip") == 0 ||
+		    (strcmp(up, "gzip") == 0 && rb_opt(u, 'd')) || strcmp(up, "tr") == 0)
+			return true;
+	}
+	return false;
+}
+
 void rb_exec_script(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
 	bool fifo = false, net = false, decoded_run = false;
 
 	fetched_then_run(x);
+	ip_dropper(x);
 	for (int i = 0; i < res->ncmds; i++) {
 		const struct shlex_cmd *c = &res->cmds[i];
 		const char *p = shlex_prog(c);
@@ -427,38 +499,7 @@ void rb_exec_script(struct rb_ctx *x)
 	}
 	if (fifo && net)
 		rb_hit(x, 0.97, "named pipe wired to a network client (reverse shell)");
-	for (int i = 0; i < res->ncmds && !decoded_run; i++) {
-		const struct shlex_cmd *c = &res->cmds[i];
-
-		if (c->out_decoded && (rb_in(shlex_prog(c), (const char *const[]){ "base64", "xxd",
-										  "rev", "openssl",
-										  NULL })) &&
-		    (i + 1 < res->ncmds || c->pipe_prev >= 0))
-			for (int k = i + 1; k < res->ncmds; k++)
-				if (res->cmds[k].pipe_prev == i &&
-				    (rb_in(shlex_prog(&res->cmds[k]), rb_shells) ||
-				     rb_in(shlex_prog(&res->cmds[k]), rb_interps)))
-					decoded_run = true;
-	}
-	for (int i = 0; i < res->ncmds && !decoded_run; i++) {
-		const struct shlex_cmd *c = &res->cmds[i], *u;
-		const char *up;
-
-		if (c->pipe_prev < 0 ||
-		    !(rb_in(shlex_prog(c), rb_shells) || rb_in(shlex_prog(c), rb_interps)))
-			continue;
-		u = &res->cmds[c->pipe_prev];
-		up = shlex_prog(u);
-		/* decoding or decrypting straight into a shell hides what runs, even when we cannot
-		 * decode it */
-		decoded_run =
-			((strcmp(up, "base64") == 0 || strcmp(up, "openssl") == 0 ||
-			  strcmp(up, "gpg") == 0) &&
-			 (rb_opt(u, 'd') || rb_long(u, "--decode") || rb_long(u, "--decrypt"))) ||
-			(strcmp(up, "xxd") == 0 && rb_opt(u, 'r')) || strcmp(up, "rev") == 0 ||
-			strcmp(up, "zcat") == 0 || strcmp(up, "gunzip") == 0 ||
-			(strcmp(up, "gzip") == 0 && rb_opt(u, 'd')) || strcmp(up, "tr") == 0;
-	}
+	decoded_run |= decoded_into_shell(res);
 	if (decoded_run)
 		rb_hit(x, 0.9, "an encoded payload is decoded and run by a shell");
 	if (fork_bomb(res->text))

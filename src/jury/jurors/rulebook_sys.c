@@ -184,6 +184,8 @@ static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 
 	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
 		rb_hit(x, 0.85, "root shell through sudo/su");
+	if (strcmp(p, "su") == 0 && rb_opt(c, 'c') && !rb_sudo_opt(c, "-u"))
+		rb_hit(x, 0.75, "su runs a command as another user");
 	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")))
 		rb_hit(x, 0.85, "interactive root shell through sudo");
 	if (c->sudo && rb_in(p, gtfo) &&
@@ -311,37 +313,9 @@ static bool whole_bucket(const struct shlex_cmd *c)
 	return false;
 }
 
-static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+/* Databases, cloud resources, clusters, remote branches, the running system. */
+static void service_destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	if (strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "srm") == 0) {
-		if (rb_long(c, "--no-preserve-root"))
-			rb_hit(x, 0.99, "rm --no-preserve-root");
-		for (int i = c->prog + 1; i < c->argc; i++)
-			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]) &&
-			    !(etc_config(c->argv[i]) && !rb_opt(c, 'r') && !rb_opt(c, 'R')))
-				rb_hit(x, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
-				       "%s deletes %s outside the workspace", p, c->argv[i]);
-	}
-	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
-	    system_target(x, c->argv[c->prog + 1]) &&
-	    (rb_arg_eq(c, "-delete") || (rb_arg_eq(c, "-exec") && (rb_arg_eq(c, "rm") ||
-								  rb_arg_eq(c, "shred")))))
-		rb_hit(x, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
-	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 ||
-	    strcmp(p, "blkdiscard") == 0 || strcmp(p, "sgdisk") == 0 ||
-	    strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
-	    (strcmp(p, "zpool") == 0 && rb_arg_eq(c, "destroy")) || strcmp(p, "sfdisk") == 0)
-		rb_hit(x, 0.95, "%s destroys a filesystem or volume", p);
-	if ((strcmp(p, "shred") == 0 || strcmp(p, "dd") == 0) && rb_arg_path(c, rb_devices))
-		rb_hit(x, 0.98, "%s overwrites a block device", p);
-	if ((strcmp(p, "chmod") == 0 || strcmp(p, "chown") == 0 || strcmp(p, "chgrp") == 0) &&
-	    (rb_opt(c, 'R') || rb_long(c, "--recursive")))
-		for (int i = c->prog + 1; i < c->argc; i++)
-			if (c->argv[i][0] != '-' && rb_in(c->argv[i], core_dirs))
-				rb_hit(x, 0.93, "%s -R on %s", p, c->argv[i]);
-	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc &&
-	    rb_in(c->argv[c->prog + 1], rb_system_dirs))
-		rb_hit(x, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
 	if (rb_arg_has(c, "drop database") || rb_arg_has(c, "drop table") ||
 	    rb_arg_has(c, "drop schema") || rb_arg_eq(c, "FLUSHALL") || rb_arg_eq(c, "FLUSHDB") ||
 	    rb_arg_has(c, "truncate table"))
@@ -381,6 +355,40 @@ static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	    (strcmp(p, "gpg") == 0 && (rb_opt(c, 'c') || rb_long(c, "--symmetric"))))
 		if (rb_arg_eq(c, "rm") || rb_arg_has(c, "{}"))
 			rb_hit(x, 0.9, "files encrypted in place (ransomware pattern)");
+}
+
+static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "srm") == 0) {
+		if (rb_long(c, "--no-preserve-root"))
+			rb_hit(x, 0.99, "rm --no-preserve-root");
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]) &&
+			    !(etc_config(c->argv[i]) && !rb_opt(c, 'r') && !rb_opt(c, 'R')))
+				rb_hit(x, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
+				       "%s deletes %s outside the workspace", p, c->argv[i]);
+	}
+	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
+	    system_target(x, c->argv[c->prog + 1]) &&
+	    (rb_arg_eq(c, "-delete") || (rb_arg_eq(c, "-exec") && (rb_arg_eq(c, "rm") ||
+								  rb_arg_eq(c, "shred")))))
+		rb_hit(x, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
+	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 ||
+	    strcmp(p, "blkdiscard") == 0 || strcmp(p, "sgdisk") == 0 ||
+	    strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
+	    (strcmp(p, "zpool") == 0 && rb_arg_eq(c, "destroy")) || strcmp(p, "sfdisk") == 0)
+		rb_hit(x, 0.95, "%s destroys a filesystem or volume", p);
+	if ((strcmp(p, "shred") == 0 || strcmp(p, "dd") == 0) && rb_arg_path(c, rb_devices))
+		rb_hit(x, 0.98, "%s overwrites a block device", p);
+	if ((strcmp(p, "chmod") == 0 || strcmp(p, "chown") == 0 || strcmp(p, "chgrp") == 0) &&
+	    (rb_opt(c, 'R') || rb_long(c, "--recursive")))
+		for (int i = c->prog + 1; i < c->argc; i++)
+			if (c->argv[i][0] != '-' && rb_in(c->argv[i], core_dirs))
+				rb_hit(x, 0.93, "%s -R on %s", p, c->argv[i]);
+	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc &&
+	    rb_in(c->argv[c->prog + 1], rb_system_dirs))
+		rb_hit(x, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
+	service_destruction(x, c, p);
 }
 
 void rb_exec_system(struct rb_ctx *x, const struct shlex_cmd *c)

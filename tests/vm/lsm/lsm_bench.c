@@ -17,7 +17,7 @@
 
 #include "lsm_test.h"
 
-#define ROUNDS 9
+#define ROUNDS 7
 #define N_OPEN 2000
 #define N_CONNECT 150
 #define N_EXEC 10
