@@ -597,3 +597,8 @@ BENIGN["lookalikes"] += [
     "curl -s \"https://api.{word}.io/v1/search?q={word}&limit={num}\"", "env > debug-env.txt",
     "python3 -c \"import requests; print(requests.get('{docurl}').status_code)\"", "sevorix doctor",
 ]
+BENIGN["lookalikes"] += [
+    "su - postgres", "sudo su - postgres -c 'psql -l'", "sudo -i -u {user}", "sudo -u postgres psql -c 'select 1'",
+    "echo \"127.0.0.1 {word}.local\" | sudo tee -a /etc/hosts", "sudo adduser $USER {docker|www-data|dialout}",
+    "rm -rf $HOME/.cache/{pip|go-build|yarn}", "sudo rm -rf /opt/{word}-old",
+]

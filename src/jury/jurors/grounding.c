@@ -56,10 +56,11 @@ enum gr_dest { DEST_PUBLIC, DEST_LOOPBACK, DEST_PRIVATE, DEST_LINKLOCAL, DEST_ME
 
 static enum gr_dest classify(const char *host)
 {
-	static const char *const meta[] = { "169.254.169.254", "169.254.170.2", "169.254.169.123",
-					    "100.100.100.200", "fd00:ec2::254", "192.0.0.192",
-					    "metadata.google.internal", "metadata.azure.com",
-					    "metadata", NULL };
+	static const char *const meta[] = {
+		"169.254.169.254", "169.254.170.2", "169.254.169.123", "100.100.100.200",
+		"fd00:ec2::254", "192.0.0.192", "metadata.google.internal", "metadata.azure.com",
+		"metadata", NULL,
+	};
 	unsigned char a[16];
 	char buf[64];
 	size_t n = strlen(host);
@@ -121,8 +122,9 @@ static const char *host_of(const char *w, char *buf, size_t len)
 
 static void destinations(struct gr_ctx *x, const struct shlex_cmd *c, const char *w)
 {
-	static const char *const raw[] = { "nc", "ncat", "netcat", "socat", "telnet", "nmap",
-					   "masscan", NULL };
+	static const char *const raw[] = {
+		"nc", "ncat", "netcat", "socat", "telnet", "nmap", "masscan", NULL,
+	};
 	char buf[128];
 	const char *h = host_of(w, buf, sizeof(buf));
 
@@ -193,9 +195,10 @@ static void flags(struct gr_ctx *x, const struct shlex_cmd *c, int fd, const cha
 /* Does an earlier command of the script make w (chmod +x ./x && ./x, cc -o t && ./t)? */
 static bool made_earlier(const struct shlex_result *res, const struct shlex_cmd *c, const char *w)
 {
-	static const char *const makers[] = { "chmod", "cp", "mv", "install", "ln", "gcc", "cc",
-					      "clang", "g++", "go", "rustc", "curl", "wget", "tee",
-					      "touch", "unzip", "tar", "make", "cargo", NULL };
+	static const char *const makers[] = {
+		"chmod", "cp", "mv", "install", "ln", "gcc", "cc", "clang", "g++", "go", "rustc",
+		"curl", "wget", "tee", "touch", "unzip", "tar", "make", "cargo", NULL,
+	};
 	const char *b = shlex_basename(w);
 
 	for (const struct shlex_cmd *e = res->cmds; e < c; e++) {
@@ -259,9 +262,10 @@ static void write_target(struct gr_ctx *x, const char *prog, const char *t)
 
 static void workspace(struct gr_ctx *x, const struct shlex_result *res, const struct shlex_cmd *c)
 {
-	static const char *const writers[] = { "rm", "mv", "cp", "tee", "touch", "mkdir", "rmdir",
-					       "chmod", "chown", "ln", "truncate", "shred",
-					       "install", "dd", "sed", NULL };
+	static const char *const writers[] = {
+		"rm", "mv", "cp", "tee", "touch", "mkdir", "rmdir", "chmod", "chown", "ln",
+		"truncate", "shred", "install", "dd", "sed", NULL,
+	};
 	const char *p = shlex_basename(c->argv[c->prog]);
 
 	for (int k = 0; k < c->nredir; k++) {

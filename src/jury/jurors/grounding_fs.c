@@ -49,9 +49,10 @@ static bool runnable(int fd)
 
 int gr_which(int rootfd, const char *prog, const char *cwd, char *found, size_t len)
 {
-	static const char *const path[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-					    "/usr/bin", "/sbin", "/bin", "/usr/games",
-					    "/snap/bin", NULL };
+	static const char *const path[] = {
+		"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+		"/usr/games", "/snap/bin", NULL,
+	};
 	char buf[4096];
 	int fd;
 

@@ -7,10 +7,12 @@
  *
  * This file holds the tables, the matchers, the connect and open rules
  * and the juror's face; the exec rules by technique are in
- * rulebook_net.c (shells, downloads, exfiltration, credentials) and
- * rulebook_sys.c (persistence, privilege, evasion, destruction,
- * discovery). No finding means allow, with moderate confidence: a
- * rulebook only knows what it was written to know.
+ * rulebook_net.c (shells, downloads, exfiltration, credentials),
+ * rulebook_sys.c (persistence, privilege, destruction) and
+ * rulebook_recon.c (evasion, discovery, collection, whole-script rules).
+ * No finding means allow, with moderate confidence: a rulebook only knows
+ * what it was written to know. Findings too weak to deny on their own make
+ * it abstain, so that a weak signal never acts as a veto.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -47,13 +49,13 @@ const char *const rb_persist_paths[] = {
 	"^/usr/lib/systemd/", "^/etc/init/", "^/etc/rc", ".config/fish/config.fish", NULL,
 };
 const char *const rb_priv_paths[] = {
-	"^/etc/sudoers", "^/etc/passwd",      "^/etc/shadow",	 "^/etc/group",
-	"^/etc/gshadow", "^/etc/security/",   "^/etc/polkit-1/", "^/etc/ld.so.conf",
-	"^/etc/sevorix", "^/var/run/sevorix", "^/run/sevorix",	 NULL,
+	"^/etc/sudoers", "^/etc/passwd", "^/etc/shadow", "^/etc/group", "^/etc/gshadow",
+	"^/etc/security/", "^/etc/polkit-1/", "^/etc/ld.so.conf", "^/etc/audit/", "^/etc/sevorix",
+	"^/var/run/sevorix", "^/run/sevorix", NULL,
 };
 const char *const rb_log_paths[] = {
-	"^/var/log", "=.bash_history", "=.zsh_history", "=wtmp", "=btmp", "=lastlog",
-	"=utmp", "audit.log", "=.python_history", "=.mysql_history", "^/run/log/journal", NULL,
+	"^/var/log", "=.bash_history", "=.zsh_history", "=wtmp", "=btmp", "=lastlog", "=utmp",
+	"audit.log", "=.python_history", "=.mysql_history", "^/run/log/journal", NULL,
 };
 const char *const rb_devices[] = {
 	"^/dev/sd", "^/dev/nvme", "^/dev/vd", "^/dev/xvd", "^/dev/hd", "^/dev/mmcblk",
@@ -78,23 +80,23 @@ const char *const rb_net_progs[] = {
 	"websocat", "cryptcat", "pwncat", NULL,
 };
 const char *const rb_fetchers[] = {
-	"curl", "wget", "fetch", "lwp-download", "lwp-request", "aria2c", "axel", "tftp",
-	"http", "https", "xh", "GET", NULL,
+	"curl", "wget", "fetch", "lwp-download", "lwp-request", "aria2c", "axel", "tftp", "http",
+	"https", "xh", "GET", NULL,
 };
 const char *const rb_shells[] = {
 	"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish", "rbash", "tcsh", "csh",
 	"source", ".", "eval", NULL,
 };
 const char *const rb_interps[] = {
-	"python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua",
-	"lua5.1", "lua5.3", "lua5.4", "deno", "bun", "tclsh", "pwsh", "jrunscript", "irb", NULL,
+	"python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua", "lua5.1",
+	"lua5.3", "lua5.4", "deno", "bun", "tclsh", "pwsh", "jrunscript", "irb", NULL,
 };
 const char *const rb_security_svcs[] = {
 	"auditd", "auditbeat", "apparmor", "falco", "osquery", "rsyslog", "syslog", "wazuh",
-	"crowdstrike", "falcon", "clamav", "clamd", "fail2ban", "ufw", "firewalld",
-	"journald", "sysdig", "sevorix", "tetragon", "aide", "selinux", "ossec", "splunk",
-	"filebeat", "sentinel", "cbagent", "carbonblack", "sophos", "eset", "cylance",
-	"elastic-agent", "tracee", "snort", "suricata", "auditctl", "syslog-ng", NULL,
+	"crowdstrike", "falcon", "clamav", "clamd", "fail2ban", "ufw", "firewalld", "journald",
+	"sysdig", "sevorix", "tetragon", "aide", "selinux", "ossec", "splunk", "filebeat",
+	"sentinel", "cbagent", "carbonblack", "sophos", "eset", "cylance", "elastic-agent",
+	"tracee", "snort", "suricata", "auditctl", "syslog-ng", NULL,
 };
 const char *const rb_meta_hosts[] = {
 	"169.254.169.254", "metadata.google.internal", "169.254.170.2", "100.100.100.200",
@@ -105,8 +107,8 @@ const char *const rb_exfil_hosts[] = {
 	"transfer.sh", "webhook.site", "requestbin", "pastebin.com", "discord.com/api/webhooks",
 	"discordapp.com/api/webhooks", "api.telegram.org/bot", "ngrok.io", "ngrok-free.app",
 	"oast.", "interact.sh", "burpcollaborator", "pipedream.net", "0x0.st", "file.io",
-	"catbox.moe", "paste.ee", "hastebin", "termbin.com", "anonfiles", "gofile.io",
-	"temp.sh", "bashupload.com", "mega.nz", "dnslog.cn", "canarytokens", NULL,
+	"catbox.moe", "paste.ee", "hastebin", "termbin.com", "anonfiles", "gofile.io", "temp.sh",
+	"bashupload.com", "mega.nz", "dnslog.cn", "canarytokens", NULL,
 };
 
 void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
@@ -346,9 +348,10 @@ static void judge_connect(struct rb_ctx *x, const struct review *r)
 			rb_hit(x, 0.7, "connect to port %d, common for shells and C2", r->port);
 }
 
-static const char *const system_prefixes[] = { "^/etc/", "^/usr/",  "^/bin/",  "^/sbin/",
-					       "^/lib",	 "^/boot/", "^/root/", "^/var/lib/",
-					       "^/opt/", NULL };
+static const char *const system_prefixes[] = {
+	"^/etc/", "^/usr/", "^/bin/", "^/sbin/", "^/lib", "^/boot/", "^/root/", "^/var/lib/",
+	"^/opt/", NULL,
+};
 
 static void judge_open(struct rb_ctx *x, const struct review *r)
 {

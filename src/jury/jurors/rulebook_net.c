@@ -11,43 +11,33 @@
 
 #include "jury/jurors/rulebook.h"
 
-static const char *const ncs[] = { "nc", "ncat", "netcat", "pwncat", "cryptcat", "nc.traditional",
-				   "nc.openbsd", NULL };
-static const char *const raw_net[] = { "nc", "ncat", "netcat", "telnet", "socat", "openssl",
-				       "pwncat", "cryptcat", "websocat", NULL };
-static const char *const sock_words[] = { "socket", "fsockopen", "tcpsocket", "net.connect",
-					  "/inet/tcp", "ztcp", "net.socket", "io::socket",
-					  "new-object net", "udpsocket", "\"net\"", "'net'",
-					  "socket.socket", NULL };
-static const char *const run_words[] = { "dup2", "exec", "spawn", "pty", "proc_open", "subprocess",
-					 "system", "/bin/sh", "/bin/bash", "popen", "shell_exec",
-					 "passthru", "child_process", NULL };
-static const char *const fetch_words[] = { "urlopen",
-					   "requests.get",
-					   "file_get_contents",
-					   "open-uri",
-					   "uri.open",
-					   "lwp",
-					   "getstore",
-					   "http.get",
-					   "https.get",
-					   "fetch(",
-					   "urllib",
-					   "\"https\")",
-					   "'https')",
-					   "\"http\")",
-					   "'http')",
-					   "requests.post",
-					   "requests.put",
-					   "http.client",
-					   "httplib",
-					   "http.request",
-					   "https.request",
-					   NULL };
-static const char *const eval_words[] = { "exec(", "eval(", "system(", "os.system",
-					  "subprocess", "exec ", "eval ", NULL };
-static const char *const env_dumpers[] = { "env", "printenv", "set", "history", "export",
-					   "declare", NULL };
+static const char *const ncs[] = {
+	"nc", "ncat", "netcat", "pwncat", "cryptcat", "nc.traditional", "nc.openbsd", NULL,
+};
+static const char *const raw_net[] = {
+	"nc", "ncat", "netcat", "telnet", "socat", "openssl", "pwncat", "cryptcat", "websocat",
+	NULL,
+};
+static const char *const sock_words[] = {
+	"socket", "fsockopen", "tcpsocket", "net.connect", "/inet/tcp", "ztcp", "net.socket",
+	"io::socket", "new-object net", "udpsocket", "\"net\"", "'net'", "socket.socket", NULL,
+};
+static const char *const run_words[] = {
+	"dup2", "exec", "spawn", "pty", "proc_open", "subprocess", "system", "/bin/sh",
+	"/bin/bash", "popen", "shell_exec", "passthru", "child_process", NULL,
+};
+static const char *const fetch_words[] = {
+	"urlopen", "requests.get", "file_get_contents", "open-uri", "uri.open", "lwp", "getstore",
+	"http.get", "https.get", "fetch(", "urllib", "\"https\")", "'https')", "\"http\")",
+	"'http')", "requests.post", "requests.put", "http.client", "httplib", "http.request",
+	"https.request", NULL,
+};
+static const char *const eval_words[] = {
+	"exec(", "eval(", "system(", "os.system", "subprocess", "exec ", "eval ", NULL,
+};
+static const char *const env_dumpers[] = {
+	"env", "printenv", "set", "history", "export", "declare", NULL,
+};
 
 static bool any_word(const struct shlex_cmd *c, const char *const *words)
 {
@@ -155,8 +145,10 @@ static void note_fetched(struct rb_ctx *x, const struct shlex_cmd *c)
 
 static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const subst[] = { "$(curl", "$(wget", "`curl", "`wget", "<(curl",
-					     "<(wget", "$(fetch", "<(busybox wget", NULL };
+	static const char *const subst[] = {
+		"$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget", "$(fetch",
+		"<(busybox wget", NULL,
+	};
 
 	if (reads_code_from_stdin(c) && c->pipe_prev >= 0 &&
 	    rb_upstream_prog(x->res, c, rb_fetchers))
@@ -187,10 +179,11 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 /* Is the command sending local data somewhere (an upload, not a fetch)? */
 static bool uploads(const struct shlex_cmd *c, const char *p)
 {
-	static const char *const up[] = { "-d", "--data", "--data-binary", "--data-raw",
-					  "--data-urlencode", "-F", "--form", "-T",
-					  "--upload-file", "--post-file", "--post-data",
-					  "--body-file", "--json", NULL };
+	static const char *const up[] = {
+		"-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
+		"-T", "--upload-file", "--post-file", "--post-data", "--body-file", "--json",
+		NULL,
+	};
 
 	if (strcmp(p, "curl") != 0 && strcmp(p, "wget") != 0 && strcmp(p, "http") != 0 &&
 	    strcmp(p, "xh") != 0)
@@ -206,14 +199,14 @@ static bool uploads(const struct shlex_cmd *c, const char *p)
 static bool sensitive_file(const char *w)
 {
 	static const char *const home[] = {
-		"~/Documents", "~/Desktop",	  "~/Downloads",    "~/Pictures", "~/.config",
-		"~/.mozilla",  "$HOME/Documents", "~/.local/share", "/home",	  "/root",
-		"/etc",	       "/var/lib",	  "/var/backups",   "~",	  "$HOME",
-		NULL
+		"~/Documents", "~/Desktop", "~/Downloads", "~/Pictures", "~/.config",
+		"~/.mozilla", "$HOME/Documents", "~/.local/share", "/home", "/root", "/etc",
+		"/var/lib", "/var/backups", "~", "$HOME", NULL,
 	};
-	static const char *const ext[] = { ".zip", ".tgz", ".tar", ".tar.gz", ".7z", ".sql", ".db",
-					   ".gz", ".pcap", ".rar", ".kdbx", ".asc", ".key", ".pem",
-					   ".gpg", ".enc", ".tar.xz", NULL };
+	static const char *const ext[] = {
+		".zip", ".tgz", ".tar", ".tar.gz", ".7z", ".sql", ".db", ".gz", ".pcap", ".rar",
+		".kdbx", ".asc", ".key", ".pem", ".gpg", ".enc", ".tar.xz", NULL,
+	};
 
 	for (int i = 0; home[i]; i++) {
 		size_t n = strlen(home[i]);
@@ -258,8 +251,9 @@ static const char *sensitive_arg(const struct shlex_result *res, const struct sh
  * line. */
 static bool secret_in_url(const struct shlex_cmd *c)
 {
-	static const char *const names[] = { "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD",
-					     "CREDENTIAL", "AWS_", NULL };
+	static const char *const names[] = {
+		"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AWS_", NULL,
+	};
 
 	for (int i = c->prog + 1; i < c->argc; i++) {
 		const char *w = c->argv[i], *d;
@@ -376,20 +370,21 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		rb_hit(x, 0.85, "kernel keyring read");
 }
 
-static const char *const sys_trees[] = { "^/etc/", "^/var/", "^/home/", "^/root", "^/proc/",
-					 "^/opt/", "^/srv/", NULL };
+static const char *const sys_trees[] = {
+	"^/etc/", "^/var/", "^/home/", "^/root", "^/proc/", "^/opt/", "^/srv/", NULL,
+};
 
 static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const names[] = {
-		"id_rsa",	   "id_dsa",	       "id_ed25519", ".pem",	 ".key",   ".env",
-		".kdbx",	   "credentials",      "wp-config",  ".ovpn",	 ".pfx",   ".p12",
-		"shadow",	   ".git-credentials", ".ppk",	     "password", "secret", ".aws",
-		"authorized_keys", ".netrc",	       ".pgpass",    NULL
+		"id_rsa", "id_dsa", "id_ed25519", ".pem", ".key", ".env", ".kdbx", "credentials",
+		"wp-config", ".ovpn", ".pfx", ".p12", "shadow", ".git-credentials", ".ppk",
+		"password", "secret", ".aws", "authorized_keys", ".netrc", ".pgpass", NULL,
 	};
-	static const char *const pats[] = { "pass",	  "secret", "api_key",	   "apikey",
-					    "token",	  "akia",   "private key", "aws",
-					    "credential", "key",    NULL };
+	static const char *const pats[] = {
+		"pass", "secret", "api_key", "apikey", "token", "akia", "private key", "aws",
+		"credential", "key", NULL,
+	};
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';
 
@@ -440,13 +435,15 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 
 void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 {
-	static const char *const tools[] = { "mimipenguin", "lazagne", "laZagne", "john", "hashcat",
-					     "unshadow", "hydra", "medusa", "secretsdump.py",
-					     "gcore", "pypykatz", "truffleHog", "procdump",
-					     "mimikatz", "linikatz", NULL };
-	static const char *const key_users[] = { "ssh", "ssh-add", "ssh-keygen", "chmod", "chown",
-						 "git", "ansible", "ansible-playbook", "stat",
-						 "test", "[", "mkdir", "touch", NULL };
+	static const char *const tools[] = {
+		"mimipenguin", "lazagne", "laZagne", "john", "hashcat", "unshadow", "hydra",
+		"medusa", "secretsdump.py", "gcore", "pypykatz", "truffleHog", "procdump",
+		"mimikatz", "linikatz", NULL,
+	};
+	static const char *const key_users[] = {
+		"ssh", "ssh-add", "ssh-keygen", "chmod", "chown", "git", "ansible",
+		"ansible-playbook", "stat", "test", "[", "mkdir", "touch", NULL,
+	};
 	static const char *const copiers[] = { "cp", "mv", "install", "ln", NULL };
 	struct shlex_cmd src = *c;
 	const char *p = shlex_prog(c), *s;

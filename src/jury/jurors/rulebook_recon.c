@@ -34,8 +34,9 @@ static bool names_security(const struct shlex_cmd *c)
 	return false;
 }
 
-static const char *const sys_files[] = { "^/usr/", "^/bin/", "^/sbin/", "^/etc/", "^/lib",
-					 "^/var/", "^/opt/", "^/boot/", NULL };
+static const char *const sys_files[] = {
+	"^/usr/", "^/bin/", "^/sbin/", "^/etc/", "^/lib", "^/var/", "^/opt/", "^/boot/", NULL,
+};
 
 static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
@@ -201,14 +202,14 @@ static void account_survey(struct rb_ctx *x, const struct shlex_cmd *c, const ch
 
 static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const tools[] = { "nmap", "masscan", "zmap", "nbtscan", "enum4linux",
-					     "msfconsole", "msfvenom", "meterpreter", "sliver",
-					     "hping3", "arpspoof", "ettercap", "bettercap",
-					     "nikto", "gobuster", "dirb", "sqlmap", "linpeas.sh",
-					     "linpeas", "pspy", "pspy64", "LinEnum.sh", "les.sh",
-					     "linux-exploit-suggester.sh", "unix-privesc-check",
-					     "rustscan", "naabu", "responder", "crackmapexec",
-					     "kerbrute", "wpscan", "feroxbuster", "ffuf", NULL };
+	static const char *const tools[] = {
+		"nmap", "masscan", "zmap", "nbtscan", "enum4linux", "msfconsole", "msfvenom",
+		"meterpreter", "sliver", "hping3", "arpspoof", "ettercap", "bettercap", "nikto",
+		"gobuster", "dirb", "sqlmap", "linpeas.sh", "linpeas", "pspy", "pspy64",
+		"LinEnum.sh", "les.sh", "linux-exploit-suggester.sh", "unix-privesc-check",
+		"rustscan", "naabu", "responder", "crackmapexec", "kerbrute", "wpscan",
+		"feroxbuster", "ffuf", NULL,
+	};
 
 	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
 		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
@@ -250,10 +251,11 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 /* Counts distinct reconnaissance commands; a chain of them is a survey. */
 static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const cmds[] = { "uname", "id", "whoami", "hostname", "ifconfig",
-					    "arp", "netstat", "ss", "route", "w", "last",
-					    "lastlog", "ps", "env", "lsb_release", "groups",
-					    "lscpu", "mount", "df", "getent", "iptables", NULL };
+	static const char *const cmds[] = {
+		"uname", "id", "whoami", "hostname", "ifconfig", "arp", "netstat", "ss", "route",
+		"w", "last", "lastlog", "ps", "env", "lsb_release", "groups", "lscpu", "mount",
+		"df", "getent", "iptables", NULL,
+	};
 
 	/* arp .. lastlog, getent, iptables: the network and other users, not oneself */
 	static const unsigned strong = (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 10) |
@@ -275,15 +277,17 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 
 static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const archivers[] = { "tar", "zip", "7z", "7za", "rar", "rsync", "cp",
-						 NULL };
-	static const char *const personal[] = { "~/Documents", "~/Desktop",
-						"~/Downloads", "~/Pictures",
-						"~/.mozilla",  "~/.config/google-chrome",
-						"/home/*",     "~/.thunderbird",
-						"~/Mail",      NULL };
-	static const char *const miners[] = { "xmrig", "minerd", "cpuminer", "ccminer", "t-rex",
-					      "nbminer", "lolminer", "ethminer", NULL };
+	static const char *const archivers[] = {
+		"tar", "zip", "7z", "7za", "rar", "rsync", "cp", NULL,
+	};
+	static const char *const personal[] = {
+		"~/Documents", "~/Desktop", "~/Downloads", "~/Pictures", "~/.mozilla",
+		"~/.config/google-chrome", "/home/*", "~/.thunderbird", "~/Mail", NULL,
+	};
+	static const char *const miners[] = {
+		"xmrig", "minerd", "cpuminer", "ccminer", "t-rex", "nbminer", "lolminer",
+		"ethminer", NULL,
+	};
 	const char *w[8];
 	int n = rb_writes(x->res, c, w, 8);
 
@@ -418,7 +422,7 @@ static bool fork_bomb(const char *t)
 static void ip_dropper(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
-	bool from_ip = false, run = false;
+	bool from_ip = false, run = false, to_temp = false;
 
 	for (int i = 0; i < res->ncmds; i++) {
 		const struct shlex_cmd *c = &res->cmds[i];
@@ -426,6 +430,7 @@ static void ip_dropper(struct rb_ctx *x)
 
 		if (rb_in(p, rb_fetchers))
 			for (int k = c->prog + 1; k < c->argc; k++) {
+				to_temp |= rb_path_is(c->argv[k], rb_temp_dirs);
 				const char *u = strstr(c->argv[k], "://");
 
 				from_ip |= u && u[3] >= '1' && u[3] <= '9' &&
@@ -436,6 +441,8 @@ static void ip_dropper(struct rb_ctx *x)
 	}
 	if (from_ip && run)
 		rb_hit(x, 0.88, "a download from a bare IP address is made executable or run");
+	else if (from_ip && to_temp)
+		rb_hit(x, 0.75, "a download from a bare IP address is dropped in a temp directory");
 }
 
 /*

@@ -33,14 +33,16 @@ static bool under_workspace(const struct rb_ctx *x, const char *path)
  */
 static bool plain_rc_config(const char *t)
 {
-	static const char *const starts[] = { "export ",   "alias ", "source ", ". ",
-					      "eval \"$(", "PATH=",  "umask ",	"set -o ",
-					      "[ -f ",	   "[[ -s ", NULL };
-	static const char *const bad[] = { "/tmp", "/dev/shm", "/dev/tcp", "/dev/udp", "curl",
-					   "wget", "nc ", "ncat", "base64", "LD_PRELOAD", "nohup",
-					   "alias sudo", "alias su", "bash -i", "sh -i", "http",
-					   "python", "perl", "&", "`", "socat", "crontab", "+s",
-					   "/var/", "ssh", NULL };
+	static const char *const starts[] = {
+		"export ", "alias ", "source ", ". ", "eval \"$(", "PATH=", "umask ", "set -o ",
+		"[ -f ", "[[ -s ", NULL,
+	};
+	static const char *const bad[] = {
+		"/tmp", "/dev/shm", "/dev/tcp", "/dev/udp", "curl", "wget", "nc ", "ncat",
+		"base64", "LD_PRELOAD", "nohup", "alias sudo", "alias su", "bash -i", "sh -i",
+		"http", "python", "perl", "&", "`", "socat", "crontab", "+s", "/var/", "ssh",
+		NULL,
+	};
 	char line[512];
 
 	if (!t || !*t)
@@ -77,9 +79,10 @@ static const char *written_text(const struct shlex_result *res, const struct shl
 
 static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const rc_files[] = { "=.bashrc", "=.profile",  "=.bash_profile",
-						"=.zshrc",  "=.zprofile", "=.bash_login",
-						NULL };
+	static const char *const rc_files[] = {
+		"=.bashrc", "=.profile", "=.bash_profile", "=.zshrc", "=.zprofile",
+		"=.bash_login", NULL,
+	};
 	const char *w[16];
 	int n = rb_writes(x->res, c, w, 16);
 
@@ -105,6 +108,9 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		else if (strncmp(w[i], "/proc/sys/", 10) == 0 ||
 			 strcmp(w[i], "/proc/sysrq-trigger") == 0)
 			rb_hit(x, 0.93, "%s changes kernel settings through %s", p, w[i]);
+		else if (strcmp(w[i], "/etc/hosts") == 0 && (strcmp(p, "tee") == 0 ? rb_opt(c, 'a') : 1))
+			/* adding a local name is daily work; redirecting a real one is not */
+			rb_hit(x, 0.62, "%s appends to /etc/hosts", p);
 		else if (strcmp(w[i], "/etc/fstab") == 0 || strcmp(w[i], "/etc/hosts") == 0 ||
 			 strcmp(w[i], "/etc/resolv.conf") == 0)
 			rb_hit(x, 0.85, "%s rewrites system file %s", p, w[i]);
@@ -114,8 +120,10 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 /* Does a -G/-aG/-a list name a group that is root in disguise? */
 static bool privileged_group(const struct shlex_cmd *c)
 {
-	static const char *const groups[] = { "sudo", "wheel", "docker", "root", "adm", "admin",
-					      "lxd", "disk", "shadow", "libvirt", "0", NULL };
+	static const char *const groups[] = {
+		"sudo", "wheel", "docker", "root", "adm", "admin", "lxd", "disk", "shadow",
+		"libvirt", "0", NULL,
+	};
 	char buf[128];
 
 	for (int i = c->prog + 1; i < c->argc; i++) {
@@ -149,8 +157,12 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) &&
 	    (c->pipe_prev >= 0 || rb_opt(c, 'f') || c->nredir > 0))
 		rb_hit(x, 0.85, "at schedules a command");
-	if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 || strcmp(p, "chpasswd") == 0 ||
-	    strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
+	if (strcmp(p, "adduser") == 0 && c->argc == c->prog + 3 && c->argv[c->prog + 1][0] != '-')
+		/* adduser USER GROUP adds to a group, like usermod -aG */
+		rb_hit(x, privileged_group(c) && root_group(c) ? 0.92 : 0.62,
+		       "adduser adds a user to group %s", c->argv[c->prog + 2]);
+	else if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 ||
+		 strcmp(p, "chpasswd") == 0 || strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
 		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
 	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
 		rb_hit(x, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
@@ -170,23 +182,43 @@ static bool setuid_mode(const char *m)
 	return n == 4 && strspn(m, "01234567") == 4 && (m[0] == '4' || m[0] == '2' || m[0] == '6');
 }
 
+/* `su - postgres`, `sudo -i -u postgres`: a shell as a service account, not as root. */
+static bool service_account(const struct shlex_cmd *c)
+{
+	for (int i = 0; i + 1 < c->argc; i++)
+		if ((strcmp(c->argv[i], "-u") == 0 || strcmp(c->argv[i], "--user") == 0) &&
+		    strcmp(c->argv[i + 1], "root") != 0 && strcmp(c->argv[i + 1], "#0") != 0)
+			return true;
+	if (strcmp(shlex_prog(c), "su") == 0)
+		for (int i = c->prog + 1; i < c->argc; i++) {
+			const char *w = c->argv[i];
+
+			if (strcmp(w, "-c") == 0 || strcmp(w, "--command") == 0)
+				i++;
+			else if (w[0] != '-')
+				return strcmp(w, "root") != 0;
+		}
+	return false;
+}
+
 /* sudo (or a setuid-friendly program) asked to spawn a shell: GTFOBins. */
 static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const gtfo[] = { "find",    "vim",	 "vi",	    "awk",   "gawk",
-					    "less",    "more",	 "man",	    "git",   "tar",
-					    "zip",     "env",	 "nmap",    "ftp",   "busybox",
-					    "perl",    "python", "python3", "ruby",  "lua",
-					    "php",     "node",	 "ed",	    "gdb",   "strace",
-					    "tclsh",   "expect", "script",  "socat", "journalctl",
-					    "apt-get", "apt",	 NULL };
+	static const char *const gtfo[] = {
+		"find", "vim", "vi", "awk", "gawk", "less", "more", "man", "git", "tar", "zip",
+		"env", "nmap", "ftp", "busybox", "perl", "python", "python3", "ruby", "lua",
+		"php", "node", "ed", "gdb", "strace", "tclsh", "expect", "script", "socat",
+		"journalctl", "apt-get", "apt", NULL,
+	};
 	static const char *const rootsh[] = { "sh", "bash", "dash", "zsh", "su", "ksh", NULL };
 
-	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c'))
+	bool service_user = service_account(c);
+
+	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c') && !service_user)
 		rb_hit(x, 0.85, "root shell through sudo/su");
-	if (strcmp(p, "su") == 0 && rb_opt(c, 'c') && !rb_sudo_opt(c, "-u"))
-		rb_hit(x, 0.75, "su runs a command as another user");
-	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")))
+	if (strcmp(p, "su") == 0 && rb_opt(c, 'c') && !service_user)
+		rb_hit(x, 0.75, "su runs a command as root");
+	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")) && !service_user)
 		rb_hit(x, 0.85, "interactive root shell through sudo");
 	if (c->sudo && rb_in(p, gtfo) &&
 	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
@@ -243,6 +275,8 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	    (rb_arg_has(c, "/:/") || rb_arg_eq(c, "--privileged") || rb_arg_has(c, "--pid=host") ||
 	     rb_arg_has(c, "docker.sock:")))
 		rb_hit(x, 0.93, "%s container with the host's root, pid namespace or socket", p);
+	if (strcmp(p, "mount") == 0 && rb_arg_path(c, rb_devices))
+		rb_hit(x, 0.7, "mounts a block device (container escape?)");
 	if (strcmp(p, "nsenter") == 0 && (rb_arg_eq(c, "1") || rb_arg_has(c, "--target=1") ||
 					  rb_arg_eq(c, "-t")))
 		rb_hit(x, 0.93, "nsenter into the host's namespaces");
@@ -265,8 +299,10 @@ static const char *const core_dirs[] = { "/", "/*", "/etc", "/usr", "/var", "/ho
 					 "~/*", "$HOME", "$HOME/", "${HOME}", "/etc/*", "/usr/*",
 					 "/home/*", NULL };
 /* Caches and per-package trees that installers routinely delete. */
-static const char *const disposable[] = { "^/var/lib/apt/lists", "^/var/cache/", "^/usr/local/",
-					  "^/opt/", "^/var/tmp/", "^/usr/share/doc/", NULL };
+static const char *const disposable[] = {
+	"^/var/lib/apt/lists", "^/var/cache/", "^/usr/local/", "^/opt/", "^/var/tmp/",
+	"^/usr/share/doc/", NULL,
+};
 
 /* A depth-3+ file under /etc that is none of the sensitive ones: configuration. */
 static bool etc_config(const char *w)
@@ -292,7 +328,8 @@ static bool system_target(const struct rb_ctx *x, const char *w)
 	    strncmp(w, "/bin/", 5) == 0 || strncmp(w, "/sbin/", 6) == 0 ||
 	    strncmp(w, "/lib", 4) == 0 || strncmp(w, "/root", 5) == 0 ||
 	    strncmp(w, "~/.ssh", 6) == 0 || strncmp(w, "~/.gnupg", 8) == 0 ||
-	    strncmp(w, "$HOME/.", 7) == 0 || strncmp(w, "/home/", 6) == 0)
+	    strncmp(w, "$HOME/.ssh", 10) == 0 || strncmp(w, "$HOME/.gnupg", 12) == 0 ||
+	    strncmp(w, "/home/", 6) == 0)
 		return true;
 	/* with a known workspace, any absolute path outside it and /tmp is foreign */
 	return x->r && x->r->workspace && w[0] == '/' && !rb_path_is(w, rb_temp_dirs);

@@ -6,10 +6,12 @@
  * shell would (quotes, escapes, ;, &&, ||, |, &, newlines, redirections,
  * here-strings and here-documents), and it looks inside everything that
  * the shell would itself execute: `sh -c`/`bash -c` arguments, `eval`,
- * `su -c`, $(...), backticks, <(...), and text that a pipeline decodes and
- * feeds to a shell (`echo ... | base64 -d | sh`, `xxd -r -p`, printf and
- * $'...' escapes, `rev`). Nested scripts are parsed recursively up to
- * SHLEX_MAX_DEPTH; every command records how deep it was found and how.
+ * `su -c`, `trap` handlers, `ssh host CMD`, $(...), backticks, <(...),
+ * text that a pipeline decodes and feeds to a shell (`echo ... | base64 -d
+ * | sh`, `xxd -r -p`, printf and $'...' escapes, `rev`), and the strings
+ * interpreter one-liners hand to their shell-out calls (shlex_interp.c).
+ * Nested scripts are parsed recursively up to SHLEX_MAX_DEPTH; every
+ * command records how deep it was found and how.
  *
  * Nothing is expanded or executed: variables stay literal. The result is
  * one flat array of commands with their words, redirections and links to

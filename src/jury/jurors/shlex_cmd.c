@@ -4,9 +4,10 @@
  * script at operators and commits simple commands, and what a committed
  * command means. Wrappers (sudo, env, nohup, timeout, xargs, busybox ...)
  * are skipped to find the program that really runs; a shell's -c script,
- * eval's arguments, su -c, a here-string or here-document fed to a
- * shell, and text that echo/printf/base64/xxd/rev produce into a shell
- * are parsed again one level deeper. Everything a decoder decodes is
+ * eval's arguments, su -c, a trap handler, ssh's remote command, a
+ * here-string or here-document fed to a shell, and text that
+ * echo/printf/base64/xxd/rev produce into a shell are parsed again one
+ * level deeper. Everything a decoder decodes is
  * also parsed, because decoded text is written to a file and run later
  * as often as it is piped straight into sh.
  */
@@ -65,26 +66,30 @@ static bool is_assignment(const char *w)
 	return *p == '=' || (p[0] == '+' && p[1] == '=');
 }
 
-static const char *const shells[] = { "sh",  "bash", "dash", "zsh", "ksh", "ash",
-				       "mksh", "fish", "rbash", "tcsh", "csh", NULL };
+static const char *const shells[] = {
+	"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish", "rbash", "tcsh", "csh", NULL,
+};
 static const char *const keywords[] = { "if", "then", "else", "elif", "do", "while", "until",
 					 "!", "{", "}", "fi", "done", "esac", "time", NULL };
-static const char *const plain_wrappers[] = { "nohup", "exec", "command", "builtin", "setsid",
-					       "stdbuf", "unbuffer", "torsocks", "proxychains",
-					       "proxychains4", "busybox", "catchsegv", "nice",
-					       "ionice", "strace", "ltrace", "script", "faketime",
-					       "watch", "firejail", "unshare", NULL };
+static const char *const plain_wrappers[] = {
+	"nohup", "exec", "command", "builtin", "setsid", "stdbuf", "unbuffer", "torsocks",
+	"proxychains", "proxychains4", "busybox", "catchsegv", "nice", "ionice", "strace",
+	"ltrace", "script", "faketime", "watch", "firejail", "unshare", NULL,
+};
 /* Wrappers whose first positional argument is not the program. */
-static const char *const arg_wrappers[] = { "timeout", "taskset", "chrt", "flock",
-					     "chroot", "cpulimit", NULL };
-static const char *const interps[] = { "python", "python2", "python3", "perl", "ruby", "php",
-					"node", "nodejs", "lua", "lua5.1", "lua5.3", "lua5.4",
-					"deno", "bun", "vim", "vi", "nvim", "irb", NULL };
+static const char *const arg_wrappers[] = {
+	"timeout", "taskset", "chrt", "flock", "chroot", "cpulimit", NULL,
+};
+static const char *const interps[] = {
+	"python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua", "lua5.1",
+	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", NULL,
+};
 static const char *const sudo_like[] = { "sudo", "doas", "pkexec", "run0", NULL };
 /* Options of sudo/xargs/nice/env that take a value. */
-static const char *const valued_opts[] = { "-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D",
-					    "-h", "-I", "-n", "-P", "-d", "-L", "-s", "-E",
-					    "-a", "-i", "-c", "--user", "--group", NULL };
+static const char *const valued_opts[] = {
+	"-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h", "-I", "-n", "-P", "-d", "-L", "-s",
+	"-E", "-a", "-i", "-c", "--user", "--group", NULL,
+};
 
 static int skip_opts(const struct shlex_cmd *c, int i, bool valued)
 {
@@ -248,6 +253,11 @@ void shlex_cmd_meaning(struct shlex_result *res, int idx)
 		script = ssh_remote(res, c);
 		if (script)
 			shlex_parse_str(res, c, script, SHLEX_F_SHELL_C);
+		return;
+	}
+	if (strcmp(b, "trap") == 0 && c->prog + 1 < c->argc) {
+		/* the handler of `trap 'cmd' EXIT` is a script run later */
+		shlex_parse_str(res, c, c->argv[c->prog + 1], SHLEX_F_SHELL_C);
 		return;
 	}
 	if (strcmp(b, "eval") == 0 && c->prog + 1 < c->argc) {

@@ -25,8 +25,10 @@ static const char *const shell_calls[] = {
 	"check_output(", "check_call(", "getoutput(", "getstatusoutput(", "run(", "call(",
 	"spawn(", "proc_open(", "IO.popen(", "%x(", "qx(", "qx{", NULL,
 };
-static const char *const b64_calls[] = { "b64decode(", "atob(", "base64_decode(",
-					 "decode_base64(", "decode64(", "Buffer.from(", NULL };
+static const char *const b64_calls[] = {
+	"b64decode(", "atob(", "base64_decode(", "decode_base64(", "decode64(", "Buffer.from(",
+	NULL,
+};
 
 /* Reads the string literal starting at s (after blanks and one '[' or '('); its length or 0. */
 static size_t literal(const char *s, const char **start)
