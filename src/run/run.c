@@ -450,10 +450,13 @@ static void teardown(struct run *r)
 		close(r->procs_fd);
 }
 
+/* The layers this run has, for its first event. */
 static void layers_text(const struct run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "\"cgroup-bpf\"%s%s", netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
-		 r->lsm ? ",\"bpf-lsm\"" : "");
+	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s",
+		 netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
+		 r->cf.plan ? ",\"landlock\"" : "", r->cf.filter ? ",\"seccomp\"" : "",
+		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "");
 }
 
 static void record(struct run *r)

@@ -31,7 +31,7 @@ for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sle
 cd "$SX_TMP" || exit 1
 sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@"; }
 
-plan 24
+plan 25
 
 is "$(sx --policy enforce.yaml -- curl -s http://127.0.0.1:$P/)" ok "curl reaches an allowed local server"
 sx --policy enforce.yaml -- curl -s -m 5 http://127.0.0.2:$P/ >/dev/null 2>&1
@@ -100,6 +100,14 @@ sleep 0.3
 "$SEVORIX" cleanup >/dev/null
 [ ! -e "/sys/fs/bpf/sevorix/$run_id" ] && ! "$SEVORIX" ps | grep -q "$run_id"
 is "$?" 0 "cleanup removes the pins and state once the cgroup is empty"
+
+# sevorix events RUN prints the run's log (default place: /var/log/sevorix)
+"$SEVORIX" run --policy enforce.yaml --user nobody -- true 2>/dev/null
+log=$(ls -t /var/log/sevorix/*.jsonl | head -1)
+id=$(basename "$log" .jsonl)
+like "$("$SEVORIX" events "$id" | head -1)" "\"run\":\"$id\",.*\"kind\":\"start\".*\"layers\":\[\"cgroup-bpf\"" \
+	"sevorix events RUN prints its events, the first listing the layers"
+rm -f "$log"
 
 # command-line errors
 "$SEVORIX" run 2>/dev/null; is "$?" 125 "run without a command is a usage error"

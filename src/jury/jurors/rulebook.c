@@ -14,6 +14,7 @@
  * what it was written to know. Findings too weak to deny on their own make
  * it abstain, so that a weak signal never acts as a veto.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -149,6 +150,33 @@ static bool pattern_match(const char *path, const char *p)
 	default:
 		return strstr(path, p) != NULL;
 	}
+}
+
+/* A base-name pattern (=name) must stand as a whole path element in free text. */
+static bool whole_name_in(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *h = strstr(text, name); h; h = strstr(h + 1, name)) {
+		char before = h > text ? h[-1] : ' ', after = h[n];
+
+		if (strchr("/'\" ~", before) && !isalnum((unsigned char)after) && after != '_')
+			return true;
+	}
+	return false;
+}
+
+bool rb_text_mentions(const char *text, const char *const *patterns)
+{
+	for (; text && *patterns; patterns++) {
+		const char *p = *patterns;
+
+		if (p[0] == '=' ? whole_name_in(text, p + 1) :
+				  strlen(p + (p[0] == '^' || p[0] == '*')) >= 4 &&
+					  strstr(text, p + (p[0] == '^' || p[0] == '*')))
+			return true;
+	}
+	return false;
 }
 
 bool rb_hidden_temp(const char *path)

@@ -43,6 +43,8 @@ void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
 
 bool rb_in(const char *s, const char *const *list);
 bool rb_path_is(const char *path, const char *const *patterns);
+/* Does free text (inline code) mention a path matching the patterns anywhere? */
+bool rb_text_mentions(const char *text, const char *const *patterns);
 /* A path inside a temporary directory with a hidden component (/tmp/.x, /dev/shm/.d/y). */
 bool rb_hidden_temp(const char *path);
 /* Case-insensitive: does any argument after the program contain needle? */

@@ -47,6 +47,14 @@ static bool any_word(const struct shlex_cmd *c, const char *const *words)
 	return false;
 }
 
+static bool code_mentions_secret(const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i < c->argc; i++)
+		if (rb_text_mentions(c->argv[i], rb_secret_paths))
+			return true;
+	return false;
+}
+
 /* Does an interpreter read its program from stdin (`curl | python3 -`)? */
 static bool reads_code_from_stdin(const struct shlex_cmd *c)
 {
@@ -161,8 +169,7 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	     rb_arg_has(c, "decode64") || rb_arg_has(c, "'base64')")))
 		rb_hit(x, 0.85, "%s evaluates base64-hidden code", p);
 	if (rb_in(p, rb_interps) && (any_word(c, fetch_words) || any_word(c, sock_words)) &&
-	    (rb_arg_path(c, rb_secret_paths) || rb_arg_has(c, "/etc/passwd") ||
-	     rb_arg_has(c, "environ")))
+	    (code_mentions_secret(c) || rb_arg_has(c, "/etc/passwd") || rb_arg_has(c, "/environ")))
 		rb_hit(x, 0.9, "%s code reads secrets and talks to the network", p);
 	if (rb_in(p, rb_interps) && any_word(c, fetch_words) && any_word(c, eval_words))
 		rb_hit(x, 0.93, "%s code downloads and evaluates code", p);

@@ -108,7 +108,8 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		else if (strncmp(w[i], "/proc/sys/", 10) == 0 ||
 			 strcmp(w[i], "/proc/sysrq-trigger") == 0)
 			rb_hit(x, 0.93, "%s changes kernel settings through %s", p, w[i]);
-		else if (strcmp(w[i], "/etc/hosts") == 0 && (strcmp(p, "tee") == 0 ? rb_opt(c, 'a') : 1))
+		else if (strcmp(w[i], "/etc/hosts") == 0 &&
+			 (strcmp(p, "tee") == 0 ? rb_opt(c, 'a') : 1))
 			/* adding a local name is daily work; redirecting a real one is not */
 			rb_hit(x, 0.62, "%s appends to /etc/hosts", p);
 		else if (strcmp(w[i], "/etc/fstab") == 0 || strcmp(w[i], "/etc/hosts") == 0 ||
@@ -154,7 +155,7 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 			 (c->prog + 1 < c->argc && c->argv[c->argc - 1][0] != '-'))
 			rb_hit(x, 0.9, "crontab installs a scheduled job");
 	}
-	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) &&
+	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) && !strchr(c->argv[c->prog], '/') &&
 	    (c->pipe_prev >= 0 || rb_opt(c, 'f') || c->nredir > 0))
 		rb_hit(x, 0.85, "at schedules a command");
 	if (strcmp(p, "adduser") == 0 && c->argc == c->prog + 3 && c->argv[c->prog + 1][0] != '-')
@@ -162,10 +163,22 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		rb_hit(x, privileged_group(c) && root_group(c) ? 0.92 : 0.62,
 		       "adduser adds a user to group %s", c->argv[c->prog + 2]);
 	else if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 ||
-		 strcmp(p, "chpasswd") == 0 || strcmp(p, "passwd") == 0 || strcmp(p, "newusers") == 0)
+		 strcmp(p, "chpasswd") == 0 || strcmp(p, "passwd") == 0 ||
+		 strcmp(p, "newusers") == 0)
 		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
 	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
 		rb_hit(x, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
+	if ((strcmp(p, "mv") == 0 || strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) &&
+	    c->argc > c->prog + 2) {
+		const char *to = c->argv[c->argc - 1];
+		bool sys = strncmp(to, "/usr/", 5) == 0 || strncmp(to, "/bin/", 5) == 0 ||
+			   strncmp(to, "/sbin/", 6) == 0 || strncmp(to, "/lib", 4) == 0 ||
+			   strncmp(to, "/etc/", 5) == 0;
+
+		if (sys && (rb_path_is(c->argv[c->argc - 2], rb_temp_dirs) ||
+			    shlex_basename(to)[0] == '.'))
+			rb_hit(x, 0.85, "%s plants %s in a system directory", p, to);
+	}
 	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
 		rb_hit(x, 0.8, "%s registers a boot service", p);
 	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
