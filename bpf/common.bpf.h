@@ -75,18 +75,6 @@ struct {
 	__type(value, __u8);
 } sx_seen SEC(".maps");
 
-/*
- * The allow each CPU last found in sx_seen (or put there): a process that
- * repeats an allowed action skips the hash look-up, the costliest step of
- * an allowed decision.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sx_seen_key);
-} sx_seen_last SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SX_RULE_SLOTS);
@@ -133,18 +121,10 @@ static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 ki
 	if (d.verdict == SX_V_ALLOW) {
 		struct sx_seen_key k = { .tgid = bpf_get_current_pid_tgid() >> 32,
 					 .rule_id = d.rule_id, .section = section };
-		struct sx_seen_key *last;
-		__u32 zero = 0;
 		__u8 one = 1;
 
 		if (count)
 			sx_count(SX_STAT_ALLOW);
-		last = bpf_map_lookup_elem(&sx_seen_last, &zero);
-		if (last && last->tgid == k.tgid && last->rule_id == k.rule_id &&
-		    last->section == k.section)
-			return NULL;
-		if (last)
-			*last = k;
 		if (bpf_map_lookup_elem(&sx_seen, &k))
 			return NULL;
 		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
