@@ -503,20 +503,27 @@ static void proc_identity(int tid, int *tgid, int *ppid, int *uid, char comm[17]
 	comm[strcspn(comm, "\n")] = 0;
 }
 
-void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
-		      enum sx_action verdict, unsigned int rule_line, const char *reason)
+/* The common fields of an event the supervisor writes about a live thread. */
+static void put_live_head(struct events *ev, int tid)
 {
 	int tgid, ppid, uid;
 	char comm[17];
-	FILE *f = ev->out;
 
 	proc_identity(tid, &tgid, &ppid, &uid, comm);
+	fputs("{\"ts\":", ev->out);
+	json_time(ev->out, now_ns(CLOCK_REALTIME));
+	fprintf(ev->out, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":",
+		ev->run, tgid, ppid, uid);
+	json_str(ev->out, comm);
+}
+
+void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
+		      enum sx_action verdict, unsigned int rule_line, const char *reason)
+{
+	FILE *f = ev->out;
+
 	flockfile(f);
-	fputs("{\"ts\":", f);
-	json_time(f, now_ns(CLOCK_REALTIME));
-	fprintf(f, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":", ev->run,
-		tgid, ppid, uid);
-	json_str(f, comm);
+	put_live_head(ev, tid);
 	fputs(",\"kind\":\"exec\",\"path\":", f);
 	json_str(f, path);
 	fputs(",\"target\":\"", f);
@@ -559,17 +566,10 @@ void events_review(struct events *ev, int tid, const char *kind, const char *tar
 		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
 		   const char *error, long held_us)
 {
-	int tgid, ppid, uid;
-	char comm[17];
 	FILE *f = ev->out;
 
-	proc_identity(tid, &tgid, &ppid, &uid, comm);
 	flockfile(f);
-	fputs("{\"ts\":", f);
-	json_time(f, now_ns(CLOCK_REALTIME));
-	fprintf(f, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":", ev->run,
-		tgid, ppid, uid);
-	json_str(f, comm);
+	put_live_head(ev, tid);
 	fprintf(f, ",\"kind\":\"%s\",\"target\":", kind);
 	json_str(f, target);
 	for (int i = 0; argv && argv[i]; i++) {
