@@ -3,7 +3,7 @@
 # make bench: cost ratios against a baseline measured in the same script,
 # interleaved round by round (these machines are noisy). Prints ns/op and
 # ratios; never passes or fails on a time. Needs root. Every other
-# bench/*.sh runs after this one.
+# bench/*.sh runs after this one (BENCH_EXTRAS=0: this one alone).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
@@ -50,6 +50,7 @@ i=$(printf '%s\n' "${ins[@]}" | median)
 printf '%-46s %8s ns/op\n' "no programs loaded (baseline)" "$b"
 printf '%-46s %8s ns/op  %s\n' "outside, while a run's programs are loaded" "$o" "$(ratio "$o" "$b")"
 printf '%-46s %8s ns/op  %s\n' "inside the agent cgroup (allowed connect)" "$i" "$(ratio "$i" "$b")"
+[ "${BENCH_EXTRAS:-1}" = 0 ] && exit 0
 for extra in "$top"/bench/*.sh; do
 	[ "$extra" = "$top/bench/run.sh" ] && continue
 	echo

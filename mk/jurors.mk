@@ -32,11 +32,14 @@ $(JURY_MODELS) &: $(JURY_DATA)/train.tsv $(BUILD)/tools/jury_train
 all: $(JURY_MODELS)
 tests: $(JURY_MODELS) $(JURY_TOOLS)
 
-# Per-juror figures from the jurors' own vote(); the consensus again through
-# `sevorix jury ask --local` (the real jury, built-in configuration) when it works.
+# Per-juror figures from the jurors' own vote() on the held-out split, the
+# hand-written cases, then the held-out split again through
+# `sevorix jury ask --local` (the real jury, built-in configuration).
 .PHONY: eval install-jury
 eval: $(JURY_MODELS) $(JURY_TOOLS) $(BUILD)/sevorix
 	$(Q)$(BUILD)/tools/jury_eval $(JURY_DATA)/test.tsv $(JURY_DATA)
+	@echo "hand-written cases (tests/jury/juror_cases.tsv; not a held-out set: rules were written against it):"
+	$(Q)$(BUILD)/tools/jury_eval tests/jury/juror_cases.tsv $(JURY_DATA) | sed -n '3,6p;$$p'
 	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/jury_eval_ask.py \
 		$(BUILD)/sevorix $(JURY_DATA)/test.tsv
 

@@ -19,3 +19,12 @@ $(BUILD)/vm/suite/lsm_%: tests/vm/lsm/lsm_%.c tests/vm/lsm/lsm_test.h $(LSM_GUES
 
 .PHONY: vm-suite
 vm-suite: $(BUILD)/vm/suite/lsm_layer $(BUILD)/vm/suite/lsm_bench
+
+# `sevorix run` itself in the guest (tests/vm/guest/lsm_run.t): the real
+# binary as a helper of the suite; the harness copies its libraries along.
+$(BUILD)/vm/suite/bin/sevorix: $(BUILD)/sevorix
+	$(call msg,CP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+vm-suite: $(BUILD)/vm/suite/bin/sevorix

@@ -12,6 +12,8 @@ int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
 
 /* src/jury/: sevorix jury serve|ask ... */
 int jury_main(int argc, char **argv);

@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "run a command under a policy" },
 	{ "policy", cmd_policy, "check or print a policy file" },
+	{ "attach", cmd_attach, "put a running process tree under a policy" },
+	{ "detach", cmd_detach, "undo an attach" },
 	{ "events", cmd_events, "print the events of a run" },
 	{ "ps", cmd_ps, "list runs and their state" },
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },

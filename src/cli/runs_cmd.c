@@ -28,6 +28,8 @@ static const char *state_of(const struct run_info *ri)
 {
 	if (!cgroup_populated(ri->cgroup))
 		return "ended";
+	if (ri->attached)
+		return "attached";
 	return alive(ri->supervisor) ? "running" : "orphaned";
 }
 

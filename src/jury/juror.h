@@ -82,6 +82,9 @@ struct juror_config {
 	const char *model;	/* a file, or a model name for servers */
 	const char *endpoint;	/* http://, https:// or unix:///path */
 	const char *data_dir;	/* where trained model files live */
+	const char *library;	/* in-process models: libllama to open; NULL = default */
+	int threads;		/* in-process models: CPU threads; 0 = default */
+	int ctx;		/* in-process models: context tokens; 0 = default */
 	int deadline_ms;
 	double weight;
 	bool advisory;

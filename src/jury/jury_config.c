@@ -185,6 +185,12 @@ static int parse_juror(struct cfg_ctx *c, yaml_node_t *map, struct juror_config 
 			str = (char **)&jc->model;
 		else if (!strcmp(key, "endpoint"))
 			str = (char **)&jc->endpoint;
+		else if (!strcmp(key, "library"))
+			str = (char **)&jc->library;
+		else if (!strcmp(key, "threads"))
+			ret = get_int(c, v, 1, 256, &jc->threads);
+		else if (!strcmp(key, "ctx"))
+			ret = get_int(c, v, 64, 1 << 20, &jc->ctx);
 		else if (!strcmp(key, "weight"))
 			ret = get_double(c, v, 0, 100, &jc->weight);
 		else if (!strcmp(key, "advisory"))
@@ -490,6 +496,7 @@ void jury_config_free(struct jury_config *cfg)
 		free((char *)jc->prompt);
 		free((char *)jc->model);
 		free((char *)jc->endpoint);
+		free((char *)jc->library);
 	}
 	free(cfg->path);
 	free(cfg->data_dir);
@@ -543,6 +550,11 @@ static void print_juror(FILE *out, const struct juror_config *jc)
 	print_str(out, "    ", "role", jc->role);
 	print_str(out, "    ", "model", jc->model);
 	print_str(out, "    ", "endpoint", jc->endpoint);
+	print_str(out, "    ", "library", jc->library);
+	if (jc->threads)
+		fprintf(out, "    threads: %d\n", jc->threads);
+	if (jc->ctx)
+		fprintf(out, "    ctx: %d\n", jc->ctx);
 	print_str(out, "    ", "prompt", jc->prompt);
 }
 

@@ -40,6 +40,7 @@ struct run_info {
 	char events[4096];
 	char command[1024];
 	long long started;	/* unix time */
+	bool attached;		/* `sevorix attach` to a cgroup Sevorix did not create */
 };
 
 int run_new_id(char *buf, size_t len);
@@ -48,7 +49,12 @@ int run_pin_dir(const char *id, char *buf, size_t len);
 int run_state_write(const struct run_info *ri);
 int run_state_read(const char *id, struct run_info *ri);
 void run_state_remove(const char *id);
-/* Unpins and removes everything of a run whose cgroup is empty; -EBUSY if not. */
+/*
+ * Unpins and removes everything of a run whose cgroup is empty; -EBUSY if
+ * not. The cgroup itself is removed only when Sevorix created it.
+ */
 int run_cleanup_one(const char *id, bool force_state);
+/* Unpins a run's programs and forgets it, whatever its cgroup holds (detach). */
+void run_unpin(const char *id);
 
 #endif

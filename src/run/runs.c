@@ -81,8 +81,10 @@ int run_state_write(const struct run_info *ri)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	fprintf(f, "supervisor=%d\nagent=%d\ncgroup=%s\nevents=%s\nstarted=%lld\ncommand=%s\n",
-		ri->supervisor, ri->agent, ri->cgroup, ri->events, ri->started, ri->command);
+	fprintf(f, "supervisor=%d\nagent=%d\ncgroup=%s\nevents=%s\nstarted=%lld\ncommand=%s\n"
+		   "attached=%d\n",
+		ri->supervisor, ri->agent, ri->cgroup, ri->events, ri->started, ri->command,
+		ri->attached);
 	if (fclose(f) != 0 || rename(tmp, path) < 0)
 		return -errno;
 	return 0;
@@ -118,6 +120,8 @@ int run_state_read(const char *id, struct run_info *ri)
 			ri->started = atoll(v);
 		else if (!strcmp(line, "command"))
 			snprintf(ri->command, sizeof(ri->command), "%s", v);
+		else if (!strcmp(line, "attached"))
+			ri->attached = atoi(v) != 0;
 	}
 	fclose(f);
 	return 0;
@@ -148,7 +152,7 @@ static void remove_pins(const char *dir)
 int run_cleanup_one(const char *id, bool force_state)
 {
 	char pins[512], cg[4096];
-	struct run_info ri;
+	struct run_info ri = { 0 };
 
 	if (run_state_read(id, &ri) == 0 && ri.cgroup[0])
 		snprintf(cg, sizeof(cg), "%s", ri.cgroup);
@@ -158,8 +162,18 @@ int run_cleanup_one(const char *id, bool force_state)
 		return -EBUSY; /* fail closed: a live agent keeps its enforcement */
 	snprintf(pins, sizeof(pins), RUN_PIN_ROOT "/%s", id);
 	remove_pins(pins);
-	cgroup_remove(cg);
+	if (!ri.attached)
+		cgroup_remove(cg);
 	if (force_state || access(pins, F_OK) < 0)
 		run_state_remove(id);
 	return 0;
+}
+
+void run_unpin(const char *id)
+{
+	char pins[512];
+
+	snprintf(pins, sizeof(pins), RUN_PIN_ROOT "/%s", id);
+	remove_pins(pins);
+	run_state_remove(id);
 }

@@ -408,7 +408,10 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	if (rc == -EINVAL && x.nfind == 0)
 		return rc;
 	if (x.nfind == 0)
-		vote_set(out, VOTE_ALLOW, 0.6, "grounding: program, options and targets check out");
+		vote_set(out, VOTE_ALLOW, 0.6, "grounding: %s",
+			 r->kind == REVIEW_EXEC    ? "program, options and targets check out" :
+			 r->kind == REVIEW_CONNECT ? "destination checks out" :
+						     "path checks out");
 	else
 		vote_set(out, VOTE_DENY, x.best, "grounding: %s%s", x.reason,
 			 x.nfind > 1 ? " (and more)" : "");

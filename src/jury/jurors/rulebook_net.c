@@ -274,6 +274,24 @@ static bool secret_in_url(const struct shlex_cmd *c)
 	return false;
 }
 
+/* find ... -exec curl -F f=@{} URL: every file found is uploaded. */
+static void find_exec_upload(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const movers[] = {
+		"curl", "wget", "nc", "ncat", "scp", "rsync", "ftp", "smbclient", "socat", NULL,
+	};
+
+	if (strcmp(p, "find") != 0 || !rb_arg_eq(c, "-exec"))
+		return;
+	for (int i = c->prog + 1; i < c->argc; i++)
+		if (rb_in(shlex_basename(c->argv[i]), movers) &&
+		    (rb_arg_has(c, "@{}") || rb_arg_has(c, "{} ") || rb_arg_eq(c, "-T") ||
+		     rb_arg_has(c, "://") || rb_arg_has(c, "@"))) {
+			rb_hit(x, 0.9, "find sends every file it finds with %s", c->argv[i]);
+			return;
+		}
+}
+
 static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	const struct shlex_result *res = x->res;
@@ -337,6 +355,7 @@ void rb_exec_network(struct rb_ctx *x, const struct shlex_cmd *c)
 	const char *p = shlex_prog(c);
 
 	shells(x, c, p);
+	find_exec_upload(x, c, p);
 	downloads(x, c, p);
 	exfiltration(x, c, p);
 }
@@ -386,11 +405,13 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	static const char *const names[] = {
 		"id_rsa", "id_dsa", "id_ed25519", ".pem", ".key", ".env", ".kdbx", "credentials",
 		"wp-config", ".ovpn", ".pfx", ".p12", "shadow", ".git-credentials", ".ppk",
-		"password", "secret", ".aws", "authorized_keys", ".netrc", ".pgpass", NULL,
+		"password", "secret", ".aws", "authorized_keys", ".netrc", ".pgpass", "id_*",
+		"/.ssh/", NULL,
 	};
 	static const char *const pats[] = {
 		"pass", "secret", "api_key", "apikey", "token", "akia", "private key", "aws",
-		"credential", "key", NULL,
+		"credential", "key", "ghp_", "gho_", "github_pat", "glpat-", "xoxb", "xoxp",
+		"sk-", "aiza", NULL,
 	};
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';

@@ -53,6 +53,10 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0 ||
 		    strcmp(w, "HISTIGNORE=*") == 0 || strcmp(w, "HISTCONTROL=ignorespace") == 0)
 			rb_hit(x, 0.9, "shell history disabled (%s)", w);
+		if (strncmp(w, "PROMPT_COMMAND=", 15) == 0 &&
+		    (strstr(w, "history -d") || strstr(w, "history -c") || strstr(w, "curl") ||
+		     strstr(w, "/dev/tcp") || strstr(w, "nc ")))
+			rb_hit(x, 0.85, "PROMPT_COMMAND hijacked (%s)", w);
 		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
 			rb_hit(x, 0.9, "library preloaded from a temporary directory");
 	}
@@ -82,6 +86,9 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 /* Kernel knobs, firewall, ssh and git settings, masquerading: the guard weakened from inside. */
 static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
+	if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0) && rb_arg_eq(c, "nat") &&
+	    (rb_arg_eq(c, "DNAT") || rb_arg_eq(c, "REDIRECT")) && rb_arg_eq(c, "PREROUTING"))
+		rb_hit(x, 0.8, "incoming traffic redirected with iptables NAT");
 	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "logging") && rb_arg_eq(c, "off"))
 		rb_hit(x, 0.85, "firewall logging turned off");
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "config") &&

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix attach | detach: a running process tree (a container's cgroup,
+ * an agent started without Sevorix) put under a policy from outside.
+ *
+ * Only what the kernel lets one attach from outside is attached: the
+ * cgroup network programs and the exec checks at sched_process_exec,
+ * pinned like a run's so that they stay after this command exits. What a
+ * process can only apply to itself at start (Landlock, the seccomp filter
+ * and with it the hold) is not, and attach prints exactly which rows of
+ * the policy are enforced and which are not. `sevorix detach` unpins.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "net/net.h"
+#include "run/cgroup.h"
+#include "run/run.h"
+
+static void attach_usage(FILE *f)
+{
+	fputs("Usage: sevorix attach (--cgroup PATH | --pid PID) [--policy FILE] [--user USER]\n"
+	      "       sevorix detach ID\n\n"
+	      "Puts a running process tree under a policy: the cgroup network layer and the\n"
+	      "exec checks are attached to its cgroup and stay until `sevorix detach ID`.\n"
+	      "Prints the attachment's ID and which rows of the policy are enforced.\n\n"
+	      "  -c, --cgroup PATH  a cgroup v2 directory (absolute, or under the cgroup2 mount)\n"
+	      "  -p, --pid PID      the cgroup of this process\n"
+	      "  -P, --policy FILE  the policy (default /etc/sevorix/policy.yaml)\n"
+	      "  -u, --user USER    whose ${HOME} and ${USER} the policy means\n"
+	      "                     (default: the owner of --pid, else the caller)\n", f);
+}
+
+/* The cgroup path of a process, from /proc/PID/cgroup (the "0::" line). */
+static int cgroup_of_pid(const char *pid, char *buf, size_t len)
+{
+	char path[64], line[4096], mnt[4096];
+	FILE *f;
+	int r = -ENOENT;
+
+	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "0::", 3))
+			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
+	}
+	fclose(f);
+	return r;
+}
+
+/* Resolves --cgroup; refuses the root cgroup, which would hold the whole machine. */
+static int resolve_cgroup(const char *arg, const char *pid, char *buf, size_t len)
+{
+	char mnt[4096], real[PATH_MAX];
+	int r;
+
+	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
+		return -ENOENT;
+	if (pid)
+		r = cgroup_of_pid(pid, buf, len);
+	else if (!strncmp(arg, mnt, strlen(mnt)))
+		r = snprintf(buf, len, "%s", arg) >= (int)len ? -ENAMETOOLONG : 0;
+	else
+		r = snprintf(buf, len, "%s/%s", mnt, arg + (*arg == '/')) >= (int)len
+			    ? -ENAMETOOLONG : 0;
+	if (r < 0)
+		return r;
+	if (!realpath(buf, real) || strncmp(real, mnt, strlen(mnt)))
+		return -ENOENT;
+	if (!strcmp(real, mnt))
+		return -EPERM; /* the root cgroup: every process of the machine */
+	snprintf(buf, len, "%s", real);
+	return 0;
+}
+
+static const char *net_row(const struct net_rule *r, bool has_unix)
+{
+	if (r->kind == NET_RULE_UNIX && !has_unix)
+		return "not enforced: this kernel has no cgroup UNIX socket hooks (6.7+)";
+	if (r->action == SX_REVIEW)
+		return "enforced as deny: a review needs the hold, which a process applies at start";
+	return "enforced (cgroup-bpf)";
+}
+
+static const char *exec_row(const struct exec_rule *r)
+{
+	struct stat st;
+
+	if (r->action == SX_ALLOW)
+		return "not enforced: exec allows are Landlock's, applied at start";
+	if (r->argv_glob)
+		return "enforced: killed at exec (exec-check), review as deny";
+	if (stat(r->expanded, &st) == 0 && S_ISREG(st.st_mode))
+		return "enforced for this file and its hard links (exec-check); copies are not "
+		       "recognised without the hold";
+	return "not enforced: a directory or missing file needs Landlock, applied at start";
+}
+
+/* Prints each rule of the policy with what this attachment does about it. */
+static void print_rows(const struct policy *p, bool has_unix)
+{
+	printf("%-10s %-6s %-7s %-36s %s\n", "SECTION", "LINE", "ACTION", "RULE", "STATE");
+	for (size_t i = 0; i < p->nnet_rules; i++)
+		printf("%-10s %-6u %-7s %-36s %s\n", "network", p->net_rules[i].loc.line,
+		       sx_action_name(p->net_rules[i].action), p->net_rules[i].text,
+		       net_row(&p->net_rules[i], has_unix));
+	if (p->network.present)
+		printf("%-10s %-6s %-7s %-36s %s\n", "network", "-", sx_action_name(p->network.def),
+		       "(default)", "enforced (cgroup-bpf)");
+	for (size_t i = 0; i < p->nfile_rules; i++)
+		printf("%-10s %-6u %-7s %-36s %s\n", "files", p->file_rules[i].loc.line,
+		       sx_action_name(p->file_rules[i].action), p->file_rules[i].path,
+		       "not enforced: Landlock is applied by a process to itself at start");
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		printf("%-10s %-6u %-7s %-36s %s\n", "exec", p->exec_rules[i].loc.line,
+		       sx_action_name(p->exec_rules[i].action),
+		       p->exec_rules[i].argv_glob ?: p->exec_rules[i].path,
+		       exec_row(&p->exec_rules[i]));
+	if (p->hardening_allow || p->files.present || p->exec.present)
+		printf("%-10s %-6s %-7s %-36s %s\n", "hardening", "-", "deny", "(seccomp filter)",
+		       "not enforced: a process installs its seccomp filter itself");
+}
+
+struct attach_opts {
+	const char *cgroup, *pid, *policy, *user;
+};
+
+static int parse_attach(int argc, char **argv, struct attach_opts *o)
+{
+	static const struct option opts[] = {
+		{ "cgroup", required_argument, NULL, 'c' }, { "pid", required_argument, NULL, 'p' },
+		{ "policy", required_argument, NULL, 'P' }, { "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },	    { 0 },
+	};
+	int c;
+
+	*o = (struct attach_opts){ .policy = "/etc/sevorix/policy.yaml" };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:P:u:h", opts, NULL)) != -1) {
+		if (c == 'c')
+			o->cgroup = optarg;
+		else if (c == 'p')
+			o->pid = optarg;
+		else if (c == 'P')
+			o->policy = optarg;
+		else if (c == 'u')
+			o->user = optarg;
+		else if (c == 'h')
+			return attach_usage(stdout), 0;
+		else
+			return attach_usage(stderr), 2;
+	}
+	if (optind != argc || !o->cgroup == !o->pid)
+		return attach_usage(stderr), 2;
+	return -1;
+}
+
+/* The policy as the tree's own user sees it: owner and cwd of --pid when given. */
+static int load_for(const struct attach_opts *o, struct policy **p)
+{
+	char cwd[PATH_MAX] = "/", link[64], owner[32];
+	struct policy_diag diag = { 0 };
+	const char *user = o->user;
+	struct agent_user u;
+	struct stat st;
+	int r;
+
+	snprintf(link, sizeof(link), "/proc/%s", o->pid ? o->pid : "self");
+	if (!user && o->pid && stat(link, &st) == 0) {
+		snprintf(owner, sizeof(owner), "%u", st.st_uid);
+		user = owner;
+	}
+	strcat(link, "/cwd");
+	if (readlink(link, cwd, sizeof(cwd) - 1) < 0)
+		strcpy(cwd, "/");
+	r = cli_agent_user(user, &u);
+	r = r ?: cli_load_policy_for(o->policy, &u, cwd, p, &diag);
+	for (size_t i = 0; i < diag.nlines; i++)
+		if (r < 0)
+			fprintf(stderr, "%s\n", diag.lines[i]);
+	policy_diag_clear(&diag);
+	return r;
+}
+
+/* Loads, attaches and pins; the pins keep everything after this returns. */
+static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix)
+{
+	char err[512] = "", pins[512];
+	struct netlayer *nl = NULL;
+	int fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = netlayer_open(p, &nl, err, sizeof(err));
+	r = r ?: run_pin_dir(id, pins, sizeof(pins));
+	r = r ?: netlayer_attach(nl, fd, pins);
+	r = r ?: netlayer_trace(nl, p, fd, pins, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
+		netlayer_close(nl, pins); /* nothing half-attached stays behind */
+		rmdir(pins);
+	} else {
+		*has_unix = netlayer_has_unix(nl);
+		netlayer_close(nl, NULL);
+	}
+	close(fd);
+	return r;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	struct run_info ri = { .attached = true };
+	struct attach_opts o;
+	struct policy *p = NULL;
+	bool has_unix = false;
+	int r = parse_attach(argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (geteuid() != 0) {
+		fprintf(stderr, "sevorix attach: must run as root\n");
+		return 1;
+	}
+	r = resolve_cgroup(o.cgroup, o.pid, ri.cgroup, sizeof(ri.cgroup));
+	if (r < 0) {
+		fprintf(stderr, "sevorix attach: %s: %s\n", o.pid ? o.pid : o.cgroup,
+			r == -EPERM ? "the root cgroup holds every process of the machine: refused"
+				    : "no such cgroup v2 directory");
+		return 1;
+	}
+	if (load_for(&o, &p) < 0 || run_new_id(ri.id, sizeof(ri.id)) < 0) {
+		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", o.policy);
+		return 1;
+	}
+	r = attach_to(p, ri.cgroup, ri.id, &has_unix);
+	if (r == 0) {
+		ri.agent = o.pid ? atoi(o.pid) : 0;
+		ri.started = time(NULL);
+		snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
+		run_state_write(&ri);
+		print_rows(p, has_unix);
+		printf("\nattached %s to %s (undo: sevorix detach %s)\n", ri.id, ri.cgroup, ri.id);
+	}
+	policy_free(p);
+	return r < 0;
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	struct run_info ri;
+
+	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		attach_usage(argc == 2 ? stdout : stderr);
+		return argc == 2 ? 0 : 2;
+	}
+	if (run_state_read(argv[1], &ri) < 0 || !ri.attached) {
+		fprintf(stderr, "sevorix detach: %s: no such attachment (see sevorix ps)\n", argv[1]);
+		return 1;
+	}
+	run_unpin(argv[1]);
+	printf("detached %s from %s\n", argv[1], ri.cgroup);
+	return 0;
+}

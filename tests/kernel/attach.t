@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# sevorix attach/detach on the real kernel: a process tree that Sevorix did
+# not start (in a cgroup this test creates) is put under a policy from
+# outside, sees its next connect denied and its argv-denied commands
+# killed, and is free again after detach. The rows the attachment cannot
+# enforce from outside are said to be so.
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
+"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+scratch
+MNT=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+CG="$MNT/sevorix-test-attach-$$"
+mkdir "$CG" || skip_all "cannot create a cgroup under $MNT"
+trap 'for p in $SX_PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null;
+	[ -n "${ID:-}" ] && "$SEVORIX" detach "$ID" >/dev/null 2>&1; rmdir "$CG" 2>/dev/null; sx_cleanup' EXIT
+
+A="$SX_TMP/net_agent"
+cp "$BUILD/tests/kernel/net_agent" "$A"
+P=$((20000 + ($$ + 21) % 20000))
+python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P >"$SX_TMP/srv.out" &
+started $!
+for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+cat >"$SX_TMP/p.yaml" <<EOF
+version: 1
+network:
+  default: allow
+  rules:
+    - {action: deny, cidr: 127.0.0.2/32}
+files:
+  rules:
+    - {action: deny, path: /etc/shadow}
+exec:
+  rules:
+    - {action: deny, argv: "touch *forbidden*"}
+EOF
+# the tree: a shell in the test's cgroup that connects whenever asked
+mkdir -m 777 "$SX_TMP/w"
+cat >"$SX_TMP/tree.sh" <<EOF
+#!/bin/bash
+n=0
+while [ \$n -lt 600 ]; do
+	if [ -e "$SX_TMP/w/go" ]; then
+		rm -f "$SX_TMP/w/go"
+		"$A" connect 127.0.0.2 $P >"$SX_TMP/w/out"
+		touch "$SX_TMP/w/forbidden.\$(cat "$SX_TMP/w/n" 2>/dev/null)" 2>/dev/null
+		echo done >>"$SX_TMP/w/out"
+	fi
+	sleep 0.05
+	n=\$((n + 1))
+done
+EOF
+chmod 755 "$SX_TMP/tree.sh"
+# joined as root (the cgroup is root's), then the tree runs as nobody
+bash -c "echo \$\$ >'$CG/cgroup.procs' && exec setpriv --reuid 65534 --regid 65534 --clear-groups '$SX_TMP/tree.sh'" 2>/dev/null &
+started $!
+sleep 0.3
+ask() { # ask N: the tree connects once and tries to create forbidden.N
+	rm -f "$SX_TMP/w/out"
+	echo "$1" >"$SX_TMP/w/n"
+	touch "$SX_TMP/w/go"
+	for _ in $(seq 100); do grep -q done "$SX_TMP/w/out" 2>/dev/null && break; sleep 0.05; done
+	head -1 "$SX_TMP/w/out"
+}
+
+plan 10
+
+is "$(ask 1)" ok "before attach the tree connects"
+out=$("$SEVORIX" attach --cgroup "$CG" --policy "$SX_TMP/p.yaml")
+is "$?" 0 "attach to the tree's cgroup"
+ID=$(echo "$out" | sed -n 's/^attached \([0-9a-f]*\) .*/\1/p')
+like "$out" "network +5 +deny +127.0.0.2/32 +enforced" "the network rule is enforced"
+like "$out" "files +[0-9]+ +deny +/etc/shadow +not enforced" "the files rule is said not to be"
+is "$(ask 2)" EPERM "after attach the tree's next connect is denied"
+[ ! -e "$SX_TMP/w/forbidden.2" ]; is "$?" 0 "and its argv-denied command is killed before it runs"
+like "$("$SEVORIX" ps)" "$ID +attached" "sevorix ps shows the attachment"
+"$SEVORIX" detach "$ID" >/dev/null
+is "$(ask 3)" ok "after detach the tree connects again"
+ID=""
+"$SEVORIX" attach --cgroup / --policy "$SX_TMP/p.yaml" >/dev/null 2>"$SX_TMP/err"
+is "$?" 1 "attach to the root cgroup is refused"
+like "$(cat "$SX_TMP/err")" "root cgroup holds every process" "and says why"
