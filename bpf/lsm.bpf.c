@@ -17,7 +17,7 @@
  * between 6.1 and the newest kernel tested (CO-RE moves struct fields, not
  * arguments): lsm/bpf gained an argument in 6.16, so sevorix_bpf and the
  * other programs that need no argument declare none. User space does not
- * load a program whose hook the running kernel lacks (userns_create, 6.7).
+ * load a program whose hook the running kernel lacks (userns_create came in 6.1).
  *
  * A denial returns -EPERM (-EACCES for opens, as Landlock answers), so
  * the system call fails before anything happens. In audit mode every
@@ -540,7 +540,7 @@ int BPF_PROG(sevorix_move_mount)
 	return protect(SX_EV_MOUNT, NULL, 1);
 }
 
-/* Kernel 6.7+; user space does not load it where the hook is missing. */
+/* Kernel 6.1+; user space does not load it where the hook is missing. */
 SEC("lsm/userns_create")
 int BPF_PROG(sevorix_userns_create)
 {

@@ -3,7 +3,7 @@
  * Loading, filling, attaching and pinning the BPF LSM layer of one run.
  *
  * Which hooks load is decided per kernel from the running kernel's BTF:
- * a hook the kernel lacks (userns_create before 6.7) is not loaded, and
+ * a hook the kernel lacks (userns_create before 6.1) is not loaded, and
  * neither is one whose argument count differs from what its program reads
  * (CO-RE relocates fields, not arguments); lsm_describe() names both.
  *

@@ -292,7 +292,7 @@ static void report(const int *res, const char *part, bool userns_hook)
 		const struct expect *x = &expects[i];
 
 		if (x->c == C_USERNS && !userns_hook) {
-			tap_skip("%s: %s: this kernel has no userns_create hook (6.7+)", part,
+			tap_skip("%s: %s: this kernel has no userns_create hook (6.1+)", part,
 				 x->what);
 			continue;
 		}
