@@ -3,7 +3,7 @@
  * The table of juror kinds.
  *
  * The built-in jurors (src/jury/jurors/) and the model-server adapters
- * (jury_slm.c) are listed here by kind. mk/jury.mk defines JURY_HAVE_<KIND>
+ * (jury_slm.c) and the in-process model juror (slm/) are listed here by kind. mk/jury.mk defines JURY_HAVE_<KIND>
  * for each built-in whose definition is part of the source tree, so the
  * table links at every step of development and names only kinds that
  * exist; a configuration naming a missing kind is refused by the config
@@ -15,6 +15,7 @@
 
 #include "jury/juror.h"
 #include "jury/jury_slm.h"
+#include "jury/slm/slm.h"
 
 #ifdef JURY_HAVE_RULEBOOK
 extern const struct juror_ops juror_rulebook_ops;
@@ -45,6 +46,7 @@ const struct juror_ops *const juror_kinds[] = {
 	&juror_llama_ops,
 	&juror_ollama_ops,
 	&juror_openai_ops,
+	&juror_gguf_ops,
 	NULL,
 };
 

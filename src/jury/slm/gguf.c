@@ -57,11 +57,6 @@ struct juror {
 	struct timespec until;	/* deadline of the decode in progress; under lock */
 };
 
-static int64_t ts_ms(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000 + t->tv_nsec / 1000000;
-}
-
 static bool gguf_abort(void *data)
 {
 	struct juror *j = data;
@@ -145,9 +140,10 @@ static int restore_prefix(struct juror *j)
 	return decode(j, j->prefix, j->nprefix);
 }
 
-static void set_deadline(struct juror *j, int ms)
+/* Sets the decode deadline to ms after from. */
+static void set_deadline(struct juror *j, const struct timespec *from, int ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, &j->until);
+	j->until = *from;
 	j->until.tv_sec += ms / 1000;
 	j->until.tv_nsec += (long)(ms % 1000) * 1000000;
 	if (j->until.tv_nsec >= 1000000000) {
@@ -195,14 +191,8 @@ static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
 	if (n < 0)
 		return n;
 	pthread_mutex_lock(&j->lock);
-	set_deadline(j, j->deadline_ms);
 	/* The deadline runs from the call, not from getting the model. */
-	j->until.tv_sec = start.tv_sec + j->deadline_ms / 1000;
-	j->until.tv_nsec = start.tv_nsec + (long)(j->deadline_ms % 1000) * 1000000;
-	if (j->until.tv_nsec >= 1000000000) {
-		j->until.tv_sec++;
-		j->until.tv_nsec -= 1000000000;
-	}
+	set_deadline(j, &start, j->deadline_ms);
 	ret = gguf_abort(j) ? -ETIMEDOUT : restore_prefix(j);
 	/* An action longer than the context keeps its tail, which holds the
 	 * "Verdict:" cue the answer tokens follow. */
@@ -284,6 +274,7 @@ static int gguf_load(struct juror *j, const struct juror_config *cfg, char *err,
 static int gguf_prefix(struct juror *j, const struct juror_config *cfg, char *err, size_t errlen)
 {
 	char *text = slm_prefix(cfg->role, cfg->prompt);
+	struct timespec now;
 	int ret;
 
 	if (!text)
@@ -305,8 +296,9 @@ static int gguf_prefix(struct juror *j, const struct juror_config *cfg, char *er
 			 cfg->model);
 		return -EINVAL;
 	}
-	/* No deadline at open: a cold model may take a while. */
-	j->until.tv_sec = ts_ms(&j->until) + 86400 * 365;
+	/* A cold model may take a while: an hour is "no deadline" at open. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	set_deadline(j, &now, 3600 * 1000);
 	j->reuse_prefix = false;
 	ret = restore_prefix(j);
 	j->reuse_prefix = !getenv("SEVORIX_GGUF_NO_PREFIX_CACHE");
