@@ -53,7 +53,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by user space before load (src/lsm/lsm.c). */
 const volatile __u64 run_cgroup_id = 0; /* the run's cgroup: targets of kill/ptrace */
 const volatile __u8 files_enforced = 0; /* the rulebook has a files section */
-const volatile __u8 count_net = 1;	/* 0: the cgroup programs count network decisions */
+/* 0: the cgroup programs of the run count the allowed inet / UNIX destinations */
+const volatile __u8 count_net = 1;
+const volatile __u8 count_unix = 1;
 /* Relaxed entries of the rulebook's hardening section */
 const volatile __u8 allow_bpf = 0;
 const volatile __u8 allow_ptrace = 0;
@@ -68,6 +70,16 @@ const volatile __u8 allow_any_socket = 0;
  * compiler branches instead of computing allow - 1, a value the verifier
  * cannot prove to lie in [-4095, 0].
  */
+/*
+ * Whether this layer counts a network decision: always where it is the
+ * only network layer; otherwise only a refusal (the cgroup program never
+ * runs after one, and sees and counts every allowed destination).
+ */
+static __always_inline int net_counted(__u8 layer_counts, struct decision d)
+{
+	return layer_counts || (d.verdict != SX_V_ALLOW && !audit_mode());
+}
+
 static __always_inline int answer(int allow, int err)
 {
 	asm volatile("" : "+r"(allow));
@@ -134,7 +146,8 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 	ok = d.verdict == SX_V_REVIEW && net_approved(kind, family, w, port);
 	if (ok)
 		d.verdict = SX_V_ALLOW;
-	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, count_net, &allow);
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, net_counted(count_net, d),
+			  &allow);
 	if (e) {
 		e->approved = ok;
 		e->family = family;
@@ -179,7 +192,8 @@ static __always_inline int judge_unix(const char *sun_path, __u32 len, __u8 kind
 		d.verdict = v->action;
 		d.rule_id = v->rule_id;
 	}
-	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, count_net, &allow);
+	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_NETWORK, net_counted(count_unix, d),
+			  &allow);
 	if (e) {
 		e->family = AF_UNIX;
 		e->sock_type = type;

@@ -261,6 +261,48 @@ int cmd_attach(int argc, char **argv)
 	return r < 0;
 }
 
+/*
+ * sevorix policy apply ID FILE: a new policy for an attachment, without a
+ * gap. The new programs are attached beside the old ones first (cgroup
+ * programs of one cgroup all run and must all allow, and both exec checks
+ * run), then the old ones are removed: during the change the stricter of
+ * the two policies holds, never neither.
+ */
+int attach_apply(const char *id, const char *file, const char *user)
+{
+	struct attach_opts o = { .policy = file, .user = user };
+	struct policy *p = NULL;
+	char next[64];
+	bool has_unix;
+	struct run_info ri;
+	char old[512];
+	int r;
+
+	if (run_state_read(id, &ri) < 0 || !ri.attached) {
+		fprintf(stderr, "sevorix policy apply: %s: no such attachment (a run takes a new "
+				"policy when it is started again)\n", id);
+		return 1;
+	}
+	if (load_for(&o, &p) < 0) {
+		fprintf(stderr, "sevorix policy apply: %s: policy has errors; the running one stays\n",
+			file);
+		return 1;
+	}
+	/* a new generation of pins beside the old: bpffs names may not hold dots */
+	snprintf(next, sizeof(next), "%s-%lld", id, (long long)time(NULL) ^ getpid());
+	r = attach_to(p, ri.cgroup, next, &has_unix);
+	if (r == 0) {
+		run_pins_of(id, &ri, old, sizeof(old));
+		run_remove_pins(old); /* the new links hold already: no gap */
+		snprintf(ri.pins, sizeof(ri.pins), RUN_PIN_ROOT "/%s", next);
+		run_state_write(&ri);
+		print_rows(p, has_unix);
+		printf("\napplied %s to %s\n", file, id);
+	}
+	policy_free(p);
+	return r < 0;
+}
+
 int cmd_detach(int argc, char **argv)
 {
 	struct run_info ri;

@@ -14,6 +14,8 @@ int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
+/* sevorix policy apply ID FILE (attach.c) */
+int attach_apply(const char *id, const char *file, const char *user);
 
 /* src/jury/: sevorix jury serve|ask ... */
 int jury_main(int argc, char **argv);

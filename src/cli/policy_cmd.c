@@ -59,13 +59,16 @@ static void check_jury_deadline(const struct policy *p, const char *jury_config)
 static void policy_usage(FILE *f)
 {
 	fputs("Usage: sevorix policy check [--user USER] [--jury-config FILE] FILE\n"
-	      "       sevorix policy print [--expand] [--user USER] FILE\n\n"
+	      "       sevorix policy print [--expand] [--user USER] FILE\n"
+	      "       sevorix policy apply ID FILE\n\n"
 	      "check  print every error and warning as file:line:col: message;\n"
 	      "       exit 1 when the policy has errors; with review rules, warn when the\n"
 	      "       jury (--jury-config, default /etc/sevorix/jury.yaml) may not answer\n"
 	      "       within review.deadline_ms\n"
 	      "print  print the normalized policy in evaluation order\n"
-	      "       (--expand: with variables expanded)\n", f);
+	      "       (--expand: with variables expanded)\n"
+	      "apply  give an attachment (sevorix attach) a new policy, with no gap:\n"
+	      "       a policy with errors is refused and the running one stays\n", f);
 }
 
 int cmd_policy(int argc, char **argv)
@@ -86,6 +89,13 @@ int cmd_policy(int argc, char **argv)
 	if (verb && (!strcmp(verb, "--help") || !strcmp(verb, "-h"))) {
 		policy_usage(stdout);
 		return 0;
+	}
+	if (verb && !strcmp(verb, "apply")) {
+		if (argc != 4) {
+			policy_usage(stderr);
+			return 2;
+		}
+		return attach_apply(argv[2], argv[3], NULL);
 	}
 	if (!verb || (strcmp(verb, "check") && strcmp(verb, "print"))) {
 		policy_usage(stderr);

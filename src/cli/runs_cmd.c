@@ -47,7 +47,7 @@ static void each_run(void (*fn)(const char *id, void *arg), void *arg)
 		while (d && (de = readdir(d))) {
 			bool dup = false;
 
-			if (de->d_name[0] == '.' || strlen(de->d_name) >= 32 || strchr(de->d_name, '.'))
+			if (de->d_name[0] == '.' || strlen(de->d_name) >= 32 || strpbrk(de->d_name, ".-"))
 				continue;
 			for (int j = 0; j < nseen; j++)
 				dup |= !strcmp(seen[j], de->d_name);

@@ -124,13 +124,12 @@ static int select_hooks(struct lsmlayer *l)
 	return 0;
 }
 
-static void set_rodata(struct lsm_bpf *s, const struct policy *p, bool shared, __u64 cgid)
+static void set_rodata(struct lsm_bpf *s, const struct policy *p, __u64 cgid)
 {
 	unsigned int relax = p->hardening_allow;
 
 	s->rodata->run_cgroup_id = cgid;
 	s->rodata->files_enforced = p->files.present;
-	s->rodata->count_net = !shared; /* the cgroup programs count the run's network */
 	s->rodata->allow_bpf = !!(relax & HARDEN_ALLOW_BPF);
 	s->rodata->allow_ptrace = !!(relax & HARDEN_ALLOW_PTRACE);
 	s->rodata->allow_signal = !!(relax & HARDEN_ALLOW_SIGNAL);
@@ -249,13 +248,16 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 	r = r ?: select_hooks(l);
 	r = r ?: fstat(cgroup_fd, &st) ? -errno : 0; /* a cgroup's inode number is its id */
 	if (!r)
-		set_rodata(l->skel, p, nl != NULL, st.st_ino);
+		set_rodata(l->skel, p, st.st_ino);
 	if (!r && nl)
 		r = netlayer_share_maps(nl, l->skel->obj);
 	if (!r) {
 		sh.net = bpf_map__fd(l->skel->maps.sx_net4) >= 0;
 		sh.unix_ = bpf_map__fd(l->skel->maps.sx_unix) >= 0;
 		sh.exec = bpf_map__fd(l->skel->maps.sx_exec_deny) >= 0;
+		/* shared maps: the cgroup programs count what they see */
+		l->skel->rodata->count_net = !sh.net;
+		l->skel->rodata->count_unix = !sh.unix_;
 		r = lsm_bpf__load(l->skel);
 		if (r)
 			snprintf(err, errlen, "cannot load the BPF LSM programs: %s", strerror(-r));

@@ -41,6 +41,7 @@ struct run_info {
 	char command[1024];
 	long long started;	/* unix time */
 	bool attached;		/* `sevorix attach` to a cgroup Sevorix did not create */
+	char pins[512];		/* where its links are pinned; empty: RUN_PIN_ROOT/ID */
 };
 
 int run_new_id(char *buf, size_t len);
@@ -56,5 +57,9 @@ void run_state_remove(const char *id);
 int run_cleanup_one(const char *id, bool force_state);
 /* Unpins a run's programs and forgets it, whatever its cgroup holds (detach). */
 void run_unpin(const char *id);
+/* The pin directory of a run (ri->pins, else RUN_PIN_ROOT/ID). */
+void run_pins_of(const char *id, const struct run_info *ri, char *buf, size_t len);
+/* Unpins every link in dir and removes it. */
+void run_remove_pins(const char *dir);
 
 #endif

@@ -82,9 +82,9 @@ int run_state_write(const struct run_info *ri)
 	if (!f)
 		return -errno;
 	fprintf(f, "supervisor=%d\nagent=%d\ncgroup=%s\nevents=%s\nstarted=%lld\ncommand=%s\n"
-		   "attached=%d\n",
+		   "attached=%d\npins=%s\n",
 		ri->supervisor, ri->agent, ri->cgroup, ri->events, ri->started, ri->command,
-		ri->attached);
+		ri->attached, ri->pins);
 	if (fclose(f) != 0 || rename(tmp, path) < 0)
 		return -errno;
 	return 0;
@@ -122,6 +122,8 @@ int run_state_read(const char *id, struct run_info *ri)
 			snprintf(ri->command, sizeof(ri->command), "%s", v);
 		else if (!strcmp(line, "attached"))
 			ri->attached = atoi(v) != 0;
+		else if (!strcmp(line, "pins"))
+			snprintf(ri->pins, sizeof(ri->pins), "%s", v);
 	}
 	fclose(f);
 	return 0;
@@ -135,7 +137,7 @@ void run_state_remove(const char *id)
 	unlink(path);
 }
 
-static void remove_pins(const char *dir)
+void run_remove_pins(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -149,6 +151,14 @@ static void remove_pins(const char *dir)
 	rmdir(dir);
 }
 
+void run_pins_of(const char *id, const struct run_info *ri, char *buf, size_t len)
+{
+	if (ri->pins[0])
+		snprintf(buf, len, "%s", ri->pins);
+	else
+		snprintf(buf, len, RUN_PIN_ROOT "/%s", id);
+}
+
 int run_cleanup_one(const char *id, bool force_state)
 {
 	char pins[512], cg[4096];
@@ -160,8 +170,8 @@ int run_cleanup_one(const char *id, bool force_state)
 		return -ENOENT;
 	if (cgroup_populated(cg))
 		return -EBUSY; /* fail closed: a live agent keeps its enforcement */
-	snprintf(pins, sizeof(pins), RUN_PIN_ROOT "/%s", id);
-	remove_pins(pins);
+	run_pins_of(id, &ri, pins, sizeof(pins));
+	run_remove_pins(pins);
 	if (!ri.attached)
 		cgroup_remove(cg);
 	if (force_state || access(pins, F_OK) < 0)
@@ -171,9 +181,11 @@ int run_cleanup_one(const char *id, bool force_state)
 
 void run_unpin(const char *id)
 {
+	struct run_info ri = { 0 };
 	char pins[512];
 
-	snprintf(pins, sizeof(pins), RUN_PIN_ROOT "/%s", id);
-	remove_pins(pins);
+	run_state_read(id, &ri);
+	run_pins_of(id, &ri, pins, sizeof(pins));
+	run_remove_pins(pins);
 	run_state_remove(id);
 }

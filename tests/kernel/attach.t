@@ -43,7 +43,11 @@ n=0
 while [ \$n -lt 600 ]; do
 	if [ -e "$SX_TMP/w/go" ]; then
 		rm -f "$SX_TMP/w/go"
-		"$A" connect 127.0.0.2 $P >"$SX_TMP/w/out"
+		if [ -e "$SX_TMP/w/loop" ]; then
+			"$A" loop 127.0.0.2 $P 3000 >"$SX_TMP/w/out"
+		else
+			"$A" connect 127.0.0.2 $P >"$SX_TMP/w/out"
+		fi
 		touch "$SX_TMP/w/forbidden.\$(cat "$SX_TMP/w/n" 2>/dev/null)" 2>/dev/null
 		echo done >>"$SX_TMP/w/out"
 	fi
@@ -64,7 +68,7 @@ ask() { # ask N: the tree connects once and tries to create forbidden.N
 	head -1 "$SX_TMP/w/out"
 }
 
-plan 10
+plan 14
 
 is "$(ask 1)" ok "before attach the tree connects"
 out=$("$SEVORIX" attach --cgroup "$CG" --policy "$SX_TMP/p.yaml")
@@ -75,6 +79,25 @@ like "$out" "files +[0-9]+ +deny +/etc/shadow +not enforced" "the files rule is 
 is "$(ask 2)" EPERM "after attach the tree's next connect is denied"
 [ ! -e "$SX_TMP/w/forbidden.2" ]; is "$?" 0 "and its argv-denied command is killed before it runs"
 like "$("$SEVORIX" ps)" "$ID +attached" "sevorix ps shows the attachment"
+
+# a new policy under load: 3000 connects to the denied address while the
+# policy is applied again and again; none may get through
+cp "$SX_TMP/p.yaml" "$SX_TMP/p1.yaml"
+sed 's/default: allow/default: allow\n  # second version/' "$SX_TMP/p.yaml" >"$SX_TMP/p2.yaml"
+printf 'version: 1\nnetwork: {default: maybe}\n' >"$SX_TMP/bad.yaml"
+touch "$SX_TMP/w/loop"
+rm -f "$SX_TMP/w/out"; echo 9 >"$SX_TMP/w/n"; touch "$SX_TMP/w/go"
+applied=0
+for i in $(seq 6); do
+	"$SEVORIX" policy apply "$ID" "$SX_TMP/p$((i % 2 + 1)).yaml" >/dev/null 2>&1 && applied=$((applied + 1))
+done
+for _ in $(seq 200); do grep -q done "$SX_TMP/w/out" 2>/dev/null && break; sleep 0.05; done
+rm -f "$SX_TMP/w/loop"
+is "$applied" 6 "the policy was applied six times while the tree connected"
+is "$(head -1 "$SX_TMP/w/out")" 0 "no connect to the denied address got through during the changes"
+"$SEVORIX" policy apply "$ID" "$SX_TMP/bad.yaml" >/dev/null 2>&1
+is "$?" 1 "a policy with errors is refused"
+is "$(ask 10)" EPERM "and the running one stays"
 "$SEVORIX" detach "$ID" >/dev/null
 is "$(ask 3)" ok "after detach the tree connects again"
 ID=""
