@@ -164,10 +164,6 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
 
-/* Fills env from the password database entry of uid and the given cwd. */
-int policy_env_for_uid(uid_t uid, const char *workspace, struct policy_env *env,
-		       char *buf, size_t buflen);
-
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);
 

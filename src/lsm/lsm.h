@@ -29,7 +29,9 @@ int lsm_probe(void);
 
 /*
  * Loads the programs for the run in cgroup_fd and fills the maps it does
- * not share with nl (nl may be NULL). A hook the running kernel lacks, or
+ * not share with nl (nl may be NULL; when given, its cgroup programs are
+ * attached to the same cgroup and count the allowed destinations, so this
+ * layer counts only what it refuses). A hook the running kernel lacks, or
  * whose arguments differ from those the program reads, is left out (see
  * lsm_describe). Returns 0 or -errno; *err says why.
  */

@@ -7,7 +7,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,20 +118,4 @@ bool policy_path_covers(const char *r, const char *p)
 	if (!strcmp(r, "/"))
 		return p[0] == '/';
 	return !strncmp(r, p, n) && (p[n] == 0 || p[n] == '/');
-}
-
-int policy_env_for_uid(uid_t uid, const char *workspace, struct policy_env *env, char *buf,
-		       size_t buflen)
-{
-	struct passwd pw, *res = NULL;
-	int r = getpwuid_r(uid, &pw, buf, buflen, &res);
-
-	if (r)
-		return -r;
-	if (!res)
-		return -ENOENT;
-	env->home = pw.pw_dir;
-	env->user = pw.pw_name;
-	env->workspace = workspace;
-	return 0;
 }
