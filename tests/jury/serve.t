@@ -155,8 +155,10 @@ def test_concurrent(srv, n=64, each=20):
 
     def client(i):
         try:
-            c = srv.connect()
+            # connect after the barrier: an idle connection would meet the
+            # server's client timeout while a loaded machine starts threads
             barrier.wait(10)
+            c = srv.connect()
             for k in range(each):
                 code, a = c.review(dict(EXEC, id="c%d-%d" % (i, k), argv=["git", "log", str(i), str(k)]))
                 if code != 200 or a["id"] != "c%d-%d" % (i, k) or a["verdict"] != "allow":
