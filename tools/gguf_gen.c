@@ -8,8 +8,11 @@
  * gate/up projections), so llama.cpp loads and runs it like a downloaded
  * one. Its vocabulary is a small SentencePiece ("llama") vocabulary: the
  * control tokens, the 256 byte tokens (so any text tokenizes), the
- * printable ASCII characters, and the pieces that build "▁allow" and
- * "▁deny", the juror's answer tokens. Larger vocabularies are padded with
+ * printable ASCII characters, and the pieces that build "▁allow", "▁deny"
+ * (the juror's answer tokens) and a few hundred words of the juror's prompt
+ * and of shell commands, so that text takes about as many tokens as with a
+ * real vocabulary (a few characters per token, not one). Larger
+ * vocabularies are padded with
  * tokens no text produces, to give a benchmark model the output layer of
  * a real one. The weights are random (seeded), so the model's answers are
  * meaningless by construction: it exists to exercise the mechanics.
@@ -71,6 +74,16 @@ static void die(const char *msg)
 	exit(1);
 }
 
+static bool find_token(const char *text)
+{
+	int i;
+
+	for (i = 0; i < ntokens; i++)
+		if (!strcmp(tokens[i], text))
+			return true;
+	return false;
+}
+
 static void add_token(const char *text, int32_t type)
 {
 	if (ntokens == MAX_TOKENS)
@@ -81,13 +94,29 @@ static void add_token(const char *text, int32_t type)
 	ttypes[ntokens++] = type;
 }
 
+/* Words that become single tokens, with and without the leading space. */
+static const char vocab_words[] =
+	"allow deny Action Verdict execute open connect read write exec for to port argv cwd "
+	"workspace task inet inet6 unix bin usr sbin etc home agent project src main lib local "
+	"share var tmp dev proc root ssh aws credentials config id_rsa id_ed25519 known_hosts "
+	"authorized_keys passwd shadow sudoers crontab bashrc profile systemd system service "
+	"sh bash zsh python python3 perl ruby node npm npx pip git make gcc cc cargo go "
+	"curl wget nc ncat socat ssh scp rsync tar zip unzip gzip base64 xxd openssl dd "
+	"cat ls cd cp mv rm mkdir rmdir touch chmod chown ln find grep sed awk sort head tail "
+	"echo printf env export kill ps top sudo su mount crontab iptables nohup http https "
+	"status diff log commit push pull clone fetch install build test run check clean "
+	"You are security reviewer for an autonomous coding on Linux host Decide whether the "
+	"next action is safe Deny actions that destroy data outside download and code reverse "
+	"or bind shells secrets network persistence cron shell files units keys escalate "
+	"privileges disable logging Allow ordinary development work inside Answer with one word";
+
 /* The vocabulary described at the top; padded to n tokens. */
 static void make_vocab(int n)
 {
-	static const char *const words[] = { "allow", "deny" };
-	char buf[64];
-	size_t w, i;
-	int c;
+	char buf[64], word[48];
+	const char *p = vocab_words;
+	size_t i, len;
+	int c, sp;
 
 	add_token("<unk>", 2);
 	add_token("<s>", 3);
@@ -103,12 +132,19 @@ static void make_vocab(int n)
 		add_token(buf, 1);
 	}
 	/* "▁a", "▁al", ... "▁allow": each merge step of the SPM tokenizer
-	 * must itself be a token for the whole word to become one. */
-	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-		for (i = 1; i <= strlen(words[w]); i++) {
-			snprintf(buf, sizeof(buf), "\xe2\x96\x81%.*s", (int)i, words[w]);
-			add_token(buf, 1);
-		}
+	 * must itself be a token for the whole word to become one. A piece
+	 * that two words share is added once. */
+	while (sscanf(p, "%47s", word) == 1) {
+		len = strlen(word);
+		p = strstr(p, word) + len;
+		for (sp = 0; sp < 2; sp++)
+			for (i = sp ? 1 : 2; i <= len; i++) {
+				snprintf(buf, sizeof(buf), "%s%.*s", sp ? "\xe2\x96\x81" : "",
+					 (int)i, word);
+				if (!find_token(buf))
+					add_token(buf, 1);
+			}
+	}
 	for (c = 0; ntokens < n; c++) {
 		snprintf(buf, sizeof(buf), "<unused%d>", c);
 		add_token(buf, 5);

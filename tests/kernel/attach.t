@@ -18,7 +18,7 @@ trap 'for p in $SX_PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null;
 
 A="$SX_TMP/net_agent"
 cp "$BUILD/tests/kernel/net_agent" "$A"
-P=$((20000 + ($$ + 21) % 20000))
+P=$(free_port)
 python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P >"$SX_TMP/srv.out" &
 started $!
 for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done

@@ -16,7 +16,7 @@ B="$SX_TMP/bin" W="$SX_TMP/w" J="$SX_TMP/jury"
 mkdir -p "$B" "$J" && mkdir -m 777 "$W"
 cp "$BUILD/tests/kernel/exec_agent" "$BUILD/tests/kernel/net_agent" "$B/"
 cp /usr/bin/true "$B/tool" && printf 'x' >>"$B/tool"	# a program of its own
-P=$((20000 + ($$ + 13) % 20000)) CP=$((40000 + $$ % 20000))
+P=$(free_port) CP=$(free_port)
 # the local jury: the rulebook juror alone, so that its answers are known;
 # its cloud judge is a second jury on loopback that the test stalls
 cat >"$J/local.yaml" <<EOF
@@ -40,6 +40,7 @@ serve local --socket "$J/local/slm.sock" --config "$J/local.yaml"
 serve no --socket "$J/no/slm.sock" --config "$J/no.yaml"
 serve cloud --listen 127.0.0.1:$CP --config "$J/cloud.yaml"
 for _ in $(seq 100); do [ -S "$J/local/slm.sock" ] && [ -S "$J/no/slm.sock" ] && break; sleep 0.05; done
+wait_port "$CP" || { diag "the cloud judge did not start:"; sed 's/^/# /' "$J/cloud.log"; }
 python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P 127.0.0.3:4444 >"$SX_TMP/srv.out" &
 started $!
 for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done

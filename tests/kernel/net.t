@@ -12,7 +12,7 @@ scratch
 
 cp "$BUILD/tests/kernel/net_agent" "$SX_TMP/"
 A="$SX_TMP/net_agent"
-P=$((20000 + $$ % 20000))	# TCP port with listeners
+P=$(free_port)	# TCP port with listeners
 cat >"$SX_TMP/policy.yaml" <<EOF
 version: 1
 network:

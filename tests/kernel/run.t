@@ -12,7 +12,7 @@ scratch
 
 cp "$BUILD/tests/kernel/net_agent" "$SX_TMP/"
 A="$SX_TMP/net_agent"
-P=$((20000 + ($$ + 7) % 20000))
+P=$(free_port)
 policy() { # policy MODE
 	cat <<EOF
 version: 1

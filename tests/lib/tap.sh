@@ -42,6 +42,21 @@ scratch() {
 	trap 'sx_cleanup' EXIT
 }
 
+# A TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 5 s).
+wait_port() {
+	for _ in $(seq 100); do
+		python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+			"$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 SX_PIDS=""
 # Remembers a pid that this test started, to be ended on exit.
 started() { SX_PIDS="$SX_PIDS $1"; }
