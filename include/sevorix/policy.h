@@ -133,6 +133,7 @@ struct policy {
 
 	/* jury: {local: unix:///PATH}; review: {deadline_ms: N} */
 	char *jury_local;		/* the socket path, without unix:// */
+	char *root;			/* the agent's "/" (a container's rootfs); NULL: / */
 	unsigned int review_deadline_ms;
 	struct policy_loc review_loc;
 };
@@ -183,5 +184,8 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 				  const struct exec_rule **rule);
 
 const char *sx_action_name(enum sx_action a);
+
+/* path (as the agent sees it) as seen from here: below p->root when set. */
+const char *policy_host_path(const struct policy *p, const char *path, char *buf, size_t len);
 
 #endif

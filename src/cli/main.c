@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "oci/oci.h"
 
 static const struct {
 	const char *name;
@@ -17,6 +18,8 @@ static const struct {
 	{ "policy", cmd_policy, "check or print a policy file" },
 	{ "attach", cmd_attach, "put a running process tree under a policy" },
 	{ "detach", cmd_detach, "undo an attach" },
+	{ "oci-agent", cmd_oci_agent, "hold containers of OCI runtimes (runc, crun)" },
+	{ "oci-config", cmd_oci_config, "write the seccomp section for a container" },
 	{ "events", cmd_events, "print the events of a run" },
 	{ "ps", cmd_ps, "list runs and their state" },
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },

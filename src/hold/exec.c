@@ -161,6 +161,25 @@ static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
 	}
 }
 
+/* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
+static void strip_root(const struct trapped *t, char *path)
+{
+	char link[64], root[4096];
+	ssize_t n;
+	size_t len;
+
+	snprintf(link, sizeof(link), "/proc/%d/root", t->pid);
+	n = readlink(link, root, sizeof(root) - 1);
+	if (n <= 1)
+		return; /* "/": the same view */
+	root[n] = 0;
+	len = n;
+	if (!strncmp(path, root, len) && (path[len] == '/' || !path[len]))
+		memmove(path, path + len, strlen(path + len) + 1);
+	if (!*path)
+		strcpy(path, "/");
+}
+
 /* Fills c from the opened file. Returns 0 or -errno. */
 static int identify_call(struct hold *h, const struct trapped *t, int fd, struct exec_call *c)
 {
@@ -182,6 +201,7 @@ static int identify_call(struct hold *h, const struct trapped *t, int fd, struct
 	if (n < 0)
 		return -errno;
 	c->path[n] = 0;
+	strip_root(t, c->path);
 	interpreter_of(t, fd, c);
 	return hash_cached(h, fd, &st, c->sha);
 }

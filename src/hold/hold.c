@@ -101,7 +101,9 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		if (x->action == SX_ALLOW || !x->expanded)
 			continue;
 		/* a rule on a missing file or a directory names no content to hash */
-		if (identify(x->expanded, &id) == 0)
+		char host[8192];
+
+		if (identify(policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
 			r = add_identity(&h->denied, &h->ndenied, &id);
 	}
 	if (!r && p->exec.present && p->exec_loader != SX_ALLOW)
@@ -184,11 +186,19 @@ int hold_child_install(int sock_fd, bool trap_connect)
 int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, const char *jury,
 	       struct events *ev)
 {
+	int fd = recv_fd(sock_fd);
+
+	if (fd < 0)
+		return fd;
+	return hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
+}
+
+int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals,
+		  const char *jury, struct events *ev)
+{
 	int r;
 
-	h->listener = recv_fd(sock_fd);
-	if (h->listener < 0)
-		return h->listener;
+	h->listener = listener;
 	h->approvals = approvals;
 	h->net_approvals = net_approvals;
 	h->jury = jury;
@@ -198,6 +208,11 @@ int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, co
 		return -r;
 	h->running = true;
 	return 0;
+}
+
+bool hold_running(const struct hold *h)
+{
+	return h->running && !__atomic_load_n(&h->done, __ATOMIC_SEQ_CST);
 }
 
 void hold_free(struct hold *h)

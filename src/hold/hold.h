@@ -40,6 +40,11 @@ bool hold_traps_connect(const struct policy *p);
  */
 int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, const char *jury,
 	       struct events *ev);
+/* The same with a listener fd in hand (one a container runtime sent). */
+int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals,
+		  const char *jury, struct events *ev);
+/* True while the hold still answers (its agent has not gone). */
+bool hold_running(const struct hold *h);
 /* Stops answering (held calls then fail) and frees. Accepts NULL. */
 void hold_free(struct hold *h);
 

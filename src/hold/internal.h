@@ -41,6 +41,7 @@ struct hold {
 	struct events *ev;
 	const char *jury;	/* the jury's socket */
 	int workers;		/* reviews in flight (atomic) */
+	bool done;		/* the answering thread ended: the agent is gone (atomic) */
 	bool stopping;
 };
 

@@ -77,5 +77,6 @@ void *hold_loop(void *arg)
 		answer(h, req);
 	}
 	free(req);
+	__atomic_store_n(&h->done, true, __ATOMIC_SEQ_CST);
 	return NULL;
 }

@@ -27,6 +27,7 @@ int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err
 
 	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
 		const struct exec_rule *x = &p->exec_rules[i];
+		char host[8192];
 		struct stat st;
 
 		if (x->action == SX_ALLOW)
@@ -42,7 +43,8 @@ int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err
 			}
 			memcpy(a.pattern, x->argv_glob, a.len);
 			r = sink->add_argv(sink->ctx, nargv++, &a);
-		} else if (stat(x->expanded, &st) == 0 && S_ISREG(st.st_mode)) {
+		} else if (stat(policy_host_path(p, x->expanded, host, sizeof(host)), &st) == 0 &&
+			   S_ISREG(st.st_mode)) {
 			struct sx_exec_key k = { exec_kdev(st.st_dev), st.st_ino };
 			struct sx_exec_deny d = { .rule_id = x->id, .action = x->action };
 

@@ -417,6 +417,7 @@ void policy_free(struct policy *p)
 		free(p->exec_rules[i].argv_glob);
 	}
 	free(p->jury_local);
+	free(p->root);
 	free(p->vars);
 	free(p->net_rules);
 	free(p->file_rules);
@@ -436,4 +437,12 @@ const char *sx_action_name(enum sx_action a)
 		return "deny";
 	}
 	return "deny";
+}
+
+const char *policy_host_path(const struct policy *p, const char *path, char *buf, size_t len)
+{
+	if (!p->root || !strcmp(p->root, "/"))
+		return path;
+	snprintf(buf, len, "%s%s", p->root, path);
+	return buf;
 }

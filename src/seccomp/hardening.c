@@ -143,11 +143,13 @@ const char *const *hardening_allow_names(void)
 	return name_list;
 }
 
-const char *hardening_plain_name(size_t i, unsigned int *relax)
+const char *hardening_plain_name(size_t i, unsigned int *relax, int *err)
 {
 	if (i >= sizeof(plain) / sizeof(plain[0]))
 		return NULL;
 	*relax = plain[i].relax;
+	if (err)
+		*err = plain[i].err;
 	return plain[i].name;
 }
 

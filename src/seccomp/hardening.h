@@ -83,6 +83,13 @@ int hardening_apply(const struct hardening_opts *o);
 int hardening_probe(void);
 
 /*
+ * The i-th system call denied whatever its arguments: its name, the
+ * hardening entry that relaxes it (0: none) and the errno it gets; NULL
+ * past the end. For writing the same denials into other formats (OCI).
+ */
+const char *hardening_plain_name(size_t i, unsigned int *relax, int *err);
+
+/*
  * What the filter enforces on this kernel and what it does not, one line
  * per item, for `sevorix doctor` and the first event of a run. Returns 0,
  * or -ENOSPC when buf was too small (the text is cut, still terminated).

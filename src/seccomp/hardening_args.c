@@ -212,7 +212,7 @@ static void list_plain(struct out *o, unsigned int allow, bool on, const char *l
 	const char *n;
 
 	names[0] = '\0';
-	for (size_t i = 0; (n = hardening_plain_name(i, &relax)) && off < sizeof(names); i++)
+	for (size_t i = 0; (n = hardening_plain_name(i, &relax, NULL)) && off < sizeof(names); i++)
 		if (!!(relax & allow) != on)
 			off += snprintf(names + off, sizeof(names) - off, "%s%s", off ? " " : "", n);
 	if (off)

@@ -12,6 +12,5 @@
 int hardening_add_args(scmp_filter_ctx ctx, unsigned int allow);
 
 /* The i-th whole-syscall denial, or NULL past the end; *relax = its HARDEN_ALLOW_* bit. */
-const char *hardening_plain_name(size_t i, unsigned int *relax);
 
 #endif

@@ -38,6 +38,7 @@ need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root (CI runs as root)"; }
 # A world-readable scratch dir (the agent runs unprivileged) removed on exit.
 scratch() {
 	SX_TMP=$(mktemp -d /tmp/sevorix-test.XXXXXX)
+	[ -n "${SX_KEEP:-}" ] && echo "# scratch: $SX_TMP"
 	chmod 755 "$SX_TMP"
 	trap 'sx_cleanup' EXIT
 }
@@ -64,7 +65,7 @@ started() { SX_PIDS="$SX_PIDS $1"; }
 sx_cleanup() {
 	for p in $SX_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $SX_PIDS; do wait "$p" 2>/dev/null; done
-	[ -n "${SX_TMP:-}" ] && rm -rf "$SX_TMP"
+	[ -n "${SX_TMP:-}" ] && [ -z "${SX_KEEP:-}" ] && rm -rf "$SX_TMP"
 	"$SEVORIX" cleanup >/dev/null 2>&1
 	return 0
 }

@@ -316,13 +316,13 @@ static int gguf_open(const struct juror_config *cfg, struct juror **ret, char *e
 	*ret = NULL;
 	if (!j)
 		return -ENOMEM;
-	pthread_mutex_init(&j->lock, NULL);
 	j->deadline_ms = cfg->deadline_ms > 0 ? cfg->deadline_ms : GGUF_DEFAULT_DEADLINE_MS;
 	j->rt = llama_rt_open(cfg->library, err, errlen);
 	if (!j->rt) {
 		free(j);
 		return -ENOENT;
 	}
+	pthread_mutex_init(&j->lock, NULL);
 	r = gguf_load(j, cfg, err, errlen);
 	if (!r)
 		r = gguf_prefix(j, cfg, err, errlen);

@@ -79,17 +79,22 @@ static int rt_load(const char *path, struct llama_rt *rt, char *err, size_t errl
 		snprintf(err, errlen, "llama.cpp runtime not available: %s", dlerror());
 		return -1;
 	}
-	if (rt_resolve(h, rt, err, errlen))
-		goto refuse;
-	commit = rt->ggml_commit();
+	/* The version first: nothing else of a library of another release is
+	 * looked at, let alone called. */
+	*(void **)&rt->ggml_commit = dlsym(h, "ggml_commit");
+	*(void **)&rt->ggml_version = dlsym(h, "ggml_version");
+	commit = rt->ggml_commit ? rt->ggml_commit() : NULL;
 	if (!commit || strcmp(commit, LLAMA_ABI_COMMIT)) {
 		snprintf(err, errlen,
-			 "%s is llama.cpp %s (ggml %s); Sevorix was built for llama.cpp %s "
-			 "(ggml %s) and refuses another version: llama.cpp has no stable ABI",
-			 path, commit ? commit : "(unknown)", rt->ggml_version(), LLAMA_ABI_COMMIT,
-			 LLAMA_ABI_GGML_VERSION);
+			 "refusing llama.cpp %.16s (ggml %.16s): built for %s (ggml %s), and "
+			 "llama.cpp has no stable ABI: %s",
+			 commit ? commit : "(unknown)",
+			 rt->ggml_version ? rt->ggml_version() : "(unknown)", LLAMA_ABI_COMMIT,
+			 LLAMA_ABI_GGML_VERSION, path);
 		goto refuse;
 	}
+	if (rt_resolve(h, rt, err, errlen))
+		goto refuse;
 	rt->llama_log_set(rt_log, NULL);
 	/* The prebuilt library keeps its CPU kernels (one per instruction-set
 	 * level) as separate modules next to it; a library built without

@@ -5,9 +5,10 @@
  * The prefix states the role, a summary of the policy the jury applies and
  * a few labelled examples in exactly the format of the action that follows
  * ("Action: ...\nVerdict: allow"), so that a small instruction-tuned model
- * sees the answer word as the natural next token. The action's strings come
- * from the agent: each is cut to ACTION_FIELD_MAX bytes here, and the
- * juror cuts the whole to the model's context.
+ * sees the answer word as the natural next token. The prefix ends with the
+ * next "Action:", which every review shares. The action's strings come from
+ * the agent: each is cut to ACTION_FIELD_MAX bytes here, and the juror cuts
+ * the whole to the model's context.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ char *slm_prefix(const char *role, const char *prompt)
 {
 	char *s = NULL;
 
-	if (asprintf(&s, "%s\n%s\n\n%s", role ? role : default_role,
+	if (asprintf(&s, "%s\n%s\n\n%sAction:", role ? role : default_role,
 		     prompt ? prompt : default_prompt, examples) < 0)
 		return NULL;
 	return s;
@@ -66,15 +67,15 @@ char *slm_describe(const struct review *r, const char *cue)
 	if (!f)
 		return NULL;
 	if (r->kind == REVIEW_EXEC) {
-		fprintf(f, "Action: execute %.*s argv:", m, or_unknown(r->path));
+		fprintf(f, " execute %.*s argv:", m, or_unknown(r->path));
 		for (i = 0; i < r->argc && i < 64; i++)
 			fprintf(f, " [%.*s]", m, r->argv[i]);
 		fprintf(f, " cwd: %.*s", m, or_unknown(r->cwd));
 	} else if (r->kind == REVIEW_CONNECT) {
-		fprintf(f, "Action: connect %.*s to %.*s port %d", m, or_unknown(r->family), m,
+		fprintf(f, " connect %.*s to %.*s port %d", m, or_unknown(r->family), m,
 			or_unknown(r->addr), r->port);
 	} else {
-		fprintf(f, "Action: open %.*s for %.*s", m, or_unknown(r->path), m,
+		fprintf(f, " open %.*s for %.*s", m, or_unknown(r->path), m,
 			or_unknown(r->access));
 	}
 	if (r->workspace)

@@ -19,7 +19,8 @@ extern const struct juror_ops juror_gguf_ops;
  * built-in ones) and the examples. Returns a malloc'd string or NULL. */
 char *slm_prefix(const char *role, const char *prompt);
 
-/* The action in the examples' format, ending with cue. Returns a malloc'd
+/* The action in the examples' format, to follow the prefix's final
+ * "Action:", ending with cue. Returns a malloc'd
  * string or NULL. Strings from the request are cut to a bounded length. */
 char *slm_describe(const struct review *r, const char *cue);
 

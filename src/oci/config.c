@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sevorix oci-config: the seccomp section to put into a container's OCI
+ * config.json so that its runtime hands the container to `sevorix
+ * oci-agent`: the hardening denials (as SCMP_ACT_ERRNO rules), and
+ * SCMP_ACT_NOTIFY for execve/execveat -- and connect when the policy has
+ * network review rules -- with listenerPath set to the agent's socket.
+ * --merge writes it into a bundle's config.json in place, so a container
+ * gets Sevorix without its image being rebuilt.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/common.h"
+#include "hold/hold.h"
+#include "oci/oci.h"
+#include "run/cgroup.h"
+#include "seccomp/hardening.h"
+
+static json_object *names(const char *const *list)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; list[i]; i++)
+		json_object_array_add(a, json_object_new_string(list[i]));
+	return a;
+}
+
+static json_object *rule(json_object *syscalls, const char *action, int err)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "names", syscalls);
+	json_object_object_add(r, "action", json_object_new_string(action));
+	if (err)
+		json_object_object_add(r, "errnoRet", json_object_new_int(err));
+	return r;
+}
+
+/* The seccomp section for policy p. */
+static json_object *seccomp_section(const struct policy *p, const char *socket)
+{
+	static const char *const execs[] = { "execve", "execveat", NULL };
+	static const char *const conn[] = { "connect", NULL };
+	json_object *s = json_object_new_object(), *rules = json_object_new_array();
+	const char *name;
+	unsigned int relax;
+	int err;
+
+	json_object_object_add(s, "defaultAction", json_object_new_string("SCMP_ACT_ALLOW"));
+	json_object_object_add(s, "architectures", names((const char *const[]){ "SCMP_ARCH_X86_64", NULL }));
+	json_object_object_add(s, "listenerPath", json_object_new_string(socket));
+	json_object_array_add(rules, rule(names(execs), "SCMP_ACT_NOTIFY", 0));
+	if (hold_traps_connect(p))
+		json_object_array_add(rules, rule(names(conn), "SCMP_ACT_NOTIFY", 0));
+	for (size_t i = 0; (name = hardening_plain_name(i, &relax, &err)); i++) {
+		const char *one[] = { name, NULL };
+
+		if (!(relax & p->hardening_allow))
+			json_object_array_add(rules, rule(names(one), "SCMP_ACT_ERRNO", err));
+	}
+	json_object_object_add(s, "syscalls", rules);
+	return s;
+}
+
+static int merge(const char *config, json_object *sec)
+{
+	json_object *c = json_object_from_file(config), *linux_;
+
+	if (!c || !json_object_is_type(c, json_type_object))
+		return -EINVAL;
+	if (!json_object_object_get_ex(c, "linux", &linux_)) {
+		linux_ = json_object_new_object();
+		json_object_object_add(c, "linux", linux_);
+	}
+	json_object_object_add(linux_, "seccomp", json_object_get(sec));
+	if (json_object_to_file_ext(config, c, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
+		json_object_put(c);
+		return -EIO;
+	}
+	json_object_put(c);
+	return 0;
+}
+
+int cmd_oci_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "policy", required_argument, NULL, 'p' },
+		{ "merge", required_argument, NULL, 'm' },  { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *socket = "/run/sevorix/seccomp.sock", *policy = "/etc/sevorix/policy.yaml";
+	const char *into = NULL;
+	struct policy_diag d = { 0 };
+	struct policy *p = NULL;
+	json_object *sec;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:p:m:h", opts, NULL)) != -1) {
+		if (c == 's')
+			socket = optarg;
+		else if (c == 'p')
+			policy = optarg;
+		else if (c == 'm')
+			into = optarg;
+		else {
+			fputs("Usage: sevorix oci-config [--socket PATH] [--policy FILE] "
+			      "[--merge CONFIG.json]\n", c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	r = cli_load_policy(policy, NULL, &p, &d);
+	for (size_t i = 0; r < 0 && i < d.nlines; i++)
+		fprintf(stderr, "%s\n", d.lines[i]);
+	policy_diag_clear(&d);
+	if (r < 0) {
+		fprintf(stderr, "sevorix oci-config: %s: cannot load the policy\n", policy);
+		return 1;
+	}
+	sec = seccomp_section(p, socket);
+	if (into)
+		r = merge(into, sec);
+	else
+		puts(json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (r < 0)
+		fprintf(stderr, "sevorix oci-config: %s: %s\n", into, strerror(-r));
+	json_object_put(sec);
+	policy_free(p);
+	return r < 0;
+}
+
+int oci_cgroup_of(int pid, char *buf, size_t len)
+{
+	char path[64], line[4096], mnt[4096];
+	FILE *f;
+	int r = -ENOENT;
+
+	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "0::", 3) && strcmp(line + 3, "/"))
+			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
+	}
+	fclose(f);
+	return r; /* the root cgroup is never a container's: refused */
+}
+
+int oci_load_policy(const char *file, int pid, struct policy **ret)
+{
+	char link[64], cwd[4096] = "/", uid[32];
+	struct policy_diag d = { 0 };
+	struct agent_user u;
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	snprintf(link, sizeof(link), "/proc/%d", pid);
+	if (stat(link, &st) < 0)
+		return -errno;
+	snprintf(uid, sizeof(uid), "%u", st.st_uid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	cwd[n > 0 ? n : 1] = 0;
+	r = cli_agent_user(uid, &u);
+	r = r ?: cli_load_policy_for(file, &u, cwd, ret, &d);
+	policy_diag_clear(&d);
+	return r;
+}
