@@ -8,7 +8,8 @@
  *
  *   gguf_bench MODEL LIBLLAMA THREADS REVIEWS
  *
- * Prints "p50_ms p90_ms max_ms load_ms" on one line; bench/gguf_bench.sh
+ * Prints "p50_ms p90_ms max_ms load_ms tokens" on one line (tokens: the
+ * action's, as the last vote's reason states them); bench/gguf_bench.sh
  * runs it per model shape and formats the table. Reviews are distinct
  * (a counter in the command) so nothing can be served from a cache.
  */
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
 	struct review r = { .kind = REVIEW_EXEC, .path = "/bin/sh", .argc = 3,
 			    .cwd = "/home/agent/project", .port = -1 };
 	struct juror *j;
-	char err[512], cmd[128];
+	char err[512], cmd[128], *tok;
 	double t0, load, *lat;
 	struct vote v;
 	int i, n;
@@ -75,7 +76,9 @@ int main(int argc, char **argv)
 		lat[i] = now_ms() - t0;
 	}
 	qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
-	printf("%.1f %.1f %.1f %.0f\n", lat[n / 2], lat[n * 9 / 10], lat[n - 1], load);
+	tok = strstr(v.reason, ", ");
+	printf("%.1f %.1f %.1f %.0f %d\n", lat[n / 2], lat[n * 9 / 10], lat[n - 1], load,
+	       tok ? atoi(tok + 2) : 0);
 	juror_gguf_ops.close(j);
 	free(lat);
 	return 0;

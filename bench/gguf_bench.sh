@@ -18,7 +18,7 @@ if [ ! -e "$LLAMA_LIB" ]; then
 	exit 0
 fi
 echo "gguf juror, in process, 2 threads, $(nproc) CPUs, $N distinct reviews per row (ms)"
-printf '%-28s %8s %8s %8s %8s\n' "model / prefix" p50 p90 max load
+printf '%-28s %8s %8s %8s %8s %7s\n' "model / prefix" p50 p90 max load tokens
 for m in 135m 0.5b; do
 	for mode in cached full; do
 		n=$N
@@ -29,6 +29,6 @@ for m in 135m 0.5b; do
 			r=$("$BENCH" "$BUILD/llama/models/$m-llama.gguf" "$LLAMA_LIB" 2 $n)
 		fi
 		set -- $r
-		printf '%-28s %8s %8s %8s %8s\n' "$m-shape llama, $mode" "$1" "$2" "$3" "$4"
+		printf '%-28s %8s %8s %8s %8s %7s\n' "$m-shape llama, $mode" "$1" "$2" "$3" "$4" "$5"
 	done
 done

@@ -152,8 +152,9 @@ static void set_deadline(struct juror *j, const struct timespec *from, int ms)
 	}
 }
 
-/* Reads the verdict from the logits of the last evaluated token. */
-static void read_vote(struct juror *j, struct vote *v)
+/* Reads the verdict from the logits of the last evaluated token, the last
+ * of ntok evaluated for the action. */
+static void read_vote(struct juror *j, int ntok, struct vote *v)
 {
 	const float *logits = j->rt->llama_get_logits_ith(j->ctx, -1);
 	double la, ld, p;
@@ -171,9 +172,9 @@ static void read_vote(struct juror *j, struct vote *v)
 	}
 	p = 1.0 / (1.0 + exp(ld - la)); /* softmax over the two answers */
 	if (p >= 0.5)
-		vote_set(v, VOTE_ALLOW, p, "model says allow (p=%.3f)", p);
+		vote_set(v, VOTE_ALLOW, p, "model says allow (p=%.3f, %d tokens)", p, ntok);
 	else
-		vote_set(v, VOTE_DENY, 1 - p, "model says deny (p=%.3f)", 1 - p);
+		vote_set(v, VOTE_DENY, 1 - p, "model says deny (p=%.3f, %d tokens)", 1 - p, ntok);
 }
 
 static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
@@ -204,7 +205,7 @@ static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
 	if (!ret)
 		ret = n > 0 ? decode(j, tok, n) : -EINVAL;
 	if (!ret)
-		read_vote(j, v);
+		read_vote(j, n, v);
 	pthread_mutex_unlock(&j->lock);
 	free(tok);
 	if (ret == -ETIMEDOUT)
