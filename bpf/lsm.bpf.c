@@ -31,6 +31,8 @@
 #include "sevorix/abi.h"
 #include "common.bpf.h"
 #include "net.bpf.h"
+#include "exec.bpf.h"
+#include "unix.bpf.h"
 #include "lsm.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -171,21 +173,14 @@ static __always_inline int judge_unix(const char *sun_path, __u32 len, __u8 kind
 	struct sx_unix_value *v;
 	struct sx_unix_key *key;
 	struct sx_event *e;
-	__u32 zero = 0, i;
-	int allow, ended = 0;
+	__u32 zero = 0;
+	int allow;
 
 	key = bpf_map_lookup_elem(&sx_lsm_unix_key, &zero);
 	if (!key)
 		return -EPERM; /* fail closed */
-	if (bpf_probe_read_kernel(key->path, sizeof(key->path), sun_path))
+	if (sx_unix_key_read(key, sun_path, len))
 		return -EPERM; /* fail closed */
-	for (i = 0; i < SX_UNIX_PATH_MAX; i++) {
-		if (i >= len || key->path[i] == 0)
-			ended = 1;
-		if (ended)
-			key->path[i] = 0;
-	}
-	key->prefixlen = SX_UNIX_PATH_MAX * 8;
 	/* the zero-length entry holds the default, so a miss means broken maps */
 	v = bpf_map_lookup_elem(&sx_unix, key);
 	if (v) {
@@ -377,7 +372,7 @@ static __always_inline int approved(struct file *f, struct sx_exec_key k)
 		return 0;
 	if (a->alt_dev == k.dev && a->alt_ino == k.ino)
 		return 1;
-	lsm_inode_ctime(BPF_CORE_READ(f, f_inode), &sec, &nsec);
+	inode_ctime(BPF_CORE_READ(f, f_inode), &sec, &nsec);
 	return a->dev == k.dev && a->ino == k.ino && a->ctime_sec == sec && a->ctime_nsec == nsec;
 }
 

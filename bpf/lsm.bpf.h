@@ -2,41 +2,18 @@
 /*
  * Maps and helpers of the BPF LSM layer (lsm.bpf.c).
  *
- * The exec and UNIX maps are the same maps that proc.bpf.c and unix.bpf.c
- * declare: user space hands their fds to this object before it loads
- * (src/lsm/lsm.c), so one compiled rulebook serves every layer. Map reuse
- * requires identical shapes, so a change to one of these definitions must
- * be made in both places. When the other object is not loaded (a kernel
- * without the UNIX cgroup hooks, or the layer used on its own), user space
- * fills this object's own copy instead.
+ * The exec and UNIX maps come from exec.bpf.h and unix.bpf.h, shared with
+ * proc.bpf.c and unix.bpf.c: user space hands their fds to this object
+ * before it loads (src/lsm/lsm.c), so one compiled rulebook serves every
+ * layer. When the other object is not loaded (a kernel without the UNIX
+ * cgroup hooks, or the layer used on its own), user space fills this
+ * object's own copy instead.
  */
 #ifndef SEVORIX_LSM_BPF_H
 #define SEVORIX_LSM_BPF_H
 
-/* Same as proc.bpf.c */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct sx_exec_key);
-	__type(value, struct sx_exec_deny);
-} sx_exec_deny SEC(".maps");
 
-/* Same as proc.bpf.c */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct sx_approval);
-} sx_approved SEC(".maps");
 
-/* Same as unix.bpf.c */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 1024);
-	__type(key, struct sx_unix_key);
-	__type(value, struct sx_unix_value);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sx_unix SEC(".maps");
 
 /* The file rules (abi.h); only this layer reads them. */
 struct {
@@ -73,32 +50,6 @@ struct {
 	__type(value, struct sx_unix_key);
 } sx_lsm_unix_key SEC(".maps");
 
-/* The inode's ctime moved twice (6.6, 6.11): CO-RE picks the field this kernel has. */
-struct inode___lsm61 {
-	struct timespec64 i_ctime;
-} __attribute__((preserve_access_index));
-
-struct inode___lsm66 {
-	struct timespec64 __i_ctime;
-} __attribute__((preserve_access_index));
-
-static __always_inline void lsm_inode_ctime(struct inode *ino, __s64 *sec, __s64 *nsec)
-{
-	struct inode___lsm66 *i66 = (void *)ino;
-	struct inode___lsm61 *i61 = (void *)ino;
-
-	if (bpf_core_field_exists(ino->i_ctime_sec)) {
-		*sec = BPF_CORE_READ(ino, i_ctime_sec);
-		/* bit 31 marks a multigrain ctime as queried; nanoseconds fit in 30 bits */
-		*nsec = BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff;
-	} else if (bpf_core_field_exists(i66->__i_ctime)) {
-		*sec = BPF_CORE_READ(i66, __i_ctime.tv_sec);
-		*nsec = BPF_CORE_READ(i66, __i_ctime.tv_nsec);
-	} else {
-		*sec = BPF_CORE_READ(i61, i_ctime.tv_sec);
-		*nsec = BPF_CORE_READ(i61, i_ctime.tv_nsec);
-	}
-}
 
 /* The identity the exec maps use: the kernel's dev_t (major << 20 | minor) and inode number. */
 static __always_inline struct sx_exec_key lsm_file_key(struct file *f)

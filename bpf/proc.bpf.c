@@ -12,6 +12,7 @@
 #include <bpf/bpf_core_read.h>
 #include "sevorix/abi.h"
 #include "common.bpf.h"
+#include "exec.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -32,12 +33,6 @@ int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child
 	return 0;
 }
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct sx_exec_key);
-	__type(value, struct sx_exec_deny);
-} sx_exec_deny SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -46,12 +41,6 @@ struct {
 	__type(value, struct sx_argv_rule);
 } sx_argv_rules SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct sx_approval);
-} sx_approved SEC(".maps");
 
 struct argv_buf {
 	char text[SX_ARGV_MAX];
@@ -175,37 +164,6 @@ static __always_inline int match_argv(struct task_struct *p, __u8 n)
 	return g.matched;
 }
 
-/* The inode's ctime moved twice (6.6, 6.11): CO-RE picks the field this kernel has. */
-struct inode___v61 {
-	struct timespec64 i_ctime;
-} __attribute__((preserve_access_index));
-
-struct inode___v66 {
-	struct timespec64 __i_ctime;
-} __attribute__((preserve_access_index));
-
-static __always_inline void inode_ctime(struct inode *ino, __s64 *sec, __s64 *nsec)
-{
-	struct inode___v66 *i66 = (void *)ino;
-	struct inode___v61 *i61 = (void *)ino;
-
-	if (bpf_core_field_exists(ino->i_ctime_sec)) {
-		*sec = BPF_CORE_READ(ino, i_ctime_sec);
-		/* bit 31 marks a multigrain ctime as queried; nanoseconds fit in 30 bits */
-		*nsec = BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff;
-	} else if (bpf_core_field_exists(i66->__i_ctime)) {
-		*sec = BPF_CORE_READ(i66, __i_ctime.tv_sec);
-		*nsec = BPF_CORE_READ(i66, __i_ctime.tv_nsec);
-	} else {
-		*sec = BPF_CORE_READ(i61, i_ctime.tv_sec);
-		*nsec = BPF_CORE_READ(i61, i_ctime.tv_nsec);
-	}
-}
-
-static __always_inline __u64 kdev(struct inode *ino)
-{
-	return BPF_CORE_READ(ino, i_sb, s_dev);
-}
 
 /* Returns enum sx_exec_reason; *rule set for the denials that have one. */
 /* FNV-1a over the argv text, one byte per bpf_loop step (the hold computes the same). */

@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include "sevorix/abi.h"
 #include "common.bpf.h"
+#include "unix.bpf.h"
 
 #define AF_UNIX 1
 
@@ -22,13 +23,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 1024);
-	__type(key, struct sx_unix_key);
-	__type(value, struct sx_unix_value);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sx_unix SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -45,23 +39,14 @@ static __always_inline int judge_unix(struct bpf_sock_addr *ctx, __u8 kind)
 	struct sx_unix_key *key;
 	struct sx_event *e;
 	__u32 zero = 0, len;
-	int allow, ended = 0;
-	__u32 i;
+	int allow;
 
 	key = bpf_map_lookup_elem(&sx_unix_scratch, &zero);
 	if (!key)
 		return 0; /* fail closed */
 	len = sa->uaddrlen > 2 ? sa->uaddrlen - 2 : 0;
-	if (bpf_probe_read_kernel(key->path, sizeof(key->path),
-				  ((struct sockaddr_un *)sa->uaddr)->sun_path))
+	if (sx_unix_key_read(key, ((struct sockaddr_un *)sa->uaddr)->sun_path, len))
 		return 0; /* fail closed */
-	for (i = 0; i < SX_UNIX_PATH_MAX; i++) {
-		if (i >= len || key->path[i] == 0)
-			ended = 1;
-		if (ended)
-			key->path[i] = 0;
-	}
-	key->prefixlen = SX_UNIX_PATH_MAX * 8;
 	/* the zero-length entry holds the default, so a miss means broken maps */
 	v = bpf_map_lookup_elem(&sx_unix, key);
 	if (v) {

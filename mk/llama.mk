@@ -12,7 +12,8 @@
 # copied from that llama.h and its runtime check refuses any other build;
 # change the three together. The tarballs are checked against the SHA-256
 # sums below, so a re-published package cannot slip in. npm keeps its cache
-# outside the clone ($(LLAMA_NPM_CACHE)), so a second fetch is a copy.
+# outside the clone ($(LLAMA_NPM_CACHE), or under $(BUILD) when that is not
+# writable), so a second fetch is a copy.
 #
 # Sevorix builds and runs without any of this. `tests` fetches the runtime
 # when it can; when npm or the registry is unreachable it says so once and
@@ -33,8 +34,10 @@ LLAMA_MODELS := $(addprefix $(LLAMA_DIR)/models/,tiny-llama.gguf tiny-phi3.gguf 
 # scripts); $(1): package, $(2): its SHA-256, $(3): directory to unpack to.
 define llama_fetch
 	$(Q)mkdir -p $(LLAMA_DIR)/dl $(3).tmp
-	$(Q)cd $(LLAMA_DIR)/dl && npm pack --silent --cache $(LLAMA_NPM_CACHE) \
-		$(1)@$(LLAMA_NPM_VERSION) >/dev/null
+	$(Q)c=$(LLAMA_NPM_CACHE); { mkdir -p $$c && [ -w $$c ]; } 2>/dev/null || \
+		c=$(abspath $(LLAMA_DIR))/npm-cache; \
+	cd $(LLAMA_DIR)/dl && npm pack --silent --cache $$c --fetch-retries 1 \
+		--fetch-timeout 60000 $(1)@$(LLAMA_NPM_VERSION) >/dev/null
 	$(Q)f=$$(ls $(LLAMA_DIR)/dl/$(subst @,,$(subst /,-,$(1)))-$(LLAMA_NPM_VERSION).tgz) && \
 		echo "$(2)  $$f" | sha256sum -c --quiet - && \
 		tar xzf "$$f" -C $(3).tmp && rm -rf $(3) && mv $(3).tmp/package $(3) && rm -rf $(3).tmp "$$f"
@@ -55,7 +58,8 @@ llama-deps: $(LLAMA_LIB) $(LLAMA_SRC)
 
 # For `tests`: never fails the build; the tests skip without the runtime.
 llama-deps-soft:
-	@mkdir -p $(BUILD); command -v npm >/dev/null 2>&1 || { echo "  SKIP     llama-deps: npm is not installed"; exit 0; }; \
+	@mkdir -p $(BUILD); command -v npm >/dev/null 2>&1 || \
+		{ echo "  SKIP     llama-deps: npm is not installed"; exit 0; }; \
 	$(MAKE) --no-print-directory llama-deps >$(BUILD)/llama-deps.log 2>&1 || \
 		echo "  SKIP     llama-deps: npm could not fetch the runtime (see $(BUILD)/llama-deps.log)"
 
@@ -90,3 +94,10 @@ bench-gguf: $(BUILD)/bench/gguf_bench $(LLAMA_DIR)/models/135m-llama.gguf \
 		$(LLAMA_DIR)/models/0.5b-llama.gguf
 	$(Q)$(MAKE) --no-print-directory llama-deps
 	$(Q)BUILD=$(abspath $(BUILD)) LLAMA_LIB=$(abspath $(LLAMA_LIB)) ./bench/gguf_bench.sh
+
+# The heterogeneous jury (three in-process models beside the built-ins), as
+# an example to copy to /etc/sevorix/jury.yaml once the models are there.
+.PHONY: install-slm-example
+install: install-slm-example
+install-slm-example:
+	install -D -m 0644 jury/slm.yaml $(DESTDIR)$(PREFIX)/share/sevorix/jury/slm.yaml

@@ -4,11 +4,11 @@
  *
  * The built-in jurors (src/jury/jurors/), the model-server adapters
  * (jury_slm.c) and the in-process model juror (slm/) are listed here by
- * kind. mk/jury.mk defines JURY_HAVE_<KIND>
- * for each built-in whose definition is part of the source tree, so the
- * table links at every step of development and names only kinds that
- * exist; a configuration naming a missing kind is refused by the config
- * loader ("unknown juror kind"), never silently skipped.
+ * kind. mk/jury.mk defines JURY_HAVE_<KIND> for each built-in whose
+ * definition is part of the source tree, so the table links at every step
+ * of development and names only kinds that exist; a configuration naming a
+ * missing kind is refused by the config loader ("unknown juror kind"),
+ * never silently skipped.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -17,7 +17,8 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; FAILED=1; }
 FAILED=0
 
 if [ ! -f "$BUNDLE" ] || ! command -v git >/dev/null; then
-	echo "ok 1 - llama_abi.h matches llama.h # skip no pinned llama.cpp source ($BUNDLE; make llama-deps)"
+	echo "ok 1 - llama_abi.h matches llama.h # skip no pinned llama.cpp source" \
+		"($BUNDLE; make llama-deps)"
 	echo "1..1"
 	exit 0
 fi
@@ -36,7 +37,8 @@ cat > "$tmp/layout.c" <<'EOF'
 #else
 #include "jury/slm/llama_abi.h"
 #endif
-#define F(s, f) printf("%s.%s %zu %zu\n", #s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f));
+#define F(s, f) printf("%s.%s %zu %zu\n", #s, #f, offsetof(struct s, f), \
+			    sizeof(((struct s *)0)->f));
 #define MODEL(X) X(llama_model_params, devices) X(llama_model_params, tensor_buft_overrides) \
 	X(llama_model_params, n_gpu_layers) X(llama_model_params, split_mode) \
 	X(llama_model_params, load_mode) X(llama_model_params, lazy_mode) \
@@ -72,7 +74,8 @@ int main(void)
 }
 EOF
 CC=${CC:-cc}
-if $CC -DREAL -I"$tmp/src/include" -I"$tmp/src/ggml/include" "$tmp/layout.c" -o "$tmp/real" 2>"$tmp/err" &&
+if $CC -DREAL -I"$tmp/src/include" -I"$tmp/src/ggml/include" "$tmp/layout.c" \
+	-o "$tmp/real" 2>"$tmp/err" &&
 	$CC -I"$ROOT/src" "$tmp/layout.c" -o "$tmp/ours" 2>>"$tmp/err"; then
 	ok "the layout program builds on both headers"
 else

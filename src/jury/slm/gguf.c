@@ -194,14 +194,14 @@ static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
 	pthread_mutex_lock(&j->lock);
 	/* The deadline runs from the call, not from getting the model. */
 	set_deadline(j, &start, j->deadline_ms);
-	ret = gguf_abort(j) ? -ETIMEDOUT : restore_prefix(j);
-	/* An action longer than the context keeps its tail, which holds the
-	 * "Verdict:" cue the answer tokens follow. */
-	room = j->nctx - j->nprefix - 1;
-	if (!ret && n > room) {
-		memmove(tok, tok + (n - room), sizeof(*tok) * (size_t)room);
-		n = room;
-	}
+	/* An action the context cannot hold whole is not judged from a part
+	 * of it (padding would push the dangerous part out of view): it is an
+	 * error vote, fail closed. A larger ctx lets the model see it. */
+	room = j->nctx - j->nprefix;
+	if (n > room)
+		ret = -E2BIG;
+	else
+		ret = gguf_abort(j) ? -ETIMEDOUT : restore_prefix(j);
 	if (!ret)
 		ret = n > 0 ? decode(j, tok, n) : -EINVAL;
 	if (!ret)
@@ -210,6 +210,9 @@ static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
 	free(tok);
 	if (ret == -ETIMEDOUT)
 		vote_set(v, VOTE_ERROR, 1, "no verdict within %d ms", j->deadline_ms);
+	else if (ret == -E2BIG)
+		vote_set(v, VOTE_ERROR, 1, "action of %d tokens does not fit the context (%d left)",
+			 n, room);
 	else if (ret)
 		vote_set(v, VOTE_ERROR, 1, "model evaluation failed: %s", strerror(-ret));
 	return 0;

@@ -15,8 +15,8 @@
 
 extern const struct juror_ops juror_gguf_ops;
 
-/* The fixed prompt: role and prompt from the configuration (NULL: the
- * built-in ones) and the examples. Returns a malloc'd string or NULL. */
+/* The fixed prompt: "You are <role>." and the prompt from the
+ * configuration (NULL: the built-in ones), then the examples. Returns a malloc'd string or NULL. */
 char *slm_prefix(const char *role, const char *prompt);
 
 /* The action in the examples' format, to follow the prefix's final
