@@ -33,7 +33,7 @@ LLAMA_MODELS := $(addprefix $(LLAMA_DIR)/models/,tiny-llama.gguf tiny-phi3.gguf 
 # npm pack fetches exactly one tarball (no dependencies, no install
 # scripts); $(1): package, $(2): its SHA-256, $(3): directory to unpack to.
 define llama_fetch
-	$(Q)mkdir -p $(LLAMA_DIR)/dl $(3).tmp
+	$(Q)rm -rf $(3).tmp && mkdir -p $(LLAMA_DIR)/dl $(3).tmp
 	$(Q)c=$(LLAMA_NPM_CACHE); { mkdir -p $$c && [ -w $$c ]; } 2>/dev/null || \
 		c=$(abspath $(LLAMA_DIR))/npm-cache; \
 	cd $(LLAMA_DIR)/dl && npm pack --silent --cache $$c --fetch-retries 1 \
@@ -92,7 +92,7 @@ tests: llama-deps-soft llama-models
 bench-jury: bench-gguf
 bench-gguf: $(BUILD)/bench/gguf_bench $(LLAMA_DIR)/models/135m-llama.gguf \
 		$(LLAMA_DIR)/models/0.5b-llama.gguf
-	$(Q)$(MAKE) --no-print-directory llama-deps
+	$(Q)$(MAKE) -s --no-print-directory llama-deps
 	$(Q)BUILD=$(abspath $(BUILD)) LLAMA_LIB=$(abspath $(LLAMA_LIB)) ./bench/gguf_bench.sh
 
 # The heterogeneous jury (three in-process models beside the built-ins), as

@@ -66,7 +66,7 @@ EV="$SX_TMP/ev.jsonl"
 sx() { "$SEVORIX" run --policy "$SX_TMP/p.yaml" --user nobody --events "$EV" "$@" 2>/dev/null; }
 last_review() { grep '"layer":"jury"' "$EV" | tail -1; }
 
-plan 24
+plan 25
 
 mkdir -p "$W/build" "$W/keep"
 sx -- rm -r "$W/build"; is "$?" 0 "a review-class exec the jury allows runs"
@@ -131,6 +131,32 @@ for _ in $(seq 50); do [ -s "$W/rc" ] && break; sleep 0.1; done
 [ -d "$W/k6" ] && [ "$(cat "$W/rc")" != 0 ]
 is "$?" 0 "supervisor killed during a hold: the held exec fails"
 "$SEVORIX" cleanup >/dev/null
+
+# the jury restarted while one agent keeps running: denied while it is
+# down, allowed again once it is back, and nothing else changes meanwhile
+cat >"$SX_TMP/w/long.sh" <<LONG
+#!/bin/sh
+while [ ! -e $W/go1 ]; do sleep 0.05; done
+mkdir -p $W/r1 $W/r2; rm -r $W/r1; echo "r1=\$?" >$W/long.out
+"$B/net_agent" connect 127.0.0.2 $((P + 1)) >>$W/long.out
+touch $W/ready2
+while [ ! -e $W/go2 ]; do sleep 0.05; done
+rm -r $W/r2; echo "r2=\$?" >>$W/long.out
+LONG
+chmod 755 "$SX_TMP/w/long.sh"
+"$SEVORIX" run --policy "$SX_TMP/p.yaml" --user nobody --events "$EV" -- "$SX_TMP/w/long.sh" 2>/dev/null &
+long=$!
+started $long
+kill "$local_pid"; wait "$local_pid" 2>/dev/null
+touch "$W/go1"
+for _ in $(seq 100); do [ -e "$W/ready2" ] && break; sleep 0.05; done
+serve local --socket "$J/local/slm.sock" --config "$J/local.yaml"
+for _ in $(seq 100); do [ -S "$J/local/slm.sock" ] && break; sleep 0.05; done
+sleep 0.2
+touch "$W/go2"
+wait "$long"
+like "$(tr '\n' ' ' <"$W/long.out")" "^r1=126 (EPERM|ERR EACCES) r2=0 $" \
+	"jury down: the review is denied, other calls unchanged; jury back: the same agent's review works"
 
 # swapping the object during the hold (the jury takes about a millisecond)
 sx -- "$B/exec_agent" argvrace /usr/bin/touch "$W/ok" "$W/forbidden" 100 >/dev/null
