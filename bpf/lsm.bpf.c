@@ -307,6 +307,41 @@ static __always_inline struct decision file_decide(const struct sx_file_value *v
 	return d;
 }
 
+static __always_inline int protect(__u8 kind, struct task_struct *target, __u16 port);
+
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#define FMODE_WRITE 0x2
+
+/* True when name (16 bytes, NUL-padded) is s exactly. */
+static __always_inline int name_is(const char name[16], const char *s)
+{
+	for (int i = 0; i < 16; i++) {
+		if (name[i] != s[i])
+			return 0;
+		if (!s[i])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Opening cgroup.procs or cgroup.threads of any cgroup for writing would
+ * let the agent move itself (or another task) out of its run. Never
+ * relaxable: it is what every other hook's targeting rests on.
+ */
+static __always_inline int cgroup_escape(struct file *f)
+{
+	char name[16] = { 0 };
+	const unsigned char *n;
+
+	if (!(BPF_CORE_READ(f, f_mode) & FMODE_WRITE) ||
+	    BPF_CORE_READ(f, f_inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+		return 0;
+	n = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+	bpf_probe_read_kernel_str(name, sizeof(name), n);
+	return name_is(name, "cgroup.procs") || name_is(name, "cgroup.threads");
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 {
@@ -319,8 +354,12 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 	int allow;
 	long n;
 
-	if (ret || !files_enforced || !in_run())
+	if (ret || !in_run())
 		return ret;
+	if (cgroup_escape(file))
+		return protect(SX_EV_CGROUP, NULL, 0);
+	if (!files_enforced)
+		return 0;
 	access = open_access(file);
 	if (!access)
 		return 0; /* neither read, write nor exec (e.g. open mode 3 for ioctls) */
@@ -547,6 +586,17 @@ int BPF_PROG(sevorix_move_mount)
 	if (allow_mount || !in_run())
 		return 0;
 	return protect(SX_EV_MOUNT, NULL, 1);
+}
+
+#define CLONE_INTO_CGROUP 0x200000000ULL
+
+/* clone3(CLONE_INTO_CGROUP) would start a child in another cgroup. */
+SEC("lsm/task_alloc")
+int BPF_PROG(sevorix_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	if (ret || !(clone_flags & CLONE_INTO_CGROUP) || !in_run())
+		return ret;
+	return protect(SX_EV_CGROUP, NULL, 1);
 }
 
 /* Kernel 6.1+; user space does not load it where the hook is missing. */

@@ -55,6 +55,7 @@ enum sx_event_kind {
 	SX_EV_MOUNT = 11,	/* mount(2), move_mount(2) */
 	SX_EV_USERNS = 12,	/* a new user namespace */
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
+	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 };
 
 enum sx_layer {

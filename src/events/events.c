@@ -133,9 +133,9 @@ static const char *kind_name(int kind)
 {
 	static const char *const names[] = { "?",    "connect", "sendmsg", "fork", "exec",
 					     "exit", "open",	"mmap",	   "bpf",  "ptrace",
-					     "kill", "mount",	"userns",  "socket" };
+					     "kill", "mount",	"userns",  "socket", "cgroup" };
 
-	return kind > 0 && kind <= SX_EV_SOCKET ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_CGROUP ? names[kind] : "?";
 }
 
 static const char *layer_name(int layer)
@@ -165,6 +165,8 @@ static void put_lsm(struct events *ev, FILE *f, const struct sx_event *e)
 		fputs(")\"", f);
 	} else if (e->kind == SX_EV_SOCKET) {
 		fprintf(f, "\"family %u type %u protocol %u\"", e->family, e->sock_type, e->port);
+	} else if (e->kind == SX_EV_CGROUP) {
+		fputs(e->port ? "\"clone3(CLONE_INTO_CGROUP)\"" : "\"cgroup.procs\"", f);
 	} else {
 		fprintf(f, "\"%s\"", e->kind == SX_EV_BPF ? "bpf()" : e->kind == SX_EV_USERNS ?
 			"user namespace" : e->port ? "move_mount()" : "mount()");

@@ -49,7 +49,7 @@ static const struct {
 	{ "socket_connect", 3 },      { "socket_sendmsg", 3 }, { "unix_stream_connect", 3 },
 	{ "unix_may_send", 2 },	      { "file_open", 1 },      { "bprm_check_security", 1 },
 	{ "mmap_file", 4 },	      { "file_mprotect", 3 },  { "ptrace_access_check", 2 },
-	{ "task_kill", 4 },	      { "socket_create", 4 },
+	{ "task_kill", 4 },	      { "socket_create", 4 },	{ "task_alloc", 2 },
 };
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -56,7 +56,7 @@ enum check {
 	C_UDP_DENIED, C_TFO_DENIED, C_UNIX_OK, C_UNIX_DENIED, C_UNIX_RESOLVED, C_EXEC_OK,
 	C_EXEC_DENIED, C_EXEC_LINK, C_MMAP_EXEC, C_MPROTECT_EXEC, C_BPF, C_KILL_OUTSIDE,
 	C_KILL_INSIDE, C_PTRACE_OUTSIDE, C_MOUNT, C_USERNS, C_SOCK_PACKET, C_SOCK_RAW,
-	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_NCHECKS
+	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_CGROUP_PROCS, C_CLONE_INTO, C_NCHECKS
 };
 
 struct env {
@@ -102,6 +102,8 @@ static const struct expect {
 	{ C_SOCK_MPTCP, EPERM, "socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) is denied" },
 	{ C_SOCK_VSOCK, EPERM, "socket(AF_VSOCK) is denied" },
 	{ C_SOCK_TCP, 0, "socket(AF_INET, SOCK_STREAM, 0) works" },
+	{ C_CGROUP_PROCS, EPERM, "open(/sys/fs/cgroup/cgroup.procs, O_WRONLY) to leave the cgroup is denied" },
+	{ C_CLONE_INTO, EPERM, "clone3(CLONE_INTO_CGROUP) into the root cgroup is denied" },
 };
 
 static int open_err(const char *path, int flags)
@@ -169,6 +171,28 @@ static int sock_err(int family, int type, int proto)
 	if (fd < 0)
 		return errno;
 	close(fd);
+	return 0;
+}
+
+/* clone3 with CLONE_INTO_CGROUP into the root cgroup; 0 when a child was made there. */
+static int clone_into_err(void)
+{
+	int cg = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct {
+		__u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			set_tid, set_tid_size, cgroup;
+	} args = { .flags = 0x200000000ULL, .exit_signal = SIGCHLD, .cgroup = (__u64)cg };
+	long pid;
+
+	if (cg < 0)
+		return errno;
+	pid = syscall(435 /* clone3 */, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	close(cg);
+	if (pid < 0)
+		return errno;
+	waitpid(pid, NULL, 0);
 	return 0;
 }
 
@@ -242,6 +266,8 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_SOCK_MPTCP] = sock_err(AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */);
 	res[C_SOCK_VSOCK] = sock_err(40 /* AF_VSOCK */, SOCK_STREAM, 0);
 	res[C_SOCK_TCP] = sock_err(AF_INET, SOCK_STREAM, 0);
+	res[C_CGROUP_PROCS] = open_err("/sys/fs/cgroup/cgroup.procs", O_WRONLY);
+	res[C_CLONE_INTO] = clone_into_err();
 }
 
 /* Creates the files, listeners and the outsider. Returns 0 or -errno. */
