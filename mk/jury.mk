@@ -1,18 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The jury (src/jury/): which built-in jurors exist, the libFuzzer targets
-# for the HTTP and JSON request parsers, and `make bench-jury`.
-
-# A built-in juror kind is listed in jurors.c only once its definition is in
-# the tree, so the table links at every stage; jurors.o is rebuilt whenever
-# a juror source appears or changes.
-JURY_JUROR_SRCS := $(wildcard src/jury/jurors/*.c)
-jury_have = $(if $(JURY_JUROR_SRCS),$(if $(shell grep -l 'struct juror_ops juror_$(1)_ops' $(JURY_JUROR_SRCS) 2>/dev/null),-DJURY_HAVE_$(2)))
-JURY_HAVE := $(call jury_have,rulebook,RULEBOOK) $(call jury_have,ngram,NGRAM) \
-	$(call jury_have,logreg,LOGREG) $(call jury_have,grounding,GROUNDING)
-
-$(BUILD)/src/jury/jurors.o $(BUILD)/asan/src/jury/jurors.o: override CFLAGS += $(JURY_HAVE)
-$(BUILD)/src/jury/jurors.o $(BUILD)/asan/src/jury/jurors.o: $(JURY_JUROR_SRCS) mk/jury.mk
+# The jury (src/jury/): the libFuzzer targets for the HTTP and JSON request
+# parsers, and `make bench-jury`.
 
 # --- fuzzing -------------------------------------------------------------
 # libFuzzer targets are built by clang straight from the parser sources

@@ -4,46 +4,23 @@
  *
  * The built-in jurors (src/jury/jurors/), the model-server adapters
  * (jury_slm.c) and the in-process model juror (slm/) are listed here by
- * kind. mk/jury.mk defines JURY_HAVE_<KIND> for each built-in whose
- * definition is part of the source tree, so the table links at every step
- * of development and names only kinds that exist; a configuration naming a
- * missing kind is refused by the config loader ("unknown juror kind"),
- * never silently skipped.
+ * kind; a configuration naming another kind is refused by the config
+ * loader ("unknown juror kind"), never silently skipped.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "jury/juror.h"
+#include "jury/jurors/jurors.h"
 #include "jury/jury_slm.h"
 #include "jury/slm/slm.h"
 
-#ifdef JURY_HAVE_RULEBOOK
-extern const struct juror_ops juror_rulebook_ops;
-#endif
-#ifdef JURY_HAVE_NGRAM
-extern const struct juror_ops juror_ngram_ops;
-#endif
-#ifdef JURY_HAVE_LOGREG
-extern const struct juror_ops juror_logreg_ops;
-#endif
-#ifdef JURY_HAVE_GROUNDING
-extern const struct juror_ops juror_grounding_ops;
-#endif
-
 const struct juror_ops *const juror_kinds[] = {
-#ifdef JURY_HAVE_RULEBOOK
 	&juror_rulebook_ops,
-#endif
-#ifdef JURY_HAVE_NGRAM
 	&juror_ngram_ops,
-#endif
-#ifdef JURY_HAVE_LOGREG
 	&juror_logreg_ops,
-#endif
-#ifdef JURY_HAVE_GROUNDING
 	&juror_grounding_ops,
-#endif
 	&juror_llama_ops,
 	&juror_ollama_ops,
 	&juror_openai_ops,

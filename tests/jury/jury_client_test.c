@@ -22,7 +22,7 @@
 #include "jury/jury.h"
 #include "jury/jury_client.h"
 #include "jury/jury_request.h"
-#include "jury_tap.h"
+#include "../lib/tap.h"
 
 static char dir[] = "/tmp/sevorix-jury-client-XXXXXX";
 static char sock[100], fake[100];
@@ -239,5 +239,5 @@ int main(void)
 	rmdir(strcat(strcpy((char[300]){ 0 }, dir), "/run"));
 	unlink(strcat(strcpy((char[300]){ 0 }, dir), "/jury.yaml"));
 	rmdir(dir);
-	return done();
+	return done_testing();
 }

@@ -11,7 +11,7 @@
 
 #include "jury/jury.h"
 #include "jury/jury_request.h"
-#include "jury_tap.h"
+#include "../lib/tap.h"
 
 static char path[] = "/tmp/sevorix-jury-config-XXXXXX";
 
@@ -157,5 +157,5 @@ int main(void)
 	test_errors();
 	test_requests();
 	unlink(path);
-	return done();
+	return done_testing();
 }

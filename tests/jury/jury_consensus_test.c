@@ -9,7 +9,7 @@
 
 #include "jury/jury.h"
 #include "jury/jury_cache.h"
-#include "jury_tap.h"
+#include "../lib/tap.h"
 
 struct j {
 	enum vote_verdict v;
@@ -163,5 +163,5 @@ int main(void)
 	test_quorum();
 	test_weighted();
 	test_cache();
-	return done();
+	return done_testing();
 }

@@ -8,7 +8,7 @@
 
 #include "jury/jury.h"
 #include "jury/jury_http.h"
-#include "jury_tap.h"
+#include "../lib/tap.h"
 
 static int parse(const char *s, struct http_request *r)
 {
@@ -100,5 +100,5 @@ int main(void)
 	test_partial();
 	test_refused();
 	test_limits();
-	return done();
+	return done_testing();
 }
