@@ -44,6 +44,8 @@ static __always_inline int enter(long nr, int dirfd, const char *path, __u64 fla
 	c->nr = nr;
 	c->dirfd = dirfd;
 	c->flags = flags;
+	c->upath = (__u64)path;
+	/* the page may not be in yet: leave() reads it again after the call */
 	if (bpf_probe_read_user_str(c->path, sizeof(c->path), path) < 0)
 		c->path[0] = 0;
 	bpf_map_update_elem(&sx_obs, &tid, c, BPF_ANY);
@@ -59,6 +61,9 @@ static __always_inline int leave(long ret)
 	if (!c)
 		return 0;
 	if (ret == -13 /* EACCES */ || ret == -1 /* EPERM */) {
+		if (!c->path[0] &&
+		    bpf_probe_read_user_str(c->path, sizeof(c->path), (void *)c->upath) < 0)
+			c->path[0] = 0;
 		e = sx_event_new(SX_EV_OPEN, SX_V_DENY, SX_LAYER_OBSERVED);
 		if (e) {
 			e->exit_code = ret;

@@ -72,6 +72,7 @@ struct sx_obs_call {
 	__s32 nr;		/* syscall number */
 	__s32 dirfd;
 	__u64 flags;		/* open flags */
+	__u64 upath;		/* the path's address in the agent */
 	char path[SX_OBS_PATH];
 };
 
