@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../lib/policy_text.h"
 #include "../lib/tap.h"
 #include "lsm/lsm.h"
 #include "sevorix/abi.h"
@@ -85,20 +86,8 @@ static int lookup(const struct trie *t, const char *path, unsigned int access, i
 static struct policy *load(const char *text)
 {
 	struct policy_env env = { .home = "/home/u", .user = "u", .workspace = "/work/proj" };
-	char path[] = "/tmp/sx-lsm-files-XXXXXX";
-	struct policy_diag d = { 0 };
-	struct policy *p = NULL;
-	int fd = mkstemp(path);
 
-	if (fd < 0 || write(fd, text, strlen(text)) < 0)
-		return NULL;
-	close(fd);
-	policy_load(path, &env, &p, &d);
-	for (size_t i = 0; i < d.nlines; i++)
-		printf("# %s\n", d.lines[i]);
-	policy_diag_clear(&d);
-	unlink(path);
-	return p;
+	return policy_from_text(text, &env);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../lib/policy_text.h"
 #include "../lib/tap.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
@@ -46,20 +47,8 @@ static const char *policy_text =
 static struct policy *load(void)
 {
 	struct policy_env env = { "/home/u", "u", "/tmp" };
-	char path[] = "/tmp/sevorix-policy-XXXXXX";
-	struct policy_diag d = { 0 };
-	struct policy *p = NULL;
-	int fd = mkstemp(path);
 
-	if (fd < 0 || write(fd, policy_text, strlen(policy_text)) < 0)
-		return NULL;
-	close(fd);
-	policy_load(path, &env, &p, &d);
-	for (size_t i = 0; i < d.nlines; i++)
-		printf("# %s\n", d.lines[i]);
-	policy_diag_clear(&d);
-	unlink(path);
-	return p;
+	return policy_from_text(policy_text, &env);
 }
 
 static unsigned int net4(const struct policy *p, const char *a, int port, unsigned int *line)
