@@ -41,18 +41,6 @@ const char *vote_verdict_name(enum vote_verdict v)
 	return verdict_names[v];
 }
 
-int vote_verdict_parse(const char *s, enum vote_verdict *v)
-{
-	unsigned i;
-
-	for (i = 0; i <= VOTE_ERROR; i++)
-		if (!strcmp(s, verdict_names[i])) {
-			*v = i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 /* A string field: absent is fine (NULL), present must be a clean string. */
 static int get_string(json_object *root, const char *key, const char **out, char *err,
 		      size_t errlen)

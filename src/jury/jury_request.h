@@ -45,7 +45,5 @@ int jury_answer_json(const struct jury_answer *ans, char **ret, size_t *retlen);
 char *jury_error_json(const char *msg);
 
 const char *vote_verdict_name(enum vote_verdict v);
-/* Parses "allow" | "deny" | "abstain" | "error"; returns 0 or -EINVAL. */
-int vote_verdict_parse(const char *s, enum vote_verdict *v);
 
 #endif
