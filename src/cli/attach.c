@@ -248,12 +248,15 @@ int cmd_attach(int argc, char **argv)
 		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", o.policy);
 		return 1;
 	}
+	ri.agent = o.pid ? atoi(o.pid) : 0;
+	ri.supervisor = getpid(); /* cleanup leaves it alone while this command runs */
+	ri.started = time(NULL);
+	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
+	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
 	r = attach_to(p, ri.cgroup, ri.id, &has_unix);
+	if (r < 0)
+		run_state_remove(ri.id);
 	if (r == 0) {
-		ri.agent = o.pid ? atoi(o.pid) : 0;
-		ri.started = time(NULL);
-		snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
-		run_state_write(&ri);
 		print_rows(p, has_unix);
 		printf("\nattached %s to %s (undo: sevorix detach %s)\n", ri.id, ri.cgroup, ri.id);
 	}
@@ -275,6 +278,7 @@ int attach_apply(const char *id, const char *file, const char *user)
 	char next[64];
 	bool has_unix;
 	struct run_info ri;
+	struct timespec now;
 	char old[512];
 	int r;
 
@@ -288,8 +292,11 @@ int attach_apply(const char *id, const char *file, const char *user)
 			file);
 		return 1;
 	}
-	/* a new generation of pins beside the old: bpffs names may not hold dots */
-	snprintf(next, sizeof(next), "%s-%lld", id, (long long)time(NULL) ^ getpid());
+	/* a new generation of pins beside the old, named by the time in ns (unique
+	 * per attachment: applies run one after another); bpffs refuses dots */
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(next, sizeof(next), "%s-%llx", id,
+		 (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec);
 	r = attach_to(p, ri.cgroup, next, &has_unix);
 	if (r == 0) {
 		run_pins_of(id, &ri, old, sizeof(old));

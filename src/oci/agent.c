@@ -126,6 +126,13 @@ static int container_start(struct agent *a, int pid, const char *name, int liste
 	r = r ?: run_new_id(c->ri.id, sizeof(c->ri.id));
 	if (!r && (cg = open(c->ri.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		r = -errno;
+	c->ri.attached = true;
+	c->ri.agent = pid;
+	c->ri.supervisor = getpid();
+	c->ri.started = time(NULL);
+	snprintf(c->ri.command, sizeof(c->ri.command), "oci %.1000s", name);
+	if (!r)
+		run_state_write(&c->ri); /* before the pins: cleanup can always find the cgroup */
 	r = r ?: netlayer_open(c->p, &c->nl, err, sizeof(err));
 	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
 	r = r ?: netlayer_attach(c->nl, cg, c->pins);
@@ -141,17 +148,14 @@ static int container_start(struct agent *a, int pid, const char *name, int liste
 		close(cg);
 	if (r < 0) {
 		fprintf(stderr, "sevorix oci-agent: %s: %s\n", name, err[0] ? err : strerror(-r));
+		if (c->ri.id[0])
+			run_state_remove(c->ri.id);
 		netlayer_close(c->nl, c->pins[0] ? c->pins : NULL);
 		c->nl = NULL;
 		container_free(c);
 		return r;
 	}
-	c->ri.attached = true;
-	c->ri.agent = pid;
-	c->ri.supervisor = getpid();
-	c->ri.started = time(NULL);
 	snprintf(c->ri.events, sizeof(c->ri.events), "%.4000s", path);
-	snprintf(c->ri.command, sizeof(c->ri.command), "oci %.1000s", name);
 	run_state_write(&c->ri);
 	fprintf(stderr, "sevorix oci-agent: container %s (pid %d) in %s: run %s\n", name, pid,
 		c->ri.cgroup, c->ri.id);

@@ -265,6 +265,8 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+static void record(struct run *r);
+
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
 {
@@ -277,6 +279,8 @@ static int setup(struct run *r)
 		fprintf(stderr, "sevorix run: cannot create the run's cgroup: %s\n", strerror(-e));
 		return e;
 	}
+	/* known before anything is pinned: cleanup leaves a live supervisor's run alone */
+	record(r);
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", r->info.cgroup);
 	r->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (r->procs_fd < 0)
@@ -459,6 +463,7 @@ static void layers_text(const struct run *r, char *buf, size_t len)
 		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "");
 }
 
+/* The run's state file; written again once the command's pid is known. */
 static void record(struct run *r)
 {
 	size_t off = 0;

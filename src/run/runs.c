@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +165,10 @@ int run_cleanup_one(const char *id, bool force_state)
 	char pins[512], cg[4096];
 	struct run_info ri = { 0 };
 
-	if (run_state_read(id, &ri) == 0 && ri.cgroup[0])
+	if (run_state_read(id, &ri) == 0 && ri.supervisor > 0 && ri.supervisor != getpid() &&
+	    (kill(ri.supervisor, 0) == 0 || errno == EPERM))
+		return -EBUSY; /* its supervisor lives: it may be starting, its cgroup still empty */
+	if (ri.cgroup[0])
 		snprintf(cg, sizeof(cg), "%s", ri.cgroup);
 	else if (cgroup_run_path(id, cg, sizeof(cg)) < 0)
 		return -ENOENT;
