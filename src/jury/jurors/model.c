@@ -167,3 +167,84 @@ int jurors_dedup(uint32_t *f, int n)
 			f[k++] = f[i];
 	return k;
 }
+
+/* ---- the juror shared by ngram and logreg ------------------------------- */
+
+struct juror {
+	struct jurors_model m;
+	const struct jurors_model_kind *k;
+};
+
+int jurors_model_open(const struct jurors_model_kind *k, const struct juror_config *cfg,
+		      struct juror **ret, char *errbuf, size_t errlen)
+{
+	char path[4096], file[64];
+	struct juror *j = calloc(1, sizeof(*j));
+	int rc;
+
+	*ret = NULL;
+	if (!j)
+		return -ENOMEM;
+	snprintf(file, sizeof(file), "%s.model", k->kind);
+	rc = jurors_model_load(jurors_data_dir(cfg, file, path, sizeof(path)), k->kind, &j->m,
+			       errbuf, errlen);
+	if (rc < 0) {
+		free(j);
+		return rc;
+	}
+	j->k = k;
+	*ret = j;
+	return 0;
+}
+
+int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
+{
+	const struct jurors_model_kind *k;
+	struct shlex_result *res;
+	uint32_t *f;
+	double p;
+	int n, rc;
+
+	if (!j || !r || !out)
+		return -EINVAL;
+	k = j->k;
+	if (r->kind != REVIEW_EXEC) {
+		vote_set(out, VOTE_ABSTAIN, 0.0, "%s: judges exec requests only", k->kind);
+		return 0;
+	}
+	rc = jurors_parse_exec(r, &res);
+	if (rc == -EINVAL) {
+		/* an exec without a command cannot be judged: deny (fail closed) */
+		vote_set(out, VOTE_DENY, 0.6, "%s: exec request without a command", k->kind);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	f = malloc(sizeof(*f) * FEAT_MAX);
+	if (!f) {
+		free(res);
+		return -ENOMEM;
+	}
+	n = k->features(res, f, FEAT_MAX);
+	p = jurors_model_prob(&j->m, f, n);
+	/* capped (model.h): one model alone never outvotes the rulebook */
+	p = p < 1 - JURORS_MODEL_CAP ? 1 - JURORS_MODEL_CAP : p;
+	p = p > JURORS_MODEL_CAP ? JURORS_MODEL_CAP : p;
+	if (p >= j->m.h.threshold)
+		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
+			 k->what);
+	else
+		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
+			 k->what);
+	free(f);
+	free(res);
+	return 0;
+}
+
+void jurors_model_close(struct juror *j)
+{
+	if (!j)
+		return;
+	jurors_model_free(&j->m);
+	free(j);
+}

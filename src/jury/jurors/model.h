@@ -54,6 +54,21 @@ void jurors_model_free(struct jurors_model *m);
 double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n);
 
 /*
+ * The juror that ngram and logreg share: a trained model over a feature
+ * extractor of its own. kind names the model file (KIND.model) and the
+ * votes; what describes the features in each vote's reason.
+ */
+struct jurors_model_kind {
+	const char *kind;
+	const char *what;
+	int (*features)(const struct shlex_result *res, uint32_t *f, int max);
+};
+int jurors_model_open(const struct jurors_model_kind *k, const struct juror_config *cfg,
+		      struct juror **ret, char *errbuf, size_t errlen);
+int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out);
+void jurors_model_close(struct juror *j);
+
+/*
  * Parses the command of an exec review into a freshly allocated result.
  * Returns 0, -EINVAL when the review has no command, or -ENOMEM.
  */
