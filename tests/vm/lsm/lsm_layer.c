@@ -56,7 +56,8 @@ enum check {
 	C_UDP_DENIED, C_TFO_DENIED, C_UNIX_OK, C_UNIX_DENIED, C_UNIX_RESOLVED, C_EXEC_OK,
 	C_EXEC_DENIED, C_EXEC_LINK, C_MMAP_EXEC, C_MPROTECT_EXEC, C_BPF, C_KILL_OUTSIDE,
 	C_KILL_INSIDE, C_PTRACE_OUTSIDE, C_MOUNT, C_USERNS, C_SOCK_PACKET, C_SOCK_RAW,
-	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_CGROUP_PROCS, C_CLONE_INTO, C_NCHECKS
+	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_CGROUP_PROCS, C_CLONE_INTO, C_OPENAT2,
+	C_OPATH_REOPEN, C_SYMLINK, C_PROC_ROOT, C_NCHECKS
 };
 
 struct env {
@@ -104,6 +105,10 @@ static const struct expect {
 	{ C_SOCK_TCP, 0, "socket(AF_INET, SOCK_STREAM, 0) works" },
 	{ C_CGROUP_PROCS, EPERM, "open(/sys/fs/cgroup/cgroup.procs, O_WRONLY) to leave the cgroup is denied" },
 	{ C_CLONE_INTO, EPERM, "clone3(CLONE_INTO_CGROUP) into the root cgroup is denied" },
+	{ C_OPENAT2, EACCES, "openat2(" SSH "/id_rsa) is denied (the same hook as open)" },
+	{ C_OPATH_REOPEN, EACCES, "O_PATH open + /proc/self/fd/N reopen of the secret is denied" },
+	{ C_SYMLINK, EACCES, "a symlink in the workspace to the secret is denied (the file reached is judged)" },
+	{ C_PROC_ROOT, EACCES, "/proc/self/root" SSH "/id_rsa is denied" },
 };
 
 static int open_err(const char *path, int flags)
@@ -196,6 +201,41 @@ static int clone_into_err(void)
 	return 0;
 }
 
+static int openat2_err(const char *path)
+{
+	struct {
+		__u64 flags, mode, resolve;
+	} how = { .flags = O_RDONLY | O_CLOEXEC };
+	long fd = syscall(437 /* openat2 */, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* The escape through a descriptor that grants nothing: O_PATH, then reopen. */
+static int opath_reopen_err(const char *path)
+{
+	char proc[64];
+	int fd = open(path, O_PATH | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	r = open_err(proc, O_RDONLY);
+	close(fd);
+	return r;
+}
+
+static int symlink_err(const char *target, const char *link)
+{
+	unlink(link);
+	if (symlink(target, link))
+		return errno;
+	return open_err(link, O_RDONLY);
+}
+
 static int userns_err(void)
 {
 	pid_t pid = fork();
@@ -268,6 +308,10 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_SOCK_TCP] = sock_err(AF_INET, SOCK_STREAM, 0);
 	res[C_CGROUP_PROCS] = open_err("/sys/fs/cgroup/cgroup.procs", O_WRONLY);
 	res[C_CLONE_INTO] = clone_into_err();
+	res[C_OPENAT2] = openat2_err(SSH "/id_rsa");
+	res[C_OPATH_REOPEN] = opath_reopen_err(SSH "/id_rsa");
+	res[C_SYMLINK] = symlink_err(SSH "/id_rsa", "/tmp/ws/link");
+	res[C_PROC_ROOT] = open_err("/proc/self/root" SSH "/id_rsa", O_RDONLY);
 }
 
 /* Creates the files, listeners and the outsider. Returns 0 or -errno. */
