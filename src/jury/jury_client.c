@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "jury/jury_client.h"
+#include "jury/jury_conn.h"
 
 static int64_t mono_ms(void)
 {
@@ -153,15 +154,7 @@ static int send_request(int fd, const char *body, size_t len, int64_t deadline)
 		}
 		if (w < 0)
 			return -errno;
-		while (mh.msg_iovlen && (size_t)w >= mh.msg_iov->iov_len) {
-			w -= (ssize_t)mh.msg_iov->iov_len;
-			mh.msg_iov++;
-			mh.msg_iovlen--;
-		}
-		if (mh.msg_iovlen) {
-			mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + w;
-			mh.msg_iov->iov_len -= (size_t)w;
-		}
+		jury_iov_advance(&mh, (size_t)w);
 	}
 	return 0;
 }

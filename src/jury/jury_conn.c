@@ -31,6 +31,19 @@
 
 #define CONN_BUF (64 + HTTP_MAX_HEADER + JURY_MAX_BODY)
 
+void jury_iov_advance(struct msghdr *mh, size_t n)
+{
+	while (mh->msg_iovlen && n >= mh->msg_iov->iov_len) {
+		n -= mh->msg_iov->iov_len;
+		mh->msg_iov++;
+		mh->msg_iovlen--;
+	}
+	if (mh->msg_iovlen) {
+		mh->msg_iov->iov_base = (char *)mh->msg_iov->iov_base + n;
+		mh->msg_iov->iov_len -= n;
+	}
+}
+
 /* Writes all of iov or fails. */
 static int send_all(int fd, struct iovec *iov, int n)
 {
@@ -43,15 +56,7 @@ static int send_all(int fd, struct iovec *iov, int n)
 			continue;
 		if (w <= 0)
 			return -EIO;
-		while (mh.msg_iovlen && (size_t)w >= mh.msg_iov->iov_len) {
-			w -= (ssize_t)mh.msg_iov->iov_len;
-			mh.msg_iov++;
-			mh.msg_iovlen--;
-		}
-		if (mh.msg_iovlen) {
-			mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + w;
-			mh.msg_iov->iov_len -= (size_t)w;
-		}
+		jury_iov_advance(&mh, (size_t)w);
 	}
 	return 0;
 }
