@@ -61,7 +61,7 @@ include $(wildcard mk/*.mk)
 
 DEB_PKGS := build-essential clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libyaml-dev libseccomp-dev libjson-c-dev libcurl4-openssl-dev liburing-dev \
-	pkg-config curl python3 python3-yaml iproute2 procps runc $(DEB_PKGS_EXTRA)
+	pkg-config curl python3 python3-yaml iproute2 procps runc crun $(DEB_PKGS_EXTRA)
 
 # Installs only what is missing; when everything is there it costs one
 # dpkg-query per package.

@@ -14,7 +14,7 @@ MNT=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
 CG="$MNT/sevorix-test-attach-$$"
 mkdir "$CG" || skip_all "cannot create a cgroup under $MNT"
 trap 'for p in $SX_PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null;
-	[ -n "${ID:-}" ] && "$SEVORIX" detach "$ID" >/dev/null 2>&1; rmdir "$CG" 2>/dev/null; sx_cleanup' EXIT
+	[ -n "${ID:-}" ] && "$SEVORIX" detach "$ID" >/dev/null 2>&1; cg_remove "$CG"; sx_cleanup' EXIT
 
 A="$SX_TMP/net_agent"
 cp "$BUILD/tests/kernel/net_agent" "$A"

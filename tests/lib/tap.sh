@@ -58,6 +58,15 @@ wait_port() {
 	return 1
 }
 
+# cg_remove DIR: ends what is left in a cgroup this test made (its
+# processes are the test's own) and removes it, waiting for it to empty.
+cg_remove() {
+	[ -d "$1" ] || return 0
+	echo 1 >"$1/cgroup.kill" 2>/dev/null
+	for _ in $(seq 100); do rmdir "$1" 2>/dev/null && return 0; sleep 0.02; done
+	return 1
+}
+
 SX_PIDS=""
 # Remembers a pid that this test started, to be ended on exit.
 started() { SX_PIDS="$SX_PIDS $1"; }
