@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/confined.h"
 #include "seccomp/hardening.h"
 
 #ifndef IPPROTO_MPTCP
@@ -176,23 +177,9 @@ static long run_check(size_t i)
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
-/* Runs checks in a child under the filter; res[i] = errno or 0. Returns child status. */
-static int run_child(const struct hardening_opts *o, int *res)
+static int apply_hardening(const void *o)
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid == 0) {
-		if (hardening_apply(o) < 0)
-			_exit(99);
-		for (size_t i = 0; i < NCHECKS; i++) {
-			errno = 0;
-			res[i] = run_check(i) < 0 ? errno : 0;
-		}
-		_exit(0);
-	}
-	waitpid(pid, &st, 0);
-	return st;
+	return hardening_apply(o);
 }
 
 static int foreign_abi(long x32)
@@ -249,12 +236,12 @@ int main(void)
 	ok(st == 0 && hardening_filter_len(f) > 50, "filter compiles (%zu instructions)",
 	   hardening_filter_len(f));
 	hardening_filter_free(f);
-	st = run_child(NULL, res);
+	st = run_confined(apply_hardening, NULL, run_check, NCHECKS, res);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child ran under the filter (status %#x)", st);
 	for (size_t i = 0; i < NCHECKS; i++)
 		ok(res[i] == checks[i].want, "%s (got %s)", checks[i].name,
 		   res[i] ? strerror(res[i]) : "success");
-	run_child(&relax, res);
+	run_confined(apply_hardening, &relax, run_check, NCHECKS, res);
 	for (size_t i = 0; i < NCHECKS; i++)
 		if (!strncmp(checks[i].name, "io_uring_setup", 14) || !strncmp(checks[i].name, "bpf", 3))
 			ok(res[i] != EPERM, "relaxed: %s -> %s", checks[i].name, strerror(res[i]));

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/confined.h"
 #include "landlock/landlock.h"
 
 static int ntest, nfail;
@@ -178,23 +179,9 @@ static int abstract_listener(void)
 	return us;
 }
 
-/* Runs every check in a child restricted by plan; res[i] = errno or 0. */
-static int run_confined(const struct landlock_plan *plan, int *res)
+static int apply_plan(const void *plan)
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid == 0) {
-		if (landlock_plan_apply(plan) < 0)
-			_exit(99);
-		for (size_t i = 0; i < NCHECKS; i++) {
-			errno = 0;
-			res[i] = run_check(i) < 0 ? errno : 0;
-		}
-		_exit(0);
-	}
-	waitpid(pid, &st, 0);
-	return st;
+	return landlock_plan_apply(plan);
 }
 
 static struct file_rule FR(enum sx_action a, const char *path, unsigned int access)
@@ -248,7 +235,7 @@ int main(void)
 	r = landlock_plan_compile(&p, NULL, &plan, err, sizeof(err));
 	ok(r == 0, "plan compiles and rulesets are created (%s)", r ? err : "");
 	if (r == 0) {
-		st = run_confined(plan, res);
+		st = run_confined(apply_plan, plan, run_check, NCHECKS, res);
 		ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child applied the plan (status %#x)", st);
 		for (size_t i = 0; i < NCHECKS; i++)
 			ok(res[i] == checks[i].want, "%s (got %s)", checks[i].name,
