@@ -4,18 +4,19 @@
 # a kernel booted with lsm=...,bpf, so its tests and benchmark are guest
 # programs of the VM harness (tests/vm/README.md): static binaries that
 # link the rulebook, network and LSM objects of the library and nothing
-# else (no json-c, curl or jury), built into the guest suite.
+# else (no json-c, curl or jury), built into the guest suite. lsm_layer
+# drives io_uring through liburing's static archive (liburing-dev).
 #
 #   tests/vm/lsm/lsm_layer.c -> $(BUILD)/vm/suite/lsm_layer  (TAP: enforcement)
 #   tests/vm/lsm/lsm_bench.c -> $(BUILD)/vm/suite/lsm_bench  (TAP + "# bench:" ratios)
 
-LSM_GUEST_OBJS = $(filter $(BUILD)/src/policy/% $(BUILD)/src/net/% $(BUILD)/src/lsm/% \
-	$(BUILD)/src/seccomp/%,$(OBJS))
+LSM_GUEST_OBJS = $(filter $(BUILD)/src/policy/% $(BUILD)/src/net/% $(BUILD)/src/lsm/% $(BUILD)/src/util/% \
+	$(BUILD)/src/seccomp/% $(BUILD)/src/util/%,$(OBJS))
 
 $(BUILD)/vm/suite/lsm_%: tests/vm/lsm/lsm_%.c tests/vm/lsm/lsm_test.h $(LSM_GUEST_OBJS) mk/lsm.mk
 	$(call msg,LD-STAT,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -static $< $(LSM_GUEST_OBJS) -lbpf -lelf -lz -lyaml -lseccomp -o $@
+	$(Q)$(CC) $(CFLAGS) -static $< $(LSM_GUEST_OBJS) -luring -lbpf -lelf -lz -lyaml -lseccomp -o $@
 
 .PHONY: vm-suite
 vm-suite: $(BUILD)/vm/suite/lsm_layer $(BUILD)/vm/suite/lsm_bench

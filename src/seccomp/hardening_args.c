@@ -17,7 +17,6 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -25,6 +24,7 @@
 
 #include "seccomp/hardening.h"
 #include "seccomp/hardening_internal.h"
+#include "util/lines.h"
 
 #define DENY SCMP_ACT_ERRNO(EPERM)
 
@@ -178,33 +178,8 @@ int hardening_add_args(scmp_filter_ctx ctx, unsigned int allow)
 	return r;
 }
 
-struct out {
-	char *buf;
-	size_t len, off;
-	bool cut;
-};
-
-__attribute__((format(printf, 2, 3))) static void line(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->cut)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n + 1 >= o->len - o->off) {
-		o->cut = true;
-		return;
-	}
-	o->off += n;
-	o->buf[o->off++] = '\n';
-	o->buf[o->off] = '\0';
-}
-
 /* Appends the names of the whole-syscall denials that are (on) or are not (!on) in force. */
-static void list_plain(struct out *o, unsigned int allow, bool on, const char *label)
+static void list_plain(struct lines *o, unsigned int allow, bool on, const char *label)
 {
 	char names[1024];
 	size_t off = 0;
@@ -216,35 +191,35 @@ static void list_plain(struct out *o, unsigned int allow, bool on, const char *l
 		if (!!(relax & allow) != on)
 			off += snprintf(names + off, sizeof(names) - off, "%s%s", off ? " " : "", n);
 	if (off)
-		line(o, "seccomp: %s: %s", label, names);
+		lines_add(o, "seccomp: %s: %s", label, names);
 }
 
 int hardening_describe(const struct hardening_opts *o, char *buf, size_t len)
 {
 	unsigned int allow = o ? o->allow : 0;
-	struct out out = { .buf = buf, .len = len };
+	struct lines out = { .buf = buf, .len = len };
 
 	if (!buf || len == 0)
 		return -ENOSPC;
 	buf[0] = '\0';
 	if (hardening_probe() < 0) {
-		line(&out, "seccomp: filters not available on this kernel: hardening not enforced");
+		lines_add(&out, "seccomp: filters not available on this kernel: hardening not enforced");
 		return out.cut ? -ENOSPC : 0;
 	}
 	list_plain(&out, allow, true, "denied (EPERM; clone3 ENOSYS)");
 	list_plain(&out, allow, false, "relaxed by the policy");
-	line(&out, "seccomp: socket(): %s", allow & HARDEN_ALLOW_ANY_SOCKET ? "any family (relaxed)" :
+	lines_add(&out, "seccomp: socket(): %s", allow & HARDEN_ALLOW_ANY_SOCKET ? "any family (relaxed)" :
 		"AF_UNIX; AF_INET/AF_INET6 stream/dgram tcp/udp; AF_NETLINK route; else EPERM");
 	if ((allow & HARDEN_ALLOW_PING) && !(allow & HARDEN_ALLOW_ANY_SOCKET))
-		line(&out, "seccomp: socket(): ICMP ping sockets allowed (relaxed)");
-	line(&out, "seccomp: clone(CLONE_NEW*): %s",
+		lines_add(&out, "seccomp: socket(): ICMP ping sockets allowed (relaxed)");
+	lines_add(&out, "seccomp: clone(CLONE_NEW*): %s",
 	     allow & HARDEN_ALLOW_NAMESPACES ? "allowed (relaxed)" : "denied");
-	line(&out, "seccomp: sendto/sendmsg/sendmmsg(MSG_FASTOPEN): %s",
+	lines_add(&out, "seccomp: sendto/sendmsg/sendmmsg(MSG_FASTOPEN): %s",
 	     allow & HARDEN_ALLOW_FASTOPEN ? "allowed (relaxed)" : "denied");
-	line(&out, "seccomp: ioctl(TIOCSTI, TIOCLINUX): %s",
+	lines_add(&out, "seccomp: ioctl(TIOCSTI, TIOCLINUX): %s",
 	     allow & HARDEN_ALLOW_TIOCSTI ? "allowed (relaxed)" : "denied");
-	line(&out, "seccomp: other architectures (i386, x32): process killed");
+	lines_add(&out, "seccomp: other architectures (i386, x32): process killed");
 	if (allow & HARDEN_ALLOW_IO_URING)
-		line(&out, "seccomp: not covered: calls submitted through io_uring (relaxed)");
+		lines_add(&out, "seccomp: not covered: calls submitted through io_uring (relaxed)");
 	return out.cut ? -ENOSPC : 0;
 }

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "../lib/confined.h"
 #include "seccomp/hardening.h"
 
@@ -37,20 +38,6 @@
 #define AF_ALG 38
 #endif
 
-static int ntest, nfail;
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		nfail++;
-}
 
 static long sock(long d, long t, long p)
 {
@@ -255,6 +242,5 @@ int main(void)
 		   strstr(desc, "AF_UNIX"),
 	   "describe names the denials");
 	ok(hardening_describe(NULL, desc, 16) == -ENOSPC, "describe reports a short buffer");
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return done_testing();
 }

@@ -24,24 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "../lib/confined.h"
 #include "landlock/landlock.h"
 
-static int ntest, nfail;
 static char root[64];
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		nfail++;
-}
 
 static char *P(const char *rel)
 {
@@ -250,9 +237,8 @@ int main(void)
 	for (int i = 0; i < 3; i++)
 		free(rules[i].expanded);
 	close(us);
-	printf("1..%d\n", ntest);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", root, (char *)NULL), _exit(127);
 	wait(NULL);
-	return nfail ? 1 : 0;
+	return done_testing();
 }

@@ -20,24 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "landlock/landlock.h"
 #include "landlock/landlock_uapi.h"
 
-static int ntest, nfail;
 static char root[64];
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		nfail++;
-}
 
 static char *P(const char *rel)
 {
@@ -443,9 +430,8 @@ int main(void)
 	test_exec_layer();
 	test_network_and_scopes();
 	test_abi_and_errors();
-	printf("1..%d\n", ntest);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", root, (char *)NULL), _exit(127);
 	wait(NULL);
-	return nfail ? 1 : 0;
+	return done_testing();
 }
