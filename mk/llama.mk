@@ -6,6 +6,7 @@
 #   make llama-deps   the pinned prebuilt CPU libllama/libggml and the
 #                     matching llama.cpp source, from npm, into $(LLAMA_DIR)
 #   make llama-models the test models (tools/gguf_gen.c) into $(LLAMA_DIR)/models
+#   make llama-server llama.cpp's server from that source, once per machine
 #
 # Pinned: node-llama-cpp 3.22.1 and @node-llama-cpp/linux-x64 3.22.1, which
 # carry llama.cpp commit 0ad4a86 (ggml 0.25.1). src/jury/slm/llama_abi.h is
@@ -85,15 +86,49 @@ $(LLAMA_DIR)/models/%.gguf: $(LLAMA_GEN)
 
 llama-models: $(LLAMA_MODELS)
 
-tests: llama-deps-soft llama-models
+# --- llama-server, for the server juror's tests and benchmark ------------
+#
+# Built from the pinned source (the git bundle in node-llama-cpp), target
+# llama-server only, CPU only, no TLS, static, once per machine into
+# $(LLAMA_SERVER_CACHE) (see mk/llama-server.sh); $(LLAMA_SERVER) links to
+# it. 10 to 15 minutes on 2 CPUs the first time (-j2, nice 10), nothing
+# afterwards.
+DEB_PKGS_EXTRA += cmake git
+LLAMA_COMMIT       := 0ad4a86
+LLAMA_SERVER_CACHE ?= /var/cache/sevorix/llama-server
+LLAMA_SERVER       := $(LLAMA_DIR)/llama-server
+LLAMA_SERVER_CMAKE := -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+	-DGGML_NATIVE=ON -DGGML_OPENMP=OFF -DLLAMA_OPENSSL=OFF \
+	-DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_TESTS=OFF \
+	-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TOOLS=ON \
+	-DLLAMA_BUILD_SERVER=ON
 
-# --- benchmark: the in-process juror, added to `make bench-jury` ---------
+.PHONY: llama-server llama-server-soft
+llama-server: $(LLAMA_SRC)
+	$(Q)./mk/llama-server.sh $(abspath $(LLAMA_SRC)) $(LLAMA_COMMIT) \
+		$(LLAMA_SERVER_CACHE) $(abspath $(LLAMA_DIR))/server-cache \
+		$(abspath $(LLAMA_SERVER)) $(LLAMA_SERVER_CMAKE)
+
+# For `tests`: without the source (npm unreachable) the server tests skip;
+# with it, a failed build is reported and the server tests fail.
+llama-server-soft: llama-deps-soft
+	@[ -f $(LLAMA_SRC) ] || \
+		{ echo "  SKIP     llama-server: the llama.cpp source was not fetched"; exit 0; }; \
+	$(MAKE) --no-print-directory llama-server || \
+		echo "  FAIL     llama-server: the build failed (the server tests will fail)"
+
+tests: llama-deps-soft llama-server-soft llama-models
+
+# --- benchmark: the model jurors, added to `make bench-jury` -------------
 .PHONY: bench-gguf
 bench-jury: bench-gguf
 bench-gguf: $(BUILD)/bench/gguf_bench $(LLAMA_DIR)/models/135m-llama.gguf \
 		$(LLAMA_DIR)/models/0.5b-llama.gguf
 	$(Q)$(MAKE) -s --no-print-directory llama-deps
-	$(Q)BUILD=$(abspath $(BUILD)) LLAMA_LIB=$(abspath $(LLAMA_LIB)) ./bench/gguf_bench.sh
+	$(Q)$(MAKE) -s --no-print-directory llama-server || \
+		echo "  SKIP     llama-server rows: the build failed"
+	$(Q)BUILD=$(abspath $(BUILD)) LLAMA_LIB=$(abspath $(LLAMA_LIB)) \
+		LLAMA_SERVER=$(abspath $(LLAMA_SERVER)) ./bench/gguf_bench.sh
 
 # The heterogeneous jury (three in-process models beside the built-ins), as
 # an example to copy to /etc/sevorix/jury.yaml once the models are there.

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
+#include "jury/jury_doctor.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "run/cgroup.h"
@@ -92,6 +93,7 @@ int cmd_doctor(int argc, char **argv)
 	else
 		printf("(%s)\n", strerror(-ll));
 	line("K4 seccomp user notify", notif, "held system calls possible", "");
+	jury_doctor(stdout, NULL);
 	if (geteuid() != 0)
 		printf("\nRun as root to probe the BPF layers.\n");
 	printf("\n%s\n", net == 0 && cg >= 0

@@ -95,6 +95,10 @@ struct juror;
 
 struct juror_ops {
 	const char *kind;
+	/* Asks a language model (in process or over the network): milliseconds
+	 * to seconds a vote. The tiered consensus asks these jurors only when
+	 * the others split; every other juror is a fast one. */
+	bool model;
 	/* Returns 0 or -errno; on error *err names the reason (static or in errbuf). */
 	int (*open)(const struct juror_config *cfg, struct juror **ret, char *errbuf,
 		    size_t errlen);
@@ -106,6 +110,8 @@ struct juror_ops {
 extern const struct juror_ops *const juror_kinds[];
 
 const struct juror_ops *juror_find(const char *kind);
+/* True when the configured juror's kind asks a language model. */
+bool juror_is_model(const struct juror_config *cfg);
 
 /* Copies printf output into v->reason (truncating) and sets verdict/confidence. */
 void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)

@@ -40,6 +40,13 @@ const struct juror_ops *juror_find(const char *kind)
 	return NULL;
 }
 
+bool juror_is_model(const struct juror_config *cfg)
+{
+	const struct juror_ops *ops = juror_find(cfg->kind);
+
+	return ops && ops->model;
+}
+
 void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)
 {
 	va_list ap;

@@ -13,6 +13,12 @@
  * delay the agent, and its silence must not count as consent); its thread
  * finishes on its own later, working on its own copy of the review, and its
  * answer is thrown away.
+ *
+ * Under the tiered consensus this happens in two rounds: first the fast
+ * jurors (those that ask no language model); when their votes agree, the
+ * model jurors are not asked at all and their votes read "abstain: not
+ * asked". Only when the fast jurors split are the model jurors asked, in
+ * what is left of the same review deadline.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -50,6 +56,7 @@ struct ballot {
 	size_t pending;
 	struct review *r; /* the voters' own copy */
 	struct jury_vote votes[JURY_MAX_JURORS];
+	bool started[JURY_MAX_JURORS]; /* a voter thread runs for this juror */
 	bool done[JURY_MAX_JURORS];
 };
 
@@ -231,6 +238,7 @@ static int voter_start(struct jury *j, struct ballot *b, size_t i)
 	pthread_mutex_lock(&b->lock);
 	b->refs++;
 	b->pending++;
+	b->started[i] = true;
 	pthread_mutex_unlock(&b->lock);
 	ret = pthread_create(&tid, &attr, voter_main, v);
 	pthread_attr_destroy(&attr);
@@ -238,6 +246,7 @@ static int voter_start(struct jury *j, struct ballot *b, size_t i)
 		pthread_mutex_lock(&b->lock);
 		b->refs--;
 		b->pending--;
+		b->started[i] = false;
 		pthread_mutex_unlock(&b->lock);
 		pthread_mutex_lock(&j->lock);
 		j->nthreads--;
@@ -269,7 +278,7 @@ static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us
 		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
 	}
 	for (i = 0; i < j->cfg->njurors; i++) {
-		if (!j->jcfg[i].endpoint)
+		if (!b->started[i])
 			continue;
 		if (b->done[i]) {
 			ans->votes[i] = b->votes[i];
@@ -305,15 +314,28 @@ static struct ballot *ballot_new(const struct review *r)
 	return b;
 }
 
-/* Every local juror votes into ans->votes; then the consensus decides. */
-static void judge_local(struct jury *j, const struct review *r, struct jury_answer *ans)
+/* Which jurors ask() asks. */
+enum tier {
+	TIER_ALL,
+	TIER_FAST, /* jurors that ask no language model */
+	TIER_MODELS,
+};
+
+static bool in_tier(const struct jury *j, size_t i, enum tier t)
 {
-	int64_t deadline = now_us() + j->cfg->deadline_ms * 1000LL;
+	return t == TIER_ALL || juror_is_model(&j->jcfg[i]) == (t == TIER_MODELS);
+}
+
+/* The jurors of one tier vote into ans->votes by the review's deadline:
+ * those with an endpoint on threads, all at once, the others inline. */
+static void ask(struct jury *j, const struct review *r, enum tier t, int64_t deadline,
+		struct jury_answer *ans)
+{
 	struct ballot *b = NULL;
 	size_t i, n = j->cfg->njurors;
 
 	for (i = 0; i < n; i++) {
-		if (!j->jcfg[i].endpoint)
+		if (!j->jcfg[i].endpoint || !in_tier(j, i, t))
 			continue;
 		if (!b)
 			b = ballot_new(r);
@@ -325,7 +347,7 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (j->jcfg[i].endpoint)
+		if (j->jcfg[i].endpoint || !in_tier(j, i, t))
 			continue;
 		if (now_us() >= deadline) {
 			/* The deadline passed before this juror's turn (fail closed). */
@@ -343,8 +365,41 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 		ballot_collect(j, b, deadline, ans);
 		ballot_put(b);
 	}
+}
+
+/* Every local juror votes into ans->votes (under the tiered rule, the
+ * model jurors only when the fast ones split); then the consensus decides. */
+static void judge_local(struct jury *j, const struct review *r, struct jury_answer *ans)
+{
+	int64_t deadline = now_us() + j->cfg->deadline_ms * 1000LL;
+	size_t i, n = j->cfg->njurors;
+	enum vote_verdict fast;
+	bool asked[JURY_MAX_JURORS];
+
+	for (i = 0; i < n; i++)
+		asked[i] = true;
+	if (j->cfg->mode != JURY_TIERED) {
+		ask(j, r, TIER_ALL, deadline, ans);
+	} else {
+		ask(j, r, TIER_FAST, deadline, ans);
+		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast)) {
+			ask(j, r, TIER_MODELS, deadline, ans);
+		} else {
+			for (i = 0; i < n; i++) {
+				if (!in_tier(j, i, TIER_MODELS))
+					continue;
+				asked[i] = false;
+				ans->votes[i].juror = j->jcfg[i].name;
+				ans->votes[i].latency_us = 0;
+				vote_set(&ans->votes[i].v, VOTE_ABSTAIN, 0,
+					 "not asked: the fast jurors agree");
+			}
+		}
+	}
 	ans->nvotes = n;
 	for (i = 0; i < n; i++) {
+		if (!asked[i])
+			continue;
 		jury_count(&j->metrics.votes[i][ans->votes[i].v.verdict & 3]);
 		jury_hist_add(&j->metrics.juror_latency[i], ans->votes[i].latency_us);
 	}

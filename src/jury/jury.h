@@ -32,6 +32,7 @@ enum jury_mode {
 	JURY_UNANIMOUS = 0,
 	JURY_QUORUM = 1,
 	JURY_WEIGHTED = 2,
+	JURY_TIERED = 3, /* fast jurors first; models only when they split */
 };
 
 struct jury_config {
@@ -40,7 +41,7 @@ struct jury_config {
 	size_t njurors;
 	enum jury_mode mode;
 	int quorum; /* JURY_QUORUM: allows needed */
-	double threshold; /* JURY_WEIGHTED: score needed to allow */
+	double threshold; /* JURY_WEIGHTED, JURY_TIERED: score needed to allow */
 	int deadline_ms; /* per review, local jurors */
 	size_t cache_size; /* entries; 0 disables the cache */
 	int cache_ttl_ms;
@@ -62,7 +63,7 @@ int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen);
 void jury_config_free(struct jury_config *cfg);
 /* Writes the configuration back as YAML (for `sevorix jury config`). */
 int jury_config_print(const struct jury_config *cfg, FILE *out);
-/* "unanimous", "quorum:2", "weighted:0.5" into buf. */
+/* "unanimous", "quorum:2", "weighted:0.5", "tiered:0" into buf. */
 const char *jury_mode_name(const struct jury_config *cfg, char *buf, size_t len);
 
 struct jury_vote {
@@ -109,6 +110,12 @@ void jury_metrics_refused(struct jury *j, int status);
 const struct jury_config *jury_config_of(const struct jury *j);
 /* The cloud judge's circuit breaker (jury_cloud.h), or NULL without a cloud. */
 const char *jury_cloud_state(const struct jury *j);
+
+/* The tiered rule's first tier: true when the counted votes of the fast
+ * jurors (those that ask no model) are all allows or all denies, with that
+ * verdict in *verdict. Model jurors' votes and abstentions are ignored. */
+bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *votes,
+		     size_t nvotes, enum vote_verdict *verdict);
 
 /* Consensus over nvotes votes, one per cfg->jurors[i]. Writes the verdict and
  * a reason naming the jurors that decided. */

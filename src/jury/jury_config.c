@@ -115,14 +115,14 @@ static int get_bool(struct cfg_ctx *c, const yaml_node_t *n, bool *out)
 	return 0;
 }
 
-/* "unanimous" | "quorum:K" | "weighted:THRESHOLD" */
+/* "unanimous" | "quorum:K" | "weighted:THRESHOLD" | "tiered[:THRESHOLD]" */
 static int get_consensus(struct cfg_ctx *c, const yaml_node_t *n)
 {
 	const char *s = scalar(n);
 	char *end;
 
 	if (!s)
-		return cfg_error(c, n, "expected unanimous, quorum:K or weighted:THRESHOLD");
+		return cfg_error(c, n, "expected unanimous, quorum:K, weighted:T or tiered:T");
 	if (!strcmp(s, "unanimous")) {
 		c->cfg->mode = JURY_UNANIMOUS;
 	} else if (!strncmp(s, "quorum:", 7)) {
@@ -139,9 +139,19 @@ static int get_consensus(struct cfg_ctx *c, const yaml_node_t *n)
 			return cfg_error(c, n, "weighted needs a threshold, e.g. weighted:0.5");
 		c->cfg->mode = JURY_WEIGHTED;
 		c->cfg->threshold = t;
+	} else if (!strcmp(s, "tiered")) {
+		c->cfg->mode = JURY_TIERED;
+		c->cfg->threshold = 0;
+	} else if (!strncmp(s, "tiered:", 7)) {
+		double t = strtod(s + 7, &end);
+
+		if (*end || end == s + 7 || !(t > -1000 && t < 1000))
+			return cfg_error(c, n, "tiered needs a threshold, e.g. tiered:0");
+		c->cfg->mode = JURY_TIERED;
+		c->cfg->threshold = t;
 	} else {
-		return cfg_error(c, n, "unknown consensus '%s' (unanimous, quorum:K, weighted:T)",
-				 s);
+		return cfg_error(c, n, "unknown consensus '%s' (unanimous, quorum:K, "
+				 "weighted:T, tiered:T)", s);
 	}
 	return 0;
 }
@@ -510,6 +520,8 @@ const char *jury_mode_name(const struct jury_config *cfg, char *buf, size_t len)
 		snprintf(buf, len, "quorum:%d", cfg->quorum);
 	else if (cfg->mode == JURY_WEIGHTED)
 		snprintf(buf, len, "weighted:%g", cfg->threshold);
+	else if (cfg->mode == JURY_TIERED)
+		snprintf(buf, len, "tiered:%g", cfg->threshold);
 	else
 		snprintf(buf, len, "unanimous");
 	return buf;

@@ -18,6 +18,12 @@
  *                       1 - confidence for a deny (clamped to [0.001, 0.999]);
  *                       allow iff score >= THRESHOLD. A veto juror's deny
  *                       still denies.
+ *   tiered:THRESHOLD    the fast jurors (every juror that asks no language
+ *                       model) vote first; when their counted votes are all
+ *                       allows or all denies, that verdict stands and the
+ *                       model jurors are not asked (jury.c). Otherwise the
+ *                       model jurors are asked too and weighted:THRESHOLD
+ *                       over all votes decides.
  */
 #include <math.h>
 #include <stdio.h>
@@ -59,12 +65,44 @@ static void name_add(char *buf, size_t len, const char *name)
 		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
+bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *votes,
+		     size_t nvotes, enum vote_verdict *verdict)
+{
+	size_t i, allows = 0, denies = 0;
+
+	for (i = 0; i < nvotes && i < cfg->njurors; i++) {
+		const struct juror_config *jc = &cfg->jurors[i];
+		enum vote_verdict v;
+
+		if (jc->advisory || juror_is_model(jc))
+			continue;
+		v = counted(&votes[i].v);
+		if (v == VOTE_ABSTAIN)
+			continue;
+		if (v == VOTE_ALLOW)
+			allows++;
+		else
+			denies++; /* an error among them counts as a deny: fail closed */
+	}
+	if (!allows == !denies)
+		return false; /* split, or no fast juror voted */
+	*verdict = allows ? VOTE_ALLOW : VOTE_DENY;
+	return true;
+}
+
 void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes, size_t nvotes,
 		    enum vote_verdict *verdict, char *reason, size_t reasonlen)
 {
 	char denied[160] = "", vetoed[160] = "", mode[48];
 	size_t i, allows = 0, counted_n = 0;
 	double score = 0;
+
+	if (cfg->mode == JURY_TIERED && jury_fast_agree(cfg, votes, nvotes, verdict)) {
+		snprintf(reason, reasonlen, "%s: the fast jurors agree: %s",
+			 jury_mode_name(cfg, mode, sizeof(mode)),
+			 *verdict == VOTE_ALLOW ? "allow" : "deny");
+		return;
+	}
 
 	for (i = 0; i < nvotes && i < cfg->njurors; i++) {
 		const struct juror_config *jc = &cfg->jurors[i];
@@ -111,6 +149,7 @@ void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes
 			*verdict = VOTE_ALLOW;
 		break;
 	case JURY_WEIGHTED:
+	case JURY_TIERED: /* the fast jurors split: the weighted rule decides */
 		if (!vetoed[0] && score >= cfg->threshold)
 			*verdict = VOTE_ALLOW;
 		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, score,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libcurl POST helper (jury_curl.h). One easy handle per request: adapters
+ * libcurl POST (and GET) helper (jury_curl.h). One easy handle per request: adapters
  * and the cloud judge are called from several threads at once, and a
  * handle per call needs no lock; the connection set-up this costs is small
  * next to a model's answer time. Signals are off (CURLOPT_NOSIGNAL) because
@@ -115,8 +115,10 @@ int jury_curl_post(const char *endpoint, const char *path, const char *body, siz
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+	}
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");

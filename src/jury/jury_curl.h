@@ -16,7 +16,8 @@
  * thread-safe, so the jury calls this before it starts any thread. */
 void jury_curl_init(void);
 
-/* POSTs body (JSON) to endpoint + path within timeout_ms. Returns 0 with a
+/* POSTs body (JSON) to endpoint + path within timeout_ms (body NULL: a GET
+ * instead). Returns 0 with a
  * malloc'd, NUL-terminated *resp and the HTTP status in *status; or
  * -ETIMEDOUT, -ECONNREFUSED (cannot connect), -EMSGSIZE (answer larger than
  * JURY_CURL_MAX_RESPONSE), -EINVAL (bad endpoint), -EIO (other failures). */

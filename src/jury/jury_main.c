@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * `sevorix jury serve | ask | config`: the jury's command line. Options are
+ * `sevorix jury serve | ask | config | doctor`: the jury's command line. Options are
  * parsed here and the work is dispatched to the server (jury_server.c), the
  * client (jury_ask.c) or the configuration printer; this file is the only
  * part of the jury that prints, once, with the "sevorix jury:" prefix.
@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "jury/jury.h"
 #include "jury/jury_ask.h"
+#include "jury/jury_doctor.h"
 #include "jury/jury_priv.h"
 #include "jury/jury_server.h"
 
@@ -26,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: sevorix jury serve [--socket PATH] [--listen HOST:PORT] [--config FILE]"
 		   " [--user USER]\n"
 		   "       sevorix jury ask [--socket PATH | --local] [--config FILE]\n"
-		   "       sevorix jury config [--config FILE]\n");
+		   "       sevorix jury config [--config FILE]\n"
+		   "       sevorix jury doctor [--config FILE]\n");
 }
 
 /* Loads the configuration and opens the jury; reports failures. */
@@ -208,29 +210,54 @@ static int cmd_ask(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
-static int cmd_config(int argc, char **argv)
+/* `config` and `doctor`: only --config. Returns -1 to go on, else the exit code. */
+static int config_only(int argc, char **argv, const char **config)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *config = NULL;
-	struct jury_config *cfg;
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': config = optarg; break;
+		case 'c': *config = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	const char *config = NULL;
+	struct jury_config *cfg;
+	int ret = config_only(argc, argv, &config);
+
+	if (ret >= 0)
+		return ret;
 	if (open_jury(config, &cfg, NULL))
 		return 1;
 	ret = jury_config_print(cfg, stdout);
 	jury_config_free(cfg);
 	return ret ? 1 : 0;
+}
+
+/* Exit 0 when every language-model juror of the jury would work. */
+static int cmd_jury_doctor(int argc, char **argv)
+{
+	const char *config = NULL;
+	int ret = config_only(argc, argv, &config);
+
+	if (ret >= 0)
+		return ret;
+	return jury_doctor(stdout, config) ? 1 : 0;
 }
 
 int jury_main(int argc, char **argv)
@@ -248,6 +275,8 @@ int jury_main(int argc, char **argv)
 		return cmd_ask(argc - 1, argv + 1);
 	if (!strcmp(sub, "config"))
 		return cmd_config(argc - 1, argv + 1);
+	if (!strcmp(sub, "doctor"))
+		return cmd_jury_doctor(argc - 1, argv + 1);
 	fprintf(stderr, PFX "unknown command '%s'\n", sub);
 	usage(stderr);
 	return 2;

@@ -36,12 +36,16 @@ struct juror {
 	int deadline_ms;
 };
 
+/* The reason is bounded so that even a model that never closes its quote
+ * (a random or a confused one) ends the object within SLM_MAX_TOKENS, one
+ * character a token at worst: the grammar then admits only the closing
+ * '"}', and the answer is a verdict rather than a cut-off error. */
 const char jury_slm_grammar[] =
 	"root ::= \"{\\\"verdict\\\": \\\"\" verdict \"\\\", \\\"confidence\\\": \" conf "
 	"\", \\\"reason\\\": \\\"\" reason \"\\\"}\"\n"
 	"verdict ::= \"allow\" | \"deny\"\n"
 	"conf ::= \"0.\" [0-9] [0-9]? | \"1.0\"\n"
-	"reason ::= [^\"\\\\\\x00-\\x1f]*\n";
+	"reason ::= [^\"\\\\\\x00-\\x1f]{0,64}\n";
 
 static const char default_system[] =
 	"You are a security reviewer for actions that an autonomous AI agent wants to take on a "
@@ -398,6 +402,7 @@ static int openai_open(const struct juror_config *cfg, struct juror **ret, char 
 }
 
 const struct juror_ops juror_llama_ops = {
+	.model = true,
 	.kind = "llama-server",
 	.open = llama_open,
 	.vote = slm_vote,
@@ -405,6 +410,7 @@ const struct juror_ops juror_llama_ops = {
 };
 
 const struct juror_ops juror_ollama_ops = {
+	.model = true,
 	.kind = "ollama",
 	.open = ollama_open,
 	.vote = slm_vote,
@@ -412,6 +418,7 @@ const struct juror_ops juror_ollama_ops = {
 };
 
 const struct juror_ops juror_openai_ops = {
+	.model = true,
 	.kind = "openai",
 	.open = openai_open,
 	.vote = slm_vote,

@@ -17,6 +17,8 @@ The behaviour is the first path segment, so one server serves many jurors
   prose               a verdict wrapped in prose (off-grammar)
   maybe               verdict "maybe" (off-grammar)
   truncated           the answer was cut off at the token limit
+GET of the readiness paths (/health, /api/version, /v1/models) answers 200
+unless the behaviour is http500.
 On a UNIX socket (--unix PATH) there is no prefix: --mode gives it.
 Prints "READY <port>" when it accepts connections.
 """
@@ -69,6 +71,17 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the juror gave up waiting (its deadline): expected in the slow cases
+
+    def do_GET(self):
+        path, mode = self.path, self.mode
+        for p in ("/health", "/api/version", "/v1/models"):
+            if path.endswith(p) and path != p:
+                mode, path = path[1:-len(p)], p
+        if path not in ("/health", "/api/version", "/v1/models"):
+            return self.send(404, '{"error":"no such path"}')
+        if mode == "http500":
+            return self.send(500, '{"error":"model crashed"}')
+        self.send(200, '{"status":"ok"}')
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))

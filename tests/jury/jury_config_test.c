@@ -64,6 +64,23 @@ static void test_good(void)
 	jury_config_free(cfg);
 }
 
+static void test_tiered(void)
+{
+	struct jury_config *cfg;
+	char err[512], mode[48];
+
+	ok(!load("consensus: tiered\njurors: [{kind: rulebook}]\n", &cfg, err, sizeof(err)) &&
+		   cfg->mode == JURY_TIERED && cfg->threshold == 0 &&
+		   !strcmp(jury_mode_name(cfg, mode, sizeof(mode)), "tiered:0"),
+	   "consensus: tiered is tiered:0");
+	jury_config_free(cfg);
+	ok(!load("consensus: tiered:-1.5\njurors: [{kind: rulebook}]\n", &cfg, err, sizeof(err)) &&
+		   cfg->mode == JURY_TIERED && cfg->threshold == -1.5 &&
+		   !strcmp(jury_mode_name(cfg, mode, sizeof(mode)), "tiered:-1.5"),
+	   "consensus: tiered:-1.5 keeps its threshold");
+	jury_config_free(cfg);
+}
+
 static void test_errors(void)
 {
 	static const struct {
@@ -76,6 +93,7 @@ static void test_errors(void)
 		{ "jurors:\n  - kind: nonesuch\n", ":2:5: ", "unknown juror kind 'nonesuch'" },
 		{ "consensus: majority\njurors: []\n", ":1:12: ", "unknown consensus 'majority'" },
 		{ "consensus: quorum:0\n", ":1:12: ", "quorum needs a count" },
+		{ "consensus: tiered:high\n", ":1:12: ", "tiered needs a threshold" },
 		{ "deadline_ms: soon\n", ":1:14: ", "'soon' is not an integer" },
 		{ "jurors:\n  - kind: openai\n    endpoint: x\n    weight: -1\n",
 		  ":4:13: ", "is not a number" },
@@ -154,6 +172,7 @@ int main(void)
 		return 1;
 	close(fd);
 	test_good();
+	test_tiered();
 	test_errors();
 	test_requests();
 	unlink(path);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The consensus rules on hand-made ballots (every rule, advisory, veto,
- * error, abstain), and the verdict cache's LRU eviction and time to live.
+ * The consensus rules on hand-made ballots (every rule, tiered's first
+ * tier, advisory, veto, error, abstain), and the verdict cache's LRU
+ * eviction and time to live.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +131,69 @@ static void test_weighted(void)
 	   "weighted: a veto juror's deny denies whatever the score");
 }
 
+/* Tiered: j0..j1 are fast (rulebook, ngram), the rest ask a model (gguf). */
+static enum vote_verdict tiered(const struct j *js, size_t n, char *why)
+{
+	struct jury_config cfg = { .mode = JURY_TIERED, .threshold = 0 };
+	struct jury_vote votes[JURY_MAX_JURORS];
+	static const char *kinds[] = { "rulebook", "ngram", "gguf", "llama-server" };
+	enum vote_verdict out;
+	size_t i;
+
+	cfg.njurors = n;
+	for (i = 0; i < n; i++) {
+		cfg.jurors[i] = (struct juror_config){ .name = kinds[i], .kind = kinds[i],
+							.weight = js[i].weight,
+							.advisory = js[i].advisory,
+							.veto = js[i].veto };
+		votes[i] = (struct jury_vote){ .juror = kinds[i] };
+		vote_set(&votes[i].v, js[i].v, js[i].conf, "r");
+	}
+	jury_consensus(&cfg, votes, n, &out, why, 256);
+	return out;
+}
+
+static void test_tiered(void)
+{
+	struct jury_config cfg = { 0 };
+	enum vote_verdict v;
+	char why[256];
+
+	ok(tiered((struct j[]){ A(.6), A(.6), D(.99), D(.99) }, 4, why) == VOTE_ALLOW &&
+		   strstr(why, "fast jurors agree: allow"),
+	   "tiered: the fast jurors agree on allow: it stands over the models' denies");
+	ok(tiered((struct j[]){ D(.6), D(.6), A(.99), A(.99) }, 4, why) == VOTE_DENY &&
+		   strstr(why, "fast jurors agree: deny"),
+	   "tiered: the fast jurors agree on deny: it stands over the models' allows");
+	ok(tiered((struct j[]){ A(.6), ERR, A(.99), A(.99) }, 4, why) == VOTE_ALLOW &&
+		   strstr(why, "score"),
+	   "tiered: a fast juror's error is a deny that splits the tier; weighted decides");
+	ok(tiered((struct j[]){ A(.6), D(.6), A(.99), A(.99) }, 4, why) == VOTE_ALLOW &&
+		   strstr(why, "tiered:0: score"),
+	   "tiered: split fast jurors, confident model allows: weighted over all allows");
+	ok(tiered((struct j[]){ A(.6), D(.6), D(.99), A(.6) }, 4, why) == VOTE_DENY,
+	   "tiered: split fast jurors, a confident model deny: weighted over all denies");
+	ok(tiered((struct j[]){ { VOTE_DENY, .99, 1, false, true }, A(.9), A(.99), A(.99) }, 4,
+		  why) == VOTE_DENY && strstr(why, "vetoed by rulebook"),
+	   "tiered: a veto juror's deny still denies when the fast jurors split");
+	ok(tiered((struct j[]){ A(.6), { VOTE_DENY, .9, 1, true, false }, D(.99) }, 3, why) ==
+		   VOTE_ALLOW && strstr(why, "agree: allow"),
+	   "tiered: an advisory fast juror does not split the tier");
+	ok(tiered((struct j[]){ ABST, ABST, A(.9), A(.9) }, 4, why) == VOTE_ALLOW &&
+		   strstr(why, "score"),
+	   "tiered: no fast juror voted: the models are asked, weighted decides");
+	ok(tiered((struct j[]){ ABST, ABST, ERR, ERR }, 4, why) == VOTE_DENY,
+	   "tiered: nothing but errors denies");
+	cfg = (struct jury_config){ .mode = JURY_TIERED, .njurors = 2 };
+	cfg.jurors[0].kind = "grounding";
+	cfg.jurors[1].kind = "openai";
+	ok(jury_fast_agree(&cfg, (struct jury_vote[]){ { .v = { VOTE_DENY, 1, "" } },
+						       { .v = { VOTE_ALLOW, 1, "" } } },
+			   2, &v) &&
+		   v == VOTE_DENY,
+	   "jury_fast_agree: openai is a model juror, grounding a fast one");
+}
+
 static void test_cache(void)
 {
 	struct jury_answer a = { .verdict = VOTE_ALLOW, .nvotes = 1 }, b;
@@ -162,6 +226,7 @@ int main(void)
 	test_unanimous();
 	test_quorum();
 	test_weighted();
+	test_tiered();
 	test_cache();
 	return done_testing();
 }

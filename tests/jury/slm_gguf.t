@@ -181,18 +181,26 @@ try:
         text = text.replace("/var/lib/sevorix/models/%s.gguf" % real, model(test + ".gguf"))
     shipped = tmp.file("slm.yaml", text)
     env = dict(os.environ, SEVORIX_LLAMA_LIB=LIB)
+    env.setdefault("SEVORIX_JURY_DATA", os.path.join(BUILD, "jury"))
+    clear = {"id": "d", "kind": "exec", "path": "/usr/bin/git", "argv": ["git", "status"],
+             "cwd": "/home/agent/project", "workspace": "/home/agent/project"}
     for label, binary in binaries():
         t.prefix = label
         p = subprocess.run([binary, "jury", "ask", "--local", "--config", shipped], env=env,
-                           input=json.dumps(REQS[0]) + "\n", capture_output=True, text=True,
-                           timeout=120)
-        a = json.loads(p.stdout) if p.stdout.strip() else {}
+                           input=json.dumps(REQS[0]) + "\n" + json.dumps(clear) + "\n",
+                           capture_output=True, text=True, timeout=120)
+        a = [json.loads(l) for l in p.stdout.splitlines()]
+        a, b = (a + [{}, {}])[:2]
         v = {x["juror"]: x for x in a.get("votes", [])}
         t.ok(len(v) == 7 and all(v.get(n, {}).get("verdict") in ("allow", "deny")
                                  for n in ("syntax", "intent", "policy")) and
              a.get("verdict") == "deny",
-             "jury/slm.yaml: three model jurors and the built-ins vote; the jury denies "
-             "curl | sh", a or p.stderr)
+             "jury/slm.yaml: the built-ins split on curl | sh, the three model jurors are "
+             "asked; the jury denies", a or p.stderr)
+        v = {x["juror"]: x for x in b.get("votes", [])}
+        t.ok(b.get("verdict") == "allow" and all(v.get(n, {}).get("verdict") == "abstain"
+                                                 for n in ("syntax", "intent", "policy")),
+             "jury/slm.yaml: the built-ins agree on git status; the models are not asked", b)
     t.prefix = ""
 
     # Through `sevorix jury serve` on its socket, with /v1/health per juror.

@@ -231,9 +231,17 @@ static void gguf_close(struct juror *j)
 	free(j);
 }
 
+/*
+ * One CPU fewer than the machine has, 1 to 4. llama.cpp's threads meet at a
+ * spinning barrier after every operation of the graph, so when one of them
+ * loses its CPU to another process (the agent's own work, typically) all
+ * wait: on 2 CPUs beside a busy process, 2 threads took 0.2 to 1.9 s for
+ * what 1 thread does in a steady 0.35 s (BENCHMARKS.md). Leaving a CPU free
+ * trades the best case for a predictable one; `threads` overrides it.
+ */
 static int default_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
 
 	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
@@ -338,7 +346,32 @@ static int gguf_open(const struct juror_config *cfg, struct juror **ret, char *e
 	return 0;
 }
 
+int slm_gguf_check(const struct juror_config *cfg, char *err, size_t errlen)
+{
+	const struct llama_rt *rt = llama_rt_open(cfg->library, err, errlen);
+	struct llama_model_params mp;
+	struct llama_model *m;
+
+	if (!rt)
+		return -ENOENT;
+	if (!cfg->model) {
+		snprintf(err, errlen, "kind gguf needs model: /path/to/model.gguf");
+		return -EINVAL;
+	}
+	mp = rt->llama_model_default_params();
+	mp.n_gpu_layers = 0;
+	m = rt->llama_model_load_from_file(cfg->model, mp);
+	if (!m) {
+		snprintf(err, errlen, "%s: cannot load model: %s", cfg->model,
+			 *llama_rt_last_log() ? llama_rt_last_log() : "llama.cpp refused it");
+		return -EINVAL;
+	}
+	rt->llama_model_free(m);
+	return 0;
+}
+
 const struct juror_ops juror_gguf_ops = {
+	.model = true,
 	.kind = "gguf",
 	.open = gguf_open,
 	.vote = gguf_vote,

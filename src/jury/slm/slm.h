@@ -15,6 +15,11 @@
 
 extern const struct juror_ops juror_gguf_ops;
 
+/* For `sevorix doctor`: opens the runtime and loads cfg's model (memory-
+ * mapped, nothing evaluated), then frees both. Returns 0, or -errno with
+ * the reason in err, worded as a gguf juror's open error. */
+int slm_gguf_check(const struct juror_config *cfg, char *err, size_t errlen);
+
 /* The fixed prompt: "You are <role>." and the prompt from the
  * configuration (NULL: the built-in ones), then the examples. Returns a malloc'd string or NULL. */
 char *slm_prefix(const char *role, const char *prompt);
