@@ -13,17 +13,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jurytest import ROOT, SEVORIX, FakeModel, Tap, TempDir, juror_yaml
+from jurytest import (LLAMA_LIB as LIB, MODELS, SEVORIX, FakeModel, Tap, TempDir, juror_yaml,
+                      other_libllama)
 
-BUILD = os.environ.get("BUILD") or os.path.join(ROOT, "build")
-LIB = os.path.join(BUILD, "llama", "linux-x64", "bins", "linux-x64", "libllama.v0.5.0.so")
-TINY = os.path.join(BUILD, "llama", "models", "tiny-llama.gguf")
-
-FAKE_LIB = r"""
-const char *ggml_commit(void) { return "deadbee"; }
-const char *ggml_version(void) { return "0.0.1"; }
-"""
-
+TINY = os.path.join(MODELS, "tiny-llama.gguf")
 
 def doctor(cfg):
     p = subprocess.run([SEVORIX, "jury", "doctor", "--config", cfg], capture_output=True,
@@ -41,11 +34,7 @@ tmp = TempDir()
 model = FakeModel(unix=os.path.join(tmp.path, "model.sock"))
 web = FakeModel()
 try:
-    fake = os.path.join(tmp.path, "libllama-other.so")
-    src = tmp.file("other.c", FAKE_LIB)
-    cc = subprocess.run(["cc", "-shared", "-fPIC", "-o", fake, src], capture_output=True,
-                        text=True)
-    t.ok(cc.returncode == 0, "a stand-in libllama of another version builds", cc.stderr)
+    fake = other_libllama(t, tmp)
 
     cfg = tmp.file("servers.yaml", juror_yaml([
         {"kind": "rulebook"},
