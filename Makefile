@@ -160,6 +160,11 @@ install: $(BUILD)/sevorix
 	install -D -m 0644 policies/default.yaml $(DESTDIR)/etc/sevorix/policy.yaml
 	install -D -m 0644 docs/sevorix.1 $(DESTDIR)$(PREFIX)/share/man/man1/sevorix.1
 	install -D -m 0644 docs/sevorix-policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/sevorix-policy.5
+	install -D -m 0644 docs/sevorixd.8 $(DESTDIR)$(PREFIX)/share/man/man8/sevorixd.8
+	ln -sf sevorix $(DESTDIR)$(PREFIX)/bin/sevorixd
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/|$(PREFIX)/|' deploy/systemd/sevorixd.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/sevorixd.service
 
 clean:
 	rm -rf $(BUILD)

@@ -56,6 +56,7 @@ enum sx_event_kind {
 	SX_EV_USERNS = 12,	/* a new user namespace */
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
+	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
 };
 
 enum sx_layer {

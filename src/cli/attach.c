@@ -171,8 +171,12 @@ static int parse_attach(int argc, char **argv, struct attach_opts *o)
 	return -1;
 }
 
-/* The policy as the tree's own user sees it: owner and cwd of --pid when given. */
-static int load_for(const struct attach_opts *o, struct policy **p)
+/*
+ * The policy as the tree's own user sees it: owner and cwd of --pid when
+ * given. Its file:line:col messages go to log; *who gets the user's name.
+ */
+static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, char *who,
+		    size_t wholen)
 {
 	char cwd[PATH_MAX] = "/", link[64], owner[32];
 	struct policy_diag diag = { 0 };
@@ -193,13 +197,16 @@ static int load_for(const struct attach_opts *o, struct policy **p)
 	r = r ?: cli_load_policy_for(o->policy, &u, cwd, p, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
 		if (r < 0)
-			fprintf(stderr, "%s\n", diag.lines[i]);
+			fprintf(log, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);
+	if (who)
+		snprintf(who, wholen, "%s", u.name);
 	return r;
 }
 
 /* Loads, attaches and pins; the pins keep everything after this returns. */
-static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix)
+static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix,
+		     FILE *log)
 {
 	char err[512] = "", pins[512];
 	struct netlayer *nl = NULL;
@@ -212,7 +219,7 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 	r = r ?: netlayer_attach(nl, fd, pins);
 	r = r ?: netlayer_trace(nl, p, fd, pins, err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
+		fprintf(log, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
 		netlayer_close(nl, pins); /* nothing half-attached stays behind */
 		rmdir(pins);
 	} else {
@@ -244,7 +251,8 @@ int cmd_attach(int argc, char **argv)
 				    : "no such cgroup v2 directory");
 		return 1;
 	}
-	if (load_for(&o, &p) < 0 || run_new_id(ri.id, sizeof(ri.id)) < 0) {
+	if (load_for(&o, &p, stderr, ri.user, sizeof(ri.user)) < 0 ||
+	    run_new_id(ri.id, sizeof(ri.id)) < 0) {
 		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", o.policy);
 		return 1;
 	}
@@ -252,8 +260,10 @@ int cmd_attach(int argc, char **argv)
 	ri.supervisor = getpid(); /* cleanup leaves it alone while this command runs */
 	ri.started = time(NULL);
 	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
+	if (!realpath(o.policy, ri.policy))
+		snprintf(ri.policy, sizeof(ri.policy), "%s", o.policy);
 	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
-	r = attach_to(p, ri.cgroup, ri.id, &has_unix);
+	r = attach_to(p, ri.cgroup, ri.id, &has_unix, stderr);
 	if (r < 0)
 		run_state_remove(ri.id);
 	if (r == 0) {
@@ -265,49 +275,81 @@ int cmd_attach(int argc, char **argv)
 }
 
 /*
- * sevorix policy apply ID FILE: a new policy for an attachment, without a
- * gap. The new programs are attached beside the old ones first (cgroup
- * programs of one cgroup all run and must all allow, and both exec checks
- * run), then the old ones are removed: during the change the stricter of
- * the two policies holds, never neither.
+ * A new policy for an attachment, without a gap. The new programs are
+ * attached beside the old ones first (cgroup programs of one cgroup all
+ * run and must all allow, and both exec checks run), then the old ones
+ * are removed: during the change the stricter of the two policies holds,
+ * never neither. Messages go to log. Returns 0 or -errno.
  */
-int attach_apply(const char *id, const char *file, const char *user)
+static int reapply(struct run_info *ri, const char *file, const char *user, FILE *log,
+		   struct policy **ret, bool *has_unix)
 {
 	struct attach_opts o = { .policy = file, .user = user };
-	struct policy *p = NULL;
-	char next[64];
-	bool has_unix;
-	struct run_info ri;
 	struct timespec now;
-	char old[512];
+	char next[64], old[512];
 	int r;
 
-	if (run_state_read(id, &ri) < 0 || !ri.attached) {
-		fprintf(stderr, "sevorix policy apply: %s: no such attachment (a run takes a new "
-				"policy when it is started again)\n", id);
-		return 1;
-	}
-	if (load_for(&o, &p) < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: policy has errors; the running one stays\n",
-			file);
-		return 1;
+	if (load_for(&o, ret, log, NULL, 0) < 0) {
+		fprintf(log, "sevorix: %s: policy has errors; the running one stays\n", file);
+		return -EINVAL;
 	}
 	/* a new generation of pins beside the old, named by the time in ns (unique
 	 * per attachment: applies run one after another); bpffs refuses dots */
 	clock_gettime(CLOCK_REALTIME, &now);
-	snprintf(next, sizeof(next), "%s-%llx", id,
+	snprintf(next, sizeof(next), "%s-%llx", ri->id,
 		 (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec);
-	r = attach_to(p, ri.cgroup, next, &has_unix);
+	r = attach_to(*ret, ri->cgroup, next, has_unix, log);
+	if (r < 0)
+		return r;
+	run_pins_of(ri->id, ri, old, sizeof(old));
+	run_remove_pins(old); /* the new links hold already: no gap */
+	snprintf(ri->pins, sizeof(ri->pins), RUN_PIN_ROOT "/%s", next);
+	if (!realpath(file, ri->policy))
+		snprintf(ri->policy, sizeof(ri->policy), "%s", file);
+	run_state_write(ri);
+	return 0;
+}
+
+/* sevorix policy apply ID FILE for an attachment. */
+int attach_apply(const char *id, const char *file, const char *user)
+{
+	struct policy *p = NULL;
+	struct run_info ri;
+	bool has_unix;
+	int r;
+
+	if (run_state_read(id, &ri) < 0 || !ri.attached) {
+		fprintf(stderr, "sevorix policy apply: %s: no such run or attachment (see "
+				"sevorix ps)\n", id);
+		return 1;
+	}
+	if (!strncmp(ri.command, "oci ", 4)) {
+		/* its agent holds the programs and answers with their approval maps */
+		fprintf(stderr, "sevorix policy apply: %s is a container: change the policy file "
+				"of its daemon and reload it (SIGHUP)\n", id);
+		return 1;
+	}
+	r = reapply(&ri, file, user ?: (ri.user[0] ? ri.user : NULL), stderr, &p, &has_unix);
 	if (r == 0) {
-		run_pins_of(id, &ri, old, sizeof(old));
-		run_remove_pins(old); /* the new links hold already: no gap */
-		snprintf(ri.pins, sizeof(ri.pins), RUN_PIN_ROOT "/%s", next);
-		run_state_write(&ri);
 		print_rows(p, has_unix);
 		printf("\napplied %s to %s\n", file, id);
 	}
 	policy_free(p);
 	return r < 0;
+}
+
+int attach_reload(const char *id, FILE *log)
+{
+	struct policy *p = NULL;
+	struct run_info ri;
+	bool has_unix;
+	int r;
+
+	if (run_state_read(id, &ri) < 0 || !ri.attached || !ri.policy[0])
+		return -ENOENT;
+	r = reapply(&ri, ri.policy, ri.user[0] ? ri.user : NULL, log, &p, &has_unix);
+	policy_free(p);
+	return r;
 }
 
 int cmd_detach(int argc, char **argv)

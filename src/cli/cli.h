@@ -6,6 +6,8 @@
 #ifndef SEVORIX_CLI_H
 #define SEVORIX_CLI_H
 
+#include <stdio.h>
+
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_events(int argc, char **argv);
@@ -16,6 +18,10 @@ int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 /* sevorix policy apply ID FILE (attach.c) */
 int attach_apply(const char *id, const char *file, const char *user);
+/* Applies an attachment's policy file again (the daemon's SIGHUP); messages to log. */
+int attach_reload(const char *id, FILE *log);
+/* sevorix daemon (src/daemon/) */
+int cmd_daemon(int argc, char **argv);
 
 /* src/jury/: sevorix jury serve|ask ... */
 int jury_main(int argc, char **argv);

@@ -20,6 +20,7 @@ static const struct {
 	{ "detach", cmd_detach, "undo an attach" },
 	{ "oci-agent", cmd_oci_agent, "hold containers of OCI runtimes (runc, crun)" },
 	{ "oci-config", cmd_oci_config, "write the seccomp section for a container" },
+	{ "daemon", cmd_daemon, "the node's supervisor (sevorixd): metrics, reloads" },
 	{ "events", cmd_events, "print the events of a run" },
 	{ "ps", cmd_ps, "list runs and their state" },
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },
@@ -38,6 +39,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+	if (!strcmp(self, "sevorixd"))
+		return cmd_daemon(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -13,8 +13,18 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "daemon/apply.h"
 #include "jury/jury.h"
+#include "run/run.h"
 #include "sevorix/policy.h"
+
+/* True for an attachment (or a container), false for a run or an unknown ID. */
+static bool run_is_attached(const char *id)
+{
+	struct run_info ri;
+
+	return run_state_read(id, &ri) == 0 && ri.attached;
+}
 
 static bool has_review(const struct policy *p)
 {
@@ -67,8 +77,9 @@ static void policy_usage(FILE *f)
 	      "       within review.deadline_ms\n"
 	      "print  print the normalized policy in evaluation order\n"
 	      "       (--expand: with variables expanded)\n"
-	      "apply  give an attachment (sevorix attach) a new policy, with no gap:\n"
-	      "       a policy with errors is refused and the running one stays\n", f);
+	      "apply  give a run or an attachment (sevorix attach) a new policy, with no\n"
+	      "       gap: a policy with errors is refused and the running one stays; for a\n"
+	      "       run, lists the changed rows that need a restart of its agent\n", f);
 }
 
 int cmd_policy(int argc, char **argv)
@@ -95,7 +106,8 @@ int cmd_policy(int argc, char **argv)
 			policy_usage(stderr);
 			return 2;
 		}
-		return attach_apply(argv[2], argv[3], NULL);
+		return run_is_attached(argv[2]) ? attach_apply(argv[2], argv[3], NULL)
+						: run_apply(argv[2], argv[3]);
 	}
 	if (!verb || (strcmp(verb, "check") && strcmp(verb, "print"))) {
 		policy_usage(stderr);

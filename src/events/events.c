@@ -133,9 +133,10 @@ static const char *kind_name(int kind)
 {
 	static const char *const names[] = { "?",    "connect", "sendmsg", "fork", "exec",
 					     "exit", "open",	"mmap",	   "bpf",  "ptrace",
-					     "kill", "mount",	"userns",  "socket", "cgroup" };
+					     "kill", "mount",	"userns",  "socket", "cgroup",
+					     "link" };
 
-	return kind > 0 && kind <= SX_EV_CGROUP ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_LINK ? names[kind] : "?";
 }
 
 static const char *layer_name(int layer)
@@ -156,7 +157,7 @@ static void put_lsm(struct events *ev, FILE *f, const struct sx_event *e)
 	memcpy(data, e->data, n);
 	data[n] = 0;
 	fputs(",\"target\":", f);
-	if (e->kind == SX_EV_OPEN || e->kind == SX_EV_MMAP) {
+	if (e->kind == SX_EV_OPEN || e->kind == SX_EV_MMAP || e->kind == SX_EV_LINK) {
 		json_str(f, data);
 	} else if (e->kind == SX_EV_KILL || e->kind == SX_EV_PTRACE) {
 		memcpy(&pid, e->addr, sizeof(pid));
@@ -176,6 +177,8 @@ static void put_lsm(struct events *ev, FILE *f, const struct sx_event *e)
 			e->port & SX_ACCESS_WRITE ? "w" : "", e->port & SX_ACCESS_EXEC ? "x" : "");
 	if (e->kind == SX_EV_KILL)
 		fprintf(f, ",\"signal\":%u", e->port);
+	if (e->kind == SX_EV_LINK)
+		fprintf(f, ",\"op\":\"%s\"", e->port ? "rename" : "link");
 	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 		e->enforced ? "true" : "false");
 	put_rule(ev, e->rule_id, e->section);
@@ -395,13 +398,24 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+int events_attach_fd(struct events *ev, int ringbuf_fd)
+{
+	ev->rb = ring_buffer__new(ringbuf_fd, on_event, ev, NULL);
+	return ev->rb ? 0 : -errno;
+}
+
 int events_attach(struct events *ev, struct netlayer *nl)
 {
-	ev->rb = ring_buffer__new(netlayer_events_fd(nl), on_event, ev, NULL);
-	if (!ev->rb)
-		return -errno;
-	ev->nl = nl;
-	return 0;
+	int r = events_attach_fd(ev, netlayer_events_fd(nl));
+
+	if (!r)
+		ev->nl = nl;
+	return r;
+}
+
+void events_set_policy(struct events *ev, const struct policy *p)
+{
+	__atomic_store_n(&ev->p, p, __ATOMIC_SEQ_CST);
 }
 
 int events_fd(const struct events *ev)

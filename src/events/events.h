@@ -19,6 +19,10 @@ struct netlayer;
 int events_open(const char *path, const char *run, const struct policy *p, struct events **ret);
 /* Reads the layer's ring buffer from now on. Returns 0 or -errno. */
 int events_attach(struct events *ev, struct netlayer *nl);
+/* The same with the ring buffer's map fd alone (programs loaded by another process). */
+int events_attach_fd(struct events *ev, int ringbuf_fd);
+/* The policy that rule ids refer to from now on (after a reload). */
+void events_set_policy(struct events *ev, const struct policy *p);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -92,6 +93,9 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		return -ENOMEM;
 	h->p = p;
 	h->listener = -1;
+	h->stop = eventfd(0, EFD_CLOEXEC);
+	if (h->stop < 0)
+		r = -errno;
 	clock_gettime(CLOCK_REALTIME, &h->started);
 	pthread_mutex_init(&h->lock, NULL);
 	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
@@ -210,6 +214,23 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	return 0;
 }
 
+int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev)
+{
+	int fd = fcntl(from->listener, F_DUPFD_CLOEXEC, 0), approvals = from->approvals;
+	int net_approvals = from->net_approvals;
+
+	if (fd < 0)
+		return -errno;
+	/* one receiver at a time: a second one could block in NOTIF_RECV forever */
+	hold_free(from);
+	return hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
+}
+
+int hold_listener(const struct hold *h)
+{
+	return h->listener;
+}
+
 bool hold_running(const struct hold *h)
 {
 	return h->running && !__atomic_load_n(&h->done, __ATOMIC_SEQ_CST);
@@ -220,8 +241,11 @@ void hold_free(struct hold *h)
 	if (!h)
 		return;
 	if (h->running) {
-		pthread_cancel(h->thread);
-		pthread_join(h->thread, NULL);
+		uint64_t one = 1;
+
+		/* not pthread_cancel(): a call being answered is finished first */
+		if (write(h->stop, &one, sizeof(one)) == sizeof(one))
+			pthread_join(h->thread, NULL);
 	}
 	/* reviews in flight end by their deadline; they use h until then */
 	h->stopping = true;
@@ -229,6 +253,8 @@ void hold_free(struct hold *h)
 		usleep(1000);
 	if (h->listener >= 0)
 		close(h->listener);
+	if (h->stop >= 0)
+		close(h->stop);
 	free(h->denied);
 	free(h->loaders);
 	pthread_mutex_destroy(&h->lock);

@@ -43,6 +43,14 @@ int hold_start(struct hold *h, int sock_fd, int approvals, int net_approvals, co
 /* The same with a listener fd in hand (one a container runtime sent). */
 int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals,
 		  const char *jury, struct events *ev);
+/*
+ * Stops from (its calls in flight are answered first), frees it, and
+ * starts h on its listener and approval maps, asking jury: calls that
+ * arrive meanwhile wait in the kernel, none is lost. Returns 0 or -errno.
+ */
+int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev);
+/* The listener fd, still owned by h (to hand over with SCM_RIGHTS: dup it, then free h). */
+int hold_listener(const struct hold *h);
 /* True while the hold still answers (its agent has not gone). */
 bool hold_running(const struct hold *h);
 /* Stops answering (held calls then fail) and frees. Accepts NULL. */

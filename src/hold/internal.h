@@ -35,6 +35,7 @@ struct hold {
 	pthread_mutex_t lock;	/* the cache */
 	pthread_t thread;
 	bool running;
+	int stop;		/* eventfd: hold_free() asks the answering thread to end */
 	int listener;
 	int approvals;		/* sx_approved map fd */
 	int net_approvals;	/* sx_net_approved map fd */

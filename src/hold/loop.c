@@ -67,10 +67,15 @@ void *hold_loop(void *arg)
 		return NULL;
 	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
 	for (;;) {
-		struct pollfd pfd = { h->listener, POLLIN, 0 };
+		struct pollfd pfd[2] = { { h->listener, POLLIN, 0 }, { h->stop, POLLIN, 0 } };
 
-		if (!req || poll(&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
+		/* hold_free() asks through h->stop: a call received is always answered
+		 * first, since the listener may live on in a hold that takes over */
+		if (!req || poll(pfd, 2, -1) < 0 || (pfd[0].revents & (POLLHUP | POLLERR)) ||
+		    pfd[1].revents)
 			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
 		memset(req, 0, sz.seccomp_notif);
 		if (ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 			continue; /* EINTR, or the task died before we read it */

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sevorix oci-agent: the seccomp agent of OCI runtimes (runc, crun). A
- * container whose seccomp profile has SCMP_ACT_NOTIFY rules and a
- * listenerPath makes the runtime connect here and hand over the
- * container's notification fd, with the container's state as JSON. For
- * each container the agent attaches the cgroup network layer and the exec
- * checks to the container's cgroup (pinned, as `sevorix attach` does) and
- * answers its trapped execs and connects exactly as `sevorix run` does:
- * by identity and content, and with the jury for review-class calls,
- * through one-shot kernel approvals.
+ * The seccomp agent of OCI runtimes (runc, crun). A container whose
+ * seccomp profile has SCMP_ACT_NOTIFY rules and a listenerPath makes the
+ * runtime connect here and hand over the container's notification fd,
+ * with the container's state as JSON. For each container the agent
+ * attaches the cgroup network layer and the exec checks to the container's
+ * cgroup (pinned, as `sevorix attach` does) and answers its trapped execs
+ * and connects exactly as `sevorix run` does: by identity and content, and
+ * with the jury for review-class calls, through one-shot kernel approvals.
+ *
+ * `sevorix oci-agent` is this module with a poll loop; `sevorix daemon`
+ * uses the same module and adds reloads (new rules in the live maps, a new
+ * hold) and upgrades (the listeners handed to a new process).
  *
  * Fail closed: if the agent goes away, the container's trapped calls fail
  * (ENOSYS) and the pinned network layer keeps denying; `sevorix cleanup`
@@ -32,6 +35,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "daemon/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
 #include "net/net.h"
@@ -43,14 +47,16 @@
 struct container {
 	struct run_info ri;
 	struct policy *p;
-	struct netlayer *nl;
-	struct hold *hold;
+	struct netlayer *nl;	/* NULL when adopted from another process */
+	struct run_maps maps;	/* the pinned programs' maps, found from the pins */
+	struct hold *hold;	/* NULL while handed over */
 	struct events *ev;
+	int handed;		/* the listener while it is handed over, else -1 */
 	char pins[512];
 };
 
-struct agent {
-	const char *socket, *policy, *jury, *log_dir;
+struct oci_agent {
+	struct oci_agent_opts o;
 	struct container *c[MAX_CONTAINERS];
 };
 
@@ -97,74 +103,143 @@ static void container_free(struct container *c)
 	if (!c)
 		return;
 	hold_free(c->hold);
+	if (c->handed >= 0)
+		close(c->handed);
 	events_close(c->ev);
+	run_maps_close(&c->maps);
 	netlayer_close(c->nl, NULL); /* the pins stay until the cgroup is empty */
 	policy_free(c->p);
 	free(c);
 }
 
-/* Attaches the layers to the container's cgroup and starts answering its listener. */
-static int container_start(struct agent *a, int pid, const char *name, int listener,
-			   struct container **ret)
+static struct container *container_new(void)
 {
 	struct container *c = calloc(1, sizeof(*c));
-	char err[512] = "", path[4200], root[64];
-	int cg = -1, r;
+
+	if (c) {
+		memset(&c->maps, 0xff, sizeof(c->maps));
+		c->handed = -1;
+	}
+	return c;
+}
+
+/* The policy as the container's process pid sees it, with the agent's jury. */
+static int container_policy(const struct oci_agent *a, int pid, struct policy **ret,
+			    struct policy_diag *diag)
+{
+	char root[64];
+	int r = oci_load_policy(a->o.policy, pid, ret, diag);
+
+	if (r < 0)
+		return r;
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	(*ret)->root = realpath(root, NULL);
+	if (a->o.jury) {
+		free((*ret)->jury_local);
+		(*ret)->jury_local = strdup(a->o.jury);
+	}
+	return 0;
+}
+
+/* Loads, attaches and pins the layers on the container's cgroup. */
+static int container_attach(struct container *c, char *err, size_t errlen)
+{
+	int cg = open(c->ri.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (cg < 0)
+		return -errno;
+	r = netlayer_open(c->p, &c->nl, err, errlen);
+	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
+	r = r ?: netlayer_attach(c->nl, cg, c->pins);
+	r = r ?: netlayer_trace(c->nl, c->p, cg, c->pins, err, errlen);
+	r = r ?: netlayer_require_approval(c->nl);
+	r = r ?: run_maps_open(c->pins, &c->maps);
+	close(cg);
+	return r;
+}
+
+/* Attaches the layers to the container's cgroup and starts answering its listener. */
+static int container_start(struct oci_agent *a, int pid, const char *name, int listener,
+			   struct container **ret)
+{
+	struct container *c = container_new();
+	char err[512] = "", path[4200];
+	int r, fd;
 
 	if (!c)
 		return -ENOMEM;
-	r = oci_load_policy(a->policy, pid, &c->p);
-	snprintf(root, sizeof(root), "/proc/%d/root", pid);
-	if (!r) {
-		c->p->root = realpath(root, NULL);
-		if (a->jury) {
-			free(c->p->jury_local);
-			c->p->jury_local = strdup(a->jury);
-		}
-	}
+	r = container_policy(a, pid, &c->p, NULL);
 	r = r ?: oci_cgroup_of(pid, c->ri.cgroup, sizeof(c->ri.cgroup));
 	r = r ?: run_new_id(c->ri.id, sizeof(c->ri.id));
-	if (!r && (cg = open(c->ri.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		r = -errno;
 	c->ri.attached = true;
 	c->ri.agent = pid;
 	c->ri.supervisor = getpid();
 	c->ri.started = time(NULL);
 	snprintf(c->ri.command, sizeof(c->ri.command), "oci %.1000s", name);
+	if (!realpath(a->o.policy, c->ri.policy))
+		snprintf(c->ri.policy, sizeof(c->ri.policy), "%s", a->o.policy);
 	if (!r)
 		run_state_write(&c->ri); /* before the pins: cleanup can always find the cgroup */
-	r = r ?: netlayer_open(c->p, &c->nl, err, sizeof(err));
-	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
-	r = r ?: netlayer_attach(c->nl, cg, c->pins);
-	r = r ?: netlayer_trace(c->nl, c->p, cg, c->pins, err, sizeof(err));
-	r = r ?: netlayer_require_approval(c->nl);
-	snprintf(path, sizeof(path), "%s/%s.jsonl", a->log_dir, c->ri.id);
+	r = r ?: container_attach(c, err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/%s.jsonl", a->o.log_dir, c->ri.id);
 	r = r ?: events_open(path, c->ri.id, c->p, &c->ev);
 	r = r ?: events_attach(c->ev, c->nl);
 	r = r ?: hold_prepare(c->p, &c->hold, err, sizeof(err));
-	r = r ?: hold_start_fd(c->hold, dup(listener), netlayer_approvals_fd(c->nl),
-			       netlayer_net_approvals_fd(c->nl), c->p->jury_local, c->ev);
-	if (cg >= 0)
-		close(cg);
+	/* close-on-exec: an upgrade's new process must hold only the listeners it adopts */
+	if (!r && (fd = fcntl(listener, F_DUPFD_CLOEXEC, 0)) < 0)
+		r = -errno;
+	r = r ?: hold_start_fd(c->hold, fd, c->maps.approved, c->maps.net_approved,
+			       c->p->jury_local, c->ev);
 	if (r < 0) {
-		fprintf(stderr, "sevorix oci-agent: %s: %s\n", name, err[0] ? err : strerror(-r));
+		fprintf(stderr, "sevorix: container %s: %s\n", name, err[0] ? err : strerror(-r));
 		if (c->ri.id[0])
 			run_state_remove(c->ri.id);
 		netlayer_close(c->nl, c->pins[0] ? c->pins : NULL);
+		if (c->pins[0])
+			rmdir(c->pins);
 		c->nl = NULL;
 		container_free(c);
 		return r;
 	}
 	snprintf(c->ri.events, sizeof(c->ri.events), "%.4000s", path);
 	run_state_write(&c->ri);
-	fprintf(stderr, "sevorix oci-agent: container %s (pid %d) in %s: run %s\n", name, pid,
-		c->ri.cgroup, c->ri.id);
+	fprintf(stderr, "sevorix: container %s (pid %d) in %s: run %s\n", name, pid, c->ri.cgroup,
+		c->ri.id);
 	*ret = c;
 	return 0;
 }
 
+static int free_slot(const struct oci_agent *a)
+{
+	for (int i = 0; i < MAX_CONTAINERS; i++)
+		if (!a->c[i])
+			return i;
+	return -1;
+}
+
+void oci_agent_accept(struct oci_agent *a, int lfd)
+{
+	char buf[65536], id[256];
+	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), fd = -1, pid = 0, slot = free_slot(a);
+	struct container *c = NULL;
+
+	if (conn < 0)
+		return;
+	/* fail closed: a container we cannot hold gets its listener closed, so its
+	 * trapped calls fail */
+	if (receive(conn, buf, sizeof(buf), &fd) < 0 || parse_state(buf, &pid, id, sizeof(id)) < 0)
+		fprintf(stderr, "sevorix: a malformed message from the runtime; ignored\n");
+	else if (slot < 0)
+		fprintf(stderr, "sevorix: too many containers; %s refused\n", id);
+	else if (container_start(a, pid, id, fd, &c) == 0)
+		a->c[slot] = c;
+	if (fd >= 0)
+		close(fd);
+	close(conn);
+}
+
 /* Containers whose listener hung up are gone: their pins go with their cgroup. */
-static void reap(struct agent *a)
+void oci_agent_tick(struct oci_agent *a)
 {
 	for (int i = 0; i < MAX_CONTAINERS; i++) {
 		struct container *c = a->c[i];
@@ -173,7 +248,7 @@ static void reap(struct agent *a)
 		if (!c)
 			continue;
 		events_drain(c->ev);
-		if (hold_running(c->hold))
+		if (!c->hold || hold_running(c->hold))
 			continue;
 
 		snprintf(id, sizeof(id), "%s", c->ri.id);
@@ -184,31 +259,172 @@ static void reap(struct agent *a)
 	}
 }
 
-static void accept_one(struct agent *a, int lfd)
+int oci_agent_count(const struct oci_agent *a)
 {
-	char buf[65536], id[256];
-	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), fd = -1, pid = 0, slot = -1;
-	struct container *c = NULL;
+	int n = 0;
 
-	if (conn < 0)
-		return;
-	for (int i = 0; i < MAX_CONTAINERS && slot < 0; i++)
-		if (!a->c[i])
-			slot = i;
-	/* fail closed: a container we cannot hold gets its listener closed, so its
-	 * trapped calls fail */
-	if (receive(conn, buf, sizeof(buf), &fd) < 0 || parse_state(buf, &pid, id, sizeof(id)) < 0)
-		fprintf(stderr, "sevorix oci-agent: a malformed message from the runtime; ignored\n");
-	else if (slot < 0)
-		fprintf(stderr, "sevorix oci-agent: too many containers; %s refused\n", id);
-	else if (container_start(a, pid, id, fd, &c) == 0)
-		a->c[slot] = c;
-	if (fd >= 0)
-		close(fd);
-	close(conn);
+	for (int i = 0; i < MAX_CONTAINERS; i++)
+		n += a->c[i] != NULL;
+	return n;
 }
 
-static int listen_on(const char *path)
+/* One container takes the new policy: hold prepared first, then maps, then the hold swapped. */
+static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
+{
+	struct policy_diag diag = { 0 };
+	struct policy *p = NULL;
+	struct hold *h = NULL;
+	char err[512] = "";
+	int r = container_policy(a, c->ri.agent, &p, &diag);
+
+	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
+		fprintf(log, "%s\n", diag.lines[i]);
+	policy_diag_clear(&diag);
+	r = r ?: hold_prepare(p, &h, err, sizeof(err));
+	r = r ?: run_maps_rewrite(&c->maps, p, err, sizeof(err));
+	if (r < 0) {
+		fprintf(log, "sevorix: run %s: %s; its policy stays\n", c->ri.id,
+			err[0] ? err : strerror(-r));
+		hold_free(h);
+		policy_free(p);
+		return r;
+	}
+	events_set_policy(c->ev, p);
+	r = c->hold ? hold_take_over(h, c->hold, p->jury_local, c->ev) : 0;
+	c->hold = h;
+	if (r < 0) {
+		/* fail closed: the listener is closed with the hold, its calls fail */
+		fprintf(log, "sevorix: run %s: cannot restart its hold: %s\n", c->ri.id,
+			strerror(-r));
+	}
+	policy_free(c->p); /* the old hold, its only other user, is gone */
+	c->p = p;
+	return r;
+}
+
+int oci_agent_reload(struct oci_agent *a, FILE *log)
+{
+	int r = 0;
+
+	for (int i = 0; i < MAX_CONTAINERS; i++)
+		if (a->c[i] && a->c[i]->hold)
+			r = container_reload(a, a->c[i], log) ?: r;
+	return r;
+}
+
+int oci_agent_hand_over(struct oci_agent *a, int (*send)(void *ctx, const char *id, int fd),
+			void *ctx)
+{
+	int r = 0;
+
+	for (int i = 0; i < MAX_CONTAINERS && !r; i++) {
+		struct container *c = a->c[i];
+
+		if (!c || !c->hold || !hold_running(c->hold))
+			continue;
+		events_drain(c->ev);
+		c->handed = fcntl(hold_listener(c->hold), F_DUPFD_CLOEXEC, 0);
+		if (c->handed < 0)
+			return -errno;
+		/* one receiver at a time: this one stops before the new one starts */
+		hold_free(c->hold);
+		c->hold = NULL;
+		r = send(ctx, c->ri.id, c->handed);
+	}
+	return r;
+}
+
+void oci_agent_hand_back(struct oci_agent *a)
+{
+	for (int i = 0; i < MAX_CONTAINERS; i++) {
+		struct container *c = a->c[i];
+		char err[512] = "";
+		int r;
+
+		if (!c || c->hold || c->handed < 0)
+			continue;
+		r = hold_prepare(c->p, &c->hold, err, sizeof(err));
+		r = r ?: hold_start_fd(c->hold, c->handed, c->maps.approved, c->maps.net_approved,
+				       c->p->jury_local, c->ev);
+		c->handed = -1; /* owned by the hold now, or closed by it: fail closed */
+		if (r < 0)
+			fprintf(stderr, "sevorix: run %s: cannot hold it again: %s\n", c->ri.id,
+				err[0] ? err : strerror(-r));
+	}
+}
+
+/* The new process's side of an upgrade: the container as the state and pins describe it. */
+static int adopt(struct oci_agent *a, struct container *c, const char *id, int listener)
+{
+	char err[512] = "";
+	int r = run_state_read(id, &c->ri);
+
+	if (r == 0 && (!c->ri.attached || c->ri.agent <= 1))
+		r = -EINVAL;
+	r = r ?: container_policy(a, c->ri.agent, &c->p, NULL);
+	run_pins_of(id, &c->ri, c->pins, sizeof(c->pins));
+	r = r ?: run_maps_open(c->pins, &c->maps);
+	if (!r && !c->ri.events[0])
+		snprintf(c->ri.events, sizeof(c->ri.events), "%s/%s.jsonl", a->o.log_dir, id);
+	r = r ?: events_open(c->ri.events, id, c->p, &c->ev);
+	r = r ?: events_attach_fd(c->ev, c->maps.events);
+	r = r ?: hold_prepare(c->p, &c->hold, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "sevorix: run %s: cannot adopt it: %s\n", id,
+			err[0] ? err : strerror(-r));
+		return r;
+	}
+	r = hold_start_fd(c->hold, listener, c->maps.approved, c->maps.net_approved,
+			  c->p->jury_local, c->ev);
+	c->ri.supervisor = getpid();
+	run_state_write(&c->ri);
+	return r;
+}
+
+int oci_agent_adopt(struct oci_agent *a, const char *id, int listener)
+{
+	struct container *c = container_new();
+	int slot = free_slot(a), r;
+
+	if (!c || slot < 0) {
+		free(c);
+		close(listener); /* fail closed: its trapped calls fail */
+		return -ENOSPC;
+	}
+	r = adopt(a, c, id, listener);
+	if (r < 0) {
+		if (!c->hold || hold_listener(c->hold) != listener)
+			close(listener); /* fail closed, as above */
+		container_free(c);
+		return r;
+	}
+	a->c[slot] = c;
+	return 0;
+}
+
+int oci_agent_new(const struct oci_agent_opts *o, struct oci_agent **ret)
+{
+	struct oci_agent *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a->o = *o;
+	mkdir(a->o.log_dir, 0750);
+	*ret = a;
+	return 0;
+}
+
+void oci_agent_free(struct oci_agent *a)
+{
+	if (!a)
+		return;
+	/* held calls of live containers now fail; their network layer stays pinned */
+	for (int i = 0; i < MAX_CONTAINERS; i++)
+		container_free(a->c[i]);
+	free(a);
+}
+
+int oci_listen(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[sizeof(sa.sun_path)];
@@ -241,7 +457,8 @@ static void oci_agent_usage(FILE *f)
 	      "                         [--log-dir DIR]\n\n"
 	      "The seccomp agent of OCI runtimes: containers whose seccomp profile has\n"
 	      "listenerPath PATH (see `sevorix oci-config`) are put under the policy.\n"
-	      "Default socket /run/sevorix/seccomp.sock, events in /var/log/sevorix.\n", f);
+	      "Default socket /run/sevorix/seccomp.sock, events in /var/log/sevorix.\n"
+	      "`sevorix daemon --oci-socket PATH` serves the same role, with reloads.\n", f);
 }
 
 int cmd_oci_agent(int argc, char **argv)
@@ -251,38 +468,40 @@ int cmd_oci_agent(int argc, char **argv)
 		{ "jury", required_argument, NULL, 'j' },   { "log-dir", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },	    { 0 },
 	};
-	struct agent a = { "/run/sevorix/seccomp.sock", "/etc/sevorix/policy.yaml", NULL,
-			   RUN_LOG_DIR, { 0 } };
+	struct oci_agent_opts o = { "/etc/sevorix/policy.yaml", NULL, RUN_LOG_DIR };
+	const char *socket = "/run/sevorix/seccomp.sock";
+	struct oci_agent *a;
 	sigset_t mask;
 	int c, lfd, sfd;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:p:j:l:h", opts, NULL)) != -1) {
 		if (c == 's')
-			a.socket = optarg;
+			socket = optarg;
 		else if (c == 'p')
-			a.policy = optarg;
+			o.policy = optarg;
 		else if (c == 'j' && !strncmp(optarg, "unix:///", 8))
-			a.jury = optarg + 7;
+			o.jury = optarg + 7;
 		else if (c == 'l')
-			a.log_dir = optarg;
+			o.log_dir = optarg;
 		else
 			return oci_agent_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
 	}
 	if (optind != argc)
 		return oci_agent_usage(stderr), 2;
-	lfd = listen_on(a.socket);
+	lfd = oci_listen(socket);
 	if (lfd < 0) {
-		fprintf(stderr, "sevorix oci-agent: %s: %s\n", a.socket, strerror(-lfd));
+		fprintf(stderr, "sevorix oci-agent: %s: %s\n", socket, strerror(-lfd));
 		return 1;
 	}
-	mkdir(a.log_dir, 0750);
+	if (oci_agent_new(&o, &a) < 0)
+		return 1;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	fprintf(stderr, "sevorix oci-agent: listening on %s\n", a.socket);
+	fprintf(stderr, "sevorix oci-agent: listening on %s\n", socket);
 	for (;;) {
 		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 
@@ -291,13 +510,11 @@ int cmd_oci_agent(int argc, char **argv)
 		if (p[1].revents)
 			break;
 		if (p[0].revents & POLLIN)
-			accept_one(&a, lfd);
-		reap(&a);
+			oci_agent_accept(a, lfd);
+		oci_agent_tick(a);
 	}
-	/* held calls of live containers now fail; their network layer stays pinned */
-	for (int i = 0; i < MAX_CONTAINERS; i++)
-		container_free(a.c[i]);
+	oci_agent_free(a);
 	close(lfd);
-	unlink(a.socket);
+	unlink(socket);
 	return 0;
 }

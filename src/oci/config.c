@@ -156,7 +156,7 @@ int oci_cgroup_of(int pid, char *buf, size_t len)
 	return r; /* the root cgroup is never a container's: refused */
 }
 
-int oci_load_policy(const char *file, int pid, struct policy **ret)
+int oci_load_policy(const char *file, int pid, struct policy **ret, struct policy_diag *diag)
 {
 	char link[64], cwd[4096] = "/", uid[32];
 	struct policy_diag d = { 0 };
@@ -173,7 +173,7 @@ int oci_load_policy(const char *file, int pid, struct policy **ret)
 	n = readlink(link, cwd, sizeof(cwd) - 1);
 	cwd[n > 0 ? n : 1] = 0;
 	r = cli_agent_user(uid, &u);
-	r = r ?: cli_load_policy_for(file, &u, cwd, ret, &d);
+	r = r ?: cli_load_policy_for(file, &u, cwd, ret, diag ?: &d);
 	policy_diag_clear(&d);
 	return r;
 }

@@ -35,6 +35,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "confine/confine.h"
+#include "daemon/apply.h"
 #include "events/events.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
@@ -384,6 +385,19 @@ static int wait_status(pid_t pid)
 	return 128 + WTERMSIG(st);
 }
 
+/* A new policy from `sevorix policy apply` (daemon/apply.h): the hold's new rules. */
+static void reload(struct run *r)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    run_apply_receive(r->info.id, &r->user, cwd, r->o.jury, &r->policy, &r->hold,
+			      r->ev) < 0)
+		return; /* the command reports it; the run goes on with its old rules */
+	if (realpath(r->policy->file, r->info.policy))
+		run_state_write(&r->info);
+}
+
 /* Sleeps until the command exits, writing events and forwarding signals. */
 static int supervise(struct run *r, int sfd)
 {
@@ -410,7 +424,11 @@ static int supervise(struct run *r, int sfd)
 
 			if (got[i].data.fd == pfd)
 				done = true;
-			else if (got[i].data.fd == sfd && read(sfd, &si, sizeof(si)) == sizeof(si))
+			else if (got[i].data.fd != sfd || read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			else if (si.ssi_signo == SIGUSR1)
+				reload(r); /* sevorix policy apply */
+			else
 				kill(r->child, si.ssi_signo);
 		}
 		events_drain(r->ev);
@@ -471,6 +489,8 @@ static void record(struct run *r)
 	r->info.supervisor = getpid();
 	r->info.agent = r->child;
 	r->info.started = time(NULL);
+	if (!realpath(r->o.policy, r->info.policy))
+		snprintf(r->info.policy, sizeof(r->info.policy), "%s", r->o.policy);
 	for (char **a = r->o.argv; *a && off < sizeof(r->info.command) - 1; a++)
 		off += snprintf(r->info.command + off, sizeof(r->info.command) - off, "%s%s",
 				a == r->o.argv ? "" : " ", *a);
@@ -499,6 +519,7 @@ int cmd_run(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGUSR1); /* not forwarded: sevorix policy apply */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	status = setup(&r) < 0 ? 125 : 0;

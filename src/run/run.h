@@ -42,6 +42,8 @@ struct run_info {
 	long long started;	/* unix time */
 	bool attached;		/* `sevorix attach` to a cgroup Sevorix did not create */
 	char pins[512];		/* where its links are pinned; empty: RUN_PIN_ROOT/ID */
+	char policy[4096];	/* the policy file it was given (reloads read it again) */
+	char user[64];		/* attach --user: whose ${HOME} the policy means; empty: owner */
 };
 
 int run_new_id(char *buf, size_t len);

@@ -83,9 +83,9 @@ int run_state_write(const struct run_info *ri)
 	if (!f)
 		return -errno;
 	fprintf(f, "supervisor=%d\nagent=%d\ncgroup=%s\nevents=%s\nstarted=%lld\ncommand=%s\n"
-		   "attached=%d\npins=%s\n",
+		   "attached=%d\npins=%s\npolicy=%s\nuser=%s\n",
 		ri->supervisor, ri->agent, ri->cgroup, ri->events, ri->started, ri->command,
-		ri->attached, ri->pins);
+		ri->attached, ri->pins, ri->policy, ri->user);
 	if (fclose(f) != 0 || rename(tmp, path) < 0)
 		return -errno;
 	return 0;
@@ -125,6 +125,10 @@ int run_state_read(const char *id, struct run_info *ri)
 			ri->attached = atoi(v) != 0;
 		else if (!strcmp(line, "pins"))
 			snprintf(ri->pins, sizeof(ri->pins), "%s", v);
+		else if (!strcmp(line, "policy"))
+			snprintf(ri->policy, sizeof(ri->policy), "%s", v);
+		else if (!strcmp(line, "user"))
+			snprintf(ri->user, sizeof(ri->user), "%s", v);
 	}
 	fclose(f);
 	return 0;

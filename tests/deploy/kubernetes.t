@@ -32,10 +32,11 @@ for c in pod["containers"] + pod.get("initContainers", []):
     for m in c.get("volumeMounts", []):
         if m["name"] not in vols:
             errs.append("%s mounts unknown volume %s" % (c["name"], m["name"]))
-agent = [c for c in pod["containers"] if c["name"] == "oci-agent"][0]
+agent = [c for c in pod["containers"] if c["name"] in ("sevorixd", "oci-agent")][0]
 if not agent["securityContext"].get("privileged") or not pod.get("hostPID"):
     errs.append("the agent needs privileged and hostPID")
-sock = agent["command"][agent["command"].index("--socket") + 1]
+opt = "--oci-socket" if "--oci-socket" in agent["command"] else "--socket"
+sock = agent["command"][agent["command"].index(opt) + 1]
 init = " ".join(pod["initContainers"][0]["command"])
 if "--socket %s" % sock not in init:
     errs.append("the profile's socket is not the agent's")

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel maps of a protected cgroup, found again from its pinned
+ * links (only links are pinned: a link leads to its program, a program to
+ * the maps it uses). This is how a process that did not load the programs
+ * -- the daemon after an upgrade, `sevorix policy apply` for a run --
+ * reads their counters, receives their events, writes one-shot approvals
+ * and rewrites their rules in place.
+ */
+#ifndef SEVORIX_DAEMON_MAPS_H
+#define SEVORIX_DAEMON_MAPS_H
+
+#include <stddef.h>
+
+#include "sevorix/policy.h"
+
+struct run_maps {
+	int net4, net6, unix_;		/* the network rules (LPM tries) */
+	int exec_deny, argv_rules;	/* the exec rules */
+	int config;			/* struct sx_config */
+	int approved, net_approved;	/* one-shot approvals of the hold */
+	int events, stats;		/* ring buffer, per-CPU counters */
+};
+
+/* Opens every map the links under pin_dir use. Returns 0 or -errno (-ENOENT: no pins). */
+int run_maps_open(const char *pin_dir, struct run_maps *m);
+void run_maps_close(struct run_maps *m);
+
+/*
+ * Rewrites the rule maps for policy p, entry by entry: every entry of the
+ * new policy is written first (in the tries longer prefixes first), then
+ * the entries it no longer has are deleted; the argv rules of old and new
+ * policy are in force together while they change. So during the change
+ * every address and path is decided by the old or by the new policy,
+ * never by a mix, and by the new one when this returns. Returns 0 or
+ * -errno (*err says why; -E2BIG: old and new argv rules do not fit
+ * together, and nothing was changed).
+ */
+int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen);
+
+/* Sum over CPUs of counter stat (enum sx_stat); 0 when unreadable. */
+unsigned long long run_maps_stat(const struct run_maps *m, unsigned int stat);
+
+#endif
