@@ -11,7 +11,7 @@
 #   tests/vm/lsm/lsm_bench.c -> $(BUILD)/vm/suite/lsm_bench  (TAP + "# bench:" ratios)
 
 LSM_GUEST_OBJS = $(filter $(BUILD)/src/policy/% $(BUILD)/src/net/% $(BUILD)/src/lsm/% $(BUILD)/src/util/% \
-	$(BUILD)/src/seccomp/% $(BUILD)/src/util/%,$(OBJS))
+	$(BUILD)/src/seccomp/%,$(OBJS))
 
 $(BUILD)/vm/suite/lsm_%: tests/vm/lsm/lsm_%.c tests/vm/lsm/lsm_test.h $(LSM_GUEST_OBJS) mk/lsm.mk
 	$(call msg,LD-STAT,$@)

@@ -51,6 +51,19 @@ static bool seen_before(const struct policy *p, size_t i)
 	return false;
 }
 
+/* Every directory above rule path r, as "/a/", "/a/b/", never "/". */
+static int add_dirs(const char *r, const struct file_sink *sink)
+{
+	char dir[SX_FILE_PATH_MAX + 1];
+	int ret = 0;
+
+	for (const char *s = strchr(r + 1, '/'); s && ret >= 0; s = strchr(s + 1, '/')) {
+		snprintf(dir, sizeof(dir), "%.*s/", (int)(s - r), r);
+		ret = sink->dir(sink->ctx, dir);
+	}
+	return ret;
+}
+
 int lsm_files_compile(const struct policy *p, const struct file_sink *sink, char *err,
 		      size_t errlen)
 {
@@ -80,6 +93,8 @@ int lsm_files_compile(const struct policy *p, const struct file_sink *sink, char
 		k.prefixlen = len * 8;
 		build_value(p, x->expanded, &v);
 		r = sink->add(sink->ctx, &k, &v);
+		if (r >= 0 && sink->dir && !root)
+			r = add_dirs(x->expanded, sink);
 	}
 	if (r < 0)
 		snprintf(err, errlen, "cannot store file rules: %s", strerror(-r));

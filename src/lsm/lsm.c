@@ -32,7 +32,7 @@
 #include "lsm.skel.h"
 #include "lsm_probe.skel.h"
 
-#define LSM_MAX_PROGS 24
+#define LSM_MAX_PROGS 32
 
 struct lsmlayer {
 	struct lsm_bpf *skel;
@@ -50,6 +50,7 @@ static const struct {
 	{ "unix_may_send", 2 },	      { "file_open", 1 },      { "bprm_check_security", 1 },
 	{ "mmap_file", 4 },	      { "file_mprotect", 3 },  { "ptrace_access_check", 2 },
 	{ "task_kill", 4 },	      { "socket_create", 4 },	{ "task_alloc", 2 },
+	{ "path_link", 3 },	      { "path_rename", 5 },
 };
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -73,29 +74,50 @@ int lsm_probe(void)
 	return cached;
 }
 
+static bool is_lsm(const struct bpf_program *prog)
+{
+	return !strncmp(bpf_program__section_name(prog), "lsm/", 4);
+}
+
+/* "file_open" of "lsm/file_open", "vfs_rename" of "fexit/vfs_rename" */
 static const char *hook_of(const struct bpf_program *prog)
 {
-	const char *sec = bpf_program__section_name(prog);
+	const char *sec = bpf_program__section_name(prog), *slash = strchr(sec, '/');
 
-	return strncmp(sec, "lsm/", 4) ? sec : sec + 4;
+	return slash ? slash + 1 : sec;
+}
+
+/*
+ * The programs that keep file_open's cache honest (bpf/lsm.bpf.c,
+ * names_changed): without every one of them, nothing is cached.
+ */
+static const char *const cache_keepers[] = { "vfs_rename", "vfs_unlink", "sb_umount", "sb_mount",
+					     "move_mount" };
+
+static bool is_keeper(const struct bpf_program *prog)
+{
+	for (size_t i = 0; i < sizeof(cache_keepers) / sizeof(cache_keepers[0]); i++)
+		if (!strcmp(cache_keepers[i], hook_of(prog)))
+			return true;
+	return false;
 }
 
 /* 0 when the kernel has the hook with the arguments the program reads, else why not. */
-static const char *hook_missing(const struct btf *vmlinux, const char *hook)
+static const char *hook_missing(const struct btf *vmlinux, const char *hook, bool lsm)
 {
 	char name[128];
 	const struct btf_type *fn, *proto;
 	int id;
 
 	snprintf(name, sizeof(name), "bpf_lsm_%s", hook);
-	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(vmlinux, lsm ? name : hook, BTF_KIND_FUNC);
 	if (id < 0)
 		return "not in this kernel";
 	fn = btf__type_by_id(vmlinux, id);
 	proto = fn ? btf__type_by_id(vmlinux, fn->type) : NULL;
 	if (!proto)
 		return "no type information";
-	for (size_t i = 0; i < sizeof(hook_args) / sizeof(hook_args[0]); i++)
+	for (size_t i = 0; lsm && i < sizeof(hook_args) / sizeof(hook_args[0]); i++)
 		if (!strcmp(hook_args[i].hook, hook) && btf_vlen(proto) != hook_args[i].nargs)
 			return "its arguments changed";
 	return NULL;
@@ -110,11 +132,14 @@ static int select_hooks(struct lsmlayer *l)
 
 	if (!vmlinux)
 		return -errno ?: -ENOENT;
+	l->skel->rodata->cache_opens = 1;
 	bpf_object__for_each_program(prog, l->skel->obj) {
-		const char *why = hook_missing(vmlinux, hook_of(prog));
+		const char *why = hook_missing(vmlinux, hook_of(prog), is_lsm(prog));
 
 		if (!why)
 			continue;
+		if (is_keeper(prog))
+			l->skel->rodata->cache_opens = 0;
 		bpf_program__set_autoload(prog, false);
 		if (off < sizeof(l->left_out))
 			off += snprintf(l->left_out + off, sizeof(l->left_out) - off, "%s%s (%s)",
@@ -201,6 +226,16 @@ static int fill_file(void *ctx, const struct sx_file_key *k, const struct sx_fil
 	return put(((struct lsmlayer *)ctx)->skel->maps.sx_files, k, sizeof(*k), v, sizeof(*v));
 }
 
+static int fill_dir(void *ctx, const char *path)
+{
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	__u8 one = 1;
+
+	strncpy(key, path, sizeof(key) - 1);
+	return put(((struct lsmlayer *)ctx)->skel->maps.sx_file_dirs, key, sizeof(key), &one,
+		   sizeof(one));
+}
+
 /* Compiles the rulebook into every map that was not shared. Returns 0 or -errno. */
 static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared sh, int cgroup_fd,
 		     char *err, size_t errlen)
@@ -208,7 +243,7 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
 	struct net_sink ns = { sh.net ? skip_inet : fill_inet, sh.unix_ ? skip_unix : fill_unix, l };
 	struct exec_sink es = { fill_exec, skip_argv, l };
-	struct file_sink fs = { fill_file, l };
+	struct file_sink fs = { fill_file, l, fill_dir };
 	__u32 zero = 0;
 	int r = 0;
 
@@ -273,29 +308,57 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 	return 0;
 }
 
+/* Attaches prog and pins its link under pin_dir (NULL: no pin). Returns 0 or -errno. */
+static int attach_one(struct lsmlayer *l, struct bpf_program *prog, const char *pin_dir)
+{
+	struct bpf_link *link;
+	char path[4200];
+
+	if (l->nlinks >= LSM_MAX_PROGS)
+		return -E2BIG;
+	link = bpf_program__attach(prog);
+	if (!link)
+		return -errno;
+	l->links[l->nlinks++] = link;
+	if (!pin_dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/lsm_%s", pin_dir, hook_of(prog));
+	return bpf_link__pin(link, path) < 0 ? -errno : 0;
+}
+
+/*
+ * Forgets every decision file_open cached: after a detach, names may have
+ * changed while nothing counted. Only the cache's keepers run meanwhile,
+ * and they only ever add, so a lost increment still leaves every older
+ * entry behind.
+ */
+static int forget_cache(struct lsmlayer *l)
+{
+	__u32 zero = 0;
+	__u64 gen = 0;
+	int r;
+
+	r = bpf_map__lookup_elem(l->skel->maps.sx_names_gen, &zero, sizeof(zero), &gen,
+				 sizeof(gen), 0);
+	gen++;
+	return r ?: bpf_map__update_elem(l->skel->maps.sx_names_gen, &zero, sizeof(zero), &gen,
+					 sizeof(gen), 0);
+}
+
 int lsm_attach(struct lsmlayer *l, const char *pin_dir)
 {
 	struct bpf_program *prog;
-	char path[4200];
+	int r = 0;
 
-	bpf_object__for_each_program(prog, l->skel->obj) {
-		struct bpf_link *link;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		if (l->nlinks >= LSM_MAX_PROGS)
-			return -E2BIG;
-		link = bpf_program__attach_lsm(prog);
-		if (!link)
-			return -errno;
-		l->links[l->nlinks++] = link;
-		if (!pin_dir)
-			continue;
-		snprintf(path, sizeof(path), "%s/lsm_%s", pin_dir, hook_of(prog));
-		if (bpf_link__pin(link, path) < 0)
-			return -errno;
+	/* first the programs that invalidate file_open's cache, then the hooks that use it */
+	for (int pass = 0; pass < 2 && !r; pass++) {
+		bpf_object__for_each_program(prog, l->skel->obj)
+			if (!r && bpf_program__autoload(prog) && is_keeper(prog) == !pass)
+				r = attach_one(l, prog, pin_dir);
+		if (!r && !pass)
+			r = forget_cache(l);
 	}
-	return 0;
+	return r;
 }
 
 void lsm_detach(struct lsmlayer *l)

@@ -50,13 +50,17 @@ int lsm_events_fd(const struct lsmlayer *l);
 
 /*
  * The files section as file trie entries (abi.h): add is called for the
- * zero-length default entry and once per distinct rule path. Exposed for
+ * zero-length default entry and once per distinct rule path; dir (when
+ * not NULL) for every directory that holds a rule path below it, as
+ * "/a/b/" (never "/"; a directory may come more than once), which a
+ * rename must not carry away. Exposed for
  * tests. Returns 0 or -errno (-ENAMETOOLONG: a rule path too long for the
  * trie's key).
  */
 struct file_sink {
 	int (*add)(void *ctx, const struct sx_file_key *k, const struct sx_file_value *v);
 	void *ctx;
+	int (*dir)(void *ctx, const char *path);
 };
 int lsm_files_compile(const struct policy *p, const struct file_sink *sink, char *err,
 		      size_t errlen);

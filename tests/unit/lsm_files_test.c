@@ -5,7 +5,8 @@
  * stored prefix of "PATH/", then the stricter decision over the requested
  * accesses) compared with policy_decide_file(), the rulebook's reference,
  * for many paths and every access combination. Also: whole-component
- * matching, paths created after compiling, and the length limit.
+ * matching, paths created after compiling, the length limit, and the
+ * directories holding rules below them (which a rename must not move).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -83,6 +84,23 @@ static int lookup(const struct trie *t, const char *path, unsigned int access, i
 	return verdict;
 }
 
+/* A trie and the directories a rename must not carry away, as "/a/b/" lines. */
+struct trie_dirs {
+	struct trie t; /* first: add() takes the same ctx */
+	char dirs[1024];
+};
+
+static int add_dir(void *ctx, const char *path)
+{
+	struct trie_dirs *td = ctx;
+
+	if (strlen(td->dirs) + strlen(path) + 2 > sizeof(td->dirs))
+		return -E2BIG;
+	strcat(td->dirs, path);
+	strcat(td->dirs, "\n");
+	return 0;
+}
+
 static struct policy *load(const char *text)
 {
 	struct policy_env env = { .home = "/home/u", .user = "u", .workspace = "/work/proj" };
@@ -100,7 +118,7 @@ int main(void)
 	};
 	char err[256] = "", longpath[400];
 	struct trie t = { .n = 0 };
-	struct file_sink sink = { add, &t };
+	struct file_sink sink = { add, &t, NULL };
 	struct policy *p = load(policy_text);
 	int mismatches = 0, r;
 
@@ -138,6 +156,19 @@ int main(void)
 		longpath[sizeof(longpath) - 1] = 0;
 		is_int(lookup(&t, longpath, SX_ACCESS_WRITE, &rule), SX_V_ALLOW,
 		       "a path longer than the key still meets the rules that cover it");
+	}
+	{
+		static struct trie_dirs td;
+		struct file_sink both = { add, &td, add_dir };
+
+		r = lsm_files_compile(p, &both, err, sizeof(err));
+		is_int(r, 0, "the files section compiles with a directory sink (%s)", err);
+		ok(strstr(td.dirs, "/home/\n") && strstr(td.dirs, "/home/u/\n") &&
+			   strstr(td.dirs, "/home/u/.ssh/\n") && strstr(td.dirs, "/work/\n"),
+		   "the directories above rule paths are named, with a trailing '/'");
+		ok(strncmp(td.dirs, "/\n", 2) && !strstr(td.dirs, "\n/\n"), "\"/\" itself is never one");
+		ok(!strstr(td.dirs, "/usr/") && !strstr(td.dirs, "/etc/shadow/"),
+		   "a rule path itself, without rules below it, is not one");
 	}
 	policy_free(p);
 

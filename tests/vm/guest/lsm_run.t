@@ -55,7 +55,12 @@ t 'grep -q "bpf-lsm: hooks .*file_open" /tmp/run.err' "SEVORIX_VERBOSE names the
 run /bin/cat $H/.ssh/id_rsa >/tmp/run.out 2>&1
 rc=$?
 t '[ $rc != 0 ] && ! grep -q secret /tmp/run.out' "reading $H/.ssh/id_rsa fails (rc $rc)"
+# Landlock comes before bpf in lsm=, so Landlock refuses this open and the
+# bpf-lsm hook never sees it: the event is the observed denial (the
+# syscall-exit tracepoint, which reads the path again at exit when it was
+# not in memory at entry). On a failure the open events are shown.
 t 'grep "\"kind\":\"open\"" $EV | grep -q "id_rsa"' "the denied open is an event"
+grep "\"kind\":\"open\"" $EV | grep -q "id_rsa" || sed 's/^/# events: /' $EV
 : >$EV
 run /bin/busybox nc 169.254.169.254 80 </dev/null >/tmp/run.out 2>&1
 t 'grep "\"kind\":\"connect\"" $EV | grep "\"verdict\":\"deny\"" | grep -q "\"layer\":\"bpf-lsm\""' \

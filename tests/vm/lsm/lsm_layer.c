@@ -11,7 +11,13 @@
  * rulebook loaded, under a denied directory inside an allowed one), of
  * exec and PROT_EXEC mappings of a denied binary and its hard link, of
  * bpf(), mount, a new user namespace, unlisted socket families, and of
- * kill/ptrace aimed outside the cgroup; that allowed calls succeed; that
+ * kill/ptrace aimed outside the cgroup; of the escapes that go around a
+ * path check: a hard link or rename of the secret (also of one created
+ * after the rules loaded, also through an O_PATH descriptor), a rename of
+ * a directory with rules below it, exec of a memfd copy (execveat and
+ * /proc/self/fd), io_uring openat and connect (inline and in an io-wq
+ * worker); that the open cache forgets a name that a process outside
+ * the run moved or unlinked; that allowed calls succeed; that
  * the same calls from outside the cgroup succeed; and that each denial
  * left an event of layer bpf-lsm. Part 2 loads it as `sevorix run` does,
  * sharing the network layer's and exec tracker's maps and pinning its
@@ -20,6 +26,8 @@
  * The child runs as root: the layer does not rely on the agent lacking
  * privileges. Refuses to run outside the guest (SEVORIX_VM=1).
  */
+#include <liburing.h>
+
 #include "lsm_test.h"
 
 #define SSH "/tmp/home/.ssh"
@@ -57,7 +65,10 @@ enum check {
 	C_EXEC_DENIED, C_EXEC_LINK, C_MMAP_EXEC, C_MPROTECT_EXEC, C_BPF, C_KILL_OUTSIDE,
 	C_KILL_INSIDE, C_PTRACE_OUTSIDE, C_MOUNT, C_USERNS, C_SOCK_PACKET, C_SOCK_RAW,
 	C_SOCK_MPTCP, C_SOCK_VSOCK, C_SOCK_TCP, C_CGROUP_PROCS, C_CLONE_INTO, C_OPENAT2,
-	C_OPATH_REOPEN, C_SYMLINK, C_PROC_ROOT, C_NCHECKS
+	C_OPATH_REOPEN, C_SYMLINK, C_PROC_ROOT, C_LINK_SECRET, C_LINK_TMP, C_LINK_LATER,
+	C_LINK_OPATH, C_LINK_RO, C_LINK_WS, C_RENAME_SECRET, C_RENAME_SSH, C_RENAME_HOME,
+	C_RENAME_WS, C_MEMFD_EXECVEAT, C_MEMFD_PROC, C_URING_OPEN_OK, C_URING_OPEN,
+	C_URING_OPEN_ASYNC, C_URING_CONNECT, C_URING_CONNECT_OK, C_NCHECKS
 };
 
 struct env {
@@ -109,6 +120,23 @@ static const struct expect {
 	{ C_OPATH_REOPEN, EACCES, "O_PATH open + /proc/self/fd/N reopen of the secret is denied" },
 	{ C_SYMLINK, EACCES, "a symlink in the workspace to the secret is denied (the file reached is judged)" },
 	{ C_PROC_ROOT, EACCES, "/proc/self/root" SSH "/id_rsa is denied" },
+	{ C_LINK_SECRET, EPERM, "link(" SSH "/id_rsa, /tmp/ws/k): a hard link in the workspace to the secret is refused" },
+	{ C_LINK_TMP, EPERM, "link(" SSH "/id_rsa, /tmp/x) is refused" },
+	{ C_LINK_LATER, EPERM, "link() of a file created under " SSH " after the rules loaded is refused" },
+	{ C_LINK_OPATH, EPERM, "linkat(AT_EMPTY_PATH) of an O_PATH descriptor of the secret is refused" },
+	{ C_LINK_RO, EPERM, "link() of a read-only file into the workspace (gaining write) is refused" },
+	{ C_LINK_WS, 0, "link() inside the workspace works" },
+	{ C_RENAME_SECRET, EPERM, "rename(" SSH "/id_rsa, /tmp/ws/moved) is refused" },
+	{ C_RENAME_SSH, EPERM, "rename(" SSH ", /tmp/home/ssh2) is refused" },
+	{ C_RENAME_HOME, EPERM, "rename(/tmp/home, /tmp/ws/home) (a rule below it) is refused" },
+	{ C_RENAME_WS, 0, "rename() inside the workspace works" },
+	{ C_MEMFD_EXECVEAT, EACCES, "memfd_create + execveat(AT_EMPTY_PATH) of a copy is denied" },
+	{ C_MEMFD_PROC, EACCES, "memfd_create + execve(/proc/self/fd/N) (fexecve) is denied" },
+	{ C_URING_OPEN_OK, 0, "io_uring IORING_OP_OPENAT of an allowed file works" },
+	{ C_URING_OPEN, EACCES, "io_uring IORING_OP_OPENAT of " SSH "/id_rsa is denied" },
+	{ C_URING_OPEN_ASYNC, EACCES, "io_uring IORING_OP_OPENAT with IOSQE_ASYNC (an io-wq worker) is denied" },
+	{ C_URING_CONNECT, EPERM, "io_uring IORING_OP_CONNECT to the denied port is denied" },
+	{ C_URING_CONNECT_OK, 0, "io_uring IORING_OP_CONNECT to the allowed port works" },
 };
 
 static int open_err(const char *path, int flags)
@@ -236,6 +264,124 @@ static int symlink_err(const char *target, const char *link)
 	return open_err(link, O_RDONLY);
 }
 
+static int link_err(const char *from, const char *to)
+{
+	int r = link(from, to) ? errno : 0;
+
+	if (!r)
+		unlink(to);
+	return r;
+}
+
+/* The secret through a descriptor that grants nothing, linked by the descriptor. */
+static int link_opath_err(const char *from, const char *to)
+{
+	int fd = open(from, O_PATH | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return errno;
+	r = linkat(fd, "", AT_FDCWD, to, AT_EMPTY_PATH) ? errno : 0;
+	close(fd);
+	if (!r)
+		unlink(to);
+	return r;
+}
+
+/* Renames from to to and, when that worked, back. */
+static int rename_err(const char *from, const char *to)
+{
+	int r = rename(from, to) ? errno : 0;
+
+	if (!r)
+		rename(to, from);
+	return r;
+}
+
+/* A copy of busybox in a memfd, run by descriptor or by /proc/self/fd/N. */
+static int memfd_exec_err(bool by_proc)
+{
+	int in = open("/bin/busybox", O_RDONLY | O_CLOEXEC), fd, st;
+	char buf[65536], proc[64];
+	ssize_t n;
+	pid_t pid;
+
+	fd = memfd_create("copy", 0); /* no MFD_CLOEXEC: /proc/self/fd/N must survive exec */
+	if (in < 0 || fd < 0)
+		return errno;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			return EIO;
+	close(in);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "busybox", "true", NULL }, *envp[] = { NULL };
+
+		if (by_proc)
+			execve(proc, argv, envp);
+		else
+			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		_exit(100 + errno);
+	}
+	close(fd);
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return errno;
+	if (WIFEXITED(st) && WEXITSTATUS(st) >= 100)
+		return WEXITSTATUS(st) - 100;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EIO;
+}
+
+/* The request prepared in ring, submitted and completed: its errno (0 = success). */
+static int uring_err(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe;
+	int res;
+
+	if (io_uring_submit(ring) != 1 || io_uring_wait_cqe(ring, &cqe))
+		return EIO;
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	if (res >= 0)
+		return 0;
+	return -res;
+}
+
+static int uring_open_err(const char *path, bool async)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int r;
+
+	if (io_uring_queue_init(4, &ring, 0))
+		return EIO;
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (async)
+		sqe->flags |= IOSQE_ASYNC;
+	r = uring_err(&ring);
+	io_uring_queue_exit(&ring); /* closes nothing it opened: the child exits soon */
+	return r;
+}
+
+static int uring_connect_err(__u16 port)
+{
+	struct sockaddr_storage ss;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	socklen_t len;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0 || io_uring_queue_init(4, &ring, 0))
+		return EIO;
+	sa_fill(&ss, &len, AF_INET, "127.0.0.1", port);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&ss, len);
+	r = uring_err(&ring);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return r;
+}
+
 static int userns_err(void)
 {
 	pid_t pid = fork();
@@ -312,14 +458,32 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_OPATH_REOPEN] = opath_reopen_err(SSH "/id_rsa");
 	res[C_SYMLINK] = symlink_err(SSH "/id_rsa", "/tmp/ws/link");
 	res[C_PROC_ROOT] = open_err("/proc/self/root" SSH "/id_rsa", O_RDONLY);
+	res[C_LINK_SECRET] = link_err(SSH "/id_rsa", "/tmp/ws/k");
+	res[C_LINK_TMP] = link_err(SSH "/id_rsa", "/tmp/x");
+	res[C_LINK_LATER] = link_err(SSH "/later_key", "/tmp/ws/k");
+	res[C_LINK_OPATH] = link_opath_err(SSH "/id_rsa", "/tmp/ws/k");
+	res[C_LINK_RO] = link_err("/tmp/ro/file", "/tmp/ws/ro");
+	res[C_LINK_WS] = link_err("/tmp/ws/new", "/tmp/ws/new-link");
+	res[C_RENAME_SECRET] = rename_err(SSH "/id_rsa", "/tmp/ws/moved");
+	res[C_RENAME_SSH] = rename_err(SSH, "/tmp/home/ssh2");
+	res[C_RENAME_HOME] = rename_err("/tmp/home", "/tmp/ws/home");
+	res[C_RENAME_WS] = rename_err("/tmp/ws/new", "/tmp/ws/renamed");
+	res[C_MEMFD_EXECVEAT] = memfd_exec_err(false);
+	res[C_MEMFD_PROC] = memfd_exec_err(true);
+	res[C_URING_OPEN_OK] = uring_open_err("/tmp/home/notes", false);
+	res[C_URING_OPEN] = uring_open_err(SSH "/id_rsa", false);
+	res[C_URING_OPEN_ASYNC] = uring_open_err(SSH "/id_rsa", true);
+	res[C_URING_CONNECT] = uring_connect_err(env->port_denied);
+	res[C_URING_CONNECT_OK] = uring_connect_err(env->port_ok);
 }
 
 /* Creates the files, listeners and the outsider. Returns 0 or -errno. */
 static int setup(struct env *env)
 {
 	static const char *dirs[] = { "/tmp/ws", "/tmp/home", SSH, "/tmp/home/.sshx", "/tmp/other",
-				      "/tmp/bin" };
-	static const char *files[] = { SSH "/id_rsa", "/tmp/home/notes", "/tmp/home/.sshx/f" };
+				      "/tmp/bin", "/tmp/ro" };
+	static const char *files[] = { SSH "/id_rsa", "/tmp/home/notes", "/tmp/home/.sshx/f",
+				       "/tmp/ro/file" };
 	int r = 0;
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
@@ -387,6 +551,11 @@ static void outside_checks(const struct env *env)
 	e = mmap_err(DENIED_BIN, false);
 	tap_ok(!e, "outside the cgroup: mmap(PROT_EXEC) of the denied binary works (got %s)",
 	       strerror(e));
+	e = link_err(SSH "/id_rsa", "/tmp/ws/k");
+	tap_ok(!e, "outside the cgroup: link() of the secret into the workspace works (got %s)",
+	       strerror(e));
+	e = uring_open_err(SSH "/id_rsa", true);
+	tap_ok(!e, "outside the cgroup: io_uring openat of the secret works (got %s)", strerror(e));
 	tap_ok(kill(env->outsider, 0) == 0, "the process outside the cgroup is still alive");
 }
 
@@ -399,7 +568,8 @@ static void check_events(int events_fd, const char *part)
 		     { SX_EV_SENDMSG, "sendmsg" }, { SX_EV_EXEC, "exec" },
 		     { SX_EV_MMAP, "mmap" },	 { SX_EV_BPF, "bpf" },
 		     { SX_EV_KILL, "kill" },	 { SX_EV_PTRACE, "ptrace" },
-		     { SX_EV_MOUNT, "mount" },	 { SX_EV_SOCKET, "socket" } };
+		     { SX_EV_MOUNT, "mount" },	 { SX_EV_SOCKET, "socket" },
+		     { SX_EV_LINK, "link and rename" } };
 	struct event_tally t = { 0 };
 
 	if (tally_events(events_fd, &t) < 0) {
@@ -411,6 +581,8 @@ static void check_events(int events_fd, const char *part)
 		       "%s: %s denials were logged with layer bpf-lsm (%d)", part, want[i].name,
 		       t.lsm_deny[want[i].kind]);
 	tap_ok(t.open_secret, "%s: an open event names " SSH "/id_rsa with its rule", part);
+	tap_ok(t.link_secret, "%s: a link event names " SSH "/id_rsa, the file linked", part);
+	tap_ok(t.rename_refused, "%s: a refused rename is an event of its own (op rename)", part);
 }
 
 /* Runs the agent checks in a child in the cgroup and reports them. */
@@ -425,6 +597,56 @@ static void run_part(const struct env *env, const char *part, int events_fd, boo
 		return;
 	report(res, part, userns_hook);
 	check_events(events_fd, part);
+}
+
+static void open_fn(const void *path, int *res)
+{
+	*res = open_err(path, O_RDONLY);
+}
+
+/* open(path) from a new child in the cgroup: its errno, or -1 when no child ran. */
+static int agent_open(const struct env *env, const char *path)
+{
+	int res;
+
+	return in_cgroup(&env->base, open_fn, path, &res, sizeof(res)) ? -1 : res;
+}
+
+/*
+ * The open cache must not outlive a name: a file and a directory the agent
+ * opened are moved under the denied directory by a process outside the
+ * run (the agent itself may not), and the next open by the new name is
+ * denied; a file opened by a name that is then unlinked, while a hard link
+ * under the denied directory stays, is denied by that name.
+ */
+static void cache_checks(const struct env *env)
+{
+	int e;
+
+	mkdir("/tmp/home/movedir", 0755);
+	if (write_file("/tmp/home/moveme", "x\n") || write_file("/tmp/home/movedir/f", "x\n") ||
+	    write_file("/tmp/home/unlinkme", "x\n")) {
+		tap_ok(false, "cache: set up the files to move");
+		return;
+	}
+	e = agent_open(env, "/tmp/home/moveme");
+	tap_ok(e == 0, "cache: open(/tmp/home/moveme) works (got %d)", e);
+	e = agent_open(env, "/tmp/home/moveme");
+	tap_ok(e == 0, "cache: and again (got %d)", e);
+	tap_ok(!rename("/tmp/home/moveme", SSH "/moved"), "cache: moved under " SSH " from outside");
+	e = agent_open(env, SSH "/moved");
+	tap_ok(e == EACCES, "cache: open(" SSH "/moved) of the moved file is denied (got %d)", e);
+	e = agent_open(env, "/tmp/home/movedir/f");
+	tap_ok(e == 0, "cache: open(/tmp/home/movedir/f) works (got %d)", e);
+	tap_ok(!rename("/tmp/home/movedir", SSH "/movedir"), "cache: its directory moved under " SSH);
+	e = agent_open(env, SSH "/movedir/f");
+	tap_ok(e == EACCES, "cache: open(" SSH "/movedir/f) is denied (got %d)", e);
+	e = agent_open(env, "/tmp/home/unlinkme");
+	tap_ok(e == 0, "cache: open(/tmp/home/unlinkme) works (got %d)", e);
+	tap_ok(!link("/tmp/home/unlinkme", SSH "/linked") && !unlink("/tmp/home/unlinkme"),
+	       "cache: linked under " SSH " and the first name unlinked, from outside");
+	e = agent_open(env, SSH "/linked");
+	tap_ok(e == EACCES, "cache: open(" SSH "/linked) is denied (got %d)", e);
 }
 
 static int part1(struct env *env, struct policy *p)
@@ -445,6 +667,7 @@ static int part1(struct env *env, struct policy *p)
 	if (!r) {
 		run_part(env, "alone", lsm_events_fd(l), strstr(desc, " userns_create") != NULL);
 		outside_checks(env);
+		cache_checks(env);
 	}
 	lsm_close(l, NULL);
 	return r;

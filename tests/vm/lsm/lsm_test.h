@@ -321,6 +321,8 @@ static inline int load_policy(const char *fmt, unsigned int a, unsigned int b, s
 struct event_tally {
 	int lsm_deny[32];	/* by kind: denials of layer bpf-lsm */
 	bool open_secret;	/* an open denial naming id_rsa and a rule */
+	bool link_secret;	/* a refused link naming the secret as written (no '/' after it) */
+	bool rename_refused;	/* a refused rename (port 1) */
 };
 
 static inline int tally_one(void *ctx, void *data, size_t size)
@@ -335,6 +337,11 @@ static inline int tally_one(void *ctx, void *data, size_t size)
 	if (e->kind == SX_EV_OPEN && e->rule_id != SX_RULE_DEFAULT && e->section == SX_SEC_FILES &&
 	    memmem(e->data, sizeof(e->data), "/id_rsa", 7))
 		t->open_secret = true;
+	if (e->kind == SX_EV_LINK && e->port == 0 && e->section == SX_SEC_FILES &&
+	    !strcmp(e->data, "/tmp/home/.ssh/id_rsa"))
+		t->link_secret = true;
+	if (e->kind == SX_EV_LINK && e->port == 1)
+		t->rename_refused = true;
 	return 0;
 }
 
