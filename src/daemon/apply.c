@@ -214,6 +214,7 @@ int run_apply(const char *id, const char *file)
 	struct run_maps m;
 	struct run_info ri;
 	char pins[512], err[512] = "";
+	bool lsm;
 	int r;
 
 	if (run_state_read(id, &ri) < 0 || ri.supervisor <= 0 || kill(ri.supervisor, 0) < 0) {
@@ -229,13 +230,15 @@ int run_apply(const char *id, const char *file)
 	run_pins_of(id, &ri, pins, sizeof(pins));
 	r = run_maps_open(pins, &m);
 	r = r ?: run_maps_rewrite(&m, p, err, sizeof(err));
+	lsm = m.files >= 0;
 	run_maps_close(&m);
 	if (r < 0) {
 		fprintf(stderr, "sevorix policy apply: %s: %s\n", id, err[0] ? err : strerror(-r));
 		policy_free(p);
 		return 1;
 	}
-	printf("kernel maps of %s: the network and exec rules of %s apply now\n", id, file);
+	printf("kernel maps of %s: the network and exec rules%s of %s apply now\n", id,
+	       lsm ? " and the BPF LSM file rules" : "", file);
 	policy_free(p);
 	r = ask_supervisor(&ri, file);
 	if (r < 0) {

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "daemon/maps.h"
+#include "lsm/lsm.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
 
@@ -38,6 +39,9 @@ static int *slot_of(struct run_maps *m, const char *name)
 		{ "sx_net_approved", offsetof(struct run_maps, net_approved) },
 		{ "sx_events", offsetof(struct run_maps, events) },
 		{ "sx_stats", offsetof(struct run_maps, stats) },
+		{ "sx_files", offsetof(struct run_maps, files) },
+		{ "sx_file_dirs", offsetof(struct run_maps, file_dirs) },
+		{ "sx_names_gen", offsetof(struct run_maps, names_gen) },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
@@ -84,7 +88,8 @@ static int maps_of_link(const char *path, struct run_maps *m)
 
 int run_maps_open(const char *pin_dir, struct run_maps *m)
 {
-	static const char *const links[] = { "connect4", "connect6", "connect_unix", "exec" };
+	static const char *const links[] = { "connect4", "connect6", "connect_unix", "exec",
+					      "lsm_file_open", "lsm_path_rename" };
 	char path[4200];
 	int found = 0;
 
@@ -190,7 +195,9 @@ static int keyset_write(struct keyset *s)
 /* Deletes the keys of the map that the new policy did not write. */
 static int keyset_prune(struct keyset *s)
 {
-	unsigned char key[sizeof(struct sx_unix_key)], next[sizeof(key)], *stale = NULL;
+	unsigned char key[sizeof(struct sx_unix_key) > sizeof(struct sx_file_key) ?
+			  sizeof(struct sx_unix_key) : sizeof(struct sx_file_key)],
+		next[sizeof(key)], *stale = NULL;
 	size_t nstale = 0;
 	void *prev = NULL;
 	int r = 0;
@@ -222,7 +229,7 @@ static int keyset_prune(struct keyset *s)
 }
 
 struct rewrite {
-	struct keyset net4, net6, unix_, exec;
+	struct keyset net4, net6, unix_, exec, files, dirs;
 	struct sx_argv_rule argv[SX_ARGV_RULES];
 	const struct run_maps *m;
 };
@@ -256,6 +263,24 @@ static int put_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix
 static int put_file(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d)
 {
 	return keyset_put(&((struct rewrite *)ctx)->exec, k, d);
+}
+
+static int put_file_rule(void *ctx, const struct sx_file_key *k, const struct sx_file_value *v)
+{
+	return keyset_put(&((struct rewrite *)ctx)->files, k, v);
+}
+
+static int put_dir(void *ctx, const char *path)
+{
+	struct rewrite *w = ctx;
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	__u8 one = 1;
+
+	strncpy(key, path, sizeof(key) - 1);
+	for (size_t i = 0; i < w->dirs.n; i++) /* a directory may come more than once */
+		if (!memcmp(w->dirs.kv + i * (w->dirs.ksize + 1), key, sizeof(key)))
+			return 0;
+	return keyset_put(&w->dirs, key, &one);
 }
 
 static int put_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
@@ -333,14 +358,41 @@ static int dry_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
 	return 0;
 }
 
+static int dry_file_rule(void *ctx, const struct sx_file_key *k, const struct sx_file_value *v)
+{
+	(void)ctx, (void)k, (void)v;
+	return 0;
+}
+
 /* Compiles without writing: a policy the compilers refuse changes nothing. */
 static int dry_run(const struct policy *p, char *err, size_t errlen)
 {
 	struct net_sink ns = { dry_inet, dry_unix, NULL };
 	struct exec_sink xs = { dry_file, dry_argv, NULL };
+	struct file_sink fs = { dry_file_rule, NULL, NULL };
 	int r = net_compile(p, &ns, err, errlen);
 
-	return r ?: (exec_compile(p, &xs, err, errlen) < 0 ? -EINVAL : 0);
+	r = r ?: (exec_compile(p, &xs, err, errlen) < 0 ? -EINVAL : 0);
+	return r ?: lsm_files_compile(p, &fs, err, errlen);
+}
+
+/*
+ * After the file trie changed: file_open's decisions cached on inodes are
+ * of the old rules, and a new generation makes them stale. Read and write
+ * are not one step, but a bump by the kernel in between only ever comes
+ * after the trie was complete, so what was cached under it is new.
+ */
+static int forget_cached_opens(const struct run_maps *m)
+{
+	__u32 zero = 0;
+	__u64 gen = 0;
+
+	if (m->names_gen < 0 || m->files < 0)
+		return 0;
+	if (bpf_map_lookup_elem(m->names_gen, &zero, &gen) < 0)
+		return -errno;
+	gen++;
+	return bpf_map_update_elem(m->names_gen, &zero, &gen, BPF_ANY) < 0 ? -errno : 0;
 }
 
 int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen)
@@ -350,10 +402,13 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 		.net6 = { m->net6, sizeof(struct sx_lpm6_key), sizeof(struct sx_net_value), 0, true },
 		.unix_ = { m->unix_, sizeof(struct sx_unix_key), sizeof(struct sx_unix_value), 0, true },
 		.exec = { m->exec_deny, sizeof(struct sx_exec_key), sizeof(struct sx_exec_deny), 0 },
+		.files = { m->files, sizeof(struct sx_file_key), sizeof(struct sx_file_value), 0, true },
+		.dirs = { m->file_dirs, SX_FILE_PATH_MAX, 1, 0 },
 		.m = m,
 	};
 	struct net_sink ns = { put_inet, put_unix, &w };
 	struct exec_sink xs = { put_file, put_argv, &w };
+	struct file_sink fs = { put_file_rule, &w, put_dir };
 	bool audit = p->mode == SX_MODE_AUDIT;
 	struct sx_config cfg = { 0 };
 	__u32 zero = 0;
@@ -366,6 +421,9 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	/* the exec checks exist only where exec rules were loaded at start */
 	if (!r && m->exec_deny >= 0 && (nargv = exec_compile(p, &xs, err, errlen)) < 0)
 		r = nargv;
+	/* the file trie exists only where the BPF LSM layer loaded */
+	if (!r && m->files >= 0 && m->file_dirs >= 0 && m->names_gen >= 0)
+		r = lsm_files_compile(p, &fs, err, errlen);
 	if (!r && bpf_map_lookup_elem(m->config, &zero, &cfg) < 0)
 		r = -errno;
 	if (!r && m->exec_deny >= 0 && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
@@ -374,12 +432,17 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	r = r ?: keyset_write(&w.net6);
 	r = r ?: keyset_write(&w.unix_);
 	r = r ?: keyset_write(&w.exec);
+	r = r ?: keyset_write(&w.files);
+	r = r ?: keyset_write(&w.dirs);
 	r = r ?: (m->exec_deny >= 0 ? rewrite_argv(m, &w, cfg.n_argv_rules, audit, nargv) : put_config(m, audit, 0));
 	/* only once everything new is in place do the old entries go */
 	r = r ?: keyset_prune(&w.net4);
 	r = r ?: keyset_prune(&w.net6);
 	r = r ?: keyset_prune(&w.unix_);
 	r = r ?: keyset_prune(&w.exec);
+	r = r ?: keyset_prune(&w.files);
+	r = r ?: keyset_prune(&w.dirs);
+	r = r ?: forget_cached_opens(m);
 	if (r == -E2BIG && !err[0])
 		snprintf(err, errlen, "the old and the new argv rules together exceed %d: "
 			 "restart the run to change them", SX_ARGV_RULES);
@@ -389,5 +452,7 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	free(w.net6.kv);
 	free(w.unix_.kv);
 	free(w.exec.kv);
+	free(w.files.kv);
+	free(w.dirs.kv);
 	return r;
 }

@@ -20,6 +20,7 @@ struct run_maps {
 	int config;			/* struct sx_config */
 	int approved, net_approved;	/* one-shot approvals of the hold */
 	int events, stats;		/* ring buffer, per-CPU counters */
+	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
 };
 
 /* Opens every map the links under pin_dir use. Returns 0 or -errno (-ENOENT: no pins). */
@@ -30,7 +31,9 @@ void run_maps_close(struct run_maps *m);
  * Rewrites the rule maps for policy p, entry by entry: every entry of the
  * new policy is written first (in the tries longer prefixes first), then
  * the entries it no longer has are deleted; the argv rules of old and new
- * policy are in force together while they change. So during the change
+ * policy are in force together while they change. Where the BPF LSM layer
+ * is loaded its file trie changes the same way, and then the decisions
+ * that file_open cached are forgotten. So during the change
  * every address and path is decided by the old or by the new policy,
  * never by a mix, and by the new one when this returns. Returns 0 or
  * -errno (*err says why; -E2BIG: old and new argv rules do not fit

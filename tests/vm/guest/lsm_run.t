@@ -6,14 +6,18 @@
 # others, the start event lists it, an allowed command works and a denied
 # read fails, a connect to an address no rule allows is refused by the
 # bpf-lsm layer (its socket_connect hook runs before the cgroup program;
-# Landlock has no rule for it), and the pins are gone after the run.
+# Landlock has no rule for it), `sevorix policy apply` changes the layer's
+# file rules of a running agent at once (Landlock's cannot change: only the
+# LSM layer can refuse the file that the new rules deny, and a decision it
+# cached for that file before is forgotten), and the pins are gone after
+# the run.
 
 S=/suite/bin/sevorix
 if ! [ -x $S ]; then
 	echo "1..0 # SKIP no sevorix binary in the suite (make vm-suite)"
 	exit 0
 fi
-echo 1..7
+echo 1..10
 n=0
 t() { # t COND DESCRIPTION
 	n=$((n + 1))
@@ -67,4 +71,22 @@ t 'grep "\"kind\":\"connect\"" $EV | grep "\"verdict\":\"deny\"" | grep -q "\"la
 	"a connect to 169.254.169.254:80 is denied by the bpf-lsm layer"
 sed 's/^/# nc: /' /tmp/run.out
 grep -v '"kind":"\(start\|summary\|exec\|exit\|fork\)"' $EV | head -n 5 | sed 's/^/# /'
+
+mkdir -p $W/sec && echo hidden >$W/sec/g && chmod -R a+rwX $W
+sed "s|^    - {action: deny, path: $H/.ssh}|&\n    - {action: deny, path: $W/sec}|" /tmp/run.yaml >/tmp/run2.yaml
+run /bin/sh -c "cat $W/sec/g >$W/o1 2>$W/e1; echo a=\$? >$W/r1; while [ ! -e $W/go ]; do sleep 0.1; done;
+	cat $W/sec/g >$W/o2 2>$W/e2; echo b=\$? >$W/r2" >/tmp/run3.out 2>&1 &
+RUN=$!
+for _ in $(seq 100); do [ -e $W/r1 ] && break; sleep 0.1; done
+ID=$($S ps 2>/dev/null | awk '/ running / {print $1}' | head -n 1)
+$S policy apply "$ID" /tmp/run2.yaml >/tmp/apply.out 2>&1
+rc=$?
+t '[ $rc = 0 ] && grep -q a=0 $W/r1' "policy apply to the running agent (rc $rc, $(cat $W/r1 $W/e1 2>/dev/null))"
+sed 's/^/# apply: /' /tmp/apply.out
+touch $W/go
+wait $RUN
+t 'grep -q "b=1" $W/r2' "the file the new rules deny is refused by the LSM layer ($(cat $W/r2 $W/e2 2>/dev/null))"
+sed 's/^/# run: /' /tmp/run3.out
+t 'grep -q "files .*deny .*$W/sec .*Landlock (added)" /tmp/apply.out' \
+	"and apply says Landlock keeps the old rule until a restart"
 t '[ -z "$(ls /sys/fs/bpf/sevorix/ 2>/dev/null)" ]' "the run's pins are gone afterwards"
