@@ -6,11 +6,9 @@
 # killed, and is free again after detach. The rows the attachment cannot
 # enforce from outside are said to be so.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 scratch
-MNT=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+MNT=$(cgroup2_mount)
 CG="$MNT/sevorix-test-attach-$$"
 mkdir "$CG" || skip_all "cannot create a cgroup under $MNT"
 trap 'for p in $SX_PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null;

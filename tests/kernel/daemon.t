@@ -8,12 +8,10 @@
 # of connects to a newly denied address never gets through once the
 # reload is done). Killed, it leaves the attachment enforcing.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 command -v curl >/dev/null || skip_all "curl is not installed"
 scratch
-MNT=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+MNT=$(cgroup2_mount)
 CG="$MNT/sevorix-test-daemon-$$"
 mkdir "$CG" || skip_all "cannot create a cgroup under $MNT"
 trap 'for p in $SX_PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null;

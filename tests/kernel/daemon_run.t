@@ -7,9 +7,7 @@
 # supervisor takes its new review rules into the hold (a held exec goes
 # to the jury), and the rows that need a restart of the agent are listed.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 scratch
 
 B="$SX_TMP/bin" W="$SX_TMP/w" J="$SX_TMP/jury"

@@ -5,9 +5,7 @@
 # rules kill the command before its first instruction; what executes must
 # be what was checked.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 scratch
 
 B="$SX_TMP/bin"

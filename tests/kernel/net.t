@@ -5,9 +5,7 @@
 # over every way of reaching a destination, and nothing outside its
 # cgroup is affected.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 scratch
 
 cp "$BUILD/tests/kernel/net_agent" "$SX_TMP/"

@@ -19,7 +19,7 @@ RUNTIMES=$(for rt in runc crun; do command -v $rt >/dev/null && echo $rt; done)
 [ -n "$RUNTIMES" ] || skip_all "neither runc nor crun is installed"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
 scratch
-MNT=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+MNT=$(cgroup2_mount)
 CG="$MNT/sevorix-test-oci-$$"	# crun's containers, one leaf each
 trap 'for c in "$CG"/*/ "$CG"; do cg_remove "$c"; done; sx_cleanup' EXIT
 

@@ -4,9 +4,7 @@
 # server), exit statuses, privilege drop, audit mode, fail-closed after
 # the supervisor is killed, ps/events/cleanup, and command-line errors.
 . "$(dirname "$0")/../lib/tap.sh"
-need_root
-[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
-"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+need_kernel_layer
 command -v curl >/dev/null || skip_all "curl is not installed"
 scratch
 

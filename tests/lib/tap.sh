@@ -35,6 +35,16 @@ unlike() {
 
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root (CI runs as root)"; }
 
+# The kernel tests' start: root, the binary, and the cgroup eBPF layer.
+need_kernel_layer() {
+	need_root
+	[ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
+	"$SEVORIX" doctor >/dev/null 2>&1 || skip_all "kernel lacks the cgroup eBPF layer"
+}
+
+# The cgroup v2 mount point (hybrid layouts have it below /sys/fs/cgroup).
+cgroup2_mount() { awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo; }
+
 # A world-readable scratch dir (the agent runs unprivileged) removed on exit.
 scratch() {
 	SX_TMP=$(mktemp -d /tmp/sevorix-test.XXXXXX)
