@@ -13,6 +13,9 @@
 # Subsystems may add rules in mk/*.mk.
 
 BUILD	?= build
+# one spelling of every target: a BUILD given as an absolute path inside
+# the tree would write dependency files that a plain `make` never matches
+override BUILD := $(patsubst $(CURDIR)/%,%,$(BUILD))
 PREFIX	?= /usr/local
 CC	?= gcc
 CLANG	?= clang
