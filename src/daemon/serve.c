@@ -20,48 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon/daemon.h"
 #include "jury/jury_http.h"
 #include "sevorix/abi.h"
+#include "util/unix_listen.h"
 
 int serve_listen(const char *path, int type)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path)];
-	int fd, r;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	strcpy(dir, path);
-	if (strrchr(dir, '/') && strrchr(dir, '/') != dir) {
-		*strrchr(dir, '/') = 0;
-		mkdir(dir, 0755);
-	}
-	fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
 	/* a daemon that answers there keeps its socket: a second one must --upgrade */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN) {
-		close(fd);
-		return -EADDRINUSE;
-	}
-	close(fd);
-	unlink(path);
-	fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, 16) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	return unix_listen(path, type | SOCK_NONBLOCK, 0755, 16, true);
 }
 
 void serve_accept(struct daemon *d)

@@ -20,7 +20,6 @@
  * runtimes and /metrics clients never meet a closed socket.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,61 +28,14 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
-
-static int send_msg(int sock, const char *text, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { (void *)text, strlen(text) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-
-	if (fd >= 0) {
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -errno;
-}
-
-/* Receives one message within timeout_ms; *fd is -1 when it carried none. */
-static int recv_msg(int sock, char *buf, size_t len, int *fd, int timeout_ms)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { buf, len - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct pollfd p = { sock, POLLIN, 0 };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	if (poll(&p, 1, timeout_ms) <= 0)
-		return -ETIMEDOUT;
-	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	if (n <= 0)
-		return n < 0 ? -errno : -ECONNRESET;
-	buf[n] = 0;
-	c = CMSG_FIRSTHDR(&mh);
-	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
-	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-		if (*fd >= 0)
-			close(*fd);
-		return -EPROTO;
-	}
-	return 0;
-}
+#include "util/fdpass.h"
 
 static int send_container(void *ctx, const char *id, int fd)
 {
 	char msg[64];
 
 	snprintf(msg, sizeof(msg), "container %s", id);
-	return send_msg(*(int *)ctx, msg, fd);
+	return fdpass_send(*(int *)ctx, msg, fd);
 }
 
 /* The old process's side. Returns 1 when everything was handed over, else 0. */
@@ -98,7 +50,7 @@ int upgrade_serve(struct daemon *d)
 		return 0;
 	/* only root may take the daemon's place */
 	r = getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0
-		    ? -EPERM : recv_msg(conn, msg, sizeof(msg), &fd, 2000);
+		    ? -EPERM : fdpass_recv(conn, msg, sizeof(msg), &fd, 2000);
 	if (!r && (fd >= 0 || strcmp(msg, "upgrade")))
 		r = -EPROTO;
 	if (r < 0) {
@@ -110,12 +62,12 @@ int upgrade_serve(struct daemon *d)
 	fprintf(stderr, "sevorix daemon: handing over to pid %d\n", cred.pid);
 	watch_poll(d); /* the events so far are ours to write */
 	r = oci_agent_hand_over(d->agent, send_container, &conn);
-	r = r ?: send_msg(conn, "listen http", d->http);
-	r = r ?: send_msg(conn, "listen ctl", d->ctl);
+	r = r ?: fdpass_send(conn, "listen http", d->http);
+	r = r ?: fdpass_send(conn, "listen ctl", d->ctl);
 	if (!r && d->oci >= 0)
-		r = send_msg(conn, "listen oci", d->oci);
-	r = r ?: send_msg(conn, "end", -1);
-	r = r ?: recv_msg(conn, msg, sizeof(msg), &fd, 30000);
+		r = fdpass_send(conn, "listen oci", d->oci);
+	r = r ?: fdpass_send(conn, "end", -1);
+	r = r ?: fdpass_recv(conn, msg, sizeof(msg), &fd, 30000);
 	if (!r && (fd >= 0 || strcmp(msg, "done")))
 		r = -EPROTO;
 	if (fd >= 0)
@@ -154,8 +106,8 @@ int upgrade_receive(struct daemon *d)
 		return -errno;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", d->control);
 	r = connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-	r = r ?: send_msg(sock, "upgrade", -1);
-	while (!r && !(r = recv_msg(sock, msg, sizeof(msg), &fd, 30000))) {
+	r = r ?: fdpass_send(sock, "upgrade", -1);
+	while (!r && !(r = fdpass_recv(sock, msg, sizeof(msg), &fd, 30000))) {
 		if (!strcmp(msg, "end") && fd < 0)
 			break;
 		if (!strncmp(msg, "container ", 10) && fd >= 0)
@@ -168,7 +120,7 @@ int upgrade_receive(struct daemon *d)
 		if (r < 0 && fd >= 0)
 			close(fd);
 	}
-	r = r ?: send_msg(sock, "done", -1);
+	r = r ?: fdpass_send(sock, "done", -1);
 	close(sock);
 	if (r == 0)
 		fprintf(stderr, "sevorix daemon: took over %d container(s)\n", held);

@@ -21,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hold/internal.h"
 #include "net/net.h"
+#include "util/fdpass.h"
 #include "util/sha256.h"
 
 static int identify(const char *path, struct identity *id)
@@ -121,37 +121,15 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	return 0;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &mh, 0) == 1 ? 0 : -errno;
-}
-
+/* The listener travels as the one-byte message "L" with the fd. */
 static int recv_fd(int sock)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
-	int fd;
+	char msg[2];
+	int fd, r = fdpass_recv(sock, msg, sizeof(msg), &fd, -1);
 
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
-		return -EPROTO;
-	c = CMSG_FIRSTHDR(&mh);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	if (!r && fd < 0)
+		r = -EPROTO;
+	return r < 0 ? r : fd;
 }
 
 bool hold_traps_connect(const struct policy *p)
@@ -182,7 +160,7 @@ int hold_child_install(int sock_fd, bool trap_connect)
 	seccomp_release(ctx);
 	if (fd < 0)
 		return fd;
-	r = send_fd(sock_fd, fd);
+	r = fdpass_send(sock_fd, "L", fd);
 	close(fd);
 	return r;
 }

@@ -29,7 +29,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +40,7 @@
 #include "net/net.h"
 #include "oci/oci.h"
 #include "run/run.h"
+#include "util/unix_listen.h"
 
 #define MAX_CONTAINERS 64
 
@@ -426,29 +426,7 @@ void oci_agent_free(struct oci_agent *a)
 
 int oci_listen(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path)];
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	strcpy(dir, path);
-	if (strrchr(dir, '/') && strrchr(dir, '/') != dir) {
-		*strrchr(dir, '/') = 0;
-		mkdir(dir, 0700);
-	}
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, 64) < 0) {
-		int r = -errno;
-
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
-	return fd;
+	return unix_listen(path, SOCK_STREAM, 0700, 64, false);
 }
 
 static void oci_agent_usage(FILE *f)
