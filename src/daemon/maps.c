@@ -151,8 +151,6 @@ static int keyset_put(struct keyset *s, const void *k, const void *v)
 	size_t e = s->ksize + s->vsize;
 	unsigned char *a;
 
-	if (s->fd < 0)
-		return -ENOENT; /* the policy needs a map this kernel did not load */
 	a = realloc(s->kv, (s->n + 1) * e);
 	if (!a)
 		return -ENOMEM;
@@ -184,6 +182,8 @@ static int keyset_write(struct keyset *s)
 {
 	size_t e = s->ksize + s->vsize;
 
+	if (s->fd < 0)
+		return s->n ? -ENOENT : 0; /* the policy needs a map this kernel did not load */
 	if (s->lpm && s->n > 1)
 		qsort(s->kv, s->n, e, longer_first);
 	for (size_t i = 0; i < s->n; i++)
@@ -287,8 +287,6 @@ static int put_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
 {
 	struct rewrite *w = ctx;
 
-	if (w->m->argv_rules < 0)
-		return -ENOENT;
 	w->argv[idx] = *r; /* idx < SX_ARGV_RULES: exec_compile refuses more */
 	return 0;
 }
@@ -333,49 +331,6 @@ static int rewrite_argv(const struct run_maps *m, const struct rewrite *w, int o
 	return r ?: put_config(m, audit, nargv);
 }
 
-static int dry_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
-		    const struct sx_net_value *v)
-{
-	(void)ctx, (void)family, (void)addr, (void)prefix, (void)v;
-	return 0;
-}
-
-static int dry_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
-{
-	(void)ctx, (void)k, (void)v;
-	return 0;
-}
-
-static int dry_file(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d)
-{
-	(void)ctx, (void)k, (void)d;
-	return 0;
-}
-
-static int dry_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
-{
-	(void)ctx, (void)idx, (void)r;
-	return 0;
-}
-
-static int dry_file_rule(void *ctx, const struct sx_file_key *k, const struct sx_file_value *v)
-{
-	(void)ctx, (void)k, (void)v;
-	return 0;
-}
-
-/* Compiles without writing: a policy the compilers refuse changes nothing. */
-static int dry_run(const struct policy *p, char *err, size_t errlen)
-{
-	struct net_sink ns = { dry_inet, dry_unix, NULL };
-	struct exec_sink xs = { dry_file, dry_argv, NULL };
-	struct file_sink fs = { dry_file_rule, NULL, NULL };
-	int r = net_compile(p, &ns, err, errlen);
-
-	r = r ?: (exec_compile(p, &xs, err, errlen) < 0 ? -EINVAL : 0);
-	return r ?: lsm_files_compile(p, &fs, err, errlen);
-}
-
 /*
  * After the file trie changed: file_open's decisions cached on inodes are
  * of the old rules, and a new generation makes them stale. Read and write
@@ -387,8 +342,6 @@ static int forget_cached_opens(const struct run_maps *m)
 	__u32 zero = 0;
 	__u64 gen = 0;
 
-	if (m->names_gen < 0 || m->files < 0)
-		return 0;
 	if (bpf_map_lookup_elem(m->names_gen, &zero, &gen) < 0)
 		return -errno;
 	gen++;
@@ -409,32 +362,36 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	struct net_sink ns = { put_inet, put_unix, &w };
 	struct exec_sink xs = { put_file, put_argv, &w };
 	struct file_sink fs = { put_file_rule, &w, put_dir };
-	bool audit = p->mode == SX_MODE_AUDIT;
+	bool audit = p->mode == SX_MODE_AUDIT, exec = m->exec_deny >= 0;
+	bool lsm = m->files >= 0 && m->file_dirs >= 0 && m->names_gen >= 0;
 	struct sx_config cfg = { 0 };
 	__u32 zero = 0;
 	int r, nargv = 0;
 
-	r = dry_run(p, err, errlen);
-	if (r < 0)
-		return r;
+	/* all is compiled before the first write: what the compilers refuse changes nothing */
 	r = net_compile(p, &ns, err, errlen);
-	/* the exec checks exist only where exec rules were loaded at start */
-	if (!r && m->exec_deny >= 0 && (nargv = exec_compile(p, &xs, err, errlen)) < 0)
+	if (!r && (nargv = exec_compile(p, &xs, err, errlen)) < 0)
 		r = nargv;
-	/* the file trie exists only where the BPF LSM layer loaded */
-	if (!r && m->files >= 0 && m->file_dirs >= 0 && m->names_gen >= 0)
-		r = lsm_files_compile(p, &fs, err, errlen);
+	r = r ?: lsm_files_compile(p, &fs, err, errlen);
 	if (!r && bpf_map_lookup_elem(m->config, &zero, &cfg) < 0)
 		r = -errno;
-	if (!r && m->exec_deny >= 0 && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
+	if (!r && exec && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
 		r = -E2BIG; /* nothing written yet: the running rules stay */
 	r = r ?: keyset_write(&w.net4);
 	r = r ?: keyset_write(&w.net6);
 	r = r ?: keyset_write(&w.unix_);
-	r = r ?: keyset_write(&w.exec);
-	r = r ?: keyset_write(&w.files);
-	r = r ?: keyset_write(&w.dirs);
-	r = r ?: (m->exec_deny >= 0 ? rewrite_argv(m, &w, cfg.n_argv_rules, audit, nargv) : put_config(m, audit, 0));
+	/* the exec checks exist only where exec rules were loaded at start */
+	if (exec) {
+		r = r ?: keyset_write(&w.exec);
+		r = r ?: rewrite_argv(m, &w, cfg.n_argv_rules, audit, nargv);
+	} else {
+		r = r ?: put_config(m, audit, 0);
+	}
+	/* the file trie exists only where the BPF LSM layer loaded */
+	if (lsm) {
+		r = r ?: keyset_write(&w.files);
+		r = r ?: keyset_write(&w.dirs);
+	}
 	/* only once everything new is in place do the old entries go */
 	r = r ?: keyset_prune(&w.net4);
 	r = r ?: keyset_prune(&w.net6);
@@ -442,7 +399,8 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	r = r ?: keyset_prune(&w.exec);
 	r = r ?: keyset_prune(&w.files);
 	r = r ?: keyset_prune(&w.dirs);
-	r = r ?: forget_cached_opens(m);
+	if (lsm)
+		r = r ?: forget_cached_opens(m);
 	if (r == -E2BIG && !err[0])
 		snprintf(err, errlen, "the old and the new argv rules together exceed %d: "
 			 "restart the run to change them", SX_ARGV_RULES);
