@@ -260,8 +260,7 @@ int cmd_attach(int argc, char **argv)
 	ri.supervisor = getpid(); /* cleanup leaves it alone while this command runs */
 	ri.started = time(NULL);
 	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
-	if (!realpath(o.policy, ri.policy))
-		snprintf(ri.policy, sizeof(ri.policy), "%s", o.policy);
+	run_info_set_policy(&ri, o.policy);
 	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
 	r = attach_to(p, ri.cgroup, ri.id, &has_unix, stderr);
 	if (r < 0)
@@ -304,8 +303,7 @@ static int reapply(struct run_info *ri, const char *file, const char *user, FILE
 	run_pins_of(ri->id, ri, old, sizeof(old));
 	run_remove_pins(old); /* the new links hold already: no gap */
 	snprintf(ri->pins, sizeof(ri->pins), RUN_PIN_ROOT "/%s", next);
-	if (!realpath(file, ri->policy))
-		snprintf(ri->policy, sizeof(ri->policy), "%s", file);
+	run_info_set_policy(ri, file);
 	run_state_write(ri);
 	return 0;
 }

@@ -176,8 +176,7 @@ static int container_start(struct oci_agent *a, int pid, const char *name, int l
 	c->ri.supervisor = getpid();
 	c->ri.started = time(NULL);
 	snprintf(c->ri.command, sizeof(c->ri.command), "oci %.1000s", name);
-	if (!realpath(a->o.policy, c->ri.policy))
-		snprintf(c->ri.policy, sizeof(c->ri.policy), "%s", a->o.policy);
+	run_info_set_policy(&c->ri, a->o.policy);
 	if (!r)
 		run_state_write(&c->ri); /* before the pins: cleanup can always find the cgroup */
 	r = r ?: container_attach(c, err, sizeof(err));

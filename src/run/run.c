@@ -489,8 +489,7 @@ static void record(struct run *r)
 	r->info.supervisor = getpid();
 	r->info.agent = r->child;
 	r->info.started = time(NULL);
-	if (!realpath(r->o.policy, r->info.policy))
-		snprintf(r->info.policy, sizeof(r->info.policy), "%s", r->o.policy);
+	run_info_set_policy(&r->info, r->o.policy);
 	for (char **a = r->o.argv; *a && off < sizeof(r->info.command) - 1; a++)
 		off += snprintf(r->info.command + off, sizeof(r->info.command) - off, "%s%s",
 				a == r->o.argv ? "" : " ", *a);

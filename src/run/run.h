@@ -50,6 +50,8 @@ int run_new_id(char *buf, size_t len);
 /* Mounts bpffs on /sys/fs/bpf when needed and creates the run's pin dir. */
 int run_pin_dir(const char *id, char *buf, size_t len);
 int run_state_write(const struct run_info *ri);
+/* Records the policy file by its absolute path (as given when that fails). */
+void run_info_set_policy(struct run_info *ri, const char *file);
 int run_state_read(const char *id, struct run_info *ri);
 void run_state_remove(const char *id);
 /*

@@ -70,6 +70,12 @@ static void state_path(const char *id, char *buf, size_t len)
 	snprintf(buf, len, RUN_STATE_DIR "/%s", id);
 }
 
+void run_info_set_policy(struct run_info *ri, const char *file)
+{
+	if (!realpath(file, ri->policy))
+		snprintf(ri->policy, sizeof(ri->policy), "%s", file);
+}
+
 int run_state_write(const struct run_info *ri)
 {
 	char path[512], tmp[520];
