@@ -195,13 +195,13 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev)
 {
 	int fd = fcntl(from->listener, F_DUPFD_CLOEXEC, 0), approvals = from->approvals;
-	int net_approvals = from->net_approvals;
+	int net_approvals = from->net_approvals, r = fd < 0 ? -errno : 0;
 
-	if (fd < 0)
-		return -errno;
-	/* one receiver at a time: a second one could block in NOTIF_RECV forever */
+	/* one receiver at a time: a second one could block in NOTIF_RECV forever;
+	 * freed also when the dup failed, as callers free from's policy: its
+	 * listener closes and the trapped calls fail (fail closed) */
 	hold_free(from);
-	return hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
+	return r ?: hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
 }
 
 int hold_listener(const struct hold *h)

@@ -46,7 +46,8 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 /*
  * Stops from (its calls in flight are answered first), frees it, and
  * starts h on its listener and approval maps, asking jury: calls that
- * arrive meanwhile wait in the kernel, none is lost. Returns 0 or -errno.
+ * arrive meanwhile wait in the kernel, none is lost. from is freed even
+ * on failure. Returns 0 or -errno.
  */
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev);
 /* The listener fd, still owned by h (to hand over with SCM_RIGHTS: dup it, then free h). */
