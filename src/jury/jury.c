@@ -374,10 +374,8 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 	int64_t deadline = now_us() + j->cfg->deadline_ms * 1000LL;
 	size_t i, n = j->cfg->njurors;
 	enum vote_verdict fast;
-	bool asked[JURY_MAX_JURORS];
+	bool models_asked = true;
 
-	for (i = 0; i < n; i++)
-		asked[i] = true;
 	if (j->cfg->mode != JURY_TIERED) {
 		ask(j, r, TIER_ALL, deadline, ans);
 	} else {
@@ -385,10 +383,10 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast)) {
 			ask(j, r, TIER_MODELS, deadline, ans);
 		} else {
+			models_asked = false;
 			for (i = 0; i < n; i++) {
 				if (!in_tier(j, i, TIER_MODELS))
 					continue;
-				asked[i] = false;
 				ans->votes[i].juror = j->jcfg[i].name;
 				ans->votes[i].latency_us = 0;
 				vote_set(&ans->votes[i].v, VOTE_ABSTAIN, 0,
@@ -398,7 +396,7 @@ static void judge_local(struct jury *j, const struct review *r, struct jury_answ
 	}
 	ans->nvotes = n;
 	for (i = 0; i < n; i++) {
-		if (!asked[i])
+		if (!models_asked && in_tier(j, i, TIER_MODELS))
 			continue;
 		jury_count(&j->metrics.votes[i][ans->votes[i].v.verdict & 3]);
 		jury_hist_add(&j->metrics.juror_latency[i], ans->votes[i].latency_us);
