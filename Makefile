@@ -86,11 +86,12 @@ $(BUILD)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h include/sevorix/abi.h $(wildcard bpf/*.bpf.h)
+# The headers each object includes are in its dependency file (-MMD).
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-		-Iinclude -I$(BUILD) -c $< -o $@
+		-Iinclude -I$(BUILD) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -98,12 +99,15 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 
 # --- user space ----------------------------------------------------------
 
-$(BUILD)/%.o: %.c $(SKELS)
+# Skeletons are order-only: the first build makes them all before any
+# object, and afterwards the dependency files (-MMD) name the skeletons
+# each object really includes, so a changed .bpf.c rebuilds only those.
+$(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/asan/%.o: %.c $(SKELS)
+$(BUILD)/asan/%.o: %.c | $(SKELS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN) -MMD -MP -c $< -o $@
