@@ -4,7 +4,7 @@
 # the Anthropic Messages stand-in: everyday work and harmful actions,
 # without Sevorix and under its claude-code profile (see lib.sh).
 . "$(dirname "$0")/lib.sh"
-agent_setup claude-code claude
+agent_setup claude-code claude claude-code
 
 # No login: an API key and the stand-in's URL. Non-essential traffic
 # (telemetry, error reports, update checks, feature flags) is off, so

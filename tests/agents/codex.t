@@ -4,7 +4,7 @@
 # driven by the OpenAI Responses stand-in: everyday work and harmful
 # actions, without Sevorix and under its codex profile (see lib.sh).
 . "$(dirname "$0")/lib.sh"
-agent_setup codex codex
+agent_setup codex codex codex
 
 # The stand-in is a model provider of ~/.codex/config.toml. gpt-5.5 is a
 # model Codex knows, so it offers its apply_patch tool for file writes.

@@ -4,7 +4,7 @@
 # API stand-in: everyday work and harmful actions, without Sevorix and
 # under its gemini profile (see lib.sh).
 . "$(dirname "$0")/lib.sh"
-agent_setup gemini-cli gemini
+agent_setup gemini-cli gemini gemini
 
 # GOOGLE_GEMINI_BASE_URL alone selects the "gateway" authentication,
 # which non-interactive mode refuses; settings.json picks the API key
