@@ -50,7 +50,7 @@ agent_setup() {
 		command -v $c >/dev/null || skip_all "$c is not installed"
 	done
 	# one agent test at a time: they share the test user's name
-	exec 8>/run/lock/sevorix-agents.lock
+	mkdir -p /run/lock && exec 8>/run/lock/sevorix-agents.lock
 	flock 8
 	scratch
 	trap 'ag_cleanup' EXIT
@@ -132,7 +132,8 @@ ag_cleanup() {
 	if [ -n "${AG_MADE_USER:-}" ]; then
 		# what the agents left in the host's /tmp (their temporary and
 		# socket directories) belongs to the test user alone
-		find /tmp -mindepth 1 -maxdepth 2 -user $AG_USER -prune -exec rm -rf {} + 2>/dev/null
+		find /tmp -mindepth 1 -maxdepth 2 -user $AG_USER -not -path "$SX_TMP/*" -prune \
+			-exec rm -rf {} + 2>/dev/null
 		userdel $AG_USER 2>/dev/null
 	fi
 	[ -n "${VICTIM_TMP:-}" ] && rm -rf "$VICTIM_TMP"
