@@ -9,11 +9,13 @@
 #   tools/corpus/eval.py              -> P/R/F1 with 95 % intervals, everyday denied, ECE
 
 CORPUS_DIR := jury/corpus
+# by path: mk/jurors.mk, which names them, is read after this fragment
+CORPUS_JURY := $(BUILD)/jury
 
 .PHONY: eval-real corpus-check
 corpus-check:
 	$(Q)python3 tools/corpus/assemble.py --check $(CORPUS_DIR)
 
-eval-real: corpus-check $(JURY_MODELS) $(BUILD)/sevorix
-	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/corpus/eval.py \
-		$(BUILD)/sevorix $(CORPUS_DIR) --templates $(JURY_DATA)/test.tsv
+eval-real: corpus-check $(CORPUS_JURY)/ngram.model $(CORPUS_JURY)/logreg.model $(BUILD)/sevorix
+	$(Q)SEVORIX_JURY_DATA=$(abspath $(CORPUS_JURY)) python3 tools/corpus/eval.py \
+		$(BUILD)/sevorix $(CORPUS_DIR) --templates $(CORPUS_JURY)/test.tsv

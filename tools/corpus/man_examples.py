@@ -26,6 +26,7 @@ The output is `label<TAB>document<TAB>reason<TAB>command` with label
 kept only under the first.
 """
 import argparse
+import gzip
 import hashlib
 import os
 import re
@@ -41,7 +42,6 @@ WRAPPERS = {"sudo", "env", "time", "nice", "nohup", "exec", "command"}
 
 
 def has_examples(path):
-    import gzip
     try:
         with gzip.open(path) if path.endswith(".gz") else open(path, "rb") as f:
             return bool(HEADING.search(f.read()))
