@@ -27,7 +27,6 @@
 #include "events/events.h"
 #include "hold/hold.h"
 #include "run/run.h"
-#include "seccomp/hardening.h"
 
 #define APPLY_WAIT_MS 15000
 

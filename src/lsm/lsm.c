@@ -27,7 +27,6 @@
 
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "seccomp/hardening.h"
 #include "sevorix/abi.h"
 #include "lsm.skel.h"
 #include "lsm_probe.skel.h"

@@ -18,7 +18,6 @@
 
 #include "sevorix/abi.h"
 #include "policy/internal.h"
-#include "seccomp/hardening.h"
 
 static void diag_vadd(struct loader *l, bool error, size_t line, size_t col, const char *fmt,
 		      va_list ap)
