@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "net/net.h"
+#include "policy/agent.h"
 #include "run/cgroup.h"
 #include "run/run.h"
 
@@ -193,8 +193,8 @@ static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, c
 	strcat(link, "/cwd");
 	if (readlink(link, cwd, sizeof(cwd) - 1) < 0)
 		strcpy(cwd, "/");
-	r = cli_agent_user(user, &u);
-	r = r ?: cli_load_policy_for(o->policy, &u, cwd, p, &diag);
+	r = policy_agent_user(user, &u);
+	r = r ?: policy_load_for(o->policy, &u, cwd, p, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
 		if (r < 0)
 			fprintf(log, "%s\n", diag.lines[i]);

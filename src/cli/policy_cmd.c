@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "daemon/apply.h"
 #include "jury/jury.h"
+#include "policy/agent.h"
 #include "run/run.h"
 #include "sevorix/policy.h"
 
@@ -137,7 +137,7 @@ int cmd_policy(int argc, char **argv)
 		policy_usage(stderr);
 		return 2;
 	}
-	r = cli_load_policy(argv[optind + 1], user, &p, &diag);
+	r = policy_load_as(argv[optind + 1], user, &p, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
 		fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);

@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/common.h"
 #include "daemon/apply.h"
 #include "daemon/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
+#include "policy/agent.h"
 #include "run/run.h"
 
 #define APPLY_WAIT_MS 15000
@@ -163,8 +163,8 @@ static int load_for_run(const struct run_info *ri, const char *file, struct poli
 	snprintf(link, sizeof(link), "/proc/%d/cwd", ri->supervisor);
 	n = readlink(link, cwd, sizeof(cwd) - 1);
 	cwd[n > 0 ? n : 1] = 0;
-	r = cli_agent_user(uid, &u);
-	r = r ?: cli_load_policy_for(file, &u, cwd, p, &diag);
+	r = policy_agent_user(uid, &u);
+	r = r ?: policy_load_for(file, &u, cwd, p, &diag);
 	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
 		fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);
@@ -258,7 +258,7 @@ static int take(const char *file, const struct agent_user *u, const char *cwd, c
 	struct policy *np = NULL;
 	struct hold *nh = NULL;
 	char err[512] = "";
-	int r = cli_load_policy_for(file, u, cwd, &np, &diag);
+	int r = policy_load_for(file, u, cwd, &np, &diag);
 
 	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
 		fprintf(out, "%s%s\n", i ? "" : "error: policy has errors\n", diag.lines[i]);

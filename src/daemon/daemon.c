@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "daemon/daemon.h"
+#include "policy/agent.h"
 
 static void daemon_usage(FILE *f)
 {
@@ -137,7 +137,7 @@ static void reload(struct daemon *d)
 		 (unsigned long long)now.tv_sec * 1000000ULL + now.tv_nsec / 1000);
 	daemon_notify(ts);
 	/* checked once first: a policy with errors changes nothing anywhere */
-	r = cli_load_policy(d->policy, NULL, &p, &diag);
+	r = policy_load_as(d->policy, NULL, &p, &diag);
 	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
 		fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);

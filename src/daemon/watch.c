@@ -23,9 +23,9 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "daemon/daemon.h"
 #include "events/events.h"
+#include "policy/agent.h"
 #include "run/cgroup.h"
 
 static void tail(struct daemon *d, struct watched *w);
@@ -42,9 +42,9 @@ static struct policy *attachment_policy(const struct run_info *ri)
 	struct agent_user u;
 	struct policy *p = NULL;
 
-	if (!ri->policy[0] || cli_agent_user(ri->user[0] ? ri->user : NULL, &u) < 0)
+	if (!ri->policy[0] || policy_agent_user(ri->user[0] ? ri->user : NULL, &u) < 0)
 		return NULL;
-	cli_load_policy_for(ri->policy, &u, "/", &p, &diag);
+	policy_load_for(ri->policy, &u, "/", &p, &diag);
 	policy_diag_clear(&diag);
 	return p;
 }

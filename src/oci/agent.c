@@ -33,12 +33,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "daemon/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
 #include "net/net.h"
 #include "oci/oci.h"
+#include "policy/agent.h"
 #include "run/run.h"
 #include "util/unix_listen.h"
 

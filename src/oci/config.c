@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/common.h"
 #include "hold/hold.h"
 #include "oci/oci.h"
+#include "policy/agent.h"
 #include "run/cgroup.h"
 #include "seccomp/hardening.h"
 
@@ -115,7 +115,7 @@ int cmd_oci_config(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	r = cli_load_policy(policy, NULL, &p, &d);
+	r = policy_load_as(policy, NULL, &p, &d);
 	for (size_t i = 0; r < 0 && i < d.nlines; i++)
 		fprintf(stderr, "%s\n", d.lines[i]);
 	policy_diag_clear(&d);
@@ -172,8 +172,8 @@ int oci_load_policy(const char *file, int pid, struct policy **ret, struct polic
 	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
 	n = readlink(link, cwd, sizeof(cwd) - 1);
 	cwd[n > 0 ? n : 1] = 0;
-	r = cli_agent_user(uid, &u);
-	r = r ?: cli_load_policy_for(file, &u, cwd, ret, diag ?: &d);
+	r = policy_agent_user(uid, &u);
+	r = r ?: policy_load_for(file, &u, cwd, ret, diag ?: &d);
 	policy_diag_clear(&d);
 	return r;
 }

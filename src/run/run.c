@@ -33,13 +33,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "confine/confine.h"
 #include "daemon/apply.h"
 #include "events/events.h"
+#include "hold/hold.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "hold/hold.h"
+#include "policy/agent.h"
 #include "run/cgroup.h"
 #include "run/run.h"
 
@@ -145,7 +145,7 @@ struct run {
 
 static int resolve_user(struct run *r)
 {
-	int e = cli_agent_user(r->o.user, &r->user);
+	int e = policy_agent_user(r->o.user, &r->user);
 
 	if (e < 0) {
 		fprintf(stderr, "sevorix run: unknown user '%s'\n",
@@ -171,7 +171,7 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = cli_load_policy_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
 		if (e < 0 || getenv("SEVORIX_VERBOSE"))
 			fprintf(stderr, "%s\n", diag.lines[i]);

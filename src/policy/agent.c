@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Who the agent runs as, and its policy. Shared by `run` and `policy` so
- * that `policy print --expand` shows exactly what `run` will enforce.
+ * Who the agent runs as, and its policy (policy/agent.h). Shared by every
+ * command so that `policy print --expand` shows exactly what `run` will
+ * enforce.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/common.h"
+#include "policy/agent.h"
 
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -34,7 +35,7 @@ static int fill(struct passwd *pw, struct agent_user *u)
 	return 0;
 }
 
-int cli_agent_user(const char *user, struct agent_user *ret)
+int policy_agent_user(const char *user, struct agent_user *ret)
 {
 	unsigned long id, gid;
 	struct passwd *pw;
@@ -57,24 +58,24 @@ int cli_agent_user(const char *user, struct agent_user *ret)
 	return pw ? fill(pw, ret) : -ENOENT;
 }
 
-int cli_load_policy_for(const char *file, const struct agent_user *u, const char *workspace,
-			struct policy **ret, struct policy_diag *diag)
+int policy_load_for(const char *file, const struct agent_user *u, const char *workspace,
+		    struct policy **ret, struct policy_diag *diag)
 {
 	struct policy_env env = { u->home, u->name, workspace };
 
 	return policy_load(file, &env, ret, diag);
 }
 
-int cli_load_policy(const char *file, const char *user, struct policy **ret,
-		    struct policy_diag *diag)
+int policy_load_as(const char *file, const char *user, struct policy **ret,
+		   struct policy_diag *diag)
 {
 	char cwd[PATH_MAX];
 	struct agent_user u;
-	int r = cli_agent_user(user, &u);
+	int r = policy_agent_user(user, &u);
 
 	if (r < 0)
 		return r;
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	return cli_load_policy_for(file, &u, cwd, ret, diag);
+	return policy_load_for(file, &u, cwd, ret, diag);
 }
