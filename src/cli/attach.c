@@ -25,8 +25,8 @@
 #include "cli/cli.h"
 #include "net/net.h"
 #include "policy/agent.h"
-#include "run/cgroup.h"
-#include "run/run.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
 
 static void attach_usage(FILE *f)
 {

@@ -22,7 +22,7 @@
 #include "jury/jury_doctor.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
 
 static int landlock_abi(void)
 {

@@ -15,7 +15,7 @@
 #include "daemon/apply.h"
 #include "jury/jury.h"
 #include "policy/agent.h"
-#include "run/run.h"
+#include "runs/runs.h"
 #include "sevorix/policy.h"
 
 /* True for an attachment (or a container), false for a run or an unknown ID. */

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "run/cgroup.h"
-#include "run/run.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
 
 static bool alive(int pid)
 {

@@ -26,7 +26,7 @@
 #include "events/events.h"
 #include "hold/hold.h"
 #include "policy/agent.h"
-#include "run/run.h"
+#include "runs/runs.h"
 
 #define APPLY_WAIT_MS 15000
 

@@ -14,7 +14,7 @@
 
 #include "daemon/maps.h"
 #include "oci/oci.h"
-#include "run/run.h"
+#include "runs/runs.h"
 
 #define DAEMON_SOCKET "/run/sevorix/sevorixd.sock"
 #define DAEMON_MAX_WATCHED 256

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Every protected cgroup of the machine, as the daemon follows it: the
- * runs, attachments and containers of the state dir (run/runs.c), found
+ * runs, attachments and containers of the state dir (runs/runs.h), found
  * again at start and at every scan. For each, the daemon opens the maps of
  * its pinned programs (counters for /metrics) and reads its event log from
  * where it was at first sight, so that /events streams the lines of every
@@ -26,7 +26,7 @@
 #include "daemon/daemon.h"
 #include "events/events.h"
 #include "policy/agent.h"
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
 
 static void tail(struct daemon *d, struct watched *w);
 

@@ -39,7 +39,7 @@
 #include "net/net.h"
 #include "oci/oci.h"
 #include "policy/agent.h"
-#include "run/run.h"
+#include "runs/runs.h"
 #include "util/unix_listen.h"
 
 #define MAX_CONTAINERS 64

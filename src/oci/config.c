@@ -19,7 +19,7 @@
 #include "hold/hold.h"
 #include "oci/oci.h"
 #include "policy/agent.h"
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
 #include "seccomp/hardening.h"
 
 static json_object *names(const char *const *list)

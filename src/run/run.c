@@ -40,8 +40,9 @@
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "policy/agent.h"
-#include "run/cgroup.h"
 #include "run/run.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
 
 #define DEFAULT_POLICY "/etc/sevorix/policy.yaml"
 

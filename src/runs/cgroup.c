@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
 
 int cgroup_mount(char *buf, size_t len)
 {
