@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply/apply.h"
 #include "cli/cli.h"
-#include "daemon/apply.h"
 #include "jury/jury.h"
 #include "policy/agent.h"
 #include "runs/runs.h"

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "daemon/maps.h"
+#include "apply/maps.h"
 #include "oci/oci.h"
 #include "runs/runs.h"
 

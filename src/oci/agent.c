@@ -32,8 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply/maps.h"
 #include "cli/cli.h"
-#include "daemon/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
 #include "net/net.h"

@@ -32,9 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply/apply.h"
 #include "cli/cli.h"
 #include "confine/confine.h"
-#include "daemon/apply.h"
 #include "events/events.h"
 #include "hold/hold.h"
 #include "lsm/lsm.h"
@@ -386,7 +386,7 @@ static int wait_status(pid_t pid)
 	return 128 + WTERMSIG(st);
 }
 
-/* A new policy from `sevorix policy apply` (daemon/apply.h): the hold's new rules. */
+/* A new policy from `sevorix policy apply` (apply/apply.h): the hold's new rules. */
 static void reload(struct run *r)
 {
 	char cwd[PATH_MAX];

@@ -18,7 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "daemon/maps.h"
+#include "apply/maps.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "sevorix/abi.h"

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/apply.h"
-#include "daemon/maps.h"
+#include "apply/apply.h"
+#include "apply/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
 #include "policy/agent.h"
