@@ -10,8 +10,10 @@
 #   tests/vm/lsm/lsm_layer.c -> $(BUILD)/vm/suite/lsm_layer  (TAP: enforcement)
 #   tests/vm/lsm/lsm_bench.c -> $(BUILD)/vm/suite/lsm_bench  (TAP + "# bench:" ratios)
 
-LSM_GUEST_OBJS = $(filter $(BUILD)/src/policy/% $(BUILD)/src/net/% $(BUILD)/src/lsm/% $(BUILD)/src/util/% \
-	$(BUILD)/src/seccomp/%,$(OBJS))
+# (not policy/agent.o: the agent's user comes from the passwd database,
+# which a static binary cannot reach, and the guest programs need none)
+LSM_GUEST_OBJS = $(filter-out $(BUILD)/src/policy/agent.o,$(filter $(BUILD)/src/policy/% \
+	$(BUILD)/src/net/% $(BUILD)/src/lsm/% $(BUILD)/src/util/% $(BUILD)/src/seccomp/%,$(OBJS)))
 
 $(BUILD)/vm/suite/lsm_%: tests/vm/lsm/lsm_%.c tests/vm/lsm/lsm_test.h $(LSM_GUEST_OBJS) mk/lsm.mk
 	$(call msg,LD-STAT,$@)
