@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "cli/cli.h"
 #include "oci/oci.h"
+#include "util/log.h"
 
 static const struct {
 	const char *name;
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 {
 	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
+	/* the one place libbpf's messages are routed: through the command's log */
+	libbpf_set_print(log_libbpf);
 	if (!strcmp(self, "sevorixd"))
 		return cmd_daemon(argc, argv);
 	if (argc < 2) {

@@ -52,13 +52,6 @@ static const struct {
 	{ "path_link", 3 },	      { "path_rename", 5 },
 };
 
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN && getenv("SEVORIX_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
 int lsm_probe(void)
 {
 	static int cached = 1;
@@ -66,7 +59,6 @@ int lsm_probe(void)
 
 	if (cached <= 0)
 		return cached;
-	libbpf_set_print(quiet);
 	s = lsm_probe_bpf__open_and_load();
 	cached = s ? 0 : errno ? -errno : -EINVAL;
 	lsm_probe_bpf__destroy(s);
@@ -274,7 +266,6 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 
 	*ret = NULL;
 	err[0] = 0;
-	libbpf_set_print(quiet);
 	if (!l)
 		return -ENOMEM;
 	l->skel = lsm_bpf__open();

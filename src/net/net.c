@@ -42,24 +42,11 @@ struct netlayer {
 	int nlinks;
 };
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN && getenv("SEVORIX_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
-static void quiet_libbpf(void)
-{
-	libbpf_set_print(silent_print);
-}
-
 int netlayer_probe(void)
 {
 	struct net_bpf *s;
 	int r;
 
-	quiet_libbpf();
 	s = net_bpf__open_and_load();
 	r = s ? 0 : -errno;
 	net_bpf__destroy(s);
@@ -71,7 +58,6 @@ int tracer_probe(void)
 	struct proc_bpf *s;
 	int r;
 
-	quiet_libbpf();
 	s = proc_bpf__open_and_load();
 	r = s ? 0 : -errno;
 	proc_bpf__destroy(s);
@@ -220,7 +206,6 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	int r = -ENOMEM;
 
 	*ret = NULL;
-	quiet_libbpf();
 	if (!nl || !ul)
 		goto fail;
 	nl->net = net_bpf__open_and_load();

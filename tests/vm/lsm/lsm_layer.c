@@ -715,7 +715,7 @@ int main(void)
 
 	if (!in_guest())
 		return 0;
-	setenv("SEVORIX_BPF_DEBUG", "1", 0); /* a load failure prints libbpf's and the verifier's log */
+	setenv("SEVORIX_VERBOSE", "2", 0); /* a load failure prints libbpf's and the verifier's log */
 	r = lsm_test_env(&env.base, "sx_lsm_layer");
 	r = r ?: setup(&env);
 	tap_ok(!r, "set up a cgroup, files, listeners and a process outside (%s)",
