@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The exec maps and the identity of an inode, shared by the exec checks
- * at sched_process_exec (proc.bpf.c) and the BPF LSM layer (lsm.bpf.c).
+ * at sched_process_exec (exec.bpf.c) and the BPF LSM layer (lsm.bpf.c).
  * User space hands one object's map fds to the other before it loads, so
  * one compiled rulebook and one set of approvals serve both. abi.h says
  * what the maps hold.

@@ -9,7 +9,7 @@
  *
  * The rules come from the same maps as the other layers (abi.h): the
  * network tries of net.bpf.c, the UNIX trie of unix.bpf.c, the exec
- * identities and one-shot approvals of proc.bpf.c, the run configuration,
+ * identities and one-shot approvals of exec.bpf.c, the run configuration,
  * the event ring buffer and the counters. Only the file trie (with the
  * directories that hold rules below them) is this layer's own, and the
  * open cache: a decision kept on the inode so that reopening a file by
@@ -600,7 +600,7 @@ static __always_inline int approved(struct file *f, struct sx_exec_key k)
  * Why an exec or executable mapping of f is refused (enum sx_exec_reason),
  * with the rule in *rule. A deny rule always refuses; a review rule, or
  * any exec while execs are held, needs the approval the supervisor stored
- * (the approval is consumed at sched_process_exec by proc.bpf.c, not here).
+ * (the approval is consumed at sched_process_exec by exec.bpf.c, not here).
  */
 static __always_inline int exec_refused(struct file *f, int need_approval, __u16 *rule)
 {

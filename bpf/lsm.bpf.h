@@ -3,7 +3,7 @@
  * Maps and helpers of the BPF LSM layer (lsm.bpf.c).
  *
  * The exec and UNIX maps come from exec.bpf.h and unix.bpf.h, shared with
- * proc.bpf.c and unix.bpf.c: user space hands their fds to this object
+ * exec.bpf.c and unix.bpf.c: user space hands their fds to this object
  * before it loads (src/lsm/lsm.c), so one compiled rulebook serves every
  * layer. When the other object is not loaded (a kernel without the UNIX
  * cgroup hooks, or the layer used on its own), user space fills this

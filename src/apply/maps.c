@@ -20,6 +20,7 @@
 
 #include "apply/maps.h"
 #include "lsm/lsm.h"
+#include "exec/exec.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "exec/exec.h"
 #include "net/net.h"
 #include "policy/agent.h"
 #include "runs/cgroup.h"
@@ -210,6 +211,7 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 {
 	char err[512] = "", pins[512];
 	struct netlayer *nl = NULL;
+	struct execlayer *x = NULL;
 	int fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (fd < 0)
@@ -217,13 +219,14 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 	r = netlayer_open(p, &nl, err, sizeof(err));
 	r = r ?: run_pin_dir(id, pins, sizeof(pins));
 	r = r ?: netlayer_attach(nl, fd, pins);
-	r = r ?: netlayer_trace(nl, p, fd, pins, err, sizeof(err));
+	r = r ?: exec_open(p, nl, fd, pins, &x, err, sizeof(err));
 	if (r < 0) {
 		fprintf(log, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
 		netlayer_close(nl, pins); /* nothing half-attached stays behind */
 		rmdir(pins);
 	} else {
 		*has_unix = netlayer_has_unix(nl);
+		exec_close(x, NULL);
 		netlayer_close(nl, NULL);
 	}
 	close(fd);

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
+#include "exec/exec.h"
 #include "jury/jury_doctor.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
@@ -75,7 +76,7 @@ int cmd_doctor(int argc, char **argv)
 	}
 	cg = cgroup_mount(mnt, sizeof(mnt));
 	net = geteuid() == 0 ? netlayer_probe() : -EPERM;
-	trace = geteuid() == 0 ? tracer_probe() : -EPERM;
+	trace = geteuid() == 0 ? exec_probe() : -EPERM;
 	lsm = geteuid() == 0 ? lsm_probe() : -EPERM;
 	ll = landlock_abi();
 	notif = seccomp_notif_probe();

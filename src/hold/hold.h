@@ -5,7 +5,7 @@
  * for the jury) are trapped with seccomp user notification and answered
  * here, by the supervisor. What is allowed becomes a one-shot approval in
  * a kernel map, bound to the object that was checked, and the kernel
- * checks the object it really uses against it (bpf/proc.bpf.c): changing
+ * checks the object it really uses against it (bpf/exec.bpf.c): changing
  * the path or the file after the check gets the task killed.
  *
  * Fail-closed: a call that cannot be read, resolved or judged is denied

@@ -7,10 +7,11 @@
  * neither is one whose argument count differs from what its program reads
  * (CO-RE relocates fields, not arguments); lsm_describe() names both.
  *
- * The maps are the network layer's when one is given (netlayer_share_maps),
- * so the rulebook is compiled once; whatever was not shared (the UNIX trie
- * before 6.7, the exec maps when exec checks are off, everything when the
- * layer stands alone) is compiled here into this object's own maps. The
+ * The maps are the network and exec layers' when those are given
+ * (netlayer_share_maps, exec_share_maps), so the rulebook is compiled
+ * once; whatever was not shared (the UNIX trie before 6.7, the exec maps
+ * when exec checks are off, everything when the layer stands alone) is
+ * compiled here into this object's own maps. The
  * file trie is always this layer's. Links are pinned like the network
  * layer's, so enforcement outlives the supervisor (fail closed).
  */
@@ -25,6 +26,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "exec/exec.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
@@ -256,8 +258,8 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 	return r;
 }
 
-int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct lsmlayer **ret,
-	     char *err, size_t errlen)
+int lsm_open(const struct policy *p, const struct netlayer *nl, const struct execlayer *x,
+	     int cgroup_fd, struct lsmlayer **ret, char *err, size_t errlen)
 {
 	struct lsmlayer *l = calloc(1, sizeof(*l));
 	struct shared sh = { false, false, false };
@@ -276,6 +278,8 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 		set_rodata(l->skel, p, st.st_ino);
 	if (!r && nl)
 		r = netlayer_share_maps(nl, l->skel->obj);
+	if (!r && x)
+		r = exec_share_maps(x, l->skel->obj);
 	if (!r) {
 		sh.net = bpf_map__fd(l->skel->maps.sx_net4) >= 0;
 		sh.unix_ = bpf_map__fd(l->skel->maps.sx_unix) >= 0;

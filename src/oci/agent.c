@@ -35,8 +35,10 @@
 #include "apply/maps.h"
 #include "cli/cli.h"
 #include "events/events.h"
+#include "exec/exec.h"
 #include "hold/hold.h"
 #include "net/net.h"
+#include "observe/observe.h"
 #include "oci/oci.h"
 #include "policy/agent.h"
 #include "runs/runs.h"
@@ -48,6 +50,8 @@ struct container {
 	struct run_info ri;
 	struct policy *p;
 	struct netlayer *nl;	/* NULL when adopted from another process */
+	struct execlayer *exec;	/* as nl */
+	struct observer *obs;	/* as nl, and NULL when it could not load (logging only) */
 	struct run_maps maps;	/* the pinned programs' maps, found from the pins */
 	struct hold *hold;	/* NULL while handed over */
 	struct events *ev;
@@ -107,7 +111,9 @@ static void container_free(struct container *c)
 		close(c->handed);
 	events_close(c->ev);
 	run_maps_close(&c->maps);
-	netlayer_close(c->nl, NULL); /* the pins stay until the cgroup is empty */
+	observe_stop(c->obs);
+	exec_close(c->exec, NULL); /* the pins stay until the cgroup is empty */
+	netlayer_close(c->nl, NULL);
 	policy_free(c->p);
 	free(c);
 }
@@ -151,10 +157,13 @@ static int container_attach(struct container *c, char *err, size_t errlen)
 	r = netlayer_open(c->p, &c->nl, err, errlen);
 	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
 	r = r ?: netlayer_attach(c->nl, cg, c->pins);
-	r = r ?: netlayer_trace(c->nl, c->p, cg, c->pins, err, errlen);
-	r = r ?: netlayer_require_approval(c->nl);
+	r = r ?: exec_open(c->p, c->nl, cg, c->pins, &c->exec, err, errlen);
+	r = r ?: exec_require_approval(c->exec);
 	r = r ?: run_maps_open(c->pins, &c->maps);
 	close(cg);
+	/* without it, denials by Landlock and seccomp are enforced but not logged */
+	if (!r && observe_start(c->nl, c->exec, &c->obs) < 0 && getenv("SEVORIX_VERBOSE"))
+		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
 	return r;
 }
 
@@ -193,9 +202,11 @@ static int container_start(struct oci_agent *a, int pid, const char *name, int l
 		fprintf(stderr, "sevorix: container %s: %s\n", name, err[0] ? err : strerror(-r));
 		if (c->ri.id[0])
 			run_state_remove(c->ri.id);
+		exec_close(c->exec, c->pins[0] ? c->pins : NULL);
 		netlayer_close(c->nl, c->pins[0] ? c->pins : NULL);
 		if (c->pins[0])
 			rmdir(c->pins);
+		c->exec = NULL;
 		c->nl = NULL;
 		container_free(c);
 		return r;

@@ -36,9 +36,11 @@
 #include "cli/cli.h"
 #include "confine/confine.h"
 #include "events/events.h"
+#include "exec/exec.h"
 #include "hold/hold.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
+#include "observe/observe.h"
 #include "policy/agent.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
@@ -132,6 +134,8 @@ struct run {
 	struct run_info info;
 	struct policy *policy;
 	struct netlayer *net;
+	struct execlayer *exec;
+	struct observer *obs;	/* NULL when the observer could not load (logging only) */
 	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
@@ -217,7 +221,7 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
 		e = -errno;
 	/* from here on an exec that the hold did not approve is killed (fail closed) */
-	e = e ?: netlayer_require_approval(r->net);
+	e = e ?: exec_require_approval(r->exec);
 	if (e < 0)
 		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
 	return e;
@@ -253,7 +257,7 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 					"the other layers enforce\n", strerror(-e));
 		return 0;
 	}
-	e = lsm_open(r->policy, r->net, r->cgroup_fd, &r->lsm, err, errlen);
+	e = lsm_open(r->policy, r->net, r->exec, r->cgroup_fd, &r->lsm, err, errlen);
 	e = e ?: lsm_attach(r->lsm, r->pin_dir);
 	if (e < 0) {
 		/* fail closed: the kernel runs the layer, so failing to load it stops the run */
@@ -298,12 +302,15 @@ static int setup(struct run *r)
 		fprintf(stderr, "sevorix run: cannot attach the network layer: %s\n", strerror(-e));
 		return e;
 	}
-	e = netlayer_trace(r->net, r->policy, r->cgroup_fd, r->pin_dir, err, sizeof(err));
+	e = exec_open(r->policy, r->net, r->cgroup_fd, r->pin_dir, &r->exec, err, sizeof(err));
 	if (e < 0) {
 		/* fail closed: exec rules that cannot be checked must not start the agent */
 		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
 		return e;
 	}
+	/* without it, denials by Landlock and seccomp are enforced but not logged */
+	if (observe_start(r->net, r->exec, &r->obs) < 0 && getenv("SEVORIX_VERBOSE"))
+		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
@@ -343,7 +350,7 @@ static int start_child(struct run *r)
 		close(r->hold_sock[1]);
 		r->hold_sock[1] = -1;
 		/* the child's own exec is trapped: answer before waiting for it */
-		e = hold_start(r->hold, r->hold_sock[0], netlayer_approvals_fd(r->net),
+		e = hold_start(r->hold, r->hold_sock[0], exec_approvals_fd(r->exec),
 			       netlayer_net_approvals_fd(r->net), r->policy->jury_local, r->ev);
 		if (e < 0) {
 			fprintf(stderr, "sevorix run: cannot hold the agent's execs: %s\n",
@@ -455,6 +462,8 @@ static void teardown(struct run *r)
 	if (!cgroup_populated(r->info.cgroup)) {
 		lsm_close(r->lsm, r->pin_dir);
 		r->lsm = NULL;
+		exec_close(r->exec, r->pin_dir);
+		r->exec = NULL;
 		netlayer_close(r->net, r->pin_dir);
 		r->net = NULL;
 		if (r->pin_dir[0])
@@ -465,6 +474,8 @@ static void teardown(struct run *r)
 	events_close(r->ev);
 	/* still populated: the links stay pinned; `sevorix cleanup` removes them later */
 	lsm_close(r->lsm, NULL);
+	observe_stop(r->obs);
+	exec_close(r->exec, NULL);
 	netlayer_close(r->net, NULL);
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)

@@ -655,7 +655,7 @@ static int part1(struct env *env, struct policy *p)
 	struct lsmlayer *l = NULL;
 	int r;
 
-	r = lsm_open(p, NULL, env->base.cgroup_fd, &l, err, sizeof(err));
+	r = lsm_open(p, NULL, NULL, env->base.cgroup_fd, &l, err, sizeof(err));
 	tap_ok(!r, "alone: the layer loads with its own maps (%s)", r ? err : "ok");
 	if (r)
 		return r;
@@ -679,15 +679,18 @@ static int part2(struct env *env, struct policy *p)
 	const char *pins = "/sys/fs/bpf/sx_lsm_test";
 	char err[512] = "", desc[512];
 	struct netlayer *nl = NULL;
+	struct execlayer *x = NULL;
+	struct observer *obs = NULL;
 	struct lsmlayer *l = NULL;
 	int r;
 
 	mkdir(pins, 0700);
 	r = netlayer_open(p, &nl, err, sizeof(err));
-	r = r ?: netlayer_trace(nl, p, env->base.cgroup_fd, pins, err, sizeof(err));
+	r = r ?: exec_open(p, nl, env->base.cgroup_fd, pins, &x, err, sizeof(err));
+	r = r ?: observe_start(nl, x, &obs);
 	tap_ok(!r, "shared: the network maps and exec tracker load (%s)", r ? err : "ok");
 	if (!r) {
-		r = lsm_open(p, nl, env->base.cgroup_fd, &l, err, sizeof(err));
+		r = lsm_open(p, nl, x, env->base.cgroup_fd, &l, err, sizeof(err));
 		tap_ok(!r, "shared: the layer loads on the network layer's maps (%s)",
 		       r ? err : "ok");
 	}
@@ -702,6 +705,8 @@ static int part2(struct env *env, struct policy *p)
 			 strstr(desc, " userns_create") != NULL);
 	}
 	lsm_close(l, pins);
+	observe_stop(obs);
+	exec_close(x, pins);
 	netlayer_close(nl, pins);
 	rmdir(pins);
 	return r;

@@ -33,8 +33,10 @@
 
 #include <bpf/libbpf.h>
 
+#include "exec/exec.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
+#include "observe/observe.h"
 #include "sevorix/abi.h"
 #include "sevorix/policy.h"
 #include "util/log.h"
