@@ -14,12 +14,6 @@ int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
-int cmd_attach(int argc, char **argv);
-int cmd_detach(int argc, char **argv);
-/* sevorix policy apply ID FILE (attach.c) */
-int attach_apply(const char *id, const char *file, const char *user);
-/* Applies an attachment's policy file again (the daemon's SIGHUP); messages to log. */
-int attach_reload(const char *id, FILE *log);
 /* sevorix daemon (src/daemon/) */
 int cmd_daemon(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "attach/attach.h"
 #include "cli/cli.h"
 #include "oci/oci.h"
 #include "util/log.h"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "apply/apply.h"
+#include "attach/attach.h"
 #include "cli/cli.h"
 #include "jury/jury.h"
 #include "policy/agent.h"

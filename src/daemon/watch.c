@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "cli/cli.h"
+#include "attach/attach.h"
 #include "daemon/daemon.h"
 #include "events/events.h"
 #include "policy/agent.h"

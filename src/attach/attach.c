@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "attach/attach.h"
 #include "exec/exec.h"
 #include "net/net.h"
 #include "policy/agent.h"
