@@ -17,7 +17,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,22 +148,9 @@ static void request_path(const char *id, const char *ext, char *buf, size_t len)
 /* The policy for the run's agent: its owner's ${HOME}, the supervisor's cwd. */
 static int load_for_run(const struct run_info *ri, const char *file, struct policy **p)
 {
-	char link[64], cwd[PATH_MAX] = "/", uid[32];
 	struct policy_diag diag = { 0 };
-	struct agent_user u;
-	struct stat st;
-	ssize_t n;
-	int r;
+	int r = policy_load_as_process(file, ri->agent, ri->supervisor, p, &diag);
 
-	snprintf(link, sizeof(link), "/proc/%d", ri->agent);
-	if (stat(link, &st) < 0)
-		return -errno;
-	snprintf(uid, sizeof(uid), "%u", st.st_uid);
-	snprintf(link, sizeof(link), "/proc/%d/cwd", ri->supervisor);
-	n = readlink(link, cwd, sizeof(cwd) - 1);
-	cwd[n > 0 ? n : 1] = 0;
-	r = policy_agent_user(uid, &u);
-	r = r ?: policy_load_for(file, &u, cwd, p, &diag);
 	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
 		fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);

@@ -43,26 +43,13 @@ static void attach_usage(FILE *f)
 	      "                     (default: the owner of --pid, else the caller)\n", f);
 }
 
-/* The cgroup path of a process, from /proc/PID/cgroup (the "0::" line). */
-static int cgroup_of_pid(const char *pid, char *buf, size_t len)
+/* --pid as a number; -1 (no such process) when it is not one. */
+static int pid_of(const char *s)
 {
-	char path[64], line[4096], mnt[4096];
-	FILE *f;
-	int r = -ENOENT;
+	char *end;
+	long v = strtol(s, &end, 10);
 
-	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "0::", 3))
-			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
-	}
-	fclose(f);
-	return r;
+	return *s && !*end && v > 0 && v <= INT_MAX ? (int)v : -1;
 }
 
 /* Resolves --cgroup; refuses the root cgroup, which would hold the whole machine. */
@@ -74,7 +61,7 @@ static int resolve_cgroup(const char *arg, const char *pid, char *buf, size_t le
 	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
 		return -ENOENT;
 	if (pid)
-		r = cgroup_of_pid(pid, buf, len);
+		r = cgroup_of_pid(pid_of(pid), buf, len);
 	else if (!strncmp(arg, mnt, strlen(mnt)))
 		r = snprintf(buf, len, "%s", arg) >= (int)len ? -ENAMETOOLONG : 0;
 	else

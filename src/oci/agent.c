@@ -129,12 +129,15 @@ static struct container *container_new(void)
 	return c;
 }
 
-/* The policy as the container's process pid sees it, with the agent's jury. */
+/*
+ * The policy as the container's process pid sees it (${HOME} and ${USER}
+ * of its uid, its cwd), with the agent's jury.
+ */
 static int container_policy(const struct oci_agent *a, int pid, struct policy **ret,
 			    struct policy_diag *diag)
 {
 	char root[64];
-	int r = oci_load_policy(a->o.policy, pid, ret, diag);
+	int r = policy_load_as_process(a->o.policy, pid, pid, ret, diag);
 
 	if (r < 0)
 		return r;

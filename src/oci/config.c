@@ -13,8 +13,6 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "hold/hold.h"
 #include "oci/oci.h"
@@ -137,43 +135,10 @@ int cmd_oci_config(int argc, char **argv)
 
 int oci_cgroup_of(int pid, char *buf, size_t len)
 {
-	char path[64], line[4096], mnt[4096];
-	FILE *f;
-	int r = -ENOENT;
+	char mnt[4096];
+	int r = cgroup_of_pid(pid, buf, len);
 
-	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "0::", 3) && strcmp(line + 3, "/"))
-			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
-	}
-	fclose(f);
-	return r; /* the root cgroup is never a container's: refused */
-}
-
-int oci_load_policy(const char *file, int pid, struct policy **ret, struct policy_diag *diag)
-{
-	char link[64], cwd[4096] = "/", uid[32];
-	struct policy_diag d = { 0 };
-	struct agent_user u;
-	struct stat st;
-	ssize_t n;
-	int r;
-
-	snprintf(link, sizeof(link), "/proc/%d", pid);
-	if (stat(link, &st) < 0)
-		return -errno;
-	snprintf(uid, sizeof(uid), "%u", st.st_uid);
-	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
-	n = readlink(link, cwd, sizeof(cwd) - 1);
-	cwd[n > 0 ? n : 1] = 0;
-	r = policy_agent_user(uid, &u);
-	r = r ?: policy_load_for(file, &u, cwd, ret, diag ?: &d);
-	policy_diag_clear(&d);
+	if (!r && (cgroup_mount(mnt, sizeof(mnt)) < 0 || !strcmp(buf, mnt)))
+		r = -ENOENT; /* the root cgroup is never a container's: refused */
 	return r;
 }

@@ -10,11 +10,6 @@
 
 /* The cgroup v2 directory of pid. Returns 0 or -errno. */
 int oci_cgroup_of(int pid, char *buf, size_t len);
-/*
- * The policy for a container's process: ${HOME}/${USER} of its uid, its
- * cwd. diag (may be NULL) receives the loader's file:line:col messages.
- */
-int oci_load_policy(const char *file, int pid, struct policy **ret, struct policy_diag *diag);
 
 /*
  * The agent (agent.c): the containers one process holds. Used by `sevorix

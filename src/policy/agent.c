@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy/agent.h"
@@ -78,4 +79,24 @@ int policy_load_as(const char *file, const char *user, struct policy **ret,
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
 	return policy_load_for(file, &u, cwd, ret, diag);
+}
+
+int policy_load_as_process(const char *file, int owner, int cwd_of, struct policy **ret,
+			   struct policy_diag *diag)
+{
+	char link[64], cwd[PATH_MAX] = "/", uid[32];
+	struct agent_user u;
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	snprintf(link, sizeof(link), "/proc/%d", owner);
+	if (stat(link, &st) < 0)
+		return -errno;
+	snprintf(uid, sizeof(uid), "%u", st.st_uid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", cwd_of);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	cwd[n > 0 ? n : 1] = 0;
+	r = policy_agent_user(uid, &u);
+	return r ?: policy_load_for(file, &u, cwd, ret, diag);
 }

@@ -33,5 +33,14 @@ int policy_load_as(const char *file, const char *user, struct policy **ret,
 /* Loads file for u with ${WORKSPACE} = workspace; diag as policy_load(). */
 int policy_load_for(const char *file, const struct agent_user *u, const char *workspace,
 		    struct policy **ret, struct policy_diag *diag);
+/*
+ * Loads file as the owner of process owner sees it, with ${WORKSPACE}
+ * the current directory of process cwd_of ("/" when it cannot be read):
+ * for a tree Sevorix did not start itself (a container, the agent of a
+ * run that gets a new policy). Returns as policy_load(), or the -errno
+ * of /proc/OWNER when that process is gone.
+ */
+int policy_load_as_process(const char *file, int owner, int cwd_of, struct policy **ret,
+			   struct policy_diag *diag);
 
 #endif
