@@ -10,7 +10,10 @@
 
 #include "attach/attach.h"
 #include "cli/cli.h"
+#include "daemon/daemon.h"
+#include "jury/jury_cmd.h"
 #include "oci/oci.h"
+#include "run/run.h"
 #include "util/log.h"
 
 static const struct {

@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "daemon/daemon.h"
+#include "daemon/internal.h"
 #include "policy/agent.h"
 
 static void daemon_usage(FILE *f)

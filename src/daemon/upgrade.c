@@ -27,7 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "daemon/internal.h"
 #include "util/fdpass.h"
 
 static int send_container(void *ctx, const char *id, int fd)

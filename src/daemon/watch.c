@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 
 #include "attach/attach.h"
-#include "daemon/daemon.h"
+#include "daemon/internal.h"
 #include "events/events.h"
 #include "policy/agent.h"
 #include "runs/cgroup.h"

@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "apply/maps.h"
-#include "cli/cli.h"
 #include "events/events.h"
 #include "exec/exec.h"
 #include "hold/hold.h"

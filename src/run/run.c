@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "apply/apply.h"
-#include "cli/cli.h"
 #include "confine/confine.h"
 #include "events/events.h"
 #include "exec/exec.h"

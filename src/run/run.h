@@ -27,4 +27,7 @@ struct child_spec {
 
 void run_child(const struct child_spec *c) __attribute__((noreturn));
 
+/* sevorix run: the argv after `sevorix`; returns the exit status (see run_usage). */
+int cmd_run(int argc, char **argv);
+
 #endif
