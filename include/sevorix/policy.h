@@ -179,6 +179,7 @@ struct policy {
 	struct policy_loc review_loc;
 };
 
+#define POLICY_FILE_DEFAULT "/etc/sevorix/policy.yaml"	/* of every command */
 #define POLICY_JURY_DEFAULT "/var/run/sevorix/slm.sock"
 #define POLICY_REVIEW_DEADLINE_MS 1000
 

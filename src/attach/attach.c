@@ -28,6 +28,8 @@
 #include "policy/agent.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static void attach_usage(FILE *f)
 {
@@ -38,9 +40,10 @@ static void attach_usage(FILE *f)
 	      "Prints the attachment's ID and which rows of the policy are enforced.\n\n"
 	      "  -c, --cgroup PATH  a cgroup v2 directory (absolute, or under the cgroup2 mount)\n"
 	      "  -p, --pid PID      the cgroup of this process\n"
-	      "  -P, --policy FILE  the policy (default /etc/sevorix/policy.yaml)\n"
+	      "  -P, --policy FILE  the policy (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -u, --user USER    whose ${HOME} and ${USER} the policy means\n"
-	      "                     (default: the owner of --pid, else the caller)\n", f);
+	      "                     (default: the owner of --pid, else the caller)\n"
+	      "  -v, --verbose      say more\n", f);
 }
 
 /* --pid as a number; -1 (no such process) when it is not one. */
@@ -126,55 +129,57 @@ static void print_rows(const struct policy *p, bool has_unix)
 }
 
 struct attach_opts {
-	const char *cgroup, *pid, *policy, *user;
+	struct opts o;		/* --policy, --user (util/opts.h) */
+	const char *cgroup, *pid;
 };
 
-static int parse_attach(int argc, char **argv, struct attach_opts *o)
+static int attach_opt(int c, const char *arg, void *ctx)
 {
-	static const struct option opts[] = {
-		{ "cgroup", required_argument, NULL, 'c' }, { "pid", required_argument, NULL, 'p' },
-		{ "policy", required_argument, NULL, 'P' }, { "user", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
-	};
-	int c;
+	struct attach_opts *a = ctx;
 
-	*o = (struct attach_opts){ .policy = "/etc/sevorix/policy.yaml" };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:p:P:u:h", opts, NULL)) != -1) {
-		if (c == 'c')
-			o->cgroup = optarg;
-		else if (c == 'p')
-			o->pid = optarg;
-		else if (c == 'P')
-			o->policy = optarg;
-		else if (c == 'u')
-			o->user = optarg;
-		else if (c == 'h')
-			return attach_usage(stdout), 0;
-		else
-			return attach_usage(stderr), 2;
-	}
-	if (optind != argc || !o->cgroup == !o->pid)
+	if (c == 'c')
+		a->cgroup = arg;
+	else if (c == 'p')
+		a->pid = arg;
+	else
+		a->o.policy = arg; /* -P: its -p is --pid */
+	return 0;
+}
+
+static int parse_attach(int argc, char **argv, struct attach_opts *a)
+{
+	static const struct option own[] = {
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER, .letters = "c:p:P:", .own = own,
+				.fn = attach_opt, .ctx = a, .usage = attach_usage };
+	int r;
+
+	*a = (struct attach_opts){ .o.policy = POLICY_FILE_DEFAULT };
+	r = opts_parse(&cmd, argc, argv, &a->o);
+	if (r < 0 && (optind != argc || !a->cgroup == !a->pid))
 		return attach_usage(stderr), 2;
-	return -1;
+	return r;
 }
 
 /*
  * The policy as the tree's own user sees it: owner and cwd of --pid when
  * given. Its file:line:col messages go to log; *who gets the user's name.
  */
-static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, char *who,
+static int load_for(const struct attach_opts *a, struct policy **p, FILE *log, char *who,
 		    size_t wholen)
 {
 	char cwd[PATH_MAX] = "/", link[64], owner[32];
 	struct policy_diag diag = { 0 };
-	const char *user = o->user;
+	const char *user = a->o.user;
 	struct agent_user u;
 	struct stat st;
 	int r;
 
-	snprintf(link, sizeof(link), "/proc/%s", o->pid ? o->pid : "self");
-	if (!user && o->pid && stat(link, &st) == 0) {
+	snprintf(link, sizeof(link), "/proc/%s", a->pid ? a->pid : "self");
+	if (!user && a->pid && stat(link, &st) == 0) {
 		snprintf(owner, sizeof(owner), "%u", st.st_uid);
 		user = owner;
 	}
@@ -182,7 +187,7 @@ static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, c
 	if (readlink(link, cwd, sizeof(cwd) - 1) < 0)
 		strcpy(cwd, "/");
 	r = policy_agent_user(user, &u);
-	r = r ?: policy_load_for(o->policy, &u, cwd, p, &diag);
+	r = r ?: policy_load_for(a->o.policy, &u, cwd, p, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
 		if (r < 0)
 			fprintf(log, "%s\n", diag.lines[i]);
@@ -223,34 +228,36 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 int cmd_attach(int argc, char **argv)
 {
 	struct run_info ri = { .attached = true };
-	struct attach_opts o;
+	struct attach_opts a;
 	struct policy *p = NULL;
 	bool has_unix = false;
-	int r = parse_attach(argc, argv, &o);
+	int r;
 
+	log_init("sevorix attach");
+	r = parse_attach(argc, argv, &a);
 	if (r >= 0)
 		return r;
 	if (geteuid() != 0) {
 		fprintf(stderr, "sevorix attach: must run as root\n");
 		return 1;
 	}
-	r = resolve_cgroup(o.cgroup, o.pid, ri.cgroup, sizeof(ri.cgroup));
+	r = resolve_cgroup(a.cgroup, a.pid, ri.cgroup, sizeof(ri.cgroup));
 	if (r < 0) {
-		fprintf(stderr, "sevorix attach: %s: %s\n", o.pid ? o.pid : o.cgroup,
+		fprintf(stderr, "sevorix attach: %s: %s\n", a.pid ? a.pid : a.cgroup,
 			r == -EPERM ? "the root cgroup holds every process of the machine: refused"
 				    : "no such cgroup v2 directory");
 		return 1;
 	}
-	if (load_for(&o, &p, stderr, ri.user, sizeof(ri.user)) < 0 ||
+	if (load_for(&a, &p, stderr, ri.user, sizeof(ri.user)) < 0 ||
 	    run_new_id(ri.id, sizeof(ri.id)) < 0) {
-		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", o.policy);
+		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", a.o.policy);
 		return 1;
 	}
-	ri.agent = o.pid ? atoi(o.pid) : 0;
+	ri.agent = a.pid ? atoi(a.pid) : 0;
 	ri.supervisor = getpid(); /* cleanup leaves it alone while this command runs */
 	ri.started = time(NULL);
 	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
-	run_info_set_policy(&ri, o.policy);
+	run_info_set_policy(&ri, a.o.policy);
 	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
 	r = attach_to(p, ri.cgroup, ri.id, &has_unix, stderr);
 	if (r < 0)
@@ -273,12 +280,12 @@ int cmd_attach(int argc, char **argv)
 static int reapply(struct run_info *ri, const char *file, const char *user, FILE *log,
 		   struct policy **ret, bool *has_unix)
 {
-	struct attach_opts o = { .policy = file, .user = user };
+	struct attach_opts a = { .o = { .policy = file, .user = user } };
 	struct timespec now;
 	char next[64], old[512];
 	int r;
 
-	if (load_for(&o, ret, log, NULL, 0) < 0) {
+	if (load_for(&a, ret, log, NULL, 0) < 0) {
 		fprintf(log, "sevorix: %s: policy has errors; the running one stays\n", file);
 		return -EINVAL;
 	}
@@ -344,6 +351,7 @@ int cmd_detach(int argc, char **argv)
 {
 	struct run_info ri;
 
+	log_init("sevorix detach");
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		attach_usage(argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : 2;

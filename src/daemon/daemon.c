@@ -32,6 +32,8 @@
 #include "daemon/daemon.h"
 #include "daemon/internal.h"
 #include "policy/agent.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static void daemon_usage(FILE *f)
 {
@@ -41,9 +43,10 @@ static void daemon_usage(FILE *f)
 	      "  -s, --socket PATH      HTTP socket (default " DAEMON_SOCKET ")\n"
 	      "  -c, --control PATH     upgrade socket (default: the socket with .ctl)\n"
 	      "  -p, --policy FILE      policy of containers and reloads\n"
-	      "                         (default /etc/sevorix/policy.yaml)\n"
+	      "                         (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -o, --oci-socket PATH  serve OCI runtimes' seccomp agent socket here\n"
 	      "  -j, --jury unix:///PATH the jury's socket (default: the policy's)\n"
+	      "  -v, --verbose          say more\n"
 	      "  -l, --log-dir DIR      event logs of containers and attachments\n"
 	      "                         (default " RUN_LOG_DIR ")\n"
 	      "  -U, --upgrade          take over from the running daemon (SIGUSR2 to it\n"
@@ -51,44 +54,50 @@ static void daemon_usage(FILE *f)
 	      "See sevorixd(8).\n", f);
 }
 
+struct daemon_args {
+	struct daemon *d;
+	bool *upgrade;
+};
+
+static int daemon_opt(int c, const char *arg, void *ctx)
+{
+	struct daemon_args *a = ctx;
+
+	if (c == 's')
+		a->d->socket = arg;
+	else if (c == 'c')
+		a->d->control = arg;
+	else if (c == 'o')
+		a->d->oci_socket = arg;
+	else if (c == 'l')
+		a->d->log_dir = arg;
+	else
+		*a->upgrade = true;
+	return 0;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse(struct daemon *d, int argc, char **argv, bool *upgrade)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "control", required_argument, NULL, 'c' },
-		{ "policy", required_argument, NULL, 'p' },
 		{ "oci-socket", required_argument, NULL, 'o' },
-		{ "jury", required_argument, NULL, 'j' },
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "upgrade", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	struct daemon_args a = { d, upgrade };
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:c:o:l:U", .own = own,
+				.fn = daemon_opt, .ctx = &a, .usage = daemon_usage };
+	struct opts o = { .policy = d->policy };
+	int r = opts_parse(&cmd, argc, argv, &o);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:c:p:o:j:l:Uh", opts, NULL)) != -1) {
-		if (c == 's')
-			d->socket = optarg;
-		else if (c == 'c')
-			d->control = optarg;
-		else if (c == 'p')
-			d->policy = optarg;
-		else if (c == 'o')
-			d->oci_socket = optarg;
-		else if (c == 'j' && !strncmp(optarg, "unix:///", 8))
-			d->jury = optarg + 7;
-		else if (c == 'l')
-			d->log_dir = optarg;
-		else if (c == 'U')
-			*upgrade = true;
-		else
-			return daemon_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
-	}
-	if (optind != argc)
+	d->policy = o.policy;
+	d->jury = o.jury;
+	if (r < 0 && optind != argc)
 		return daemon_usage(stderr), 2;
-	return -1;
+	return r;
 }
 
 /* The control socket beside the HTTP one: x.sock -> x.ctl. */
@@ -296,13 +305,14 @@ static void stop(struct daemon *d)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct daemon d = { .socket = DAEMON_SOCKET, .policy = "/etc/sevorix/policy.yaml",
+	struct daemon d = { .socket = DAEMON_SOCKET, .policy = POLICY_FILE_DEFAULT,
 			    .log_dir = RUN_LOG_DIR, .http = -1, .ctl = -1, .oci = -1, .argv = argv };
 	char *control = NULL;
 	bool upgrade = false;
 	sigset_t mask;
 	int r, sfd;
 
+	log_init("sevorix daemon");
 	r = parse(&d, argc, argv, &upgrade);
 	if (r >= 0)
 		return r;

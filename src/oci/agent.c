@@ -41,6 +41,8 @@
 #include "oci/oci.h"
 #include "policy/agent.h"
 #include "runs/runs.h"
+#include "util/log.h"
+#include "util/opts.h"
 #include "util/unix_listen.h"
 
 #define MAX_CONTAINERS 64
@@ -164,7 +166,7 @@ static int container_attach(struct container *c, char *err, size_t errlen)
 	r = r ?: run_maps_open(c->pins, &c->maps);
 	close(cg);
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (!r && observe_start(c->nl, c->exec, &c->obs) < 0 && getenv("SEVORIX_VERBOSE"))
+	if (!r && observe_start(c->nl, c->exec, &c->obs) < 0 && log_level() >= 1)
 		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
 	return r;
 }
@@ -444,54 +446,61 @@ int oci_listen(const char *path)
 static void oci_agent_usage(FILE *f)
 {
 	fputs("Usage: sevorix oci-agent [--socket PATH] [--policy FILE] [--jury unix:///PATH]\n"
-	      "                         [--log-dir DIR]\n\n"
+	      "                         [--log-dir DIR] [-v]\n\n"
 	      "The seccomp agent of OCI runtimes: containers whose seccomp profile has\n"
 	      "listenerPath PATH (see `sevorix oci-config`) are put under the policy.\n"
-	      "Default socket /run/sevorix/seccomp.sock, events in /var/log/sevorix.\n"
+	      "Default socket " OCI_SOCKET_DEFAULT ", events in " RUN_LOG_DIR ".\n"
 	      "`sevorix daemon --oci-socket PATH` serves the same role, with reloads.\n", f);
 }
 
-int cmd_oci_agent(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "policy", required_argument, NULL, 'p' },
-		{ "jury", required_argument, NULL, 'j' },   { "log-dir", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
-	};
-	struct oci_agent_opts o = { "/etc/sevorix/policy.yaml", NULL, RUN_LOG_DIR };
-	const char *socket = "/run/sevorix/seccomp.sock";
-	struct oci_agent *a;
-	sigset_t mask;
-	int c, lfd, sfd;
+struct oci_agent_args {
+	struct oci_agent_opts *o;
+	const char **socket;
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:j:l:h", opts, NULL)) != -1) {
-		if (c == 's')
-			socket = optarg;
-		else if (c == 'p')
-			o.policy = optarg;
-		else if (c == 'j' && !strncmp(optarg, "unix:///", 8))
-			o.jury = optarg + 7;
-		else if (c == 'l')
-			o.log_dir = optarg;
-		else
-			return oci_agent_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
-	}
-	if (optind != argc)
+static int oci_agent_opt(int c, const char *arg, void *ctx)
+{
+	struct oci_agent_args *a = ctx;
+
+	if (c == 's')
+		*a->socket = arg;
+	else
+		a->o->log_dir = arg;
+	return 0;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int oci_agent_parse(int argc, char **argv, struct oci_agent_opts *ao, const char **socket)
+{
+	static const struct option own[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "log-dir", required_argument, NULL, 'l' },
+		{ 0 },
+	};
+	struct oci_agent_args a = { ao, socket };
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:l:", .own = own,
+				.fn = oci_agent_opt, .ctx = &a, .usage = oci_agent_usage };
+	struct opts o = { .policy = ao->policy };
+	int r = opts_parse(&cmd, argc, argv, &o);
+
+	ao->policy = o.policy;
+	ao->jury = o.jury;
+	if (r < 0 && optind != argc)
 		return oci_agent_usage(stderr), 2;
-	lfd = oci_listen(socket);
-	if (lfd < 0) {
-		fprintf(stderr, "sevorix oci-agent: %s: %s\n", socket, strerror(-lfd));
-		return 1;
-	}
-	if (oci_agent_new(&o, &a) < 0)
-		return 1;
+	return r;
+}
+
+/* Holds containers handed over on lfd until SIGINT or SIGTERM. */
+static void oci_agent_serve(struct oci_agent *a, int lfd)
+{
+	sigset_t mask;
+	int sfd;
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	fprintf(stderr, "sevorix oci-agent: listening on %s\n", socket);
 	for (;;) {
 		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 
@@ -503,6 +512,30 @@ int cmd_oci_agent(int argc, char **argv)
 			oci_agent_accept(a, lfd);
 		oci_agent_tick(a);
 	}
+	if (sfd >= 0)
+		close(sfd);
+}
+
+int cmd_oci_agent(int argc, char **argv)
+{
+	struct oci_agent_opts o = { POLICY_FILE_DEFAULT, NULL, RUN_LOG_DIR };
+	const char *socket = OCI_SOCKET_DEFAULT;
+	struct oci_agent *a;
+	int r, lfd;
+
+	log_init("sevorix oci-agent");
+	r = oci_agent_parse(argc, argv, &o, &socket);
+	if (r >= 0)
+		return r;
+	lfd = oci_listen(socket);
+	if (lfd < 0) {
+		fprintf(stderr, "sevorix oci-agent: %s: %s\n", socket, strerror(-lfd));
+		return 1;
+	}
+	if (oci_agent_new(&o, &a) < 0)
+		return 1;
+	fprintf(stderr, "sevorix oci-agent: listening on %s\n", socket);
+	oci_agent_serve(a, lfd);
 	oci_agent_free(a);
 	close(lfd);
 	unlink(socket);

@@ -19,6 +19,8 @@
 #include "policy/agent.h"
 #include "runs/cgroup.h"
 #include "seccomp/hardening.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static json_object *names(const char *const *list)
 {
@@ -85,49 +87,61 @@ static int merge(const char *config, json_object *sec)
 	return 0;
 }
 
+static void oci_config_usage(FILE *f)
+{
+	fputs("Usage: sevorix oci-config [--socket PATH] [--policy FILE] [--merge CONFIG.json]\n", f);
+}
+
+struct oci_config_args {
+	const char *socket, *into;
+};
+
+static int oci_config_opt(int c, const char *arg, void *ctx)
+{
+	struct oci_config_args *a = ctx;
+
+	if (c == 's')
+		a->socket = arg;
+	else
+		a->into = arg;
+	return 0;
+}
+
 int cmd_oci_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "policy", required_argument, NULL, 'p' },
-		{ "merge", required_argument, NULL, 'm' },  { "help", no_argument, NULL, 'h' },
+	static const struct option own[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "merge", required_argument, NULL, 'm' },
 		{ 0 },
 	};
-	const char *socket = "/run/sevorix/seccomp.sock", *policy = "/etc/sevorix/policy.yaml";
-	const char *into = NULL;
+	struct oci_config_args a = { OCI_SOCKET_DEFAULT, NULL };
+	struct opts_cmd cmd = { .shared = OPT_POLICY, .letters = "s:m:", .own = own,
+				.fn = oci_config_opt, .ctx = &a, .usage = oci_config_usage };
+	struct opts o = { .policy = POLICY_FILE_DEFAULT };
 	struct policy_diag d = { 0 };
 	struct policy *p = NULL;
 	json_object *sec;
-	int c, r;
+	int r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:m:h", opts, NULL)) != -1) {
-		if (c == 's')
-			socket = optarg;
-		else if (c == 'p')
-			policy = optarg;
-		else if (c == 'm')
-			into = optarg;
-		else {
-			fputs("Usage: sevorix oci-config [--socket PATH] [--policy FILE] "
-			      "[--merge CONFIG.json]\n", c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	r = policy_load_as(policy, NULL, &p, &d);
+	log_init("sevorix oci-config");
+	r = opts_parse(&cmd, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	r = policy_load_as(o.policy, NULL, &p, &d);
 	for (size_t i = 0; r < 0 && i < d.nlines; i++)
 		fprintf(stderr, "%s\n", d.lines[i]);
 	policy_diag_clear(&d);
 	if (r < 0) {
-		fprintf(stderr, "sevorix oci-config: %s: cannot load the policy\n", policy);
+		fprintf(stderr, "sevorix oci-config: %s: cannot load the policy\n", o.policy);
 		return 1;
 	}
-	sec = seccomp_section(p, socket);
-	if (into)
-		r = merge(into, sec);
+	sec = seccomp_section(p, a.socket);
+	if (a.into)
+		r = merge(a.into, sec);
 	else
 		puts(json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (r < 0)
-		fprintf(stderr, "sevorix oci-config: %s: %s\n", into, strerror(-r));
+		fprintf(stderr, "sevorix oci-config: %s: %s\n", a.into, strerror(-r));
 	json_object_put(sec);
 	policy_free(p);
 	return r < 0;

@@ -8,6 +8,9 @@
 
 #include "sevorix/policy.h"
 
+/* Where runtimes hand containers over (a profile's listenerPath), unless told otherwise. */
+#define OCI_SOCKET_DEFAULT "/run/sevorix/seccomp.sock"
+
 /* The cgroup v2 directory of pid. Returns 0 or -errno. */
 int oci_cgroup_of(int pid, char *buf, size_t len);
 

@@ -44,91 +44,40 @@
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
-
-#define DEFAULT_POLICY "/etc/sevorix/policy.yaml"
-
-struct run_opts {
-	const char *policy;
-	const char *user;
-	const char *events;
-	const char *jury;
-	bool allow_root;
-	char **argv;
-};
+#include "util/log.h"
+#include "util/opts.h"
 
 static void run_usage(FILE *f)
 {
 	fputs("Usage: sevorix run [OPTIONS] -- COMMAND [ARGS...]\n\n"
 	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
-	      "  -p, --policy FILE      policy file (default " DEFAULT_POLICY ")\n"
+	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
 	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
 	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
-	      "      --jury unix:///PATH the local jury's socket (default: the policy's\n"
+	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
 	      "executed, 127 when it is not found.\n", f);
 }
 
-/* Returns -1 to go on, else an exit status. */
-static int parse_opts(int argc, char **argv, struct run_opts *o)
+static int run_opt(int c, const char *arg, void *ctx)
 {
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "allow-root-agent", no_argument, NULL, 'R' },
-		{ "jury", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	bool *allow_root = ctx;
 
-	*o = (struct run_opts){ .policy = DEFAULT_POLICY };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:u:e:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->policy = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'e':
-			o->events = optarg;
-			break;
-		case 'R':
-			o->allow_root = true;
-			break;
-		case 'j':
-			if (strncmp(optarg, "unix:///", 8)) {
-				fprintf(stderr, "sevorix run: --jury: expected unix:///PATH\n");
-				return 125;
-			}
-			o->jury = optarg + 7;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return 125;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "sevorix run: no command given\n");
-		run_usage(stderr);
-		return 125;
-	}
-	o->argv = argv + optind;
-	return -1;
+	(void)arg;
+	*allow_root = c == 'R';
+	return 0;
 }
 
 struct run {
-	struct run_opts o;
+	struct opts o;		/* the shared options (util/opts.h) */
+	bool allow_root;	/* --allow-root-agent */
+	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
 	struct policy *policy;
@@ -156,7 +105,7 @@ static int resolve_user(struct run *r)
 			r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
 		return e;
 	}
-	if (r->user.uid == 0 && !r->o.allow_root) {
+	if (r->user.uid == 0 && !r->allow_root) {
 		fprintf(stderr, "sevorix run: refusing to run the agent as root: use sudo from a\n"
 				"normal account, or --user USER (--allow-root-agent overrides)\n");
 		return -EPERM;
@@ -177,7 +126,7 @@ static int load_policy(struct run *r)
 		return -errno;
 	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
-		if (e < 0 || getenv("SEVORIX_VERBOSE"))
+		if (e < 0 || log_level() >= 1)
 			fprintf(stderr, "%s\n", diag.lines[i]);
 	policy_diag_clear(&diag);
 	if (e == 0 && r->o.jury) {
@@ -251,7 +200,7 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 	int e = lsm_probe();
 
 	if (e < 0) {
-		if (getenv("SEVORIX_VERBOSE"))
+		if (log_level() >= 1)
 			fprintf(stderr, "sevorix run: BPF LSM layer not available (%s); "
 					"the other layers enforce\n", strerror(-e));
 		return 0;
@@ -263,7 +212,7 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
 		return e;
 	}
-	if (getenv("SEVORIX_VERBOSE")) {
+	if (log_level() >= 1) {
 		lsm_describe(r->lsm, desc, sizeof(desc));
 		fprintf(stderr, "sevorix run: %s\n", desc);
 	}
@@ -271,6 +220,31 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 }
 
 static void record(struct run *r);
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_opts(struct run *r, int argc, char **argv)
+{
+	static const struct option own[] = {
+		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ 0 },
+	};
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
+				.own = own, .fn = run_opt, .ctx = &r->allow_root,
+				.usage = run_usage, .bad = 125, .stop_at_operand = true };
+	int status;
+
+	r->o.policy = POLICY_FILE_DEFAULT;
+	status = opts_parse(&cmd, argc, argv, &r->o);
+	if (status >= 0)
+		return status;
+	if (optind >= argc) {
+		fprintf(stderr, "sevorix run: no command given\n");
+		run_usage(stderr);
+		return 125;
+	}
+	r->argv = argv + optind;
+	return -1;
+}
 
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
@@ -308,7 +282,7 @@ static int setup(struct run *r)
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (observe_start(r->net, r->exec, &r->obs) < 0 && getenv("SEVORIX_VERBOSE"))
+	if (observe_start(r->net, r->exec, &r->obs) < 0 && log_level() >= 1)
 		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
@@ -324,7 +298,7 @@ static int start_child(struct run *r)
 	struct child_spec c = {
 		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
-		.user = r->user.name, .argv = r->o.argv,
+		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
 		.confine = confine_child, .confine_arg = &r->cf,
@@ -367,7 +341,7 @@ static int start_child(struct run *r)
 
 		waitpid(r->child, NULL, 0);
 		r->child = 0;
-		fprintf(stderr, "sevorix run: %s: %s\n", exec_err ? r->o.argv[0] : "agent setup",
+		fprintf(stderr, "sevorix run: %s: %s\n", exec_err ? r->argv[0] : "agent setup",
 			strerror(code));
 		if (!exec_err)
 			return 125;
@@ -501,9 +475,9 @@ static void record(struct run *r)
 	r->info.agent = r->child;
 	r->info.started = time(NULL);
 	run_info_set_policy(&r->info, r->o.policy);
-	for (char **a = r->o.argv; *a && off < sizeof(r->info.command) - 1; a++)
+	for (char **a = r->argv; *a && off < sizeof(r->info.command) - 1; a++)
 		off += snprintf(r->info.command + off, sizeof(r->info.command) - off, "%s%s",
-				a == r->o.argv ? "" : " ", *a);
+				a == r->argv ? "" : " ", *a);
 	run_state_write(&r->info);
 }
 
@@ -514,7 +488,8 @@ int cmd_run(int argc, char **argv)
 	sigset_t mask;
 	int status, sfd;
 
-	status = parse_opts(argc, argv, &r.o);
+	log_init("sevorix run");
+	status = parse_opts(&r, argc, argv);
 	if (status >= 0)
 		return status;
 	if (geteuid() != 0) {
@@ -535,7 +510,7 @@ int cmd_run(int argc, char **argv)
 	status = setup(&r) < 0 ? 125 : 0;
 	if (status == 0) {
 		layers_text(&r, layers, sizeof(layers));
-		events_start(r.ev, layers, r.o.argv, getpid());
+		events_start(r.ev, layers, r.argv, getpid());
 		status = start_child(&r);
 	}
 	if (status == 0) {
