@@ -206,6 +206,8 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 		struct policy_diag *diag);
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
+/* Writes every line of d to f, as they are (they name their file and place). */
+void policy_diag_print(const struct policy_diag *d, FILE *f);
 
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);

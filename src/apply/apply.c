@@ -26,6 +26,7 @@
 #include "hold/hold.h"
 #include "policy/agent.h"
 #include "runs/runs.h"
+#include "util/log.h"
 
 #define APPLY_WAIT_MS 15000
 
@@ -151,8 +152,8 @@ static int load_for_run(const struct run_info *ri, const char *file, struct poli
 	struct policy_diag diag = { 0 };
 	int r = policy_load_as_process(file, ri->agent, ri->supervisor, p, &diag);
 
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	return r;
 }
@@ -178,9 +179,11 @@ static int ask_supervisor(const struct run_info *ri, const char *file)
 		struct timespec ts = { 0, 20 * 1000000L };
 
 		if (access(req, F_OK) < 0 && (f = fopen(out, "re"))) {
+			line[0] = 0;
 			r = fgets(line, sizeof(line), f) && !strcmp(line, "ok\n") ? 0 : -EIO;
+			line[strcspn(line, "\n")] = 0;
 			if (r < 0)
-				fprintf(stderr, "sevorix policy apply: the supervisor: %s", line);
+				log_error("the supervisor: %s", line);
 			while (fgets(line, sizeof(line), f))
 				fputs(line, r < 0 ? stderr : stdout);
 			fclose(f);
@@ -203,13 +206,11 @@ int run_apply(const char *id, const char *file)
 	int r;
 
 	if (run_state_read(id, &ri) < 0 || ri.supervisor <= 0 || kill(ri.supervisor, 0) < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: no such running run (see sevorix ps)\n",
-			id);
+		log_error("%s: no such running run (see sevorix ps)", id);
 		return 1;
 	}
 	if (load_for_run(&ri, file, &p) < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: policy has errors; the running one "
-				"stays\n", file);
+		log_error("%s: policy has errors; the running one stays", file);
 		return 1;
 	}
 	run_pins_of(id, &ri, pins, sizeof(pins));
@@ -218,7 +219,7 @@ int run_apply(const char *id, const char *file)
 	lsm = m.files >= 0;
 	run_maps_close(&m);
 	if (r < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: %s\n", id, err[0] ? err : strerror(-r));
+		log_error("%s: %s", id, err[0] ? err : strerror(-r));
 		policy_free(p);
 		return 1;
 	}
@@ -227,9 +228,9 @@ int run_apply(const char *id, const char *file)
 	policy_free(p);
 	r = ask_supervisor(&ri, file);
 	if (r < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: the supervisor did not take the new "
-				"rules (%s): held calls are judged by the old ones\n",
-			id, strerror(-r));
+		log_error("%s: the supervisor did not take the new rules (%s): held calls are judged "
+			  "by the old ones",
+			  id, strerror(-r));
 		return 1;
 	}
 	printf("applied %s to %s\n", file, id);

@@ -166,10 +166,9 @@ static int parse_attach(int argc, char **argv, struct attach_opts *a)
 
 /*
  * The policy as the tree's own user sees it: owner and cwd of --pid when
- * given. Its file:line:col messages go to log; *who gets the user's name.
+ * given. Its file:line:col messages go to stderr; *who gets the user's name.
  */
-static int load_for(const struct attach_opts *a, struct policy **p, FILE *log, char *who,
-		    size_t wholen)
+static int load_for(const struct attach_opts *a, struct policy **p, char *who, size_t wholen)
 {
 	char cwd[PATH_MAX] = "/", link[64], owner[32];
 	struct policy_diag diag = { 0 };
@@ -188,9 +187,8 @@ static int load_for(const struct attach_opts *a, struct policy **p, FILE *log, c
 		strcpy(cwd, "/");
 	r = policy_agent_user(user, &u);
 	r = r ?: policy_load_for(a->o.policy, &u, cwd, p, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		if (r < 0)
-			fprintf(log, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (who)
 		snprintf(who, wholen, "%s", u.name);
@@ -198,8 +196,7 @@ static int load_for(const struct attach_opts *a, struct policy **p, FILE *log, c
 }
 
 /* Loads, attaches and pins; the pins keep everything after this returns. */
-static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix,
-		     FILE *log)
+static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix)
 {
 	char err[512] = "", pins[512];
 	struct netlayer *nl = NULL;
@@ -213,7 +210,7 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 	r = r ?: netlayer_attach(nl, fd, pins);
 	r = r ?: exec_open(p, nl, fd, pins, &x, err, sizeof(err));
 	if (r < 0) {
-		fprintf(log, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
+		log_error("%s", err[0] ? err : strerror(-r));
 		netlayer_close(nl, pins); /* nothing half-attached stays behind */
 		rmdir(pins);
 	} else {
@@ -238,19 +235,19 @@ int cmd_attach(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix attach: must run as root\n");
+		log_error("must run as root");
 		return 1;
 	}
 	r = resolve_cgroup(a.cgroup, a.pid, ri.cgroup, sizeof(ri.cgroup));
 	if (r < 0) {
-		fprintf(stderr, "sevorix attach: %s: %s\n", a.pid ? a.pid : a.cgroup,
-			r == -EPERM ? "the root cgroup holds every process of the machine: refused"
-				    : "no such cgroup v2 directory");
+		log_error("%s: %s", a.pid ? a.pid : a.cgroup,
+			  r == -EPERM ? "the root cgroup holds every process of the machine: refused"
+				      : "no such cgroup v2 directory");
 		return 1;
 	}
-	if (load_for(&a, &p, stderr, ri.user, sizeof(ri.user)) < 0 ||
+	if (load_for(&a, &p, ri.user, sizeof(ri.user)) < 0 ||
 	    run_new_id(ri.id, sizeof(ri.id)) < 0) {
-		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", a.o.policy);
+		log_error("%s: cannot load the policy", a.o.policy);
 		return 1;
 	}
 	ri.agent = a.pid ? atoi(a.pid) : 0;
@@ -259,7 +256,7 @@ int cmd_attach(int argc, char **argv)
 	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
 	run_info_set_policy(&ri, a.o.policy);
 	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
-	r = attach_to(p, ri.cgroup, ri.id, &has_unix, stderr);
+	r = attach_to(p, ri.cgroup, ri.id, &has_unix);
 	if (r < 0)
 		run_state_remove(ri.id);
 	if (r == 0) {
@@ -277,16 +274,16 @@ int cmd_attach(int argc, char **argv)
  * are removed: during the change the stricter of the two policies holds,
  * never neither. Messages go to log. Returns 0 or -errno.
  */
-static int reapply(struct run_info *ri, const char *file, const char *user, FILE *log,
-		   struct policy **ret, bool *has_unix)
+static int reapply(struct run_info *ri, const char *file, const char *user, struct policy **ret,
+		   bool *has_unix)
 {
 	struct attach_opts a = { .o = { .policy = file, .user = user } };
 	struct timespec now;
 	char next[64], old[512];
 	int r;
 
-	if (load_for(&a, ret, log, NULL, 0) < 0) {
-		fprintf(log, "sevorix: %s: policy has errors; the running one stays\n", file);
+	if (load_for(&a, ret, NULL, 0) < 0) {
+		log_error("%s: policy has errors; the running one stays", file);
 		return -EINVAL;
 	}
 	/* a new generation of pins beside the old, named by the time in ns (unique
@@ -294,7 +291,7 @@ static int reapply(struct run_info *ri, const char *file, const char *user, FILE
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(next, sizeof(next), "%s-%llx", ri->id,
 		 (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec);
-	r = attach_to(*ret, ri->cgroup, next, has_unix, log);
+	r = attach_to(*ret, ri->cgroup, next, has_unix);
 	if (r < 0)
 		return r;
 	run_pins_of(ri->id, ri, old, sizeof(old));
@@ -314,17 +311,17 @@ int attach_apply(const char *id, const char *file, const char *user)
 	int r;
 
 	if (run_state_read(id, &ri) < 0 || !ri.attached) {
-		fprintf(stderr, "sevorix policy apply: %s: no such run or attachment (see "
-				"sevorix ps)\n", id);
+		log_error("%s: no such run or attachment (see sevorix ps)", id);
 		return 1;
 	}
 	if (!strncmp(ri.command, "oci ", 4)) {
 		/* its agent holds the programs and answers with their approval maps */
-		fprintf(stderr, "sevorix policy apply: %s is a container: change the policy file "
-				"of its daemon and reload it (SIGHUP)\n", id);
+		log_error("%s is a container: change the policy file of its daemon and reload it "
+			  "(SIGHUP)",
+			  id);
 		return 1;
 	}
-	r = reapply(&ri, file, user ?: (ri.user[0] ? ri.user : NULL), stderr, &p, &has_unix);
+	r = reapply(&ri, file, user ?: (ri.user[0] ? ri.user : NULL), &p, &has_unix);
 	if (r == 0) {
 		print_rows(p, has_unix);
 		printf("\napplied %s to %s\n", file, id);
@@ -333,7 +330,7 @@ int attach_apply(const char *id, const char *file, const char *user)
 	return r < 0;
 }
 
-int attach_reload(const char *id, FILE *log)
+int attach_reload(const char *id)
 {
 	struct policy *p = NULL;
 	struct run_info ri;
@@ -342,7 +339,7 @@ int attach_reload(const char *id, FILE *log)
 
 	if (run_state_read(id, &ri) < 0 || !ri.attached || !ri.policy[0])
 		return -ENOENT;
-	r = reapply(&ri, ri.policy, ri.user[0] ? ri.user : NULL, log, &p, &has_unix);
+	r = reapply(&ri, ri.policy, ri.user[0] ? ri.user : NULL, &p, &has_unix);
 	policy_free(p);
 	return r;
 }
@@ -357,7 +354,7 @@ int cmd_detach(int argc, char **argv)
 		return argc == 2 ? 0 : 2;
 	}
 	if (run_state_read(argv[1], &ri) < 0 || !ri.attached) {
-		fprintf(stderr, "sevorix detach: %s: no such attachment (see sevorix ps)\n", argv[1]);
+		log_error("%s: no such attachment (see sevorix ps)", argv[1]);
 		return 1;
 	}
 	run_unpin(argv[1]);

@@ -7,14 +7,12 @@
 #ifndef SEVORIX_ATTACH_H
 #define SEVORIX_ATTACH_H
 
-#include <stdio.h>
-
 /* sevorix attach | detach: the argv after `sevorix`; return the exit status. */
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 /* sevorix policy apply ID FILE for an attachment; returns the exit status. */
 int attach_apply(const char *id, const char *file, const char *user);
-/* Applies an attachment's policy file again (the daemon's SIGHUP); messages to log. */
-int attach_reload(const char *id, FILE *log);
+/* Applies an attachment's policy file again (the daemon's SIGHUP). Returns 0 or -errno. */
+int attach_reload(const char *id);
 
 #endif

@@ -24,6 +24,7 @@
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "runs/cgroup.h"
+#include "util/log.h"
 
 static int landlock_abi(void)
 {
@@ -65,13 +66,14 @@ int cmd_doctor(int argc, char **argv)
 	char mnt[4096];
 	int net, cg, trace, lsm, ll, notif;
 
+	log_init("sevorix doctor");
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		puts("Usage: sevorix doctor\n\nProbes which enforcement layers this kernel offers.\n"
 		     "Exit 0 when the cgroup network layer works.");
 		return 0;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "sevorix doctor: unexpected argument '%s'\n", argv[1]);
+		log_error("unexpected argument '%s'", argv[1]);
 		return 2;
 	}
 	cg = cgroup_mount(mnt, sizeof(mnt));

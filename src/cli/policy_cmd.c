@@ -123,13 +123,12 @@ static int check_or_print(const char *verb, int argc, char **argv)
 		return 2;
 	}
 	r = policy_load_as(argv[optind], o.user, &p, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+	policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (r == -EINVAL)
 		return 1;
 	if (r < 0) {
-		fprintf(stderr, "sevorix: %s: %s\n", argv[optind], strerror(-r));
+		log_error("%s: %s", argv[optind], strerror(-r));
 		return 1;
 	}
 	if (!strcmp(verb, "print"))
@@ -144,7 +143,7 @@ int cmd_policy(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
 
-	log_init("sevorix policy");
+	log_init(verb && !strcmp(verb, "apply") ? "sevorix policy apply" : "sevorix policy");
 	if (verb && (!strcmp(verb, "--help") || !strcmp(verb, "-h"))) {
 		policy_usage(stdout);
 		return 0;

@@ -119,14 +119,14 @@ static int bind_all(struct daemon *d)
 {
 	d->http = serve_listen(d->socket, SOCK_STREAM);
 	if (d->http < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->socket,
-			d->http == -EADDRINUSE ? "a daemon serves it already (replace it with "
-						 "--upgrade)" : strerror(-d->http));
+		log_error("%s: %s", d->socket,
+			  d->http == -EADDRINUSE ? "a daemon serves it already (replace it with --upgrade)"
+						 : strerror(-d->http));
 		return d->http;
 	}
 	d->ctl = serve_listen(d->control, SOCK_SEQPACKET);
 	if (d->ctl < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->control, strerror(-d->ctl));
+		log_error("%s: %s", d->control, strerror(-d->ctl));
 		return d->ctl;
 	}
 	return 0;
@@ -147,27 +147,26 @@ static void reload(struct daemon *d)
 	daemon_notify(ts);
 	/* checked once first: a policy with errors changes nothing anywhere */
 	r = policy_load_as(d->policy, NULL, &p, &diag);
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	policy_free(p);
 	if (r < 0) {
 		d->n.reload_errors++;
-		fprintf(stderr, "sevorix daemon: %s: %s; the running policy stays\n", d->policy,
-			r == -EINVAL ? "not applied" : strerror(-r));
+		log_error("%s: %s; the running policy stays", d->policy,
+			  r == -EINVAL ? "not applied" : strerror(-r));
 		daemon_notify("READY=1");
 		return;
 	}
 	/* each container and attachment keeps its old policy if it cannot take this one */
-	r = oci_agent_reload(d->agent, stderr);
-	r = watch_reload(d, stderr) ?: r;
+	r = oci_agent_reload(d->agent);
+	r = watch_reload(d) ?: r;
 	if (r < 0) {
 		d->n.reload_errors++;
-		fprintf(stderr, "sevorix daemon: %s: not applied everywhere (see above)\n",
-			d->policy);
+		log_error("%s: not applied everywhere (see above)", d->policy);
 	} else {
 		d->n.reloads++;
-		fprintf(stderr, "sevorix daemon: reloaded %s\n", d->policy);
+		log_notice("reloaded %s", d->policy);
 	}
 	daemon_notify("READY=1");
 }
@@ -200,7 +199,7 @@ static void spawn_upgrade(struct daemon *d)
 		_exit(127);
 	}
 	if (pid < 0)
-		fprintf(stderr, "sevorix daemon: cannot start the upgrade: %s\n", strerror(errno));
+		log_error("cannot start the upgrade: %s", strerror(errno));
 	free(argv);
 }
 
@@ -267,8 +266,7 @@ static int start(struct daemon *d, bool upgrade)
 	if (upgrade) {
 		r = upgrade_receive(d);
 		if (r < 0) {
-			fprintf(stderr, "sevorix daemon: --upgrade: %s: %s\n", d->control,
-				strerror(-r));
+			log_error("--upgrade: %s: %s", d->control, strerror(-r));
 			return r;
 		}
 	} else if ((r = bind_all(d)) < 0) {
@@ -276,7 +274,7 @@ static int start(struct daemon *d, bool upgrade)
 	}
 	d->owner = true;
 	if (d->oci_socket && d->oci < 0 && (d->oci = oci_listen(d->oci_socket)) < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->oci_socket, strerror(-d->oci));
+		log_error("%s: %s", d->oci_socket, strerror(-d->oci));
 		return d->oci;
 	}
 	watch_scan(d, true);
@@ -317,7 +315,7 @@ int cmd_daemon(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix daemon: must run as root\n");
+		log_error("must run as root");
 		return 1;
 	}
 	if (!d.control)
@@ -334,8 +332,8 @@ int cmd_daemon(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	r = sfd < 0 ? -errno : start(&d, upgrade);
 	if (r == 0) {
-		fprintf(stderr, "sevorix daemon: serving %s%s%s (pid %d)\n", d.socket,
-			d.oci_socket ? ", OCI agent on " : "", d.oci_socket ?: "", getpid());
+		log_notice("serving %s%s%s (pid %d)", d.socket,
+			   d.oci_socket ? ", OCI agent on " : "", d.oci_socket ?: "", getpid());
 		daemon_notify("READY=1");
 		loop(&d, sfd);
 		daemon_notify("STOPPING=1");

@@ -75,7 +75,7 @@ struct daemon {
 void watch_scan(struct daemon *d, bool first);
 void watch_poll(struct daemon *d);
 void watch_free(struct daemon *d);
-int watch_reload(struct daemon *d, FILE *log);
+int watch_reload(struct daemon *d);
 int watch_protected(const struct daemon *d);
 
 /* serve.c */

@@ -258,7 +258,7 @@ void watch_free(struct daemon *d)
 	}
 }
 
-int watch_reload(struct daemon *d, FILE *log)
+int watch_reload(struct daemon *d)
 {
 	int r = 0;
 
@@ -267,7 +267,7 @@ int watch_reload(struct daemon *d, FILE *log)
 
 		if (w && is_attachment(&w->ri) && w->ri.policy[0] &&
 		    !strcmp(w->ri.policy, d->policy_real))
-			r = attach_reload(w->ri.id, log) ?: r;
+			r = attach_reload(w->ri.id) ?: r;
 	}
 	watch_scan(d, false); /* the new pins and maps */
 	return r;

@@ -167,7 +167,7 @@ static int container_attach(struct container *c, char *err, size_t errlen)
 	close(cg);
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
 	if (!r && observe_start(c->nl, c->exec, &c->obs) < 0 && log_level() >= 1)
-		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
+		log_info("denials of other layers are not observed");
 	return r;
 }
 
@@ -203,7 +203,7 @@ static int container_start(struct oci_agent *a, int pid, const char *name, int l
 	r = r ?: hold_start_fd(c->hold, fd, c->maps.approved, c->maps.net_approved,
 			       c->p->jury_local, c->ev);
 	if (r < 0) {
-		fprintf(stderr, "sevorix: container %s: %s\n", name, err[0] ? err : strerror(-r));
+		log_error("container %s: %s", name, err[0] ? err : strerror(-r));
 		if (c->ri.id[0])
 			run_state_remove(c->ri.id);
 		exec_close(c->exec, c->pins[0] ? c->pins : NULL);
@@ -217,8 +217,7 @@ static int container_start(struct oci_agent *a, int pid, const char *name, int l
 	}
 	snprintf(c->ri.events, sizeof(c->ri.events), "%.4000s", path);
 	run_state_write(&c->ri);
-	fprintf(stderr, "sevorix: container %s (pid %d) in %s: run %s\n", name, pid, c->ri.cgroup,
-		c->ri.id);
+	log_notice("container %s (pid %d) in %s: run %s", name, pid, c->ri.cgroup, c->ri.id);
 	*ret = c;
 	return 0;
 }
@@ -242,9 +241,9 @@ void oci_agent_accept(struct oci_agent *a, int lfd)
 	/* fail closed: a container we cannot hold gets its listener closed, so its
 	 * trapped calls fail */
 	if (receive(conn, buf, sizeof(buf), &fd) < 0 || parse_state(buf, &pid, id, sizeof(id)) < 0)
-		fprintf(stderr, "sevorix: a malformed message from the runtime; ignored\n");
+		log_error("a malformed message from the runtime; ignored");
 	else if (slot < 0)
-		fprintf(stderr, "sevorix: too many containers; %s refused\n", id);
+		log_error("too many containers; %s refused", id);
 	else if (container_start(a, pid, id, fd, &c) == 0)
 		a->c[slot] = c;
 	if (fd >= 0)
@@ -283,7 +282,7 @@ int oci_agent_count(const struct oci_agent *a)
 }
 
 /* One container takes the new policy: hold prepared first, then maps, then the hold swapped. */
-static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
+static int container_reload(struct oci_agent *a, struct container *c)
 {
 	struct policy_diag diag = { 0 };
 	struct policy *p = NULL;
@@ -291,14 +290,13 @@ static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
 	char err[512] = "";
 	int r = container_policy(a, c->ri.agent, &p, &diag);
 
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(log, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	r = r ?: hold_prepare(p, &h, err, sizeof(err));
 	r = r ?: run_maps_rewrite(&c->maps, p, err, sizeof(err));
 	if (r < 0) {
-		fprintf(log, "sevorix: run %s: %s; its policy stays\n", c->ri.id,
-			err[0] ? err : strerror(-r));
+		log_error("run %s: %s; its policy stays", c->ri.id, err[0] ? err : strerror(-r));
 		hold_free(h);
 		policy_free(p);
 		return r;
@@ -308,21 +306,20 @@ static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
 	c->hold = h;
 	if (r < 0) {
 		/* fail closed: the listener is closed with the hold, its calls fail */
-		fprintf(log, "sevorix: run %s: cannot restart its hold: %s\n", c->ri.id,
-			strerror(-r));
+		log_error("run %s: cannot restart its hold: %s", c->ri.id, strerror(-r));
 	}
 	policy_free(c->p); /* the old hold, its only other user, is gone */
 	c->p = p;
 	return r;
 }
 
-int oci_agent_reload(struct oci_agent *a, FILE *log)
+int oci_agent_reload(struct oci_agent *a)
 {
 	int r = 0;
 
 	for (int i = 0; i < MAX_CONTAINERS; i++)
 		if (a->c[i] && a->c[i]->hold)
-			r = container_reload(a, a->c[i], log) ?: r;
+			r = container_reload(a, a->c[i]) ?: r;
 	return r;
 }
 
@@ -362,8 +359,7 @@ void oci_agent_hand_back(struct oci_agent *a)
 				       c->p->jury_local, c->ev);
 		c->handed = -1; /* owned by the hold now, or closed by it: fail closed */
 		if (r < 0)
-			fprintf(stderr, "sevorix: run %s: cannot hold it again: %s\n", c->ri.id,
-				err[0] ? err : strerror(-r));
+			log_error("run %s: cannot hold it again: %s", c->ri.id, err[0] ? err : strerror(-r));
 	}
 }
 
@@ -384,8 +380,7 @@ static int adopt(struct oci_agent *a, struct container *c, const char *id, int l
 	r = r ?: events_attach_fd(c->ev, c->maps.events);
 	r = r ?: hold_prepare(c->p, &c->hold, err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "sevorix: run %s: cannot adopt it: %s\n", id,
-			err[0] ? err : strerror(-r));
+		log_error("run %s: cannot adopt it: %s", id, err[0] ? err : strerror(-r));
 		return r;
 	}
 	r = hold_start_fd(c->hold, listener, c->maps.approved, c->maps.net_approved,
@@ -529,12 +524,12 @@ int cmd_oci_agent(int argc, char **argv)
 		return r;
 	lfd = oci_listen(socket);
 	if (lfd < 0) {
-		fprintf(stderr, "sevorix oci-agent: %s: %s\n", socket, strerror(-lfd));
+		log_error("%s: %s", socket, strerror(-lfd));
 		return 1;
 	}
 	if (oci_agent_new(&o, &a) < 0)
 		return 1;
-	fprintf(stderr, "sevorix oci-agent: listening on %s\n", socket);
+	log_notice("listening on %s", socket);
 	oci_agent_serve(a, lfd);
 	oci_agent_free(a);
 	close(lfd);

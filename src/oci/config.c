@@ -128,11 +128,11 @@ int cmd_oci_config(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	r = policy_load_as(o.policy, NULL, &p, &d);
-	for (size_t i = 0; r < 0 && i < d.nlines; i++)
-		fprintf(stderr, "%s\n", d.lines[i]);
+	if (r < 0)
+		policy_diag_print(&d, stderr);
 	policy_diag_clear(&d);
 	if (r < 0) {
-		fprintf(stderr, "sevorix oci-config: %s: cannot load the policy\n", o.policy);
+		log_error("%s: cannot load the policy", o.policy);
 		return 1;
 	}
 	sec = seccomp_section(p, a.socket);
@@ -141,7 +141,7 @@ int cmd_oci_config(int argc, char **argv)
 	else
 		puts(json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (r < 0)
-		fprintf(stderr, "sevorix oci-config: %s: %s\n", a.into, strerror(-r));
+		log_error("%s: %s", a.into, strerror(-r));
 	json_object_put(sec);
 	policy_free(p);
 	return r < 0;

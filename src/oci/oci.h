@@ -39,9 +39,9 @@ int oci_agent_count(const struct oci_agent *a);
 /*
  * Applies the policy file again to every container: kernel maps in place,
  * a new hold with the new rules. A policy with errors changes nothing and
- * its file:line:col messages go to log. Returns 0 or -errno.
+ * its file:line:col messages go to stderr. Returns 0 or -errno.
  */
-int oci_agent_reload(struct oci_agent *a, FILE *log);
+int oci_agent_reload(struct oci_agent *a);
 
 /*
  * Upgrades. hand_over stops every hold (calls in flight are answered

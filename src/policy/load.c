@@ -388,6 +388,12 @@ void policy_diag_clear(struct policy_diag *d)
 	*d = (struct policy_diag){ 0 };
 }
 
+void policy_diag_print(const struct policy_diag *d, FILE *f)
+{
+	for (size_t i = 0; i < d->nlines; i++)
+		fprintf(f, "%s\n", d->lines[i]);
+}
+
 void policy_free(struct policy *p)
 {
 	if (!p)

@@ -101,18 +101,17 @@ static int resolve_user(struct run *r)
 	int e = policy_agent_user(r->o.user, &r->user);
 
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: unknown user '%s'\n",
-			r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
+		log_error("unknown user '%s'", r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
 		return e;
 	}
 	if (r->user.uid == 0 && !r->allow_root) {
-		fprintf(stderr, "sevorix run: refusing to run the agent as root: use sudo from a\n"
-				"normal account, or --user USER (--allow-root-agent overrides)\n");
+		log_error("refusing to run the agent as root: use sudo from a\n"
+			  "normal account, or --user USER (--allow-root-agent overrides)");
 		return -EPERM;
 	}
 	if (r->user.uid == 0)
-		fprintf(stderr, "sevorix run: warning: the agent runs as root; root can leave its "
-				"cgroup and is not bound by every layer (see sevorix(1))\n");
+		log_warn("the agent runs as root; root can leave its cgroup and is not bound by every "
+			 "layer (see sevorix(1))");
 	return 0;
 }
 
@@ -125,18 +124,17 @@ static int load_policy(struct run *r)
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
 	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		if (e < 0 || log_level() >= 1)
-			fprintf(stderr, "%s\n", diag.lines[i]);
+	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);
 	}
 	if (e < 0 && e != -EINVAL)
-		fprintf(stderr, "sevorix run: %s: %s\n", r->o.policy, strerror(-e));
+		log_error("%s: %s", r->o.policy, strerror(-e));
 	else if (e < 0)
-		fprintf(stderr, "sevorix run: %s: policy has errors; not starting\n", r->o.policy);
+		log_error("%s: policy has errors; not starting", r->o.policy);
 	return e;
 }
 
@@ -154,7 +152,7 @@ static int open_events(struct run *r)
 	memcpy(r->info.events, path, sizeof(path));
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
-		fprintf(stderr, "sevorix run: %s: %s\n", path, strerror(-e));
+		log_error("%s: %s", path, strerror(-e));
 	return e;
 }
 
@@ -171,7 +169,7 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	/* from here on an exec that the hold did not approve is killed (fail closed) */
 	e = e ?: exec_require_approval(r->exec);
 	if (e < 0)
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 	return e;
 }
 
@@ -183,7 +181,7 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 
 	if (e < 0) {
 		/* fail closed: a layer the policy needs and cannot have stops the run */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	r->cf_ready = true;
@@ -200,21 +198,19 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 	int e = lsm_probe();
 
 	if (e < 0) {
-		if (log_level() >= 1)
-			fprintf(stderr, "sevorix run: BPF LSM layer not available (%s); "
-					"the other layers enforce\n", strerror(-e));
+		log_info("BPF LSM layer not available (%s); the other layers enforce", strerror(-e));
 		return 0;
 	}
 	e = lsm_open(r->policy, r->net, r->exec, r->cgroup_fd, &r->lsm, err, errlen);
 	e = e ?: lsm_attach(r->lsm, r->pin_dir);
 	if (e < 0) {
 		/* fail closed: the kernel runs the layer, so failing to load it stops the run */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	if (log_level() >= 1) {
 		lsm_describe(r->lsm, desc, sizeof(desc));
-		fprintf(stderr, "sevorix run: %s\n", desc);
+		log_info("%s", desc);
 	}
 	return 0;
 }
@@ -238,7 +234,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 	if (status >= 0)
 		return status;
 	if (optind >= argc) {
-		fprintf(stderr, "sevorix run: no command given\n");
+		log_error("no command given");
 		run_usage(stderr);
 		return 125;
 	}
@@ -255,7 +251,7 @@ static int setup(struct run *r)
 	e = cgroup_run_path(r->info.id, r->info.cgroup, sizeof(r->info.cgroup));
 	e = e ?: cgroup_create(r->info.cgroup, &r->cgroup_fd);
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: cannot create the run's cgroup: %s\n", strerror(-e));
+		log_error("cannot create the run's cgroup: %s", strerror(-e));
 		return e;
 	}
 	/* known before anything is pinned: cleanup leaves a live supervisor's run alone */
@@ -266,24 +262,24 @@ static int setup(struct run *r)
 		return -errno;
 	e = netlayer_open(r->policy, &r->net, err, sizeof(err));
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	e = run_pin_dir(r->info.id, r->pin_dir, sizeof(r->pin_dir));
 	e = e ?: netlayer_attach(r->net, r->cgroup_fd, r->pin_dir);
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: cannot attach the network layer: %s\n", strerror(-e));
+		log_error("cannot attach the network layer: %s", strerror(-e));
 		return e;
 	}
 	e = exec_open(r->policy, r->net, r->cgroup_fd, r->pin_dir, &r->exec, err, sizeof(err));
 	if (e < 0) {
 		/* fail closed: exec rules that cannot be checked must not start the agent */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (observe_start(r->net, r->exec, &r->obs) < 0 && log_level() >= 1)
-		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
+	if (observe_start(r->net, r->exec, &r->obs) < 0)
+		log_info("denials of other layers are not observed");
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
@@ -326,8 +322,7 @@ static int start_child(struct run *r)
 		e = hold_start(r->hold, r->hold_sock[0], exec_approvals_fd(r->exec),
 			       netlayer_net_approvals_fd(r->net), r->policy->jury_local, r->ev);
 		if (e < 0) {
-			fprintf(stderr, "sevorix run: cannot hold the agent's execs: %s\n",
-				strerror(-e));
+			log_error("cannot hold the agent's execs: %s", strerror(-e));
 			kill(r->child, SIGKILL); /* fail closed */
 		}
 	}
@@ -341,8 +336,7 @@ static int start_child(struct run *r)
 
 		waitpid(r->child, NULL, 0);
 		r->child = 0;
-		fprintf(stderr, "sevorix run: %s: %s\n", exec_err ? r->argv[0] : "agent setup",
-			strerror(code));
+		log_error("%s: %s", exec_err ? r->argv[0] : "agent setup", strerror(code));
 		if (!exec_err)
 			return 125;
 		return code == ENOENT ? 127 : 126;
@@ -428,7 +422,7 @@ static void teardown(struct run *r)
 		if (r->hold_sock[i] >= 0)
 			close(r->hold_sock[i]);
 	if (r->info.cgroup[0] && cgroup_kill_all(r->info.cgroup, 5000) < 0)
-		fprintf(stderr, "sevorix run: warning: processes left in %s\n", r->info.cgroup);
+		log_warn("processes left in %s", r->info.cgroup);
 	if (r->ev)
 		events_drain(r->ev);
 	/* detach only once the cgroup is empty: nothing unconfined can be left */
@@ -493,8 +487,7 @@ int cmd_run(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix run: must run as root (it creates a cgroup and loads BPF "
-				"programs); try sudo\n");
+		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
 	}
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || run_new_id(r.info.id, sizeof(r.info.id)))

@@ -31,6 +31,8 @@ int log_level(void);
 __attribute__((format(printf, 1, 2))) void log_error(const char *fmt, ...);
 /* "PREFIX: warning: ..." */
 __attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
+/* What a long-running program did that its operator must see (always printed). */
+__attribute__((format(printf, 1, 2))) void log_notice(const char *fmt, ...);
 /* Printed at verbosity 1 and above. */
 __attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);
 
