@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The BPF LSM layer (src/lsm/, bpf/lsm.bpf.c). Its programs can only run in
+# The BPF LSM layer (src/lsm/, bpf/lsm/). Its hooks are one object built
+# from one file per family of hooks: each bpf/lsm/*.bpf.c is compiled as
+# any BPF file, and `bpftool gen object` links them (the way the kernel's
+# selftests link theirs) into one object, whose skeleton is lsm.skel.h.
+# What the files share (maps, rodata) is __weak in their headers, so the
+# linker keeps one of each.
+#
+# Its programs can only run in
 # a kernel booted with lsm=...,bpf, so its tests and benchmark are guest
 # programs of the VM harness (tests/vm/README.md): static binaries that
 # link the rulebook, network, exec, observer and LSM objects of the
@@ -10,6 +17,17 @@
 #
 #   tests/vm/lsm/lsm_layer.c -> $(BUILD)/vm/suite/lsm_layer  (TAP: enforcement)
 #   tests/vm/lsm/lsm_bench.c -> $(BUILD)/vm/suite/lsm_bench  (TAP + "# bench:" ratios)
+
+LSM_PARTS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard bpf/lsm/*.bpf.c)))
+SKELS += $(BUILD)/lsm.skel.h
+
+$(BUILD)/bpf/lsm.linked.o: $(LSM_PARTS)
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/lsm.skel.h: $(BUILD)/bpf/lsm.linked.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name lsm_bpf > $@.tmp && mv $@.tmp $@
 
 # (not policy/agent.o: the agent's user comes from the passwd database,
 # which a static binary cannot reach, and the guest programs need none)

@@ -274,7 +274,7 @@ static int put_file_rule(void *ctx, const struct sx_file_key *k, const struct sx
 static int put_dir(void *ctx, const char *path)
 {
 	struct rewrite *w = ctx;
-	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as bpf/lsm/links.bpf.c looks it up */
 	__u8 one = 1;
 
 	strncpy(key, path, sizeof(key) - 1);

@@ -81,8 +81,9 @@ static const char *hook_of(const struct bpf_program *prog)
 }
 
 /*
- * The programs that keep file_open's cache honest (bpf/lsm.bpf.c,
- * names_changed): without every one of them, nothing is cached.
+ * The programs that keep file_open's cache honest (those that call
+ * names_changed() in bpf/lsm/): without every one of them, nothing is
+ * cached.
  */
 static const char *const cache_keepers[] = { "vfs_rename", "vfs_unlink", "sb_umount", "sb_mount",
 					     "move_mount" };
@@ -221,7 +222,7 @@ static int fill_file(void *ctx, const struct sx_file_key *k, const struct sx_fil
 
 static int fill_dir(void *ctx, const char *path)
 {
-	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as bpf/lsm/links.bpf.c looks it up */
 	__u8 one = 1;
 
 	strncpy(key, path, sizeof(key) - 1);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * K1, the BPF LSM layer (bpf/lsm.bpf.c). Same face as every layer: probe,
+ * K1, the BPF LSM layer (bpf/lsm/). Same face as every layer: probe,
  * compile+load, apply (attach and pin), describe.
  *
  * LSM programs are global: they are not attached to a cgroup but filter

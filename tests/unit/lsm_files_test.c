@@ -49,7 +49,7 @@ static int add(void *ctx, const struct sx_file_key *k, const struct sx_file_valu
 	return 0;
 }
 
-/* What lsm.bpf.c computes for path and access (enum sx_access bits). */
+/* What bpf/lsm/files.bpf.c computes for path and access (enum sx_access bits). */
 static int lookup(const struct trie *t, const char *path, unsigned int access, int *rule)
 {
 	char key[SX_FILE_PATH_MAX + 1] = "";

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * lsm_layer.c: the BPF LSM layer (src/lsm, bpf/lsm.bpf.c) enforcing a real
+ * lsm_layer.c: the BPF LSM layer (src/lsm, bpf/lsm/) enforcing a real
  * rulebook inside the guest kernel (TAP).
  *
  * Part 1 loads the layer on its own -- no cgroup programs, no Landlock, no
