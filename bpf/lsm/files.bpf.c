@@ -238,6 +238,69 @@ static __always_inline int seen_last(__u16 rule)
 
 /* ---- open ------------------------------------------------------------- */
 
+/*
+ * An allowed open decided from the cache, or 0 when it was not (nothing
+ * cached, or a refusal: refusals are logged with their path, by the
+ * caller). The first allow of a rule for a process is logged by name.
+ */
+static __always_inline int cached_allow(struct file *file, unsigned int access, __u64 gen,
+					__u64 root)
+{
+	struct sx_file_value *v = cached_value(file, gen, root);
+	struct sx_event *e;
+	struct decision d;
+	int allow;
+	long n;
+
+	if (!v)
+		return 0;
+	d = file_decide(v, access);
+	if (d.verdict != SX_V_ALLOW)
+		return 0;
+	if (seen_last(d.rule_id))
+		return 1;
+	e = sx_decided_in(d, SX_EV_OPEN, SX_LAYER_BPF_LSM, SX_SEC_FILES, 1, &allow);
+	if (!e)
+		return 1;
+	/* the name only for the event: the decision is the cached one */
+	n = bpf_d_path((struct path *)&file->f_path, e->data, SX_EVENT_DATA);
+	e->data_len = n > 0 ? n : 0;
+	e->port = access;
+	bpf_ringbuf_submit(e, 0);
+	return 1;
+}
+
+/*
+ * The trie's entry for the path of file, n bytes in b (bpf_d_path), kept
+ * in the cache when found; the default's for a nameless exec; NULL when
+ * there is none (broken maps).
+ */
+static __always_inline struct sx_file_value *trie_value(struct file *file, int nameless,
+							struct sx_path_buf *b, long n,
+							__u64 gen, __u64 root)
+{
+	struct sx_file_value *v;
+	__u32 len = n - 1;
+
+	if (nameless) {
+		b->prefixlen = 0; /* the zero-length entry: the files default */
+		return bpf_map_lookup_elem(&sx_files, b);
+	}
+	/* look up "PATH/": whole components only; paths are compared up to the key size */
+	if (len < SX_FILE_PATH_MAX) {
+		b->path[len & (SX_FILE_PATH_MAX - 1)] = '/';
+		b->prefixlen = (len + 1) * 8;
+	} else {
+		b->prefixlen = SX_FILE_PATH_MAX * 8;
+	}
+	v = bpf_map_lookup_elem(&sx_files, b);
+	if (len < SX_FILE_PATH_MAX)
+		b->path[len & (SX_FILE_PATH_MAX - 1)] = 0;
+	if (v)
+		cache_value(file, v, gen, root);
+	return v;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 {
@@ -246,9 +309,9 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 	struct sx_path_buf *b;
 	unsigned int access;
 	struct sx_event *e;
-	__u32 zero = 0, len = 0;
+	__u32 zero = 0;
 	__u64 gen, root;
-	int allow;
+	int allow, nameless;
 	long n;
 
 	if (ret || !in_run())
@@ -262,45 +325,18 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 		return 0; /* neither read, write nor exec (e.g. open mode 3 for ioctls) */
 	gen = names_gen(); /* before the path is built: see cache_value() */
 	root = (__u64)bpf_get_current_task_btf()->fs->root.dentry;
-	v = cached_value(file, gen, root);
-	if (v) {
-		d = file_decide(v, access);
-		if (d.verdict == SX_V_ALLOW) { /* a refusal is logged with its path, below */
-			if (seen_last(d.rule_id))
-				return 0;
-			e = sx_decided_in(d, SX_EV_OPEN, SX_LAYER_BPF_LSM, SX_SEC_FILES, 1, &allow);
-			if (e) /* the first allow of this rule for this process: name the file */
-				goto log;
-			return 0;
-		}
-		v = NULL;
-	}
+	if (cached_allow(file, access, gen, root))
+		return 0;
 	b = bpf_map_lookup_elem(&sx_lsm_path, &zero);
 	if (!b)
 		return -EACCES; /* fail closed */
 	n = bpf_d_path((struct path *)&file->f_path, b->path, sizeof(b->path));
-	if (n > 0 && nameless_exec(file, access)) {
-		b->prefixlen = 0; /* the zero-length entry: the files default */
-		v = bpf_map_lookup_elem(&sx_files, b);
-	} else if (n > 0 && b->path[0] != '/') {
+	nameless = n > 0 && nameless_exec(file, access);
+	if (n > 0 && b->path[0] != '/' && !nameless)
 		return 0; /* pipe:[..], socket:[..], anon_inode:..: no path a rule can name */
-	} else if (n > 0) {
-		/* look up "PATH/": whole components only; paths are compared up to the key size */
-		len = n - 1;
-		if (len < SX_FILE_PATH_MAX) {
-			b->path[len & (SX_FILE_PATH_MAX - 1)] = '/';
-			b->prefixlen = (len + 1) * 8;
-		} else {
-			b->prefixlen = SX_FILE_PATH_MAX * 8;
-		}
-		v = bpf_map_lookup_elem(&sx_files, b);
-		if (len < SX_FILE_PATH_MAX)
-			b->path[len & (SX_FILE_PATH_MAX - 1)] = 0;
-		if (v)
-			cache_value(file, v, gen, root);
-	}
+	if (n > 0)
+		v = trie_value(file, nameless, b, n, gen, root);
 	/* no entry (broken maps) or no path (longer than PATH_MAX): deny */
-	d = (struct decision){ SX_V_DENY, SX_RULE_DEFAULT };
 	if (v)
 		d = file_decide(v, access);
 	e = sx_decided_in(d, SX_EV_OPEN, SX_LAYER_BPF_LSM, SX_SEC_FILES, 1, &allow);
@@ -314,11 +350,4 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 		bpf_ringbuf_submit(e, 0);
 	}
 	return answer(allow, EACCES);
-log:
-	/* the name only for the event: the decision is the cached one */
-	n = bpf_d_path((struct path *)&file->f_path, e->data, SX_EVENT_DATA);
-	e->data_len = n > 0 ? n : 0;
-	e->port = access;
-	bpf_ringbuf_submit(e, 0);
-	return 0;
 }

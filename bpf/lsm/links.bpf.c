@@ -48,6 +48,53 @@ struct {
  */
 
 /*
+ * Collects the dentries from dentry, seen through mount vfs, up to the
+ * task's root as d_path() walks them, into w->dentry (w->n of them,
+ * the deepest first). Returns 0, or -1 when the name is deeper than
+ * SX_WALK_DEPTH components.
+ *
+ * The counters live in the map value and are read back through volatile:
+ * the verifier then sees unknown values it can prune on, instead of one
+ * state per count (which it would explore to its limit).
+ */
+static __always_inline int walk_up(struct dentry *dentry, struct vfsmount *vfs, struct sx_walk *w)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
+	__u64 root = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	__u64 root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	__u64 d = (__u64)dentry, m = (__u64)vfs - mnt_off;
+	volatile __u32 *n = &w->n;
+
+	*n = 0;
+	for (int i = 0; i < SX_WALK_STEPS; i++) {
+		__u64 up;
+		__u32 c;
+
+		if (d == root && m + mnt_off == root_mnt)
+			return 0;
+		if (d == (__u64)BPF_CORE_READ((struct mount *)m, mnt.mnt_root)) {
+			up = (__u64)BPF_CORE_READ((struct mount *)m, mnt_parent);
+			if (up == m) /* the namespace's root: d_path() stops here too */
+				return 0;
+			d = (__u64)BPF_CORE_READ((struct mount *)m, mnt_mountpoint);
+			m = up;
+			continue;
+		}
+		up = (__u64)BPF_CORE_READ((struct dentry *)d, d_parent);
+		if (up == d) /* a disconnected dentry: its top is the name's start */
+			return 0;
+		c = *n;
+		if (c >= SX_WALK_DEPTH)
+			return -1;
+		w->dentry[c] = d;
+		*n = c + 1;
+		d = up;
+	}
+	return -1;
+}
+
+/*
  * Builds "NAME/" of dentry seen through mount vfs, up to the task's
  * root as d_path() does, into k (the first SX_FILE_PATH_MAX bytes; longer
  * names are cut there, as in file_open). Returns 0, or -1 when the name is
@@ -56,53 +103,11 @@ struct {
 static __always_inline int path_of(struct dentry *dentry, struct vfsmount *vfs,
 				   struct sx_walk *w, struct sx_walk_key *k)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	__u64 root = (__u64)BPF_CORE_READ(task, fs, root.dentry);
-	__u64 root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
-	__u64 d = (__u64)dentry, m = (__u64)vfs - mnt_off;
-	/*
-	 * The counters live in the map value and are read back through
-	 * volatile: the verifier then sees unknown values it can prune on,
-	 * instead of one state per count (which it would explore to its limit).
-	 */
-	volatile __u32 *n = &w->n, *off = &w->off;
-	int done = 0;
+	volatile __u32 *n = &w->n, *off = &w->off; /* as in walk_up() */
 
 	__builtin_memset(k->path, 0, SX_FILE_PATH_MAX);
-	*n = 0;
 	*off = 0;
-	for (int i = 0; i < SX_WALK_STEPS; i++) {
-		__u64 up;
-		__u32 c;
-
-		if (d == root && m + mnt_off == root_mnt) {
-			done = 1;
-			break;
-		}
-		if (d == (__u64)BPF_CORE_READ((struct mount *)m, mnt.mnt_root)) {
-			up = (__u64)BPF_CORE_READ((struct mount *)m, mnt_parent);
-			if (up == m) { /* the namespace's root: d_path() stops here too */
-				done = 1;
-				break;
-			}
-			d = (__u64)BPF_CORE_READ((struct mount *)m, mnt_mountpoint);
-			m = up;
-			continue;
-		}
-		up = (__u64)BPF_CORE_READ((struct dentry *)d, d_parent);
-		if (up == d) { /* a disconnected dentry: its top is the name's start */
-			done = 1;
-			break;
-		}
-		c = *n;
-		if (c >= SX_WALK_DEPTH)
-			return -1;
-		w->dentry[c] = d;
-		*n = c + 1;
-		d = up;
-	}
-	if (!done)
+	if (walk_up(dentry, vfs, w))
 		return -1;
 	for (int j = SX_WALK_DEPTH - 1; j >= 0; j--) {
 		struct dentry *c = (struct dentry *)w->dentry[j]; /* outside the CO-RE read */

@@ -411,10 +411,9 @@ static int kill_inside_err(void)
 	return err;
 }
 
-static void agent_checks(const struct env *env, int *res)
+/* In the agent's cgroup: opens, connects and sends (the rules' own subjects). */
+static void agent_checks_rules(const struct env *env, int *res)
 {
-	int ptr;
-
 	res[C_OPEN_SECRET] = open_err(SSH "/id_rsa", O_RDONLY);
 	res[C_OPEN_LATER] = open_err(SSH "/later_key", O_RDONLY);
 	res[C_OPEN_LATER_DIR] = open_err(SSH "/later/key", O_RDONLY);
@@ -431,6 +430,13 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_UNIX_OK] = unix_connect_err("/tmp/ok.sock");
 	res[C_UNIX_DENIED] = unix_connect_err("/tmp/denied.sock");
 	res[C_UNIX_RESOLVED] = unix_connect_err("/tmp/ws/alias.sock");
+}
+
+/* In the agent's cgroup: execs and mappings, and the self-protection hooks. */
+static void agent_checks_protect(const struct env *env, int *res)
+{
+	int ptr;
+
 	res[C_EXEC_OK] = exec_err("/bin/busybox");
 	res[C_EXEC_DENIED] = exec_err(DENIED_BIN);
 	res[C_EXEC_LINK] = exec_err(DENIED_LINK);
@@ -454,6 +460,11 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_SOCK_TCP] = sock_err(AF_INET, SOCK_STREAM, 0);
 	res[C_CGROUP_PROCS] = open_err("/sys/fs/cgroup/cgroup.procs", O_WRONLY);
 	res[C_CLONE_INTO] = clone_into_err();
+}
+
+/* In the agent's cgroup: other ways to a denied file or address. */
+static void agent_checks_escapes(const struct env *env, int *res)
+{
 	res[C_OPENAT2] = openat2_err(SSH "/id_rsa");
 	res[C_OPATH_REOPEN] = opath_reopen_err(SSH "/id_rsa");
 	res[C_SYMLINK] = symlink_err(SSH "/id_rsa", "/tmp/ws/link");
@@ -475,6 +486,13 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_URING_OPEN_ASYNC] = uring_open_err(SSH "/id_rsa", true);
 	res[C_URING_CONNECT] = uring_connect_err(env->port_denied);
 	res[C_URING_CONNECT_OK] = uring_connect_err(env->port_ok);
+}
+
+static void agent_checks(const struct env *env, int *res)
+{
+	agent_checks_rules(env, res);
+	agent_checks_protect(env, res);
+	agent_checks_escapes(env, res);
 }
 
 /* Creates the files, listeners and the outsider. Returns 0 or -errno. */
