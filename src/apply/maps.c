@@ -239,18 +239,10 @@ static int put_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 		    const struct sx_net_value *v)
 {
 	struct rewrite *w = ctx;
+	union net_lpm_key k;
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return keyset_put(&w->net4, &k, v);
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return keyset_put(&w->net6, &k, v);
-	}
+	net_lpm_key(family, addr, prefix, &k);
+	return keyset_put(family == AF_INET ? &w->net4 : &w->net6, &k, v);
 }
 
 static int put_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)

@@ -154,12 +154,13 @@ static int parse_attach(int argc, char **argv, struct attach_opts *a)
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER, .letters = "c:p:P:", .own = own,
-				.fn = attach_opt, .ctx = a, .usage = attach_usage };
+				.fn = attach_opt, .ctx = a, .usage = attach_usage,
+				.no_operands = true };
 	int r;
 
 	*a = (struct attach_opts){ .o.policy = POLICY_FILE_DEFAULT };
 	r = opts_parse(&cmd, argc, argv, &a->o);
-	if (r < 0 && (optind != argc || !a->cgroup == !a->pid))
+	if (r < 0 && !a->cgroup == !a->pid)
 		return attach_usage(stderr), 2;
 	return r;
 }

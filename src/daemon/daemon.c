@@ -89,14 +89,13 @@ static int parse(struct daemon *d, int argc, char **argv, bool *upgrade)
 	};
 	struct daemon_args a = { d, upgrade };
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:c:o:l:U", .own = own,
-				.fn = daemon_opt, .ctx = &a, .usage = daemon_usage };
+				.fn = daemon_opt, .ctx = &a, .usage = daemon_usage,
+				.no_operands = true };
 	struct opts o = { .policy = d->policy };
 	int r = opts_parse(&cmd, argc, argv, &o);
 
 	d->policy = o.policy;
 	d->jury = o.jury;
-	if (r < 0 && optind != argc)
-		return daemon_usage(stderr), 2;
 	return r;
 }
 

@@ -149,11 +149,7 @@ void exec_close(struct execlayer *x, const char *pin_dir)
 {
 	if (!x)
 		return;
-	for (int i = 0; i < x->nlinks; i++) {
-		if (pin_dir)
-			bpf_link__unpin(x->links[i]);
-		bpf_link__destroy(x->links[i]);
-	}
+	bpfobj_links_close(x->links, x->nlinks, pin_dir != NULL);
 	exec_bpf__destroy(x->skel);
 	free(x);
 }

@@ -30,6 +30,7 @@
 #include "lsm/lsm.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
+#include "util/bpfobj.h"
 #include "lsm.skel.h"
 #include "lsm_probe.skel.h"
 
@@ -172,18 +173,11 @@ static int fill_inet(void *ctx, int family, const unsigned char *addr, unsigned 
 		     const struct sx_net_value *v)
 {
 	struct lsmlayer *l = ctx;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return put(l->skel->maps.sx_net4, &k, sizeof(k), v, sizeof(*v));
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return put(l->skel->maps.sx_net6, &k, sizeof(k), v, sizeof(*v));
-	}
+	return put(family == AF_INET ? l->skel->maps.sx_net4 : l->skel->maps.sx_net6, &k, ks, v,
+		   sizeof(*v));
 }
 
 static int skip_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
@@ -307,7 +301,7 @@ int lsm_open(const struct policy *p, const struct netlayer *nl, const struct exe
 static int attach_one(struct lsmlayer *l, struct bpf_program *prog, const char *pin_dir)
 {
 	struct bpf_link *link;
-	char path[4200];
+	char name[128];
 
 	if (l->nlinks >= LSM_MAX_PROGS)
 		return -E2BIG;
@@ -317,8 +311,8 @@ static int attach_one(struct lsmlayer *l, struct bpf_program *prog, const char *
 	l->links[l->nlinks++] = link;
 	if (!pin_dir)
 		return 0;
-	snprintf(path, sizeof(path), "%s/lsm_%s", pin_dir, hook_of(prog));
-	return bpf_link__pin(link, path) < 0 ? -errno : 0;
+	snprintf(name, sizeof(name), "lsm_%s", hook_of(prog));
+	return bpfobj_pin(link, pin_dir, name);
 }
 
 /*
@@ -358,8 +352,7 @@ int lsm_attach(struct lsmlayer *l, const char *pin_dir)
 
 void lsm_detach(struct lsmlayer *l)
 {
-	for (int i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
+	bpfobj_links_close(l->links, l->nlinks, false);
 	l->nlinks = 0;
 }
 
@@ -367,11 +360,7 @@ void lsm_close(struct lsmlayer *l, const char *pin_dir)
 {
 	if (!l)
 		return;
-	for (int i = 0; i < l->nlinks; i++) {
-		if (pin_dir)
-			bpf_link__unpin(l->links[i]);
-		bpf_link__destroy(l->links[i]);
-	}
+	bpfobj_links_close(l->links, l->nlinks, pin_dir != NULL);
 	lsm_bpf__destroy(l->skel);
 	free(l);
 }

@@ -54,18 +54,11 @@ static int add_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 		    const struct sx_net_value *v)
 {
 	struct net_bpf *s = ctx;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return bpf_map__update_elem(s->maps.sx_net4, &k, sizeof(k), v, sizeof(*v), 0);
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return bpf_map__update_elem(s->maps.sx_net6, &k, sizeof(k), v, sizeof(*v), 0);
-	}
+	return bpf_map__update_elem(family == AF_INET ? s->maps.sx_net4 : s->maps.sx_net6, &k, ks,
+				    v, sizeof(*v), 0);
 }
 
 /* UNIX entries are collected first: the unix skeleton loads after compiling. */
@@ -212,11 +205,7 @@ void netlayer_close(struct netlayer *nl, const char *pin_dir)
 {
 	if (!nl)
 		return;
-	for (int i = 0; i < nl->nlinks; i++) {
-		if (pin_dir)
-			bpf_link__unpin(nl->links[i]);
-		bpf_link__destroy(nl->links[i]);
-	}
+	bpfobj_links_close(nl->links, nl->nlinks, pin_dir != NULL);
 	unix_bpf__destroy(nl->unix_);
 	net_bpf__destroy(nl->net);
 	free(nl);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sevorix/abi.h"
 #include "sevorix/policy.h"
 
 struct netlayer;
@@ -64,5 +65,13 @@ struct net_sink {
 	void *ctx;
 };
 int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
+
+/* The trie key of what add_inet is given: its v4 or v6 member, of the size returned. */
+union net_lpm_key {
+	struct sx_lpm4_key v4;
+	struct sx_lpm6_key v6;
+};
+size_t net_lpm_key(int family, const unsigned char *addr, unsigned int prefix,
+		   union net_lpm_key *k);
 
 #endif

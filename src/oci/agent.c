@@ -474,14 +474,13 @@ static int oci_agent_parse(int argc, char **argv, struct oci_agent_opts *ao, con
 	};
 	struct oci_agent_args a = { ao, socket };
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:l:", .own = own,
-				.fn = oci_agent_opt, .ctx = &a, .usage = oci_agent_usage };
+				.fn = oci_agent_opt, .ctx = &a, .usage = oci_agent_usage,
+				.no_operands = true };
 	struct opts o = { .policy = ao->policy };
 	int r = opts_parse(&cmd, argc, argv, &o);
 
 	ao->policy = o.policy;
 	ao->jury = o.jury;
-	if (r < 0 && optind != argc)
-		return oci_agent_usage(stderr), 2;
 	return r;
 }
 

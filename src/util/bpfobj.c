@@ -34,3 +34,12 @@ int bpfobj_pin(struct bpf_link *link, const char *pin_dir, const char *name)
 	r = bpf_link__pin(link, path);
 	return r < 0 ? r : 0;
 }
+
+void bpfobj_links_close(struct bpf_link **links, int n, bool unpin)
+{
+	for (int i = 0; i < n; i++) {
+		if (unpin)
+			bpf_link__unpin(links[i]);
+		bpf_link__destroy(links[i]);
+	}
+}

@@ -10,6 +10,8 @@
 #ifndef SEVORIX_UTIL_BPFOBJ_H
 #define SEVORIX_UTIL_BPFOBJ_H
 
+#include <stdbool.h>
+
 struct bpf_link;
 struct bpf_object;
 
@@ -20,5 +22,7 @@ struct bpf_object;
 int bpfobj_share_maps(struct bpf_object *obj, const struct bpf_object *donor);
 /* Pins link at PIN_DIR/NAME. Returns 0 or -errno. */
 int bpfobj_pin(struct bpf_link *link, const char *pin_dir, const char *name);
+/* Unpins (when unpin) and destroys the n links: what is unpinned stops enforcing. */
+void bpfobj_links_close(struct bpf_link **links, int n, bool unpin);
 
 #endif

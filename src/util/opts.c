@@ -125,5 +125,9 @@ int opts_parse(const struct opts_cmd *cmd, int argc, char **argv, struct opts *o
 		if (r >= 0)
 			return r;
 	}
+	if (cmd->no_operands && optind != argc) {
+		cmd->usage(stderr);
+		return bad;
+	}
 	return -1;
 }

@@ -53,6 +53,7 @@ struct opts_cmd {
 	void (*usage)(FILE *f);		/* --help to stdout, a usage error to stderr */
 	int bad;			/* exit status of a usage error; 0 means 2 */
 	bool stop_at_operand;		/* stop at the first operand (run's COMMAND ARGS...) */
+	bool no_operands;		/* an operand is a usage error */
 };
 
 /*
