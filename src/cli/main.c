@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sevorix: one binary, one subcommand per job. main() only dispatches;
- * every subcommand parses its own options and returns its exit status.
+ * sevorix: one binary, one subcommand per job. main() routes libbpf's
+ * messages to the log and dispatches; every subcommand parses its own
+ * options (util/opts.h) and returns its exit status.
  */
 #include <stdio.h>
 #include <string.h>

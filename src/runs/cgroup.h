@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* One cgroup v2 leaf per run, under <cgroup2 mount>/sevorix/. */
+/*
+ * The cgroup v2 side of the registry: one leaf per run, under <cgroup2
+ * mount>/sevorix/, and the cgroup any process is in (attach, containers).
+ */
 #ifndef SEVORIX_CGROUP_H
 #define SEVORIX_CGROUP_H
 
