@@ -3,6 +3,11 @@
  * Helpers shared by the BPF programs of one run: the event ring buffer,
  * counters, and the run configuration. Every program of a run is loaded
  * from its own skeleton, so these maps are per run, never machine-wide.
+ *
+ * The maps of this and the other shared headers (net, exec, unix) are
+ * __weak: an object built from several files, each of which includes
+ * them (the BPF LSM layer, bpf/lsm/), gets one copy of each from the
+ * linker. In an object of one file that changes nothing.
  */
 #ifndef SEVORIX_COMMON_BPF_H
 #define SEVORIX_COMMON_BPF_H
@@ -10,14 +15,14 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SX_RINGBUF_SIZE);
-} sx_events SEC(".maps");
+} sx_events SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SX_STAT_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
-} sx_stats SEC(".maps");
+} sx_stats SEC(".maps") __weak;
 
 static __always_inline void sx_count(__u32 stat)
 {
@@ -66,21 +71,21 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct sx_config);
-} sx_config SEC(".maps");
+} sx_config SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, struct sx_seen_key);
 	__type(value, __u8);
-} sx_seen SEC(".maps");
+} sx_seen SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SX_RULE_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
-} sx_rule_hits SEC(".maps");
+} sx_rule_hits SEC(".maps") __weak;
 
 struct decision {
 	__u8 verdict;
@@ -151,7 +156,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} sx_cgroup SEC(".maps");
+} sx_cgroup SEC(".maps") __weak;
 
 static __always_inline int in_run(void)
 {

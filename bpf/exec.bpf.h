@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The exec maps and the identity of an inode, shared by the exec checks
- * at sched_process_exec (proc.bpf.c) and the BPF LSM layer (lsm.bpf.c).
+ * at sched_process_exec (exec.bpf.c) and the BPF LSM layer (bpf/lsm/).
  * User space hands one object's map fds to the other before it loads, so
  * one compiled rulebook and one set of approvals serve both. abi.h says
  * what the maps hold.
@@ -14,14 +14,14 @@ struct {
 	__uint(max_entries, 4096);
 	__type(key, struct sx_exec_key);
 	__type(value, struct sx_exec_deny);
-} sx_exec_deny SEC(".maps");
+} sx_exec_deny SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct sx_approval);
-} sx_approved SEC(".maps");
+} sx_approved SEC(".maps") __weak;
 
 /* The inode's ctime moved twice (6.6, 6.11): CO-RE picks the field this kernel has. */
 struct inode___v61 {

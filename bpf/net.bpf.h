@@ -2,7 +2,7 @@
 /*
  * The network rule tries and their matcher (abi.h explains the layout),
  * shared by the cgroup programs (net.bpf.c) and the BPF LSM hooks
- * (lsm.bpf.c), which judge the same destinations from the same maps.
+ * (bpf/lsm/), which judge the same destinations from the same maps.
  * Include after common.bpf.h.
  */
 #ifndef SEVORIX_NET_BPF_H
@@ -17,7 +17,7 @@ struct {
 	__type(key, struct sx_lpm4_key);
 	__type(value, struct sx_net_value);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sx_net4 SEC(".maps");
+} sx_net4 SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -25,7 +25,7 @@ struct {
 	__type(key, struct sx_lpm6_key);
 	__type(value, struct sx_net_value);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sx_net6 SEC(".maps");
+} sx_net6 SEC(".maps") __weak;
 
 /* One-shot approvals of review-class connects (abi.h: struct sx_net_approval). */
 struct {
@@ -33,7 +33,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, struct sx_net_approval);
 	__type(value, __u8);
-} sx_net_approved SEC(".maps");
+} sx_net_approved SEC(".maps") __weak;
 
 /* First entry whose port range holds port; none at all means broken maps. */
 static __always_inline struct decision match_ports(const struct sx_net_value *v, __u16 port)

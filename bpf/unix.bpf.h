@@ -2,7 +2,7 @@
 /*
  * The UNIX socket path trie (abi.h) and the reading of a path into its
  * lookup key, shared by the cgroup UNIX programs (unix.bpf.c) and the BPF
- * LSM layer (lsm.bpf.c).
+ * LSM layer (bpf/lsm/).
  */
 #ifndef SEVORIX_UNIX_BPF_H
 #define SEVORIX_UNIX_BPF_H
@@ -13,7 +13,7 @@ struct {
 	__type(key, struct sx_unix_key);
 	__type(value, struct sx_unix_value);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sx_unix SEC(".maps");
+} sx_unix SEC(".maps") __weak;
 
 /*
  * Copies a kernel sun_path of len bytes into key, zero-padded after its

@@ -47,7 +47,7 @@ enum sx_event_kind {
 	SX_EV_EXIT = 5,
 	SX_EV_OPEN = 6,		/* an open/exec that failed with EACCES/EPERM (observed), or
 				 * an open judged by the BPF LSM layer (layer SX_LAYER_BPF_LSM) */
-	/* BPF LSM decisions (lsm.bpf.c) */
+	/* BPF LSM decisions (bpf/lsm/) */
 	SX_EV_MMAP = 7,		/* PROT_EXEC mapping of a denied executable */
 	SX_EV_BPF = 8,		/* bpf() from the agent */
 	SX_EV_PTRACE = 9,	/* ptrace or /proc/PID/mem of a process outside the run */
@@ -59,12 +59,35 @@ enum sx_event_kind {
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
 };
 
+/*
+ * The kernel layers that enforce a policy, by the labels K1 to K4 that
+ * the documentation (docs/escapes.md), `sevorix doctor` and comments use.
+ * A run uses every one the kernel offers; where K1 is missing, K2, K3 and
+ * K4 together still decide connect, open and exec in the kernel.
+ *   K1  BPF LSM hooks on the kernel's own copies of the arguments:
+ *       connect, sendmsg, open, links, exec, executable mappings, and the
+ *       self-protection hooks (bpf/lsm/; kernels booted with lsm=...,bpf)
+ *   K2  cgroup eBPF: connect and sendmsg by address and port, UNIX sockets
+ *       by path (bpf/net.bpf.c, bpf/unix.bpf.c; every cgroup v2 kernel)
+ *   K3  Landlock: read, write and execute by path, TCP connect by port,
+ *       scoped signals and abstract sockets (src/landlock/)
+ *   K4  seccomp: the hardening denials, and the calls held for the
+ *       supervisor by user notification (src/seccomp/, src/hold/)
+ */
+enum sx_klayer {
+	SX_K1_BPF_LSM = 1,
+	SX_K2_CGROUP_BPF = 2,
+	SX_K3_LANDLOCK = 3,
+	SX_K4_SECCOMP = 4,
+};
+
+/* Which part of the kernel side wrote an event (struct sx_event.layer). */
 enum sx_layer {
-	SX_LAYER_CGROUP_BPF = 1,
+	SX_LAYER_CGROUP_BPF = 1, /* K2 */
 	SX_LAYER_TRACE = 2,	/* tp_btf process tracking */
 	SX_LAYER_EXEC_CHECK = 3, /* sched_process_exec checks */
-	SX_LAYER_OBSERVED = 4,	/* a denial seen at syscall exit (Landlock, seccomp) */
-	SX_LAYER_BPF_LSM = 5,	/* the BPF LSM hooks (lsm.bpf.c) */
+	SX_LAYER_OBSERVED = 4,	/* a denial of K3 or K4 seen at syscall exit */
+	SX_LAYER_BPF_LSM = 5,	/* K1, the BPF LSM hooks (bpf/lsm/) */
 };
 
 /* An open or exec in flight, from syscall entry to exit (observe.bpf.c). */
@@ -260,6 +283,24 @@ struct sx_event {
 	char comm[16];
 	char data[SX_EVENT_DATA];
 };
+
+#ifndef __VMLINUX_H__
+/* "K1".."K4" with the layer's name, as `sevorix doctor` says them; NULL for another value. */
+static inline const char *sx_klayer_name(enum sx_klayer k)
+{
+	switch (k) {
+	case SX_K1_BPF_LSM:
+		return "K1 BPF LSM";
+	case SX_K2_CGROUP_BPF:
+		return "K2 cgroup eBPF";
+	case SX_K3_LANDLOCK:
+		return "K3 Landlock";
+	case SX_K4_SECCOMP:
+		return "K4 seccomp";
+	}
+	return NULL;
+}
+#endif
 
 /* Indices of the per-CPU counter array "sx_stats". */
 enum sx_stat {

@@ -44,6 +44,47 @@ enum sx_access {
 	SX_ACCESS_ALL = SX_ACCESS_READ | SX_ACCESS_WRITE | SX_ACCESS_EXEC,
 };
 
+/*
+ * The entries of the seccomp hardening (and of the BPF LSM and Landlock
+ * self-protection) that a rulebook's `hardening: {allow: [...]}` may
+ * relax, one bit each. What each entry denies is the enforcing layers'
+ * business (src/seccomp/, src/landlock/, bpf/lsm/); the rulebook only
+ * knows their names. Module loading, kexec and foreign architectures are
+ * never relaxable and so have no name here.
+ */
+enum hardening_allow {
+	HARDEN_ALLOW_PTRACE = 1u << 0,	      /* ptrace, process_vm_readv/writev, pidfd_getfd */
+	HARDEN_ALLOW_IO_URING = 1u << 1,      /* io_uring_setup/enter/register */
+	HARDEN_ALLOW_BPF = 1u << 2,	      /* bpf */
+	HARDEN_ALLOW_PERF = 1u << 3,	      /* perf_event_open */
+	HARDEN_ALLOW_USERFAULTFD = 1u << 4,   /* userfaultfd */
+	HARDEN_ALLOW_KEYRING = 1u << 5,	      /* add_key, keyctl, request_key */
+	HARDEN_ALLOW_NAMESPACES = 1u << 6,    /* unshare, setns, clone with CLONE_NEW* */
+	HARDEN_ALLOW_MOUNT = 1u << 7,	      /* mount, umount2, pivot_root, chroot, fs* API */
+	HARDEN_ALLOW_CLONE3 = 1u << 8,	      /* clone3 (flags cannot be inspected) */
+	HARDEN_ALLOW_HANDLES = 1u << 9,	      /* open_by_handle_at */
+	HARDEN_ALLOW_TIOCSTI = 1u << 10,      /* ioctl TIOCSTI, TIOCLINUX */
+	HARDEN_ALLOW_FASTOPEN = 1u << 11,     /* sendto/sendmsg/sendmmsg MSG_FASTOPEN */
+	HARDEN_ALLOW_PING = 1u << 12,	      /* socket(AF_INET*, SOCK_DGRAM, ICMP*) */
+	HARDEN_ALLOW_ANY_SOCKET = 1u << 13,   /* no socket() allow list at all */
+	/* Landlock scopes (ABI >= 6), applied by src/landlock/: */
+	HARDEN_ALLOW_SIGNAL = 1u << 14,	      /* signal processes outside the domain */
+	HARDEN_ALLOW_ABSTRACT_UNIX = 1u << 15, /* abstract UNIX sockets outside the domain */
+};
+
+/* Input of the hardening layers, filled from the rulebook; zero = safe default. */
+struct hardening_opts {
+	unsigned int allow; /* enum hardening_allow bits */
+};
+
+/*
+ * Name (as written in the rulebook) <-> bit. Returns 0 and sets *bit, or
+ * -ENOENT for a name that is not a relaxable entry.
+ */
+int hardening_allow_from_name(const char *name, unsigned int *bit);
+/* NULL-terminated list of the accepted names, for messages and docs. */
+const char *const *hardening_allow_names(void);
+
 struct policy_loc {
 	const char *file; /* points into struct policy, not owned */
 	unsigned int line;
@@ -138,6 +179,7 @@ struct policy {
 	struct policy_loc review_loc;
 };
 
+#define POLICY_FILE_DEFAULT "/etc/sevorix/policy.yaml"	/* of every command */
 #define POLICY_JURY_DEFAULT "/var/run/sevorix/slm.sock"
 #define POLICY_REVIEW_DEADLINE_MS 1000
 
@@ -164,6 +206,8 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 		struct policy_diag *diag);
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
+/* Writes every line of d to f, as they are (they name their file and place). */
+void policy_diag_print(const struct policy_diag *d, FILE *f);
 
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);

@@ -1,29 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Subcommands of the sevorix binary. Each takes the argv that follows its
- * name (argv[0] is the subcommand) and returns the process exit status.
+ * The subcommands that live in cli/ itself (looking at runs, checking
+ * policies, probing the kernel); every other one is declared by the
+ * folder that does its job. Each takes the argv that follows `sevorix`
+ * (argv[0] is the subcommand) and returns the process exit status.
  */
 #ifndef SEVORIX_CLI_H
 #define SEVORIX_CLI_H
 
-#include <stdio.h>
+/* jury/jury_main.c takes jury_main's declaration from here still */
+#include "jury/jury_cmd.h"
 
-int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
-int cmd_attach(int argc, char **argv);
-int cmd_detach(int argc, char **argv);
-/* sevorix policy apply ID FILE (attach.c) */
-int attach_apply(const char *id, const char *file, const char *user);
-/* Applies an attachment's policy file again (the daemon's SIGHUP); messages to log. */
-int attach_reload(const char *id, FILE *log);
-/* sevorix daemon (src/daemon/) */
-int cmd_daemon(int argc, char **argv);
-
-/* src/jury/: sevorix jury serve|ask ... */
-int jury_main(int argc, char **argv);
 
 #endif

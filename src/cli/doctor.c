@@ -2,7 +2,8 @@
 /*
  * sevorix doctor: what this kernel offers, learned by really loading a
  * tiny program of each kind (a config option says what was built, not
- * what a hypervisor, lockdown or the boot line allow). Nothing is attached
+ * what a hypervisor, lockdown or the boot line allow), and what each of
+ * the layers K1 to K4 (include/sevorix/abi.h) does. Nothing is attached
  * and nothing outside the probe's own child process is affected.
  */
 #include <errno.h>
@@ -19,10 +20,13 @@
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
+#include "exec/exec.h"
 #include "jury/jury_doctor.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
+#include "sevorix/abi.h"
+#include "util/log.h"
 
 static int landlock_abi(void)
 {
@@ -59,40 +63,75 @@ static void line(const char *what, int r, const char *yes, const char *no)
 	putchar('\n');
 }
 
+/* What each layer does, under the label it has everywhere (enum sx_klayer). */
+static void explain_layers(void)
+{
+	static const struct {
+		enum sx_klayer k;
+		const char *what;
+	} layers[] = {
+		{ SX_K1_BPF_LSM, "LSM hooks decide connect, sendmsg, open, links, exec and\n"
+				 "executable mappings on the kernel's own copies of the\n"
+				 "arguments, and keep the agent off the supervisor" },
+		{ SX_K2_CGROUP_BPF, "programs on the run's cgroup decide connect and sendmsg\n"
+				    "by address and port, UNIX sockets by path" },
+		{ SX_K3_LANDLOCK, "decides read, write and execute by path and TCP connect\n"
+				  "by port; keeps signals inside the run" },
+		{ SX_K4_SECCOMP, "denies the escape routes no other layer sees (ptrace,\n"
+				 "io_uring, namespaces, raw sockets, ...) and holds the\n"
+				 "calls the supervisor or the jury must judge" },
+	};
+
+	printf("\nThe layers (a run uses every one this kernel offers):\n");
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
+		const char *what = layers[i].what, *nl;
+
+		printf("  %-16s", sx_klayer_name(layers[i].k));
+		while ((nl = strchr(what, '\n'))) {
+			printf("%.*s\n  %-16s", (int)(nl - what), what, "");
+			what = nl + 1;
+		}
+		printf("%s\n", what);
+	}
+}
+
 int cmd_doctor(int argc, char **argv)
 {
 	char mnt[4096];
 	int net, cg, trace, lsm, ll, notif;
 
+	log_init("sevorix doctor");
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		puts("Usage: sevorix doctor\n\nProbes which enforcement layers this kernel offers.\n"
 		     "Exit 0 when the cgroup network layer works.");
 		return 0;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "sevorix doctor: unexpected argument '%s'\n", argv[1]);
+		log_error("unexpected argument '%s'", argv[1]);
 		return 2;
 	}
 	cg = cgroup_mount(mnt, sizeof(mnt));
 	net = geteuid() == 0 ? netlayer_probe() : -EPERM;
-	trace = geteuid() == 0 ? tracer_probe() : -EPERM;
+	trace = geteuid() == 0 ? exec_probe() : -EPERM;
 	lsm = geteuid() == 0 ? lsm_probe() : -EPERM;
 	ll = landlock_abi();
 	notif = seccomp_notif_probe();
 	printf("Kernel layers:\n");
 	line("cgroup v2", cg, cg >= 0 ? mnt : "", "needed for every run");
-	line("K2 cgroup eBPF (network)", net, "connect/sendmsg enforced in the kernel",
-	     "no in-kernel network enforcement");
-	line("tp_btf process events", trace, "fork/exec/exit logged",
-	     "runs log decisions only");
-	line("K1 BPF LSM", lsm, "LSM hooks available",
+	line(sx_klayer_name(SX_K1_BPF_LSM), lsm, "LSM hooks available",
 	     "kernel refuses LSM programs (boot with lsm=...,bpf)");
-	printf("  %-26s %-4s ", "K3 Landlock", ll > 0 ? "yes" : "no");
+	line(sx_klayer_name(SX_K2_CGROUP_BPF), net, "connect/sendmsg enforced in the kernel",
+	     "no in-kernel network enforcement");
+	printf("  %-26s %-4s ", sx_klayer_name(SX_K3_LANDLOCK), ll > 0 ? "yes" : "no");
 	if (ll > 0)
 		printf("ABI %d\n", ll);
 	else
 		printf("(%s)\n", strerror(-ll));
-	line("K4 seccomp user notify", notif, "held system calls possible", "");
+	line(sx_klayer_name(SX_K4_SECCOMP), notif, "held system calls possible (user notification)",
+	     "");
+	line("tp_btf process events", trace, "exec checks; fork/exec/exit logged",
+	     "runs log decisions only");
+	explain_layers();
 	jury_doctor(stdout, NULL);
 	if (geteuid() != 0)
 		printf("\nRun as root to probe the BPF layers.\n");

@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sevorix: one binary, one subcommand per job. main() only dispatches;
- * every subcommand parses its own options and returns its exit status.
+ * sevorix: one binary, one subcommand per job. main() routes libbpf's
+ * messages to the log and dispatches; every subcommand parses its own
+ * options (util/opts.h) and returns its exit status.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
+#include "attach/attach.h"
 #include "cli/cli.h"
+#include "daemon/daemon.h"
+#include "jury/jury_cmd.h"
 #include "oci/oci.h"
+#include "run/run.h"
+#include "util/log.h"
 
 static const struct {
 	const char *name;
@@ -41,6 +49,8 @@ int main(int argc, char **argv)
 {
 	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
+	/* the one place libbpf's messages are routed: through the command's log */
+	libbpf_set_print(log_libbpf);
 	if (!strcmp(self, "sevorixd"))
 		return cmd_daemon(argc, argv);
 	if (argc < 2) {
@@ -58,7 +68,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "sevorix: unknown command '%s'\n", argv[1]);
+	log_error("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -6,17 +6,19 @@
  * `sevorix run` would.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "apply/apply.h"
+#include "attach/attach.h"
 #include "cli/cli.h"
-#include "cli/common.h"
-#include "daemon/apply.h"
 #include "jury/jury.h"
-#include "run/run.h"
+#include "policy/agent.h"
+#include "runs/runs.h"
 #include "sevorix/policy.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 /* True for an attachment (or a container), false for a run or an unknown ID. */
 static bool run_is_attached(const char *id)
@@ -82,21 +84,66 @@ static void policy_usage(FILE *f)
 	      "       run, lists the changed rows that need a restart of its agent\n", f);
 }
 
-int cmd_policy(int argc, char **argv)
+struct policy_args {
+	bool expand;
+	const char *jury_config;
+};
+
+static int policy_opt(int c, const char *arg, void *ctx)
 {
-	static const struct option opts[] = {
+	struct policy_args *a = ctx;
+
+	if (c == 'e')
+		a->expand = true;
+	else
+		a->jury_config = arg;
+	return 0;
+}
+
+/* sevorix policy check|print [OPTIONS] FILE */
+static int check_or_print(const char *verb, int argc, char **argv)
+{
+	static const struct option own[] = {
 		{ "expand", no_argument, NULL, 'e' },
-		{ "user", required_argument, NULL, 'u' },
 		{ "jury-config", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *verb = argc > 1 ? argv[1] : NULL, *user = NULL, *jury_config = NULL;
+	struct policy_args a = { 0 };
+	struct opts_cmd cmd = { .shared = OPT_USER, .letters = "ej:", .own = own, .fn = policy_opt,
+				.ctx = &a, .usage = policy_usage, .stop_at_operand = true };
 	struct policy_diag diag = { 0 };
+	struct opts o = { 0 };
 	struct policy *p = NULL;
-	bool expand = false;
-	int c, r;
+	int r = opts_parse(&cmd, argc, argv, &o);
 
+	if (r >= 0)
+		return r;
+	if (optind + 1 != argc || (a.expand && !strcmp(verb, "check"))) {
+		policy_usage(stderr);
+		return 2;
+	}
+	r = policy_load_as(argv[optind], o.user, &p, &diag);
+	policy_diag_print(&diag, stderr);
+	policy_diag_clear(&diag);
+	if (r == -EINVAL)
+		return 1;
+	if (r < 0) {
+		log_error("%s: %s", argv[optind], strerror(-r));
+		return 1;
+	}
+	if (!strcmp(verb, "print"))
+		policy_print(p, a.expand, stdout);
+	else
+		check_jury_deadline(p, a.jury_config);
+	policy_free(p);
+	return 0;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+
+	log_init(verb && !strcmp(verb, "apply") ? "sevorix policy apply" : "sevorix policy");
 	if (verb && (!strcmp(verb, "--help") || !strcmp(verb, "-h"))) {
 		policy_usage(stdout);
 		return 0;
@@ -113,44 +160,5 @@ int cmd_policy(int argc, char **argv)
 		policy_usage(stderr);
 		return 2;
 	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "+eu:j:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			expand = true;
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'j':
-			jury_config = optarg;
-			break;
-		case 'h':
-			policy_usage(stdout);
-			return 0;
-		default:
-			policy_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc - 1 || (expand && !strcmp(verb, "check"))) {
-		policy_usage(stderr);
-		return 2;
-	}
-	r = cli_load_policy(argv[optind + 1], user, &p, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
-	policy_diag_clear(&diag);
-	if (r == -EINVAL)
-		return 1;
-	if (r < 0) {
-		fprintf(stderr, "sevorix: %s: %s\n", argv[optind + 1], strerror(-r));
-		return 1;
-	}
-	if (!strcmp(verb, "print"))
-		policy_print(p, expand, stdout);
-	else
-		check_jury_deadline(p, jury_config);
-	policy_free(p);
-	return 0;
+	return check_or_print(verb, argc - 1, argv + 1);
 }

@@ -16,8 +16,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "run/cgroup.h"
-#include "run/run.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
+#include "util/log.h"
 
 static bool alive(int pid)
 {
@@ -127,6 +128,7 @@ int cmd_events(int argc, char **argv)
 	struct run_info ri;
 	FILE *f;
 
+	log_init("sevorix events");
 	if (argc != (follow ? 3 : 2) || !strcmp(id, "--help") || !strcmp(id, "-h")) {
 		fprintf(stderr, "Usage: sevorix events [-f] RUN\n");
 		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
@@ -137,7 +139,7 @@ int cmd_events(int argc, char **argv)
 		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", id);
 	f = fopen(path, "re");
 	if (!f) {
-		fprintf(stderr, "sevorix events: %s: %s\n", path, strerror(errno));
+		log_error("%s: %s", path, strerror(errno));
 		return 1;
 	}
 	for (;;) {

@@ -29,9 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/common.h"
 #include "daemon/daemon.h"
+#include "daemon/internal.h"
+#include "policy/agent.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static void daemon_usage(FILE *f)
 {
@@ -41,9 +43,10 @@ static void daemon_usage(FILE *f)
 	      "  -s, --socket PATH      HTTP socket (default " DAEMON_SOCKET ")\n"
 	      "  -c, --control PATH     upgrade socket (default: the socket with .ctl)\n"
 	      "  -p, --policy FILE      policy of containers and reloads\n"
-	      "                         (default /etc/sevorix/policy.yaml)\n"
+	      "                         (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -o, --oci-socket PATH  serve OCI runtimes' seccomp agent socket here\n"
 	      "  -j, --jury unix:///PATH the jury's socket (default: the policy's)\n"
+	      "  -v, --verbose          say more\n"
 	      "  -l, --log-dir DIR      event logs of containers and attachments\n"
 	      "                         (default " RUN_LOG_DIR ")\n"
 	      "  -U, --upgrade          take over from the running daemon (SIGUSR2 to it\n"
@@ -51,44 +54,49 @@ static void daemon_usage(FILE *f)
 	      "See sevorixd(8).\n", f);
 }
 
+struct daemon_args {
+	struct daemon *d;
+	bool *upgrade;
+};
+
+static int daemon_opt(int c, const char *arg, void *ctx)
+{
+	struct daemon_args *a = ctx;
+
+	if (c == 's')
+		a->d->socket = arg;
+	else if (c == 'c')
+		a->d->control = arg;
+	else if (c == 'o')
+		a->d->oci_socket = arg;
+	else if (c == 'l')
+		a->d->log_dir = arg;
+	else
+		*a->upgrade = true;
+	return 0;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse(struct daemon *d, int argc, char **argv, bool *upgrade)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "control", required_argument, NULL, 'c' },
-		{ "policy", required_argument, NULL, 'p' },
 		{ "oci-socket", required_argument, NULL, 'o' },
-		{ "jury", required_argument, NULL, 'j' },
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "upgrade", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	struct daemon_args a = { d, upgrade };
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:c:o:l:U", .own = own,
+				.fn = daemon_opt, .ctx = &a, .usage = daemon_usage,
+				.no_operands = true };
+	struct opts o = { .policy = d->policy };
+	int r = opts_parse(&cmd, argc, argv, &o);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:c:p:o:j:l:Uh", opts, NULL)) != -1) {
-		if (c == 's')
-			d->socket = optarg;
-		else if (c == 'c')
-			d->control = optarg;
-		else if (c == 'p')
-			d->policy = optarg;
-		else if (c == 'o')
-			d->oci_socket = optarg;
-		else if (c == 'j' && !strncmp(optarg, "unix:///", 8))
-			d->jury = optarg + 7;
-		else if (c == 'l')
-			d->log_dir = optarg;
-		else if (c == 'U')
-			*upgrade = true;
-		else
-			return daemon_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
-	}
-	if (optind != argc)
-		return daemon_usage(stderr), 2;
-	return -1;
+	d->policy = o.policy;
+	d->jury = o.jury;
+	return r;
 }
 
 /* The control socket beside the HTTP one: x.sock -> x.ctl. */
@@ -110,14 +118,14 @@ static int bind_all(struct daemon *d)
 {
 	d->http = serve_listen(d->socket, SOCK_STREAM);
 	if (d->http < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->socket,
-			d->http == -EADDRINUSE ? "a daemon serves it already (replace it with "
-						 "--upgrade)" : strerror(-d->http));
+		log_error("%s: %s", d->socket,
+			  d->http == -EADDRINUSE ? "a daemon serves it already (replace it with --upgrade)"
+						 : strerror(-d->http));
 		return d->http;
 	}
 	d->ctl = serve_listen(d->control, SOCK_SEQPACKET);
 	if (d->ctl < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->control, strerror(-d->ctl));
+		log_error("%s: %s", d->control, strerror(-d->ctl));
 		return d->ctl;
 	}
 	return 0;
@@ -137,28 +145,27 @@ static void reload(struct daemon *d)
 		 (unsigned long long)now.tv_sec * 1000000ULL + now.tv_nsec / 1000);
 	daemon_notify(ts);
 	/* checked once first: a policy with errors changes nothing anywhere */
-	r = cli_load_policy(d->policy, NULL, &p, &diag);
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+	r = policy_load_as(d->policy, NULL, &p, &diag);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	policy_free(p);
 	if (r < 0) {
 		d->n.reload_errors++;
-		fprintf(stderr, "sevorix daemon: %s: %s; the running policy stays\n", d->policy,
-			r == -EINVAL ? "not applied" : strerror(-r));
+		log_error("%s: %s; the running policy stays", d->policy,
+			  r == -EINVAL ? "not applied" : strerror(-r));
 		daemon_notify("READY=1");
 		return;
 	}
 	/* each container and attachment keeps its old policy if it cannot take this one */
-	r = oci_agent_reload(d->agent, stderr);
-	r = watch_reload(d, stderr) ?: r;
+	r = oci_agent_reload(d->agent);
+	r = watch_reload(d) ?: r;
 	if (r < 0) {
 		d->n.reload_errors++;
-		fprintf(stderr, "sevorix daemon: %s: not applied everywhere (see above)\n",
-			d->policy);
+		log_error("%s: not applied everywhere (see above)", d->policy);
 	} else {
 		d->n.reloads++;
-		fprintf(stderr, "sevorix daemon: reloaded %s\n", d->policy);
+		log_notice("reloaded %s", d->policy);
 	}
 	daemon_notify("READY=1");
 }
@@ -191,7 +198,7 @@ static void spawn_upgrade(struct daemon *d)
 		_exit(127);
 	}
 	if (pid < 0)
-		fprintf(stderr, "sevorix daemon: cannot start the upgrade: %s\n", strerror(errno));
+		log_error("cannot start the upgrade: %s", strerror(errno));
 	free(argv);
 }
 
@@ -258,8 +265,7 @@ static int start(struct daemon *d, bool upgrade)
 	if (upgrade) {
 		r = upgrade_receive(d);
 		if (r < 0) {
-			fprintf(stderr, "sevorix daemon: --upgrade: %s: %s\n", d->control,
-				strerror(-r));
+			log_error("--upgrade: %s: %s", d->control, strerror(-r));
 			return r;
 		}
 	} else if ((r = bind_all(d)) < 0) {
@@ -267,7 +273,7 @@ static int start(struct daemon *d, bool upgrade)
 	}
 	d->owner = true;
 	if (d->oci_socket && d->oci < 0 && (d->oci = oci_listen(d->oci_socket)) < 0) {
-		fprintf(stderr, "sevorix daemon: %s: %s\n", d->oci_socket, strerror(-d->oci));
+		log_error("%s: %s", d->oci_socket, strerror(-d->oci));
 		return d->oci;
 	}
 	watch_scan(d, true);
@@ -296,18 +302,19 @@ static void stop(struct daemon *d)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct daemon d = { .socket = DAEMON_SOCKET, .policy = "/etc/sevorix/policy.yaml",
+	struct daemon d = { .socket = DAEMON_SOCKET, .policy = POLICY_FILE_DEFAULT,
 			    .log_dir = RUN_LOG_DIR, .http = -1, .ctl = -1, .oci = -1, .argv = argv };
 	char *control = NULL;
 	bool upgrade = false;
 	sigset_t mask;
 	int r, sfd;
 
+	log_init("sevorix daemon");
 	r = parse(&d, argc, argv, &upgrade);
 	if (r >= 0)
 		return r;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix daemon: must run as root\n");
+		log_error("must run as root");
 		return 1;
 	}
 	if (!d.control)
@@ -324,8 +331,8 @@ int cmd_daemon(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	r = sfd < 0 ? -errno : start(&d, upgrade);
 	if (r == 0) {
-		fprintf(stderr, "sevorix daemon: serving %s%s%s (pid %d)\n", d.socket,
-			d.oci_socket ? ", OCI agent on " : "", d.oci_socket ?: "", getpid());
+		log_notice("serving %s%s%s (pid %d)", d.socket,
+			   d.oci_socket ? ", OCI agent on " : "", d.oci_socket ?: "", getpid());
 		daemon_notify("READY=1");
 		loop(&d, sfd);
 		daemon_notify("STOPPING=1");

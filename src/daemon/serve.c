@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "daemon/internal.h"
 #include "jury/jury_http.h"
 #include "sevorix/abi.h"
 #include "util/unix_listen.h"

@@ -27,8 +27,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "daemon/internal.h"
 #include "util/fdpass.h"
+#include "util/log.h"
 
 static int send_container(void *ctx, const char *id, int fd)
 {
@@ -59,7 +60,7 @@ int upgrade_serve(struct daemon *d)
 		close(conn);
 		return 0;
 	}
-	fprintf(stderr, "sevorix daemon: handing over to pid %d\n", cred.pid);
+	log_notice("handing over to pid %d", cred.pid);
 	watch_poll(d); /* the events so far are ours to write */
 	r = oci_agent_hand_over(d->agent, send_container, &conn);
 	r = r ?: fdpass_send(conn, "listen http", d->http);
@@ -74,7 +75,7 @@ int upgrade_serve(struct daemon *d)
 		close(fd);
 	close(conn);
 	if (r < 0) {
-		fprintf(stderr, "sevorix daemon: the upgrade failed (%s); going on\n", strerror(-r));
+		log_error("the upgrade failed (%s); going on", strerror(-r));
 		oci_agent_hand_back(d->agent);
 		return 0;
 	}
@@ -123,7 +124,7 @@ int upgrade_receive(struct daemon *d)
 	r = r ?: fdpass_send(sock, "done", -1);
 	close(sock);
 	if (r == 0)
-		fprintf(stderr, "sevorix daemon: took over %d container(s)\n", held);
+		log_notice("took over %d container(s)", held);
 	return r;
 }
 

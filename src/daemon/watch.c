@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Every protected cgroup of the machine, as the daemon follows it: the
- * runs, attachments and containers of the state dir (run/runs.c), found
+ * runs, attachments and containers of the state dir (runs/runs.h), found
  * again at start and at every scan. For each, the daemon opens the maps of
  * its pinned programs (counters for /metrics) and reads its event log from
  * where it was at first sight, so that /events streams the lines of every
@@ -22,11 +22,11 @@
 
 #include <json-c/json.h>
 
-#include "cli/cli.h"
-#include "cli/common.h"
-#include "daemon/daemon.h"
+#include "attach/attach.h"
+#include "daemon/internal.h"
 #include "events/events.h"
-#include "run/cgroup.h"
+#include "policy/agent.h"
+#include "runs/cgroup.h"
 
 static void tail(struct daemon *d, struct watched *w);
 
@@ -42,9 +42,9 @@ static struct policy *attachment_policy(const struct run_info *ri)
 	struct agent_user u;
 	struct policy *p = NULL;
 
-	if (!ri->policy[0] || cli_agent_user(ri->user[0] ? ri->user : NULL, &u) < 0)
+	if (!ri->policy[0] || policy_agent_user(ri->user[0] ? ri->user : NULL, &u) < 0)
 		return NULL;
-	cli_load_policy_for(ri->policy, &u, "/", &p, &diag);
+	policy_load_for(ri->policy, &u, "/", &p, &diag);
 	policy_diag_clear(&diag);
 	return p;
 }
@@ -258,7 +258,7 @@ void watch_free(struct daemon *d)
 	}
 }
 
-int watch_reload(struct daemon *d, FILE *log)
+int watch_reload(struct daemon *d)
 {
 	int r = 0;
 
@@ -267,7 +267,7 @@ int watch_reload(struct daemon *d, FILE *log)
 
 		if (w && is_attachment(&w->ri) && w->ri.policy[0] &&
 		    !strcmp(w->ri.policy, d->policy_real))
-			r = attach_reload(w->ri.id, log) ?: r;
+			r = attach_reload(w->ri.id) ?: r;
 	}
 	watch_scan(d, false); /* the new pins and maps */
 	return r;

@@ -31,10 +31,6 @@ void events_start(struct events *ev, const char *layers, char *const argv[], int
 void events_summary(struct events *ev, int status);
 void events_close(struct events *ev);
 /*
- * A decision of the hold (src/hold/) about a trapped exec of thread tid.
- * rule_line 0 means the default decided. Safe to call from another thread.
- */
-/*
  * A review by the jury of a held call: kind "exec" or "connect", target,
  * argv (exec, else NULL), the outcome, the deciding rule's line, the
  * jury's answer (JSON, re-serialized here; NULL when none came), an error
@@ -43,6 +39,10 @@ void events_close(struct events *ev);
 void events_review(struct events *ev, int tid, const char *kind, const char *target,
 		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
 		   const char *error, long held_us);
+/*
+ * A decision of the hold (src/hold/) about a trapped exec of thread tid.
+ * rule_line 0 means the default decided. Safe to call from another thread.
+ */
 void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
 		      enum sx_action verdict, unsigned int rule_line, const char *reason);
 

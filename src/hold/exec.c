@@ -28,7 +28,7 @@
 
 #include "events/events.h"
 #include "hold/internal.h"
-#include "net/net.h"
+#include "exec/exec.h"
 #include "sevorix/abi.h"
 #include "util/sha256.h"
 

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "hold/internal.h"
-#include "net/net.h"
+#include "exec/exec.h"
 #include "util/fdpass.h"
 #include "util/sha256.h"
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hold: system calls of the agent that need user space to decide
- * (execve/execveat: the executable's content; later, review-class calls
- * for the jury) are trapped with seccomp user notification and answered
- * here, by the supervisor. What is allowed becomes a one-shot approval in
- * a kernel map, bound to the object that was checked, and the kernel
- * checks the object it really uses against it (bpf/proc.bpf.c): changing
- * the path or the file after the check gets the task killed.
+ * (execve/execveat: the executable's content; review-class execs and
+ * connects, for the jury) are trapped with seccomp user notification and
+ * answered here, by the supervisor. What is allowed becomes a one-shot
+ * approval in a kernel map, bound to the object that was checked, and the
+ * kernel checks the object it really uses against it (bpf/exec.bpf.c,
+ * bpf/net.bpf.c): changing the path, the file or the address after the
+ * check gets the task killed or the call refused.
  *
  * Fail-closed: a call that cannot be read, resolved or judged is denied
  * (EPERM). If the supervisor dies, the kernel answers the agent's trapped

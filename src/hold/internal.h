@@ -79,7 +79,7 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 int hold_review_connect(struct hold *h, const struct trapped *t,
 			const struct sx_net_approval *k, const char *text,
 			const struct net_rule *rule);
-/* FNV-1a of the argv joined by spaces, as the kernel hashes it (proc.bpf.c). */
+/* FNV-1a of the argv joined by spaces, as the kernel hashes it (exec.bpf.c). */
 uint64_t hold_argv_hash(char *const argv[]);
 
 #endif

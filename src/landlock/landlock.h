@@ -46,7 +46,6 @@
 #include <stdint.h>
 
 #include "sevorix/policy.h"
-#include "seccomp/hardening.h"
 
 /* Upper bound on the rules of one layer; a larger expansion is an error. */
 #define LANDLOCK_MAX_RULES 16384

@@ -7,10 +7,11 @@
  * neither is one whose argument count differs from what its program reads
  * (CO-RE relocates fields, not arguments); lsm_describe() names both.
  *
- * The maps are the network layer's when one is given (netlayer_share_maps),
- * so the rulebook is compiled once; whatever was not shared (the UNIX trie
- * before 6.7, the exec maps when exec checks are off, everything when the
- * layer stands alone) is compiled here into this object's own maps. The
+ * The maps are the network and exec layers' when those are given
+ * (netlayer_share_maps, exec_share_maps), so the rulebook is compiled
+ * once; whatever was not shared (the UNIX trie before 6.7, the exec maps
+ * when exec checks are off, everything when the layer stands alone) is
+ * compiled here into this object's own maps. The
  * file trie is always this layer's. Links are pinned like the network
  * layer's, so enforcement outlives the supervisor (fail closed).
  */
@@ -25,10 +26,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "exec/exec.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "seccomp/hardening.h"
 #include "sevorix/abi.h"
+#include "util/bpfobj.h"
 #include "lsm.skel.h"
 #include "lsm_probe.skel.h"
 
@@ -53,13 +55,6 @@ static const struct {
 	{ "path_link", 3 },	      { "path_rename", 5 },
 };
 
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN && getenv("SEVORIX_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
 int lsm_probe(void)
 {
 	static int cached = 1;
@@ -67,7 +62,6 @@ int lsm_probe(void)
 
 	if (cached <= 0)
 		return cached;
-	libbpf_set_print(quiet);
 	s = lsm_probe_bpf__open_and_load();
 	cached = s ? 0 : errno ? -errno : -EINVAL;
 	lsm_probe_bpf__destroy(s);
@@ -88,8 +82,9 @@ static const char *hook_of(const struct bpf_program *prog)
 }
 
 /*
- * The programs that keep file_open's cache honest (bpf/lsm.bpf.c,
- * names_changed): without every one of them, nothing is cached.
+ * The programs that keep file_open's cache honest (those that call
+ * names_changed() in bpf/lsm/): without every one of them, nothing is
+ * cached.
  */
 static const char *const cache_keepers[] = { "vfs_rename", "vfs_unlink", "sb_umount", "sb_mount",
 					     "move_mount" };
@@ -178,18 +173,11 @@ static int fill_inet(void *ctx, int family, const unsigned char *addr, unsigned 
 		     const struct sx_net_value *v)
 {
 	struct lsmlayer *l = ctx;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return put(l->skel->maps.sx_net4, &k, sizeof(k), v, sizeof(*v));
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return put(l->skel->maps.sx_net6, &k, sizeof(k), v, sizeof(*v));
-	}
+	return put(family == AF_INET ? l->skel->maps.sx_net4 : l->skel->maps.sx_net6, &k, ks, v,
+		   sizeof(*v));
 }
 
 static int skip_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
@@ -228,7 +216,7 @@ static int fill_file(void *ctx, const struct sx_file_key *k, const struct sx_fil
 
 static int fill_dir(void *ctx, const char *path)
 {
-	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as bpf/lsm/links.bpf.c looks it up */
 	__u8 one = 1;
 
 	strncpy(key, path, sizeof(key) - 1);
@@ -265,8 +253,8 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 	return r;
 }
 
-int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct lsmlayer **ret,
-	     char *err, size_t errlen)
+int lsm_open(const struct policy *p, const struct netlayer *nl, const struct execlayer *x,
+	     int cgroup_fd, struct lsmlayer **ret, char *err, size_t errlen)
 {
 	struct lsmlayer *l = calloc(1, sizeof(*l));
 	struct shared sh = { false, false, false };
@@ -275,7 +263,6 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 
 	*ret = NULL;
 	err[0] = 0;
-	libbpf_set_print(quiet);
 	if (!l)
 		return -ENOMEM;
 	l->skel = lsm_bpf__open();
@@ -286,6 +273,8 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 		set_rodata(l->skel, p, st.st_ino);
 	if (!r && nl)
 		r = netlayer_share_maps(nl, l->skel->obj);
+	if (!r && x)
+		r = exec_share_maps(x, l->skel->obj);
 	if (!r) {
 		sh.net = bpf_map__fd(l->skel->maps.sx_net4) >= 0;
 		sh.unix_ = bpf_map__fd(l->skel->maps.sx_unix) >= 0;
@@ -312,7 +301,7 @@ int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct 
 static int attach_one(struct lsmlayer *l, struct bpf_program *prog, const char *pin_dir)
 {
 	struct bpf_link *link;
-	char path[4200];
+	char name[128];
 
 	if (l->nlinks >= LSM_MAX_PROGS)
 		return -E2BIG;
@@ -322,8 +311,8 @@ static int attach_one(struct lsmlayer *l, struct bpf_program *prog, const char *
 	l->links[l->nlinks++] = link;
 	if (!pin_dir)
 		return 0;
-	snprintf(path, sizeof(path), "%s/lsm_%s", pin_dir, hook_of(prog));
-	return bpf_link__pin(link, path) < 0 ? -errno : 0;
+	snprintf(name, sizeof(name), "lsm_%s", hook_of(prog));
+	return bpfobj_pin(link, pin_dir, name);
 }
 
 /*
@@ -363,8 +352,7 @@ int lsm_attach(struct lsmlayer *l, const char *pin_dir)
 
 void lsm_detach(struct lsmlayer *l)
 {
-	for (int i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
+	bpfobj_links_close(l->links, l->nlinks, false);
 	l->nlinks = 0;
 }
 
@@ -372,11 +360,7 @@ void lsm_close(struct lsmlayer *l, const char *pin_dir)
 {
 	if (!l)
 		return;
-	for (int i = 0; i < l->nlinks; i++) {
-		if (pin_dir)
-			bpf_link__unpin(l->links[i]);
-		bpf_link__destroy(l->links[i]);
-	}
+	bpfobj_links_close(l->links, l->nlinks, pin_dir != NULL);
 	lsm_bpf__destroy(l->skel);
 	free(l);
 }

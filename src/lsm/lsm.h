@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * K1, the BPF LSM layer (bpf/lsm.bpf.c). Same face as every layer: probe,
+ * K1, the BPF LSM layer (bpf/lsm/). Same face as every layer: probe,
  * compile+load, apply (attach and pin), describe.
  *
  * LSM programs are global: they are not attached to a cgroup but filter
  * on the run's cgroup as their first step. They read the maps of the
- * network layer when one is given (so every layer judges from one compiled
- * rulebook and writes to one event stream); without one, the layer loads
- * and fills its own copies and stands alone.
+ * network and exec layers when those are given (so every layer judges
+ * from one compiled rulebook and writes to one event stream); without
+ * them, the layer loads and fills its own copies and stands alone.
  */
 #ifndef SEVORIX_LSM_H
 #define SEVORIX_LSM_H
@@ -16,6 +16,7 @@
 
 #include "sevorix/policy.h"
 
+struct execlayer;
 struct lsmlayer;
 struct netlayer;
 struct sx_file_key;
@@ -29,14 +30,14 @@ int lsm_probe(void);
 
 /*
  * Loads the programs for the run in cgroup_fd and fills the maps it does
- * not share with nl (nl may be NULL; when given, its cgroup programs are
- * attached to the same cgroup and count the allowed destinations, so this
- * layer counts only what it refuses). A hook the running kernel lacks, or
- * whose arguments differ from those the program reads, is left out (see
- * lsm_describe). Returns 0 or -errno; *err says why.
+ * not share with nl and x (either may be NULL; when nl is given, its
+ * cgroup programs are attached to the same cgroup and count the allowed
+ * destinations, so this layer counts only what it refuses). A hook the
+ * running kernel lacks, or whose arguments differ from those the program
+ * reads, is left out (see lsm_describe). Returns 0 or -errno; *err says why.
  */
-int lsm_open(const struct policy *p, struct netlayer *nl, int cgroup_fd, struct lsmlayer **ret,
-	     char *err, size_t errlen);
+int lsm_open(const struct policy *p, const struct netlayer *nl, const struct execlayer *x,
+	     int cgroup_fd, struct lsmlayer **ret, char *err, size_t errlen);
 /* Attaches every loaded program and pins its link under pin_dir (NULL: no pins). */
 int lsm_attach(struct lsmlayer *l, const char *pin_dir);
 /* Detaches (links not pinned go at once); lsm_attach() may attach again. */

@@ -134,3 +134,16 @@ int net_compile(const struct policy *p, const struct net_sink *sink, char *err, 
 	}
 	return r;
 }
+
+size_t net_lpm_key(int family, const unsigned char *addr, unsigned int prefix,
+		   union net_lpm_key *k)
+{
+	if (family == AF_INET) {
+		k->v4 = (struct sx_lpm4_key){ .prefixlen = prefix };
+		memcpy(k->v4.addr, addr, sizeof(k->v4.addr));
+		return sizeof(k->v4);
+	}
+	k->v6 = (struct sx_lpm6_key){ .prefixlen = prefix };
+	memcpy(k->v6.addr, addr, sizeof(k->v6.addr));
+	return sizeof(k->v6);
+}

@@ -2,12 +2,13 @@
 /*
  * Loading, attaching and pinning the network layer of one run.
  *
- * Three skeletons share one set of maps: net (inet connect/sendmsg, owns
- * the maps), unix (connect_unix/sendmsg_unix, kernel 6.7+) and proc (the
- * fork/exec/exit tracker). The cgroup links are pinned under
- * /sys/fs/bpf/sevorix/RUN, so that enforcement outlives the supervisor:
- * if it is killed, the agent stays confined (fail closed) until `sevorix
- * cleanup` finds its cgroup empty.
+ * Two skeletons share one set of maps: net (inet connect/sendmsg, owns
+ * the maps, among them the run's configuration, event ring buffer and
+ * counters that every later layer is handed) and unix
+ * (connect_unix/sendmsg_unix, kernel 6.7+). The cgroup links are pinned
+ * under /sys/fs/bpf/sevorix/RUN, so that enforcement outlives the
+ * supervisor: if it is killed, the agent stays confined (fail closed)
+ * until `sevorix cleanup` finds its cgroup empty.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,60 +22,31 @@
 
 #include "net/net.h"
 #include "sevorix/abi.h"
+#include "util/bpfobj.h"
 #include "net.skel.h"
-#include "observe.skel.h"
-#include "proc.skel.h"
 #include "unix.skel.h"
 
 /* Not in the uapi headers of libbpf 1.1 / Linux 6.1 */
 #define SX_ATTACH_CGROUP_UNIX_CONNECT 49
 #define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
 
-#define NLINKS 9
+#define NLINKS 6
 
 struct netlayer {
 	struct net_bpf *net;
 	struct unix_bpf *unix_;
-	struct proc_bpf *proc;
-	struct observe_bpf *obs;
 	struct bpf_link *links[NLINKS];
-	const char *names[NLINKS];
 	int nlinks;
 };
-
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN && getenv("SEVORIX_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
-static void quiet_libbpf(void)
-{
-	libbpf_set_print(silent_print);
-}
 
 int netlayer_probe(void)
 {
 	struct net_bpf *s;
 	int r;
 
-	quiet_libbpf();
 	s = net_bpf__open_and_load();
 	r = s ? 0 : -errno;
 	net_bpf__destroy(s);
-	return r;
-}
-
-int tracer_probe(void)
-{
-	struct proc_bpf *s;
-	int r;
-
-	quiet_libbpf();
-	s = proc_bpf__open_and_load();
-	r = s ? 0 : -errno;
-	proc_bpf__destroy(s);
 	return r;
 }
 
@@ -82,18 +54,11 @@ static int add_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 		    const struct sx_net_value *v)
 {
 	struct net_bpf *s = ctx;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return bpf_map__update_elem(s->maps.sx_net4, &k, sizeof(k), v, sizeof(*v), 0);
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return bpf_map__update_elem(s->maps.sx_net6, &k, sizeof(k), v, sizeof(*v), 0);
-	}
+	return bpf_map__update_elem(family == AF_INET ? s->maps.sx_net4 : s->maps.sx_net6, &k, ks,
+				    v, sizeof(*v), 0);
 }
 
 /* UNIX entries are collected first: the unix skeleton loads after compiling. */
@@ -130,57 +95,12 @@ static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_uni
 	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
 }
 
-/* Shares the maps of a loaded object (by name) with another object before its load. */
-static int reuse_maps_of(struct bpf_object *obj, struct bpf_object *donor)
-{
-	struct bpf_map *m;
-	int r;
-
-	bpf_object__for_each_map(m, obj) {
-		struct bpf_map *own = bpf_object__find_map_by_name(donor, bpf_map__name(m));
-
-		if (!own)
-			continue;
-		r = bpf_map__reuse_fd(m, bpf_map__fd(own));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int reuse_maps(struct bpf_object *obj, struct net_bpf *net)
-{
-	return reuse_maps_of(obj, net->obj);
-}
-
-/* Denials of other layers, seen at syscall exit; events only, so not pinned. */
-static int start_observer(struct netlayer *nl)
-{
-	struct observe_bpf *o = observe_bpf__open();
-	int r;
-
-	if (!o)
-		return -errno;
-	r = reuse_maps(o->obj, nl->net);
-	r = r ?: reuse_maps_of(o->obj, nl->proc->obj);
-	r = r ?: observe_bpf__load(o);
-	r = r ?: observe_bpf__attach(o);
-	if (r) {
-		observe_bpf__destroy(o);
-		return r;
-	}
-	nl->obs = o;
-	return 0;
-}
-
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 {
-	int r = reuse_maps_of(obj, nl->net->obj);
+	int r = bpfobj_share_maps(obj, nl->net->obj);
 
 	if (!r && nl->unix_)
-		r = reuse_maps_of(obj, nl->unix_->obj);
-	if (!r && nl->proc)
-		r = reuse_maps_of(obj, nl->proc->obj);
+		r = bpfobj_share_maps(obj, nl->unix_->obj);
 	return r;
 }
 
@@ -195,7 +115,7 @@ static int load_unix(struct netlayer *nl, const struct unix_list *l)
 					      SX_ATTACH_CGROUP_UNIX_CONNECT);
 	bpf_program__set_expected_attach_type(u->progs.sevorix_sendmsg_unix,
 					      SX_ATTACH_CGROUP_UNIX_SENDMSG);
-	r = reuse_maps(u->obj, nl->net);
+	r = bpfobj_share_maps(u->obj, nl->net->obj);
 	if (!r)
 		r = unix_bpf__load(u);
 	for (int i = 0; !r && i < l->n; i++)
@@ -220,7 +140,6 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	int r = -ENOMEM;
 
 	*ret = NULL;
-	quiet_libbpf();
 	if (!nl || !ul)
 		goto fail;
 	nl->net = net_bpf__open_and_load();
@@ -252,17 +171,12 @@ fail:
 static int attach_one(struct netlayer *nl, struct bpf_program *prog, int cgroup_fd,
 		      const char *name, const char *pin_dir)
 {
-	char path[4200];
 	struct bpf_link *l = bpf_program__attach_cgroup(prog, cgroup_fd);
-	int r;
 
 	if (!l)
 		return -errno;
-	nl->links[nl->nlinks] = l;
-	nl->names[nl->nlinks++] = name;
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
-	r = bpf_link__pin(l, path);
-	return r < 0 ? r : 0;
+	nl->links[nl->nlinks++] = l;
+	return bpfobj_pin(l, pin_dir, name);
 }
 
 int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
@@ -282,117 +196,16 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 	return r;
 }
 
-static int add_exec_file(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d)
-{
-	struct proc_bpf *s = ctx;
-
-	return bpf_map__update_elem(s->maps.sx_exec_deny, k, sizeof(*k), d, sizeof(*d), 0);
-}
-
-static int add_argv(void *ctx, unsigned int idx, const struct sx_argv_rule *r)
-{
-	struct proc_bpf *s = ctx;
-	__u32 key = idx;
-
-	return bpf_map__update_elem(s->maps.sx_argv_rules, &key, sizeof(key), r, sizeof(*r), 0);
-}
-
-/* Changes one field of the shared configuration: argv rule count or approval. */
-static int set_config(struct netlayer *nl, int argv_rules, int approval)
-{
-	struct sx_config cfg;
-	__u32 zero = 0;
-	int r;
-
-	r = bpf_map__lookup_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
-	if (argv_rules >= 0)
-		cfg.n_argv_rules = argv_rules;
-	if (approval >= 0)
-		cfg.exec_approval = approval;
-	return r ?: bpf_map__update_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg,
-					 sizeof(cfg), 0);
-}
-
-int netlayer_require_approval(struct netlayer *nl)
-{
-	return nl->proc ? set_config(nl, -1, 1) : -ENOENT;
-}
-
 int netlayer_net_approvals_fd(const struct netlayer *nl)
 {
 	return bpf_map__fd(nl->net->maps.sx_net_approved);
-}
-
-int netlayer_approvals_fd(const struct netlayer *nl)
-{
-	return nl->proc ? bpf_map__fd(nl->proc->maps.sx_approved) : -1;
-}
-
-static int attach_tracing(struct netlayer *nl, struct bpf_program *prog, const char *name,
-			  const char *pin_dir)
-{
-	struct bpf_link *l = bpf_program__attach(prog);
-	char path[4200];
-
-	if (!l)
-		return -errno;
-	nl->links[nl->nlinks] = l;
-	nl->names[nl->nlinks++] = name;
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
-	return bpf_link__pin(l, path);
-}
-
-int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
-		   const char *pin_dir, char *err, size_t errlen)
-{
-	struct proc_bpf *s = proc_bpf__open();
-	struct exec_sink sink;
-	__u32 zero = 0;
-	int r, n = 0;
-
-	if (!s)
-		return -errno;
-	r = reuse_maps(s->obj, nl->net);
-	r = r ?: proc_bpf__load(s);
-	r = r ?: bpf_map__update_elem(s->maps.sx_cgroup, &zero, sizeof(zero), &cgroup_fd,
-				      sizeof(cgroup_fd), 0);
-	if (r) {
-		snprintf(err, errlen, "cannot load the exec checks (tp_btf): %s", strerror(-r));
-		goto fail;
-	}
-	sink = (struct exec_sink){ add_exec_file, add_argv, s };
-	n = exec_compile(p, &sink, err, errlen);
-	r = n < 0 ? n : set_config(nl, n, -1);
-	if (r)
-		goto fail;
-	nl->proc = s;
-	r = attach_tracing(nl, s->progs.sevorix_exec, "exec", pin_dir);
-	r = r ?: attach_tracing(nl, s->progs.sevorix_fork, "fork", pin_dir);
-	r = r ?: attach_tracing(nl, s->progs.sevorix_exit, "exit", pin_dir);
-	if (r) {
-		snprintf(err, errlen, "cannot attach the exec checks: %s", strerror(-r));
-		return r;
-	}
-	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (start_observer(nl) < 0 && getenv("SEVORIX_VERBOSE"))
-		fprintf(stderr, "sevorix run: denials of other layers are not observed\n");
-	return 0;
-fail:
-	proc_bpf__destroy(s);
-	return r;
 }
 
 void netlayer_close(struct netlayer *nl, const char *pin_dir)
 {
 	if (!nl)
 		return;
-	for (int i = 0; i < nl->nlinks; i++) {
-		if (pin_dir)
-			bpf_link__unpin(nl->links[i]);
-		bpf_link__destroy(nl->links[i]);
-	}
-	observe_bpf__destroy(nl->obs);
-	proc_bpf__destroy(nl->proc);
+	bpfobj_links_close(nl->links, nl->nlinks, pin_dir != NULL);
 	unix_bpf__destroy(nl->unix_);
 	net_bpf__destroy(nl->net);
 	free(nl);

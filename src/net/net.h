@@ -1,25 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * K2, the cgroup eBPF network layer, and the process tracker that shares
- * its event ring buffer. Same face as every layer: probe, compile+load,
- * apply (attach to one run's cgroup), describe.
+ * K2, the cgroup eBPF network layer (bpf/net.bpf.c, bpf/unix.bpf.c). Same
+ * face as every layer: probe, compile+load, apply (attach to one run's
+ * cgroup), describe. It is loaded first and owns the maps of the whole
+ * run: the configuration (struct sx_config), the event ring buffer and
+ * the counters, which the other layers are handed (netlayer_share_maps).
  */
 #ifndef SEVORIX_NET_H
 #define SEVORIX_NET_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
 
+#include "sevorix/abi.h"
 #include "sevorix/policy.h"
 
 struct netlayer;
 
 /* Loads a tiny cgroup sock_addr program; 0 when the layer works, else -errno. */
 int netlayer_probe(void);
-/* Loads a tiny tp_btf program; 0 when process tracking works, else -errno. */
-int tracer_probe(void);
 
 /*
  * Loads the programs and fills their maps from the policy. A policy that
@@ -30,37 +29,30 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 /* Attaches to the cgroup and pins the links under pin_dir. Returns 0 or -errno. */
 int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
 /*
- * Starts the exec checks and the fork/exec/exit tracker for the cgroup,
- * with the policy's exec rules, and pins its links under pin_dir (so the
- * checks outlive the supervisor). Returns 0 or -errno (*err says why).
- */
-int netlayer_trace(struct netlayer *nl, const struct policy *p, int cgroup_fd,
-		   const char *pin_dir, char *err, size_t errlen);
-/*
- * Hands the maps of the loaded programs (net, unix, proc) to another BPF
- * object before its load, matched by name, so that another layer reads
- * the same compiled rules. Returns 0 or -errno.
+ * Hands the maps of the loaded programs (net, unix) to another BPF object
+ * before its load, matched by name, so that another layer reads the same
+ * compiled rules and configuration and writes the same event stream.
+ * Returns 0 or -errno.
  */
 struct bpf_object;
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 
+/* The run's event ring buffer. */
 int netlayer_events_fd(const struct netlayer *nl);
-/* From now on every exec needs a one-shot approval in this map (the hold's). */
-int netlayer_require_approval(struct netlayer *nl);
-int netlayer_approvals_fd(const struct netlayer *nl);
 /* The connect approvals of the jury (struct sx_net_approval). */
 int netlayer_net_approvals_fd(const struct netlayer *nl);
-/* Sums the per-CPU counters (enum sx_stat), or per-rule hits when rule >= 0. */
+/* Sums a per-CPU counter (enum sx_stat) over every CPU. */
 unsigned long long netlayer_stat(const struct netlayer *nl, int stat);
+/* Sums the hits of a network rule (slot: its id; the default's is SX_RULE_SLOTS - 1). */
 unsigned long long netlayer_rule_hits(const struct netlayer *nl, unsigned int slot);
 /* True when the UNIX socket programs are loaded (kernel 6.7+). */
 bool netlayer_has_unix(const struct netlayer *nl);
 
 /*
- * Compiling (compile.c): calls add4/add6 once per trie entry and addu once
- * per UNIX path entry. Exposed for tests. Returns 0 or -errno (-E2BIG when
+ * Compiling (compile.c): calls add_inet once per trie entry (IPv4 and
+ * IPv6) and add_unix once per UNIX path entry. Exposed for tests. Returns 0 or -errno (-E2BIG when
  * more than SX_NET_MAX_ENTRIES - 1 port ranges cover one prefix).
  */
 struct sx_net_value;
@@ -74,21 +66,12 @@ struct net_sink {
 };
 int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
 
-/*
- * Exec rules (exec_compile.c): add_file per denied identity, add_argv per
- * deny/review argv pattern (index in evaluation order). Returns the
- * number of argv rules, or -errno.
- */
-struct sx_exec_key;
-struct sx_exec_deny;
-struct sx_argv_rule;
-struct exec_sink {
-	int (*add_file)(void *ctx, const struct sx_exec_key *k, const struct sx_exec_deny *d);
-	int (*add_argv)(void *ctx, unsigned int idx, const struct sx_argv_rule *r);
-	void *ctx;
+/* The trie key of what add_inet is given: its v4 or v6 member, of the size returned. */
+union net_lpm_key {
+	struct sx_lpm4_key v4;
+	struct sx_lpm6_key v6;
 };
-int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err, size_t errlen);
-/* The kernel's encoding of a device number (major << 20 | minor). */
-uint64_t exec_kdev(dev_t dev);
+size_t net_lpm_key(int family, const unsigned char *addr, unsigned int prefix,
+		   union net_lpm_key *k);
 
 #endif

@@ -32,14 +32,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/common.h"
-#include "daemon/maps.h"
+#include "apply/maps.h"
 #include "events/events.h"
+#include "exec/exec.h"
 #include "hold/hold.h"
 #include "net/net.h"
+#include "observe/observe.h"
 #include "oci/oci.h"
-#include "run/run.h"
+#include "policy/agent.h"
+#include "runs/runs.h"
+#include "util/log.h"
+#include "util/opts.h"
 #include "util/unix_listen.h"
 
 #define MAX_CONTAINERS 64
@@ -48,6 +51,8 @@ struct container {
 	struct run_info ri;
 	struct policy *p;
 	struct netlayer *nl;	/* NULL when adopted from another process */
+	struct execlayer *exec;	/* as nl */
+	struct observer *obs;	/* as nl, and NULL when it could not load (logging only) */
 	struct run_maps maps;	/* the pinned programs' maps, found from the pins */
 	struct hold *hold;	/* NULL while handed over */
 	struct events *ev;
@@ -107,7 +112,9 @@ static void container_free(struct container *c)
 		close(c->handed);
 	events_close(c->ev);
 	run_maps_close(&c->maps);
-	netlayer_close(c->nl, NULL); /* the pins stay until the cgroup is empty */
+	observe_stop(c->obs);
+	exec_close(c->exec, NULL); /* the pins stay until the cgroup is empty */
+	netlayer_close(c->nl, NULL);
 	policy_free(c->p);
 	free(c);
 }
@@ -123,12 +130,15 @@ static struct container *container_new(void)
 	return c;
 }
 
-/* The policy as the container's process pid sees it, with the agent's jury. */
+/*
+ * The policy as the container's process pid sees it (${HOME} and ${USER}
+ * of its uid, its cwd), with the agent's jury.
+ */
 static int container_policy(const struct oci_agent *a, int pid, struct policy **ret,
 			    struct policy_diag *diag)
 {
 	char root[64];
-	int r = oci_load_policy(a->o.policy, pid, ret, diag);
+	int r = policy_load_as_process(a->o.policy, pid, pid, ret, diag);
 
 	if (r < 0)
 		return r;
@@ -151,10 +161,13 @@ static int container_attach(struct container *c, char *err, size_t errlen)
 	r = netlayer_open(c->p, &c->nl, err, errlen);
 	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
 	r = r ?: netlayer_attach(c->nl, cg, c->pins);
-	r = r ?: netlayer_trace(c->nl, c->p, cg, c->pins, err, errlen);
-	r = r ?: netlayer_require_approval(c->nl);
+	r = r ?: exec_open(c->p, c->nl, cg, c->pins, &c->exec, err, errlen);
+	r = r ?: exec_require_approval(c->exec);
 	r = r ?: run_maps_open(c->pins, &c->maps);
 	close(cg);
+	/* without it, denials by Landlock and seccomp are enforced but not logged */
+	if (!r && observe_start(c->nl, c->exec, &c->obs) < 0 && log_level() >= 1)
+		log_info("denials of other layers are not observed");
 	return r;
 }
 
@@ -190,20 +203,21 @@ static int container_start(struct oci_agent *a, int pid, const char *name, int l
 	r = r ?: hold_start_fd(c->hold, fd, c->maps.approved, c->maps.net_approved,
 			       c->p->jury_local, c->ev);
 	if (r < 0) {
-		fprintf(stderr, "sevorix: container %s: %s\n", name, err[0] ? err : strerror(-r));
+		log_error("container %s: %s", name, err[0] ? err : strerror(-r));
 		if (c->ri.id[0])
 			run_state_remove(c->ri.id);
+		exec_close(c->exec, c->pins[0] ? c->pins : NULL);
 		netlayer_close(c->nl, c->pins[0] ? c->pins : NULL);
 		if (c->pins[0])
 			rmdir(c->pins);
+		c->exec = NULL;
 		c->nl = NULL;
 		container_free(c);
 		return r;
 	}
 	snprintf(c->ri.events, sizeof(c->ri.events), "%.4000s", path);
 	run_state_write(&c->ri);
-	fprintf(stderr, "sevorix: container %s (pid %d) in %s: run %s\n", name, pid, c->ri.cgroup,
-		c->ri.id);
+	log_notice("container %s (pid %d) in %s: run %s", name, pid, c->ri.cgroup, c->ri.id);
 	*ret = c;
 	return 0;
 }
@@ -227,9 +241,9 @@ void oci_agent_accept(struct oci_agent *a, int lfd)
 	/* fail closed: a container we cannot hold gets its listener closed, so its
 	 * trapped calls fail */
 	if (receive(conn, buf, sizeof(buf), &fd) < 0 || parse_state(buf, &pid, id, sizeof(id)) < 0)
-		fprintf(stderr, "sevorix: a malformed message from the runtime; ignored\n");
+		log_error("a malformed message from the runtime; ignored");
 	else if (slot < 0)
-		fprintf(stderr, "sevorix: too many containers; %s refused\n", id);
+		log_error("too many containers; %s refused", id);
 	else if (container_start(a, pid, id, fd, &c) == 0)
 		a->c[slot] = c;
 	if (fd >= 0)
@@ -268,7 +282,7 @@ int oci_agent_count(const struct oci_agent *a)
 }
 
 /* One container takes the new policy: hold prepared first, then maps, then the hold swapped. */
-static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
+static int container_reload(struct oci_agent *a, struct container *c)
 {
 	struct policy_diag diag = { 0 };
 	struct policy *p = NULL;
@@ -276,14 +290,13 @@ static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
 	char err[512] = "";
 	int r = container_policy(a, c->ri.agent, &p, &diag);
 
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(log, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	r = r ?: hold_prepare(p, &h, err, sizeof(err));
 	r = r ?: run_maps_rewrite(&c->maps, p, err, sizeof(err));
 	if (r < 0) {
-		fprintf(log, "sevorix: run %s: %s; its policy stays\n", c->ri.id,
-			err[0] ? err : strerror(-r));
+		log_error("run %s: %s; its policy stays", c->ri.id, err[0] ? err : strerror(-r));
 		hold_free(h);
 		policy_free(p);
 		return r;
@@ -293,21 +306,20 @@ static int container_reload(struct oci_agent *a, struct container *c, FILE *log)
 	c->hold = h;
 	if (r < 0) {
 		/* fail closed: the listener is closed with the hold, its calls fail */
-		fprintf(log, "sevorix: run %s: cannot restart its hold: %s\n", c->ri.id,
-			strerror(-r));
+		log_error("run %s: cannot restart its hold: %s", c->ri.id, strerror(-r));
 	}
 	policy_free(c->p); /* the old hold, its only other user, is gone */
 	c->p = p;
 	return r;
 }
 
-int oci_agent_reload(struct oci_agent *a, FILE *log)
+int oci_agent_reload(struct oci_agent *a)
 {
 	int r = 0;
 
 	for (int i = 0; i < MAX_CONTAINERS; i++)
 		if (a->c[i] && a->c[i]->hold)
-			r = container_reload(a, a->c[i], log) ?: r;
+			r = container_reload(a, a->c[i]) ?: r;
 	return r;
 }
 
@@ -347,8 +359,7 @@ void oci_agent_hand_back(struct oci_agent *a)
 				       c->p->jury_local, c->ev);
 		c->handed = -1; /* owned by the hold now, or closed by it: fail closed */
 		if (r < 0)
-			fprintf(stderr, "sevorix: run %s: cannot hold it again: %s\n", c->ri.id,
-				err[0] ? err : strerror(-r));
+			log_error("run %s: cannot hold it again: %s", c->ri.id, err[0] ? err : strerror(-r));
 	}
 }
 
@@ -369,8 +380,7 @@ static int adopt(struct oci_agent *a, struct container *c, const char *id, int l
 	r = r ?: events_attach_fd(c->ev, c->maps.events);
 	r = r ?: hold_prepare(c->p, &c->hold, err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "sevorix: run %s: cannot adopt it: %s\n", id,
-			err[0] ? err : strerror(-r));
+		log_error("run %s: cannot adopt it: %s", id, err[0] ? err : strerror(-r));
 		return r;
 	}
 	r = hold_start_fd(c->hold, listener, c->maps.approved, c->maps.net_approved,
@@ -431,54 +441,60 @@ int oci_listen(const char *path)
 static void oci_agent_usage(FILE *f)
 {
 	fputs("Usage: sevorix oci-agent [--socket PATH] [--policy FILE] [--jury unix:///PATH]\n"
-	      "                         [--log-dir DIR]\n\n"
+	      "                         [--log-dir DIR] [-v]\n\n"
 	      "The seccomp agent of OCI runtimes: containers whose seccomp profile has\n"
 	      "listenerPath PATH (see `sevorix oci-config`) are put under the policy.\n"
-	      "Default socket /run/sevorix/seccomp.sock, events in /var/log/sevorix.\n"
+	      "Default socket " OCI_SOCKET_DEFAULT ", events in " RUN_LOG_DIR ".\n"
 	      "`sevorix daemon --oci-socket PATH` serves the same role, with reloads.\n", f);
 }
 
-int cmd_oci_agent(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "policy", required_argument, NULL, 'p' },
-		{ "jury", required_argument, NULL, 'j' },   { "log-dir", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
-	};
-	struct oci_agent_opts o = { "/etc/sevorix/policy.yaml", NULL, RUN_LOG_DIR };
-	const char *socket = "/run/sevorix/seccomp.sock";
-	struct oci_agent *a;
-	sigset_t mask;
-	int c, lfd, sfd;
+struct oci_agent_args {
+	struct oci_agent_opts *o;
+	const char **socket;
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:j:l:h", opts, NULL)) != -1) {
-		if (c == 's')
-			socket = optarg;
-		else if (c == 'p')
-			o.policy = optarg;
-		else if (c == 'j' && !strncmp(optarg, "unix:///", 8))
-			o.jury = optarg + 7;
-		else if (c == 'l')
-			o.log_dir = optarg;
-		else
-			return oci_agent_usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
-	}
-	if (optind != argc)
-		return oci_agent_usage(stderr), 2;
-	lfd = oci_listen(socket);
-	if (lfd < 0) {
-		fprintf(stderr, "sevorix oci-agent: %s: %s\n", socket, strerror(-lfd));
-		return 1;
-	}
-	if (oci_agent_new(&o, &a) < 0)
-		return 1;
+static int oci_agent_opt(int c, const char *arg, void *ctx)
+{
+	struct oci_agent_args *a = ctx;
+
+	if (c == 's')
+		*a->socket = arg;
+	else
+		a->o->log_dir = arg;
+	return 0;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int oci_agent_parse(int argc, char **argv, struct oci_agent_opts *ao, const char **socket)
+{
+	static const struct option own[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "log-dir", required_argument, NULL, 'l' },
+		{ 0 },
+	};
+	struct oci_agent_args a = { ao, socket };
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:l:", .own = own,
+				.fn = oci_agent_opt, .ctx = &a, .usage = oci_agent_usage,
+				.no_operands = true };
+	struct opts o = { .policy = ao->policy };
+	int r = opts_parse(&cmd, argc, argv, &o);
+
+	ao->policy = o.policy;
+	ao->jury = o.jury;
+	return r;
+}
+
+/* Holds containers handed over on lfd until SIGINT or SIGTERM. */
+static void oci_agent_serve(struct oci_agent *a, int lfd)
+{
+	sigset_t mask;
+	int sfd;
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	fprintf(stderr, "sevorix oci-agent: listening on %s\n", socket);
 	for (;;) {
 		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 
@@ -490,6 +506,30 @@ int cmd_oci_agent(int argc, char **argv)
 			oci_agent_accept(a, lfd);
 		oci_agent_tick(a);
 	}
+	if (sfd >= 0)
+		close(sfd);
+}
+
+int cmd_oci_agent(int argc, char **argv)
+{
+	struct oci_agent_opts o = { POLICY_FILE_DEFAULT, NULL, RUN_LOG_DIR };
+	const char *socket = OCI_SOCKET_DEFAULT;
+	struct oci_agent *a;
+	int r, lfd;
+
+	log_init("sevorix oci-agent");
+	r = oci_agent_parse(argc, argv, &o, &socket);
+	if (r >= 0)
+		return r;
+	lfd = oci_listen(socket);
+	if (lfd < 0) {
+		log_error("%s: %s", socket, strerror(-lfd));
+		return 1;
+	}
+	if (oci_agent_new(&o, &a) < 0)
+		return 1;
+	log_notice("listening on %s", socket);
+	oci_agent_serve(a, lfd);
 	oci_agent_free(a);
 	close(lfd);
 	unlink(socket);

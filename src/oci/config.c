@@ -13,14 +13,14 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "cli/common.h"
 #include "hold/hold.h"
 #include "oci/oci.h"
-#include "run/cgroup.h"
+#include "policy/agent.h"
+#include "runs/cgroup.h"
 #include "seccomp/hardening.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static json_object *names(const char *const *list)
 {
@@ -87,49 +87,61 @@ static int merge(const char *config, json_object *sec)
 	return 0;
 }
 
+static void oci_config_usage(FILE *f)
+{
+	fputs("Usage: sevorix oci-config [--socket PATH] [--policy FILE] [--merge CONFIG.json]\n", f);
+}
+
+struct oci_config_args {
+	const char *socket, *into;
+};
+
+static int oci_config_opt(int c, const char *arg, void *ctx)
+{
+	struct oci_config_args *a = ctx;
+
+	if (c == 's')
+		a->socket = arg;
+	else
+		a->into = arg;
+	return 0;
+}
+
 int cmd_oci_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "policy", required_argument, NULL, 'p' },
-		{ "merge", required_argument, NULL, 'm' },  { "help", no_argument, NULL, 'h' },
+	static const struct option own[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "merge", required_argument, NULL, 'm' },
 		{ 0 },
 	};
-	const char *socket = "/run/sevorix/seccomp.sock", *policy = "/etc/sevorix/policy.yaml";
-	const char *into = NULL;
+	struct oci_config_args a = { OCI_SOCKET_DEFAULT, NULL };
+	struct opts_cmd cmd = { .shared = OPT_POLICY, .letters = "s:m:", .own = own,
+				.fn = oci_config_opt, .ctx = &a, .usage = oci_config_usage };
+	struct opts o = { .policy = POLICY_FILE_DEFAULT };
 	struct policy_diag d = { 0 };
 	struct policy *p = NULL;
 	json_object *sec;
-	int c, r;
+	int r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:m:h", opts, NULL)) != -1) {
-		if (c == 's')
-			socket = optarg;
-		else if (c == 'p')
-			policy = optarg;
-		else if (c == 'm')
-			into = optarg;
-		else {
-			fputs("Usage: sevorix oci-config [--socket PATH] [--policy FILE] "
-			      "[--merge CONFIG.json]\n", c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	r = cli_load_policy(policy, NULL, &p, &d);
-	for (size_t i = 0; r < 0 && i < d.nlines; i++)
-		fprintf(stderr, "%s\n", d.lines[i]);
+	log_init("sevorix oci-config");
+	r = opts_parse(&cmd, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	r = policy_load_as(o.policy, NULL, &p, &d);
+	if (r < 0)
+		policy_diag_print(&d, stderr);
 	policy_diag_clear(&d);
 	if (r < 0) {
-		fprintf(stderr, "sevorix oci-config: %s: cannot load the policy\n", policy);
+		log_error("%s: cannot load the policy", o.policy);
 		return 1;
 	}
-	sec = seccomp_section(p, socket);
-	if (into)
-		r = merge(into, sec);
+	sec = seccomp_section(p, a.socket);
+	if (a.into)
+		r = merge(a.into, sec);
 	else
 		puts(json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (r < 0)
-		fprintf(stderr, "sevorix oci-config: %s: %s\n", into, strerror(-r));
+		log_error("%s: %s", a.into, strerror(-r));
 	json_object_put(sec);
 	policy_free(p);
 	return r < 0;
@@ -137,43 +149,10 @@ int cmd_oci_config(int argc, char **argv)
 
 int oci_cgroup_of(int pid, char *buf, size_t len)
 {
-	char path[64], line[4096], mnt[4096];
-	FILE *f;
-	int r = -ENOENT;
+	char mnt[4096];
+	int r = cgroup_of_pid(pid, buf, len);
 
-	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "0::", 3) && strcmp(line + 3, "/"))
-			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
-	}
-	fclose(f);
-	return r; /* the root cgroup is never a container's: refused */
-}
-
-int oci_load_policy(const char *file, int pid, struct policy **ret, struct policy_diag *diag)
-{
-	char link[64], cwd[4096] = "/", uid[32];
-	struct policy_diag d = { 0 };
-	struct agent_user u;
-	struct stat st;
-	ssize_t n;
-	int r;
-
-	snprintf(link, sizeof(link), "/proc/%d", pid);
-	if (stat(link, &st) < 0)
-		return -errno;
-	snprintf(uid, sizeof(uid), "%u", st.st_uid);
-	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
-	n = readlink(link, cwd, sizeof(cwd) - 1);
-	cwd[n > 0 ? n : 1] = 0;
-	r = cli_agent_user(uid, &u);
-	r = r ?: cli_load_policy_for(file, &u, cwd, ret, diag ?: &d);
-	policy_diag_clear(&d);
+	if (!r && (cgroup_mount(mnt, sizeof(mnt)) < 0 || !strcmp(buf, mnt)))
+		r = -ENOENT; /* the root cgroup is never a container's: refused */
 	return r;
 }

@@ -8,13 +8,11 @@
 
 #include "sevorix/policy.h"
 
+/* Where runtimes hand containers over (a profile's listenerPath), unless told otherwise. */
+#define OCI_SOCKET_DEFAULT "/run/sevorix/seccomp.sock"
+
 /* The cgroup v2 directory of pid. Returns 0 or -errno. */
 int oci_cgroup_of(int pid, char *buf, size_t len);
-/*
- * The policy for a container's process: ${HOME}/${USER} of its uid, its
- * cwd. diag (may be NULL) receives the loader's file:line:col messages.
- */
-int oci_load_policy(const char *file, int pid, struct policy **ret, struct policy_diag *diag);
 
 /*
  * The agent (agent.c): the containers one process holds. Used by `sevorix
@@ -41,9 +39,9 @@ int oci_agent_count(const struct oci_agent *a);
 /*
  * Applies the policy file again to every container: kernel maps in place,
  * a new hold with the new rules. A policy with errors changes nothing and
- * its file:line:col messages go to log. Returns 0 or -errno.
+ * its file:line:col messages go to stderr. Returns 0 or -errno.
  */
-int oci_agent_reload(struct oci_agent *a, FILE *log);
+int oci_agent_reload(struct oci_agent *a);
 
 /*
  * Upgrades. hand_over stops every hold (calls in flight are answered

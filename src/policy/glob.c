@@ -2,7 +2,7 @@
 /*
  * argv patterns: '*' matches any run of bytes (including '/' and ' '), '?'
  * any one byte, everything else itself. The same matcher, step for step,
- * runs in the kernel at sched_process_exec (bpf/proc.bpf.c), so a pattern
+ * runs in the kernel at sched_process_exec (bpf/exec.bpf.c), so a pattern
  * means the same in user space and in the kernel; fnmatch(3) would not.
  */
 #include <string.h>

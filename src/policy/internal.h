@@ -3,9 +3,10 @@
 #ifndef SEVORIX_POLICY_INTERNAL_H
 #define SEVORIX_POLICY_INTERNAL_H
 
-#include <yaml.h>
+#include <stddef.h>
 
 #include "sevorix/policy.h"
+#include "util/yaml.h"
 
 enum section_kind {
 	SECTION_NETWORK,
@@ -13,31 +14,24 @@ enum section_kind {
 	SECTION_EXEC,
 };
 
+/*
+ * The rulebook being read: the YAML walk (util/yaml.h, its messages going
+ * to diag) and the policy it fills. Key handlers get the walk and find
+ * the loader around it with loader_of().
+ */
 struct loader {
-	yaml_document_t doc;
+	struct ydoc y;
 	struct policy *p;
 	struct policy_diag *diag;
-	const char *file;
-	size_t errors;
 };
 
-void loader_error(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void loader_warn(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void loader_error_at(struct loader *l, struct policy_loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-yaml_node_t *loader_node(struct loader *l, int id);
-const char *loader_scalar(struct loader *l, yaml_node_t *n, const char *what);
+#define loader_of(d) ((struct loader *)((char *)(d) - offsetof(struct loader, y)))
+
 struct policy_loc loader_loc(struct loader *l, const yaml_node_t *n);
 int loader_action(struct loader *l, yaml_node_t *n, enum sx_action *ret);
-int loader_each_pair(struct loader *l, yaml_node_t *map, const char *what,
-		     int (*fn)(struct loader *, const char *, yaml_node_t *, yaml_node_t *, void *),
-		     void *arg);
 
-/* sections.c */
-void loader_section(struct loader *l, yaml_node_t *k, yaml_node_t *v, struct policy_section *s,
-		    enum section_kind kind);
+/* sections.c: a `network:`, `files:` or `exec:` key of the top level */
+int loader_section(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
 
 /* vars.c: returns a malloc'd expansion of s, or NULL after reporting at n. */
 char *loader_expand(struct loader *l, yaml_node_t *n, const char *s);

@@ -106,27 +106,31 @@ static bool net_same(const struct net_rule *a, const struct net_rule *b)
 	return a->prefix == b->prefix && !memcmp(a->addr, b->addr, 16) && same_ports(a, b);
 }
 
+static void dup_error(struct loader *l, struct policy_loc at, const char *what,
+		      struct policy_loc first)
+{
+	ydoc_error_at(&l->y, at.line, at.col, "duplicate rule: same %s as the rule at line %u", what,
+		      first.line);
+}
+
 /* Runs on the rules in file order, before policy_sort(). */
 void loader_check_duplicates(struct loader *l)
 {
 	const struct policy *p = l->p;
-	const char *dup = "duplicate rule: same %s as the rule at line %u";
 
 	for (size_t i = 0; i < p->nnet_rules; i++)
 		for (size_t j = 0; j < i; j++)
 			if (net_same(&p->net_rules[i], &p->net_rules[j]))
-				loader_error_at(l, p->net_rules[i].loc, dup, "destination",
-						p->net_rules[j].loc.line);
+				dup_error(l, p->net_rules[i].loc, "destination", p->net_rules[j].loc);
 	for (size_t i = 0; i < p->nfile_rules; i++)
 		for (size_t j = 0; j < i; j++)
 			if (str_same(p->file_rules[i].expanded, p->file_rules[j].expanded) &&
 			    p->file_rules[i].access == p->file_rules[j].access)
-				loader_error_at(l, p->file_rules[i].loc, dup, "path and access",
-						p->file_rules[j].loc.line);
+				dup_error(l, p->file_rules[i].loc, "path and access",
+					  p->file_rules[j].loc);
 	for (size_t i = 0; i < p->nexec_rules; i++)
 		for (size_t j = 0; j < i; j++)
 			if (str_same(p->exec_rules[i].expanded, p->exec_rules[j].expanded) ||
 			    str_same(p->exec_rules[i].argv_glob, p->exec_rules[j].argv_glob))
-				loader_error_at(l, p->exec_rules[i].loc, dup, "selector",
-						p->exec_rules[j].loc.line);
+				dup_error(l, p->exec_rules[i].loc, "selector", p->exec_rules[j].loc);
 }

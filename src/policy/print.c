@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "policy/internal.h"
-#include "seccomp/hardening.h"
 
 /* Plain scalars are fine unless they could be read as something else. */
 static bool needs_quotes(const char *s)

@@ -40,7 +40,7 @@ static void parse_ports(struct loader *l, struct rule_draft *d)
 	yaml_node_item_t *it;
 
 	if (seq->type != YAML_SEQUENCE_NODE) {
-		loader_error(l, seq, "ports: expected a list such as [443, \"8000-8100\"]");
+		ydoc_error(&l->y, seq, "ports: expected a list such as [443, \"8000-8100\"]");
 		d->bad = true;
 		return;
 	}
@@ -48,8 +48,8 @@ static void parse_ports(struct loader *l, struct rule_draft *d)
 		       sizeof(*d->pr));
 	for (it = seq->data.sequence.items.start; d->pr && it < seq->data.sequence.items.top;
 	     it++) {
-		yaml_node_t *n = loader_node(l, *it);
-		const char *s = loader_scalar(l, n, "ports");
+		yaml_node_t *n = ydoc_node(&l->y, *it);
+		const char *s = ydoc_scalar(&l->y, n, "ports");
 		char buf[32], *dash;
 		long lo, hi;
 
@@ -62,60 +62,84 @@ static void parse_ports(struct loader *l, struct rule_draft *d)
 		if (dash)
 			*dash = 0;
 		if (!parse_port(buf, &lo) || (dash && !parse_port(dash + 1, &hi))) {
-			loader_error(l, n, "port '%s' out of range (1-65535, or LOW-HIGH)", s);
+			ydoc_error(&l->y, n, "port '%s' out of range (1-65535, or LOW-HIGH)", s);
 			d->bad = true;
 			continue;
 		}
 		if (!dash)
 			hi = lo;
 		if (hi < lo) {
-			loader_error(l, n, "port range '%s' is empty", s);
+			ydoc_error(&l->y, n, "port range '%s' is empty", s);
 			d->bad = true;
 			continue;
 		}
 		d->pr[d->npr++] = (struct port_range){ lo, hi };
 	}
 	if (!d->npr && !d->bad) {
-		loader_error(l, seq, "ports: empty list (leave 'ports' out to mean every port)");
+		ydoc_error(&l->y, seq, "ports: empty list (leave 'ports' out to mean every port)");
 		d->bad = true;
 	}
 }
 
-static int rule_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int on_rule_action(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v,
+			  void *arg)
 {
 	struct rule_draft *d = arg;
-	yaml_node_t **slot = NULL;
 
-	if (!strcmp(key, "action")) {
-		d->has_action = loader_action(l, v, &d->action) == 0;
-		d->bad |= !d->has_action;
-		return 0;
-	}
-	if (d->kind == SECTION_NETWORK && !strcmp(key, "cidr"))
-		slot = &d->cidr;
-	else if (d->kind == SECTION_NETWORK && !strcmp(key, "ports"))
-		slot = &d->ports;
-	else if (d->kind == SECTION_NETWORK && !strcmp(key, "unix"))
-		slot = &d->unix_;
-	else if (d->kind != SECTION_NETWORK && !strcmp(key, "path"))
-		slot = &d->path;
-	else if (d->kind == SECTION_FILES && !strcmp(key, "access"))
-		slot = &d->access;
-	else if (d->kind == SECTION_EXEC && !strcmp(key, "argv"))
-		slot = &d->argv;
-	if (!slot) {
-		loader_error(l, k, "unknown key '%s' in rule", key);
-		d->bad = true;
-		return 0;
-	}
-	*slot = v;
+	(void)key, (void)k;
+	d->has_action = loader_action(loader_of(y), v, &d->action) == 0;
+	d->bad |= !d->has_action;
 	return 0;
 }
+
+/* Keeps a rule's value for rule_add(); which keys a rule may have is its section's table. */
+static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v,
+			 void *arg)
+{
+	struct rule_draft *d = arg;
+
+	(void)y, (void)k;
+	if (!strcmp(key, "cidr"))
+		d->cidr = v;
+	else if (!strcmp(key, "ports"))
+		d->ports = v;
+	else if (!strcmp(key, "unix"))
+		d->unix_ = v;
+	else if (!strcmp(key, "path"))
+		d->path = v;
+	else if (!strcmp(key, "access"))
+		d->access = v;
+	else
+		d->argv = v;
+	return 0;
+}
+
+static int on_rule_unknown(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v,
+			   void *arg)
+{
+	struct rule_draft *d = arg;
+
+	(void)v;
+	ydoc_error(y, k, "unknown key '%s' in rule", key);
+	d->bad = true;
+	return 0;
+}
+
+/* The keys of a rule, per section (sevorix-policy(5)). */
+static const struct ydoc_key rule_keys[][5] = {
+	[SECTION_NETWORK] = { { "action", on_rule_action }, { "cidr", on_rule_value },
+			      { "ports", on_rule_value }, { "unix", on_rule_value },
+			      { NULL, on_rule_unknown } },
+	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
+			    { "access", on_rule_value }, { NULL, on_rule_unknown } },
+	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
+			   { "argv", on_rule_value }, { NULL, on_rule_unknown } },
+};
 
 /* Returns the expanded, normalized absolute path, or NULL after an error. */
 static char *rule_path(struct loader *l, yaml_node_t *n, const char *what, bool keep_slash)
 {
-	const char *s = loader_scalar(l, n, what);
+	const char *s = ydoc_scalar(&l->y, n, what);
 	char *x;
 	size_t len;
 
@@ -125,7 +149,7 @@ static char *rule_path(struct loader *l, yaml_node_t *n, const char *what, bool 
 	if (!x)
 		return NULL;
 	if (x[0] != '/') {
-		loader_error(l, n, "%s: relative path '%s' (paths must be absolute)", what, x);
+		ydoc_error(&l->y, n, "%s: relative path '%s' (paths must be absolute)", what, x);
 		free(x);
 		return NULL;
 	}
@@ -224,38 +248,38 @@ static void cidr_text(struct net_rule *r)
 static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
 {
 	if (!!d->cidr == !!d->unix_) {
-		loader_error(l, d->node, "network rule needs exactly one of 'cidr' or 'unix'");
+		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr' or 'unix'");
 		return false;
 	}
 	if (d->unix_) {
 		if (d->ports) {
-			loader_error(l, d->ports, "'ports' applies to 'cidr' rules only");
+			ydoc_error(&l->y, d->ports, "'ports' applies to 'cidr' rules only");
 			return false;
 		}
 		r->kind = NET_RULE_UNIX;
-		r->text = written_path(loader_scalar(l, d->unix_, "unix"), true);
+		r->text = written_path(ydoc_scalar(&l->y, d->unix_, "unix"), true);
 		r->unix_path = rule_path(l, d->unix_, "unix", true);
 		if (r->unix_path && strlen(r->unix_path) >= SX_UNIX_PATH_MAX) {
-			loader_error(l, d->unix_, "unix: path longer than %d bytes",
-				     SX_UNIX_PATH_MAX - 1);
+			ydoc_error(&l->y, d->unix_, "unix: path longer than %d bytes",
+				   SX_UNIX_PATH_MAX - 1);
 			return false;
 		}
 		r->unix_prefix = r->unix_path && r->unix_path[strlen(r->unix_path) - 1] == '/';
 		return r->unix_path != NULL;
 	}
 	{
-		const char *s = loader_scalar(l, d->cidr, "cidr");
+		const char *s = ydoc_scalar(&l->y, d->cidr, "cidr");
 		int e = s ? parse_cidr(s, r) : -EINVAL;
 
 		if (s && e == -ERANGE)
-			loader_error(l, d->cidr, "bad CIDR '%s': prefix length out of range", s);
+			ydoc_error(&l->y, d->cidr, "bad CIDR '%s': prefix length out of range", s);
 		else if (s && e)
-			loader_error(l, d->cidr, "bad CIDR '%s'", s);
+			ydoc_error(&l->y, d->cidr, "bad CIDR '%s'", s);
 		if (e)
 			return false;
 		if (mask_host_bits(r)) {
 			cidr_text(r);
-			loader_warn(l, d->cidr, "CIDR '%s' has host bits set; using %s", s, r->text);
+			ydoc_warn(&l->y, d->cidr, "CIDR '%s' has host bits set; using %s", s, r->text);
 		} else {
 			cidr_text(r);
 		}
@@ -274,36 +298,36 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 	yaml_node_item_t *it;
 
 	if (!d->path) {
-		loader_error(l, d->node, "files rule needs 'path'");
+		ydoc_error(&l->y, d->node, "files rule needs 'path'");
 		return false;
 	}
-	r->path = written_path(loader_scalar(l, d->path, "path"), false);
+	r->path = written_path(ydoc_scalar(&l->y, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	r->access = SX_ACCESS_ALL;
 	if (d->access && d->access->type != YAML_SEQUENCE_NODE) {
-		loader_error(l, d->access, "access: expected a list such as [read, write]");
+		ydoc_error(&l->y, d->access, "access: expected a list such as [read, write]");
 		return false;
 	}
 	if (d->access) {
 		r->access = 0;
 		for (it = d->access->data.sequence.items.start;
 		     it < d->access->data.sequence.items.top; it++) {
-			yaml_node_t *n = loader_node(l, *it);
-			const char *s = loader_scalar(l, n, "access");
+			yaml_node_t *n = ydoc_node(&l->y, *it);
+			const char *s = ydoc_scalar(&l->y, n, "access");
 			unsigned int bit = 0;
 
 			for (int i = 0; i < 3 && s; i++)
 				if (!strcmp(s, names[i]))
 					bit = 1u << i;
 			if (!bit && s)
-				loader_error(l, n, "unknown access '%s' (expected read, write or exec)",
-					     s);
+				ydoc_error(&l->y, n,
+					   "unknown access '%s' (expected read, write or exec)", s);
 			if (!bit)
 				return false;
 			r->access |= bit;
 		}
 		if (!r->access) {
-			loader_error(l, d->access, "access: empty list");
+			ydoc_error(&l->y, d->access, "access: empty list");
 			return false;
 		}
 	}
@@ -313,24 +337,24 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_rule *r)
 {
 	if (!!d->path == !!d->argv) {
-		loader_error(l, d->node, "exec rule needs exactly one of 'path' or 'argv'");
+		ydoc_error(&l->y, d->node, "exec rule needs exactly one of 'path' or 'argv'");
 		return false;
 	}
 	if (d->argv) {
-		const char *s = loader_scalar(l, d->argv, "argv");
+		const char *s = ydoc_scalar(&l->y, d->argv, "argv");
 
 		if (s && !*s)
-			loader_error(l, d->argv, "argv: empty pattern");
+			ydoc_error(&l->y, d->argv, "argv: empty pattern");
 		if (!s || !*s)
 			return false;
 		r->argv_glob = loader_expand(l, d->argv, s);
 		if (r->argv_glob && strlen(r->argv_glob) >= SX_GLOB_MAX) {
-			loader_error(l, d->argv, "argv: pattern longer than %d bytes", SX_GLOB_MAX - 1);
+			ydoc_error(&l->y, d->argv, "argv: pattern longer than %d bytes", SX_GLOB_MAX - 1);
 			return false;
 		}
 		return r->argv_glob != NULL;
 	}
-	r->path = written_path(loader_scalar(l, d->path, "path"), false);
+	r->path = written_path(ydoc_scalar(&l->y, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	return r->expanded != NULL;
 }
@@ -352,12 +376,13 @@ static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
 	bool ok = false;
 
 	if (d->kind == SECTION_FILES && d->has_action && d->action == SX_REVIEW) {
-		loader_error(l, d->node, "review is not accepted in files: every open would have "
-					 "to be held (use allow or deny)");
+		ydoc_error(&l->y, d->node,
+			   "review is not accepted in files: every open would have "
+			   "to be held (use allow or deny)");
 		d->bad = true;
 	}
 	if (!d->has_action && !d->bad)
-		loader_error(l, d->node, "rule needs 'action'");
+		ydoc_error(&l->y, d->node, "rule needs 'action'");
 	if (d->kind == SECTION_NETWORK) {
 		struct net_rule *r = grow((void **)&p->net_rules, &p->nnet_rules, sizeof(*r));
 
@@ -384,8 +409,8 @@ static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
 		}
 	}
 	free(d->pr);
-	if (!ok && !l->errors)
-		loader_error(l, d->node, "invalid rule");
+	if (!ok && !l->y.errors)
+		ydoc_error(&l->y, d->node, "invalid rule");
 }
 
 static void parse_rules(struct loader *l, yaml_node_t *seq, enum section_kind kind)
@@ -393,13 +418,13 @@ static void parse_rules(struct loader *l, yaml_node_t *seq, enum section_kind ki
 	yaml_node_item_t *it;
 
 	if (seq->type != YAML_SEQUENCE_NODE) {
-		loader_error(l, seq, "rules: expected a list of rules");
+		ydoc_error(&l->y, seq, "rules: expected a list of rules");
 		return;
 	}
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		struct rule_draft d = { .kind = kind, .node = loader_node(l, *it) };
+		struct rule_draft d = { .kind = kind, .node = ydoc_node(&l->y, *it) };
 
-		if (loader_each_pair(l, d.node, "rule", rule_pair, &d) == 0)
+		if (ydoc_map(&l->y, d.node, "rule", rule_keys[kind], &d) == 0)
 			rule_add(l, l->p, &d);
 	}
 }
@@ -411,7 +436,7 @@ static void loader_allow_deny(struct loader *l, yaml_node_t *v, enum sx_action *
 	if (loader_action(l, v, &a) < 0)
 		return;
 	if (a == SX_REVIEW)
-		loader_error(l, v, "expected allow or deny");
+		ydoc_error(&l->y, v, "expected allow or deny");
 	else
 		*ret = a;
 }
@@ -421,37 +446,57 @@ struct section_ctx {
 	enum section_kind kind;
 };
 
-static int section_pair(struct loader *l, const char *key, yaml_node_t *k, yaml_node_t *v,
-			void *arg)
+static int on_default(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct section_ctx *c = arg;
 
-	if (!strcmp(key, "default")) {
-		loader_action(l, v, &c->s->def);
-		if (c->kind == SECTION_FILES && c->s->def == SX_REVIEW)
-			loader_error(l, v, "review is not accepted in files: every open would have "
-					   "to be held (use allow or deny)");
-	}
-	else if (c->kind == SECTION_EXEC && !strcmp(key, "written"))
-		loader_allow_deny(l, v, &l->p->exec_written);
-	else if (c->kind == SECTION_EXEC && !strcmp(key, "loader"))
-		loader_allow_deny(l, v, &l->p->exec_loader);
-	else if (!strcmp(key, "rules"))
-		parse_rules(l, v, c->kind);
-	else
-		loader_error(l, k, "unknown key '%s'", key);
+	(void)key, (void)k;
+	loader_action(loader_of(y), v, &c->s->def);
+	if (c->kind == SECTION_FILES && c->s->def == SX_REVIEW)
+		ydoc_error(y, v, "review is not accepted in files: every open would have to be held "
+				 "(use allow or deny)");
 	return 0;
 }
 
-void loader_section(struct loader *l, yaml_node_t *k, yaml_node_t *v, struct policy_section *s,
-		    enum section_kind kind)
+static int on_rules(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
-	struct section_ctx c = { s, kind };
-	const char *name = (const char *)k->data.scalar.value;
+	(void)key, (void)k;
+	parse_rules(loader_of(y), v, ((struct section_ctx *)arg)->kind);
+	return 0;
+}
 
-	if (s->present)
-		loader_error(l, k, "section '%s' given twice", name);
-	s->present = true;
-	s->loc = loader_loc(l, k);
-	loader_each_pair(l, v, name, section_pair, &c);
+/* exec: {written: deny} and {loader: allow} */
+static int on_exec_mode(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v,
+			void *arg)
+{
+	struct loader *l = loader_of(y);
+
+	(void)k, (void)arg;
+	loader_allow_deny(l, v, !strcmp(key, "written") ? &l->p->exec_written : &l->p->exec_loader);
+	return 0;
+}
+
+/* The keys of a section, per section (sevorix-policy(5)). */
+static const struct ydoc_key section_keys[][5] = {
+	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
+	[SECTION_FILES] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
+	[SECTION_EXEC] = { { "default", on_default }, { "written", on_exec_mode },
+			   { "loader", on_exec_mode }, { "rules", on_rules }, { NULL } },
+};
+
+int loader_section(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct loader *l = loader_of(y);
+	struct section_ctx c = { &l->p->network, SECTION_NETWORK };
+
+	(void)arg;
+	if (!strcmp(key, "files"))
+		c = (struct section_ctx){ &l->p->files, SECTION_FILES };
+	else if (!strcmp(key, "exec"))
+		c = (struct section_ctx){ &l->p->exec, SECTION_EXEC };
+	if (c.s->present)
+		ydoc_error(y, k, "section '%s' given twice", key);
+	c.s->present = true;
+	c.s->loc = loader_loc(l, k);
+	return ydoc_map(y, v, key, section_keys[c.kind], &c);
 }

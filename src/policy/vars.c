@@ -50,12 +50,12 @@ char *loader_expand(struct loader *l, yaml_node_t *n, const char *s)
 		if (c[0] == '$' && c[1] == '{') {
 			end = strchr(c + 2, '}');
 			if (!end) {
-				loader_error(l, n, "unterminated '${' in '%s'", s);
+				ydoc_error(&l->y, n, "unterminated '${' in '%s'", s);
 				goto fail;
 			}
 			val = lookup(l->p, c + 2, end - c - 2);
 			if (!val) {
-				loader_error(l, n, "unknown variable '%.*s'", (int)(end - c - 2), c + 2);
+				ydoc_error(&l->y, n, "unknown variable '%.*s'", (int)(end - c - 2), c + 2);
 				goto fail;
 			}
 			c = end + 1;

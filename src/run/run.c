@@ -32,105 +32,58 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/common.h"
+#include "apply/apply.h"
 #include "confine/confine.h"
-#include "daemon/apply.h"
 #include "events/events.h"
+#include "exec/exec.h"
+#include "hold/hold.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
-#include "hold/hold.h"
-#include "run/cgroup.h"
+#include "observe/observe.h"
+#include "policy/agent.h"
 #include "run/run.h"
-
-#define DEFAULT_POLICY "/etc/sevorix/policy.yaml"
-
-struct run_opts {
-	const char *policy;
-	const char *user;
-	const char *events;
-	const char *jury;
-	bool allow_root;
-	char **argv;
-};
+#include "runs/cgroup.h"
+#include "runs/runs.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static void run_usage(FILE *f)
 {
 	fputs("Usage: sevorix run [OPTIONS] -- COMMAND [ARGS...]\n\n"
 	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
-	      "  -p, --policy FILE      policy file (default " DEFAULT_POLICY ")\n"
+	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
 	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
 	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
-	      "      --jury unix:///PATH the local jury's socket (default: the policy's\n"
+	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
 	      "executed, 127 when it is not found.\n", f);
 }
 
-/* Returns -1 to go on, else an exit status. */
-static int parse_opts(int argc, char **argv, struct run_opts *o)
+static int run_opt(int c, const char *arg, void *ctx)
 {
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "allow-root-agent", no_argument, NULL, 'R' },
-		{ "jury", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	bool *allow_root = ctx;
 
-	*o = (struct run_opts){ .policy = DEFAULT_POLICY };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:u:e:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->policy = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'e':
-			o->events = optarg;
-			break;
-		case 'R':
-			o->allow_root = true;
-			break;
-		case 'j':
-			if (strncmp(optarg, "unix:///", 8)) {
-				fprintf(stderr, "sevorix run: --jury: expected unix:///PATH\n");
-				return 125;
-			}
-			o->jury = optarg + 7;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return 125;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "sevorix run: no command given\n");
-		run_usage(stderr);
-		return 125;
-	}
-	o->argv = argv + optind;
-	return -1;
+	(void)arg;
+	*allow_root = c == 'R';
+	return 0;
 }
 
 struct run {
-	struct run_opts o;
+	struct opts o;		/* the shared options (util/opts.h) */
+	bool allow_root;	/* --allow-root-agent */
+	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
 	struct policy *policy;
 	struct netlayer *net;
+	struct execlayer *exec;
+	struct observer *obs;	/* NULL when the observer could not load (logging only) */
 	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
@@ -145,21 +98,20 @@ struct run {
 
 static int resolve_user(struct run *r)
 {
-	int e = cli_agent_user(r->o.user, &r->user);
+	int e = policy_agent_user(r->o.user, &r->user);
 
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: unknown user '%s'\n",
-			r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
+		log_error("unknown user '%s'", r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
 		return e;
 	}
-	if (r->user.uid == 0 && !r->o.allow_root) {
-		fprintf(stderr, "sevorix run: refusing to run the agent as root: use sudo from a\n"
-				"normal account, or --user USER (--allow-root-agent overrides)\n");
+	if (r->user.uid == 0 && !r->allow_root) {
+		log_error("refusing to run the agent as root: use sudo from a\n"
+			  "normal account, or --user USER (--allow-root-agent overrides)");
 		return -EPERM;
 	}
 	if (r->user.uid == 0)
-		fprintf(stderr, "sevorix run: warning: the agent runs as root; root can leave its "
-				"cgroup and is not bound by every layer (see sevorix(1))\n");
+		log_warn("the agent runs as root; root can leave its cgroup and is not bound by every "
+			 "layer (see sevorix(1))");
 	return 0;
 }
 
@@ -171,19 +123,18 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = cli_load_policy_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		if (e < 0 || getenv("SEVORIX_VERBOSE"))
-			fprintf(stderr, "%s\n", diag.lines[i]);
+	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);
 	}
 	if (e < 0 && e != -EINVAL)
-		fprintf(stderr, "sevorix run: %s: %s\n", r->o.policy, strerror(-e));
+		log_error("%s: %s", r->o.policy, strerror(-e));
 	else if (e < 0)
-		fprintf(stderr, "sevorix run: %s: policy has errors; not starting\n", r->o.policy);
+		log_error("%s: policy has errors; not starting", r->o.policy);
 	return e;
 }
 
@@ -201,7 +152,7 @@ static int open_events(struct run *r)
 	memcpy(r->info.events, path, sizeof(path));
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
-		fprintf(stderr, "sevorix run: %s: %s\n", path, strerror(-e));
+		log_error("%s: %s", path, strerror(-e));
 	return e;
 }
 
@@ -216,9 +167,9 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
 		e = -errno;
 	/* from here on an exec that the hold did not approve is killed (fail closed) */
-	e = e ?: netlayer_require_approval(r->net);
+	e = e ?: exec_require_approval(r->exec);
 	if (e < 0)
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 	return e;
 }
 
@@ -230,7 +181,7 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 
 	if (e < 0) {
 		/* fail closed: a layer the policy needs and cannot have stops the run */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	r->cf_ready = true;
@@ -247,26 +198,49 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 	int e = lsm_probe();
 
 	if (e < 0) {
-		if (getenv("SEVORIX_VERBOSE"))
-			fprintf(stderr, "sevorix run: BPF LSM layer not available (%s); "
-					"the other layers enforce\n", strerror(-e));
+		log_info("BPF LSM layer not available (%s); the other layers enforce", strerror(-e));
 		return 0;
 	}
-	e = lsm_open(r->policy, r->net, r->cgroup_fd, &r->lsm, err, errlen);
+	e = lsm_open(r->policy, r->net, r->exec, r->cgroup_fd, &r->lsm, err, errlen);
 	e = e ?: lsm_attach(r->lsm, r->pin_dir);
 	if (e < 0) {
 		/* fail closed: the kernel runs the layer, so failing to load it stops the run */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
-	if (getenv("SEVORIX_VERBOSE")) {
+	if (log_level() >= 1) {
 		lsm_describe(r->lsm, desc, sizeof(desc));
-		fprintf(stderr, "sevorix run: %s\n", desc);
+		log_info("%s", desc);
 	}
 	return 0;
 }
 
 static void record(struct run *r);
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_opts(struct run *r, int argc, char **argv)
+{
+	static const struct option own[] = {
+		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ 0 },
+	};
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
+				.own = own, .fn = run_opt, .ctx = &r->allow_root,
+				.usage = run_usage, .bad = 125, .stop_at_operand = true };
+	int status;
+
+	r->o.policy = POLICY_FILE_DEFAULT;
+	status = opts_parse(&cmd, argc, argv, &r->o);
+	if (status >= 0)
+		return status;
+	if (optind >= argc) {
+		log_error("no command given");
+		run_usage(stderr);
+		return 125;
+	}
+	r->argv = argv + optind;
+	return -1;
+}
 
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
@@ -277,7 +251,7 @@ static int setup(struct run *r)
 	e = cgroup_run_path(r->info.id, r->info.cgroup, sizeof(r->info.cgroup));
 	e = e ?: cgroup_create(r->info.cgroup, &r->cgroup_fd);
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: cannot create the run's cgroup: %s\n", strerror(-e));
+		log_error("cannot create the run's cgroup: %s", strerror(-e));
 		return e;
 	}
 	/* known before anything is pinned: cleanup leaves a live supervisor's run alone */
@@ -288,21 +262,24 @@ static int setup(struct run *r)
 		return -errno;
 	e = netlayer_open(r->policy, &r->net, err, sizeof(err));
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	e = run_pin_dir(r->info.id, r->pin_dir, sizeof(r->pin_dir));
 	e = e ?: netlayer_attach(r->net, r->cgroup_fd, r->pin_dir);
 	if (e < 0) {
-		fprintf(stderr, "sevorix run: cannot attach the network layer: %s\n", strerror(-e));
+		log_error("cannot attach the network layer: %s", strerror(-e));
 		return e;
 	}
-	e = netlayer_trace(r->net, r->policy, r->cgroup_fd, r->pin_dir, err, sizeof(err));
+	e = exec_open(r->policy, r->net, r->cgroup_fd, r->pin_dir, &r->exec, err, sizeof(err));
 	if (e < 0) {
 		/* fail closed: exec rules that cannot be checked must not start the agent */
-		fprintf(stderr, "sevorix run: %s\n", err[0] ? err : strerror(-e));
+		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
+	/* without it, denials by Landlock and seccomp are enforced but not logged */
+	if (observe_start(r->net, r->exec, &r->obs) < 0)
+		log_info("denials of other layers are not observed");
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
@@ -317,7 +294,7 @@ static int start_child(struct run *r)
 	struct child_spec c = {
 		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
-		.user = r->user.name, .argv = r->o.argv,
+		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
 		.confine = confine_child, .confine_arg = &r->cf,
@@ -342,11 +319,10 @@ static int start_child(struct run *r)
 		close(r->hold_sock[1]);
 		r->hold_sock[1] = -1;
 		/* the child's own exec is trapped: answer before waiting for it */
-		e = hold_start(r->hold, r->hold_sock[0], netlayer_approvals_fd(r->net),
+		e = hold_start(r->hold, r->hold_sock[0], exec_approvals_fd(r->exec),
 			       netlayer_net_approvals_fd(r->net), r->policy->jury_local, r->ev);
 		if (e < 0) {
-			fprintf(stderr, "sevorix run: cannot hold the agent's execs: %s\n",
-				strerror(-e));
+			log_error("cannot hold the agent's execs: %s", strerror(-e));
 			kill(r->child, SIGKILL); /* fail closed */
 		}
 	}
@@ -360,8 +336,7 @@ static int start_child(struct run *r)
 
 		waitpid(r->child, NULL, 0);
 		r->child = 0;
-		fprintf(stderr, "sevorix run: %s: %s\n", exec_err ? r->o.argv[0] : "agent setup",
-			strerror(code));
+		log_error("%s: %s", exec_err ? r->argv[0] : "agent setup", strerror(code));
 		if (!exec_err)
 			return 125;
 		return code == ENOENT ? 127 : 126;
@@ -385,7 +360,7 @@ static int wait_status(pid_t pid)
 	return 128 + WTERMSIG(st);
 }
 
-/* A new policy from `sevorix policy apply` (daemon/apply.h): the hold's new rules. */
+/* A new policy from `sevorix policy apply` (apply/apply.h): the hold's new rules. */
 static void reload(struct run *r)
 {
 	char cwd[PATH_MAX];
@@ -447,13 +422,15 @@ static void teardown(struct run *r)
 		if (r->hold_sock[i] >= 0)
 			close(r->hold_sock[i]);
 	if (r->info.cgroup[0] && cgroup_kill_all(r->info.cgroup, 5000) < 0)
-		fprintf(stderr, "sevorix run: warning: processes left in %s\n", r->info.cgroup);
+		log_warn("processes left in %s", r->info.cgroup);
 	if (r->ev)
 		events_drain(r->ev);
 	/* detach only once the cgroup is empty: nothing unconfined can be left */
 	if (!cgroup_populated(r->info.cgroup)) {
 		lsm_close(r->lsm, r->pin_dir);
 		r->lsm = NULL;
+		exec_close(r->exec, r->pin_dir);
+		r->exec = NULL;
 		netlayer_close(r->net, r->pin_dir);
 		r->net = NULL;
 		if (r->pin_dir[0])
@@ -464,6 +441,8 @@ static void teardown(struct run *r)
 	events_close(r->ev);
 	/* still populated: the links stay pinned; `sevorix cleanup` removes them later */
 	lsm_close(r->lsm, NULL);
+	observe_stop(r->obs);
+	exec_close(r->exec, NULL);
 	netlayer_close(r->net, NULL);
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
@@ -490,9 +469,9 @@ static void record(struct run *r)
 	r->info.agent = r->child;
 	r->info.started = time(NULL);
 	run_info_set_policy(&r->info, r->o.policy);
-	for (char **a = r->o.argv; *a && off < sizeof(r->info.command) - 1; a++)
+	for (char **a = r->argv; *a && off < sizeof(r->info.command) - 1; a++)
 		off += snprintf(r->info.command + off, sizeof(r->info.command) - off, "%s%s",
-				a == r->o.argv ? "" : " ", *a);
+				a == r->argv ? "" : " ", *a);
 	run_state_write(&r->info);
 }
 
@@ -503,12 +482,12 @@ int cmd_run(int argc, char **argv)
 	sigset_t mask;
 	int status, sfd;
 
-	status = parse_opts(argc, argv, &r.o);
+	log_init("sevorix run");
+	status = parse_opts(&r, argc, argv);
 	if (status >= 0)
 		return status;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix run: must run as root (it creates a cgroup and loads BPF "
-				"programs); try sudo\n");
+		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
 	}
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || run_new_id(r.info.id, sizeof(r.info.id)))
@@ -524,7 +503,7 @@ int cmd_run(int argc, char **argv)
 	status = setup(&r) < 0 ? 125 : 0;
 	if (status == 0) {
 		layers_text(&r, layers, sizeof(layers));
-		events_start(r.ev, layers, r.o.argv, getpid());
+		events_start(r.ev, layers, r.argv, getpid());
 		status = start_child(&r);
 	}
 	if (status == 0) {

@@ -98,51 +98,6 @@ static const struct plain_deny plain[] = {
 	{ "delete_module", 0, EPERM },
 };
 
-static const struct {
-	const char *name;
-	unsigned int bit;
-} names[] = {
-	{ "ptrace", HARDEN_ALLOW_PTRACE },
-	{ "io_uring", HARDEN_ALLOW_IO_URING },
-	{ "bpf", HARDEN_ALLOW_BPF },
-	{ "perf", HARDEN_ALLOW_PERF },
-	{ "userfaultfd", HARDEN_ALLOW_USERFAULTFD },
-	{ "keyring", HARDEN_ALLOW_KEYRING },
-	{ "namespaces", HARDEN_ALLOW_NAMESPACES },
-	{ "mount", HARDEN_ALLOW_MOUNT },
-	{ "clone3", HARDEN_ALLOW_CLONE3 },
-	{ "open_by_handle_at", HARDEN_ALLOW_HANDLES },
-	{ "tiocsti", HARDEN_ALLOW_TIOCSTI },
-	{ "fastopen", HARDEN_ALLOW_FASTOPEN },
-	{ "ping", HARDEN_ALLOW_PING },
-	{ "any_socket", HARDEN_ALLOW_ANY_SOCKET },
-	{ "signal", HARDEN_ALLOW_SIGNAL },
-	{ "abstract_unix", HARDEN_ALLOW_ABSTRACT_UNIX },
-};
-
-static const char *const name_list[] = {
-	"ptrace",	"io_uring",  "bpf",	 "perf",	 "userfaultfd",
-	"keyring",	"namespaces", "mount",	 "clone3",	 "open_by_handle_at",
-	"tiocsti",	"fastopen",   "ping",	 "any_socket",	 "signal",
-	"abstract_unix", NULL,
-};
-
-int hardening_allow_from_name(const char *name, unsigned int *bit)
-{
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(names[i].name, name) == 0) {
-			*bit = names[i].bit;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-const char *const *hardening_allow_names(void)
-{
-	return name_list;
-}
-
 const char *hardening_plain_name(size_t i, unsigned int *relax, int *err)
 {
 	if (i >= sizeof(plain) / sizeof(plain[0]))

@@ -14,9 +14,10 @@
  * filter is a deny list, except socket(), which is an allow list.
  *
  * The rulebook's `hardening:` section relaxes single entries by name
- * (struct hardening_opts.allow, HARDEN_ALLOW_* bits); nothing can be added
- * to the allow list that is not named here. Module loading, kexec and the
- * foreign architectures are never relaxable.
+ * (struct hardening_opts.allow, HARDEN_ALLOW_* bits, both named in
+ * include/sevorix/policy.h); nothing can be added to the allow list that
+ * is not named there. Module loading, kexec and the foreign architectures
+ * are never relaxable.
  *
  * Use: hardening_compile() in the parent (it allocates; errors come before
  * the agent starts), hardening_filter_apply() in the forked child after
@@ -29,39 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Entries of the safe default that a rulebook may relax, one bit each. */
-enum hardening_allow {
-	HARDEN_ALLOW_PTRACE = 1u << 0,	      /* ptrace, process_vm_readv/writev, pidfd_getfd */
-	HARDEN_ALLOW_IO_URING = 1u << 1,      /* io_uring_setup/enter/register */
-	HARDEN_ALLOW_BPF = 1u << 2,	      /* bpf */
-	HARDEN_ALLOW_PERF = 1u << 3,	      /* perf_event_open */
-	HARDEN_ALLOW_USERFAULTFD = 1u << 4,   /* userfaultfd */
-	HARDEN_ALLOW_KEYRING = 1u << 5,	      /* add_key, keyctl, request_key */
-	HARDEN_ALLOW_NAMESPACES = 1u << 6,    /* unshare, setns, clone with CLONE_NEW* */
-	HARDEN_ALLOW_MOUNT = 1u << 7,	      /* mount, umount2, pivot_root, chroot, fs* API */
-	HARDEN_ALLOW_CLONE3 = 1u << 8,	      /* clone3 (flags cannot be inspected) */
-	HARDEN_ALLOW_HANDLES = 1u << 9,	      /* open_by_handle_at */
-	HARDEN_ALLOW_TIOCSTI = 1u << 10,      /* ioctl TIOCSTI, TIOCLINUX */
-	HARDEN_ALLOW_FASTOPEN = 1u << 11,     /* sendto/sendmsg/sendmmsg MSG_FASTOPEN */
-	HARDEN_ALLOW_PING = 1u << 12,	      /* socket(AF_INET*, SOCK_DGRAM, ICMP*) */
-	HARDEN_ALLOW_ANY_SOCKET = 1u << 13,   /* no socket() allow list at all */
-	/* Landlock scopes (ABI >= 6), applied by src/landlock/: */
-	HARDEN_ALLOW_SIGNAL = 1u << 14,	      /* signal processes outside the domain */
-	HARDEN_ALLOW_ABSTRACT_UNIX = 1u << 15, /* abstract UNIX sockets outside the domain */
-};
-
-/* Input, filled from the rulebook's `hardening: {allow: [...]}`; zero = safe default. */
-struct hardening_opts {
-	unsigned int allow; /* enum hardening_allow bits */
-};
-
-/*
- * Name (as written in the rulebook) <-> bit. Returns 0 and sets *bit, or
- * -ENOENT for a name that is not a relaxable entry.
- */
-int hardening_allow_from_name(const char *name, unsigned int *bit);
-/* NULL-terminated list of the accepted names, for messages and docs. */
-const char *const *hardening_allow_names(void);
+#include "sevorix/policy.h"
 
 struct hardening_filter; /* a compiled classic BPF program */
 

@@ -66,6 +66,15 @@ void log_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;
@@ -77,10 +86,10 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-int log_libbpf(int lvl, const char *fmt, va_list ap)
+int log_libbpf(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 {
-	(void)lvl;
-	if (level < 2)
+	/* warnings (a verifier log among them) at 2, libbpf's progress at 3 */
+	if (level < (lvl == LIBBPF_WARN ? 2 : 3))
 		return 0;
 	fprintf(stderr, "%s: libbpf: ", prefix);
 	return vfprintf(stderr, fmt, ap);

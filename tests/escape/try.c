@@ -299,12 +299,11 @@ static long caps(void)
 	return bad ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+#define NOT_MINE (-1000) /* not an operation of this group */
+
+/* Opens, links and execs of files. */
+static int try_files(const char *op, const char *a, const char *b)
 {
-	const char *op = argc > 1 ? argv[1] : "", *a = argc > 2 ? argv[2] : "";
-	const char *b = argc > 3 ? argv[3] : "";
-	union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
-				.max_entries = 1 };
 	struct open_how how = { .flags = O_RDONLY };
 	char path[4096];
 
@@ -332,6 +331,15 @@ int main(int argc, char **argv)
 		return report(spawn(open(a, O_PATH | O_CLOEXEC)), 0);
 	if (!strcmp(op, "memfd-exec"))
 		return report(spawn(memfd_copy(a)), 0);
+	return NOT_MINE;
+}
+
+/* Namespaces, mounts, bpf, other processes, sockets, the terminal, capabilities. */
+static int try_kernel(const char *op, const char *a)
+{
+	union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
+				.max_entries = 1 };
+
 	if (!strcmp(op, "unshare-user"))
 		return report(unshare(CLONE_NEWUSER), 0);
 	if (!strcmp(op, "mount"))
@@ -361,6 +369,19 @@ int main(int argc, char **argv)
 		return report(udp(atoi(a)), 0);
 	if (!strcmp(op, "caps"))
 		return report(caps(), 0);
+	return NOT_MINE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "", *a = argc > 2 ? argv[2] : "";
+	const char *b = argc > 3 ? argv[3] : "";
+	int r = try_files(op, a, b);
+
+	if (r == NOT_MINE)
+		r = try_kernel(op, a);
+	if (r != NOT_MINE)
+		return r;
 	fprintf(stderr, "try: unknown operation '%s'\n", op);
 	return 2;
 }

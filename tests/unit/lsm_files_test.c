@@ -49,7 +49,7 @@ static int add(void *ctx, const struct sx_file_key *k, const struct sx_file_valu
 	return 0;
 }
 
-/* What lsm.bpf.c computes for path and access (enum sx_access bits). */
+/* What bpf/lsm/files.bpf.c computes for path and access (enum sx_access bits). */
 static int lookup(const struct trie *t, const char *path, unsigned int access, int *rule)
 {
 	char key[SX_FILE_PATH_MAX + 1] = "";
@@ -108,7 +108,8 @@ static struct policy *load(const char *text)
 	return policy_from_text(text, &env);
 }
 
-int main(void)
+/* The trie decides every path and access as the reference does. */
+static void check_reference(const struct policy *p, struct trie *t)
 {
 	static const char *paths[] = {
 		"/", "/usr", "/usr/bin/ls", "/usrx/y", "/etc/passwd", "/etc/shadow", "/etc/shadowx",
@@ -116,22 +117,13 @@ int main(void)
 		"/home/u/.ssh", "/home/u/.ssh/id_rsa", "/home/u/.ssh/new/created_later",
 		"/home/u/.sshx", "/home/u/.ssh/known_hosts", "/tmp/x", "/var/log/syslog",
 	};
-	char err[256] = "", longpath[400];
-	struct trie t = { .n = 0 };
-	struct file_sink sink = { add, &t, NULL };
-	struct policy *p = load(policy_text);
-	int mismatches = 0, r;
+	int mismatches = 0;
 
-	if (!ok(p != NULL, "the rulebook loads"))
-		return done_testing();
-	r = lsm_files_compile(p, &sink, err, sizeof(err));
-	is_int(r, 0, "the files section compiles (%s)", err);
-	is_int(t.n, 9, "one entry per distinct rule path plus the default");
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		for (unsigned int acc = 1; acc <= SX_ACCESS_ALL; acc++) {
 			const struct file_rule *fr;
 			int rule, want = policy_decide_file(p, paths[i], acc, &fr);
-			int got = lookup(&t, paths[i], acc, &rule);
+			int got = lookup(t, paths[i], acc, &rule);
 			int want_rule = fr ? (int)fr->id : SX_RULE_DEFAULT;
 
 			if (got != want || rule != want_rule) {
@@ -143,52 +135,80 @@ int main(void)
 	}
 	is_int(mismatches, 0, "the trie decides as policy_decide_file() for %zu paths x 7 accesses",
 	       sizeof(paths) / sizeof(paths[0]));
-	{
-		int rule;
+}
 
-		is_int(lookup(&t, "/home/u/.ssh/new/created_later", SX_ACCESS_READ, &rule), SX_V_DENY,
-		       "a path created under a denied directory inside an allowed one is denied");
-		is_int(lookup(&t, "/usrx/y", SX_ACCESS_EXEC, &rule), SX_V_DENY,
-		       "/usr does not cover /usrx (whole components)");
-		memset(longpath, 'a', sizeof(longpath) - 1);
-		longpath[0] = '/';
-		memcpy(longpath, "/work/proj/", 11);
-		longpath[sizeof(longpath) - 1] = 0;
-		is_int(lookup(&t, longpath, SX_ACCESS_WRITE, &rule), SX_V_ALLOW,
-		       "a path longer than the key still meets the rules that cover it");
-	}
-	{
-		static struct trie_dirs td;
-		struct file_sink both = { add, &td, add_dir };
+static void check_edges(struct trie *t)
+{
+	char longpath[400];
+	int rule;
 
-		r = lsm_files_compile(p, &both, err, sizeof(err));
-		is_int(r, 0, "the files section compiles with a directory sink (%s)", err);
-		ok(strstr(td.dirs, "/home/\n") && strstr(td.dirs, "/home/u/\n") &&
-			   strstr(td.dirs, "/home/u/.ssh/\n") && strstr(td.dirs, "/work/\n"),
-		   "the directories above rule paths are named, with a trailing '/'");
-		ok(strncmp(td.dirs, "/\n", 2) && !strstr(td.dirs, "\n/\n"), "\"/\" itself is never one");
-		ok(!strstr(td.dirs, "/usr/") && !strstr(td.dirs, "/etc/shadow/"),
-		   "a rule path itself, without rules below it, is not one");
-	}
+	is_int(lookup(t, "/home/u/.ssh/new/created_later", SX_ACCESS_READ, &rule), SX_V_DENY,
+	       "a path created under a denied directory inside an allowed one is denied");
+	is_int(lookup(t, "/usrx/y", SX_ACCESS_EXEC, &rule), SX_V_DENY,
+	       "/usr does not cover /usrx (whole components)");
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	memcpy(longpath, "/work/proj/", 11);
+	longpath[sizeof(longpath) - 1] = 0;
+	is_int(lookup(t, longpath, SX_ACCESS_WRITE, &rule), SX_V_ALLOW,
+	       "a path longer than the key still meets the rules that cover it");
+}
+
+static void check_dirs(const struct policy *p)
+{
+	static struct trie_dirs td;
+	struct file_sink both = { add, &td, add_dir };
+	char err[256] = "";
+	int r = lsm_files_compile(p, &both, err, sizeof(err));
+
+	is_int(r, 0, "the files section compiles with a directory sink (%s)", err);
+	ok(strstr(td.dirs, "/home/\n") && strstr(td.dirs, "/home/u/\n") &&
+		   strstr(td.dirs, "/home/u/.ssh/\n") && strstr(td.dirs, "/work/\n"),
+	   "the directories above rule paths are named, with a trailing '/'");
+	ok(strncmp(td.dirs, "/\n", 2) && !strstr(td.dirs, "\n/\n"), "\"/\" itself is never one");
+	ok(!strstr(td.dirs, "/usr/") && !strstr(td.dirs, "/etc/shadow/"),
+	   "a rule path itself, without rules below it, is not one");
+}
+
+/* A rule path that cannot fit the trie's key is an error, never a silent gap. */
+static void check_long_rule(void)
+{
+	char text[1024], longpath[301], err[256] = "";
+	struct trie t = { .n = 0 };
+	struct file_sink sink = { add, &t, NULL };
+	struct policy *p;
+	int r;
+
+	memset(longpath, 'b', 300);
+	longpath[0] = '/';
+	longpath[300] = 0;
+	snprintf(text, sizeof(text),
+		 "version: 1\nfiles:\n  default: allow\n  rules:\n"
+		 "    - {action: deny, path: %s}\n", longpath);
+	p = load(text);
+	r = p ? lsm_files_compile(p, &sink, err, sizeof(err)) : -EINVAL;
+	is_int(r, -ENAMETOOLONG, "a rule path of 300 bytes is refused: %s", err);
+	ok(strstr(err, ":5:") != NULL, "the message names the rule's line");
 	policy_free(p);
+}
 
-	/* a rule path that cannot fit the trie's key is an error, never a silent gap */
-	{
-		char text[1024];
+int main(void)
+{
+	char err[256] = "";
+	struct trie t = { .n = 0 };
+	struct file_sink sink = { add, &t, NULL };
+	struct policy *p = load(policy_text);
+	int r;
 
-		memset(longpath, 'b', 300);
-		longpath[0] = '/';
-		longpath[300] = 0;
-		snprintf(text, sizeof(text),
-			 "version: 1\nfiles:\n  default: allow\n  rules:\n"
-			 "    - {action: deny, path: %s}\n", longpath);
-		p = load(text);
-		t.n = 0;
-		err[0] = 0;
-		r = p ? lsm_files_compile(p, &sink, err, sizeof(err)) : -EINVAL;
-		is_int(r, -ENAMETOOLONG, "a rule path of 300 bytes is refused: %s", err);
-		ok(strstr(err, ":5:") != NULL, "the message names the rule's line");
-		policy_free(p);
-	}
+	if (!ok(p != NULL, "the rulebook loads"))
+		return done_testing();
+	r = lsm_files_compile(p, &sink, err, sizeof(err));
+	is_int(r, 0, "the files section compiles (%s)", err);
+	is_int(t.n, 9, "one entry per distinct rule path plus the default");
+	check_reference(p, &t);
+	check_edges(&t);
+	check_dirs(p);
+	policy_free(p);
+	check_long_rule();
 	return done_testing();
 }

@@ -170,7 +170,7 @@ int main(void)
 		for (size_t i = 0; i < p->nnet_rules; i++)
 			if (p->net_rules[i].action == SX_ALLOW)
 				p->net_rules[i].nports = 0;
-	r = r ?: lsm_open(p, NULL, env.cgroup_fd, &l, err, sizeof(err));
+	r = r ?: lsm_open(p, NULL, NULL, env.cgroup_fd, &l, err, sizeof(err));
 	tap_ok(!r, "the layer loads (%s)", r ? (err[0] ? err : strerror(-r)) : "ok");
 	for (int k = 0; k < ROUNDS && !r; k++) {
 		for (int with = 0; with < 2 && !r; with++) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * lsm_layer.c: the BPF LSM layer (src/lsm, bpf/lsm.bpf.c) enforcing a real
+ * lsm_layer.c: the BPF LSM layer (src/lsm, bpf/lsm/) enforcing a real
  * rulebook inside the guest kernel (TAP).
  *
  * Part 1 loads the layer on its own -- no cgroup programs, no Landlock, no
@@ -411,10 +411,9 @@ static int kill_inside_err(void)
 	return err;
 }
 
-static void agent_checks(const struct env *env, int *res)
+/* In the agent's cgroup: opens, connects and sends (the rules' own subjects). */
+static void agent_checks_rules(const struct env *env, int *res)
 {
-	int ptr;
-
 	res[C_OPEN_SECRET] = open_err(SSH "/id_rsa", O_RDONLY);
 	res[C_OPEN_LATER] = open_err(SSH "/later_key", O_RDONLY);
 	res[C_OPEN_LATER_DIR] = open_err(SSH "/later/key", O_RDONLY);
@@ -431,6 +430,13 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_UNIX_OK] = unix_connect_err("/tmp/ok.sock");
 	res[C_UNIX_DENIED] = unix_connect_err("/tmp/denied.sock");
 	res[C_UNIX_RESOLVED] = unix_connect_err("/tmp/ws/alias.sock");
+}
+
+/* In the agent's cgroup: execs and mappings, and the self-protection hooks. */
+static void agent_checks_protect(const struct env *env, int *res)
+{
+	int ptr;
+
 	res[C_EXEC_OK] = exec_err("/bin/busybox");
 	res[C_EXEC_DENIED] = exec_err(DENIED_BIN);
 	res[C_EXEC_LINK] = exec_err(DENIED_LINK);
@@ -454,6 +460,11 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_SOCK_TCP] = sock_err(AF_INET, SOCK_STREAM, 0);
 	res[C_CGROUP_PROCS] = open_err("/sys/fs/cgroup/cgroup.procs", O_WRONLY);
 	res[C_CLONE_INTO] = clone_into_err();
+}
+
+/* In the agent's cgroup: other ways to a denied file or address. */
+static void agent_checks_escapes(const struct env *env, int *res)
+{
 	res[C_OPENAT2] = openat2_err(SSH "/id_rsa");
 	res[C_OPATH_REOPEN] = opath_reopen_err(SSH "/id_rsa");
 	res[C_SYMLINK] = symlink_err(SSH "/id_rsa", "/tmp/ws/link");
@@ -475,6 +486,13 @@ static void agent_checks(const struct env *env, int *res)
 	res[C_URING_OPEN_ASYNC] = uring_open_err(SSH "/id_rsa", true);
 	res[C_URING_CONNECT] = uring_connect_err(env->port_denied);
 	res[C_URING_CONNECT_OK] = uring_connect_err(env->port_ok);
+}
+
+static void agent_checks(const struct env *env, int *res)
+{
+	agent_checks_rules(env, res);
+	agent_checks_protect(env, res);
+	agent_checks_escapes(env, res);
 }
 
 /* Creates the files, listeners and the outsider. Returns 0 or -errno. */
@@ -655,7 +673,7 @@ static int part1(struct env *env, struct policy *p)
 	struct lsmlayer *l = NULL;
 	int r;
 
-	r = lsm_open(p, NULL, env->base.cgroup_fd, &l, err, sizeof(err));
+	r = lsm_open(p, NULL, NULL, env->base.cgroup_fd, &l, err, sizeof(err));
 	tap_ok(!r, "alone: the layer loads with its own maps (%s)", r ? err : "ok");
 	if (r)
 		return r;
@@ -679,15 +697,18 @@ static int part2(struct env *env, struct policy *p)
 	const char *pins = "/sys/fs/bpf/sx_lsm_test";
 	char err[512] = "", desc[512];
 	struct netlayer *nl = NULL;
+	struct execlayer *x = NULL;
+	struct observer *obs = NULL;
 	struct lsmlayer *l = NULL;
 	int r;
 
 	mkdir(pins, 0700);
 	r = netlayer_open(p, &nl, err, sizeof(err));
-	r = r ?: netlayer_trace(nl, p, env->base.cgroup_fd, pins, err, sizeof(err));
+	r = r ?: exec_open(p, nl, env->base.cgroup_fd, pins, &x, err, sizeof(err));
+	r = r ?: observe_start(nl, x, &obs);
 	tap_ok(!r, "shared: the network maps and exec tracker load (%s)", r ? err : "ok");
 	if (!r) {
-		r = lsm_open(p, nl, env->base.cgroup_fd, &l, err, sizeof(err));
+		r = lsm_open(p, nl, x, env->base.cgroup_fd, &l, err, sizeof(err));
 		tap_ok(!r, "shared: the layer loads on the network layer's maps (%s)",
 		       r ? err : "ok");
 	}
@@ -702,6 +723,8 @@ static int part2(struct env *env, struct policy *p)
 			 strstr(desc, " userns_create") != NULL);
 	}
 	lsm_close(l, pins);
+	observe_stop(obs);
+	exec_close(x, pins);
 	netlayer_close(nl, pins);
 	rmdir(pins);
 	return r;
@@ -715,7 +738,7 @@ int main(void)
 
 	if (!in_guest())
 		return 0;
-	setenv("SEVORIX_BPF_DEBUG", "1", 0); /* a load failure prints libbpf's and the verifier's log */
+	setenv("SEVORIX_VERBOSE", "2", 0); /* a load failure prints libbpf's and the verifier's log */
 	r = lsm_test_env(&env.base, "sx_lsm_layer");
 	r = r ?: setup(&env);
 	tap_ok(!r, "set up a cgroup, files, listeners and a process outside (%s)",

@@ -33,10 +33,13 @@
 
 #include <bpf/libbpf.h>
 
+#include "exec/exec.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
+#include "observe/observe.h"
 #include "sevorix/abi.h"
 #include "sevorix/policy.h"
+#include "util/log.h"
 
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
@@ -92,8 +95,11 @@ struct lsm_env {
 };
 
 /* Creates /sys/fs/cgroup/NAME (the guest's cgroup2 mount). Returns 0 or -errno. */
+/* Also routes libbpf's messages as the sevorix binary does (SEVORIX_VERBOSE=2: warnings). */
 static inline int lsm_test_env(struct lsm_env *e, const char *name)
 {
+	log_init(name);
+	libbpf_set_print(log_libbpf);
 	snprintf(e->cgdir, sizeof(e->cgdir), "/sys/fs/cgroup/%s", name);
 	if (mkdir(e->cgdir, 0755) && errno != EEXIST)
 		return -errno;

@@ -20,8 +20,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "run/cgroup.h"
-#include "run/run.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
 
 int run_new_id(char *buf, size_t len)
 {

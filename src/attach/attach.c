@@ -22,11 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/common.h"
+#include "attach/attach.h"
+#include "exec/exec.h"
 #include "net/net.h"
-#include "run/cgroup.h"
-#include "run/run.h"
+#include "policy/agent.h"
+#include "runs/cgroup.h"
+#include "runs/runs.h"
+#include "util/log.h"
+#include "util/opts.h"
 
 static void attach_usage(FILE *f)
 {
@@ -37,31 +40,19 @@ static void attach_usage(FILE *f)
 	      "Prints the attachment's ID and which rows of the policy are enforced.\n\n"
 	      "  -c, --cgroup PATH  a cgroup v2 directory (absolute, or under the cgroup2 mount)\n"
 	      "  -p, --pid PID      the cgroup of this process\n"
-	      "  -P, --policy FILE  the policy (default /etc/sevorix/policy.yaml)\n"
+	      "  -P, --policy FILE  the policy (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -u, --user USER    whose ${HOME} and ${USER} the policy means\n"
-	      "                     (default: the owner of --pid, else the caller)\n", f);
+	      "                     (default: the owner of --pid, else the caller)\n"
+	      "  -v, --verbose      say more\n", f);
 }
 
-/* The cgroup path of a process, from /proc/PID/cgroup (the "0::" line). */
-static int cgroup_of_pid(const char *pid, char *buf, size_t len)
+/* --pid as a number; -1 (no such process) when it is not one. */
+static int pid_of(const char *s)
 {
-	char path[64], line[4096], mnt[4096];
-	FILE *f;
-	int r = -ENOENT;
+	char *end;
+	long v = strtol(s, &end, 10);
 
-	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "0::", 3))
-			r = snprintf(buf, len, "%s%s", mnt, line + 3) >= (int)len ? -ENAMETOOLONG : 0;
-	}
-	fclose(f);
-	return r;
+	return *s && !*end && v > 0 && v <= INT_MAX ? (int)v : -1;
 }
 
 /* Resolves --cgroup; refuses the root cgroup, which would hold the whole machine. */
@@ -73,7 +64,7 @@ static int resolve_cgroup(const char *arg, const char *pid, char *buf, size_t le
 	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
 		return -ENOENT;
 	if (pid)
-		r = cgroup_of_pid(pid, buf, len);
+		r = cgroup_of_pid(pid_of(pid), buf, len);
 	else if (!strncmp(arg, mnt, strlen(mnt)))
 		r = snprintf(buf, len, "%s", arg) >= (int)len ? -ENAMETOOLONG : 0;
 	else
@@ -138,66 +129,67 @@ static void print_rows(const struct policy *p, bool has_unix)
 }
 
 struct attach_opts {
-	const char *cgroup, *pid, *policy, *user;
+	struct opts o;		/* --policy, --user (util/opts.h) */
+	const char *cgroup, *pid;
 };
 
-static int parse_attach(int argc, char **argv, struct attach_opts *o)
+static int attach_opt(int c, const char *arg, void *ctx)
 {
-	static const struct option opts[] = {
-		{ "cgroup", required_argument, NULL, 'c' }, { "pid", required_argument, NULL, 'p' },
-		{ "policy", required_argument, NULL, 'P' }, { "user", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
-	};
-	int c;
+	struct attach_opts *a = ctx;
 
-	*o = (struct attach_opts){ .policy = "/etc/sevorix/policy.yaml" };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:p:P:u:h", opts, NULL)) != -1) {
-		if (c == 'c')
-			o->cgroup = optarg;
-		else if (c == 'p')
-			o->pid = optarg;
-		else if (c == 'P')
-			o->policy = optarg;
-		else if (c == 'u')
-			o->user = optarg;
-		else if (c == 'h')
-			return attach_usage(stdout), 0;
-		else
-			return attach_usage(stderr), 2;
-	}
-	if (optind != argc || !o->cgroup == !o->pid)
+	if (c == 'c')
+		a->cgroup = arg;
+	else if (c == 'p')
+		a->pid = arg;
+	else
+		a->o.policy = arg; /* -P: its -p is --pid */
+	return 0;
+}
+
+static int parse_attach(int argc, char **argv, struct attach_opts *a)
+{
+	static const struct option own[] = {
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER, .letters = "c:p:P:", .own = own,
+				.fn = attach_opt, .ctx = a, .usage = attach_usage,
+				.no_operands = true };
+	int r;
+
+	*a = (struct attach_opts){ .o.policy = POLICY_FILE_DEFAULT };
+	r = opts_parse(&cmd, argc, argv, &a->o);
+	if (r < 0 && !a->cgroup == !a->pid)
 		return attach_usage(stderr), 2;
-	return -1;
+	return r;
 }
 
 /*
  * The policy as the tree's own user sees it: owner and cwd of --pid when
- * given. Its file:line:col messages go to log; *who gets the user's name.
+ * given. Its file:line:col messages go to stderr; *who gets the user's name.
  */
-static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, char *who,
-		    size_t wholen)
+static int load_for(const struct attach_opts *a, struct policy **p, char *who, size_t wholen)
 {
 	char cwd[PATH_MAX] = "/", link[64], owner[32];
 	struct policy_diag diag = { 0 };
-	const char *user = o->user;
+	const char *user = a->o.user;
 	struct agent_user u;
 	struct stat st;
 	int r;
 
-	snprintf(link, sizeof(link), "/proc/%s", o->pid ? o->pid : "self");
-	if (!user && o->pid && stat(link, &st) == 0) {
+	snprintf(link, sizeof(link), "/proc/%s", a->pid ? a->pid : "self");
+	if (!user && a->pid && stat(link, &st) == 0) {
 		snprintf(owner, sizeof(owner), "%u", st.st_uid);
 		user = owner;
 	}
 	strcat(link, "/cwd");
 	if (readlink(link, cwd, sizeof(cwd) - 1) < 0)
 		strcpy(cwd, "/");
-	r = cli_agent_user(user, &u);
-	r = r ?: cli_load_policy_for(o->policy, &u, cwd, p, &diag);
-	for (size_t i = 0; i < diag.nlines; i++)
-		if (r < 0)
-			fprintf(log, "%s\n", diag.lines[i]);
+	r = policy_agent_user(user, &u);
+	r = r ?: policy_load_for(a->o.policy, &u, cwd, p, &diag);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (who)
 		snprintf(who, wholen, "%s", u.name);
@@ -205,11 +197,11 @@ static int load_for(const struct attach_opts *o, struct policy **p, FILE *log, c
 }
 
 /* Loads, attaches and pins; the pins keep everything after this returns. */
-static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix,
-		     FILE *log)
+static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix)
 {
 	char err[512] = "", pins[512];
 	struct netlayer *nl = NULL;
+	struct execlayer *x = NULL;
 	int fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (fd < 0)
@@ -217,13 +209,14 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 	r = netlayer_open(p, &nl, err, sizeof(err));
 	r = r ?: run_pin_dir(id, pins, sizeof(pins));
 	r = r ?: netlayer_attach(nl, fd, pins);
-	r = r ?: netlayer_trace(nl, p, fd, pins, err, sizeof(err));
+	r = r ?: exec_open(p, nl, fd, pins, &x, err, sizeof(err));
 	if (r < 0) {
-		fprintf(log, "sevorix attach: %s\n", err[0] ? err : strerror(-r));
+		log_error("%s", err[0] ? err : strerror(-r));
 		netlayer_close(nl, pins); /* nothing half-attached stays behind */
 		rmdir(pins);
 	} else {
 		*has_unix = netlayer_has_unix(nl);
+		exec_close(x, NULL);
 		netlayer_close(nl, NULL);
 	}
 	close(fd);
@@ -233,36 +226,38 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 int cmd_attach(int argc, char **argv)
 {
 	struct run_info ri = { .attached = true };
-	struct attach_opts o;
+	struct attach_opts a;
 	struct policy *p = NULL;
 	bool has_unix = false;
-	int r = parse_attach(argc, argv, &o);
+	int r;
 
+	log_init("sevorix attach");
+	r = parse_attach(argc, argv, &a);
 	if (r >= 0)
 		return r;
 	if (geteuid() != 0) {
-		fprintf(stderr, "sevorix attach: must run as root\n");
+		log_error("must run as root");
 		return 1;
 	}
-	r = resolve_cgroup(o.cgroup, o.pid, ri.cgroup, sizeof(ri.cgroup));
+	r = resolve_cgroup(a.cgroup, a.pid, ri.cgroup, sizeof(ri.cgroup));
 	if (r < 0) {
-		fprintf(stderr, "sevorix attach: %s: %s\n", o.pid ? o.pid : o.cgroup,
-			r == -EPERM ? "the root cgroup holds every process of the machine: refused"
-				    : "no such cgroup v2 directory");
+		log_error("%s: %s", a.pid ? a.pid : a.cgroup,
+			  r == -EPERM ? "the root cgroup holds every process of the machine: refused"
+				      : "no such cgroup v2 directory");
 		return 1;
 	}
-	if (load_for(&o, &p, stderr, ri.user, sizeof(ri.user)) < 0 ||
+	if (load_for(&a, &p, ri.user, sizeof(ri.user)) < 0 ||
 	    run_new_id(ri.id, sizeof(ri.id)) < 0) {
-		fprintf(stderr, "sevorix attach: %s: cannot load the policy\n", o.policy);
+		log_error("%s: cannot load the policy", a.o.policy);
 		return 1;
 	}
-	ri.agent = o.pid ? atoi(o.pid) : 0;
+	ri.agent = a.pid ? atoi(a.pid) : 0;
 	ri.supervisor = getpid(); /* cleanup leaves it alone while this command runs */
 	ri.started = time(NULL);
 	snprintf(ri.command, sizeof(ri.command), "attach %.1000s", ri.cgroup);
-	run_info_set_policy(&ri, o.policy);
+	run_info_set_policy(&ri, a.o.policy);
 	run_state_write(&ri); /* before the pins: cleanup can always find the cgroup */
-	r = attach_to(p, ri.cgroup, ri.id, &has_unix, stderr);
+	r = attach_to(p, ri.cgroup, ri.id, &has_unix);
 	if (r < 0)
 		run_state_remove(ri.id);
 	if (r == 0) {
@@ -280,16 +275,16 @@ int cmd_attach(int argc, char **argv)
  * are removed: during the change the stricter of the two policies holds,
  * never neither. Messages go to log. Returns 0 or -errno.
  */
-static int reapply(struct run_info *ri, const char *file, const char *user, FILE *log,
-		   struct policy **ret, bool *has_unix)
+static int reapply(struct run_info *ri, const char *file, const char *user, struct policy **ret,
+		   bool *has_unix)
 {
-	struct attach_opts o = { .policy = file, .user = user };
+	struct attach_opts a = { .o = { .policy = file, .user = user } };
 	struct timespec now;
 	char next[64], old[512];
 	int r;
 
-	if (load_for(&o, ret, log, NULL, 0) < 0) {
-		fprintf(log, "sevorix: %s: policy has errors; the running one stays\n", file);
+	if (load_for(&a, ret, NULL, 0) < 0) {
+		log_error("%s: policy has errors; the running one stays", file);
 		return -EINVAL;
 	}
 	/* a new generation of pins beside the old, named by the time in ns (unique
@@ -297,7 +292,7 @@ static int reapply(struct run_info *ri, const char *file, const char *user, FILE
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(next, sizeof(next), "%s-%llx", ri->id,
 		 (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec);
-	r = attach_to(*ret, ri->cgroup, next, has_unix, log);
+	r = attach_to(*ret, ri->cgroup, next, has_unix);
 	if (r < 0)
 		return r;
 	run_pins_of(ri->id, ri, old, sizeof(old));
@@ -317,17 +312,17 @@ int attach_apply(const char *id, const char *file, const char *user)
 	int r;
 
 	if (run_state_read(id, &ri) < 0 || !ri.attached) {
-		fprintf(stderr, "sevorix policy apply: %s: no such run or attachment (see "
-				"sevorix ps)\n", id);
+		log_error("%s: no such run or attachment (see sevorix ps)", id);
 		return 1;
 	}
 	if (!strncmp(ri.command, "oci ", 4)) {
 		/* its agent holds the programs and answers with their approval maps */
-		fprintf(stderr, "sevorix policy apply: %s is a container: change the policy file "
-				"of its daemon and reload it (SIGHUP)\n", id);
+		log_error("%s is a container: change the policy file of its daemon and reload it "
+			  "(SIGHUP)",
+			  id);
 		return 1;
 	}
-	r = reapply(&ri, file, user ?: (ri.user[0] ? ri.user : NULL), stderr, &p, &has_unix);
+	r = reapply(&ri, file, user ?: (ri.user[0] ? ri.user : NULL), &p, &has_unix);
 	if (r == 0) {
 		print_rows(p, has_unix);
 		printf("\napplied %s to %s\n", file, id);
@@ -336,7 +331,7 @@ int attach_apply(const char *id, const char *file, const char *user)
 	return r < 0;
 }
 
-int attach_reload(const char *id, FILE *log)
+int attach_reload(const char *id)
 {
 	struct policy *p = NULL;
 	struct run_info ri;
@@ -345,7 +340,7 @@ int attach_reload(const char *id, FILE *log)
 
 	if (run_state_read(id, &ri) < 0 || !ri.attached || !ri.policy[0])
 		return -ENOENT;
-	r = reapply(&ri, ri.policy, ri.user[0] ? ri.user : NULL, log, &p, &has_unix);
+	r = reapply(&ri, ri.policy, ri.user[0] ? ri.user : NULL, &p, &has_unix);
 	policy_free(p);
 	return r;
 }
@@ -354,12 +349,13 @@ int cmd_detach(int argc, char **argv)
 {
 	struct run_info ri;
 
+	log_init("sevorix detach");
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		attach_usage(argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : 2;
 	}
 	if (run_state_read(argv[1], &ri) < 0 || !ri.attached) {
-		fprintf(stderr, "sevorix detach: %s: no such attachment (see sevorix ps)\n", argv[1]);
+		log_error("%s: no such attachment (see sevorix ps)", argv[1]);
 		return 1;
 	}
 	run_unpin(argv[1]);

@@ -8,8 +8,8 @@
  * applied to itself at start cannot change from outside, and the rows that
  * would need them are listed as needing a restart of the agent.
  */
-#ifndef SEVORIX_DAEMON_APPLY_H
-#define SEVORIX_DAEMON_APPLY_H
+#ifndef SEVORIX_APPLY_APPLY_H
+#define SEVORIX_APPLY_APPLY_H
 
 #include <stdio.h>
 

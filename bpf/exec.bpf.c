@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Process tracking for the events log: fork, exec and exit of every task
- * in one run's cgroup tree. tp_btf programs are global, so each one first
- * asks bpf_current_task_under_cgroup() about the run's cgroup and returns
+ * The exec checks and the process tracker of one run (loaded by
+ * src/exec/): at sched_process_exec the new image is checked against the
+ * exec rules and the hold's one-shot approval (abi.h says how), and fork,
+ * exec and exit of every task in the run's cgroup tree are logged. tp_btf
+ * programs are global, so each one first asks
+ * bpf_current_task_under_cgroup() about the run's cgroup and returns
  * before anything else -- in particular before any ring-buffer reserve,
  * which would wake the reader -- for every task outside it.
  */
@@ -164,8 +167,6 @@ static __always_inline int match_argv(struct task_struct *p, __u8 n)
 	return g.matched;
 }
 
-
-/* Returns enum sx_exec_reason; *rule set for the denials that have one. */
 /* FNV-1a over the argv text, one byte per bpf_loop step (the hold computes the same). */
 struct fnv {
 	__u64 h;

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run/cgroup.h"
+#include "runs/cgroup.h"
 
 int cgroup_mount(char *buf, size_t len)
 {
@@ -37,6 +37,32 @@ int cgroup_mount(char *buf, size_t len)
 		r = snprintf(buf, len, "%s", mnt) >= (int)len ? -ENAMETOOLONG : 0;
 	}
 	free(line);
+	fclose(f);
+	return r;
+}
+
+int cgroup_of_pid(int pid, char *buf, size_t len)
+{
+	char path[64], line[4096], mnt[4096];
+	FILE *f;
+	int r = -ENOENT;
+
+	if (cgroup_mount(mnt, sizeof(mnt)) < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
+		const char *rel = line + 3;
+
+		line[strcspn(line, "\n")] = 0;
+		if (strncmp(line, "0::", 3))
+			continue;
+		if (!strcmp(rel, "/"))
+			rel = ""; /* the root cgroup: the mount itself */
+		r = snprintf(buf, len, "%s%s", mnt, rel) >= (int)len ? -ENAMETOOLONG : 0;
+	}
 	fclose(f);
 	return r;
 }

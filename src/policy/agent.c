@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Who the agent runs as, and its policy. Shared by `run` and `policy` so
- * that `policy print --expand` shows exactly what `run` will enforce.
+ * Who the agent runs as, and its policy (policy/agent.h). Shared by every
+ * command so that `policy print --expand` shows exactly what `run` will
+ * enforce.
  */
 #include <errno.h>
 #include <limits.h>
@@ -9,9 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/common.h"
+#include "policy/agent.h"
 
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -34,7 +36,7 @@ static int fill(struct passwd *pw, struct agent_user *u)
 	return 0;
 }
 
-int cli_agent_user(const char *user, struct agent_user *ret)
+int policy_agent_user(const char *user, struct agent_user *ret)
 {
 	unsigned long id, gid;
 	struct passwd *pw;
@@ -57,24 +59,44 @@ int cli_agent_user(const char *user, struct agent_user *ret)
 	return pw ? fill(pw, ret) : -ENOENT;
 }
 
-int cli_load_policy_for(const char *file, const struct agent_user *u, const char *workspace,
-			struct policy **ret, struct policy_diag *diag)
+int policy_load_for(const char *file, const struct agent_user *u, const char *workspace,
+		    struct policy **ret, struct policy_diag *diag)
 {
 	struct policy_env env = { u->home, u->name, workspace };
 
 	return policy_load(file, &env, ret, diag);
 }
 
-int cli_load_policy(const char *file, const char *user, struct policy **ret,
-		    struct policy_diag *diag)
+int policy_load_as(const char *file, const char *user, struct policy **ret,
+		   struct policy_diag *diag)
 {
 	char cwd[PATH_MAX];
 	struct agent_user u;
-	int r = cli_agent_user(user, &u);
+	int r = policy_agent_user(user, &u);
 
 	if (r < 0)
 		return r;
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	return cli_load_policy_for(file, &u, cwd, ret, diag);
+	return policy_load_for(file, &u, cwd, ret, diag);
+}
+
+int policy_load_as_process(const char *file, int owner, int cwd_of, struct policy **ret,
+			   struct policy_diag *diag)
+{
+	char link[64], cwd[PATH_MAX] = "/", uid[32];
+	struct agent_user u;
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	snprintf(link, sizeof(link), "/proc/%d", owner);
+	if (stat(link, &st) < 0)
+		return -errno;
+	snprintf(uid, sizeof(uid), "%u", st.st_uid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", cwd_of);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	cwd[n > 0 ? n : 1] = 0;
+	r = policy_agent_user(uid, &u);
+	return r ?: policy_load_for(file, &u, cwd, ret, diag);
 }

@@ -1,9 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The BPF LSM layer's network hooks (connect, sendmsg, UNIX peers), part
- * of lsm.bpf.c: included there after the helpers they share.
+ * The BPF LSM layer's network hooks (lsm/lsm.bpf.h): connect and sendmsg
+ * by the network rules, on the sockaddr the kernel copied, and UNIX
+ * peers again on the address the kernel resolved.
  */
+#include "lsm/lsm.bpf.h"
 
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_UNIX 1
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+
+/* A UNIX path read into its lookup key (judge_unix). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_unix_key);
+} sx_lsm_unix_key SEC(".maps");
+
+/*
+ * Whether this layer counts a network decision: always where it is the
+ * only network layer; otherwise only a refusal (the cgroup program never
+ * runs after one, and sees and counts every allowed destination).
+ */
+static __always_inline int net_counted(__u8 layer_counts, struct decision d)
+{
+	return layer_counts || (d.verdict != SX_V_ALLOW && !audit_mode());
+}
 
 /*
  * A review-class connect that the jury approved for this thread group and
@@ -79,8 +104,9 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 /*
  * Judges a UNIX socket path of len bytes at sun_path (kernel memory): the
  * bytes after the end or after the first NUL are zeroed, and the whole
- * buffer is the lookup key, as in unix.bpf.c. Abstract names (a leading
- * NUL) meet the zero-length entry, which holds the network default.
+ * buffer is the lookup key, as in bpf/unix.bpf.c. Abstract names (a
+ * leading NUL) meet the zero-length entry, which holds the network
+ * default.
  */
 static __always_inline int judge_unix(const char *sun_path, __u32 len, __u8 kind, __u8 type)
 {

@@ -7,8 +7,8 @@
  * reads their counters, receives their events, writes one-shot approvals
  * and rewrites their rules in place.
  */
-#ifndef SEVORIX_DAEMON_MAPS_H
-#define SEVORIX_DAEMON_MAPS_H
+#ifndef SEVORIX_APPLY_MAPS_H
+#define SEVORIX_APPLY_MAPS_H
 
 #include <stddef.h>
 

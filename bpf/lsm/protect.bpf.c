@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The BPF LSM layer's self-protection hooks (bpf, ptrace, signals, mounts,
- * user namespaces, sockets, cgroup escapes), part of lsm.bpf.c: included
- * there after the helpers they share.
+ * The BPF LSM layer's self-protection hooks (lsm/lsm.bpf.h): bpf,
+ * ptrace, signals, mounts, user namespaces, sockets outside the allow
+ * list and cgroup escapes, for the agent only.
  */
+#include "lsm/lsm.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_UNIX 1
+#define AF_NETLINK 16
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_ICMPV6 58
 
 /*
  * The run's cgroup is a leaf that only root can subdivide, and the agent
@@ -12,28 +24,6 @@
 static __always_inline int task_in_run(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id) == run_cgroup_id;
-}
-
-/* Logs a hardening denial; target names the other task, if any. */
-static __always_inline int protect(__u8 kind, struct task_struct *target, __u16 port)
-{
-	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT };
-	struct sx_event *e;
-	int allow;
-
-	e = sx_decided_in(d, kind, SX_LAYER_BPF_LSM, SX_SEC_HARDENING, 1, &allow);
-	if (e) {
-		e->port = port;
-		if (target) {
-			__u32 pid = BPF_CORE_READ(target, tgid);
-
-			__builtin_memcpy(e->addr, &pid, sizeof(pid));
-			BPF_CORE_READ_STR_INTO(&e->data, target, comm);
-			e->data_len = sizeof(target->comm);
-		}
-		bpf_ringbuf_submit(e, 0);
-	}
-	return answer(allow, EPERM);
 }
 
 /* bpf(): no argument is read (lsm/bpf gained one in 6.16). */

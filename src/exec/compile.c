@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "net/net.h"
+#include "exec/exec.h"
 #include "sevorix/abi.h"
 
 uint64_t exec_kdev(dev_t dev)

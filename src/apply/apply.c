@@ -17,17 +17,16 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/common.h"
-#include "daemon/apply.h"
-#include "daemon/maps.h"
+#include "apply/apply.h"
+#include "apply/maps.h"
 #include "events/events.h"
 #include "hold/hold.h"
-#include "run/run.h"
-#include "seccomp/hardening.h"
+#include "policy/agent.h"
+#include "runs/runs.h"
+#include "util/log.h"
 
 #define APPLY_WAIT_MS 15000
 
@@ -150,24 +149,11 @@ static void request_path(const char *id, const char *ext, char *buf, size_t len)
 /* The policy for the run's agent: its owner's ${HOME}, the supervisor's cwd. */
 static int load_for_run(const struct run_info *ri, const char *file, struct policy **p)
 {
-	char link[64], cwd[PATH_MAX] = "/", uid[32];
 	struct policy_diag diag = { 0 };
-	struct agent_user u;
-	struct stat st;
-	ssize_t n;
-	int r;
+	int r = policy_load_as_process(file, ri->agent, ri->supervisor, p, &diag);
 
-	snprintf(link, sizeof(link), "/proc/%d", ri->agent);
-	if (stat(link, &st) < 0)
-		return -errno;
-	snprintf(uid, sizeof(uid), "%u", st.st_uid);
-	snprintf(link, sizeof(link), "/proc/%d/cwd", ri->supervisor);
-	n = readlink(link, cwd, sizeof(cwd) - 1);
-	cwd[n > 0 ? n : 1] = 0;
-	r = cli_agent_user(uid, &u);
-	r = r ?: cli_load_policy_for(file, &u, cwd, p, &diag);
-	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+	if (r < 0)
+		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	return r;
 }
@@ -193,9 +179,11 @@ static int ask_supervisor(const struct run_info *ri, const char *file)
 		struct timespec ts = { 0, 20 * 1000000L };
 
 		if (access(req, F_OK) < 0 && (f = fopen(out, "re"))) {
+			line[0] = 0;
 			r = fgets(line, sizeof(line), f) && !strcmp(line, "ok\n") ? 0 : -EIO;
+			line[strcspn(line, "\n")] = 0;
 			if (r < 0)
-				fprintf(stderr, "sevorix policy apply: the supervisor: %s", line);
+				log_error("the supervisor: %s", line);
 			while (fgets(line, sizeof(line), f))
 				fputs(line, r < 0 ? stderr : stdout);
 			fclose(f);
@@ -218,13 +206,11 @@ int run_apply(const char *id, const char *file)
 	int r;
 
 	if (run_state_read(id, &ri) < 0 || ri.supervisor <= 0 || kill(ri.supervisor, 0) < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: no such running run (see sevorix ps)\n",
-			id);
+		log_error("%s: no such running run (see sevorix ps)", id);
 		return 1;
 	}
 	if (load_for_run(&ri, file, &p) < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: policy has errors; the running one "
-				"stays\n", file);
+		log_error("%s: policy has errors; the running one stays", file);
 		return 1;
 	}
 	run_pins_of(id, &ri, pins, sizeof(pins));
@@ -233,7 +219,7 @@ int run_apply(const char *id, const char *file)
 	lsm = m.files >= 0;
 	run_maps_close(&m);
 	if (r < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: %s\n", id, err[0] ? err : strerror(-r));
+		log_error("%s: %s", id, err[0] ? err : strerror(-r));
 		policy_free(p);
 		return 1;
 	}
@@ -242,9 +228,9 @@ int run_apply(const char *id, const char *file)
 	policy_free(p);
 	r = ask_supervisor(&ri, file);
 	if (r < 0) {
-		fprintf(stderr, "sevorix policy apply: %s: the supervisor did not take the new "
-				"rules (%s): held calls are judged by the old ones\n",
-			id, strerror(-r));
+		log_error("%s: the supervisor did not take the new rules (%s): held calls are judged "
+			  "by the old ones",
+			  id, strerror(-r));
 		return 1;
 	}
 	printf("applied %s to %s\n", file, id);
@@ -259,7 +245,7 @@ static int take(const char *file, const struct agent_user *u, const char *cwd, c
 	struct policy *np = NULL;
 	struct hold *nh = NULL;
 	char err[512] = "";
-	int r = cli_load_policy_for(file, u, cwd, &np, &diag);
+	int r = policy_load_for(file, u, cwd, &np, &diag);
 
 	for (size_t i = 0; r < 0 && i < diag.nlines; i++)
 		fprintf(out, "%s%s\n", i ? "" : "error: policy has errors\n", diag.lines[i]);

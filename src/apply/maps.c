@@ -18,8 +18,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "daemon/maps.h"
+#include "apply/maps.h"
 #include "lsm/lsm.h"
+#include "exec/exec.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
 
@@ -238,18 +239,10 @@ static int put_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 		    const struct sx_net_value *v)
 {
 	struct rewrite *w = ctx;
+	union net_lpm_key k;
 
-	if (family == AF_INET) {
-		struct sx_lpm4_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 4);
-		return keyset_put(&w->net4, &k, v);
-	} else {
-		struct sx_lpm6_key k = { .prefixlen = prefix };
-
-		memcpy(k.addr, addr, 16);
-		return keyset_put(&w->net6, &k, v);
-	}
+	net_lpm_key(family, addr, prefix, &k);
+	return keyset_put(family == AF_INET ? &w->net4 : &w->net6, &k, v);
 }
 
 static int put_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
@@ -273,7 +266,7 @@ static int put_file_rule(void *ctx, const struct sx_file_key *k, const struct sx
 static int put_dir(void *ctx, const char *path)
 {
 	struct rewrite *w = ctx;
-	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as lsm.bpf.c looks it up */
+	char key[SX_FILE_PATH_MAX] = { 0 }; /* zero-padded, as bpf/lsm/links.bpf.c looks it up */
 	__u8 one = 1;
 
 	strncpy(key, path, sizeof(key) - 1);
@@ -348,6 +341,58 @@ static int forget_cached_opens(const struct run_maps *m)
 	return bpf_map_update_elem(m->names_gen, &zero, &gen, BPF_ANY) < 0 ? -errno : 0;
 }
 
+/* Compiles p into w and reads the configuration; writes nothing. Returns 0 or -errno. */
+static int rewrite_compile(struct rewrite *w, const struct policy *p, struct sx_config *cfg,
+			   int *nargv, char *err, size_t errlen)
+{
+	struct net_sink ns = { put_inet, put_unix, w };
+	struct exec_sink xs = { put_file, put_argv, w };
+	struct file_sink fs = { put_file_rule, w, put_dir };
+	__u32 zero = 0;
+	int r = net_compile(p, &ns, err, errlen);
+
+	if (!r && (*nargv = exec_compile(p, &xs, err, errlen)) < 0)
+		r = *nargv;
+	r = r ?: lsm_files_compile(p, &fs, err, errlen);
+	if (!r && bpf_map_lookup_elem(w->m->config, &zero, cfg) < 0)
+		r = -errno;
+	return r;
+}
+
+/* Every new entry first, then the old ones go (see run_maps_rewrite). Returns 0 or -errno. */
+static int rewrite_write(struct rewrite *w, const struct sx_config *cfg, bool audit, int nargv)
+{
+	const struct run_maps *m = w->m;
+	bool lsm = m->files >= 0 && m->file_dirs >= 0 && m->names_gen >= 0;
+	int r;
+
+	r = keyset_write(&w->net4);
+	r = r ?: keyset_write(&w->net6);
+	r = r ?: keyset_write(&w->unix_);
+	/* the exec checks exist only where exec rules were loaded at start */
+	if (m->exec_deny >= 0) {
+		r = r ?: keyset_write(&w->exec);
+		r = r ?: rewrite_argv(m, w, cfg->n_argv_rules, audit, nargv);
+	} else {
+		r = r ?: put_config(m, audit, 0);
+	}
+	/* the file trie exists only where the BPF LSM layer loaded */
+	if (lsm) {
+		r = r ?: keyset_write(&w->files);
+		r = r ?: keyset_write(&w->dirs);
+	}
+	/* only once everything new is in place do the old entries go */
+	r = r ?: keyset_prune(&w->net4);
+	r = r ?: keyset_prune(&w->net6);
+	r = r ?: keyset_prune(&w->unix_);
+	r = r ?: keyset_prune(&w->exec);
+	r = r ?: keyset_prune(&w->files);
+	r = r ?: keyset_prune(&w->dirs);
+	if (lsm)
+		r = r ?: forget_cached_opens(m);
+	return r;
+}
+
 int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen)
 {
 	struct rewrite w = {
@@ -359,48 +404,14 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 		.dirs = { m->file_dirs, SX_FILE_PATH_MAX, 1, 0 },
 		.m = m,
 	};
-	struct net_sink ns = { put_inet, put_unix, &w };
-	struct exec_sink xs = { put_file, put_argv, &w };
-	struct file_sink fs = { put_file_rule, &w, put_dir };
-	bool audit = p->mode == SX_MODE_AUDIT, exec = m->exec_deny >= 0;
-	bool lsm = m->files >= 0 && m->file_dirs >= 0 && m->names_gen >= 0;
 	struct sx_config cfg = { 0 };
-	__u32 zero = 0;
 	int r, nargv = 0;
 
 	/* all is compiled before the first write: what the compilers refuse changes nothing */
-	r = net_compile(p, &ns, err, errlen);
-	if (!r && (nargv = exec_compile(p, &xs, err, errlen)) < 0)
-		r = nargv;
-	r = r ?: lsm_files_compile(p, &fs, err, errlen);
-	if (!r && bpf_map_lookup_elem(m->config, &zero, &cfg) < 0)
-		r = -errno;
-	if (!r && exec && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
+	r = rewrite_compile(&w, p, &cfg, &nargv, err, errlen);
+	if (!r && m->exec_deny >= 0 && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
 		r = -E2BIG; /* nothing written yet: the running rules stay */
-	r = r ?: keyset_write(&w.net4);
-	r = r ?: keyset_write(&w.net6);
-	r = r ?: keyset_write(&w.unix_);
-	/* the exec checks exist only where exec rules were loaded at start */
-	if (exec) {
-		r = r ?: keyset_write(&w.exec);
-		r = r ?: rewrite_argv(m, &w, cfg.n_argv_rules, audit, nargv);
-	} else {
-		r = r ?: put_config(m, audit, 0);
-	}
-	/* the file trie exists only where the BPF LSM layer loaded */
-	if (lsm) {
-		r = r ?: keyset_write(&w.files);
-		r = r ?: keyset_write(&w.dirs);
-	}
-	/* only once everything new is in place do the old entries go */
-	r = r ?: keyset_prune(&w.net4);
-	r = r ?: keyset_prune(&w.net6);
-	r = r ?: keyset_prune(&w.unix_);
-	r = r ?: keyset_prune(&w.exec);
-	r = r ?: keyset_prune(&w.files);
-	r = r ?: keyset_prune(&w.dirs);
-	if (lsm)
-		r = r ?: forget_cached_opens(m);
+	r = r ?: rewrite_write(&w, &cfg, p->mode == SX_MODE_AUDIT, nargv);
 	if (r == -E2BIG && !err[0])
 		snprintf(err, errlen, "the old and the new argv rules together exceed %d: "
 			 "restart the run to change them", SX_ARGV_RULES);

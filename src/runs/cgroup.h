@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* One cgroup v2 leaf per run, under <cgroup2 mount>/sevorix/. */
+/*
+ * The cgroup v2 side of the registry: one leaf per run, under <cgroup2
+ * mount>/sevorix/, and the cgroup any process is in (attach, containers).
+ */
 #ifndef SEVORIX_CGROUP_H
 #define SEVORIX_CGROUP_H
 
@@ -8,6 +11,12 @@
 
 /* Finds the cgroup2 mount in /proc/self/mountinfo. Returns 0 or -errno. */
 int cgroup_mount(char *buf, size_t len);
+/*
+ * The cgroup v2 directory of process pid (the "0::" line of
+ * /proc/PID/cgroup, below the mount; the root cgroup is the mount
+ * itself). Returns 0 or -errno.
+ */
+int cgroup_of_pid(int pid, char *buf, size_t len);
 /* Writes the run's cgroup path into buf. Returns 0 or -errno. */
 int cgroup_run_path(const char *run, char *buf, size_t len);
 /* Creates the leaf; *ret_fd is an O_DIRECTORY fd on it. Returns 0 or -errno. */

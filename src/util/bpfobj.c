@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Map sharing and link pins for the loaders of BPF objects (util/bpfobj.h). */
+#include <errno.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+#include "util/bpfobj.h"
+
+int bpfobj_share_maps(struct bpf_object *obj, const struct bpf_object *donor)
+{
+	struct bpf_map *m;
+	int r;
+
+	bpf_object__for_each_map(m, obj) {
+		const struct bpf_map *own = bpf_object__find_map_by_name(donor, bpf_map__name(m));
+
+		if (!own)
+			continue;
+		r = bpf_map__reuse_fd(m, bpf_map__fd(own));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int bpfobj_pin(struct bpf_link *link, const char *pin_dir, const char *name)
+{
+	char path[4200];
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/%s", pin_dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	r = bpf_link__pin(link, path);
+	return r < 0 ? r : 0;
+}
+
+void bpfobj_links_close(struct bpf_link **links, int n, bool unpin)
+{
+	for (int i = 0; i < n; i++) {
+		if (unpin)
+			bpf_link__unpin(links[i]);
+		bpf_link__destroy(links[i]);
+	}
+}
