@@ -26,8 +26,8 @@
 #include <unistd.h>
 
 #include "jury/jury_conn.h"
-#include "jury/jury_http.h"
 #include "jury/jury_request.h"
+#include "util/http.h"
 
 #define CONN_BUF (64 + HTTP_MAX_HEADER + JURY_MAX_BODY)
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * HTTP/1.1 request parsing (jury_http.h).
+ * HTTP/1.1 request parsing (util/http.h).
  *
  * The request line and headers are parsed only once the blank line that
  * ends them is in the buffer, so every step below works on a complete,
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jury/jury_http.h"
+#include "util/http.h"
 
 bool http_is(const char *p, size_t n, const char *s)
 {

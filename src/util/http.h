@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A small HTTP/1.1 request parser for the jury's server: exactly what the
- * review API needs and nothing more. It is incremental (call it again with
- * more bytes until it stops returning -EAGAIN), never copies, never
- * allocates, and bounds everything: header block, header count, body.
+ * A small HTTP/1.1 request parser for Sevorix's local servers (the jury's
+ * review API, the daemon's socket): exactly what they need and nothing
+ * more. It is incremental (call it again with more bytes until it stops
+ * returning -EAGAIN), never copies, never allocates, and bounds
+ * everything: header block, header count, body.
  * Bodies are sized by Content-Length only; Transfer-Encoding is refused.
  * Fuzzed by tests/jury/fuzz/http_fuzz.c.
  */
-#ifndef SEVORIX_JURY_HTTP_H
-#define SEVORIX_JURY_HTTP_H
+#ifndef SEVORIX_UTIL_HTTP_H
+#define SEVORIX_UTIL_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>

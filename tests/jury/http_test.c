@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The jury's HTTP request parser on known inputs: complete, partial and
+ * The HTTP request parser (src/util/http.c) on known inputs: complete, partial and
  * pipelined requests, and each way a request is refused with its status.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "jury/jury.h"
-#include "jury/jury_http.h"
+#include "util/http.h"
 #include "../lib/tap.h"
 
 static int parse(const char *s, struct http_request *r)
