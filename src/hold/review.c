@@ -108,7 +108,7 @@ static int ask(struct held *w, struct jury_client_answer *ans)
 	fill_review(w, &r, addr, sizeof(addr));
 	if (left <= 0)
 		return -ETIMEDOUT;
-	e = jury_client_request(&r, &body, &len);
+	e = review_encode(&r, &body, &len);
 	e = e ?: jury_client_review(w->h->jury, body, len, left, ans);
 	free(body);
 	if (e)

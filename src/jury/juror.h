@@ -19,53 +19,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
 
-enum review_kind {
-	REVIEW_EXEC = 1,
-	REVIEW_CONNECT = 2,
-	REVIEW_OPEN = 3,
-};
-
-enum vote_verdict {
-	VOTE_ALLOW = 0,
-	VOTE_DENY = 1,
-	VOTE_ABSTAIN = 2,
-	VOTE_ERROR = 3,
-};
-
-/* A parsed review request. Strings are NUL-terminated, NULL when absent. */
-struct review {
-	const char *id;
-	enum review_kind kind;
-
-	/* exec */
-	const char *path;	/* exec and open */
-	const char *const *argv;
-	size_t argc;
-	const char *cwd;
-
-	/* connect */
-	const char *family;	/* "inet" | "inet6" | "unix" */
-	const char *addr;
-	int port;		/* -1 when absent */
-
-	/* open */
-	const char *access;	/* "read" | "write" | "exec" */
-
-	/* optional context */
-	bool has_uid;
-	uid_t uid;
-	const char *workspace;
-	const char *root;	/* the agent's filesystem root; "/" when absent */
-	const char *agent;
-	const char *task;
-	const char *const *history;
-	size_t nhistory;
-};
-
-#define VOTE_REASON_MAX 256
+#include "review/review.h"
 
 struct vote {
 	enum vote_verdict verdict;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The review API's client side (jury_client.h): build a request from a
- * struct review, send it over the jury's UNIX socket, read and check the
+ * The review API's client side (jury_client.h): send a request body
+ * (review_encode()) over the jury's UNIX socket, read and check the
  * answer. One connection per review ("Connection: close"): a UNIX connect
  * costs microseconds, and a connection that is never reused cannot carry a
  * stale answer into the next review. The socket is non-blocking and every
@@ -31,61 +31,6 @@ static int64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void add_str(json_object *o, const char *key, const char *v)
-{
-	if (v)
-		json_object_object_add(o, key, json_object_new_string(v));
-}
-
-static void add_strv(json_object *o, const char *key, const char *const *v, size_t n)
-{
-	json_object *a;
-	size_t i;
-
-	if (!v || !(a = json_object_new_array()))
-		return;
-	for (i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	json_object_object_add(o, key, a);
-}
-
-int jury_client_request(const struct review *r, char **ret, size_t *retlen)
-{
-	static const char *const kinds[] = {
-		[REVIEW_EXEC] = "exec", [REVIEW_CONNECT] = "connect", [REVIEW_OPEN] = "open"
-	};
-	json_object *o = json_object_new_object();
-	const char *s;
-
-	*ret = NULL;
-	if (!o || r->kind < REVIEW_EXEC || r->kind > REVIEW_OPEN) {
-		json_object_put(o);
-		return o ? -EINVAL : -ENOMEM;
-	}
-	add_str(o, "id", r->id);
-	add_str(o, "kind", kinds[r->kind]);
-	add_str(o, "path", r->path);
-	add_strv(o, "argv", r->argv, r->argc);
-	add_str(o, "cwd", r->cwd);
-	add_str(o, "family", r->family);
-	add_str(o, "addr", r->addr);
-	if (r->port >= 0)
-		json_object_object_add(o, "port", json_object_new_int(r->port));
-	add_str(o, "access", r->access);
-	if (r->has_uid)
-		json_object_object_add(o, "uid", json_object_new_int64(r->uid));
-	add_str(o, "workspace", r->workspace);
-	add_str(o, "root", r->root);
-	add_str(o, "agent", r->agent);
-	add_str(o, "task", r->task);
-	add_strv(o, "history", r->history, r->nhistory);
-	s = json_object_to_json_string_length(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, retlen);
-	*ret = s ? strndup(s, *retlen) : NULL;
-	json_object_put(o);
-	return *ret ? 0 : -ENOMEM;
 }
 
 /* Waits for events on fd until the deadline. Returns 0 or -ETIMEDOUT/-errno. */

@@ -28,11 +28,8 @@ struct jury_client_answer {
 	char *json; /* the whole answer, malloc'd, for the event log */
 };
 
-/* The request body for r (docs/review-api.md), malloc'd. Returns 0 or -ENOMEM. */
-int jury_client_request(const struct review *r, char **ret, size_t *retlen);
-
 /*
- * POSTs body to /v1/review on the UNIX socket path and waits at most
+ * POSTs body (review_encode()) to /v1/review on the UNIX socket path and waits at most
  * timeout_ms in all. Returns 0 with ans filled; or -ENOENT / -ECONNREFUSED
  * (no jury), -ETIMEDOUT, -EPROTO (status other than 200; ans->status and
  * ans->json say what came), -EBADMSG (malformed answer), -EMSGSIZE, or

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The review API's wire format, with json-c.
+ * The jury's side of the review API's wire format, with json-c.
  *
  * A request body is parsed in full (trailing bytes other than white space
  * are an error), nested at most JURY_JSON_DEPTH deep, and mapped field by
@@ -26,20 +26,6 @@ struct review_priv {
 	const char **argv;
 	const char **history;
 };
-
-static const char *const verdict_names[] = {
-	[VOTE_ALLOW] = "allow",
-	[VOTE_DENY] = "deny",
-	[VOTE_ABSTAIN] = "abstain",
-	[VOTE_ERROR] = "error",
-};
-
-const char *vote_verdict_name(enum vote_verdict v)
-{
-	if ((unsigned)v > VOTE_ERROR)
-		return "error";
-	return verdict_names[v];
-}
 
 /* A string field: absent is fine (NULL), present must be a clean string. */
 static int get_string(json_object *root, const char *key, const char **out, char *err,
@@ -284,103 +270,6 @@ void review_req_free(struct review_req *req)
 	free(p->history);
 	free(p);
 	req->priv = NULL;
-}
-
-/* Sizes and copies of the strings of a review, for review_dup(). */
-static size_t str_size(const char *s)
-{
-	return s ? strlen(s) + 1 : 0;
-}
-
-static const char *str_copy(char **pos, const char *s)
-{
-	char *d = *pos;
-	size_t n;
-
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(d, s, n);
-	*pos += n;
-	return d;
-}
-
-struct review *review_dup(const struct review *r)
-{
-	const char *const *sv[] = { &r->id,	&r->path,      &r->cwd,	 &r->family, &r->addr,
-				    &r->access, &r->workspace, &r->root, &r->agent,  &r->task };
-	size_t i, size = sizeof(*r) + (r->argc + 1 + r->nhistory + 1) * sizeof(char *);
-	struct review *d;
-	const char **argv, **hist;
-	char *pos;
-
-	for (i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
-		size += str_size(*sv[i]);
-	for (i = 0; i < r->argc; i++)
-		size += str_size(r->argv[i]);
-	for (i = 0; i < r->nhistory; i++)
-		size += str_size(r->history[i]);
-	d = malloc(size);
-	if (!d)
-		return NULL;
-	*d = *r;
-	argv = (const char **)(d + 1);
-	hist = argv + r->argc + 1;
-	pos = (char *)(hist + r->nhistory + 1);
-	for (i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
-		*(const char **)((char *)d + ((const char *)sv[i] - (const char *)r)) =
-			str_copy(&pos, *sv[i]);
-	for (i = 0; i < r->argc; i++)
-		argv[i] = str_copy(&pos, r->argv[i]);
-	argv[r->argc] = NULL;
-	for (i = 0; i < r->nhistory; i++)
-		hist[i] = str_copy(&pos, r->history[i]);
-	hist[r->nhistory] = NULL;
-	d->argv = r->argv ? argv : NULL;
-	d->history = r->history ? hist : NULL;
-	return d;
-}
-
-/* Appends "tag len:value;" to f; absent values are written as "tag -;". */
-static void key_put(FILE *f, char tag, const char *s)
-{
-	if (s)
-		fprintf(f, "%c%zu:%s;", tag, strlen(s), s);
-	else
-		fprintf(f, "%c-;", tag);
-}
-
-int review_key(const struct review *r, char **ret, size_t *retlen)
-{
-	FILE *f;
-	size_t i;
-
-	*ret = NULL;
-	f = open_memstream(ret, retlen);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "k%d;p%d;u%lld;", r->kind, r->port, r->has_uid ? (long long)r->uid : -1LL);
-	key_put(f, 'P', r->path);
-	key_put(f, 'c', r->cwd);
-	key_put(f, 'f', r->family);
-	key_put(f, 'a', r->addr);
-	key_put(f, 'x', r->access);
-	key_put(f, 'w', r->workspace);
-	key_put(f, 'r', r->root);
-	key_put(f, 'g', r->agent);
-	key_put(f, 't', r->task);
-	fprintf(f, "A%zu;", r->argc);
-	for (i = 0; i < r->argc; i++)
-		key_put(f, 'v', r->argv[i]);
-	fprintf(f, "H%zu;", r->nhistory);
-	for (i = 0; i < r->nhistory; i++)
-		key_put(f, 'h', r->history[i]);
-	if (fclose(f) || !*ret) {
-		free(*ret);
-		*ret = NULL;
-		return -ENOMEM;
-	}
-	return 0;
 }
 
 /* A double with at most four significant digits, as JSON. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The review API's wire format (docs/review-api.md): a JSON request body
- * into a struct review, a struct jury_answer into a JSON answer body, and
- * the normalized form of a request that keys the verdict cache.
+ * The jury's side of the review API (docs/review-api.md): a JSON request
+ * body into a struct review (review/review.h), and a struct jury_answer
+ * into a JSON answer body.
  *
  * Requests are untrusted: every field is type- and length-checked, and an
  * error names the field. Parsing never allocates more than a bounded
@@ -31,19 +31,9 @@ struct review_req {
 int review_req_parse(const char *buf, size_t len, struct review_req *req, char *err, size_t errlen);
 void review_req_free(struct review_req *req);
 
-/* A deep copy of r in one allocation (free() it); NULL on ENOMEM. */
-struct review *review_dup(const struct review *r);
-
-/* The normalized request: every field but id, in a fixed order, as a
- * malloc'd string. Two requests that mean the same have the same key.
- * Returns 0 or -ENOMEM. */
-int review_key(const struct review *r, char **ret, size_t *retlen);
-
 /* The answer as a malloc'd JSON string (no newline). Returns 0 or -ENOMEM. */
 int jury_answer_json(const struct jury_answer *ans, char **ret, size_t *retlen);
 /* {"error":msg} as a malloc'd string, or NULL on ENOMEM. */
 char *jury_error_json(const char *msg);
-
-const char *vote_verdict_name(enum vote_verdict v);
 
 #endif

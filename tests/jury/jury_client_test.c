@@ -63,7 +63,7 @@ static int ask(const char *path, const struct review *r, int timeout_ms,
 {
 	char *body;
 	size_t len;
-	int ret = jury_client_request(r, &body, &len);
+	int ret = review_encode(r, &body, &len);
 
 	if (!ret)
 		ret = jury_client_review(path, body, len, timeout_ms, ans);
@@ -88,7 +88,7 @@ static void test_request(void)
 	char *body, *k1 = NULL, *k2 = NULL, err[128];
 	size_t len, l1, l2;
 
-	ok(jury_client_request(&r, &body, &len) == 0 &&
+	ok(review_encode(&r, &body, &len) == 0 &&
 		   review_req_parse(body, len, &rr, err, sizeof(err)) == 0,
 	   "a request built from a review parses as one");
 	ok(!review_key(&r, &k1, &l1) && !review_key(&rr.r, &k2, &l2) && l1 == l2 &&
