@@ -28,21 +28,9 @@
 #include "jury/jury_conn.h"
 #include "jury/jury_request.h"
 #include "util/http.h"
+#include "util/iov.h"
 
 #define CONN_BUF (64 + HTTP_MAX_HEADER + JURY_MAX_BODY)
-
-void jury_iov_advance(struct msghdr *mh, size_t n)
-{
-	while (mh->msg_iovlen && n >= mh->msg_iov->iov_len) {
-		n -= mh->msg_iov->iov_len;
-		mh->msg_iov++;
-		mh->msg_iovlen--;
-	}
-	if (mh->msg_iovlen) {
-		mh->msg_iov->iov_base = (char *)mh->msg_iov->iov_base + n;
-		mh->msg_iov->iov_len -= n;
-	}
-}
 
 /* Writes all of iov or fails. */
 static int send_all(int fd, struct iovec *iov, int n)
@@ -56,7 +44,7 @@ static int send_all(int fd, struct iovec *iov, int n)
 			continue;
 		if (w <= 0)
 			return -EIO;
-		jury_iov_advance(&mh, (size_t)w);
+		iov_advance(&mh, (size_t)w);
 	}
 	return 0;
 }

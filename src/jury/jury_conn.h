@@ -12,9 +12,6 @@
 
 /* Serves requests on fd until the client closes, errs or stalls for
  * timeout_ms. Does not close fd. */
-/* Drops the first n bytes of a partly sent message's iovecs. */
-struct msghdr;
-void jury_iov_advance(struct msghdr *mh, size_t n);
 void jury_conn_serve(struct jury *j, int fd, int timeout_ms);
 /* Sends one response. Returns 0 or -EIO. */
 int jury_conn_respond(int fd, int status, const char *ctype, const char *body, size_t len,

@@ -11,16 +11,16 @@
  * another status, a malformed or oversized answer -- is an error return,
  * and the caller denies.
  */
-#ifndef SEVORIX_JURY_CLIENT_H
-#define SEVORIX_JURY_CLIENT_H
+#ifndef SEVORIX_REVIEW_CLIENT_H
+#define SEVORIX_REVIEW_CLIENT_H
 
 #include <stddef.h>
 
-#include "jury/juror.h"
+#include "review/review.h"
 
-#define JURY_CLIENT_MAX_ANSWER (256 * 1024)
+#define REVIEW_MAX_ANSWER (256 * 1024)
 
-struct jury_client_answer {
+struct review_answer {
 	enum vote_verdict verdict; /* VOTE_ALLOW or VOTE_DENY */
 	char reason[VOTE_REASON_MAX];
 	char judge[8]; /* "local" or "cloud" */
@@ -29,14 +29,15 @@ struct jury_client_answer {
 };
 
 /*
- * POSTs body (review_encode()) to /v1/review on the UNIX socket path and waits at most
- * timeout_ms in all. Returns 0 with ans filled; or -ENOENT / -ECONNREFUSED
- * (no jury), -ETIMEDOUT, -EPROTO (status other than 200; ans->status and
- * ans->json say what came), -EBADMSG (malformed answer), -EMSGSIZE, or
- * another -errno. Free ans with jury_client_answer_free() in every case.
+ * POSTs body (review_encode()) to /v1/review on the UNIX socket path and
+ * waits at most timeout_ms in all. Returns 0 with ans filled; or -ENOENT /
+ * -ECONNREFUSED (no jury), -ETIMEDOUT, -EPROTO (status other than 200;
+ * ans->status and ans->json say what came), -EBADMSG (malformed answer),
+ * -EMSGSIZE, or another -errno. Free ans with review_answer_free() in
+ * every case.
  */
-int jury_client_review(const char *path, const char *body, size_t len, int timeout_ms,
-		       struct jury_client_answer *ans);
-void jury_client_answer_free(struct jury_client_answer *ans);
+int review_submit(const char *path, const char *body, size_t len, int timeout_ms,
+		  struct review_answer *ans);
+void review_answer_free(struct review_answer *ans);
 
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The supervisor's client of the review API (jury_client.c) against a real
- * `sevorix jury serve` on a socket in a temporary directory, and against a
- * server thread in this test that answers what a broken or hostile jury
- * might: garbage, an unknown verdict, HTTP 500, an endless answer, nothing.
+ * The supervisor's client of the review API (src/review/client.c) against
+ * a real `sevorix jury serve` on a socket in a temporary directory, and
+ * against a server thread in this test that answers what a broken or
+ * hostile jury might: garbage, an unknown verdict, HTTP 500, an endless
+ * answer, nothing.
  * Every failure must come back as an error with the verdict deny.
  */
 #include <errno.h>
@@ -20,7 +21,7 @@
 #include <unistd.h>
 
 #include "jury/jury.h"
-#include "jury/jury_client.h"
+#include "review/client.h"
 #include "jury/jury_request.h"
 #include "../lib/tap.h"
 
@@ -59,14 +60,14 @@ static pid_t serve(void)
 }
 
 static int ask(const char *path, const struct review *r, int timeout_ms,
-	       struct jury_client_answer *ans)
+	       struct review_answer *ans)
 {
 	char *body;
 	size_t len;
 	int ret = review_encode(r, &body, &len);
 
 	if (!ret)
-		ret = jury_client_review(path, body, len, timeout_ms, ans);
+		ret = review_submit(path, body, len, timeout_ms, ans);
 	free(body);
 	return ret;
 }
@@ -113,7 +114,7 @@ static void test_real(void)
 			     .argc = 2,
 			     .cwd = "/tmp",
 			     .port = -1 };
-	struct jury_client_answer ans;
+	struct review_answer ans;
 	pid_t pid = serve();
 	int64_t t0;
 	int ret;
@@ -121,25 +122,25 @@ static void test_real(void)
 	ret = ask(sock, &r1, 2000, &ans);
 	ok(ret == 0 && ans.verdict == VOTE_DENY && ans.status == 200 && !strcmp(ans.judge, "local"),
 	   "the real jury denies download-and-execute (%d: %s)", ret, ans.reason);
-	jury_client_answer_free(&ans);
+	review_answer_free(&ans);
 	ret = ask(sock, &r2, 2000, &ans);
 	ok(ret == 0 && ans.verdict == VOTE_ALLOW && ans.json && strstr(ans.json, "\"votes\""),
 	   "the real jury allows git status (%d: %s)", ret, ans.reason);
-	jury_client_answer_free(&ans);
+	review_answer_free(&ans);
 	kill(pid, SIGSTOP);
 	t0 = now_ms();
 	ret = ask(sock, &r2, 150, &ans);
 	ok(ret == -ETIMEDOUT && ans.verdict == VOTE_DENY && now_ms() - t0 < 400,
 	   "a stalled jury: -ETIMEDOUT at the deadline, deny (%d, %lld ms)", ret,
 	   (long long)(now_ms() - t0));
-	jury_client_answer_free(&ans);
+	review_answer_free(&ans);
 	kill(pid, SIGCONT);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	ret = ask(sock, &r2, 500, &ans);
 	ok((ret == -ENOENT || ret == -ECONNREFUSED) && ans.verdict == VOTE_DENY,
 	   "no jury: an error and deny (%d)", ret);
-	jury_client_answer_free(&ans);
+	review_answer_free(&ans);
 }
 
 /* The fake jury: answers every connection with *canned, or with silence. */
@@ -199,7 +200,7 @@ static void test_fake(void)
 	struct review r = {
 		.kind = REVIEW_EXEC, .path = "/bin/true", .argv = argv, .argc = 1, .port = -1
 	};
-	struct jury_client_answer ans;
+	struct review_answer ans;
 	pthread_t tid;
 	size_t i;
 	int lfd, ret;
@@ -218,7 +219,7 @@ static void test_fake(void)
 		ok(ret == cases[i].ret &&
 			   ans.verdict == (cases[i].ret == 0 ? VOTE_ALLOW : VOTE_DENY),
 		   "%s: %s (%d)", cases[i].name, ret ? "error, deny" : "allow", ret);
-		jury_client_answer_free(&ans);
+		review_answer_free(&ans);
 	}
 	shutdown(lfd, SHUT_RDWR);
 	close(lfd);

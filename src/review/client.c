@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The review API's client side (jury_client.h): send a request body
+ * The review API's client side (review/client.h): send a request body
  * (review_encode()) over the jury's UNIX socket, read and check the
  * answer. One connection per review ("Connection: close"): a UNIX connect
  * costs microseconds, and a connection that is never reused cannot carry a
@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jury/jury_client.h"
-#include "jury/jury_conn.h"
+#include "review/client.h"
+#include "util/iov.h"
 
 static int64_t mono_ms(void)
 {
@@ -99,7 +99,7 @@ static int send_request(int fd, const char *body, size_t len, int64_t deadline)
 		}
 		if (w < 0)
 			return -errno;
-		jury_iov_advance(&mh, (size_t)w);
+		iov_advance(&mh, (size_t)w);
 	}
 	return 0;
 }
@@ -137,7 +137,7 @@ static int read_response(int fd, int64_t deadline, char **buf, const char **body
 		if (len == cap) {
 			char *nb;
 
-			if (cap >= JURY_CLIENT_MAX_ANSWER + 8192)
+			if (cap >= REVIEW_MAX_ANSWER + 8192)
 				return -EMSGSIZE;
 			cap *= 2;
 			if (!(nb = realloc(*buf, cap + 1)))
@@ -156,9 +156,9 @@ static int read_response(int fd, int64_t deadline, char **buf, const char **body
 		(*buf)[len] = '\0';
 		if (!hend && (hend = strstr(*buf, "\r\n\r\n"))) {
 			clen = header_length(*buf, (size_t)(hend + 2 - *buf));
-			if (clen < 0 || clen > JURY_CLIENT_MAX_ANSWER ||
+			if (clen < 0 || clen > REVIEW_MAX_ANSWER ||
 			    sscanf(*buf, "HTTP/1.%*1[01] %3d ", status) != 1)
-				return clen > JURY_CLIENT_MAX_ANSWER ? -EMSGSIZE : -EBADMSG;
+				return clen > REVIEW_MAX_ANSWER ? -EMSGSIZE : -EBADMSG;
 		}
 		if (hend && len >= (size_t)(hend + 4 - *buf) + (size_t)clen)
 			break;
@@ -169,7 +169,7 @@ static int read_response(int fd, int64_t deadline, char **buf, const char **body
 }
 
 /* Takes verdict, reason and judge out of an answer body. */
-static int parse_answer(const char *body, size_t len, struct jury_client_answer *ans)
+static int parse_answer(const char *body, size_t len, struct review_answer *ans)
 {
 	json_tokener *tok = json_tokener_new();
 	json_object *o = NULL, *f;
@@ -199,8 +199,8 @@ out:
 	return ret;
 }
 
-int jury_client_review(const char *path, const char *body, size_t len, int timeout_ms,
-		       struct jury_client_answer *ans)
+int review_submit(const char *path, const char *body, size_t len, int timeout_ms,
+		  struct review_answer *ans)
 {
 	int64_t deadline = mono_ms() + timeout_ms;
 	const char *rbody = NULL;
@@ -230,7 +230,7 @@ int jury_client_review(const char *path, const char *body, size_t len, int timeo
 	return ret;
 }
 
-void jury_client_answer_free(struct jury_client_answer *ans)
+void review_answer_free(struct review_answer *ans)
 {
 	if (!ans)
 		return;
