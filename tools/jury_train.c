@@ -20,7 +20,7 @@
 
 #include "jury/jurors/features.h"
 #include "jury/jurors/model.h"
-#include "jury/jurors/shlex.h"
+#include "jury/jurors/shlex/shlex.h"
 #include "jury_corpus_io.h"
 
 #define NB_ALPHA 0.5

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "jury/juror.h"
-#include "jury/jurors/shlex.h"
+#include "jury/jurors/shlex/shlex.h"
 
 #define JURORS_MODEL_MAGIC "SVXJURY1"
 /*

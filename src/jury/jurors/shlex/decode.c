@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/shlex.h"
-#include "jury/jurors/shlex_int.h"
+#include "jury/jurors/shlex/shlex.h"
+#include "jury/jurors/shlex/internal.h"
 
 static int hexval(char c)
 {

@@ -15,8 +15,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/shlex.h"
-#include "jury/jurors/shlex_int.h"
+#include "jury/jurors/shlex/shlex.h"
+#include "jury/jurors/shlex/internal.h"
 
 const char *shlex_basename(const char *path)
 {

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals shared by shlex.c (lexing) and shlex_cmd.c (what a split
- * command means). Not part of the tokenizer's face (shlex.h).
+ * Internals shared by the tokenizer's files: shlex.c (lexing), cmd.c (what
+ * a split command means), decode.c (decoders) and interp.c (interpreter
+ * one-liners). Not part of the tokenizer's face (shlex.h).
  */
-#ifndef SEVORIX_JURY_SHLEX_INT_H
-#define SEVORIX_JURY_SHLEX_INT_H
+#ifndef SEVORIX_JURY_SHLEX_INTERNAL_H
+#define SEVORIX_JURY_SHLEX_INTERNAL_H
 
-#include "jury/jurors/shlex.h"
+#include "jury/jurors/shlex/shlex.h"
 
 #define PENDING_REDIRS 16
 
@@ -47,7 +48,7 @@ const char *shlex_static_input(struct shlex_result *res, const struct shlex_cmd 
 const char *shlex_join_args(struct shlex_result *res, const struct shlex_cmd *c, int from);
 void shlex_parse_str(struct shlex_result *res, const struct shlex_cmd *c, const char *s,
 		     unsigned flags);
-/* Shell payloads of interpreter one-liners (shlex_interp.c). */
+/* Shell payloads of interpreter one-liners (interp.c). */
 void shlex_interp_payloads(struct shlex_result *res, int idx);
 void shlex_text_append(struct shlex_result *res, const char *s, size_t n);
 

@@ -2,7 +2,7 @@
 /*
  * The shell tokenizer (see shlex.h): lexing of words, quotes, operators
  * and redirections, and the recursion into nested scripts. What a command
- * means once it is split (wrappers, sh -c, decoders) is in shlex_cmd.c.
+ * means once it is split (wrappers, sh -c, decoders) is in cmd.c.
  *
  * All strings live in the result's arena; every write is bounds-checked
  * and a full arena or table sets `truncated` instead of failing, so that
@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/shlex.h"
-#include "jury/jurors/shlex_int.h"
+#include "jury/jurors/shlex/shlex.h"
+#include "jury/jurors/shlex/internal.h"
 
 char *shlex_alloc(struct shlex_result *res, size_t n)
 {

@@ -9,7 +9,7 @@
  * `su -c`, `trap` handlers, `ssh host CMD`, $(...), backticks, <(...),
  * text that a pipeline decodes and feeds to a shell (`echo ... | base64 -d
  * | sh`, `xxd -r -p`, printf and $'...' escapes, `rev`), and the strings
- * interpreter one-liners hand to their shell-out calls (shlex_interp.c).
+ * interpreter one-liners hand to their shell-out calls (interp.c).
  * Nested scripts are parsed recursively up to SHLEX_MAX_DEPTH; every
  * command records how deep it was found and how.
  *

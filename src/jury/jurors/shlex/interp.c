@@ -14,8 +14,8 @@
  */
 #include <string.h>
 
-#include "jury/jurors/shlex.h"
-#include "jury/jurors/shlex_int.h"
+#include "jury/jurors/shlex/shlex.h"
+#include "jury/jurors/shlex/internal.h"
 
 #define INTERP_MAX_PAYLOADS 8
 
