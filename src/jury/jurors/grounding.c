@@ -26,8 +26,8 @@
 
 #include "jury/jurors/grounding.h"
 #include "jury/jurors/jurors.h"
-#include "jury/jurors/jurors_int.h"
-#include "jury/jurors/model.h"
+#include "jury/jurors/known_tools.h"
+#include "jury/jurors/shlex/shlex.h"
 
 struct gr_ctx {
 	struct juror *j;
@@ -389,7 +389,7 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	if (x.rootfd < 0)
 		return -errno; /* an unreadable root is an error vote: deny (fail closed) */
 	if (r->kind == REVIEW_EXEC) {
-		rc = jurors_parse_exec(r, &res);
+		rc = shlex_parse_exec(r, &res);
 		if (rc == 0)
 			judge_exec(&x, res);
 		else if (rc == -EINVAL)

@@ -129,27 +129,6 @@ double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n)
 	return 1.0 / (1.0 + exp(-s));
 }
 
-int jurors_parse_exec(const struct review *r, struct shlex_result **ret)
-{
-	struct shlex_result *res;
-	const char *one[1];
-
-	*ret = NULL;
-	if (!r || r->kind != REVIEW_EXEC || ((!r->argv || r->argc == 0) && !r->path))
-		return -EINVAL;
-	res = malloc(sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	if (r->argv && r->argc > 0) {
-		shlex_parse_argv(res, r->argv, r->argc);
-	} else {
-		one[0] = r->path;
-		shlex_parse_argv(res, one, 1);
-	}
-	*ret = res;
-	return 0;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -212,7 +191,7 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 		vote_set(out, VOTE_ABSTAIN, 0.0, "%s: judges exec requests only", k->kind);
 		return 0;
 	}
-	rc = jurors_parse_exec(r, &res);
+	rc = shlex_parse_exec(r, &res);
 	if (rc == -EINVAL) {
 		/* an exec without a command cannot be judged: deny (fail closed) */
 		vote_set(out, VOTE_DENY, 0.6, "%s: exec request without a command", k->kind);

@@ -68,11 +68,6 @@ int jurors_model_open(const struct jurors_model_kind *k, const struct juror_conf
 int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out);
 void jurors_model_close(struct juror *j);
 
-/*
- * Parses the command of an exec review into a freshly allocated result.
- * Returns 0, -EINVAL when the review has no command, or -ENOMEM.
- */
-int jurors_parse_exec(const struct review *r, struct shlex_result **ret);
 /* Removes repeated indices in place (sorts); returns the new count. */
 int jurors_dedup(uint32_t *f, int n);
 

@@ -23,8 +23,7 @@
 #include <strings.h>
 
 #include "jury/jurors/jurors.h"
-#include "jury/jurors/jurors_int.h"
-#include "jury/jurors/model.h"
+#include "jury/jurors/known_tools.h"
 #include "jury/jurors/rulebook.h"
 
 const char *const rb_secret_paths[] = {
@@ -492,7 +491,7 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	if (!j || !r || !out)
 		return -EINVAL;
 	if (r->kind == REVIEW_EXEC) {
-		rc = jurors_parse_exec(r, &res);
+		rc = shlex_parse_exec(r, &res);
 		if (rc == -EINVAL) {
 			/* nothing to judge is not a reason to allow (fail closed) */
 			vote_set(out, VOTE_DENY, 0.6, "rulebook: exec request without a command");

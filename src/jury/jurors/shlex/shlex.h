@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "review/review.h"
+
 #define SHLEX_MAX_DEPTH 8
 #define SHLEX_MAX_CMDS 256
 #define SHLEX_MAX_WORDS 2048
@@ -97,6 +99,13 @@ int shlex_parse(struct shlex_result *res, const char *src);
  * wrapped payloads are still parsed). Returns 0 or -E2BIG.
  */
 int shlex_parse_argv(struct shlex_result *res, const char *const *argv, size_t argc);
+
+/*
+ * Parses the command of an exec review (its argv, else its path alone)
+ * into a freshly allocated result, as shlex_parse_argv() does. Returns 0,
+ * -EINVAL when the review has no command, or -ENOMEM.
+ */
+int shlex_parse_exec(const struct review *r, struct shlex_result **ret);
 
 /* The program name of a command without directories ("/usr/bin/curl" -> "curl"). */
 const char *shlex_prog(const struct shlex_cmd *c);

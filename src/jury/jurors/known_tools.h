@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers shared by several built-in jurors (not part of jurors.h, the
- * door the jury uses).
+ * The well-known everyday tools (known_tools.c), which the rulebook and
+ * the grounding juror both consult.
  */
-#ifndef SEVORIX_JURY_JURORS_INT_H
-#define SEVORIX_JURY_JURORS_INT_H
+#ifndef SEVORIX_JURY_KNOWN_TOOLS_H
+#define SEVORIX_JURY_KNOWN_TOOLS_H
 
 #include <stdbool.h>
 
