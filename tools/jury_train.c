@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/features.h"
-#include "jury/jurors/model.h"
+#include "jury/jurors/stats/features.h"
+#include "jury/jurors/stats/model.h"
 #include "jury/jurors/shlex/shlex.h"
 #include "jury_corpus_io.h"
 

@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "jury/jurors/features.h"
+#include "jury/jurors/stats/features.h"
 #include "jury/jurors/grounding.h"
 
 int gr_open_in(int rootfd, const char *path, int flags)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jury/jurors/features.h"
+#include "jury/jurors/stats/features.h"
 
 struct fsink {
 	uint32_t *out;

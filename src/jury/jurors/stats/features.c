@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "jury/jurors/features.h"
+#include "jury/jurors/stats/features.h"
 
 uint32_t features_hash(const char *s, size_t n, uint32_t seed)
 {

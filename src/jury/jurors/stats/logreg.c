@@ -12,9 +12,9 @@
  * time; a missing or damaged file makes open() fail, which the jury
  * counts as an error vote (fail closed).
  */
-#include "jury/jurors/features.h"
+#include "jury/jurors/stats/features.h"
 #include "jury/jurors/jurors.h"
-#include "jury/jurors/model.h"
+#include "jury/jurors/stats/model.h"
 
 static int logreg_features(const struct shlex_result *res, uint32_t *f, int max)
 {

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jury/jurors/features.h"
+#include "jury/jurors/stats/features.h"
 #include "jury/jurors/jurors.h"
-#include "jury/jurors/model.h"
+#include "jury/jurors/stats/model.h"
 
 const char *jurors_data_dir(const struct juror_config *cfg, const char *file, char *buf,
 			    size_t len)
