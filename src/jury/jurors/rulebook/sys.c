@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Rulebook exec rules about the system (see rulebook.h): persistence,
- * privilege escalation, destruction, defence evasion, discovery, and the
- * rules that need the whole script (fork bombs, a download later made
- * executable, a chain of reconnaissance commands, decoded payloads run by
- * a shell).
+ * privilege escalation and destruction. Defence evasion, discovery and
+ * the rules that need the whole script are in recon.c.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "jury/jurors/rulebook.h"
+#include "jury/jurors/rulebook/rulebook.h"
 
 static bool under_workspace(const struct rb_ctx *x, const char *path)
 {

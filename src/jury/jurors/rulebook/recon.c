@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jury/jurors/rulebook.h"
+#include "jury/jurors/rulebook/rulebook.h"
 
 /* Names a security service, also behind the grep '[s]yslog' trick. */
 static bool names_security(const struct shlex_cmd *c)

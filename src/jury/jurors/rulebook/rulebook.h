@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals of the rulebook juror (rulebook*.c): the context a rule sees,
- * the matchers rules are written with, and the path and program tables.
+ * Internals of the rulebook juror (the files of rulebook/): the context a
+ * rule sees, the matchers rules are written with, and the path and program
+ * tables.
  *
  * A rule looks at the parsed commands (shlex.h) and records a finding
  * with a confidence in (0,1) and a reason; the juror denies when any rule

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals of the grounding juror (grounding*.c): resolving programs and
- * paths inside the agent's filesystem view, and what a binary knows.
+ * Internals of the grounding juror (grounding.c, fs.c): resolving programs
+ * and paths inside the agent's filesystem view, and what a binary knows.
  */
 #ifndef SEVORIX_JURY_GROUNDING_H
 #define SEVORIX_JURY_GROUNDING_H

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jury/jurors/rulebook.h"
+#include "jury/jurors/rulebook/rulebook.h"
 
 static const char *const ncs[] = {
 	"nc", "ncat", "netcat", "pwncat", "cryptcat", "nc.traditional", "nc.openbsd", NULL,

@@ -24,7 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "jury/jurors/grounding.h"
+#include "jury/jurors/grounding/grounding.h"
 #include "jury/jurors/jurors.h"
 #include "jury/jurors/known_tools.h"
 #include "jury/jurors/shlex/shlex.h"

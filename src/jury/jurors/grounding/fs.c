@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "jury/jurors/stats/features.h"
-#include "jury/jurors/grounding.h"
+#include "jury/jurors/grounding/grounding.h"
 
 int gr_open_in(int rootfd, const char *path, int flags)
 {

@@ -7,9 +7,9 @@
  *
  * This file holds the tables, the matchers, the connect and open rules
  * and the juror's face; the exec rules by technique are in
- * rulebook_net.c (shells, downloads, exfiltration, credentials),
- * rulebook_sys.c (persistence, privilege, destruction) and
- * rulebook_recon.c (evasion, discovery, collection, whole-script rules).
+ * net.c (shells, downloads, exfiltration, credentials), sys.c
+ * (persistence, privilege, destruction) and recon.c (evasion, discovery,
+ * collection, whole-script rules).
  * No finding means allow, with moderate confidence: a rulebook only knows
  * what it was written to know. Findings too weak to deny on their own make
  * it abstain, so that a weak signal never acts as a veto.
@@ -24,7 +24,7 @@
 
 #include "jury/jurors/jurors.h"
 #include "jury/jurors/known_tools.h"
-#include "jury/jurors/rulebook.h"
+#include "jury/jurors/rulebook/rulebook.h"
 
 const char *const rb_secret_paths[] = {
 	"/.ssh/id_", "=id_rsa", "=id_ed25519", "=id_ecdsa", "=id_dsa", ".aws/credentials",
