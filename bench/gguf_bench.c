@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 #include "jury/jury_curl.h"
 #include "jury/jury_slm.h"
 #include "jury/slm/slm.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury_corpus_io.h"
 
 #define NJ 4

@@ -32,6 +32,7 @@
 #include "jury/jury_curl.h"
 #include "jury/jury_metrics.h"
 #include "jury/jury_request.h"
+#include "jury/kinds.h"
 
 struct jury {
 	const struct jury_config *cfg;

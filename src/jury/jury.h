@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 
 #define JURY_MAX_JURORS 32
 #define JURY_DEFAULT_CONFIG "/etc/sevorix/jury.yaml"

@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "jury/jury.h"
+#include "jury/kinds.h"
 
 struct cfg_ctx {
 	yaml_document_t *doc;

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "jury/jury.h"
+#include "jury/kinds.h"
 
 #define P_MIN 0.001
 #define P_MAX 0.999

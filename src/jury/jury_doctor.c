@@ -18,6 +18,7 @@
 #include "jury/jury.h"
 #include "jury/jury_curl.h"
 #include "jury/jury_doctor.h"
+#include "jury/kinds.h"
 #include "jury/slm/llama_rt.h"
 #include "jury/slm/slm.h"
 

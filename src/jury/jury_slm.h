@@ -15,7 +15,7 @@
 #ifndef SEVORIX_JURY_SLM_H
 #define SEVORIX_JURY_SLM_H
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 
 extern const struct juror_ops juror_llama_ops;
 extern const struct juror_ops juror_ollama_ops;

@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 #include "jury/slm/slm.h"
 #include "jury/slm/llama_rt.h"
 

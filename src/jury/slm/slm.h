@@ -11,7 +11,7 @@
 #ifndef SEVORIX_SLM_H
 #define SEVORIX_SLM_H
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 
 extern const struct juror_ops juror_gguf_ops;
 

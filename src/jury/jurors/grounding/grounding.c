@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "jury/jurors/grounding/grounding.h"
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury/jurors/known_tools.h"
 #include "jury/jurors/shlex/shlex.h"
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury/jurors/known_tools.h"
 #include "jury/jurors/rulebook/rulebook.h"
 

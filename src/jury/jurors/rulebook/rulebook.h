@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 #include "jury/jurors/shlex/shlex.h"
 
 #define RB_MAX_FILES 16

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "jury/jurors/stats/features.h"
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury/jurors/stats/model.h"
 
 const char *jurors_data_dir(const struct juror_config *cfg, const char *file, char *buf,

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jury/juror.h"
+#include "jury/jurors/juror.h"
 #include "jury/jurors/shlex/shlex.h"
 
 #define JURORS_MODEL_MAGIC "SVXJURY1"
@@ -42,7 +42,10 @@ struct jurors_model {
 	float *w;
 };
 
-/* Resolves the data directory of cfg into buf (see jurors.h for the order). */
+#define JURORS_INSTALLED_DATA_DIR "/usr/local/share/sevorix/jury"
+#define JURORS_BUILD_DATA_DIR "build/jury"
+
+/* Resolves the data directory of cfg into buf (see builtin.h for the order). */
 const char *jurors_data_dir(const struct juror_config *cfg, const char *file, char *buf,
 			    size_t len);
 /* Returns 0 or -errno; err names the file and the problem. */

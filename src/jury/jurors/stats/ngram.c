@@ -12,7 +12,7 @@
  * counts as an error vote (fail closed).
  */
 #include "jury/jurors/stats/features.h"
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury/jurors/stats/model.h"
 
 static int ngram_features(const struct shlex_result *res, uint32_t *f, int max)

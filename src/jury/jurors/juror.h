@@ -61,13 +61,6 @@ struct juror_ops {
 	void (*close)(struct juror *j);
 };
 
-/* The table of every juror kind; NULL-terminated. Defined in jurors.c. */
-extern const struct juror_ops *const juror_kinds[];
-
-const struct juror_ops *juror_find(const char *kind);
-/* True when the configured juror's kind asks a language model. */
-bool juror_is_model(const struct juror_config *cfg);
-
 /* Copies printf output into v->reason (truncating) and sets verdict/confidence. */
 void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

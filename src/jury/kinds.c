@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The table of juror kinds.
+ * The table of juror kinds (kinds.h).
  *
- * The built-in jurors (src/jury/jurors/), the model-server adapters
+ * The built-in jurors (jurors/), the model-server adapters
  * (jury_slm.c) and the in-process model juror (slm/) are listed here by
  * kind; a configuration naming another kind is refused by the config
  * loader ("unknown juror kind"), never silently skipped.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "jury/juror.h"
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
+#include "jury/kinds.h"
 #include "jury/jury_slm.h"
 #include "jury/slm/slm.h"
 
@@ -45,15 +43,4 @@ bool juror_is_model(const struct juror_config *cfg)
 	const struct juror_ops *ops = juror_find(cfg->kind);
 
 	return ops && ops->model;
-}
-
-void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)
-{
-	va_list ap;
-
-	v->verdict = verdict;
-	v->confidence = confidence;
-	va_start(ap, fmt);
-	vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
-	va_end(ap);
 }
