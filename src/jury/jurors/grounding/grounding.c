@@ -16,7 +16,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 
 #include "jury/jurors/grounding/grounding.h"
 #include "jury/jurors/builtin.h"
+#include "jury/jurors/findings.h"
 #include "jury/jurors/known_tools.h"
 #include "jury/jurors/shlex/shlex.h"
 
@@ -33,24 +33,8 @@ struct gr_ctx {
 	struct juror *j;
 	const struct review *r;
 	int rootfd;
-	double best;
-	int nfind;
-	char reason[200];
+	struct findings f;
 };
-
-__attribute__((format(printf, 3, 4))) static void hit(struct gr_ctx *x, double conf,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	x->nfind++;
-	if (conf <= x->best)
-		return;
-	x->best = conf;
-	va_start(ap, fmt);
-	vsnprintf(x->reason, sizeof(x->reason), fmt, ap);
-	va_end(ap);
-}
 
 enum gr_dest { DEST_PUBLIC, DEST_LOOPBACK, DEST_PRIVATE, DEST_LINKLOCAL, DEST_METADATA, DEST_NONE };
 
@@ -130,10 +114,10 @@ static void destinations(struct gr_ctx *x, const struct shlex_cmd *c, const char
 
 	switch (classify(h)) {
 	case DEST_METADATA:
-		hit(x, 0.95, "%s is a cloud metadata service", h);
+		findings_add(&x->f, 0.95, "%s is a cloud metadata service", h);
 		break;
 	case DEST_LINKLOCAL:
-		hit(x, 0.85, "%s is link-local", h);
+		findings_add(&x->f, 0.85, "%s is link-local", h);
 		break;
 	case DEST_PRIVATE: {
 		const char *p = c->argc ? shlex_basename(c->argv[c->prog]) : "";
@@ -142,7 +126,7 @@ static void destinations(struct gr_ctx *x, const struct shlex_cmd *c, const char
 		for (int i = 0; raw[i]; i++)
 			rawnet |= strcmp(p, raw[i]) == 0;
 		if (rawnet)
-			hit(x, 0.7, "raw connection to private address %s", h);
+			findings_add(&x->f, 0.7, "raw connection to private address %s", h);
 		break;
 	}
 	default:
@@ -188,7 +172,8 @@ static void flags(struct gr_ctx *x, const struct shlex_cmd *c, int fd, const cha
 		if (strncmp(w, "--", 2) != 0 || strlen(w) < 5 || strpbrk(w, "$`'\"(){}"))
 			continue;
 		if (gr_binary_knows(x->j, fd, w) == 0)
-			hit(x, 0.6, "%s has no option %.*s", p, (int)strcspn(w, "="), w);
+			findings_add(&x->f, 0.6, "%s has no option %.*s", p, (int)strcspn(w, "="),
+				     w);
 	}
 }
 
@@ -229,7 +214,7 @@ static void program(struct gr_ctx *x, const struct shlex_result *res, const stru
 		/* a well-known tool that is not installed fails harmlessly; an unknown name is
 		 * invented */
 		if (!jurors_known_tool(p))
-			hit(x, 0.6, "no program %s in the agent's filesystem", w);
+			findings_add(&x->f, 0.6, "no program %s in the agent's filesystem", w);
 		return;
 	}
 	if (fd < 0)
@@ -257,7 +242,7 @@ static void write_target(struct gr_ctx *x, const char *prog, const char *t)
 	    inside(t, "/tmp") || inside(t, "/dev/null") || inside(t, "/dev/stdout") ||
 	    inside(t, "/dev/stderr") || inside(t, "/var/tmp") || inside(t, "/dev/fd"))
 		return;
-	hit(x, 0.75, "%s writes %s, outside the workspace %s", prog, t, ws);
+	findings_add(&x->f, 0.75, "%s writes %s, outside the workspace %s", prog, t, ws);
 }
 
 static void workspace(struct gr_ctx *x, const struct shlex_result *res, const struct shlex_cmd *c)
@@ -290,7 +275,7 @@ static void judge_exec(struct gr_ctx *x, const struct shlex_result *res)
 		int fd = gr_open_in(x->rootfd, r->path, O_PATH);
 
 		if (fd < 0)
-			hit(x, 0.7, "executable %s does not exist", r->path);
+			findings_add(&x->f, 0.7, "executable %s does not exist", r->path);
 		else
 			close(fd);
 	}
@@ -316,29 +301,31 @@ static void judge_connect(struct gr_ctx *x)
 		int fd = r->addr ? gr_open_in(x->rootfd, r->addr, O_PATH) : -EINVAL;
 
 		if (fd < 0)
-			hit(x, 0.6, "UNIX socket %s does not exist", r->addr ? r->addr : "(none)");
+			findings_add(&x->f, 0.6, "UNIX socket %s does not exist",
+				     r->addr ? r->addr : "(none)");
 		else
 			close(fd);
 		return;
 	}
 	switch (classify(r->addr ? r->addr : "")) {
 	case DEST_METADATA:
-		hit(x, 0.99, "%s is a cloud metadata service", r->addr);
+		findings_add(&x->f, 0.99, "%s is a cloud metadata service", r->addr);
 		break;
 	case DEST_LINKLOCAL:
-		hit(x, 0.9, "%s is link-local", r->addr);
+		findings_add(&x->f, 0.9, "%s is link-local", r->addr);
 		break;
 	case DEST_PRIVATE:
-		hit(x, 0.7, "%s is a private address (lateral movement?)", r->addr);
+		findings_add(&x->f, 0.7, "%s is a private address (lateral movement?)", r->addr);
 		break;
 	case DEST_NONE:
-		hit(x, 0.6, "destination %s is not an address", r->addr ? r->addr : "(none)");
+		findings_add(&x->f, 0.6, "destination %s is not an address",
+			     r->addr ? r->addr : "(none)");
 		break;
 	default:
 		break;
 	}
 	if (r->port == 0 || r->port > 65535)
-		hit(x, 0.6, "port %d is not a valid destination port", r->port);
+		findings_add(&x->f, 0.6, "port %d is not a valid destination port", r->port);
 }
 
 static void judge_open(struct gr_ctx *x)
@@ -347,7 +334,7 @@ static void judge_open(struct gr_ctx *x)
 	bool write = r->access && strcmp(r->access, "write") == 0;
 
 	if (!r->path || !*r->path) {
-		hit(x, 0.6, "open request without a path");
+		findings_add(&x->f, 0.6, "open request without a path");
 		return;
 	}
 	if (write)
@@ -356,7 +343,7 @@ static void judge_open(struct gr_ctx *x)
 		int fd = gr_open_in(x->rootfd, r->path, O_PATH);
 
 		if (fd < 0)
-			hit(x, 0.6, "executable %s does not exist", r->path);
+			findings_add(&x->f, 0.6, "executable %s does not exist", r->path);
 		else
 			close(fd);
 	}
@@ -379,7 +366,7 @@ static int grounding_open(const struct juror_config *cfg, struct juror **ret, ch
 
 static int grounding_vote(struct juror *j, const struct review *r, struct vote *out)
 {
-	struct gr_ctx x = { .j = j, .r = r };
+	struct gr_ctx x = { .j = j, .r = r, .f = FINDINGS_INIT };
 	struct shlex_result *res = NULL;
 	int rc = 0;
 
@@ -393,7 +380,7 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 		if (rc == 0)
 			judge_exec(&x, res);
 		else if (rc == -EINVAL)
-			hit(&x, 0.6, "exec request without a command");
+			findings_add(&x.f, 0.6, "exec request without a command");
 	} else if (r->kind == REVIEW_CONNECT) {
 		judge_connect(&x);
 	} else if (r->kind == REVIEW_OPEN) {
@@ -405,16 +392,16 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	free(res);
 	if (rc < 0 && rc != -EINVAL)
 		return rc;
-	if (rc == -EINVAL && x.nfind == 0)
+	if (rc == -EINVAL && x.f.n == 0)
 		return rc;
-	if (x.nfind == 0)
+	if (x.f.n == 0)
 		vote_set(out, VOTE_ALLOW, 0.6, "grounding: %s",
 			 r->kind == REVIEW_EXEC    ? "program, options and targets check out" :
 			 r->kind == REVIEW_CONNECT ? "destination checks out" :
 						     "path checks out");
 	else
-		vote_set(out, VOTE_DENY, x.best, "grounding: %s%s", x.reason,
-			 x.nfind > 1 ? " (and more)" : "");
+		vote_set(out, VOTE_DENY, x.f.best, "grounding: %s%s", x.f.reason,
+			 x.f.n > 1 ? " (and more)" : "");
 	return 0;
 }
 

@@ -83,51 +83,51 @@ static void shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	for (int k = 0; k < c->nredir; k++)
 		if (strstr(res->redirs[c->redir_first + k].target, "/dev/tcp/") ||
 		    strstr(res->redirs[c->redir_first + k].target, "/dev/udp/"))
-			rb_hit(x, 0.98, "shell or data redirected to a raw socket (%s)",
-			       res->redirs[c->redir_first + k].target);
+			findings_add(&x->f, 0.98, "shell or data redirected to a raw socket (%s)",
+				     res->redirs[c->redir_first + k].target);
 	if (rb_arg_has(c, "/dev/tcp/") || rb_arg_has(c, "/dev/udp/"))
-		rb_hit(x, 0.95, "%s uses a /dev/tcp socket", p);
+		findings_add(&x->f, 0.95, "%s uses a /dev/tcp socket", p);
 	if (rb_in(p, ncs) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "nc"))) {
 		if (rb_opt(c, 'e') || rb_opt(c, 'c') || rb_long(c, "--exec") ||
 		    rb_long(c, "--sh-exec") || rb_long(c, "--lua-exec"))
-			rb_hit(x, 0.98, "%s runs a program on a network connection", p);
+			findings_add(&x->f, 0.98, "%s runs a program on a network connection", p);
 		else if (rb_opt(c, 'l') || rb_long(c, "--listen"))
-			rb_hit(x, 0.62, "%s listens for incoming connections", p);
+			findings_add(&x->f, 0.62, "%s listens for incoming connections", p);
 	}
 	if (strcmp(p, "socat") == 0) {
 		if (rb_arg_has(c, "exec:") || rb_arg_has(c, "system:"))
-			rb_hit(x, 0.97, "socat connects a program to a socket");
+			findings_add(&x->f, 0.97, "socat connects a program to a socket");
 		else if ((rb_arg_has(c, "file:") || rb_arg_has(c, "open:")) &&
 			 (rb_arg_has(c, "tcp") || rb_arg_has(c, "udp") || rb_arg_has(c, "openssl")))
-			rb_hit(x, 0.9, "socat streams a file over the network");
+			findings_add(&x->f, 0.9, "socat streams a file over the network");
 		else if (rb_arg_has(c, "-listen"))
-			rb_hit(x, 0.8, "socat listens for incoming connections");
+			findings_add(&x->f, 0.8, "socat listens for incoming connections");
 		else if (rb_arg_has(c, "pty") || rb_arg_has(c, "echo=0"))
-			rb_hit(x, 0.85, "socat terminal over the network");
+			findings_add(&x->f, 0.85, "socat terminal over the network");
 	}
 	if (c->pipe_prev >= 0 && rb_in(p, raw_net) && c->argc > c->prog + 1 &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1") && !rb_opt(c, 'z') &&
 	    strcmp(p, "openssl") != 0)
-		rb_hit(x, 0.85, "output piped into a raw %s connection", p);
+		findings_add(&x->f, 0.85, "output piped into a raw %s connection", p);
 	if (c->pipe_prev >= 0) {
 		const char *up = shlex_prog(&res->cmds[c->pipe_prev]);
 
 		if ((rb_in(up, raw_net) && rb_in(p, rb_shells)) ||
 		    (rb_in(up, rb_shells) && rb_in(p, raw_net)))
-			rb_hit(x, 0.97, "shell piped to or from %s (reverse shell)",
-			       rb_in(up, raw_net) ? up : p);
+			findings_add(&x->f, 0.97, "shell piped to or from %s (reverse shell)",
+				     rb_in(up, raw_net) ? up : p);
 	}
 	if ((strcmp(p, "awk") == 0 || strcmp(p, "gawk") == 0) && rb_arg_has(c, "/inet/"))
-		rb_hit(x, 0.95, "awk opens a network connection (/inet)");
+		findings_add(&x->f, 0.95, "awk opens a network connection (/inet)");
 	if ((rb_in(p, rb_interps) || strcmp(p, "awk") == 0 || strcmp(p, "gawk") == 0 ||
 	     strcmp(p, "zsh") == 0) &&
 	    any_word(c, sock_words) && any_word(c, run_words))
-		rb_hit(x, 0.97, "%s code opens a socket and runs a shell on it", p);
+		findings_add(&x->f, 0.97, "%s code opens a socket and runs a shell on it", p);
 	if (strcmp(p, "ssh") == 0 && rb_opt(c, 'R'))
-		rb_hit(x, 0.85, "ssh reverse tunnel (-R) to a remote host");
+		findings_add(&x->f, 0.85, "ssh reverse tunnel (-R) to a remote host");
 	if (strcmp(p, "chisel") == 0 || strcmp(p, "frpc") == 0 || strcmp(p, "bore") == 0 ||
 	    (strcmp(p, "ngrok") == 0 && (rb_arg_eq(c, "tcp") || rb_arg_eq(c, "ssh"))))
-		rb_hit(x, 0.85, "%s exposes this host through a tunnel", p);
+		findings_add(&x->f, 0.85, "%s exposes this host through a tunnel", p);
 }
 
 /* Remembers the file a download writes, for the script-level rule. */
@@ -160,27 +160,29 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 
 	if (reads_code_from_stdin(c) && c->pipe_prev >= 0 &&
 	    rb_upstream_prog(x->res, c, rb_fetchers))
-		rb_hit(x, 0.97, "downloaded content piped into %s (download and execute)", p);
+		findings_add(&x->f, 0.97, "downloaded content piped into %s (download and execute)",
+			     p);
 	if ((rb_in(p, rb_shells) || rb_in(p, rb_interps)) && any_word(c, subst))
-		rb_hit(x, 0.97, "%s runs what a download returns", p);
+		findings_add(&x->f, 0.97, "%s runs what a download returns", p);
 	if (rb_in(p, rb_interps) && any_word(c, eval_words) &&
 	    (rb_arg_has(c, "b64decode") || rb_arg_has(c, "decode_base64") ||
 	     rb_arg_has(c, "base64_decode") || rb_arg_has(c, "atob(") ||
 	     rb_arg_has(c, "decode64") || rb_arg_has(c, "'base64')")))
-		rb_hit(x, 0.85, "%s evaluates base64-hidden code", p);
+		findings_add(&x->f, 0.85, "%s evaluates base64-hidden code", p);
 	if (rb_in(p, rb_interps) && (any_word(c, fetch_words) || any_word(c, sock_words)) &&
 	    (code_mentions_secret(c) || rb_arg_has(c, "/etc/passwd") || rb_arg_has(c, "/environ")))
-		rb_hit(x, 0.9, "%s code reads secrets and talks to the network", p);
+		findings_add(&x->f, 0.9, "%s code reads secrets and talks to the network", p);
 	if (rb_in(p, rb_interps) && any_word(c, fetch_words) && any_word(c, eval_words))
-		rb_hit(x, 0.93, "%s code downloads and evaluates code", p);
+		findings_add(&x->f, 0.93, "%s code downloads and evaluates code", p);
 	if (rb_in(p, rb_fetchers) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "wget")))
 		note_fetched(x, c);
 	if ((strcmp(p, "pip") == 0 || strcmp(p, "pip3") == 0 || strcmp(p, "npm") == 0) &&
 	    (rb_arg_has(c, "http://") || rb_long(c, "--trusted-host")) &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
-		rb_hit(x, 0.8, "%s installs packages over plain HTTP or an untrusted host", p);
+		findings_add(&x->f, 0.8,
+			     "%s installs packages over plain HTTP or an untrusted host", p);
 	if (strcmp(p, "npm") == 0 && rb_arg_has(c, "://") && rb_arg_has(c, ".tgz"))
-		rb_hit(x, 0.75, "npm installs a tarball from a bare URL");
+		findings_add(&x->f, 0.75, "npm installs a tarball from a bare URL");
 }
 
 /* Is the command sending local data somewhere (an upload, not a fetch)? */
@@ -287,7 +289,8 @@ static void find_exec_upload(struct rb_ctx *x, const struct shlex_cmd *c, const 
 		if (rb_in(shlex_basename(c->argv[i]), movers) &&
 		    (rb_arg_has(c, "@{}") || rb_arg_has(c, "{} ") || rb_arg_eq(c, "-T") ||
 		     rb_arg_has(c, "://") || rb_arg_has(c, "@"))) {
-			rb_hit(x, 0.9, "find sends every file it finds with %s", c->argv[i]);
+			findings_add(&x->f, 0.9, "find sends every file it finds with %s",
+				     c->argv[i]);
 			return;
 		}
 }
@@ -301,53 +304,54 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		return;
 	s = rb_upstream_reads(res, c, rb_secret_paths);
 	if (s && !(c->prog + 1 < c->argc && rb_arg_eq(c, "-i")))
-		rb_hit(x, 0.97, "credential file %s sent over the network by %s", s, p);
+		findings_add(&x->f, 0.97, "credential file %s sent over the network by %s", s, p);
 	if (c->pipe_prev >= 0 && rb_upstream_prog(res, c, env_dumpers))
-		rb_hit(x, 0.9, "environment or history sent over the network by %s", p);
+		findings_add(&x->f, 0.9, "environment or history sent over the network by %s", p);
 	if (uploads(c, p) && strcmp(p, "ssh") != 0 && (s = sensitive_arg(res, c)) != NULL &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
-		rb_hit(x, 0.9, "%s sends %s off the host", p, s);
+		findings_add(&x->f, 0.9, "%s sends %s off the host", p, s);
 	/* pipe_prev always points to an earlier command: the walk ends */
 	for (const struct shlex_cmd *u = c; u->pipe_prev >= 0;) {
 		u = &res->cmds[u->pipe_prev];
 		if ((s = sensitive_arg(res, u)) != NULL && !rb_arg_has(c, "localhost")) {
-			rb_hit(x, 0.88, "%s sends %s, read by %s, off the host", p, s,
-			       shlex_prog(u));
+			findings_add(&x->f, 0.88, "%s sends %s, read by %s, off the host", p, s,
+				     shlex_prog(u));
 			break;
 		}
 	}
 	if (strcmp(p, "smbclient") == 0 && rb_arg_has(c, "put "))
-		rb_hit(x, 0.85, "smbclient uploads a file to a remote share");
+		findings_add(&x->f, 0.85, "smbclient uploads a file to a remote share");
 	for (int i = 0; rb_exfil_hosts[i]; i++)
 		if (rb_arg_has(c, rb_exfil_hosts[i]))
-			rb_hit(x, uploads(c, p) ? 0.95 : 0.8,
-			       "%s talks to %s, a drop/exfil service", p, rb_exfil_hosts[i]);
+			findings_add(&x->f, uploads(c, p) ? 0.95 : 0.8,
+				     "%s talks to %s, a drop/exfil service", p, rb_exfil_hosts[i]);
 	for (int i = 0; rb_meta_hosts[i]; i++)
 		if (rb_arg_has(c, rb_meta_hosts[i]))
-			rb_hit(x, 0.95, "%s queries cloud metadata at %s", p, rb_meta_hosts[i]);
+			findings_add(&x->f, 0.95, "%s queries cloud metadata at %s", p,
+				     rb_meta_hosts[i]);
 	if (rb_arg_has(c, "docker.sock") || rb_arg_has(c, "containerd.sock"))
-		rb_hit(x, 0.85, "%s talks to the container runtime socket", p);
+		findings_add(&x->f, 0.85, "%s talks to the container runtime socket", p);
 	if ((rb_arg_has(c, "$(") || rb_arg_has(c, "`")) &&
 	    (rb_arg_has(c, "cat ") || rb_arg_has(c, "whoami") || rb_arg_has(c, "hostname") ||
 	     rb_arg_has(c, "$(id") || rb_arg_has(c, "$(env") || rb_arg_has(c, "base64") ||
 	     rb_arg_has(c, "uname") || rb_arg_has(c, "/etc/")) &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
-		rb_hit(x, 0.85, "%s sends command output in its request", p);
+		findings_add(&x->f, 0.85, "%s sends command output in its request", p);
 	if (secret_in_url(c) && !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
-		rb_hit(x, 0.88, "%s puts a secret variable into a URL", p);
+		findings_add(&x->f, 0.88, "%s puts a secret variable into a URL", p);
 	if ((strcmp(p, "dig") == 0 || strcmp(p, "nslookup") == 0 || strcmp(p, "host") == 0) &&
 	    rb_arg_has(c, "$"))
-		rb_hit(x, 0.85, "data encoded into DNS queries by %s", p);
+		findings_add(&x->f, 0.85, "data encoded into DNS queries by %s", p);
 	if (strcmp(p, "ping") == 0 && rb_opt(c, 'p') && rb_arg_has(c, "$("))
-		rb_hit(x, 0.85, "data hidden in ping payloads");
+		findings_add(&x->f, 0.85, "data hidden in ping payloads");
 	if (uploads(c, p) && c->pipe_prev >= 0 && (rb_arg_has(c, "@-") || rb_arg_eq(c, "-T")) &&
 	    !rb_arg_has(c, "localhost") && !rb_arg_has(c, "127.0.0.1"))
-		rb_hit(x, 0.8, "%s uploads piped local data to a remote host", p);
+		findings_add(&x->f, 0.8, "%s uploads piped local data to a remote host", p);
 	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") && rb_long(c, "--no-sign-request") &&
 	    (rb_arg_eq(c, "cp") || rb_arg_eq(c, "sync")))
-		rb_hit(x, 0.85, "upload to a foreign unsigned S3 bucket");
+		findings_add(&x->f, 0.85, "upload to a foreign unsigned S3 bucket");
 	if (strcmp(p, "rclone") == 0 && (rb_arg_has(c, "~") || rb_arg_has(c, "/home")))
-		rb_hit(x, 0.8, "rclone copies home data to a remote");
+		findings_add(&x->f, 0.8, "rclone copies home data to a remote");
 }
 
 void rb_exec_network(struct rb_ctx *x, const struct shlex_cmd *c)
@@ -367,16 +371,16 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 
 	if (strcmp(p, "gcloud") == 0 && !subst && (rb_arg_has(c, "print-access-token") ||
 						   rb_arg_has(c, "print-identity-token")))
-		rb_hit(x, 0.85, "gcloud prints an access token");
+		findings_add(&x->f, 0.85, "gcloud prints an access token");
 	if (strcmp(p, "az") == 0 && !subst && rb_arg_has(c, "get-access-token"))
-		rb_hit(x, 0.85, "az prints an access token");
+		findings_add(&x->f, 0.85, "az prints an access token");
 	if (strcmp(p, "aws") == 0 &&
 	    (rb_arg_eq(c, "get-secret-value") ||
 	     (rb_arg_has(c, "get-parameter") && rb_long(c, "--with-decryption")) ||
 	     rb_arg_eq(c, "get-session-token")))
-		rb_hit(x, 0.88, "aws reads secrets");
+		findings_add(&x->f, 0.88, "aws reads secrets");
 	if (strcmp(p, "vault") == 0 && (rb_arg_eq(c, "read") || rb_arg_eq(c, "get")))
-		rb_hit(x, 0.85, "vault reads secrets");
+		findings_add(&x->f, 0.85, "vault reads secrets");
 	if (strcmp(p, "kubectl") == 0 && (rb_arg_eq(c, "secret") || rb_arg_eq(c, "secrets") ||
 					  rb_arg_has(c, "secret/")) &&
 	    (rb_arg_eq(c, "get") || rb_arg_eq(c, "describe"))) {
@@ -385,15 +389,15 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 
 		/* one named secret is daily work; all of them, or their decoded data, is a harvest
 		 */
-		rb_hit(x, all ? 0.88 : 0.62, "kubectl reads cluster secrets");
+		findings_add(&x->f, all ? 0.88 : 0.62, "kubectl reads cluster secrets");
 	}
 	if (strcmp(p, "security") == 0 && rb_arg_has(c, "find-") && rb_arg_has(c, "password"))
-		rb_hit(x, 0.9, "keychain password read");
+		findings_add(&x->f, 0.9, "keychain password read");
 	if (strcmp(p, "gpg") == 0 && rb_long(c, "--export-secret"))
-		rb_hit(x, 0.93, "gpg exports secret keys");
+		findings_add(&x->f, 0.93, "gpg exports secret keys");
 	if (strcmp(p, "keyctl") == 0 && (rb_arg_eq(c, "print") || rb_arg_eq(c, "pipe") ||
 					 rb_arg_eq(c, "read")))
-		rb_hit(x, 0.85, "kernel keyring read");
+		findings_add(&x->f, 0.85, "kernel keyring read");
 }
 
 static const char *const sys_trees[] = {
@@ -420,7 +424,8 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	     strcmp(p, "fdfind") == 0) && (wide || strcmp(p, "locate") == 0))
 		for (int i = 0; names[i]; i++)
 			if (rb_arg_has(c, names[i])) {
-				rb_hit(x, 0.88, "%s searches the system for %s files", p, names[i]);
+				findings_add(&x->f, 0.88, "%s searches the system for %s files", p,
+					     names[i]);
 				break;
 			}
 	if (strcmp(p, "grep") == 0 || strcmp(p, "rg") == 0 || strcmp(p, "egrep") == 0 ||
@@ -441,21 +446,23 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		}
 		for (int i = 0; sys && pats[i]; i++)
 			if (rb_arg_has(c, pats[i])) {
-				rb_hit(x, 0.85, "%s hunts for secrets across the system", p);
+				findings_add(&x->f, 0.85, "%s hunts for secrets across the system",
+					     p);
 				break;
 			}
 		if (c->pipe_prev >= 0 && (rb_upstream_reads(x->res, &x->res->cmds[c->pipe_prev],
 							    sys_trees) != NULL))
 			for (int i = 0; pats[i]; i++)
 				if (strcmp(pats[i], "key") != 0 && rb_arg_has(c, pats[i])) {
-					rb_hit(x, 0.8, "secrets searched in system files");
+					findings_add(&x->f, 0.8,
+						     "secrets searched in system files");
 					break;
 				}
 		if (c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, env_dumpers))
 			for (int i = 0; pats[i]; i++)
 				if (rb_arg_has(c, pats[i])) {
-					rb_hit(x, 0.82,
-					       "secrets searched in the environment or history");
+					findings_add(&x->f, 0.82, "secrets searched in the "
+						     "environment or history");
 					break;
 				}
 	}
@@ -480,9 +487,9 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	if (rb_in(p, copiers) && src.argc > src.prog + 2)
 		src.argc--;
 	if (rb_in(p, tools) || rb_arg_has(c, "lazagne") || rb_arg_has(c, "mimipenguin"))
-		rb_hit(x, 0.93, "credential dumping or cracking tool %s", p);
+		findings_add(&x->f, 0.93, "credential dumping or cracking tool %s", p);
 	if (strcmp(p, "tcpdump") == 0 && (rb_opt(c, 'A') || rb_arg_has(c, "pass")))
-		rb_hit(x, 0.85, "sniffing traffic for credentials");
+		findings_add(&x->f, 0.85, "sniffing traffic for credentials");
 	cloud_creds(x, c, p);
 	cred_search(x, c, p);
 	if ((strcmp(p, "docker") == 0 || strcmp(p, "kubectl") == 0 || strcmp(p, "podman") == 0) &&
@@ -491,7 +498,8 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 			const char *colon = strchr(c->argv[i], ':');
 
 			if (colon && rb_path_is(colon + 1, rb_secret_paths)) {
-				rb_hit(x, 0.85, "%s copies %s out of a container", p, colon + 1);
+				findings_add(&x->f, 0.85, "%s copies %s out of a container", p,
+					     colon + 1);
 				break;
 			}
 		}
@@ -500,11 +508,11 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 	s = rb_reads(x->res, &src, rb_secret_paths);
 	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0 ||
 		  strcmp(p, "stat") == 0 || strcmp(p, "du") == 0))
-		rb_hit(x, 0.6, "%s lists credential locations (%s)", p, s);
+		findings_add(&x->f, 0.6, "%s lists credential locations (%s)", p, s);
 	else if (s && (strcmp(shlex_basename(s), ".env") == 0 || strstr(s, ".aws/config")))
 		/* projects load their own .env every day: a weak signal unless it leaves the host
 		 */
-		rb_hit(x, 0.62, "%s reads %s", p, s);
+		findings_add(&x->f, 0.62, "%s reads %s", p, s);
 	else if (s)
-		rb_hit(x, 0.9, "%s reads credential file %s", p, s);
+		findings_add(&x->f, 0.9, "%s reads credential file %s", p, s);
 }

@@ -41,44 +41,45 @@ static const char *const sys_files[] = {
 static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "history") == 0 && (rb_opt(c, 'c') || rb_opt(c, 'w') || rb_opt(c, 'd')))
-		rb_hit(x, 0.9, "shell history cleared");
+		findings_add(&x->f, 0.9, "shell history cleared");
 	if ((strcmp(p, "unset") == 0 &&
 	     (rb_arg_eq(c, "HISTFILE") || rb_arg_eq(c, "PROMPT_COMMAND"))) ||
 	    (strcmp(p, "set") == 0 && rb_arg_eq(c, "+o") && rb_arg_eq(c, "history")))
-		rb_hit(x, 0.9, "shell history disabled");
+		findings_add(&x->f, 0.9, "shell history disabled");
 	for (int i = 0; i < c->argc; i++) {
 		const char *w = c->argv[i];
 
 		if (strcmp(w, "HISTFILE=/dev/null") == 0 || strcmp(w, "HISTSIZE=0") == 0 ||
 		    strcmp(w, "HISTFILESIZE=0") == 0 || strcmp(w, "HISTFILE=") == 0 ||
 		    strcmp(w, "HISTIGNORE=*") == 0 || strcmp(w, "HISTCONTROL=ignorespace") == 0)
-			rb_hit(x, 0.9, "shell history disabled (%s)", w);
+			findings_add(&x->f, 0.9, "shell history disabled (%s)", w);
 		if (strncmp(w, "PROMPT_COMMAND=", 15) == 0 &&
 		    (strstr(w, "history -d") || strstr(w, "history -c") || strstr(w, "curl") ||
 		     strstr(w, "/dev/tcp") || strstr(w, "nc ")))
-			rb_hit(x, 0.85, "PROMPT_COMMAND hijacked (%s)", w);
+			findings_add(&x->f, 0.85, "PROMPT_COMMAND hijacked (%s)", w);
 		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
-			rb_hit(x, 0.9, "library preloaded from a temporary directory");
+			findings_add(&x->f, 0.9, "library preloaded from a temporary directory");
 	}
 	if ((strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "unlink") == 0 ||
 	     strcmp(p, "truncate") == 0) &&
 	    rb_arg_path(c, rb_log_paths))
-		rb_hit(x, 0.93, "%s removes logs or history (%s)", p, rb_arg_path(c, rb_log_paths));
+		findings_add(&x->f, 0.93, "%s removes logs or history (%s)", p,
+			     rb_arg_path(c, rb_log_paths));
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
 	    rb_path_is(c->argv[c->prog + 1], rb_log_paths) &&
 	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
 	     rb_arg_eq(c, "shred")))
-		rb_hit(x, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
+		findings_add(&x->f, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
 	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, rb_log_paths))
-		rb_hit(x, 0.92, "history or log linked to /dev/null");
+		findings_add(&x->f, 0.92, "history or log linked to /dev/null");
 	if (strcmp(p, "journalctl") == 0 && (rb_long(c, "--vacuum") || rb_long(c, "--flush") ||
 					     rb_long(c, "--rotate")))
-		rb_hit(x, 0.88, "journal vacuumed or rotated away");
+		findings_add(&x->f, 0.88, "journal vacuumed or rotated away");
 	if (strcmp(p, "touch") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'd') || rb_opt(c, 't')))
 		for (int i = c->prog + 1; i < c->argc; i++)
 			if (rb_path_is(c->argv[i], sys_files) ||
 			    rb_path_is(c->argv[i], rb_temp_dirs)) {
-				rb_hit(x, 0.8, "timestamps forged on %s", c->argv[i]);
+				findings_add(&x->f, 0.8, "timestamps forged on %s", c->argv[i]);
 				break;
 			}
 }
@@ -88,60 +89,60 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 {
 	if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0) && rb_arg_eq(c, "nat") &&
 	    (rb_arg_eq(c, "DNAT") || rb_arg_eq(c, "REDIRECT")) && rb_arg_eq(c, "PREROUTING"))
-		rb_hit(x, 0.8, "incoming traffic redirected with iptables NAT");
+		findings_add(&x->f, 0.8, "incoming traffic redirected with iptables NAT");
 	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "logging") && rb_arg_eq(c, "off"))
-		rb_hit(x, 0.85, "firewall logging turned off");
+		findings_add(&x->f, 0.85, "firewall logging turned off");
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "config") &&
 	    (rb_arg_has(c, "hookspath") || rb_arg_has(c, "sshcommand") ||
 	     rb_arg_has(c, "fsmonitor")))
 		for (int i = c->prog + 1; i < c->argc; i++)
 			if (rb_path_is(c->argv[i], rb_temp_dirs) || strchr(c->argv[i], '|')) {
-				rb_hit(x, 0.85, "git made to run %s on every operation",
-				       c->argv[i]);
+				findings_add(&x->f, 0.85, "git made to run %s on every operation",
+					     c->argv[i]);
 				break;
 			}
 	if ((strcmp(p, "sed") == 0 || strcmp(p, "echo") == 0 || strcmp(p, "tee") == 0) &&
 	    (rb_arg_has(c, "PermitRootLogin yes") || rb_arg_has(c, "PermitEmptyPasswords yes") ||
 	     rb_arg_has(c, "AuthorizedKeysFile")))
-		rb_hit(x, 0.9, "sshd opened to root or empty-password logins");
+		findings_add(&x->f, 0.9, "sshd opened to root or empty-password logins");
 	if (strcmp(p, "ufw") == 0 && rb_arg_eq(c, "disable"))
-		rb_hit(x, 0.9, "firewall disabled");
+		findings_add(&x->f, 0.9, "firewall disabled");
 	if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0 || strcmp(p, "nft") == 0) &&
 	    (rb_opt(c, 'F') || rb_arg_eq(c, "flush") ||
 	     (rb_opt(c, 'P') && rb_arg_eq(c, "ACCEPT")) || rb_opt(c, 'X')))
-		rb_hit(x, 0.85, "firewall rules flushed");
+		findings_add(&x->f, 0.85, "firewall rules flushed");
 	else if ((strcmp(p, "iptables") == 0 || strcmp(p, "ip6tables") == 0) &&
 		 (rb_opt(c, 'D') || ((rb_opt(c, 'I') || rb_opt(c, 'A')) && rb_arg_eq(c, "OUTPUT"))))
-		rb_hit(x, 0.75, "firewall rules changed");
+		findings_add(&x->f, 0.75, "firewall rules changed");
 	if (strcmp(p, "sysctl") == 0 &&
 	    (rb_arg_has(c, "randomize_va_space") || rb_arg_has(c, "ptrace_scope") ||
 	     rb_arg_has(c, "modules_disabled") || rb_arg_has(c, "kptr_restrict") ||
 	     rb_arg_has(c, "dmesg_restrict")))
-		rb_hit(x, 0.9, "kernel hardening turned off with sysctl");
+		findings_add(&x->f, 0.9, "kernel hardening turned off with sysctl");
 	if (strcmp(p, "sed") == 0 && rb_arg_has(c, "SELINUX=disabled"))
-		rb_hit(x, 0.9, "SELinux disabled in its config");
+		findings_add(&x->f, 0.9, "SELinux disabled in its config");
 	if (strcmp(p, "rmmod") == 0 || strcmp(p, "insmod") == 0 ||
 	    (strcmp(p, "modprobe") == 0 && rb_opt(c, 'r')))
-		rb_hit(x, 0.8, "kernel module loaded or removed");
+		findings_add(&x->f, 0.8, "kernel module loaded or removed");
 	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i"))
-		rb_hit(x, 0.8, "file made immutable");
+		findings_add(&x->f, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
-		rb_hit(x, 0.85, "BPF programs detached");
+		findings_add(&x->f, 0.85, "BPF programs detached");
 	if (strcmp(p, "rm") == 0 && (rb_arg_eq(c, "$0") || rb_arg_eq(c, "${0}")))
-		rb_hit(x, 0.75, "the running script deletes itself");
+		findings_add(&x->f, 0.75, "the running script deletes itself");
 	if (rb_in(p, rb_interps) && rb_arg_eq(c, "-m") && rb_arg_eq(c, "pty"))
-		rb_hit(x, 0.8, "%s -m pty spawns an interactive shell", p);
+		findings_add(&x->f, 0.8, "%s -m pty spawns an interactive shell", p);
 	if (c->prog > 0 && strcmp(c->argv[0], "unshare") == 0 && rb_arg_has(c, "-r"))
-		rb_hit(x, 0.75, "unshare maps the user to root in a new namespace");
+		findings_add(&x->f, 0.75, "unshare maps the user to root in a new namespace");
 	if (c->prog > 0 && rb_in(p, rb_shells) && c->prog == c->argc - 1 &&
 	    strcmp(c->argv[0], "script") == 0)
-		rb_hit(x, 0.8, "interactive shell given a pty by script (shell upgrade)");
+		findings_add(&x->f, 0.8, "interactive shell given a pty by script (shell upgrade)");
 	if (c->prog > 1 && strcmp(c->argv[0], "exec") == 0 && strcmp(c->argv[1], "-a") == 0)
-		rb_hit(x, 0.85, "process name disguised (exec -a)");
+		findings_add(&x->f, 0.85, "process name disguised (exec -a)");
 	if (rb_in(p, rb_interps) && rb_arg_has(c, "prctl") && rb_arg_has(c, "15"))
-		rb_hit(x, 0.85, "process name disguised (prctl PR_SET_NAME)");
+		findings_add(&x->f, 0.85, "process name disguised (prctl PR_SET_NAME)");
 	if (strcmp(p, "mount") == 0 && rb_arg_has(c, "bind") && rb_arg_has(c, "/proc/"))
-		rb_hit(x, 0.9, "process hidden by a bind mount over /proc");
+		findings_add(&x->f, 0.9, "process hidden by a bind mount over /proc");
 }
 
 static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -152,23 +153,23 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	if ((strcmp(p, "systemctl") == 0 || strcmp(p, "service") == 0 ||
 	     strcmp(p, "rc-service") == 0) &&
 	    stop && names_security(c))
-		rb_hit(x, 0.95, "security or logging service stopped");
+		findings_add(&x->f, 0.95, "security or logging service stopped");
 	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
 	    names_security(c))
-		rb_hit(x, 0.92, "security or logging process killed");
+		findings_add(&x->f, 0.92, "security or logging process killed");
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
-		rb_hit(x, 0.9, "security agent pod deleted");
+		findings_add(&x->f, 0.9, "security agent pod deleted");
 	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&
 	    names_security(c))
-		rb_hit(x, 0.9, "security container stopped");
+		findings_add(&x->f, 0.9, "security container stopped");
 	if (strcmp(p, "auditctl") == 0 && (rb_opt(c, 'D') || (rb_opt(c, 'e') && rb_arg_eq(c, "0"))))
-		rb_hit(x, 0.95, "audit rules removed or auditing disabled");
+		findings_add(&x->f, 0.95, "audit rules removed or auditing disabled");
 	if (strcmp(p, "setenforce") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "Permissive")))
-		rb_hit(x, 0.95, "SELinux set permissive");
+		findings_add(&x->f, 0.95, "SELinux set permissive");
 	if (strcmp(p, "aa-teardown") == 0 ||
 	    (strcmp(p, "apparmor_parser") == 0 && rb_opt(c, 'R')) || strcmp(p, "aa-disable") == 0 ||
 	    strcmp(p, "aa-complain") == 0)
-		rb_hit(x, 0.9, "AppArmor profiles removed");
+		findings_add(&x->f, 0.9, "AppArmor profiles removed");
 	tampering(x, c, p);
 }
 
@@ -176,35 +177,35 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 static void account_survey(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (rb_arg_has(c, "/etc/passwd") && strcmp(p, "echo") != 0 && strcmp(p, "tee") != 0)
-		rb_hit(x, 0.62, "%s reads the account list", p);
+		findings_add(&x->f, 0.62, "%s reads the account list", p);
 	if ((rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers") ||
 	     rb_arg_has(c, "/etc/security/")) && strcmp(p, "visudo") != 0 && !rb_opt(c, 'i') &&
 	    strcmp(p, "tee") != 0)
-		rb_hit(x, 0.62, "%s reads access-control configuration", p);
+		findings_add(&x->f, 0.62, "%s reads access-control configuration", p);
 	if ((strcmp(p, "ls") == 0 || strcmp(p, "cat") == 0) && rb_arg_has(c, "/etc/cron"))
-		rb_hit(x, 0.6, "%s surveys scheduled jobs", p);
+		findings_add(&x->f, 0.6, "%s surveys scheduled jobs", p);
 	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-l") || rb_sudo_opt(c, "-ll")))
-		rb_hit(x, 0.8, "sudo -l lists what root can be reached through");
+		findings_add(&x->f, 0.8, "sudo -l lists what root can be reached through");
 	if (rb_arg_has(c, "sshd_config") && strcmp(p, "sed") != 0 && strcmp(p, "tee") != 0)
-		rb_hit(x, 0.62, "%s reads the ssh server configuration", p);
+		findings_add(&x->f, 0.62, "%s reads the ssh server configuration", p);
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	    (rb_arg_eq(c, "cp") || rb_arg_eq(c, "tar") || rb_arg_eq(c, "mv")))
 		for (int i = c->prog + 1; i < c->argc; i++)
 			if (rb_path_is(c->argv[i], rb_temp_dirs)) {
-				rb_hit(x, 0.8, "find copies files into %s", c->argv[i]);
+				findings_add(&x->f, 0.8, "find copies files into %s", c->argv[i]);
 				break;
 			}
 	if (strcmp(p, "getent") == 0 && (rb_arg_eq(c, "shadow") ||
 					 (rb_arg_eq(c, "passwd") && c->argc == c->prog + 2)))
-		rb_hit(x, 0.7, "account enumeration");
+		findings_add(&x->f, 0.7, "account enumeration");
 	if ((strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0) &&
 	    (rb_arg_has(c, "/root") || rb_arg_has(c, "/home/*")))
-		rb_hit(x, 0.7, "%s lists other users' or root's files", p);
+		findings_add(&x->f, 0.7, "%s lists other users' or root's files", p);
 	if (strcmp(p, "compgen") == 0 && (rb_opt(c, 'u') || rb_opt(c, 'g')))
-		rb_hit(x, 0.7, "account enumeration with compgen");
+		findings_add(&x->f, 0.7, "account enumeration with compgen");
 	if ((strcmp(p, "grep") == 0 || strcmp(p, "egrep") == 0) && c->pipe_prev >= 0 &&
 	    names_security(c))
-		rb_hit(x, 0.7, "looking for security software");
+		findings_add(&x->f, 0.7, "looking for security software");
 }
 
 static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -226,32 +227,32 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 
 	if ((rb_in(p, tools) && !local && !info) || rb_arg_has(c, "linpeas") ||
 	    rb_arg_has(c, "LinEnum") || rb_arg_has(c, "exploit-suggester"))
-		rb_hit(x, 0.9, "offensive reconnaissance tool %s", p);
+		findings_add(&x->f, 0.9, "offensive reconnaissance tool %s", p);
 	if (strcmp(p, "smbclient") == 0 && rb_opt(c, 'L'))
-		rb_hit(x, 0.85, "SMB share enumeration");
+		findings_add(&x->f, 0.85, "SMB share enumeration");
 	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "-4000") || rb_arg_has(c, "u=s") ||
 				       rb_arg_has(c, "-2000") || rb_arg_has(c, "g=s") ||
 				       rb_arg_has(c, "-6000")))
-		rb_hit(x, 0.9, "search for setuid programs");
+		findings_add(&x->f, 0.9, "search for setuid programs");
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
 	    strcmp(c->argv[c->prog + 1], "/") == 0)
-		rb_hit(x, 0.8, "search for writable system paths");
+		findings_add(&x->f, 0.8, "search for writable system paths");
 	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
 				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
 	    c->prog + 1 < c->argc && c->argv[c->prog + 1][0] == '/')
-		rb_hit(x, 0.8, "search for world-writable files");
+		findings_add(&x->f, 0.8, "search for world-writable files");
 	if (strcmp(p, "xterm") == 0 && rb_arg_eq(c, "-display"))
-		rb_hit(x, 0.9, "xterm sent to a remote display (reverse shell)");
+		findings_add(&x->f, 0.9, "xterm sent to a remote display (reverse shell)");
 	if (strcmp(p, "getcap") == 0 && rb_opt(c, 'r'))
-		rb_hit(x, 0.88, "search for file capabilities");
+		findings_add(&x->f, 0.88, "search for file capabilities");
 	if ((strcmp(p, "ping") == 0 || (strcmp(p, "nc") == 0 && rb_opt(c, 'z'))) &&
 	    rb_arg_has(c, "$"))
-		rb_hit(x, 0.8, "network sweep with %s", p);
+		findings_add(&x->f, 0.8, "network sweep with %s", p);
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "can-i") && rb_long(c, "--list"))
-		rb_hit(x, 0.8, "kubectl permission enumeration");
+		findings_add(&x->f, 0.8, "kubectl permission enumeration");
 	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "iam") &&
 	    (rb_arg_has(c, "list-") || rb_arg_has(c, "get-account-authorization")))
-		rb_hit(x, 0.65, "IAM enumeration");
+		findings_add(&x->f, 0.65, "IAM enumeration");
 	account_survey(x, c, p);
 }
 
@@ -301,38 +302,40 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	if (rb_in(p, archivers))
 		for (int i = 0; personal[i]; i++)
 			if (rb_arg_has(c, personal[i]))
-				rb_hit(x, 0.85, "%s gathers personal files (%s)", p, personal[i]);
+				findings_add(&x->f, 0.85, "%s gathers personal files (%s)", p,
+					     personal[i]);
 	for (int i = c->prog + 1; (rb_in(p, archivers) || strcmp(p, "mkdir") == 0) && i < c->argc;
 	     i++)
 		if (rb_hidden_temp(c->argv[i]))
-			rb_hit(x, 0.8, "%s stages data in hidden temp path %s", p, c->argv[i]);
+			findings_add(&x->f, 0.8, "%s stages data in hidden temp path %s", p,
+				     c->argv[i]);
 	for (int i = 0; i < n; i++)
 		if (rb_hidden_temp(w[i]))
-			rb_hit(x, 0.75, "%s writes hidden temp file %s", p, w[i]);
+			findings_add(&x->f, 0.75, "%s writes hidden temp file %s", p, w[i]);
 	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") &&
 	    (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) && c->argc > 0 &&
 	    rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
-		rb_hit(x, 0.75, "cloud storage pulled into a temporary directory");
+		findings_add(&x->f, 0.75, "cloud storage pulled into a temporary directory");
 	if ((strcmp(p, "env") == 0 || strcmp(p, "printenv") == 0 || strcmp(p, "set") == 0) &&
 	    c->argc == c->prog + 1)
 		for (int i = 0; i < n; i++)
 			if (rb_path_is(w[i], rb_temp_dirs))
-				rb_hit(x, 0.75, "the environment is saved to %s", w[i]);
+				findings_add(&x->f, 0.75, "the environment is saved to %s", w[i]);
 	if ((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
 	    strcmp(p, "pg_dumpall") == 0)
-		rb_hit(x, 0.75, "%s dumps every database", p);
+		findings_add(&x->f, 0.75, "%s dumps every database", p);
 	if (strcmp(p, "logkeys") == 0 || (strcmp(p, "xinput") == 0 && rb_arg_eq(c, "test")) ||
 	    strcmp(p, "xspy") == 0 || strcmp(p, "xkeylogger") == 0)
-		rb_hit(x, 0.9, "keystrokes recorded by %s", p);
+		findings_add(&x->f, 0.9, "keystrokes recorded by %s", p);
 	if (strcmp(p, "scrot") == 0 || (strcmp(p, "import") == 0 && rb_arg_eq(c, "root")) ||
 	    (strcmp(p, "xwd") == 0 && rb_arg_eq(c, "-root")) ||
 	    ((strcmp(p, "xclip") == 0 || strcmp(p, "xsel") == 0) && rb_opt(c, 'o')) ||
 	    strcmp(p, "arecord") == 0)
-		rb_hit(x, 0.8, "screen, clipboard or microphone captured by %s", p);
+		findings_add(&x->f, 0.8, "screen, clipboard or microphone captured by %s", p);
 	if (rb_in(p, miners) || rb_arg_has(c, "stratum+tcp") || rb_arg_has(c, "xmrig") ||
 	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") ||
 	    rb_arg_has(c, "--donate-level"))
-		rb_hit(x, 0.9, "cryptocurrency miner");
+		findings_add(&x->f, 0.9, "cryptocurrency miner");
 }
 
 void rb_exec_evasion(struct rb_ctx *x, const struct shlex_cmd *c)
@@ -381,15 +384,17 @@ static void fetched_then_run(struct rb_ctx *x)
 		if (c->argc == 0 || rb_in(p, rb_fetchers))
 			continue;
 		if (matches_fetched(x, c->argv[c->prog]) && strchr(c->argv[c->prog], '/')) {
-			rb_hit(x, 0.95, "a downloaded file is executed (%s)", c->argv[c->prog]);
+			findings_add(&x->f, 0.95, "a downloaded file is executed (%s)",
+				     c->argv[c->prog]);
 			return;
 		}
 		for (int k = c->prog + 1; k < c->argc; k++)
 			if ((strcmp(p, "chmod") == 0 || rb_in(p, rb_shells) ||
 			     rb_in(p, rb_interps)) &&
 			    c->argv[k][0] != '-' && matches_fetched(x, c->argv[k])) {
-				rb_hit(x, 0.93, "a downloaded file is made executable or run by %s",
-				       p);
+				findings_add(&x->f, 0.93,
+					     "a downloaded file is made executable or run by %s",
+					     p);
 				return;
 			}
 	}
@@ -447,9 +452,11 @@ static void ip_dropper(struct rb_ctx *x)
 		       (c->argc > 0 && strncmp(c->argv[c->prog], "./", 2) == 0);
 	}
 	if (from_ip && run)
-		rb_hit(x, 0.88, "a download from a bare IP address is made executable or run");
+		findings_add(&x->f, 0.88,
+			     "a download from a bare IP address is made executable or run");
 	else if (from_ip && to_temp)
-		rb_hit(x, 0.75, "a download from a bare IP address is dropped in a temp directory");
+		findings_add(&x->f, 0.75,
+			     "a download from a bare IP address is dropped in a temp directory");
 }
 
 /*
@@ -499,25 +506,27 @@ void rb_exec_script(struct rb_ctx *x)
 		if (c->argc > 0 && (rb_hidden_temp(c->argv[c->prog]) ||
 				    (rb_path_is(c->argv[c->prog], rb_temp_dirs) &&
 				     depth(c->argv[c->prog]) <= 2)))
-			rb_hit(x, 0.7, "runs a program from a temporary directory (%s)",
-			       c->argv[c->prog]);
+			findings_add(&x->f, 0.7, "runs a program from a temporary directory (%s)",
+				     c->argv[c->prog]);
 		if (c->argc > c->prog + 1 && (rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
 		    rb_path_is(c->argv[c->prog + 1], rb_temp_dirs))
-			rb_hit(x, shlex_basename(c->argv[c->prog + 1])[0] == '.' ? 0.85 : 0.7,
-			       "%s runs a script from a temporary directory (%s)", p,
-			       c->argv[c->prog + 1]);
+			findings_add(&x->f,
+				     shlex_basename(c->argv[c->prog + 1])[0] == '.' ? 0.85 : 0.7,
+				     "%s runs a script from a temporary directory (%s)", p,
+				     c->argv[c->prog + 1]);
 		if (strcmp(p, "tee") == 0 && c->pipe_prev >= 0 &&
 		    rb_upstream_prog(res, c, rb_fetchers) &&
 		    (rb_arg_has(c, "/bin/") || rb_arg_has(c, "/sbin/") || rb_arg_has(c, "/etc/")))
-			rb_hit(x, 0.9, "a download is installed into %s", c->argv[c->argc - 1]);
+			findings_add(&x->f, 0.9, "a download is installed into %s",
+				     c->argv[c->argc - 1]);
 	}
 	if (fifo && net)
-		rb_hit(x, 0.97, "named pipe wired to a network client (reverse shell)");
+		findings_add(&x->f, 0.97, "named pipe wired to a network client (reverse shell)");
 	decoded_run |= decoded_into_shell(res);
 	if (decoded_run)
-		rb_hit(x, 0.9, "an encoded payload is decoded and run by a shell");
+		findings_add(&x->f, 0.9, "an encoded payload is decoded and run by a shell");
 	if (fork_bomb(res->text))
-		rb_hit(x, 0.98, "fork bomb");
+		findings_add(&x->f, 0.98, "fork bomb");
 	if (x->recon >= 4 || (x->recon >= 3 && x->recon_strong >= 2))
-		rb_hit(x, 0.75, "a chain of %d reconnaissance commands", x->recon);
+		findings_add(&x->f, 0.75, "a chain of %d reconnaissance commands", x->recon);
 }

@@ -112,20 +112,6 @@ const char *const rb_exfil_hosts[] = {
 	"bashupload.com", "mega.nz", "dnslog.cn", "canarytokens", NULL,
 };
 
-void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
-{
-	va_list ap;
-
-	x->nfind++;
-	x->none *= 1.0 - conf;
-	if (conf <= x->best)
-		return;
-	x->best = conf;
-	va_start(ap, fmt);
-	vsnprintf(x->reason, sizeof(x->reason), fmt, ap);
-	va_end(ap);
-}
-
 bool rb_in(const char *s, const char *const *list)
 {
 	for (; s && *list; list++)
@@ -363,17 +349,18 @@ static void judge_connect(struct rb_ctx *x, const struct review *r)
 	if (r->family && strcmp(r->family, "unix") == 0) {
 		if (strstr(a, "docker.sock") || strstr(a, "containerd.sock") ||
 		    strstr(a, "crio.sock") || strstr(a, "podman.sock"))
-			rb_hit(x, 0.9, "connect to container runtime socket %s", a);
+			findings_add(&x->f, 0.9, "connect to container runtime socket %s", a);
 		return;
 	}
 	for (int i = 0; rb_meta_hosts[i]; i++)
 		if (strcmp(a, rb_meta_hosts[i]) == 0)
-			rb_hit(x, 0.99, "connect to cloud metadata service %s", a);
+			findings_add(&x->f, 0.99, "connect to cloud metadata service %s", a);
 	if (strncmp(a, "169.254.", 8) == 0 || strncasecmp(a, "fe80:", 5) == 0)
-		rb_hit(x, 0.85, "connect to link-local address %s", a);
+		findings_add(&x->f, 0.85, "connect to link-local address %s", a);
 	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
 		if (r->port == ports[i])
-			rb_hit(x, 0.7, "connect to port %d, common for shells and C2", r->port);
+			findings_add(&x->f, 0.7, "connect to port %d, common for shells and C2",
+				     r->port);
 }
 
 static const char *const system_prefixes[] = {
@@ -388,26 +375,26 @@ static void judge_open(struct rb_ctx *x, const struct review *r)
 	bool exec = r->access && strcmp(r->access, "exec") == 0;
 
 	if (!*p) {
-		rb_hit(x, 0.6, "open request without a path");
+		findings_add(&x->f, 0.6, "open request without a path");
 		return;
 	}
 	if (rb_path_is(p, rb_secret_paths))
-		rb_hit(x, write ? 0.9 : 0.88, "open of credential file %s", p);
+		findings_add(&x->f, write ? 0.9 : 0.88, "open of credential file %s", p);
 	if (write && rb_path_is(p, rb_persist_paths))
-		rb_hit(x, 0.95, "write to persistence location %s", p);
+		findings_add(&x->f, 0.95, "write to persistence location %s", p);
 	if (write && rb_path_is(p, rb_priv_paths))
-		rb_hit(x, 0.97, "write to privilege file %s", p);
+		findings_add(&x->f, 0.97, "write to privilege file %s", p);
 	if (write && rb_path_is(p, rb_log_paths))
-		rb_hit(x, 0.9, "write to log %s", p);
+		findings_add(&x->f, 0.9, "write to log %s", p);
 	if (write && rb_path_is(p, rb_devices))
-		rb_hit(x, 0.98, "write to block device %s", p);
+		findings_add(&x->f, 0.98, "write to block device %s", p);
 	if (exec && rb_path_is(p, rb_temp_dirs))
-		rb_hit(x, 0.75, "execution from temporary directory %s", p);
+		findings_add(&x->f, 0.75, "execution from temporary directory %s", p);
 	if (write && r->workspace && *r->workspace && p[0] == '/' &&
 	    strncmp(p, r->workspace, strlen(r->workspace)) != 0 && !rb_path_is(p, rb_temp_dirs) &&
 	    strncmp(p, "/dev/", 5) != 0 && strncmp(p, "/tmp/", 5) != 0)
-		rb_hit(x, rb_path_is(p, system_prefixes) ? 0.85 : 0.62,
-		       "write outside the workspace: %s", p);
+		findings_add(&x->f, rb_path_is(p, system_prefixes) ? 0.85 : 0.62,
+			     "write outside the workspace: %s", p);
 }
 
 /*
@@ -449,8 +436,8 @@ static void judge_exec(struct rb_ctx *x)
 			/* sh -c "$(curl ...)": the download itself is the script */
 			if ((strstr(w, "$(curl") || strstr(w, "$(wget") || strstr(w, "`curl") ||
 			     strstr(w, "`wget")) && (w[0] == '$' || w[0] == '`'))
-				rb_hit(x, 0.97, "%s runs the script a download returns",
-				       shlex_prog(&trimmed));
+				findings_add(&x->f, 0.97, "%s runs the script a download returns",
+					     shlex_prog(&trimmed));
 			trimmed.argc = sw;
 		}
 		rb_exec_network(x, c);
@@ -461,7 +448,7 @@ static void judge_exec(struct rb_ctx *x)
 	rb_exec_script(x);
 	/* fail closed: a command too large to read whole may hide its tail */
 	if (res->truncated)
-		rb_hit(x, 0.8, "command too large or deep to analyse completely");
+		findings_add(&x->f, 0.8, "command too large or deep to analyse completely");
 }
 
 /* ./gradlew, scripts/deploy.sh, build/app: the project's own programs. */
@@ -484,7 +471,7 @@ static int rulebook_open(const struct juror_config *cfg, struct juror **ret, cha
 
 static int rulebook_vote(struct juror *j, const struct review *r, struct vote *out)
 {
-	struct rb_ctx x = { .r = r, .none = 1.0 };
+	struct rb_ctx x = { .r = r, .f = FINDINGS_INIT };
 	struct shlex_result *res = NULL;
 	int rc;
 
@@ -508,7 +495,7 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	} else {
 		return -EINVAL;
 	}
-	if (x.nfind == 0) {
+	if (x.f.n == 0) {
 		bool known = res && res->ncmds > 0;
 
 		for (int i = 0; known && i < res->ncmds; i++)
@@ -521,15 +508,15 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 		return 0;
 	}
 	free(res);
-	double conf = 1.0 - x.none;
+	double conf = 1.0 - x.f.none;
 
 	/* a weak signal is not a deny (which the jury may treat as a veto): leave it to the others
 	 */
 	if (conf < RB_WEAK)
-		vote_set(out, VOTE_ABSTAIN, conf, "rulebook: weak signal: %s", x.reason);
+		vote_set(out, VOTE_ABSTAIN, conf, "rulebook: weak signal: %s", x.f.reason);
 	else
-		vote_set(out, VOTE_DENY, conf > 0.995 ? 0.995 : conf, "rulebook: %s%s", x.reason,
-			 x.nfind > 1 ? " (and more)" : "");
+		vote_set(out, VOTE_DENY, conf > 0.995 ? 0.995 : conf, "rulebook: %s%s", x.f.reason,
+			 x.f.n > 1 ? " (and more)" : "");
 	return 0;
 }
 

@@ -4,9 +4,10 @@
  * rule sees, the matchers rules are written with, and the path and program
  * tables.
  *
- * A rule looks at the parsed commands (shlex.h) and records a finding
- * with a confidence in (0,1) and a reason; the juror denies when any rule
- * fires, with the findings combined by noisy-or, and names the strongest.
+ * A rule looks at the parsed commands (shlex.h) and adds a finding with a
+ * confidence in (0,1) and a reason (findings.h); the juror combines the
+ * findings by noisy-or, denies when that reaches RB_WEAK (abstains below
+ * it), and names the strongest.
  *
  * Path patterns: "text" matches anywhere in the path, "^text" at its
  * start, "=name" the base name exactly, "*.ext" the end. Paths are
@@ -18,6 +19,7 @@
 
 #include <stdbool.h>
 
+#include "jury/jurors/findings.h"
 #include "jury/jurors/juror.h"
 #include "jury/jurors/shlex/shlex.h"
 
@@ -28,9 +30,7 @@
 struct rb_ctx {
 	const struct review *r;
 	const struct shlex_result *res;
-	double best, none; /* strongest finding; product of (1 - confidence) */
-	int nfind;
-	char reason[200];
+	struct findings f;
 	/* state across the commands of one script */
 	const char *fetched[RB_MAX_FILES]; /* files a download wrote */
 	int nfetched;
@@ -38,9 +38,6 @@ struct rb_ctx {
 	unsigned recon_seen;
 	int recon_strong; /* of which about the network or other users */
 };
-
-void rb_hit(struct rb_ctx *x, double conf, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 bool rb_in(const char *s, const char *const *list);
 bool rb_path_is(const char *path, const char *const *patterns);

@@ -92,27 +92,27 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		    (strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) && c->argc > c->prog + 2 &&
 		    c->argv[c->argc - 2][0] != '/' && c->argv[c->argc - 2][0] != '~' &&
 		    !rb_hidden_temp(c->argv[c->argc - 2])) {
-			rb_hit(x, 0.6, "%s installs unit %s from the project", p, w[i]);
+			findings_add(&x->f, 0.6, "%s installs unit %s from the project", p, w[i]);
 			continue;
 		}
 		if (rb_path_is(w[i], rb_persist_paths))
-			rb_hit(x, 0.95, "%s writes to persistence location %s", p, w[i]);
+			findings_add(&x->f, 0.95, "%s writes to persistence location %s", p, w[i]);
 		else if (rb_path_is(w[i], rb_priv_paths))
-			rb_hit(x, 0.97, "%s writes to privilege file %s", p, w[i]);
+			findings_add(&x->f, 0.97, "%s writes to privilege file %s", p, w[i]);
 		else if (rb_path_is(w[i], rb_log_paths) && strcmp(p, "touch") != 0)
-			rb_hit(x, 0.93, "%s overwrites or truncates log %s", p, w[i]);
+			findings_add(&x->f, 0.93, "%s overwrites or truncates log %s", p, w[i]);
 		else if (rb_path_is(w[i], rb_devices))
-			rb_hit(x, 0.98, "%s writes to block device %s", p, w[i]);
+			findings_add(&x->f, 0.98, "%s writes to block device %s", p, w[i]);
 		else if (strncmp(w[i], "/proc/sys/", 10) == 0 ||
 			 strcmp(w[i], "/proc/sysrq-trigger") == 0)
-			rb_hit(x, 0.93, "%s changes kernel settings through %s", p, w[i]);
+			findings_add(&x->f, 0.93, "%s changes kernel settings through %s", p, w[i]);
 		else if (strcmp(w[i], "/etc/hosts") == 0 &&
 			 (strcmp(p, "tee") == 0 ? rb_opt(c, 'a') : 1))
 			/* adding a local name is daily work; redirecting a real one is not */
-			rb_hit(x, 0.62, "%s appends to /etc/hosts", p);
+			findings_add(&x->f, 0.62, "%s appends to /etc/hosts", p);
 		else if (strcmp(w[i], "/etc/fstab") == 0 || strcmp(w[i], "/etc/hosts") == 0 ||
 			 strcmp(w[i], "/etc/resolv.conf") == 0)
-			rb_hit(x, 0.85, "%s rewrites system file %s", p, w[i]);
+			findings_add(&x->f, 0.85, "%s rewrites system file %s", p, w[i]);
 	}
 }
 
@@ -148,24 +148,25 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 {
 	if (strcmp(p, "crontab") == 0) {
 		if (rb_opt(c, 'r'))
-			rb_hit(x, 0.85, "crontab -r deletes scheduled jobs");
+			findings_add(&x->f, 0.85, "crontab -r deletes scheduled jobs");
 		else if (c->pipe_prev >= 0 || rb_arg_eq(c, "-") ||
 			 (c->prog + 1 < c->argc && c->argv[c->argc - 1][0] != '-'))
-			rb_hit(x, 0.9, "crontab installs a scheduled job");
+			findings_add(&x->f, 0.9, "crontab installs a scheduled job");
 	}
 	if ((strcmp(p, "at") == 0 || strcmp(p, "batch") == 0) && !strchr(c->argv[c->prog], '/') &&
 	    (c->pipe_prev >= 0 || rb_opt(c, 'f') || c->nredir > 0))
-		rb_hit(x, 0.85, "at schedules a command");
+		findings_add(&x->f, 0.85, "at schedules a command");
 	if (strcmp(p, "adduser") == 0 && c->argc == c->prog + 3 && c->argv[c->prog + 1][0] != '-')
 		/* adduser USER GROUP adds to a group, like usermod -aG */
-		rb_hit(x, privileged_group(c) && root_group(c) ? 0.92 : 0.62,
-		       "adduser adds a user to group %s", c->argv[c->prog + 2]);
+		findings_add(&x->f, privileged_group(c) && root_group(c) ? 0.92 : 0.62,
+			     "adduser adds a user to group %s", c->argv[c->prog + 2]);
 	else if (strcmp(p, "useradd") == 0 || strcmp(p, "adduser") == 0 ||
 		 strcmp(p, "chpasswd") == 0 || strcmp(p, "passwd") == 0 ||
 		 strcmp(p, "newusers") == 0)
-		rb_hit(x, rb_arg_eq(c, "0") ? 0.97 : 0.88, "%s creates or changes accounts", p);
+		findings_add(&x->f, rb_arg_eq(c, "0") ? 0.97 : 0.88,
+			     "%s creates or changes accounts", p);
 	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
-		rb_hit(x, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
+		findings_add(&x->f, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
 	if ((strcmp(p, "mv") == 0 || strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) &&
 	    c->argc > c->prog + 2) {
 		const char *to = c->argv[c->argc - 1];
@@ -175,13 +176,13 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 
 		if (sys && (rb_path_is(c->argv[c->argc - 2], rb_temp_dirs) ||
 			    shlex_basename(to)[0] == '.'))
-			rb_hit(x, 0.85, "%s plants %s in a system directory", p, to);
+			findings_add(&x->f, 0.85, "%s plants %s in a system directory", p, to);
 	}
 	if (strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0)
-		rb_hit(x, 0.8, "%s registers a boot service", p);
+		findings_add(&x->f, 0.8, "%s registers a boot service", p);
 	if (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "link") || rb_arg_eq(c, "edit")))
-		rb_hit(x, 0.8, "systemctl %s changes a unit",
-		       rb_arg_eq(c, "link") ? "link" : "edit");
+		findings_add(&x->f, 0.8, "systemctl %s changes a unit",
+			     rb_arg_eq(c, "link") ? "link" : "edit");
 }
 
 static bool setuid_mode(const char *m)
@@ -226,24 +227,24 @@ static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	bool service_user = service_account(c);
 
 	if (c->sudo && rb_in(p, rootsh) && !rb_opt(c, 'c') && !service_user)
-		rb_hit(x, 0.85, "root shell through sudo/su");
+		findings_add(&x->f, 0.85, "root shell through sudo/su");
 	if (strcmp(p, "su") == 0 && rb_opt(c, 'c') && !service_user)
-		rb_hit(x, 0.75, "su runs a command as root");
+		findings_add(&x->f, 0.75, "su runs a command as root");
 	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")) && !service_user)
-		rb_hit(x, 0.85, "interactive root shell through sudo");
+		findings_add(&x->f, 0.85, "interactive root shell through sudo");
 	if (c->sudo && rb_in(p, gtfo) &&
 	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
 	     rb_arg_has(c, "sh #") || rb_arg_has(c, "--interactive") || rb_arg_has(c, "system(") ||
 	     rb_arg_has(c, "exec=") || rb_arg_has(c, "--script") || strcmp(p, "less") == 0 ||
 	     strcmp(p, "man") == 0 || strcmp(p, "ftp") == 0 || rb_arg_eq(c, "sh") ||
 	     (strcmp(p, "git") == 0 && rb_opt(c, 'p'))))
-		rb_hit(x, 0.9, "sudo %s can spawn a root shell (GTFOBins)", p);
+		findings_add(&x->f, 0.9, "sudo %s can spawn a root shell (GTFOBins)", p);
 	if ((rb_in(p, rootsh) && rb_arg_eq(c, "-p")) ||
 	    (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	     (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash"))) ||
 	    (strcmp(p, "tar") == 0 && rb_arg_has(c, "checkpoint-action=exec")) ||
 	    (strcmp(p, "zip") == 0 && rb_arg_eq(c, "-TT")))
-		rb_hit(x, 0.9, "%s spawns a shell (GTFOBins)", p);
+		findings_add(&x->f, 0.9, "%s spawns a shell (GTFOBins)", p);
 }
 
 static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -251,57 +252,60 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (strcmp(p, "chmod") == 0)
 		for (int i = c->prog + 1; i < c->argc; i++) {
 			if (setuid_mode(c->argv[i]))
-				rb_hit(x, 0.95, "chmod sets the setuid/setgid bit");
+				findings_add(&x->f, 0.95, "chmod sets the setuid/setgid bit");
 			if ((strcmp(c->argv[i], "777") == 0 || strcmp(c->argv[i], "666") == 0) &&
 			    (rb_arg_path(c, rb_priv_paths) || rb_arg_path(c, rb_secret_paths)))
-				rb_hit(x, 0.95, "chmod opens a privilege file to everyone");
+				findings_add(&x->f, 0.95,
+					     "chmod opens a privilege file to everyone");
 		}
 	if (strcmp(p, "setcap") == 0)
-		rb_hit(x, 0.9, "setcap grants file capabilities");
+		findings_add(&x->f, 0.9, "setcap grants file capabilities");
 	gtfobins(x, c, p);
 	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
 				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
-		rb_hit(x, 0.95, "sudo uid -1 bypass");
+		findings_add(&x->f, 0.95, "sudo uid -1 bypass");
 	if (strcmp(p, "sudoedit") == 0 && rb_opt(c, 's'))
-		rb_hit(x, 0.9, "sudoedit -s heap overflow (CVE-2021-3156)");
+		findings_add(&x->f, 0.9, "sudoedit -s heap overflow (CVE-2021-3156)");
 	if (rb_arg_has(c, "security.privileged=true") || rb_arg_has(c, "security.privileged true"))
-		rb_hit(x, 0.9, "privileged container requested");
+		findings_add(&x->f, 0.9, "privileged container requested");
 	if (strstr(p, "exploit") || strstr(p, "rootkit") || rb_arg_has(c, "exploit.c") ||
 	    rb_arg_has(c, "rootkit"))
-		rb_hit(x, 0.8, "builds or runs an exploit");
+		findings_add(&x->f, 0.8, "builds or runs an exploit");
 	if (strcmp(p, "pkexec") == 0 ||
 	    (c->sudo && c->prog > 0 && strcmp(shlex_basename(c->argv[0]), "pkexec") == 0))
-		rb_hit(x, 0.85, "pkexec runs a program as root");
+		findings_add(&x->f, 0.85, "pkexec runs a program as root");
 	if (rb_in(p, rb_interps) && (rb_arg_has(c, "setuid(0") || rb_arg_has(c, "setreuid(0") ||
 				     rb_arg_has(c, "setresuid(0")))
-		rb_hit(x, 0.95, "%s code switches to uid 0", p);
+		findings_add(&x->f, 0.95, "%s code switches to uid 0", p);
 	if (rb_in(p, rb_interps) && rb_arg_has(c, "pty.spawn"))
-		rb_hit(x, 0.8, "%s upgrades to an interactive shell", p);
+		findings_add(&x->f, 0.8, "%s upgrades to an interactive shell", p);
 	else if ((rb_in(p, rb_interps) || strcmp(p, "vim") == 0 || strcmp(p, "vi") == 0) &&
 		 (rb_arg_has(c, "\"/bin/sh\"") || rb_arg_has(c, "'/bin/sh'") ||
 		  rb_arg_has(c, "\"/bin/bash\"") || rb_arg_has(c, "'/bin/bash'") ||
 		  rb_arg_has(c, "exec \"/bin/sh") || rb_arg_has(c, ":!/bin/")))
-		rb_hit(x, 0.8, "%s escapes to a shell", p);
+		findings_add(&x->f, 0.8, "%s escapes to a shell", p);
 	if ((strcmp(p, "docker") == 0 || strcmp(p, "podman") == 0) &&
 	    (rb_arg_has(c, "/:/") || rb_arg_eq(c, "--privileged") || rb_arg_has(c, "--pid=host") ||
 	     rb_arg_has(c, "docker.sock:")))
-		rb_hit(x, 0.93, "%s container with the host's root, pid namespace or socket", p);
+		findings_add(&x->f, 0.93,
+			     "%s container with the host's root, pid namespace or socket", p);
 	if (strcmp(p, "mount") == 0 && rb_arg_path(c, rb_devices))
-		rb_hit(x, 0.7, "mounts a block device (container escape?)");
+		findings_add(&x->f, 0.7, "mounts a block device (container escape?)");
 	if (strcmp(p, "nsenter") == 0 && (rb_arg_eq(c, "1") || rb_arg_has(c, "--target=1") ||
 					  rb_arg_eq(c, "-t")))
-		rb_hit(x, 0.93, "nsenter into the host's namespaces");
+		findings_add(&x->f, 0.93, "nsenter into the host's namespaces");
 	if (strcmp(p, "kubectl") == 0 && (rb_arg_has(c, "privileged") || rb_arg_has(c, "hostPID")))
-		rb_hit(x, 0.9, "kubectl runs a privileged pod");
+		findings_add(&x->f, 0.9, "kubectl runs a privileged pod");
 	if (rb_arg_has(c, "pwnkit") || rb_arg_has(c, "dirtypipe") || rb_arg_has(c, "dirtycow") ||
 	    rb_arg_has(c, "CVE-20") || strstr(p, "pwnkit") || strstr(p, "dirtypipe"))
-		rb_hit(x, 0.9, "runs a privilege-escalation exploit");
+		findings_add(&x->f, 0.9, "runs a privilege-escalation exploit");
 	if (c->sudo && (rb_arg_has(c, "LD_PRELOAD=") || rb_arg_has(c, "LD_LIBRARY_PATH=") ||
 			(c->prog > 0 && (strncmp(c->argv[0], "LD_PRELOAD=", 11) == 0 ||
 					 strncmp(c->argv[0], "LD_LIBRARY_PATH=", 16) == 0))))
-		rb_hit(x, 0.92, "sudo with a preloaded library");
+		findings_add(&x->f, 0.92, "sudo with a preloaded library");
 	if (rb_sudo_opt(c, "-E") && c->argc > 0 && rb_path_is(c->argv[c->prog], rb_temp_dirs))
-		rb_hit(x, 0.8, "sudo keeps the environment for a program in a temp directory");
+		findings_add(&x->f, 0.8,
+			     "sudo keeps the environment for a program in a temp directory");
 }
 
 /* The directories whose wholesale change breaks the system or its users. */
@@ -367,75 +371,75 @@ static void service_destruction(struct rb_ctx *x, const struct shlex_cmd *c, con
 	if (rb_arg_has(c, "drop database") || rb_arg_has(c, "drop table") ||
 	    rb_arg_has(c, "drop schema") || rb_arg_eq(c, "FLUSHALL") || rb_arg_eq(c, "FLUSHDB") ||
 	    rb_arg_has(c, "truncate table"))
-		rb_hit(x, 0.9, "%s destroys database contents", p);
+		findings_add(&x->f, 0.9, "%s destroys database contents", p);
 	if ((strcmp(p, "aws") == 0 && ((rb_arg_eq(c, "rm") && rb_long(c, "--recursive") &&
 					whole_bucket(c)) ||
 				       rb_arg_eq(c, "rb") || rb_arg_has(c, "terminate-instances") ||
 				       rb_arg_has(c, "delete-db-instance"))) ||
 	    (strcmp(p, "gcloud") == 0 && rb_arg_eq(c, "delete") && rb_arg_eq(c, "projects")) ||
 	    (strcmp(p, "terraform") == 0 && rb_arg_eq(c, "destroy") && rb_long(c, "-auto-approve")))
-		rb_hit(x, 0.9, "%s destroys cloud resources", p);
+		findings_add(&x->f, 0.9, "%s destroys cloud resources", p);
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") &&
 	    (((rb_arg_eq(c, "namespace") || rb_arg_eq(c, "ns")) &&
 	      (rb_arg_eq(c, "kube-system") || rb_arg_eq(c, "default") || rb_arg_has(c, "prod"))) ||
 	     rb_long(c, "--all") || rb_arg_eq(c, "-A")))
-		rb_hit(x, 0.88, "kubectl deletes namespaces or everything");
+		findings_add(&x->f, 0.88, "kubectl deletes namespaces or everything");
 	if (strcmp(p, "git") == 0 && rb_arg_eq(c, "push") &&
 	    (rb_arg_has(c, " :") || rb_arg_has(c, "--delete") ||
 	     (c->argc > 0 && c->argv[c->argc - 1][0] == ':')))
-		rb_hit(x, 0.62, "git deletes a remote branch or tag");
+		findings_add(&x->f, 0.62, "git deletes a remote branch or tag");
 	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "1") && rb_arg_has(c, "-9"))
-		rb_hit(x, 0.85, "kill -9 1 kills init");
+		findings_add(&x->f, 0.85, "kill -9 1 kills init");
 	if (strcmp(p, "reboot") == 0 || strcmp(p, "poweroff") == 0 || strcmp(p, "halt") == 0 ||
 	    (strcmp(p, "shutdown") == 0) ||
 	    (strcmp(p, "init") == 0 && (rb_arg_eq(c, "0") || rb_arg_eq(c, "6"))) ||
 	    (strcmp(p, "systemctl") == 0 && (rb_arg_eq(c, "poweroff") || rb_arg_eq(c, "reboot") ||
 					     rb_arg_eq(c, "halt"))))
-		rb_hit(x, 0.75, "%s takes the host down", p);
+		findings_add(&x->f, 0.75, "%s takes the host down", p);
 	if ((strcmp(p, "shred") == 0 ||
 	     (strcmp(p, "rm") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'R')))) &&
 	    (rb_arg_has(c, "~/Documents") || rb_arg_has(c, "~/Pictures") ||
 	     rb_arg_has(c, "~/Desktop") || rb_arg_has(c, "$HOME/Documents")))
-		rb_hit(x, 0.9, "%s destroys the user's documents", p);
+		findings_add(&x->f, 0.9, "%s destroys the user's documents", p);
 	if (strcmp(p, "kill") == 0 && rb_arg_eq(c, "-1"))
-		rb_hit(x, 0.93, "kill -1 kills every process");
+		findings_add(&x->f, 0.93, "kill -1 kills every process");
 	if ((strcmp(p, "openssl") == 0 && rb_arg_eq(c, "enc")) ||
 	    (strcmp(p, "gpg") == 0 && (rb_opt(c, 'c') || rb_long(c, "--symmetric"))))
 		if (rb_arg_eq(c, "rm") || rb_arg_has(c, "{}"))
-			rb_hit(x, 0.9, "files encrypted in place (ransomware pattern)");
+			findings_add(&x->f, 0.9, "files encrypted in place (ransomware pattern)");
 }
 
 static void destruction(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "srm") == 0) {
 		if (rb_long(c, "--no-preserve-root"))
-			rb_hit(x, 0.99, "rm --no-preserve-root");
+			findings_add(&x->f, 0.99, "rm --no-preserve-root");
 		for (int i = c->prog + 1; i < c->argc; i++)
 			if (c->argv[i][0] != '-' && system_target(x, c->argv[i]) &&
 			    !(etc_config(c->argv[i]) && !rb_opt(c, 'r') && !rb_opt(c, 'R')))
-				rb_hit(x, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
-				       "%s deletes %s outside the workspace", p, c->argv[i]);
+				findings_add(&x->f, rb_opt(c, 'r') || rb_opt(c, 'R') ? 0.96 : 0.85,
+					     "%s deletes %s outside the workspace", p, c->argv[i]);
 	}
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
 	    system_target(x, c->argv[c->prog + 1]) &&
 	    (rb_arg_eq(c, "-delete") || (rb_arg_eq(c, "-exec") && (rb_arg_eq(c, "rm") ||
 								  rb_arg_eq(c, "shred")))))
-		rb_hit(x, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
+		findings_add(&x->f, 0.95, "find deletes files under %s", c->argv[c->prog + 1]);
 	if (strncmp(p, "mkfs", 4) == 0 || strcmp(p, "wipefs") == 0 ||
 	    strcmp(p, "blkdiscard") == 0 || strcmp(p, "sgdisk") == 0 ||
 	    strcmp(p, "lvremove") == 0 || strcmp(p, "vgremove") == 0 ||
 	    (strcmp(p, "zpool") == 0 && rb_arg_eq(c, "destroy")) || strcmp(p, "sfdisk") == 0)
-		rb_hit(x, 0.95, "%s destroys a filesystem or volume", p);
+		findings_add(&x->f, 0.95, "%s destroys a filesystem or volume", p);
 	if ((strcmp(p, "shred") == 0 || strcmp(p, "dd") == 0) && rb_arg_path(c, rb_devices))
-		rb_hit(x, 0.98, "%s overwrites a block device", p);
+		findings_add(&x->f, 0.98, "%s overwrites a block device", p);
 	if ((strcmp(p, "chmod") == 0 || strcmp(p, "chown") == 0 || strcmp(p, "chgrp") == 0) &&
 	    (rb_opt(c, 'R') || rb_long(c, "--recursive")))
 		for (int i = c->prog + 1; i < c->argc; i++)
 			if (c->argv[i][0] != '-' && rb_in(c->argv[i], core_dirs))
-				rb_hit(x, 0.93, "%s -R on %s", p, c->argv[i]);
+				findings_add(&x->f, 0.93, "%s -R on %s", p, c->argv[i]);
 	if (strcmp(p, "mv") == 0 && c->prog + 1 < c->argc &&
 	    rb_in(c->argv[c->prog + 1], rb_system_dirs))
-		rb_hit(x, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
+		findings_add(&x->f, 0.93, "mv moves system directory %s", c->argv[c->prog + 1]);
 	service_destruction(x, c, p);
 }
 

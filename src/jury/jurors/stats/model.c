@@ -213,8 +213,8 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
 			 k->what);
 	else
-		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
-			 k->what);
+		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f over %d %s", k->kind, p,
+			 n, k->what);
 	free(f);
 	free(res);
 	return 0;
