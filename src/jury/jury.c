@@ -29,7 +29,7 @@
 #include "jury/jury.h"
 #include "jury/jury_cache.h"
 #include "jury/jury_cloud.h"
-#include "jury/jury_curl.h"
+#include "jury/models/http_client.h"
 #include "jury/jury_metrics.h"
 #include "jury/jury_request.h"
 #include "jury/kinds.h"
@@ -95,7 +95,7 @@ int jury_open(const struct jury_config *cfg, struct jury **ret, char *err, size_
 	if (!j)
 		return -ENOMEM;
 	j->cfg = cfg;
-	jury_curl_init();
+	http_client_init();
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->idle, NULL);
 	for (i = 0; i < cfg->njurors; i++) {

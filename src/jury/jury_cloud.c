@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "jury/jury_cloud.h"
-#include "jury/jury_curl.h"
+#include "jury/models/http_client.h"
 #include "jury/jury_request.h"
 
 struct jury_cloud {
@@ -139,7 +139,7 @@ int jury_cloud_review(struct jury_cloud *c, const char *raw, size_t rawlen, stru
 		*state = "open";
 		return -EAGAIN;
 	}
-	ret = jury_curl_post(c->url, "/v1/review", raw, rawlen, c->deadline_ms, &resp, &status);
+	ret = http_client_post(c->url, "/v1/review", raw, rawlen, c->deadline_ms, &resp, &status);
 	if (!ret && status != 200)
 		ret = -EIO;
 	if (!ret)

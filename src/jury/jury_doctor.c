@@ -16,11 +16,11 @@
 #include <string.h>
 
 #include "jury/jury.h"
-#include "jury/jury_curl.h"
+#include "jury/models/http_client.h"
 #include "jury/jury_doctor.h"
 #include "jury/kinds.h"
-#include "jury/slm/llama_rt.h"
-#include "jury/slm/slm.h"
+#include "jury/models/llama_rt.h"
+#include "jury/models/models.h"
 
 #define DOCTOR_SERVER_TIMEOUT_MS 2000
 
@@ -57,7 +57,7 @@ static bool server(FILE *out, const struct juror_config *jc)
 	long status = 0;
 	int r;
 
-	r = jury_curl_post(jc->endpoint, path, NULL, 0, DOCTOR_SERVER_TIMEOUT_MS, &resp, &status);
+	r = http_client_post(jc->endpoint, path, NULL, 0, DOCTOR_SERVER_TIMEOUT_MS, &resp, &status);
 	free(resp);
 	snprintf(what, sizeof(what), "%.18s (%s)", jc->name, jc->kind);
 	if (r)
@@ -83,7 +83,7 @@ int jury_doctor(FILE *out, const char *config)
 		row(out, "jury configuration", false, err);
 		return 1;
 	}
-	jury_curl_init();
+	http_client_init();
 	fprintf(out, "\nLanguage-model jurors (jury: %s):\n", cfg->path);
 	for (i = 0; i < cfg->njurors; i++) {
 		const struct juror_config *jc = &cfg->jurors[i];
@@ -103,7 +103,7 @@ int jury_doctor(FILE *out, const char *config)
 		snprintf(what, sizeof(what), "%.18s (%s)", jc->name, jc->kind);
 		if (!lib_ok) {
 			row(out, what, false, "no usable llama.cpp runtime");
-		} else if (slm_gguf_check(jc, err, sizeof(err))) {
+		} else if (gguf_check(jc, err, sizeof(err))) {
 			row(out, what, false, err);
 		} else {
 			row(out, what, true, jc->model);

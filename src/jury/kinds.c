@@ -2,17 +2,15 @@
 /*
  * The table of juror kinds (kinds.h).
  *
- * The built-in jurors (jurors/), the model-server adapters
- * (jury_slm.c) and the in-process model juror (slm/) are listed here by
- * kind; a configuration naming another kind is refused by the config
- * loader ("unknown juror kind"), never silently skipped.
+ * The built-in jurors (jurors/) and the language-model jurors (models/)
+ * are listed here by kind; a configuration naming another kind is refused
+ * by the config loader ("unknown juror kind"), never silently skipped.
  */
 #include <string.h>
 
 #include "jury/jurors/builtin.h"
 #include "jury/kinds.h"
-#include "jury/jury_slm.h"
-#include "jury/slm/slm.h"
+#include "jury/models/models.h"
 
 const struct juror_ops *const juror_kinds[] = {
 	&juror_rulebook_ops,

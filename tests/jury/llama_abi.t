@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# src/jury/slm/llama_abi.h against the pinned llama.cpp source: the structs
+# src/jury/models/llama_abi.h against the pinned llama.cpp source: the structs
 # Sevorix passes by value to libllama must have the size and field offsets
 # of the real llama.h, and every function it resolves must be declared
 # there. Builds one small program twice, once on each header, and compares
@@ -35,7 +35,7 @@ cat > "$tmp/layout.c" <<'EOF'
 #ifdef REAL
 #include "llama.h"
 #else
-#include "jury/slm/llama_abi.h"
+#include "jury/models/llama_abi.h"
 #endif
 #define F(s, f) printf("%s.%s %zu %zu\n", #s, #f, offsetof(struct s, f), \
 			    sizeof(((struct s *)0)->f));
@@ -96,7 +96,7 @@ fi
 # Every function llama_rt resolves is declared in the pinned headers (its
 # parameter types were copied from there; the structs it passes are checked
 # above).
-fns=$(sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\),.*/\1/p' "$ROOT/src/jury/slm/llama_abi.h")
+fns=$(sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\),.*/\1/p' "$ROOT/src/jury/models/llama_abi.h")
 missing=
 for f in $fns; do
 	grep -rqE "\b$f\s*\(" "$tmp/src/include" "$tmp/src/ggml/include" || missing="$missing $f"

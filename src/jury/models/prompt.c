@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/slm/slm.h"
+#include "jury/models/prompt.h"
 
 #define ACTION_FIELD_MAX 512
 
@@ -50,7 +50,7 @@ static const char examples[] =
 	"Action: /$ /bin/rm -rf /etc\n"
 	"Verdict: deny\n";
 
-char *slm_prefix(const char *role, const char *prompt)
+char *prompt_prefix(const char *role, const char *prompt)
 {
 	char *s = NULL;
 
@@ -98,7 +98,7 @@ static const char *argv0_if_other(const struct review *r)
 	return strcmp(r->argv[0], base) && strcmp(r->argv[0], r->path) ? r->argv[0] : NULL;
 }
 
-char *slm_describe(const struct review *r, const char *cue)
+char *prompt_action(const struct review *r, const char *cue)
 {
 	const int m = ACTION_FIELD_MAX;
 	char *s = NULL;

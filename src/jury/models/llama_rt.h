@@ -9,12 +9,12 @@
  * library of another version, the model jurors fail to open and vote
  * error; the reason says which of the two it was.
  */
-#ifndef SEVORIX_SLM_LLAMA_RT_H
-#define SEVORIX_SLM_LLAMA_RT_H
+#ifndef SEVORIX_JURY_LLAMA_RT_H
+#define SEVORIX_JURY_LLAMA_RT_H
 
 #include <stddef.h>
 
-#include "jury/slm/llama_abi.h"
+#include "jury/models/llama_abi.h"
 
 struct llama_rt {
 #define LLAMA_RT_FN(name, ret, args) ret(*name) args;

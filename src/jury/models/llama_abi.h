@@ -12,8 +12,8 @@
  * ggml_commit() is not LLAMA_ABI_COMMIT. Update this header, the two
  * constants and mk/llama.mk together, never one of them alone.
  */
-#ifndef SEVORIX_SLM_LLAMA_ABI_H
-#define SEVORIX_SLM_LLAMA_ABI_H
+#ifndef SEVORIX_JURY_LLAMA_ABI_H
+#define SEVORIX_JURY_LLAMA_ABI_H
 
 #include <stdbool.h>
 #include <stddef.h>

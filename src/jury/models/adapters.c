@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Model-server jurors (jury_slm.h).
+ * The model-server jurors (models.h).
  *
  * The three dialects differ only in how the question is wrapped and where
  * the answer text sits in the reply; the question and the parsing of the
@@ -16,19 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury_curl.h"
-#include "jury/jury_slm.h"
+#include "jury/models/http_client.h"
+#include "jury/models/models.h"
 
-#define SLM_MAX_TOKENS 160
+#define ADAPTER_MAX_TOKENS 160
 
-enum slm_dialect {
-	SLM_LLAMA,
-	SLM_OLLAMA,
-	SLM_OPENAI,
+enum dialect {
+	DIALECT_LLAMA,
+	DIALECT_OLLAMA,
+	DIALECT_OPENAI,
 };
 
 struct juror {
-	enum slm_dialect dialect;
+	enum dialect dialect;
 	char *name;
 	char *endpoint;
 	char *model;
@@ -37,10 +37,10 @@ struct juror {
 };
 
 /* The reason is bounded so that even a model that never closes its quote
- * (a random or a confused one) ends the object within SLM_MAX_TOKENS, one
+ * (a random or a confused one) ends the object within ADAPTER_MAX_TOKENS, one
  * character a token at worst: the grammar then admits only the closing
  * '"}', and the answer is a verdict rather than a cut-off error. */
-const char jury_slm_grammar[] =
+const char adapter_grammar[] =
 	"root ::= \"{\\\"verdict\\\": \\\"\" verdict \"\\\", \\\"confidence\\\": \" conf "
 	"\", \\\"reason\\\": \\\"\" reason \"\\\"}\"\n"
 	"verdict ::= \"allow\" | \"deny\"\n"
@@ -56,9 +56,9 @@ static const char default_system[] =
 	"{\"verdict\": \"allow\" or \"deny\", \"confidence\": 0.0 to 1.0, \"reason\": \"why\"}.";
 
 static const char *dialect_path[] = {
-	[SLM_LLAMA] = "/completion",
-	[SLM_OLLAMA] = "/api/generate",
-	[SLM_OPENAI] = "/v1/chat/completions",
+	[DIALECT_LLAMA] = "/completion",
+	[DIALECT_OLLAMA] = "/api/generate",
+	[DIALECT_OPENAI] = "/v1/chat/completions",
 };
 
 /* The action in words, for the model. Returns a malloc'd string or NULL. */
@@ -119,7 +119,7 @@ static json_object *json_strict(const char *text)
 	return o;
 }
 
-int jury_slm_parse_verdict(const char *text, struct vote *v)
+int adapter_parse_verdict(const char *text, struct vote *v)
 {
 	json_object *o, *f;
 	const char *verdict, *reason = "";
@@ -165,8 +165,8 @@ static json_object *build_llama(const struct juror *j, const char *action)
 		return NULL;
 	}
 	json_object_object_add(o, "prompt", json_object_new_string(prompt));
-	json_object_object_add(o, "grammar", json_object_new_string(jury_slm_grammar));
-	json_object_object_add(o, "n_predict", json_object_new_int(SLM_MAX_TOKENS));
+	json_object_object_add(o, "grammar", json_object_new_string(adapter_grammar));
+	json_object_object_add(o, "n_predict", json_object_new_int(ADAPTER_MAX_TOKENS));
 	json_object_object_add(o, "temperature", json_object_new_double(0));
 	json_object_object_add(o, "cache_prompt", json_object_new_boolean(1));
 	free(prompt);
@@ -199,7 +199,7 @@ static json_object *build_ollama(const struct juror *j, const char *action)
 	json_object_object_add(o, "stream", json_object_new_boolean(0));
 	json_object_object_add(o, "format", verdict_schema());
 	json_object_object_add(opt, "temperature", json_object_new_double(0));
-	json_object_object_add(opt, "num_predict", json_object_new_int(SLM_MAX_TOKENS));
+	json_object_object_add(opt, "num_predict", json_object_new_int(ADAPTER_MAX_TOKENS));
 	json_object_object_add(o, "options", opt);
 	return o;
 }
@@ -231,7 +231,7 @@ static json_object *build_openai(const struct juror *j, const char *action)
 	json_object_array_add(msgs, message("user", action));
 	json_object_object_add(o, "messages", msgs);
 	json_object_object_add(o, "temperature", json_object_new_double(0));
-	json_object_object_add(o, "max_tokens", json_object_new_int(SLM_MAX_TOKENS));
+	json_object_object_add(o, "max_tokens", json_object_new_int(ADAPTER_MAX_TOKENS));
 	json_object_object_add(fmt, "type", json_object_new_string("json_object"));
 	json_object_object_add(o, "response_format", fmt);
 	return o;
@@ -255,19 +255,19 @@ static bool get_true(json_object *o, const char *key)
 }
 
 /* The model's text out of a reply; NULL when missing or cut off. *why says which. */
-static const char *answer_text(enum slm_dialect d, json_object *reply, const char **why)
+static const char *answer_text(enum dialect d, json_object *reply, const char **why)
 {
 	json_object *choices, *c0 = NULL, *msg = NULL;
 	const char *fin;
 
 	*why = "the reply has no answer text";
-	if (d == SLM_LLAMA) {
+	if (d == DIALECT_LLAMA) {
 		if (get_true(reply, "stopped_limit") || get_true(reply, "truncated") ||
 		    (get_str(reply, "stop_type") && !strcmp(get_str(reply, "stop_type"), "limit")))
 			return *why = "the answer was cut off at the token limit", NULL;
 		return get_str(reply, "content");
 	}
-	if (d == SLM_OLLAMA) {
+	if (d == DIALECT_OLLAMA) {
 		fin = get_str(reply, "done_reason");
 		if (!get_true(reply, "done"))
 			return *why = "the answer is incomplete", NULL;
@@ -300,12 +300,12 @@ static void judge_reply(const struct juror *j, long status, const char *body, st
 	text = reply ? answer_text(j->dialect, reply, &why) : (why = "the reply is not JSON", NULL);
 	if (!text)
 		vote_set(v, VOTE_ERROR, 1, "%s: %s", j->name, why);
-	else if (jury_slm_parse_verdict(text, v))
+	else if (adapter_parse_verdict(text, v))
 		vote_set(v, VOTE_ERROR, 1, "%s: the model's answer is not a verdict", j->name);
 	json_object_put(reply);
 }
 
-static int slm_vote(struct juror *j, const struct review *r, struct vote *v)
+static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
 {
 	char *action = describe(r), *resp = NULL;
 	json_object *req = NULL;
@@ -316,16 +316,16 @@ static int slm_vote(struct juror *j, const struct review *r, struct vote *v)
 
 	if (!action)
 		return -ENOMEM;
-	req = j->dialect == SLM_LLAMA	 ? build_llama(j, action)
-	      : j->dialect == SLM_OLLAMA ? build_ollama(j, action)
+	req = j->dialect == DIALECT_LLAMA	 ? build_llama(j, action)
+	      : j->dialect == DIALECT_OLLAMA ? build_ollama(j, action)
 					 : build_openai(j, action);
 	ret = -ENOMEM;
 	if (!req)
 		goto out;
 	body = json_object_to_json_string_length(
 		req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	ret = jury_curl_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
-			     &resp, &status);
+	ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
+			       &resp, &status);
 	if (ret == -ETIMEDOUT)
 		vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name, j->deadline_ms);
 	else if (ret)
@@ -340,7 +340,7 @@ out:
 	return ret;
 }
 
-static void slm_close(struct juror *j)
+static void adapter_close(struct juror *j)
 {
 	if (!j)
 		return;
@@ -351,8 +351,8 @@ static void slm_close(struct juror *j)
 	free(j);
 }
 
-static int slm_open(enum slm_dialect d, const struct juror_config *cfg, struct juror **ret,
-		    char *err, size_t errlen)
+static int adapter_open(enum dialect d, const struct juror_config *cfg, struct juror **ret,
+			char *err, size_t errlen)
 {
 	struct juror *j;
 
@@ -379,7 +379,7 @@ static int slm_open(enum slm_dialect d, const struct juror_config *cfg, struct j
 	else
 		j->system = strdup(cfg->prompt ? cfg->prompt : default_system);
 	if (!j->name || !j->endpoint || !j->system || (cfg->model && !j->model)) {
-		slm_close(j);
+		adapter_close(j);
 		return -ENOMEM;
 	}
 	*ret = j;
@@ -388,39 +388,39 @@ static int slm_open(enum slm_dialect d, const struct juror_config *cfg, struct j
 
 static int llama_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
 {
-	return slm_open(SLM_LLAMA, cfg, ret, err, n);
+	return adapter_open(DIALECT_LLAMA, cfg, ret, err, n);
 }
 
 static int ollama_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
 {
-	return slm_open(SLM_OLLAMA, cfg, ret, err, n);
+	return adapter_open(DIALECT_OLLAMA, cfg, ret, err, n);
 }
 
 static int openai_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
 {
-	return slm_open(SLM_OPENAI, cfg, ret, err, n);
+	return adapter_open(DIALECT_OPENAI, cfg, ret, err, n);
 }
 
 const struct juror_ops juror_llama_ops = {
 	.model = true,
 	.kind = "llama-server",
 	.open = llama_open,
-	.vote = slm_vote,
-	.close = slm_close,
+	.vote = adapter_vote,
+	.close = adapter_close,
 };
 
 const struct juror_ops juror_ollama_ops = {
 	.model = true,
 	.kind = "ollama",
 	.open = ollama_open,
-	.vote = slm_vote,
-	.close = slm_close,
+	.vote = adapter_vote,
+	.close = adapter_close,
 };
 
 const struct juror_ops juror_openai_ops = {
 	.model = true,
 	.kind = "openai",
 	.open = openai_open,
-	.vote = slm_vote,
-	.close = slm_close,
+	.vote = adapter_vote,
+	.close = adapter_close,
 };

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/slm/llama_rt.h"
+#include "jury/models/llama_rt.h"
 
 #define LLAMA_RT_MAX 4
 

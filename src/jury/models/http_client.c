@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libcurl POST (and GET) helper (jury_curl.h). One easy handle per request: adapters
+ * libcurl POST (and GET) helper (http_client.h). One easy handle per request: adapters
  * and the cloud judge are called from several threads at once, and a
  * handle per call needs no lock; the connection set-up this costs is small
  * next to a model's answer time. Signals are off (CURLOPT_NOSIGNAL) because
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury_curl.h"
+#include "jury/models/http_client.h"
 
 struct sink {
 	char *buf;
@@ -28,7 +28,7 @@ static void curl_init_once(void)
 	curl_global_init(CURL_GLOBAL_ALL);
 }
 
-void jury_curl_init(void)
+void http_client_init(void)
 {
 	pthread_once(&curl_once, curl_init_once);
 }
@@ -39,7 +39,7 @@ static size_t sink_write(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char *nb;
 
-	if (s->len + n > JURY_CURL_MAX_RESPONSE) {
+	if (s->len + n > HTTP_CLIENT_MAX_RESPONSE) {
 		s->overflow = true;
 		return 0;
 	}
@@ -88,8 +88,8 @@ static int curl_errno(CURLcode rc, const struct sink *s)
 	}
 }
 
-int jury_curl_post(const char *endpoint, const char *path, const char *body, size_t len,
-		   int timeout_ms, char **resp, long *status)
+int http_client_post(const char *endpoint, const char *path, const char *body, size_t len,
+		     int timeout_ms, char **resp, long *status)
 {
 	char url[1024], sock[256];
 	struct curl_slist *hdrs = NULL;
@@ -102,7 +102,7 @@ int jury_curl_post(const char *endpoint, const char *path, const char *body, siz
 	ret = endpoint_url(endpoint, path, url, sizeof(url), sock, sizeof(sock));
 	if (ret)
 		return ret;
-	jury_curl_init();
+	http_client_init();
 	h = curl_easy_init();
 	hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	if (!h || !hdrs) {

@@ -36,8 +36,9 @@
 #include <unistd.h>
 
 #include "jury/jurors/juror.h"
-#include "jury/slm/slm.h"
-#include "jury/slm/llama_rt.h"
+#include "jury/models/models.h"
+#include "jury/models/prompt.h"
+#include "jury/models/llama_rt.h"
 
 #define GGUF_DEFAULT_CTX 1024
 #define GGUF_DEFAULT_DEADLINE_MS 250
@@ -181,7 +182,7 @@ static int gguf_vote(struct juror *j, const struct review *r, struct vote *v)
 {
 	struct timespec start;
 	llama_token *tok = NULL;
-	char *text = slm_describe(r, "\nVerdict:");
+	char *text = prompt_action(r, "\nVerdict:");
 	int n, room, ret;
 
 	if (!text)
@@ -285,7 +286,7 @@ static int gguf_load(struct juror *j, const struct juror_config *cfg, char *err,
 /* Tokenizes and evaluates the fixed prompt. Returns 0 or -errno with err set. */
 static int gguf_prefix(struct juror *j, const struct juror_config *cfg, char *err, size_t errlen)
 {
-	char *text = slm_prefix(cfg->role, cfg->prompt);
+	char *text = prompt_prefix(cfg->role, cfg->prompt);
 	struct timespec now;
 	int ret;
 
@@ -346,7 +347,7 @@ static int gguf_open(const struct juror_config *cfg, struct juror **ret, char *e
 	return 0;
 }
 
-int slm_gguf_check(const struct juror_config *cfg, char *err, size_t errlen)
+int gguf_check(const struct juror_config *cfg, char *err, size_t errlen)
 {
 	const struct llama_rt *rt = llama_rt_open(cfg->library, err, errlen);
 	struct llama_model_params mp;
