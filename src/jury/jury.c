@@ -31,7 +31,6 @@
 #include "jury/jury_cloud.h"
 #include "jury/models/http_client.h"
 #include "jury/jury_metrics.h"
-#include "jury/jury_request.h"
 #include "jury/kinds.h"
 
 struct jury {

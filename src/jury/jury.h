@@ -26,7 +26,6 @@
 #define JURY_DEFAULT_CONFIG "/etc/sevorix/jury.yaml"
 #define JURY_DEFAULT_SOCKET "/var/run/sevorix/slm.sock"
 #define JURY_DEFAULT_DATA_DIR "/usr/local/share/sevorix/jury"
-#define JURY_MAX_BODY (64 * 1024)
 
 enum jury_mode {
 	JURY_UNANIMOUS = 0,

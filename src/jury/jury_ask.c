@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "jury/jury_ask.h"
-#include "jury/jury_request.h"
+#include "jury/server/request.h"
 
 /* Strips the line end; returns the length left. */
 static size_t chomp(char *line, size_t n)

@@ -18,7 +18,6 @@
 
 #include "jury/jury_cloud.h"
 #include "jury/models/http_client.h"
-#include "jury/jury_request.h"
 
 struct jury_cloud {
 	char *url;

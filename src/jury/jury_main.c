@@ -17,8 +17,8 @@
 #include "jury/jury.h"
 #include "jury/jury_ask.h"
 #include "jury/jury_doctor.h"
-#include "jury/jury_priv.h"
-#include "jury/jury_server.h"
+#include "jury/server/priv.h"
+#include "jury/server/server.h"
 
 #define PFX "sevorix jury: "
 

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jury.h"
+#include "jury/server/request.h"
 #include "util/http.h"
 #include "../lib/tap.h"
 

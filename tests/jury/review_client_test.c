@@ -22,7 +22,7 @@
 
 #include "jury/jury.h"
 #include "review/client.h"
-#include "jury/jury_request.h"
+#include "jury/server/request.h"
 #include "../lib/tap.h"
 
 static char dir[] = "/tmp/sevorix-jury-client-XXXXXX";

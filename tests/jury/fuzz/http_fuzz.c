@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury.h"
+#include "jury/server/request.h"
 #include "util/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

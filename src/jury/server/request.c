@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury_request.h"
+#include "jury/server/request.h"
 
 #define JURY_JSON_DEPTH 16
 #define REVIEW_MAX_STRING 16384

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One client connection of the jury's HTTP server (jury_conn.c).
+ * One client connection of the jury's HTTP server (conn.c).
  */
 #ifndef SEVORIX_JURY_CONN_H
 #define SEVORIX_JURY_CONN_H

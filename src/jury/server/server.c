@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The listening side of `sevorix jury serve` (jury_server.h).
+ * The listening side of `sevorix jury serve` (server.h).
  *
  * One thread per connection. The jury's clients are few and long-lived
  * (the supervisor keeps a connection open per worker; `jury ask` and the
@@ -29,9 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jury/jury_conn.h"
-#include "jury/jury_priv.h"
-#include "jury/jury_server.h"
+#include "jury/server/conn.h"
+#include "jury/server/priv.h"
+#include "jury/server/server.h"
 
 struct jury_server {
 	int ufd, tfd; /* -1 when absent */

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jury/jury_conn.h"
-#include "jury/jury_request.h"
+#include "jury/server/conn.h"
+#include "jury/server/request.h"
 #include "util/http.h"
 #include "util/iov.h"
 

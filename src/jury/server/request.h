@@ -15,7 +15,8 @@
 
 #include "jury/jury.h"
 
-/* Limits on one request; the body itself is at most JURY_MAX_BODY. */
+/* Limits on one request. */
+#define JURY_MAX_BODY (64 * 1024)
 #define REVIEW_MAX_ARGS 4096
 #define REVIEW_MAX_HISTORY 256
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The jury's privilege drop and peer check (jury_priv.h).
+ * The jury's privilege drop and peer check (priv.h).
  *
  * The order of the drop matters (../shared/DESIGN.md): supplementary groups
  * and gid first, while we still may; then the capability bounding set is
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jury/jury_priv.h"
+#include "jury/server/priv.h"
 
 extern char **environ;
 
