@@ -26,11 +26,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "jury/consensus.h"
 #include "jury/jury.h"
-#include "jury/jury_cache.h"
-#include "jury/jury_cloud.h"
+#include "jury/cache.h"
+#include "jury/cloud.h"
 #include "jury/models/http_client.h"
-#include "jury/jury_metrics.h"
+#include "jury/metrics.h"
 #include "jury/kinds.h"
 
 struct jury {

@@ -11,6 +11,8 @@
 
 #include "jury/jury.h"
 
+#define JURY_DEFAULT_SOCKET "/var/run/sevorix/slm.sock"
+
 struct jury_server_opts {
 	const char *socket_path; /* NULL: no UNIX socket */
 	const char *listen; /* "HOST:PORT", "[V6]:PORT" or NULL */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/jury_cache.h"
+#include "jury/cache.h"
 
 struct cache_entry {
 	struct cache_entry *hnext; /* hash chain */

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jury/jury_metrics.h"
+#include "jury/metrics.h"
 
 static const uint64_t bucket_us[JURY_NBUCKETS] = {
 	50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000,

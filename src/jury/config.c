@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "jury/jury.h"
+#include "jury/config.h"
 #include "jury/kinds.h"
 
 struct cfg_ctx {

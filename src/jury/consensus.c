@@ -29,7 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jury/jury.h"
+#include "jury/consensus.h"
 #include "jury/kinds.h"
 
 #define P_MIN 0.001

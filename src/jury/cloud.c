@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The cloud judge and its circuit breaker (jury_cloud.h).
+ * The cloud judge and its circuit breaker (cloud.h).
  *
  * The breaker state is three numbers under a mutex: consecutive failures,
  * the time the breaker opened, and whether a half-open probe is in flight.
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/jury_cloud.h"
+#include "jury/cloud.h"
 #include "jury/models/http_client.h"
 
 struct jury_cloud {
