@@ -5,8 +5,8 @@
  * request gets {"error": ...} on its output line, so answers stay aligned
  * with requests.
  */
-#ifndef SEVORIX_JURY_ASK_H
-#define SEVORIX_JURY_ASK_H
+#ifndef SEVORIX_JURY_CMD_ASK_H
+#define SEVORIX_JURY_CMD_ASK_H
 
 #include <stdio.h>
 

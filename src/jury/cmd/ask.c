@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * `sevorix jury ask` (jury_ask.h). In-process, each line is parsed and
+ * `sevorix jury ask` (ask.h). In-process, each line is parsed and
  * judged exactly as the server would; over the socket, each line is the
  * body of one POST /v1/review on a single keep-alive connection (one
  * libcurl handle reused), and the answer body is printed as it came.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury_ask.h"
+#include "jury/cmd/ask.h"
 #include "jury/server/request.h"
 
 /* Strips the line end; returns the length left. */

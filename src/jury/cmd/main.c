@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * `sevorix jury serve | ask | config | doctor`: the jury's command line. Options are
- * parsed here and the work is dispatched to the server (jury_server.c), the
- * client (jury_ask.c) or the configuration printer; this file is the only
- * part of the jury that prints, once, with the "sevorix jury:" prefix.
+ * `sevorix jury serve | ask | config | doctor`: the jury's command line.
+ * Options are parsed here and the work is dispatched to the server
+ * (server/), the client (ask.c), the configuration printer (config.c) or
+ * the doctor (doctor.c); this file is the only part of the jury that
+ * prints, once, with the "sevorix jury:" prefix.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "jury/cmd/ask.h"
 #include "jury/jury.h"
-#include "jury/jury_ask.h"
+#include "jury/jury_cmd.h"
 #include "jury/jury_doctor.h"
 #include "jury/server/priv.h"
 #include "jury/server/server.h"

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "jury/jury.h"
-#include "jury/models/http_client.h"
 #include "jury/jury_doctor.h"
 #include "jury/kinds.h"
+#include "jury/models/http_client.h"
 #include "jury/models/llama_rt.h"
 #include "jury/models/models.h"
 
