@@ -3,8 +3,8 @@
  * `sevorix jury serve | ask | config | doctor`: the jury's command line.
  * Options are parsed here and the work is dispatched to the server
  * (server/), the client (ask.c), the configuration printer (config.c) or
- * the doctor (doctor.c); this file is the only part of the jury that
- * prints, once, with the "sevorix jury:" prefix.
+ * the doctor (doctor.c); this file is the only part of the jury that logs
+ * (util/log.h, as "sevorix jury"), once per failure.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,8 +20,7 @@
 #include "jury/jury_doctor.h"
 #include "jury/server/priv.h"
 #include "jury/server/server.h"
-
-#define PFX "sevorix jury: "
+#include "util/log.h"
 
 static void usage(FILE *f)
 {
@@ -41,21 +40,21 @@ static int open_jury(const char *config, struct jury_config **cfg, struct jury *
 
 	ret = jury_config_load(config, cfg, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, PFX "%s\n", err[0] ? err : strerror(-ret));
+		log_error("%s", err[0] ? err : strerror(-ret));
 		return ret;
 	}
 	if (!j)
 		return 0;
 	ret = jury_open(*cfg, j, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, PFX "%s\n", err);
+		log_error("%s", err);
 		jury_config_free(*cfg);
 		return ret;
 	}
 	for (i = 0; i < (*cfg)->njurors; i++)
 		if (jury_open_error(*j, i))
-			fprintf(stderr, PFX "juror '%s' is unavailable and votes error: %s\n",
-				(*cfg)->jurors[i].name, jury_open_error(*j, i));
+			log_warn("juror '%s' is unavailable and votes error: %s",
+				 (*cfg)->jurors[i].name, jury_open_error(*j, i));
 	return 0;
 }
 
@@ -76,8 +75,8 @@ static int serve_ids(const char *user, struct jury_server_opts *o)
 	}
 	ret = jury_user_resolve(user ? user : JURY_USER, &ids);
 	if (ret) {
-		fprintf(stderr, PFX "user '%s': %s\n", user ? user : JURY_USER,
-			ret == -ENOENT ? "no such user" : strerror(-ret));
+		log_error("user '%s': %s", user ? user : JURY_USER,
+			  ret == -ENOENT ? "no such user" : strerror(-ret));
 		return ret;
 	}
 	o->uid = ids.uid;
@@ -95,22 +94,22 @@ static int serve_run(struct jury_server_opts *so, struct jury_config *cfg, struc
 
 	ret = jury_server_listen(so, &srv, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, PFX "%s\n", err);
+		log_error("%s", err);
 		goto out;
 	}
 	if (so->drop && (ret = jury_drop_privileges(&(struct jury_ids){ so->uid, so->gid }))) {
-		fprintf(stderr, PFX "cannot drop privileges: %s\n", strerror(-ret));
+		log_error("cannot drop privileges: %s", strerror(-ret));
 		goto out;
 	}
-	fprintf(stderr, PFX "serving%s%s%s%s as uid %d (%s, %zu jurors, %s)\n",
-		so->socket_path ? " unix://" : "", so->socket_path ? so->socket_path : "",
-		so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(),
-		cfg->path, cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
+	log_info("serving%s%s%s%s as uid %d (%s, %zu jurors, %s)",
+		 so->socket_path ? " unix://" : "", so->socket_path ? so->socket_path : "",
+		 so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(),
+		 cfg->path, cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
 	ret = jury_server_run(srv, j);
 	if (ret)
-		fprintf(stderr, PFX "%s\n", strerror(-ret));
+		log_error("%s", strerror(-ret));
 	else
-		fprintf(stderr, PFX "stopped\n");
+		log_info("stopped");
 	/* Connections still being served keep using the jury and the server:
 	 * leave both to the process exit. */
 	if (jury_server_busy(srv))
@@ -189,23 +188,22 @@ static int cmd_ask(int argc, char **argv)
 		}
 	}
 	if (optind != argc || (local && sock) || (!local && config)) {
-		fprintf(stderr, PFX "ask: --config goes with --local, --socket without it\n");
+		log_error("ask: --config goes with --local, --socket without it");
 		return 2;
 	}
 	if (!local) {
 		ret = jury_ask_socket(sock ? sock : JURY_DEFAULT_SOCKET, stdin, stdout);
 		if (ret == -ECONNREFUSED || ret == -ENOENT)
-			fprintf(stderr, PFX "no jury answers on %s\n",
-				sock ? sock : JURY_DEFAULT_SOCKET);
+			log_error("no jury answers on %s", sock ? sock : JURY_DEFAULT_SOCKET);
 		else if (ret)
-			fprintf(stderr, PFX "ask: %s\n", strerror(-ret));
+			log_error("ask: %s", strerror(-ret));
 		return ret ? 1 : 0;
 	}
 	if (open_jury(config, &cfg, &j))
 		return 1;
 	ret = jury_ask_local(j, stdin, stdout);
 	if (ret)
-		fprintf(stderr, PFX "ask: %s\n", strerror(-ret));
+		log_error("ask: %s", strerror(-ret));
 	jury_close(j);
 	jury_config_free(cfg);
 	return ret ? 1 : 0;
@@ -265,6 +263,7 @@ int jury_main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
 
+	log_init("sevorix jury");
 	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
 		usage(sub ? stdout : stderr);
 		return sub ? 0 : 2;
@@ -278,7 +277,7 @@ int jury_main(int argc, char **argv)
 		return cmd_config(argc - 1, argv + 1);
 	if (!strcmp(sub, "doctor"))
 		return cmd_jury_doctor(argc - 1, argv + 1);
-	fprintf(stderr, PFX "unknown command '%s'\n", sub);
+	log_error("unknown command '%s'", sub);
 	usage(stderr);
 	return 2;
 }
