@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The verdict cache: normalized request (review_key()) -> answer, LRU with
- * a time to live. Thread-safe. Only local verdicts are cached; an answer
- * taken from the cache is marked cached and keeps its original votes.
+ * a time to live. Thread-safe. Every answer a review reaches is cached, the
+ * local jurors' and the cloud judge's alike (the judge is kept with it); an
+ * answer taken from the cache is marked cached and keeps its original
+ * votes.
  */
 #ifndef SEVORIX_JURY_CACHE_H
 #define SEVORIX_JURY_CACHE_H

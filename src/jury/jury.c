@@ -142,6 +142,8 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 			ans->judge = JURY_JUDGE_CLOUD;
 			goto store;
 		}
+		/* A cloud that errs, is late or is skipped gives no verdict:
+		 * the local jurors decide (fail over, never open). */
 	}
 	jury_ballot(j, r, ans);
 	jury_consensus(j->cfg, ans->votes, ans->nvotes, &ans->verdict, ans->reason,

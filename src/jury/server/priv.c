@@ -2,11 +2,13 @@
 /*
  * The jury's privilege drop and peer check (priv.h).
  *
- * The order of the drop matters (../shared/DESIGN.md): supplementary groups
- * and gid first, while we still may; then the capability bounding set is
- * emptied (needs CAP_SETPCAP, so before setuid); then the uid, which clears
- * the permitted and effective sets; then the ambient set and no_new_privs,
- * so no later exec can gain privileges back.
+ * The order of the drop matters, as for the agent (docs/confinement.md): a
+ * changed uid alone is not enough, since a binary with file capabilities
+ * would regain them at exec. So supplementary groups and gid first, while
+ * we still may; then the capability bounding set is emptied (needs
+ * CAP_SETPCAP, so before setuid); then the uid, which clears the permitted
+ * and effective sets; then the ambient set and no_new_privs, so no later
+ * exec can gain privileges back.
  *
  * Peers are identified by SO_PEERCRED (uid, primary gid) and SO_PEERGROUPS
  * (supplementary groups), both taken by the kernel at connect() time.

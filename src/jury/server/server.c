@@ -291,6 +291,8 @@ static void conn_start(struct jury_server *s, struct jury *j, int fd, bool check
 		s->fds[slot] = fd;
 	}
 	pthread_mutex_unlock(&s->lock);
+	/* No room, no review: the client denies on any status but 200 (fail
+	 * closed, docs/review-api.md). */
 	if (full || !a) {
 		jury_metrics_refused(j, 503);
 		send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -392,6 +392,7 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	free(res);
 	if (rc < 0 && rc != -EINVAL)
 		return rc;
+	/* A review it cannot judge is an error vote: deny (fail closed). */
 	if (rc == -EINVAL && x.f.n == 0)
 		return rc;
 	if (x.f.n == 0)
