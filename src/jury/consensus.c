@@ -91,19 +91,17 @@ bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *vote
 	return true;
 }
 
-void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes, size_t nvotes,
-		    enum vote_verdict *verdict, char *reason, size_t reasonlen)
-{
-	char denied[160] = "", vetoed[160] = "", mode[48];
-	size_t i, allows = 0, counted_n = 0;
-	double score = 0;
+/* The counted votes of one review. */
+struct tally {
+	size_t allows, counted;
+	double score; /* sum over counted jurors of weight * logit(p(allow)) */
+	char denied[160], vetoed[160]; /* names: "a, b" */
+};
 
-	if (cfg->mode == JURY_TIERED && jury_fast_agree(cfg, votes, nvotes, verdict)) {
-		snprintf(reason, reasonlen, "%s: the fast jurors agree: %s",
-			 jury_mode_name(cfg, mode, sizeof(mode)),
-			 *verdict == VOTE_ALLOW ? "allow" : "deny");
-		return;
-	}
+static void tally_votes(const struct jury_config *cfg, const struct jury_vote *votes,
+			size_t nvotes, struct tally *t)
+{
+	size_t i;
 
 	for (i = 0; i < nvotes && i < cfg->njurors; i++) {
 		const struct juror_config *jc = &cfg->jurors[i];
@@ -111,53 +109,71 @@ void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes
 
 		if (jc->advisory || v == VOTE_ABSTAIN)
 			continue;
-		counted_n++;
-		score += jc->weight * logit_allow(&votes[i].v);
+		t->counted++;
+		t->score += jc->weight * logit_allow(&votes[i].v);
 		if (v == VOTE_ALLOW) {
-			allows++;
+			t->allows++;
 			continue;
 		}
-		name_add(denied, sizeof(denied), jc->name);
+		name_add(t->denied, sizeof(t->denied), jc->name);
 		if (jc->veto)
-			name_add(vetoed, sizeof(vetoed), jc->name);
+			name_add(t->vetoed, sizeof(t->vetoed), jc->name);
 	}
-	jury_mode_name(cfg, mode, sizeof(mode));
-	*verdict = VOTE_DENY;
-	if (!allows) {
-		snprintf(reason, reasonlen, "%s: no juror allowed%s%s", mode,
-			 denied[0] ? "; denied by " : "", denied);
-		return;
-	}
+}
+
+/* The rule of cfg->mode over a tally with at least one allow. */
+static enum vote_verdict decide(const struct jury_config *cfg, const struct tally *t,
+				const char *mode, char *reason, size_t reasonlen)
+{
 	switch (cfg->mode) {
 	case JURY_UNANIMOUS:
-		if (denied[0]) {
-			snprintf(reason, reasonlen, "unanimous: denied by %s", denied);
-		} else {
-			*verdict = VOTE_ALLOW;
-			snprintf(reason, reasonlen, "unanimous: %zu of %zu jurors allowed", allows,
-				 counted_n);
+		if (t->denied[0]) {
+			snprintf(reason, reasonlen, "unanimous: denied by %s", t->denied);
+			return VOTE_DENY;
 		}
-		break;
+		snprintf(reason, reasonlen, "unanimous: %zu of %zu jurors allowed", t->allows,
+			 t->counted);
+		return VOTE_ALLOW;
 	case JURY_QUORUM:
-		if (vetoed[0])
-			snprintf(reason, reasonlen, "%s: vetoed by %s", mode, vetoed);
-		else if (allows < (size_t)cfg->quorum)
+		if (t->vetoed[0])
+			snprintf(reason, reasonlen, "%s: vetoed by %s", mode, t->vetoed);
+		else if (t->allows < (size_t)cfg->quorum)
 			snprintf(reason, reasonlen, "%s: %zu allows, %d needed; denied by %s", mode,
-				 allows, cfg->quorum, denied);
+				 t->allows, cfg->quorum, t->denied);
 		else
-			snprintf(reason, reasonlen, "%s: %zu allows", mode, allows);
-		if (!vetoed[0] && allows >= (size_t)cfg->quorum)
-			*verdict = VOTE_ALLOW;
-		break;
+			snprintf(reason, reasonlen, "%s: %zu allows", mode, t->allows);
+		return !t->vetoed[0] && t->allows >= (size_t)cfg->quorum ? VOTE_ALLOW : VOTE_DENY;
 	case JURY_WEIGHTED:
 	case JURY_TIERED: /* the fast jurors split: the weighted rule decides */
-		if (!vetoed[0] && score >= cfg->threshold)
-			*verdict = VOTE_ALLOW;
-		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, score,
-			 vetoed[0]   ? "; vetoed by "
-			 : denied[0] ? "; denied by "
-				     : "",
-			 vetoed[0] ? vetoed : denied);
-		break;
+		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, t->score,
+			 t->vetoed[0]   ? "; vetoed by "
+			 : t->denied[0] ? "; denied by "
+					: "",
+			 t->vetoed[0] ? t->vetoed : t->denied);
+		return !t->vetoed[0] && t->score >= cfg->threshold ? VOTE_ALLOW : VOTE_DENY;
 	}
+	return VOTE_DENY; /* an unknown rule allows nothing (fail closed) */
+}
+
+void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes, size_t nvotes,
+		    enum vote_verdict *verdict, char *reason, size_t reasonlen)
+{
+	struct tally t = { 0 };
+	char mode[48];
+
+	if (cfg->mode == JURY_TIERED && jury_fast_agree(cfg, votes, nvotes, verdict)) {
+		snprintf(reason, reasonlen, "%s: the fast jurors agree: %s",
+			 jury_mode_name(cfg, mode, sizeof(mode)),
+			 *verdict == VOTE_ALLOW ? "allow" : "deny");
+		return;
+	}
+	tally_votes(cfg, votes, nvotes, &t);
+	jury_mode_name(cfg, mode, sizeof(mode));
+	*verdict = VOTE_DENY;
+	if (!t.allows) {
+		snprintf(reason, reasonlen, "%s: no juror allowed%s%s", mode,
+			 t.denied[0] ? "; denied by " : "", t.denied);
+		return;
+	}
+	*verdict = decide(cfg, &t, mode, reason, reasonlen);
 }

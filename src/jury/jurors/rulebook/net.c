@@ -404,6 +404,57 @@ static const char *const sys_trees[] = {
 	"^/etc/", "^/var/", "^/home/", "^/root", "^/proc/", "^/opt/", "^/srv/", NULL,
 };
 
+/* What secrets are grepped for. */
+static const char *const secret_words[] = {
+	"pass", "secret", "api_key", "apikey", "token", "akia", "private key", "aws",
+	"credential", "key", "ghp_", "gho_", "github_pat", "glpat-", "xoxb", "xoxp",
+	"sk-", "aiza", NULL,
+};
+
+/* Does a search name a system tree (/, /etc, a home ...) other than the logs? */
+static bool searches_system(const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (rb_path_is(w, rb_log_paths))
+			continue; /* failed-login searches in logs are administration */
+		if (strcmp(w, "/") == 0 || strncmp(w, "/etc", 4) == 0 ||
+		    strncmp(w, "/home", 5) == 0 || strncmp(w, "/root", 5) == 0 ||
+		    strcmp(w, "~") == 0 || strcmp(w, "~/") == 0 || strcmp(w, "$HOME") == 0 ||
+		    strncmp(w, "/var", 4) == 0 || strncmp(w, "/opt", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* grep and its kin looking for secrets across the system, in system files
+ * fed to them, or in the environment and history. */
+static void grep_secrets(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	bool sys = searches_system(c);
+
+	for (int i = 0; sys && secret_words[i]; i++)
+		if (rb_arg_has(c, secret_words[i])) {
+			findings_add(&x->f, 0.85, "%s hunts for secrets across the system", p);
+			break;
+		}
+	if (c->pipe_prev >= 0 &&
+	    rb_upstream_reads(x->res, &x->res->cmds[c->pipe_prev], sys_trees) != NULL)
+		for (int i = 0; secret_words[i]; i++)
+			if (strcmp(secret_words[i], "key") != 0 && rb_arg_has(c, secret_words[i])) {
+				findings_add(&x->f, 0.8, "secrets searched in system files");
+				break;
+			}
+	if (c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, env_dumpers))
+		for (int i = 0; secret_words[i]; i++)
+			if (rb_arg_has(c, secret_words[i])) {
+				findings_add(&x->f, 0.82,
+					     "secrets searched in the environment or history");
+				break;
+			}
+}
+
 static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const names[] = {
@@ -411,11 +462,6 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		"wp-config", ".ovpn", ".pfx", ".p12", "shadow", ".git-credentials", ".ppk",
 		"password", "secret", ".aws", "authorized_keys", ".netrc", ".pgpass", "id_*",
 		"/.ssh/", NULL,
-	};
-	static const char *const pats[] = {
-		"pass", "secret", "api_key", "apikey", "token", "akia", "private key", "aws",
-		"credential", "key", "ghp_", "gho_", "github_pat", "glpat-", "xoxb", "xoxp",
-		"sk-", "aiza", NULL,
 	};
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';
@@ -429,43 +475,8 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 				break;
 			}
 	if (strcmp(p, "grep") == 0 || strcmp(p, "rg") == 0 || strcmp(p, "egrep") == 0 ||
-	    strcmp(p, "ag") == 0) {
-		bool sys = false;
-
-		for (int i = c->prog + 1; i < c->argc; i++) {
-			const char *w = c->argv[i];
-
-			if (rb_path_is(w, rb_log_paths))
-				continue; /* failed-login searches in logs are administration */
-			if (strcmp(w, "/") == 0 || strncmp(w, "/etc", 4) == 0 ||
-			    strncmp(w, "/home", 5) == 0 || strncmp(w, "/root", 5) == 0 ||
-			    strcmp(w, "~") == 0 || strcmp(w, "~/") == 0 ||
-			    strcmp(w, "$HOME") == 0 || strncmp(w, "/var", 4) == 0 ||
-			    strncmp(w, "/opt", 4) == 0)
-				sys = true;
-		}
-		for (int i = 0; sys && pats[i]; i++)
-			if (rb_arg_has(c, pats[i])) {
-				findings_add(&x->f, 0.85, "%s hunts for secrets across the system",
-					     p);
-				break;
-			}
-		if (c->pipe_prev >= 0 && (rb_upstream_reads(x->res, &x->res->cmds[c->pipe_prev],
-							    sys_trees) != NULL))
-			for (int i = 0; pats[i]; i++)
-				if (strcmp(pats[i], "key") != 0 && rb_arg_has(c, pats[i])) {
-					findings_add(&x->f, 0.8,
-						     "secrets searched in system files");
-					break;
-				}
-		if (c->pipe_prev >= 0 && rb_upstream_prog(x->res, c, env_dumpers))
-			for (int i = 0; pats[i]; i++)
-				if (rb_arg_has(c, pats[i])) {
-					findings_add(&x->f, 0.82, "secrets searched in the "
-						     "environment or history");
-					break;
-				}
-	}
+	    strcmp(p, "ag") == 0)
+		grep_secrets(x, c, p);
 }
 
 void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
