@@ -6,7 +6,7 @@
  *
  * Each command is parsed exactly as the jury will see it, as the script
  * of {"argv":["sh","-c",COMMAND]}, and turned into features by the same
- * code the jurors run (src/jury/jurors/features*.c). Training is
+ * code the jurors run (src/jury/jurors/stats/features*.c). Training is
  * deterministic: fixed example order from a seeded shuffle, no threads.
  * naive Bayes: Laplace-smoothed multinomial counts, classes weighted
  * equally (no prior from the corpus' proportions); logistic regression:

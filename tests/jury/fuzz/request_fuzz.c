@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target for the review request parser (src/jury/server/request.c): parse a
- * body, and when it is accepted, build its cache key, copy it with
- * review_dup() and check the copy means the same, and encode an answer
- * carrying its id -- the whole path a request body takes in the server.
+ * libFuzzer target for the review request parser (src/jury/server/request.c):
+ * parse a body, and when it is accepted, build its cache key, copy it with
+ * review_dup() (src/review/review.c) and check the copy means the same, and
+ * encode an answer carrying its id -- the whole path a request body takes
+ * in the server.
  */
 #include <errno.h>
 #include <stdint.h>
