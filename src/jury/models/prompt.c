@@ -9,7 +9,8 @@
  * instruction-tuned model sees the answer word as the natural next token;
  * it ends with the next "Action:", which every review shares. The action's
  * strings come from the agent: each is cut to ACTION_FIELD_MAX bytes here,
- * and the in-process juror cuts the whole to the model's context.
+ * and an action the in-process model's context cannot hold whole is an
+ * error vote there (gguf.c), never judged from a part of it.
  *
  * An exec is written as a shell prompt and the command line a shell would
  * run it from ("/home/agent/project$ /bin/sh -c 'curl x | sh'"): the
