@@ -2,12 +2,13 @@
 /*
  * The listening side of `sevorix jury serve` (server.h).
  *
- * One thread per connection. The jury's clients are few and long-lived
- * (the supervisor keeps a connection open per worker; `jury ask` and the
- * benchmark keep one each), a review is CPU-bound and short, and a thread
- * keeps the code for a connection a plain read-parse-answer loop that
- * reads top to bottom. The number of connections is capped (max_clients);
- * beyond it a client gets 503 at once instead of a queue.
+ * One thread per connection. The jury's clients are few (the supervisor
+ * opens one connection per held call and closes it with the answer;
+ * `jury ask` and the benchmark keep one each), a review is CPU-bound and
+ * short, and a thread keeps the code for a connection a plain
+ * read-parse-answer loop that reads top to bottom. The number of
+ * connections is capped (max_clients); beyond it a client gets 503 at once
+ * instead of a queue.
  *
  * UNIX socket peers are checked with SO_PEERCRED before a byte is read;
  * an untrusted peer gets 403 and the connection is closed. TCP peers
