@@ -26,10 +26,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/juror.h"
-#include "jury/jury_curl.h"
-#include "jury/jury_slm.h"
-#include "jury/slm/slm.h"
+#include "jury/jurors/juror.h"
+#include "jury/models/http_client.h"
+#include "jury/models/models.h"
+#include "jury/models/models.h"
 
 static double now_ms(void)
 {
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		cfg.kind = ops->kind;
 		cfg.endpoint = argv[1];
 		cfg.model = NULL;
-		jury_curl_init();
+		http_client_init();
 	}
 	n = atoi(argv[4]);
 	lat = calloc((size_t)(n > 0 ? n : 1), sizeof(*lat));

@@ -9,12 +9,13 @@
 # tests/jury/fuzz.t under `make check`. Where clang cannot link libFuzzer at
 # all (no libclang-rt), the targets are skipped and fuzz.t says so; any other
 # build error fails.
-JURY_FUZZ_SRCS := src/jury/jury_http.c src/jury/jury_request.c
+JURY_FUZZ_SRCS := src/util/http.c src/review/review.c src/jury/server/request.c
 JURY_FUZZERS := $(BUILD)/jury/fuzz_http $(BUILD)/jury/fuzz_request
 JURY_FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-$(BUILD)/jury/fuzz_%: tests/jury/fuzz/%_fuzz.c $(JURY_FUZZ_SRCS) src/jury/*.h
+$(BUILD)/jury/fuzz_%: tests/jury/fuzz/%_fuzz.c $(JURY_FUZZ_SRCS) \
+		$(wildcard src/jury/*.h src/jury/*/*.h src/review/*.h src/util/*.h)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(JURY_FUZZ_CFLAGS) $< $(JURY_FUZZ_SRCS) -ljson-c -o $@ || { \

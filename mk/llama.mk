@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# llama.cpp for the in-process model juror (src/jury/slm/), and the random
-# GGUF models its tests and benchmark run.
+# llama.cpp for the in-process model juror (src/jury/models/gguf.c), and
+# the random GGUF models its tests and benchmark run.
 #
 #   make llama-deps   the pinned prebuilt CPU libllama/libggml and the
 #                     matching llama.cpp source, from npm, into $(LLAMA_DIR)
@@ -9,7 +9,7 @@
 #   make llama-server llama.cpp's server from that source, once per machine
 #
 # Pinned: node-llama-cpp 3.22.1 and @node-llama-cpp/linux-x64 3.22.1, which
-# carry llama.cpp commit 0ad4a86 (ggml 0.25.1). src/jury/slm/llama_abi.h is
+# carry llama.cpp commit 0ad4a86 (ggml 0.25.1). src/jury/models/llama_abi.h is
 # copied from that llama.h and its runtime check refuses any other build;
 # change the three together. The tarballs are checked against the SHA-256
 # sums below, so a re-published package cannot slip in. npm keeps its cache

@@ -9,7 +9,7 @@
  * vote(). "Positive" means denied: precision is the share of denies that
  * were malicious, recall the share of malicious commands denied. An error
  * vote counts as a deny and an abstain as not denying, as the jury counts
- * them. The consensus rules of jury_consensus.c are then applied to the
+ * them. The consensus rules of src/jury/consensus.c are then applied to the
  * same votes, for several configurations, to choose the default.
  */
 #include <math.h>
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "jury_corpus_io.h"
 
 #define NJ 4
@@ -82,7 +82,7 @@ static double logit_allow(const struct vote *v)
 	return log(p / (1 - p));
 }
 
-/* The rules of jury_consensus.c; returns 1 for deny. */
+/* The rules of src/jury/consensus.c; returns 1 for deny. */
 static int consensus(const struct mode *m, const struct vote *v)
 {
 	int allows = 0, denies = 0, vetoed = 0;
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 		ops[i]->close(j[i]);
 		free(lat[i]);
 	}
-	printf("consensus (the rules of jury_consensus.c on the same votes):\n");
+	printf("consensus (the rules of src/jury/consensus.c on the same votes):\n");
 	for (size_t m = 0; m < NMODES; m++)
 		print_score(modes[m].name, &ms[m], NULL);
 	corpus_free(&c);

@@ -6,7 +6,7 @@
  *
  * Each command is parsed exactly as the jury will see it, as the script
  * of {"argv":["sh","-c",COMMAND]}, and turned into features by the same
- * code the jurors run (src/jury/jurors/features*.c). Training is
+ * code the jurors run (src/jury/jurors/stats/features*.c). Training is
  * deterministic: fixed example order from a seeded shuffle, no threads.
  * naive Bayes: Laplace-smoothed multinomial counts, classes weighted
  * equally (no prior from the corpus' proportions); logistic regression:
@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/features.h"
-#include "jury/jurors/model.h"
-#include "jury/jurors/shlex.h"
+#include "jury/jurors/stats/features.h"
+#include "jury/jurors/stats/model.h"
+#include "jury/jurors/shlex/shlex.h"
 #include "jury_corpus_io.h"
 
 #define NB_ALPHA 0.5

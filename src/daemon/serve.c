@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "daemon/internal.h"
-#include "jury/jury_http.h"
+#include "util/http.h"
 #include "sevorix/abi.h"
 #include "util/unix_listen.h"
 

@@ -25,7 +25,7 @@
 
 #include "events/events.h"
 #include "hold/internal.h"
-#include "jury/jury_client.h"
+#include "review/client.h"
 #include "sevorix/abi.h"
 
 struct held {
@@ -96,7 +96,7 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 }
 
 /* Asks the jury; 0 when it allowed within the deadline. *ans is always to be freed. */
-static int ask(struct held *w, struct jury_client_answer *ans)
+static int ask(struct held *w, struct review_answer *ans)
 {
 	long left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
 	char addr[64], *body = NULL;
@@ -108,8 +108,8 @@ static int ask(struct held *w, struct jury_client_answer *ans)
 	fill_review(w, &r, addr, sizeof(addr));
 	if (left <= 0)
 		return -ETIMEDOUT;
-	e = jury_client_request(&r, &body, &len);
-	e = e ?: jury_client_review(w->h->jury, body, len, left, ans);
+	e = review_encode(&r, &body, &len);
+	e = e ?: review_submit(w->h->jury, body, len, left, ans);
 	free(body);
 	if (e)
 		return e;
@@ -128,7 +128,7 @@ static int approve(struct held *w)
 static void *worker(void *arg)
 {
 	struct held *w = arg;
-	struct jury_client_answer ans;
+	struct review_answer ans;
 	int e = ask(w, &ans);
 	char target[4200];
 
@@ -144,7 +144,7 @@ static void *worker(void *arg)
 		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
 			      w->exec ? w->c.argv : NULL, e == 0, w->rule_line, ans.json,
 			      e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&w->t0));
-	jury_client_answer_free(&ans);
+	review_answer_free(&ans);
 	if (w->exec)
 		hold_free_argv(w->c.argv);
 	__atomic_sub_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST);

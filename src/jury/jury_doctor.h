@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The language-model part of `sevorix doctor` (jury_doctor.c).
+ * The language-model part of `sevorix doctor` (cmd/doctor.c).
  */
 #ifndef SEVORIX_JURY_DOCTOR_H
 #define SEVORIX_JURY_DOCTOR_H

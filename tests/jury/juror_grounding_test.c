@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "juror_tap.h"
 
 static struct juror *j;

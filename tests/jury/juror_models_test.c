@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "juror_tap.h"
 
 static const struct juror_ops *ops;

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/jurors.h"
+#include "jury/jurors/builtin.h"
 #include "juror_tap.h"
 
 static struct juror *j;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "jury/jury.h"
-#include "jury/jury_request.h"
+#include "jury/server/request.h"
 #include "../lib/tap.h"
 
 static char path[] = "/tmp/sevorix-jury-config-XXXXXX";

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jury/jury.h"
-#include "jury/jury_cache.h"
+#include "jury/cache.h"
+#include "jury/consensus.h"
 #include "../lib/tap.h"
 
 struct j {

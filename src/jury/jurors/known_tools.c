@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "jury/jurors/jurors_int.h"
+#include "jury/jurors/known_tools.h"
 
 static const char *const known[] = {
 	"git", "make", "cmake", "ninja", "meson", "cargo", "rustc", "rustup", "go", "gofmt",

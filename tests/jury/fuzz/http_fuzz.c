@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target for the jury's HTTP request parser (jury_http.c). The
+ * libFuzzer target for the HTTP request parser (src/util/http.c). The
  * input is parsed as a stream of pipelined requests, the way a connection
  * consumes it; every field the parser returns must lie inside the input.
  */
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury.h"
-#include "jury/jury_http.h"
+#include "jury/server/request.h"
+#include "util/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target for the review request parser (jury_request.c): parse a
- * body, and when it is accepted, build its cache key, copy it with
- * review_dup() and check the copy means the same, and encode an answer
- * carrying its id -- the whole path a request body takes in the server.
+ * libFuzzer target for the review request parser (src/jury/server/request.c):
+ * parse a body, and when it is accepted, build its cache key, copy it with
+ * review_dup() (src/review/review.c) and check the copy means the same, and
+ * encode an answer carrying its id -- the whole path a request body takes
+ * in the server.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jury_request.h"
+#include "jury/server/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The local jurors' votes on one review (internal.h), by its deadline.
+ *
+ * Local jurors are of two sorts. In-process jurors (no endpoint: the
+ * rulebook, the classifiers, grounding) take microseconds and vote inline,
+ * one after the other, on the reviewing thread; starting a thread for each
+ * would cost more than their vote. Jurors with an endpoint (model servers)
+ * take milliseconds to seconds, so each votes on a thread of its own and
+ * all of them run at once while the in-process jurors vote. The reviewing
+ * thread then waits for them until the review's deadline. A vote that has
+ * not arrived by then is an error vote (fail closed: a slow juror must not
+ * delay the agent, and its silence must not count as consent); its thread
+ * finishes on its own later, working on its own copy of the review, and its
+ * answer is thrown away.
+ *
+ * Under the tiered consensus this happens in two rounds: first the fast
+ * jurors (those that ask no language model); when their votes agree, the
+ * model jurors are not asked at all and their votes read "abstain: not
+ * asked". Only when the fast jurors split are the model jurors asked, in
+ * what is left of the same review deadline.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jury/consensus.h"
+#include "jury/internal.h"
+#include "jury/kinds.h"
+
+/* The votes of one review that has jurors on threads. Freed by the last
+ * holder: the reviewing thread and each voter thread hold one reference. */
+struct ballot {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int refs;
+	size_t pending;
+	struct review *r; /* the voters' own copy */
+	struct jury_vote votes[JURY_MAX_JURORS];
+	bool started[JURY_MAX_JURORS]; /* a voter thread runs for this juror */
+	bool done[JURY_MAX_JURORS];
+};
+
+struct voter {
+	struct jury *j;
+	struct ballot *b;
+	size_t idx;
+};
+
+/* Asks juror i, and checks the answer keeps the contract of juror.h. */
+static void vote_one(struct jury *j, size_t i, const struct review *r, struct jury_vote *out)
+{
+	int64_t t0 = jury_now_us();
+	int ret;
+
+	memset(&out->v, 0, sizeof(out->v));
+	out->juror = j->jcfg[i].name;
+	if (!j->jurors[i]) {
+		vote_set(&out->v, VOTE_ERROR, 1, "juror not available: %s", j->open_err[i]);
+		out->latency_us = 0;
+		return;
+	}
+	ret = j->ops[i]->vote(j->jurors[i], r, &out->v);
+	out->latency_us = jury_now_us() - t0;
+	out->v.reason[sizeof(out->v.reason) - 1] = '\0';
+	/* Out of contract counts as an error vote (fail closed). */
+	if (ret < 0)
+		vote_set(&out->v, VOTE_ERROR, 1, "juror failed: %s", strerror(-ret));
+	else if ((unsigned)out->v.verdict > VOTE_ERROR ||
+		 !(out->v.confidence >= 0 && out->v.confidence <= 1))
+		vote_set(&out->v, VOTE_ERROR, 1, "juror answered out of contract");
+}
+
+static void ballot_put(struct ballot *b)
+{
+	int left;
+
+	pthread_mutex_lock(&b->lock);
+	left = --b->refs;
+	pthread_mutex_unlock(&b->lock);
+	if (left)
+		return;
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+	free(b->r);
+	free(b);
+}
+
+static void *voter_main(void *arg)
+{
+	struct voter *v = arg;
+	struct jury *j = v->j;
+	struct ballot *b = v->b;
+	struct jury_vote jv;
+
+	vote_one(j, v->idx, b->r, &jv);
+	pthread_mutex_lock(&b->lock);
+	b->votes[v->idx] = jv;
+	b->done[v->idx] = true;
+	b->pending--;
+	pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	ballot_put(b);
+	free(v);
+	pthread_mutex_lock(&j->lock);
+	if (!--j->nthreads)
+		pthread_cond_broadcast(&j->idle);
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+/* Starts a thread for juror i. Returns 0 or -errno (then no thread runs). */
+static int voter_start(struct jury *j, struct ballot *b, size_t i)
+{
+	struct voter *v = malloc(sizeof(*v));
+	pthread_attr_t attr;
+	pthread_t tid;
+	int ret;
+
+	if (!v)
+		return -ENOMEM;
+	*v = (struct voter){ .j = j, .b = b, .idx = i };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_mutex_lock(&j->lock);
+	j->nthreads++;
+	pthread_mutex_unlock(&j->lock);
+	/* Voters started before this one may already be counting down. */
+	pthread_mutex_lock(&b->lock);
+	b->refs++;
+	b->pending++;
+	b->started[i] = true;
+	pthread_mutex_unlock(&b->lock);
+	ret = pthread_create(&tid, &attr, voter_main, v);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		pthread_mutex_lock(&b->lock);
+		b->refs--;
+		b->pending--;
+		b->started[i] = false;
+		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_lock(&j->lock);
+		j->nthreads--;
+		pthread_mutex_unlock(&j->lock);
+		free(v);
+		return -ret;
+	}
+	return 0;
+}
+
+/* Collects the threaded votes until the deadline; missing ones are errors. */
+static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us,
+			   struct jury_answer *ans)
+{
+	struct timespec ts;
+	size_t i;
+
+	pthread_mutex_lock(&b->lock);
+	while (b->pending && jury_now_us() < deadline_us) {
+		int64_t left = deadline_us - jury_now_us();
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += left / 1000000;
+		ts.tv_nsec += (left % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
+	}
+	for (i = 0; i < j->cfg->njurors; i++) {
+		if (!b->started[i])
+			continue;
+		if (b->done[i]) {
+			ans->votes[i] = b->votes[i];
+			continue;
+		}
+		/* Late: counted as an error vote (fail closed). */
+		ans->votes[i].juror = j->jcfg[i].name;
+		ans->votes[i].latency_us =
+			jury_now_us() - (deadline_us - j->cfg->deadline_ms * 1000LL);
+		vote_set(&ans->votes[i].v, VOTE_ERROR, 1,
+			 "no vote within the review deadline of %d ms", j->cfg->deadline_ms);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+static struct ballot *ballot_new(const struct review *r)
+{
+	struct ballot *b = calloc(1, sizeof(*b));
+	pthread_condattr_t ca;
+
+	if (!b)
+		return NULL;
+	b->r = review_dup(r);
+	if (!b->r) {
+		free(b);
+		return NULL;
+	}
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	b->refs = 1;
+	return b;
+}
+
+/* Which jurors ask() asks. */
+enum tier {
+	TIER_ALL,
+	TIER_FAST, /* jurors that ask no language model */
+	TIER_MODELS,
+};
+
+static bool in_tier(const struct jury *j, size_t i, enum tier t)
+{
+	return t == TIER_ALL || juror_is_model(&j->jcfg[i]) == (t == TIER_MODELS);
+}
+
+/* The jurors of one tier vote into ans->votes by the review's deadline:
+ * those with an endpoint on threads, all at once, the others inline. */
+static void ask(struct jury *j, const struct review *r, enum tier t, int64_t deadline,
+		struct jury_answer *ans)
+{
+	struct ballot *b = NULL;
+	size_t i, n = j->cfg->njurors;
+
+	for (i = 0; i < n; i++) {
+		if (!j->jcfg[i].endpoint || !in_tier(j, i, t))
+			continue;
+		if (!b)
+			b = ballot_new(r);
+		/* No thread, no vote: an error vote (fail closed). */
+		if (!b || voter_start(j, b, i)) {
+			ans->votes[i].juror = j->jcfg[i].name;
+			ans->votes[i].latency_us = 0;
+			vote_set(&ans->votes[i].v, VOTE_ERROR, 1, "could not start the juror");
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (j->jcfg[i].endpoint || !in_tier(j, i, t))
+			continue;
+		if (jury_now_us() >= deadline) {
+			/* The deadline passed before this juror's turn (fail closed). */
+			ans->votes[i].juror = j->jcfg[i].name;
+			ans->votes[i].latency_us = 0;
+			vote_set(&ans->votes[i].v, VOTE_ERROR, 1, "review deadline passed");
+			continue;
+		}
+		vote_one(j, i, r, &ans->votes[i]);
+		if (jury_now_us() > deadline)
+			vote_set(&ans->votes[i].v, VOTE_ERROR, 1,
+				 "voted after the review deadline");
+	}
+	if (b) {
+		ballot_collect(j, b, deadline, ans);
+		ballot_put(b);
+	}
+}
+
+void jury_ballot(struct jury *j, const struct review *r, struct jury_answer *ans)
+{
+	int64_t deadline = jury_now_us() + j->cfg->deadline_ms * 1000LL;
+	size_t i, n = j->cfg->njurors;
+	enum vote_verdict fast;
+	bool models_asked = true;
+
+	if (j->cfg->mode != JURY_TIERED) {
+		ask(j, r, TIER_ALL, deadline, ans);
+	} else {
+		ask(j, r, TIER_FAST, deadline, ans);
+		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast)) {
+			ask(j, r, TIER_MODELS, deadline, ans);
+		} else {
+			models_asked = false;
+			for (i = 0; i < n; i++) {
+				if (!in_tier(j, i, TIER_MODELS))
+					continue;
+				ans->votes[i].juror = j->jcfg[i].name;
+				ans->votes[i].latency_us = 0;
+				vote_set(&ans->votes[i].v, VOTE_ABSTAIN, 0,
+					 "not asked: the fast jurors agree");
+			}
+		}
+	}
+	ans->nvotes = n;
+	for (i = 0; i < n; i++) {
+		if (!models_asked && in_tier(j, i, TIER_MODELS))
+			continue;
+		jury_count(&j->metrics.votes[i][ans->votes[i].v.verdict & 3]);
+		jury_hist_add(&j->metrics.juror_latency[i], ans->votes[i].latency_us);
+	}
+}

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The model-server jurors (models.h).
+ *
+ * The three dialects differ only in how the question is wrapped and where
+ * the answer text sits in the reply; the prompt (prompt.c, the same role
+ * and policy as the in-process juror's) and the parsing of the answer are
+ * shared. The model's text is untrusted: it is parsed as JSON,
+ * must be an object with a verdict of "allow" or "deny" (a confidence in
+ * [0,1] and a reason are optional), and anything else -- prose around it,
+ * an unknown verdict, a reply cut off at the token limit -- is an error
+ * vote, which the jury counts as a deny unless the juror is advisory.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jury/models/http_client.h"
+#include "jury/models/models.h"
+#include "jury/models/prompt.h"
+
+#define ADAPTER_MAX_TOKENS 160
+
+enum dialect {
+	DIALECT_LLAMA,
+	DIALECT_OLLAMA,
+	DIALECT_OPENAI,
+};
+
+struct juror {
+	enum dialect dialect;
+	char *name;
+	char *endpoint;
+	char *model;
+	char *system;
+	int deadline_ms;
+};
+
+/* The reason is bounded so that even a model that never closes its quote
+ * (a random or a confused one) ends the object within ADAPTER_MAX_TOKENS, one
+ * character a token at worst: the grammar then admits only the closing
+ * '"}', and the answer is a verdict rather than a cut-off error. */
+const char adapter_grammar[] =
+	"root ::= \"{\\\"verdict\\\": \\\"\" verdict \"\\\", \\\"confidence\\\": \" conf "
+	"\", \\\"reason\\\": \\\"\" reason \"\\\"}\"\n"
+	"verdict ::= \"allow\" | \"deny\"\n"
+	"conf ::= \"0.\" [0-9] [0-9]? | \"1.0\"\n"
+	"reason ::= [^\"\\\\\\x00-\\x1f]{0,64}\n";
+
+static const char *dialect_path[] = {
+	[DIALECT_LLAMA] = "/completion",
+	[DIALECT_OLLAMA] = "/api/generate",
+	[DIALECT_OPENAI] = "/v1/chat/completions",
+};
+
+/* Parses text as exactly one JSON value, white space around it allowed. */
+static json_object *json_strict(const char *text)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t len = strlen(text), end;
+	json_object *o;
+
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (json_tokener_get_error(tok) != json_tokener_success)
+		end = 0;
+	json_tokener_free(tok);
+	while (end && end < len && strchr(" \t\r\n", text[end]))
+		end++;
+	if (o && end != len) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+int adapter_parse_verdict(const char *text, struct vote *v)
+{
+	json_object *o, *f;
+	const char *verdict, *reason = "";
+	double conf = 0.75;
+	int ret = -EBADMSG;
+
+	o = json_strict(text);
+	if (!o || !json_object_is_type(o, json_type_object))
+		goto out;
+	if (!json_object_object_get_ex(o, "verdict", &f) ||
+	    !json_object_is_type(f, json_type_string))
+		goto out;
+	verdict = json_object_get_string(f);
+	if (json_object_object_get_ex(o, "confidence", &f)) {
+		if (!json_object_is_type(f, json_type_double) &&
+		    !json_object_is_type(f, json_type_int))
+			goto out;
+		conf = json_object_get_double(f);
+		if (!(conf >= 0 && conf <= 1))
+			goto out;
+	}
+	if (json_object_object_get_ex(o, "reason", &f) && json_object_is_type(f, json_type_string))
+		reason = json_object_get_string(f);
+	if (!strcmp(verdict, "allow"))
+		vote_set(v, VOTE_ALLOW, conf, "%s", reason);
+	else if (!strcmp(verdict, "deny"))
+		vote_set(v, VOTE_DENY, conf, "%s", reason);
+	else
+		goto out;
+	ret = 0;
+out:
+	json_object_put(o);
+	return ret;
+}
+
+static json_object *build_llama(const struct juror *j, const char *action)
+{
+	json_object *o = json_object_new_object();
+	char *prompt = NULL;
+
+	if (!o || asprintf(&prompt, "%s\n\n%s", j->system, action) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_add(o, "prompt", json_object_new_string(prompt));
+	json_object_object_add(o, "grammar", json_object_new_string(adapter_grammar));
+	json_object_object_add(o, "n_predict", json_object_new_int(ADAPTER_MAX_TOKENS));
+	json_object_object_add(o, "temperature", json_object_new_double(0));
+	json_object_object_add(o, "cache_prompt", json_object_new_boolean(1));
+	free(prompt);
+	return o;
+}
+
+/* The JSON schema of the verdict object, for Ollama's format. */
+static json_object *verdict_schema(void)
+{
+	return json_tokener_parse(
+		"{\"type\":\"object\",\"properties\":{"
+		"\"verdict\":{\"type\":\"string\",\"enum\":[\"allow\",\"deny\"]},"
+		"\"confidence\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1},"
+		"\"reason\":{\"type\":\"string\"}},"
+		"\"required\":[\"verdict\",\"confidence\",\"reason\"]}");
+}
+
+static json_object *build_ollama(const struct juror *j, const char *action)
+{
+	json_object *o = json_object_new_object(), *opt = json_object_new_object();
+
+	if (!o || !opt) {
+		json_object_put(o);
+		json_object_put(opt);
+		return NULL;
+	}
+	json_object_object_add(o, "model", json_object_new_string(j->model ? j->model : ""));
+	json_object_object_add(o, "system", json_object_new_string(j->system));
+	json_object_object_add(o, "prompt", json_object_new_string(action));
+	json_object_object_add(o, "stream", json_object_new_boolean(0));
+	json_object_object_add(o, "format", verdict_schema());
+	json_object_object_add(opt, "temperature", json_object_new_double(0));
+	json_object_object_add(opt, "num_predict", json_object_new_int(ADAPTER_MAX_TOKENS));
+	json_object_object_add(o, "options", opt);
+	return o;
+}
+
+static json_object *message(const char *role, const char *content)
+{
+	json_object *m = json_object_new_object();
+
+	if (m) {
+		json_object_object_add(m, "role", json_object_new_string(role));
+		json_object_object_add(m, "content", json_object_new_string(content));
+	}
+	return m;
+}
+
+static json_object *build_openai(const struct juror *j, const char *action)
+{
+	json_object *o = json_object_new_object(), *msgs = json_object_new_array();
+	json_object *fmt = json_object_new_object();
+
+	if (!o || !msgs || !fmt) {
+		json_object_put(o);
+		json_object_put(msgs);
+		json_object_put(fmt);
+		return NULL;
+	}
+	json_object_object_add(o, "model", json_object_new_string(j->model ? j->model : ""));
+	json_object_array_add(msgs, message("system", j->system));
+	json_object_array_add(msgs, message("user", action));
+	json_object_object_add(o, "messages", msgs);
+	json_object_object_add(o, "temperature", json_object_new_double(0));
+	json_object_object_add(o, "max_tokens", json_object_new_int(ADAPTER_MAX_TOKENS));
+	json_object_object_add(fmt, "type", json_object_new_string("json_object"));
+	json_object_object_add(o, "response_format", fmt);
+	return o;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+	json_object *f;
+
+	if (!o || !json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_string))
+		return NULL;
+	return json_object_get_string(f);
+}
+
+static bool get_true(json_object *o, const char *key)
+{
+	json_object *f;
+
+	return o && json_object_object_get_ex(o, key, &f) && json_object_get_boolean(f);
+}
+
+/* The model's text out of a reply; NULL when missing or cut off. *why says which. */
+static const char *answer_text(enum dialect d, json_object *reply, const char **why)
+{
+	json_object *choices, *c0 = NULL, *msg = NULL;
+	const char *fin;
+
+	*why = "the reply has no answer text";
+	if (d == DIALECT_LLAMA) {
+		if (get_true(reply, "stopped_limit") || get_true(reply, "truncated") ||
+		    (get_str(reply, "stop_type") && !strcmp(get_str(reply, "stop_type"), "limit")))
+			return *why = "the answer was cut off at the token limit", NULL;
+		return get_str(reply, "content");
+	}
+	if (d == DIALECT_OLLAMA) {
+		fin = get_str(reply, "done_reason");
+		if (!get_true(reply, "done"))
+			return *why = "the answer is incomplete", NULL;
+		if (fin && strcmp(fin, "stop"))
+			return *why = "the answer was cut off at the token limit", NULL;
+		return get_str(reply, "response");
+	}
+	if (json_object_object_get_ex(reply, "choices", &choices) &&
+	    json_object_is_type(choices, json_type_array))
+		c0 = json_object_array_get_idx(choices, 0);
+	fin = get_str(c0, "finish_reason");
+	if (fin && strcmp(fin, "stop"))
+		return *why = "the answer was cut off at the token limit", NULL;
+	if (c0)
+		json_object_object_get_ex(c0, "message", &msg);
+	return get_str(msg, "content");
+}
+
+/* Interprets one HTTP reply into v; every failure is an error vote. */
+static void judge_reply(const struct juror *j, long status, const char *body, struct vote *v)
+{
+	json_object *reply;
+	const char *text, *why;
+
+	if (status != 200) {
+		vote_set(v, VOTE_ERROR, 1, "%s: HTTP %ld", j->name, status);
+		return;
+	}
+	reply = json_strict(body);
+	text = reply ? answer_text(j->dialect, reply, &why) : (why = "the reply is not JSON", NULL);
+	if (!text)
+		vote_set(v, VOTE_ERROR, 1, "%s: %s", j->name, why);
+	else if (adapter_parse_verdict(text, v))
+		vote_set(v, VOTE_ERROR, 1, "%s: the model's answer is not a verdict", j->name);
+	json_object_put(reply);
+}
+
+static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
+{
+	char *action = prompt_question(r), *resp = NULL;
+	json_object *req = NULL;
+	const char *body;
+	long status;
+	size_t len;
+	int ret;
+
+	if (!action)
+		return -ENOMEM;
+	req = j->dialect == DIALECT_LLAMA	 ? build_llama(j, action)
+	      : j->dialect == DIALECT_OLLAMA ? build_ollama(j, action)
+					 : build_openai(j, action);
+	ret = -ENOMEM;
+	if (!req)
+		goto out;
+	body = json_object_to_json_string_length(
+		req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
+			       &resp, &status);
+	if (ret == -ETIMEDOUT)
+		vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name, j->deadline_ms);
+	else if (ret)
+		vote_set(v, VOTE_ERROR, 1, "%s: request failed: %s", j->name, strerror(-ret));
+	else
+		judge_reply(j, status, resp, v);
+	ret = 0;
+out:
+	json_object_put(req);
+	free(resp);
+	free(action);
+	return ret;
+}
+
+static void adapter_close(struct juror *j)
+{
+	if (!j)
+		return;
+	free(j->name);
+	free(j->endpoint);
+	free(j->model);
+	free(j->system);
+	free(j);
+}
+
+static int adapter_open(enum dialect d, const struct juror_config *cfg, struct juror **ret,
+			char *err, size_t errlen)
+{
+	struct juror *j;
+
+	*ret = NULL;
+	if (!cfg->endpoint ||
+	    (strncmp(cfg->endpoint, "unix:///", 8) && strncmp(cfg->endpoint, "http://", 7) &&
+	     strncmp(cfg->endpoint, "https://", 8))) {
+		snprintf(err, errlen, "%s needs an endpoint: http://, https:// or unix:///path",
+			 cfg->name);
+		return -EINVAL;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->dialect = d;
+	j->deadline_ms = cfg->deadline_ms > 0 ? cfg->deadline_ms : 250;
+	j->name = strdup(cfg->name ? cfg->name : cfg->kind);
+	j->endpoint = strdup(cfg->endpoint);
+	j->model = cfg->model ? strdup(cfg->model) : NULL;
+	j->system = prompt_system(cfg->role, cfg->prompt, PROMPT_JSON);
+	if (!j->name || !j->endpoint || !j->system || (cfg->model && !j->model)) {
+		adapter_close(j);
+		return -ENOMEM;
+	}
+	*ret = j;
+	return 0;
+}
+
+static int llama_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
+{
+	return adapter_open(DIALECT_LLAMA, cfg, ret, err, n);
+}
+
+static int ollama_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
+{
+	return adapter_open(DIALECT_OLLAMA, cfg, ret, err, n);
+}
+
+static int openai_open(const struct juror_config *cfg, struct juror **ret, char *err, size_t n)
+{
+	return adapter_open(DIALECT_OPENAI, cfg, ret, err, n);
+}
+
+const struct juror_ops juror_llama_ops = {
+	.model = true,
+	.kind = "llama-server",
+	.open = llama_open,
+	.vote = adapter_vote,
+	.close = adapter_close,
+};
+
+const struct juror_ops juror_ollama_ops = {
+	.model = true,
+	.kind = "ollama",
+	.open = ollama_open,
+	.vote = adapter_vote,
+	.close = adapter_close,
+};
+
+const struct juror_ops juror_openai_ops = {
+	.model = true,
+	.kind = "openai",
+	.open = openai_open,
+	.vote = adapter_vote,
+	.close = adapter_close,
+};
