@@ -77,14 +77,21 @@ static void slot_free(struct dns_resolver *r, struct query *q)
 	q->state = Q_FREE;
 }
 
+/* Query ids from a pool refilled 64 at a time: one getrandom per 64 queries. */
 static uint16_t random_id(void)
 {
-	uint16_t id;
+	static uint16_t pool[64];
+	static unsigned int left;
 
-	/* getrandom of 2 bytes from an initialised pool does not fail or block */
-	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
-		id = (uint16_t)(dns_now_ms() * 2654435761u >> 16);
-	return id;
+	if (!left) {
+		/* GRND_NONBLOCK on an initialised pool does not fail; if it did, the
+		 * old pool, the time and the counter still vary the ids */
+		if (getrandom(pool, sizeof(pool), GRND_NONBLOCK) != sizeof(pool))
+			for (unsigned int i = 0; i < 64; i++)
+				pool[i] ^= (uint16_t)((dns_now_ms() + i) * 2654435761u >> 16);
+		left = 64;
+	}
+	return pool[--left];
 }
 
 /* Takes a slot for a query that will be reviewed or forwarded. */

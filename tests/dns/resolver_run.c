@@ -55,7 +55,7 @@ static void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) && errno == EINTR)
+	while (ms && nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
 
@@ -161,23 +161,26 @@ static int option(int ch, const char *arg, struct dns_resolver_config *c, struct
 
 static int rules_of(char **argv, int n, enum sx_action def, struct dns_hosts **ret)
 {
-	struct dns_host_rule r[64];
+	struct dns_host_rule *r = calloc((size_t)n + 1, sizeof(*r));
 	size_t bad = 0;
+	int e = r ? 0 : -ENOMEM;
 
-	if (n > 64)
-		return -E2BIG;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !e; i++) {
 		char *colon = strchr(argv[i], ':');
 
 		if (!colon)
-			return -EINVAL;
-		*colon = 0;
-		if (action_of(argv[i], &r[i].action))
-			return -EINVAL;
-		r[i].host = colon + 1;
-		r[i].id = (unsigned int)i;
+			e = -EINVAL;
+		else
+			*colon = 0;
+		if (!e && action_of(argv[i], &r[i].action))
+			e = -EINVAL;
+		if (!e)
+			r[i] = (struct dns_host_rule){ colon + 1, r[i].action, (unsigned int)i };
 	}
-	return dns_hosts_new(r, (size_t)n, def, ret, &bad);
+	if (!e)
+		e = dns_hosts_new(r, (size_t)n, def, ret, &bad);
+	free(r);
+	return e;
 }
 
 static int serve(struct dns_resolver_config *c)
