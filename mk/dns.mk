@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # DNS (src/dns/): the libFuzzer targets for the message reader and the
-# host rules, the resolver's test program under ASan, and the upstream the
-# tests run (dnsmasq).
+# host rules, the resolver's test program under ASan, the upstream the
+# tests run (dnsmasq), and `make bench-dns`.
 
 # --- fuzzing -------------------------------------------------------------
 # Built by clang straight from the sources they test, run for a bounded
@@ -28,6 +28,12 @@ $(BUILD)/asan/tests/dns/resolver_run: $(BUILD)/asan/tests/dns/resolver_run.o \
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ $(LIBS) -o $@
 
 tests: $(DNS_FUZZERS) $(BUILD)/asan/tests/dns/resolver_run
+
+# --- benchmark -----------------------------------------------------------
+.PHONY: bench-dns
+bench-dns: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/dns_bench $(BUILD)/tests/dns/resolver_run
+	$(Q)BUILD=$(abspath $(BUILD)) ./bench/dns_bench.sh
 
 # The tests' upstream. dnsmasq-base is the program alone: the dnsmasq
 # package would also start a machine-wide server on port 53 when installed.

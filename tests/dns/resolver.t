@@ -21,10 +21,7 @@ RESOLVERS=""
 # dnsmasq answers only from its own records: it has no upstream of its own
 UP=127.53.0.1
 UP_PORT=$(free_port)
-dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-	--pid-file= --listen-address=$UP --bind-interfaces --port="$UP_PORT" \
-	--user="$(id -un)" --group="$(id -gn)" --local-ttl=600 \
-	--log-queries --log-facility="$SX_TMP/dnsmasq.log" \
+"$here/dnsmasq.sh" $UP "$UP_PORT" "$SX_TMP/dnsmasq.log" --local-ttl=600 \
 	--host-record=allowed.test,127.0.0.11 --host-record=denied.test,127.0.0.12 \
 	--host-record=short.test,127.0.0.13,1 --host-record=long.test,127.0.0.16 \
 	--cname=alias.test,mid.test --cname=mid.test,target.test \
