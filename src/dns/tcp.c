@@ -23,6 +23,8 @@
 
 #include "dns/internal.h"
 
+#define TCP_BATCH 64	/* messages read from one connection per wake-up */
+
 int dns_frame_read(int fd, uint8_t **buf, size_t *have)
 {
 	size_t want = *have < 2 ? 2 : 2 + (size_t)((*buf)[0] << 8 | (*buf)[1]);
@@ -143,11 +145,16 @@ void dns_tcp_send(struct dns_resolver *r, struct conn *c, const uint8_t *msg, si
 	flush(c);
 }
 
-/* Reads whole queries until the pipeline is full or the socket is dry. */
+/*
+ * Reads whole queries until the pipeline is full, the socket is dry, or
+ * TCP_BATCH were read (a client streaming refused names, which take no
+ * pipeline slot, must not keep the loop from everyone else).
+ */
 static void read_queries(struct dns_resolver *r, struct conn *c)
 {
 	c->busy = true;
-	while (!c->broken && !c->eof && c->pending < DNS_TCP_PIPELINE) {
+	for (int n = 0; n < TCP_BATCH && !c->broken && !c->eof && c->pending < DNS_TCP_PIPELINE;
+	     n++) {
 		struct client to = { .transport = IPPROTO_TCP, .udp_fd = -1, .conn = c };
 		int e = dns_frame_read(c->fd, &c->in, &c->inlen);
 
