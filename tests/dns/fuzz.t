@@ -9,24 +9,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build}
 secs=${DNS_FUZZ_SECONDS:-10}
+. "$here/../lib/fuzz.sh"
 echo "1..2"
-n=0
-for t in msg:4096 host:600; do
-	n=$((n + 1))
-	name=${t%:*}
-	bin=$build/dns/fuzz_$name
-	if [ ! -x "$bin" ]; then
-		echo "ok $n # skip $bin not built (needs clang with libFuzzer)"
-		continue
-	fi
-	work=$(mktemp -d)
-	cp "$here/fuzz/seeds_$name/"* "$work/"
-	if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -max_len="${t#*:}" \
-		-dict="$here/fuzz/$name.dict" -artifact_prefix="$work/" "$work" >"$work/log" 2>&1; then
-		echo "ok $n - fuzz dns $name for ${secs}s: $(grep -o 'Done [0-9]* runs' "$work/log")"
-		rm -rf "$work"
-	else
-		echo "not ok $n - fuzz dns $name found a failure (artifacts in $work)"
-		tail -30 "$work/log" | sed 's/^/# /'
-	fi
-done
+fuzz_target 1 "$build/dns/fuzz_msg" "$here/fuzz/seeds_msg" "$here/fuzz/msg.dict" 4096 "$secs" \
+	"dns msg"
+fuzz_target 2 "$build/dns/fuzz_host" "$here/fuzz/seeds_host" "$here/fuzz/host.dict" 600 "$secs" \
+	"dns host"
