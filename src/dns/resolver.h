@@ -24,8 +24,9 @@
  * queries in flight (max_inflight), TCP clients (max_tcp, each with at
  * most DNS_TCP_PIPELINE queries and DNS_TCP_OUT_MAX bytes of replies
  * waiting), a message is at most 65535 bytes, a TCP client that sends
- * nothing for DNS_TCP_IDLE_MS is closed. A query beyond a bound gets
- * SERVFAIL (UDP) or the connection is closed (TCP).
+ * nothing for DNS_TCP_IDLE_MS is closed. A query beyond max_inflight gets
+ * SERVFAIL, a connection beyond max_tcp is closed at once, a connection
+ * with a full pipeline is not read until one of its queries is answered.
  *
  * Zone transfers (AXFR, IXFR), classes other than IN and opcodes other
  * than QUERY are answered here (REFUSED, NOTIMP): they are not lookups.

@@ -51,7 +51,7 @@ R1=$ADDR
 out1=$SX_TMP/r1.out
 for _ in $(seq 50); do $Q --timeout 0.2 $UP:"$UP_PORT" allowed.test | grep -q NOERROR && break; done
 
-plan 43
+plan 44
 
 # --- allowed names ------------------------------------------------------
 is "$($Q --check "$out1" "learn allowed.test 127.0.0.11" "$R1" allowed.test)" \
@@ -148,6 +148,26 @@ start_resolver r3 --upstream $BAD:"$BAD_PORT" --timeout-ms 300 --max-inflight 1 
 is "$($Q --count 2 "$ADDR" silent.bad.test | tr '\n' ' ')" "SERVFAIL SERVFAIL " \
 	"beyond max-inflight a query fails at once (and the other after its timeout)"
 like "$(cat "$SX_TMP/r3.out")" "why=too many queries in flight" "the event says why"
+start_resolver r4 --upstream $UP:"$UP_PORT" --max-tcp 1 allow:allowed.test
+tcp_bound=$(python3 - "${ADDR%:*}" "${ADDR##*:}" <<'PY'
+import socket, struct, sys
+addr = (sys.argv[1], int(sys.argv[2]))
+first = socket.create_connection(addr, 2)
+second = socket.create_connection(addr, 2)
+second.settimeout(2)
+q = struct.pack(">HHHHHH", 7, 0x100, 1, 0, 0, 0) + b"\x07allowed\x04test\x00\x00\x01\x00\x01"
+try:
+    second.sendall(struct.pack(">H", len(q)) + q)
+    print("second:", "closed" if second.recv(2) == b"" else "answered")
+except OSError:
+    print("second: closed")
+first.sendall(struct.pack(">H", len(q)) + q)
+first.settimeout(2)
+print("first:", "answered" if len(first.recv(2)) == 2 else "closed")
+PY
+)
+is "$(echo $tcp_bound)" "second: closed first: answered" \
+	"beyond max-tcp a connection is closed; the one within is served"
 : >"$SX_TMP/empty.conf"
 err=$("$run" --resolv-conf "$SX_TMP/empty.conf" allow:a.test 2>&1)
 like "$err" "no usable nameserver" "no upstream and no nameserver in resolv.conf: an error"
@@ -163,6 +183,6 @@ for p in $RESOLVERS; do
 	codes="$codes$? "
 	SX_PIDS=${SX_PIDS// $p/} # ended and reaped: not to be signalled again
 done
-is "$codes" "0 0 0 " "the resolvers exit 0 on SIGTERM"
+is "$codes" "0 0 0 0 " "the resolvers exit 0 on SIGTERM"
 unlike "$(cat "$SX_TMP"/r?.out)" "AddressSanitizer|LeakSanitizer|runtime error" \
 	"no sanitizer report"
