@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# sevorix run's private world as a user meets it: the run's init (signals
+# forwarded, orphans reaped, the command's status), the agent seeing only
+# its own processes, a start-up step that cannot be had stopping the run,
+# /proc/self/exe re-exec under the hold, and the first event naming the
+# namespaces.
+. "$(dirname "$0")/../lib/tap.sh"
+need_kernel_layer
+command -v unshare >/dev/null || skip_all "unshare(1) is not installed"
+scratch
+cd "$SX_TMP" || exit 1
+plan 11
+
+cat >open.yaml <<EOF
+version: 1
+exec:
+  default: allow
+  rules:
+    - {action: deny, path: /usr/bin/nc.openbsd}
+EOF
+sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" --policy open.yaml "$@"; }
+# bg CMD...: sevorix run in the background, its pid in $sup (not a subshell's)
+bg() {
+	"$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" --policy open.yaml "$@" &
+	sup=$!
+	started $sup
+}
+
+# --- the run's init ---------------------------------------------------------
+# control: a command that is PID 1 of its namespace ignores a SIGTERM it has no handler for
+unshare --pid --fork sleep 30 &
+ctl=$!
+started $ctl
+for _ in $(seq 50); do kid=$(cat /proc/$ctl/task/$ctl/children 2>/dev/null); [ -n "$kid" ] && break; sleep 0.05; done
+grandkid=$(cat /proc/$kid/task/$kid/children 2>/dev/null)
+kill -TERM ${grandkid:-$kid} 2>/dev/null
+sleep 0.3
+kill -0 ${grandkid:-$kid} 2>/dev/null && pass "control: a PID 1 sleep ignores SIGTERM" ||
+	fail "control: a PID 1 sleep ignores SIGTERM"
+kill -KILL $ctl ${grandkid:-$kid} 2>/dev/null
+wait $ctl 2>/dev/null
+bg -- sleep 30 2>/dev/null
+sleep 0.5
+kill -TERM $sup
+wait $sup
+is "$?" 143 "sleep under sevorix run dies of the forwarded SIGTERM (128+15)"
+bg -- sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.05; done' \
+	>"$SX_TMP/trap.out" 2>/dev/null
+for _ in $(seq 50); do grep -q ready "$SX_TMP/trap.out" && break; sleep 0.05; done
+kill -TERM $sup
+wait $sup
+is "$?" 7 "a handled SIGTERM: the command's own exit status"
+is "$(tail -n 1 "$SX_TMP/trap.out")" got-term "the command saw the signal"
+is "$(sx -- sh -c 'echo $$' 2>/dev/null)" 2 "the command is PID 2, its init PID 1"
+zombies=$(sx -- sh -c 'sh -c "sleep 0.1 &"; sleep 0.5; grep -l "^State:.*Z" /proc/[0-9]*/status' 2>/dev/null)
+is "$zombies" "" "an orphan of the command is reaped by the init"
+n=$(sx -- sh -c 'ls -d /proc/[0-9]* | wc -l' 2>/dev/null)
+[ "$n" -le 4 ] && pass "the command sees only its run's processes ($n)" ||
+	fail "the command sees only its run's processes ($n)"
+is "$(sx -- /bin/bash -c 'exec /proc/self/exe -c "echo re-exec"' 2>/dev/null)" re-exec \
+	"/proc/self/exe re-exec under the exec hold and a private /proc"
+bg -- sleep 3 2>/dev/null
+for _ in $(seq 100); do
+	agent=$("$SEVORIX" ps --json | grep "\"supervisor\":$sup," | sed 's/.*"agent":\([0-9]*\).*/\1/')
+	[ -n "$agent" ] && [ "$agent" != 0 ] && [ -e "/proc/$agent" ] &&
+		[ "$(tr '\0' ' ' </proc/$agent/cmdline)" != "" ] && break
+	sleep 0.05
+done
+is "$(tr '\0' ' ' </proc/$agent/cmdline 2>/dev/null)" "sleep 3 " "sevorix ps names the command's pid"
+wait $sup
+like "$(grep '"kind":"start"' ev.jsonl | tail -n 1)" '"layers":\[[^]]*"namespaces"' \
+	"the first event lists the namespaces"
+
+# --- failures ------------------------------------------------------------
+out=$(cd /proc/self && "$SEVORIX" run --user nobody --events /dev/null \
+	--policy "$SX_TMP/open.yaml" -- true 2>&1)
+like "$out" "cannot set up the agent's directory in its view: /proc/[0-9]+" \
+	"a step of the private world that fails stops the run, naming it"
