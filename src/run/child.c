@@ -16,11 +16,17 @@
  * A binary with file capabilities (ping) gains nothing afterwards: its
  * file capabilities are masked by the empty bounding set, and setuid bits
  * are ignored under no_new_privs.
+ *
+ * Descriptors: the agent gets 0, 1, 2 and those named with --keep-fd; all
+ * others inherited from before the run are closed at its exec (as sudo
+ * does), so that a descriptor opened outside (a directory above a masked
+ * path, a socket to a denied destination) does not reach the agent.
  */
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +97,26 @@ int run_drop(const struct child_spec *c)
 	return r;
 }
 
+/* Every descriptor from 3 up is closed at exec, except those of --keep-fd. */
+static int close_inherited(const struct child_spec *c)
+{
+	unsigned int from = 3;
+
+	for (;;) {
+		unsigned int to = ~0U;
+
+		for (size_t i = 0; i < c->nkeep; i++)
+			if ((unsigned int)c->keep_fds[i] >= from && (unsigned int)c->keep_fds[i] - 1 < to)
+				to = (unsigned int)c->keep_fds[i] - 1;
+		/* fail closed: a kernel without close_range(CLOEXEC) (5.11) does not start the agent */
+		if (to >= from && syscall(SYS_close_range, from, to, CLOSE_RANGE_CLOEXEC) < 0)
+			return -errno;
+		if (to == ~0U)
+			return 0;
+		from = to + 2;
+	}
+}
+
 /* The agent's side: becomes the agent user, confines itself, execs. */
 static void __attribute__((noreturn)) run_agent(const struct child_spec *c)
 {
@@ -111,6 +137,7 @@ static void __attribute__((noreturn)) run_agent(const struct child_spec *c)
 	}
 	/* confine: landlock, seccomp */
 	r = c->cf ? confine_child(c->cf) : 0;
+	r = r ?: close_inherited(c);
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, -r);
 	if (c->home)

@@ -57,6 +57,8 @@
 #include "util/opts.h"
 #include "util/which.h"
 
+#define RUN_KEEP_MAX 64
+
 static void run_usage(FILE *f)
 {
 	fputs("Usage: sevorix run [OPTIONS] -- COMMAND [ARGS...]\n\n"
@@ -69,6 +71,9 @@ static void run_usage(FILE *f)
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "      --keep-fd N        pass descriptor N to COMMAND (repeatable); every other\n"
+	      "                         one but 0, 1, 2 is closed, as sudo does\n"
+	      "  -q, --quiet            do not list the paths created for create: rules\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
@@ -78,6 +83,9 @@ static void run_usage(FILE *f)
 struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
 	bool allow_root;	/* --allow-root-agent */
+	bool quiet;		/* --quiet */
+	int keep[RUN_KEEP_MAX];	/* --keep-fd */
+	size_t nkeep;
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -99,12 +107,35 @@ struct run {
 	pid_t agent;		/* the command, as the host numbers it */
 };
 
+/* --keep-fd N: N must be open now, so that nothing of Sevorix's can take its number. */
+static int keep_fd(struct run *r, const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (!*arg || *end || n < 3 || n > INT_MAX || r->nkeep >= RUN_KEEP_MAX) {
+		log_error("--keep-fd %s: expected a descriptor number from 3 (at most %d of them)",
+			  arg, RUN_KEEP_MAX);
+		return 125;
+	}
+	if (fcntl((int)n, F_GETFD) < 0) {
+		log_error("--keep-fd %s: %s", arg, strerror(errno));
+		return 125;
+	}
+	r->keep[r->nkeep++] = (int)n;
+	return 0;
+}
+
 static int run_opt(int c, const char *arg, void *ctx)
 {
 	struct run *r = ctx;
 
-	(void)arg;
-	r->allow_root = c == 'R';
+	if (c == 'R')
+		r->allow_root = true;
+	else if (c == 'q')
+		r->quiet = true;
+	else if (c == 'K')
+		return keep_fd(r, arg);
 	return 0;
 }
 
@@ -147,6 +178,27 @@ static int load_policy(struct run *r)
 		log_error("%s: %s", r->o.policy, strerror(-e));
 	else if (e < 0)
 		log_error("%s: policy has errors; not starting", r->o.policy);
+	return e;
+}
+
+static void show_created(const char *path, const struct file_rule *rule, void *arg)
+{
+	const struct run *r = arg;
+
+	if (!r->quiet)
+		log_notice("created %s (%s:%u)", path, rule->loc.file ? rule->loc.file : "?",
+			   rule->loc.line);
+}
+
+/* The paths of `create:` rules, made as the agent user before anything reads them. */
+static int create_paths(struct run *r)
+{
+	char err[512] = "";
+	int e = sandbox_create(r->policy, r->user.uid, r->user.gid, show_created, r, err,
+			       sizeof(err));
+
+	if (e < 0)
+		log_error("%s", err[0] ? err : strerror(-e)); /* fail closed: the rule grants nothing */
 	return e;
 }
 
@@ -208,7 +260,7 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 		return e;
 	}
 	r->cf_ready = true;
-	for (const char *const *n = sandbox_notes(r->sb); *n; n++)
+	for (const char *const *n = sandbox_notes(r->sb); !r->quiet && *n; n++)
 		log_warn("%s", *n);
 	if (log_level() >= 1)
 		log_info("private world: PID, IPC and mount namespaces, %zu mounts%s",
@@ -251,10 +303,12 @@ static int parse_opts(struct run *r, int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "keep-fd", required_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
-				.own = own, .fn = run_opt, .ctx = r,
+				.letters = "q", .own = own, .fn = run_opt, .ctx = r,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
@@ -400,7 +454,7 @@ static int start_child(struct run *r)
 		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
-		.sandbox = r->sb, .cf = &r->cf,
+		.sandbox = r->sb, .cf = &r->cf, .keep_fds = r->keep, .nkeep = r->nkeep,
 	};
 	struct run_fail f = { 0 };
 	int pipefd[2];
@@ -589,7 +643,7 @@ int cmd_run(int argc, char **argv)
 		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
 	}
-	if (resolve_user(&r) < 0 || load_policy(&r) < 0 ||
+	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || create_paths(&r) < 0 ||
 	    run_new_id(r.info.id, sizeof(r.info.id))) {
 		policy_free(r.policy);
 		return 125;

@@ -38,6 +38,8 @@ struct child_spec {
 	bool trap_connect;	/* trap connect too (network review rules) */
 	struct sandbox *sandbox; /* the private world, built by init before the agent */
 	struct confine *cf;	/* Landlock (rulesets made after the mounts) and seccomp */
+	const int *keep_fds;	/* passed to the command besides 0, 1, 2 (--keep-fd) */
+	size_t nkeep;
 };
 
 /*

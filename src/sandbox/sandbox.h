@@ -77,4 +77,16 @@ int sandbox_enter(struct sandbox *sb, size_t *step);
 /* In the supervisor: what step `step` was for, e.g. "mask ~/.ssh (policy.yaml:12)". */
 void sandbox_step_text(const struct sandbox *sb, size_t step, char *buf, size_t len);
 
+/*
+ * The `create:` rules: each path that does not exist is created as the
+ * agent user (uid, gid), without following symbolic links, before
+ * anything else reads the policy. Calls show(path, rule, arg) for each
+ * one created. Returns 0, or -errno with a message in err (the run must
+ * not start: an allow rule would grant nothing, a deny rule could not be
+ * masked).
+ */
+int sandbox_create(const struct policy *p, uid_t uid, gid_t gid,
+		   void (*show)(const char *path, const struct file_rule *r, void *arg), void *arg,
+		   char *err, size_t errlen);
+
 #endif

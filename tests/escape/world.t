@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The run's private world (src/sandbox/, src/run/): masks over denied paths
-# inside allowed ones, a private /tmp and /dev/shm, the PID and IPC namespaces, vm.memfd_noexec, metadata
+# inside allowed ones, descriptors inherited from before the run, a private
+# /tmp and /dev/shm, the PID and IPC namespaces, vm.memfd_noexec, metadata
 # calls outside the writable set (the read-only tree), and no persistence in
 # $HOME under the default policy. Each attempt is also made without Sevorix
 # (the control), where it works. docs/escapes.md lists the same rows.
 . "$(dirname "$0")/escape_lib.sh"
-plan 48
+plan 54
 
 S=$H/.ssh/id_rsa
 # a copy of the escape policy with its own /tmp, where /tmp may be written and run
@@ -40,6 +41,34 @@ is "$(confined "$TRY" rename "$H/.ssh" "$H/moved" | tail -n 1)" EBUSY \
 	"rename the masked .ssh out of the way (it is a mount point)"
 is "$(confined "$TRY" chmod "$H/.ssh" | tail -n 1)" EROFS "chmod the mask"
 is "$(ls "$H/.ssh")" id_rsa "the host's .ssh is untouched"
+
+# --- descriptors opened before the run --------------------------------------
+exec 3<"$H"
+refused "openat(an inherited HOME fd, .ssh/id_rsa)" EBADF "$TRY" openat-fd 3 .ssh/id_rsa
+is "$(cd "$W" && "$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody --events /dev/null \
+	--keep-fd 3 -- "$TRY" openat-fd 3 .ssh/id_rsa 2>&1 | tail -n 1)" OK \
+	"--keep-fd 3 passes it on (the user's choice)"
+exec 3<&-
+P=$(free_port)
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    d = c.recv(64)
+    if d: print(d.decode().strip(), flush=True)
+' "$P" >"$SX_TMP/srv.out" &
+started $!
+for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" && break; sleep 0.1; done
+exec 4<>"/dev/tcp/127.0.0.1/$P"
+is "$(confined "$TRY" send-fd 4 | tail -n 1)" EBADF \
+	"an inherited socket to a denied destination is closed"
+is "$(confined "$TRY" connect "$P" | tail -n 1)" EACCES "(a new connect there is denied)"
+sleep 0.3
+is "$(grep -c escaped "$SX_TMP/srv.out")" 0 "the denied destination received nothing"
+is "$(unconfined "$TRY" send-fd 4 | tail -n 1)" OK "unconfined, the inherited socket writes"
+exec 4<&-
 
 # --- a private /tmp ----------------------------------------------------------
 X=/tmp/sevorix-world-$$

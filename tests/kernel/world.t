@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # sevorix run's private world as a user meets it: the run's init (signals
 # forwarded, orphans reaped, the command's status), the agent seeing only
-# its own processes, a start-up step that cannot be had stopping the run,
-# /proc/self/exe re-exec under the hold, and the first event naming the
-# namespaces.
+# its own processes, create: rules made as the agent user (and refused
+# through a symbolic link), --quiet, --keep-fd, a start-up step that
+# cannot be had stopping the run, /proc/self/exe re-exec under the hold,
+# and the first event naming the namespaces.
 . "$(dirname "$0")/../lib/tap.sh"
 need_kernel_layer
 command -v unshare >/dev/null || skip_all "unshare(1) is not installed"
 scratch
 cd "$SX_TMP" || exit 1
-plan 11
+plan 22
 
 cat >open.yaml <<EOF
 version: 1
@@ -72,7 +73,47 @@ wait $sup
 like "$(grep '"kind":"start"' ev.jsonl | tail -n 1)" '"layers":\[[^]]*"namespaces"' \
 	"the first event lists the namespaces"
 
-# --- failures ------------------------------------------------------------
+# --- create: ---------------------------------------------------------------------
+mkdir -p home ws && chown 65534:65534 home ws
+cat >create.yaml <<EOF
+version: 1
+files:
+  default: deny
+  rules:
+    - {action: allow, path: /usr, access: [read, exec]}
+    - {action: allow, path: /etc, access: [read]}
+    - {action: allow, path: /dev, access: [read, write]}
+    - {action: allow, path: "$SX_TMP/home/.agent", access: [read, write], create: dir}
+    - {action: allow, path: "$SX_TMP/home/.agent.json", access: [read, write], create: file}
+EOF
+out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- \
+	sh -c "echo made >$SX_TMP/home/.agent/state && cat $SX_TMP/home/.agent/state" 2>&1)
+like "$out" "created $SX_TMP/home/.agent \(.*create.yaml:8\)" "create: dir is said at start"
+like "$out" "created $SX_TMP/home/.agent.json" "create: file too"
+like "$out" "made" "and the allow rule grants on it"
+is "$(stat -c '%u %a %F' home/.agent home/.agent.json | tr '\n' ';')" \
+	"65534 700 directory;65534 600 regular empty file;" "made as the agent user, private to it"
+out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- true 2>&1)
+unlike "$out" "created" "a path that exists is not made again"
+rm -rf home/.agent home/.agent.json
+out=$(cd ws && "$SEVORIX" run --quiet --user nobody --events /dev/null --policy ../create.yaml -- true 2>&1)
+unlike "$out" "created" "--quiet says nothing"
+rm -rf home/.agent home/.agent.json
+ln -s /root home/.agent
+out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- true 2>&1)
+is "$?" 125 "create: through a symbolic link stops the run"
+like "$out" "create.yaml:8: cannot create $SX_TMP/home/.agent as the agent user" "and says which rule"
+rm -f home/.agent
+mkdir -m 700 home/locked
+sed -i "s|home/.agent\"|home/locked/x\"|" create.yaml
+out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- true 2>&1)
+like "$out" "cannot create .*locked/x as the agent user: Permission denied" \
+	"the host's permissions decide, as for the agent"
+
+# --- options and failures ------------------------------------------------------------
+sx --keep-fd 77 -- true 2>"$SX_TMP/err"
+is "$?" 125 "--keep-fd of a descriptor that is not open is refused"
+like "$(cat "$SX_TMP/err")" "keep-fd 77: Bad file descriptor" "and says so"
 out=$(cd /proc/self && "$SEVORIX" run --user nobody --events /dev/null \
 	--policy "$SX_TMP/open.yaml" -- true 2>&1)
 like "$out" "cannot set up the agent's directory in its view: /proc/[0-9]+" \
