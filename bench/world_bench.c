@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "confine/confine.h"
 #include "sandbox/sandbox.h"
 
@@ -66,19 +67,6 @@ static double one(struct sandbox *world, struct confine *cf, int pidns)
 	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 		return -1;
 	return now_us() - t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
 }
 
 static int prepare(const char *file, const char *ws, struct policy **p, struct sandbox **sb,
@@ -131,9 +119,9 @@ int main(int argc, char **argv)
 	}
 	printf("== world_bench: policy %s, %zu mounts, %d rounds, medians\n", policy,
 	       sandbox_mounts(sb), rounds);
-	b = median(base, rounds);
-	w = median(world, rounds);
-	l = median(rules, rounds);
+	b = bench_median(base, rounds);
+	w = bench_median(world, rounds);
+	l = bench_median(rules, rounds);
 	printf("%-56s %9.0f us\n", "fork + exit (baseline)", b);
 	printf("%-56s %9.0f us  +%.0f us\n", "in the run's PID, mount and IPC namespaces, its view",
 	       w, w - b);
