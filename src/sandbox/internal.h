@@ -94,6 +94,8 @@ void sbx_points_sort(struct sbx_points *pts);
 /* masks.c: which denied paths a mask hides, and the steps of the masks. */
 bool sbx_maskable(const struct policy *p, const struct file_rule *r);
 bool sbx_needs_hiding(const struct policy *p, const char *path);
+/* r's path will be hidden by a mask (it exists, and nothing else keeps it from one). */
+bool sbx_masked(const struct policy *p, const struct file_rule *r);
 /* Is path one of bound, or beneath one? */
 bool sbx_under_bound(const struct sbx_points *bound, const char *path);
 /* shm: a private /dev/shm is mounted already (the masks of files are made there). */

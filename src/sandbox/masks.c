@@ -70,6 +70,23 @@ bool sbx_needs_hiding(const struct policy *p, const char *path)
 	return p->files.def == SX_ALLOW || allowed_above(p, path);
 }
 
+static bool have_shm(void)
+{
+	struct stat st;
+
+	return stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool sbx_masked(const struct policy *p, const struct file_rule *r)
+{
+	struct stat st;
+
+	if (!sbx_maskable(p, r) || !sbx_needs_hiding(p, r->expanded) ||
+	    stat(r->expanded, &st) < 0)
+		return false;
+	return S_ISDIR(st.st_mode) || (st.st_nlink == 1 && have_shm());
+}
+
 bool sbx_under_bound(const struct sbx_points *bound, const char *path)
 {
 	for (size_t i = 0; i < bound->n; i++)
@@ -118,8 +135,8 @@ static int plan_file_masks(struct sandbox *sb, const struct file_rule **files, s
 		if (!s || !(s->src = strdup(MASK_FILE_SRC)))
 			return -ENOMEM;
 		s->rule = files[i];
-		s->optional =
-			sbx_under(files[i]->expanded, "/proc"); /* gone with the host's /proc */
+		/* under /proc: the host's entry may have no twin in the run's /proc */
+		s->optional = sbx_under(files[i]->expanded, "/proc");
 	}
 	return sbx_add(sb, SBX_UNLINK, MASK_FILE_SRC, "the masks of denied files") ? 0 : -ENOMEM;
 }

@@ -97,16 +97,15 @@ bool sbx_writable(const struct policy *p, const char *path)
 	return policy_decide_file(p, path, SX_ACCESS_WRITE, &r) == SX_ALLOW;
 }
 
-/* 1. and 6. and 7.: the namespaces, the private kernel filesystems, the directory. */
+/* 1.: the namespaces, with no mount events to or from the host. */
 static int plan_start(struct sandbox *pre)
 {
-	return sbx_add(pre, SBX_UNSHARE, NULL, "the run's mount and IPC namespaces") &&
-			       sbx_add(pre, SBX_PRIVATE, "/", "the run's own mounts") ?
-		       0 :
-		       -ENOMEM;
+	if (!sbx_add(pre, SBX_UNSHARE, NULL, "the run's mount and IPC namespaces"))
+		return -ENOMEM;
+	return sbx_add(pre, SBX_PRIVATE, "/", "the run's own mounts") ? 0 : -ENOMEM;
 }
 
-/* The kernel's filesystems of the new namespaces; *shm: a private /dev/shm was planned. */
+/* 5.: the kernel's filesystems of the new namespaces; *shm: a private /dev/shm was planned. */
 static int plan_kernel_fs(struct sandbox *sb, bool *shm)
 {
 	const unsigned long nox = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -150,7 +149,7 @@ static int plan_host(struct sandbox *sb, struct sandbox *pre, bool tmp_private)
 
 		if (tmp_private && (!strcmp(path, "/tmp") || sbx_under(path, "/tmp")))
 			continue;
-		if (strcmp(path, "/") && !sbx_maskable(p, &p->file_rules[i]))
+		if (strcmp(path, "/") && !sbx_masked(p, &p->file_rules[i]))
 			r = sbx_points_add(&pts, path, &p->file_rules[i]);
 	}
 	sbx_points_sort(&pts);
@@ -194,9 +193,8 @@ static int mount_data(struct sbx_step *s)
 			     (unsigned int)s->uid, (unsigned int)s->gid);
 	else if (s->kind == SBX_MASK_DIR)
 		s->src = strdup("mode=000,uid=0,gid=0,size=4k");
-	else if (s->kind == SBX_PROC)
-		s->src = strdup(
-			"hidepid=invisible"); /* what the agent may not trace, it does not see */
+	else if (s->kind == SBX_PROC) /* what the agent may not trace, it does not see */
+		s->src = strdup("hidepid=invisible");
 	else
 		return 0;
 	return n < 0 || !s->src ? -ENOMEM : 0;

@@ -72,15 +72,6 @@ static int name_add(struct names *ns, const char *path, enum named_kind kind,
 	return 0;
 }
 
-/* A denied path that masks.c will hide: it needs a mount point, not a bind. */
-static bool will_mask(const struct policy *p, const struct file_rule *r)
-{
-	struct stat st;
-
-	return sbx_maskable(p, r) && sbx_needs_hiding(p, r->expanded) &&
-	       stat(r->expanded, &st) == 0 && (S_ISDIR(st.st_mode) || st.st_nlink == 1);
-}
-
 /* Lexically normalized dir/rel (or rel when absolute) into out. */
 static void join_path(const char *dir, const char *rel, char *out, size_t len)
 {
@@ -138,7 +129,7 @@ static int collect(const struct sandbox *sb, const struct sandbox_opts *o, struc
 	for (size_t i = 0; i < p->nfile_rules && !r; i++) {
 		const struct file_rule *fr = &p->file_rules[i];
 
-		r = name_add(ns, fr->expanded, will_mask(p, fr) ? NAMED_MASK : NAMED_BIND, fr,
+		r = name_add(ns, fr->expanded, sbx_masked(p, fr) ? NAMED_MASK : NAMED_BIND, fr,
 			     NULL);
 	}
 	for (size_t i = 0; i < p->nexec_rules && !r; i++)
@@ -262,7 +253,7 @@ static int writable_binds(struct sandbox *sb, struct sandbox *pre, const struct 
 		r = sbx_points_add(&pts, bound->paths[i], bound->rules[i]);
 	for (size_t i = 0; i < p->nfile_rules && !r; i++)
 		if (sbx_under_bound(bound, p->file_rules[i].expanded) &&
-		    !will_mask(p, &p->file_rules[i]))
+		    !sbx_masked(p, &p->file_rules[i]))
 			r = sbx_points_add(&pts, p->file_rules[i].expanded, &p->file_rules[i]);
 	sbx_points_sort(&pts);
 	r = r ?: sbx_plan_writable(sb, pre, &pts, true);

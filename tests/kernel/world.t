@@ -11,7 +11,7 @@ need_kernel_layer
 command -v unshare >/dev/null || skip_all "unshare(1) is not installed"
 scratch
 cd "$SX_TMP" || exit 1
-plan 22
+plan 27
 
 cat >open.yaml <<EOF
 version: 1
@@ -109,6 +109,44 @@ sed -i "s|home/.agent\"|home/locked/x\"|" create.yaml
 out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- true 2>&1)
 like "$out" "cannot create .*locked/x as the agent user: Permission denied" \
 	"the host's permissions decide, as for the agent"
+
+# --- a denied path that does not exist at start ------------------------------------
+mkdir -p h2/ws && chown -R 65534:65534 h2
+cat >missing.yaml <<EOF
+version: 1
+files:
+  default: deny
+  rules:
+    - {action: allow, path: /usr, access: [read, exec]}
+    - {action: allow, path: /etc, access: [read]}
+    - {action: allow, path: /dev, access: [read, write]}
+    - {action: allow, path: "$SX_TMP/h2", access: [read, write]}
+    - {action: allow, path: "$SX_TMP/h2/ws", access: [read, write, exec]}
+    - {action: deny, path: "$SX_TMP/h2/.aws"}
+EOF
+cat >h2/ws/agent.sh <<EOF
+#!/bin/sh
+touch $SX_TMP/h2/ws/started
+while [ ! -e $SX_TMP/h2/ws/go ]; do sleep 0.05; done
+cat $SX_TMP/h2/.aws/credentials
+EOF
+chmod 755 h2/ws/agent.sh
+(cd h2/ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../../missing.yaml -- \
+	./agent.sh >../out 2>&1) &
+started $!
+for _ in $(seq 200); do [ -e h2/ws/started ] && break; sleep 0.05; done
+mkdir h2/.aws && echo key >h2/.aws/credentials && chown -R 65534:65534 h2/.aws && touch h2/ws/go
+wait $!
+like "$(cat h2/out)" "h2/.aws .*missing.yaml:10. does not exist, so it cannot be masked" "a missing denied path is said at start"
+like "$(cat h2/out)" "credentials: Permission denied" \
+	"and stays denied when it appears during the run (Landlock's expansion)"
+rm -rf h2/.aws h2/ws/go
+sed -i 's|h2/.aws"}|h2/.aws", create: dir}|' missing.yaml
+out=$(cd h2/ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../../missing.yaml -- \
+	sh -c "echo x >$SX_TMP/h2/new && ls $SX_TMP/h2/.aws" 2>&1)
+like "$out" "created $SX_TMP/h2/.aws" "with create: dir it is made"
+like "$out" "cannot open directory .*h2/.aws.: Permission denied" "and masked"
+[ -e h2/new ] && pass "so new names next to it work" || fail "so new names next to it work"
 
 # --- options and failures ------------------------------------------------------------
 sx --keep-fd 77 -- true 2>"$SX_TMP/err"
