@@ -13,8 +13,10 @@
  * as the workspace) asks for, then exiting, which tears the namespaces
  * down; and the same making the Landlock rulesets in that view too (a
  * cost `sevorix run` had before, in the supervisor: it moved, it was not
- * added). Rounds alternate the three; the table shows medians and the
- * differences. It prints figures, never passes or fails.
+ * added). Rounds alternate the three; the table shows medians of the
+ * wall-clock time, its differences, and the child's CPU time (which a
+ * loaded machine stretches far less). It prints figures, never passes or
+ * fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,11 +46,13 @@ static double now_us(void)
 
 /*
  * One child; world NULL: the baseline; cf NULL: no Landlock rulesets.
- * Returns microseconds, or -1.
+ * Returns wall-clock microseconds, or -1; *cpu: the child's CPU time (a
+ * loaded machine stretches the first, hardly the second).
  */
-static double one(struct sandbox *world, struct confine *cf, int pidns)
+static double one(struct sandbox *world, struct confine *cf, int pidns, double *cpu)
 {
 	double t = now_us();
+	struct rusage ru;
 	size_t at;
 	pid_t pid;
 	int st;
@@ -64,8 +69,10 @@ static double one(struct sandbox *world, struct confine *cf, int pidns)
 	}
 	if (world && setns(pidns, CLONE_NEWPID) < 0)
 		return -1;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 		return -1;
+	*cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec;
 	return now_us() - t;
 }
 
@@ -88,14 +95,18 @@ static int prepare(const char *file, const char *ws, struct policy **p, struct s
 
 int main(int argc, char **argv)
 {
-	static double base[MAX_ROUNDS], world[MAX_ROUNDS], rules[MAX_ROUNDS];
+	static double wall[3][MAX_ROUNDS], cpu[3][MAX_ROUNDS], med_wall[3], med_cpu[3];
+	static const char *const rows[3] = {
+		"fork + exit (baseline)",
+		"in the run's PID, mount and IPC namespaces, its view",
+		"and the Landlock rulesets made there (moved, not new)",
+	};
 	const char *policy = "policies/default.yaml";
 	char ws[] = "/tmp/sevorix-worldbench.XXXXXX";
 	int rounds = 50, c, pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	struct policy *p = NULL;
 	struct sandbox *sb = NULL;
 	struct confine cf;
-	double b, w, l;
 
 	while ((c = getopt(argc, argv, "p:r:")) != -1) {
 		if (c == 'p')
@@ -109,24 +120,23 @@ int main(int argc, char **argv)
 	    prepare(policy, ws, &p, &sb, &cf) < 0 || chdir(ws) < 0)
 		return 1;
 	for (int r = 0; r < rounds; r++) {
-		base[r] = one(NULL, NULL, pidns);
-		world[r] = one(sb, NULL, pidns);
-		rules[r] = one(sb, &cf, pidns);
-		if (base[r] < 0 || world[r] < 0 || rules[r] < 0) {
+		wall[0][r] = one(NULL, NULL, pidns, &cpu[0][r]);
+		wall[1][r] = one(sb, NULL, pidns, &cpu[1][r]);
+		wall[2][r] = one(sb, &cf, pidns, &cpu[2][r]);
+		if (wall[0][r] < 0 || wall[1][r] < 0 || wall[2][r] < 0) {
 			fprintf(stderr, "world_bench: a child failed\n");
 			return 1;
 		}
 	}
 	printf("== world_bench: policy %s, %zu mounts, %d rounds, medians\n", policy,
 	       sandbox_mounts(sb), rounds);
-	b = bench_median(base, rounds);
-	w = bench_median(world, rounds);
-	l = bench_median(rules, rounds);
-	printf("%-56s %9.0f us\n", "fork + exit (baseline)", b);
-	printf("%-56s %9.0f us  +%.0f us\n", "in the run's PID, mount and IPC namespaces, its view",
-	       w, w - b);
-	printf("%-56s %9.0f us  +%.0f us\n",
-	       "and the Landlock rulesets made there (moved, not new)", l, l - w);
+	printf("%-56s %9s %9s %9s\n", "", "wall us", "+", "cpu us");
+	for (int i = 0; i < 3; i++) {
+		med_wall[i] = bench_median(wall[i], rounds);
+		med_cpu[i] = bench_median(cpu[i], rounds);
+		printf("%-56s %9.0f %9.0f %9.0f\n", rows[i], med_wall[i],
+		       i ? med_wall[i] - med_wall[i - 1] : 0, med_cpu[i]);
+	}
 	confine_release(&cf);
 	sandbox_free(sb);
 	policy_free(p);
