@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The child side of the fork in `sevorix run`. The child is PID 1 of the
- * run's new PID namespace: it joins the run's cgroup, builds the private
- * world (sandbox/), makes the Landlock rulesets in it, and forks the
- * agent, whose side becomes the agent user, confines itself and execs;
+ * run's new PID namespace: it builds the private world (sandbox/), joins
+ * the run's cgroup, makes the Landlock rulesets in that world, and forks
+ * the agent, whose side becomes the agent user, confines itself and execs;
  * the child stays as the agent's init (init.c). Between fork() and
  * execve() only system calls are made; a failure is reported as a struct
  * run_fail on a pipe, and the supervisor turns it into a message and an
@@ -162,12 +162,13 @@ void run_child(const struct child_spec *c)
 	sigemptyset(&waited);
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, NULL);
-	if (write(c->cgroup_procs_fd, pid, 1) < 0)
-		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, errno);
-	close(c->cgroup_procs_fd);
+	/* the mounts first: the run's cgroup is under the BPF LSM layer, which refuses them */
 	r = c->sandbox ? sandbox_enter(c->sandbox, &at) : 0;
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_SANDBOX, at, -r);
+	if (write(c->cgroup_procs_fd, pid, 1) < 0)
+		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, errno);
+	close(c->cgroup_procs_fd);
 	r = c->cf ? confine_rulesets(c->cf, &at) : 0;
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_LANDLOCK, at, -r);
