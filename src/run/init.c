@@ -9,7 +9,9 @@
  * init keeps SIGINT, SIGTERM, SIGHUP and SIGQUIT blocked and waits for
  * them with SIGCHLD (sigwaitinfo: blocked signals are queued to PID 1,
  * also from the supervisor outside the namespace), forwards the first
- * four to the agent, reaps every child, and when the agent is gone exits
+ * four to the agent when a process sent them (a terminal's Ctrl-C
+ * reaches the agent's process group itself: forwarded too, an agent
+ * that exits on a second Ctrl-C would), reaps every child, and when the agent is gone exits
  * with its status (128 + the signal that killed it, as a shell reports
  * it), which the kernel follows by killing what is left in the
  * namespace. It runs as the agent user, with no capabilities,
@@ -71,7 +73,7 @@ void run_init(const struct child_spec *c, pid_t agent)
 
 		if (sig == SIGCHLD)
 			reap(agent);
-		else if (sig > 0)
-			kill(agent, sig);
+		else if (sig > 0 && si.si_code != SI_KERNEL)
+			kill(agent, sig); /* from the terminal, the agent had it too */
 	}
 }
