@@ -88,6 +88,8 @@ struct sbx_points {
 int sbx_plan_writable(struct sandbox *sb, struct sandbox *pre, const struct sbx_points *pts,
 		      bool base);
 int sbx_points_add(struct sbx_points *pts, const char *path, const struct file_rule *rule);
+/* The number of '/' in p: "/" is 1, "/usr" 1, "/usr/lib" 2. */
+size_t sbx_depth(const char *p);
 void sbx_points_free(struct sbx_points *pts);
 void sbx_points_sort(struct sbx_points *pts);
 

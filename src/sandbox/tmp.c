@@ -148,19 +148,10 @@ static int collect(const struct sandbox *sb, const struct sandbox_opts *o, struc
 	return r ?: name_command(ns, o->command);
 }
 
-static size_t depth(const char *p)
-{
-	size_t n = 0;
-
-	for (; *p; p++)
-		n += *p == '/';
-	return n;
-}
-
 static int by_depth(const void *a, const void *b)
 {
 	const struct named *x = a, *y = b;
-	size_t dx = depth(x->path), dy = depth(y->path);
+	size_t dx = sbx_depth(x->path), dy = sbx_depth(y->path);
 
 	return dx != dy ? (dx > dy) - (dx < dy) : strcmp(x->path, y->path);
 }

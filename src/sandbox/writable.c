@@ -51,7 +51,7 @@ void sbx_points_free(struct sbx_points *pts)
 	*pts = (struct sbx_points){ 0 };
 }
 
-static size_t depth(const char *p)
+size_t sbx_depth(const char *p)
 {
 	size_t n = 0;
 
@@ -68,8 +68,8 @@ void sbx_points_sort(struct sbx_points *pts)
 		const struct file_rule *r = pts->rules[i];
 		size_t j = i;
 
-		while (j > 0 && (depth(pts->paths[j - 1]) > depth(p) ||
-				 (depth(pts->paths[j - 1]) == depth(p) &&
+		while (j > 0 && (sbx_depth(pts->paths[j - 1]) > sbx_depth(p) ||
+				 (sbx_depth(pts->paths[j - 1]) == sbx_depth(p) &&
 				  strcmp(pts->paths[j - 1], p) > 0))) {
 			pts->paths[j] = pts->paths[j - 1];
 			pts->rules[j] = pts->rules[j - 1];
