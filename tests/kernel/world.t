@@ -30,17 +30,18 @@ bg() {
 
 # --- the run's init ---------------------------------------------------------
 # control: a command that is PID 1 of its namespace ignores a SIGTERM it has no handler for
-unshare --pid --fork sleep 30 &
-ctl=$!
-started $ctl
-for _ in $(seq 50); do kid=$(cat /proc/$ctl/task/$ctl/children 2>/dev/null); [ -n "$kid" ] && break; sleep 0.05; done
-grandkid=$(cat /proc/$kid/task/$kid/children 2>/dev/null)
-kill -TERM ${grandkid:-$kid} 2>/dev/null
-sleep 0.3
-kill -0 ${grandkid:-$kid} 2>/dev/null && pass "control: a PID 1 sleep ignores SIGTERM" ||
-	fail "control: a PID 1 sleep ignores SIGTERM"
-kill -KILL $ctl ${grandkid:-$kid} 2>/dev/null
-wait $ctl 2>/dev/null
+alive=$( (
+	unshare --pid --fork sleep 30 &
+	ctl=$!
+	for _ in $(seq 50); do kid=$(cat /proc/$ctl/task/$ctl/children 2>/dev/null); [ -n "$kid" ] && break; sleep 0.05; done
+	one=$(cat /proc/$kid/task/$kid/children 2>/dev/null)
+	kill -TERM ${one:-$kid}
+	sleep 0.3
+	kill -0 ${one:-$kid} && echo yes
+	kill -KILL $ctl ${one:-$kid}
+	wait
+) 2>/dev/null)
+is "$alive" yes "control: a PID 1 sleep ignores SIGTERM"
 bg -- sleep 30 2>/dev/null
 sleep 0.5
 kill -TERM $sup
