@@ -75,18 +75,18 @@ like "$(grep '"kind":"start"' ev.jsonl | tail -n 1)" '"layers":\[[^]]*"namespace
 	"the first event lists the namespaces"
 
 # --- create: ---------------------------------------------------------------------
+# files POLICY RULE...: a policy that lets the agent start, plus RULEs
+files() {
+	local f=$1
+	shift
+	printf 'version: 1\nfiles:\n  default: deny\n  rules:\n' >"$f"
+	printf '    - %s\n' '{action: allow, path: /usr, access: [read, exec]}' \
+		'{action: allow, path: /etc, access: [read]}' \
+		'{action: allow, path: /dev, access: [read, write]}' "$@" >>"$f"
+}
 mkdir -p home ws && chown 65534:65534 home ws
-cat >create.yaml <<EOF
-version: 1
-files:
-  default: deny
-  rules:
-    - {action: allow, path: /usr, access: [read, exec]}
-    - {action: allow, path: /etc, access: [read]}
-    - {action: allow, path: /dev, access: [read, write]}
-    - {action: allow, path: "$SX_TMP/home/.agent", access: [read, write], create: dir}
-    - {action: allow, path: "$SX_TMP/home/.agent.json", access: [read, write], create: file}
-EOF
+files create.yaml "{action: allow, path: \"$SX_TMP/home/.agent\", access: [read, write], create: dir}" \
+	"{action: allow, path: \"$SX_TMP/home/.agent.json\", access: [read, write], create: file}"
 out=$(cd ws && "$SEVORIX" run --user nobody --events /dev/null --policy ../create.yaml -- \
 	sh -c "echo made >$SX_TMP/home/.agent/state && cat $SX_TMP/home/.agent/state" 2>&1)
 like "$out" "created $SX_TMP/home/.agent \(.*create.yaml:8\)" "create: dir is said at start"
@@ -113,18 +113,9 @@ like "$out" "cannot create .*locked/x as the agent user: Permission denied" \
 
 # --- a denied path that does not exist at start ------------------------------------
 mkdir -p h2/ws && chown -R 65534:65534 h2
-cat >missing.yaml <<EOF
-version: 1
-files:
-  default: deny
-  rules:
-    - {action: allow, path: /usr, access: [read, exec]}
-    - {action: allow, path: /etc, access: [read]}
-    - {action: allow, path: /dev, access: [read, write]}
-    - {action: allow, path: "$SX_TMP/h2", access: [read, write]}
-    - {action: allow, path: "$SX_TMP/h2/ws", access: [read, write, exec]}
-    - {action: deny, path: "$SX_TMP/h2/.aws"}
-EOF
+files missing.yaml "{action: allow, path: \"$SX_TMP/h2\", access: [read, write]}" \
+	"{action: allow, path: \"$SX_TMP/h2/ws\", access: [read, write, exec]}" \
+	"{action: deny, path: \"$SX_TMP/h2/.aws\"}"
 cat >h2/ws/agent.sh <<EOF
 #!/bin/sh
 touch $SX_TMP/h2/ws/started
