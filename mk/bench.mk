@@ -12,3 +12,18 @@ DEB_PKGS_EXTRA += bubblewrap git npm python3-pytest
 bench-work: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) ./bench/work_bench.sh
+
+# The load-once prototype (bench/loadonce_bench.c, docs/perf.md): its BPF
+# object is built as the layers' are, but belongs to no layer. It includes
+# the uapi headers only, not vmlinux.h.
+$(BUILD)/bench/loadonce.bpf.o: bench/bpf/loadonce.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+		-I/usr/include/$(shell uname -m)-linux-gnu -c $< -o $@
+
+$(BUILD)/loadonce.skel.h: $(BUILD)/bench/loadonce.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name loadonce_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/loadonce_bench.o: $(BUILD)/loadonce.skel.h
