@@ -47,7 +47,9 @@
 
 static const char *const prog_names[NPROGS] = { "connect4", "sendmsg4", "connect6", "sendmsg6" };
 static const enum bpf_attach_type attach_types[NPROGS] = {
-	BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_INET6_CONNECT,
+	BPF_CGROUP_INET4_CONNECT,
+	BPF_CGROUP_UDP4_SENDMSG,
+	BPF_CGROUP_INET6_CONNECT,
 	BPF_CGROUP_UDP6_SENDMSG,
 };
 static char pin_root[128], cg_root[4200];
@@ -124,7 +126,10 @@ static const struct {
 static int rules_mim(struct proto_run *r, bool add)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
-	struct { __u32 len; __u32 addr; } k;
+	struct {
+		__u32 len;
+		__u32 addr;
+	} k;
 	int outer = pinned("runs"), e = 0;
 
 	if (outer < 0)
@@ -148,7 +153,10 @@ static int rules_mim(struct proto_run *r, bool add)
 /* flat: the run's entries in the shared trie, its id in the protected hash. */
 static int rules_flat(struct proto_run *r, bool add)
 {
-	struct { __u32 len; __u8 data[12]; } k;
+	struct {
+		__u32 len;
+		__u8 data[12];
+	} k;
 	int trie = pinned("rules4"), prot = pinned("protected"), e = 0;
 	__u32 one = 1;
 
@@ -158,8 +166,8 @@ static int rules_flat(struct proto_run *r, bool add)
 		k.len = 64 + rules[i].len;
 		memcpy(k.data, &r->cgid, 8);
 		memcpy(k.data + 8, &a, 4);
-		e = add ? bpf_map_update_elem(trie, &k, &rules[i].allow, 0)
-			: bpf_map_delete_elem(trie, &k);
+		e = add ? bpf_map_update_elem(trie, &k, &rules[i].allow, 0) :
+			  bpf_map_delete_elem(trie, &k);
 	}
 	if (trie < 0 || prot < 0 || e)
 		e = -errno;
@@ -190,7 +198,8 @@ static int proto_attach(struct proto_run *r)
 	for (int i = 0; !e && i < NPROGS; i++) {
 		snprintf(path, sizeof(path), "%s_%s", r->flat ? "flat" : "mim", prog_names[i]);
 		prog = pinned(path);
-		r->links[i] = prog < 0 ? -1 : bpf_link_create(prog, r->cg_fd, attach_types[i], NULL);
+		r->links[i] = prog < 0 ? -1 :
+					 bpf_link_create(prog, r->cg_fd, attach_types[i], NULL);
 		if (prog >= 0)
 			close(prog);
 		snprintf(path, sizeof(path), "%s/%s", r->pins, prog_names[i]);
@@ -420,9 +429,11 @@ int main(int argc, char **argv)
 		printf("load+verify+pin once (8 programs, 3 maps): %.1f ms\n", once);
 		printf("per run, today (network + exec layers loaded): %.1f ms\n", tm);
 		printf("per run, attach many, map in map: %.2f ms (rules %.2f, 4 links %.2f; "
-		       "detach %.2f): %.4fx of today\n", mm[0], mm[1], mm[2], mm[3], mm[0] / tm);
+		       "detach %.2f): %.4fx of today\n",
+		       mm[0], mm[1], mm[2], mm[3], mm[0] / tm);
 		printf("per run, attach many, flat maps:  %.2f ms (rules %.2f, 4 links %.2f; "
-		       "detach %.2f): %.4fx of today\n", fm[0], fm[1], fm[2], fm[3], fm[0] / tm);
+		       "detach %.2f): %.4fx of today\n",
+		       fm[0], fm[1], fm[2], fm[3], fm[0] / tm);
 		printf("(medians of %d, interleaved)\n", n);
 	}
 	if (c)

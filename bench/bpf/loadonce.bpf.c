@@ -117,27 +117,27 @@ static __always_inline int judge_flat(__u32 ip)
 	return found;
 }
 
-#define PROGS(kind, judge)                                                  \
-	SEC("cgroup/connect4")                                              \
-	int kind##_connect4(struct bpf_sock_addr *ctx)                      \
-	{                                                                   \
-		return judge(ctx->user_ip4);                                \
-	}                                                                   \
-	SEC("cgroup/sendmsg4")                                              \
-	int kind##_sendmsg4(struct bpf_sock_addr *ctx)                      \
-	{                                                                   \
-		return judge(ctx->user_ip4);                                \
-	}                                                                   \
-	/* v6: the v4-mapped part only, enough to attach and time */       \
-	SEC("cgroup/connect6")                                              \
-	int kind##_connect6(struct bpf_sock_addr *ctx)                      \
-	{                                                                   \
-		return judge(ctx->user_ip6[3]);                             \
-	}                                                                   \
-	SEC("cgroup/sendmsg6")                                              \
-	int kind##_sendmsg6(struct bpf_sock_addr *ctx)                      \
-	{                                                                   \
-		return judge(ctx->user_ip6[3]);                             \
+#define PROGS(kind, judge)                                           \
+	SEC("cgroup/connect4")                                       \
+	int kind##_connect4(struct bpf_sock_addr *ctx)               \
+	{                                                            \
+		return judge(ctx->user_ip4);                         \
+	}                                                            \
+	SEC("cgroup/sendmsg4")                                       \
+	int kind##_sendmsg4(struct bpf_sock_addr *ctx)               \
+	{                                                            \
+		return judge(ctx->user_ip4);                         \
+	}                                                            \
+	/* v6: the v4-mapped part only, enough to attach and time */ \
+	SEC("cgroup/connect6")                                       \
+	int kind##_connect6(struct bpf_sock_addr *ctx)               \
+	{                                                            \
+		return judge(ctx->user_ip6[3]);                      \
+	}                                                            \
+	SEC("cgroup/sendmsg6")                                       \
+	int kind##_sendmsg6(struct bpf_sock_addr *ctx)               \
+	{                                                            \
+		return judge(ctx->user_ip6[3]);                      \
 	}
 
 PROGS(mim, judge_mim)
