@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The per-boot probe cache (util/probecache.h): a few "name=value" lines
- * after "boot=" and "build=" lines that say which boot and which build of
- * this program wrote them. The file is small and read whole; it is
- * replaced by rename, so a reader sees the old or the new file, never
- * half of one.
+ * The per-boot probe cache (util/probecache.h): a "boot=" line that says
+ * which boot wrote it, then one "BUILD name=value" line per answer, BUILD
+ * being the build ID of the program that probed. Answers of several
+ * builds are kept side by side (a test suite alternates two builds, each
+ * would otherwise throw the other's away), up to MAX_ENTRIES, the oldest
+ * dropped first. The file is small and read whole; it is replaced by
+ * rename, so a reader sees the old or the new file, never half of one.
  */
 #include <elf.h>
 #include <errno.h>
@@ -23,14 +25,17 @@
 #define MAX_ENTRIES 32
 #define NAME_MAX_LEN 32
 
+#define BUILD_LEN (2 * 64 + 1)
+
 struct entry {
+	char build[BUILD_LEN];
 	char name[NAME_MAX_LEN];
 	int value;
 };
 
 struct cache {
 	char boot[64];
-	char build[2 * 64 + 1];
+	char build[BUILD_LEN];
 	struct entry e[MAX_ENTRIES];
 	int n;
 };
@@ -102,37 +107,35 @@ static int dir_trusted(const char *file)
 	return S_ISDIR(st.st_mode) && trusted(&st) ? 0 : -EPERM;
 }
 
-static void parse_line(struct cache *c, char *line, bool *boot_ok, bool *build_ok)
+/* One "BUILD name=value" line into c; anything else is not an answer. */
+static void parse_entry(struct cache *c, char *line)
 {
-	char *v = strchr(line, '='), *end;
+	char *name = strchr(line, ' '), *v, *end;
 	long n;
 
-	if (!v)
+	if (!name || c->n >= MAX_ENTRIES)
+		return;
+	*name++ = 0;
+	v = strchr(name, '=');
+	if (!v || strlen(line) >= BUILD_LEN || (size_t)(v - name) >= NAME_MAX_LEN)
 		return;
 	*v++ = 0;
-	v[strcspn(v, "\n")] = 0;
-	if (!strcmp(line, "boot"))
-		*boot_ok = !strcmp(v, c->boot);
-	else if (!strcmp(line, "build"))
-		*build_ok = !strcmp(v, c->build);
-	else if (c->n < MAX_ENTRIES && strlen(line) < NAME_MAX_LEN) {
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || end == v || *end || n < INT_MIN || n > INT_MAX)
-			return; /* not a number: as if it were not there */
-		snprintf(c->e[c->n].name, NAME_MAX_LEN, "%s", line);
-		c->e[c->n++].value = (int)n;
-	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < INT_MIN || n > INT_MAX)
+		return; /* not a number: as if it were not there */
+	snprintf(c->e[c->n].build, BUILD_LEN, "%s", line);
+	snprintf(c->e[c->n].name, NAME_MAX_LEN, "%s", name);
+	c->e[c->n++].value = (int)n;
 }
 
 /*
  * Reads the entries of file into c (whose identity is set), when the file
- * is root's and of this boot and build; otherwise c holds none. Returns 0
- * or -errno.
+ * is root's and of this boot; otherwise c holds none. Returns 0 or -errno.
  */
 static int load(const char *file, struct cache *c)
 {
-	bool boot_ok = false, build_ok = false;
+	bool boot_ok = false;
 	char line[256];
 	struct stat st;
 	FILE *f;
@@ -153,11 +156,16 @@ static int load(const char *file, struct cache *c)
 		close(fd);
 		return -errno;
 	}
-	while (fgets(line, sizeof(line), f))
-		parse_line(c, line, &boot_ok, &build_ok);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "boot=", 5))
+			boot_ok = !strcmp(line + 5, c->boot);
+		else
+			parse_entry(c, line);
+	}
 	fclose(f);
-	if (!boot_ok || !build_ok)
-		c->n = 0; /* another boot or build: its answers may not hold */
+	if (!boot_ok)
+		c->n = 0; /* another boot: its answers may not hold */
 	return c->n ? 0 : -ENOENT;
 }
 
@@ -168,7 +176,7 @@ int probecache_get_at(const char *file, const char *name, int *value)
 
 	r = r ?: load(file, &c);
 	for (int i = 0; r == 0 && i < c.n; i++)
-		if (!strcmp(c.e[i].name, name)) {
+		if (!strcmp(c.e[i].build, c.build) && !strcmp(c.e[i].name, name)) {
 			*value = c.e[i].value;
 			return 0;
 		}
@@ -194,9 +202,9 @@ static int store(const char *file, const struct cache *c)
 		unlink(tmp);
 		return r;
 	}
-	fprintf(f, "boot=%s\nbuild=%s\n", c->boot, c->build);
+	fprintf(f, "boot=%s\n", c->boot);
 	for (int i = 0; i < c->n; i++)
-		fprintf(f, "%s=%d\n", c->e[i].name, c->e[i].value);
+		fprintf(f, "%s %s=%d\n", c->e[i].build, c->e[i].name, c->e[i].value);
 	if (fclose(f) != 0 || rename(tmp, file) < 0) {
 		r = -errno;
 		unlink(tmp);
@@ -211,16 +219,20 @@ int probecache_put_at(const char *file, const char *name, int value)
 
 	if (geteuid() != 0)
 		return -EPERM; /* only root's answers are ever read back */
-	if (strlen(name) >= NAME_MAX_LEN || strchr(name, '=') || strchr(name, '\n'))
+	if (strlen(name) >= NAME_MAX_LEN || strpbrk(name, "= \n"))
 		return -EINVAL;
 	r = identity(&c);
 	if (r < 0)
 		return r;
-	load(file, &c); /* keeps the other answers of this boot and build */
-	for (i = 0; i < c.n && strcmp(c.e[i].name, name); i++)
-		;
-	if (i == MAX_ENTRIES)
-		return -E2BIG;
+	load(file, &c); /* keeps the other answers of this boot */
+	for (i = 0; i < c.n; i++)
+		if (!strcmp(c.e[i].build, c.build) && !strcmp(c.e[i].name, name))
+			break;
+	if (i == MAX_ENTRIES) { /* full: the oldest answer goes */
+		memmove(&c.e[0], &c.e[1], (MAX_ENTRIES - 1) * sizeof(c.e[0]));
+		i = c.n = MAX_ENTRIES - 1;
+	}
+	snprintf(c.e[i].build, BUILD_LEN, "%s", c.build);
 	snprintf(c.e[i].name, NAME_MAX_LEN, "%s", name);
 	c.e[i].value = value;
 	c.n += i == c.n;

@@ -5,11 +5,12 @@
  * means loading a test program (for BPF LSM: parsing the kernel's BTF and
  * a refused load, some 10-20 ms of every `sevorix run`). The answers are
  * kept in one root-owned file, PROBECACHE_FILE, that names the boot
- * (/proc/sys/kernel/random/boot_id) and the build of this program (its
- * GNU build ID): after a reboot or with another build it says nothing.
+ * (/proc/sys/kernel/random/boot_id) and, for each answer, the build of
+ * the program that probed (its GNU build ID): after a reboot it says
+ * nothing, and to another build nothing of this one's.
  *
  * It never decides in place of a probe when in doubt: a file that is
- * missing, of another boot or build, not a regular file, not owned by
+ * missing, of another boot, not a regular file, not owned by
  * root, writable by anyone but root, or in a directory writable by anyone
  * but root is not read, and the caller probes again (fail closed: the
  * answer is the kernel's, never a file's that someone else could write).
@@ -21,13 +22,14 @@
 #define PROBECACHE_FILE PROBECACHE_DIR "/probes"
 
 /*
- * The result stored for name in this boot and build. Returns 0 with
+ * The result this build stored for name in this boot. Returns 0 with
  * *value set, or -ENOENT (or another -errno) when there is none to trust.
  */
 int probecache_get(const char *name, int *value);
 /*
- * Stores name=value for this boot and build, beside the others (the file
- * is replaced whole, atomically). Only root writes it. Returns 0 or -errno.
+ * Stores name=value for this boot and build, beside the other answers
+ * (the file is replaced whole, atomically). Only root writes it. Returns 0
+ * or -errno (-EINVAL: a name with '=', a space or a newline).
  */
 int probecache_put(const char *name, int value);
 

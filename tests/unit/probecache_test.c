@@ -19,21 +19,25 @@
 
 static char dir[64], file[128];
 
-/* Replaces the line starting with key= by key=value (a stale or forged cache). */
-static void rewrite(const char *key, const char *value)
+static char boot[64], build[160];
+
+/* This boot's id and this build's ID, as the cache wrote them. */
+static void learn_identity(void)
 {
-	char line[256], out[4096] = "";
 	FILE *f = fopen(file, "r");
 
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == '=')
-			snprintf(line, sizeof(line), "%s=%s\n", key, value);
-		strncat(out, line, sizeof(out) - strlen(out) - 1);
-	}
+	if (f && fscanf(f, "boot=%63s\n%159s", boot, build) != 2)
+		boot[0] = build[0] = 0;
 	if (f)
 		fclose(f);
-	f = fopen(file, "w");
-	fputs(out, f);
+}
+
+/* Writes the whole file as someone (root) might have left it. */
+static void forge(const char *boot_id, const char *build_id, const char *entry)
+{
+	FILE *f = fopen(file, "w");
+
+	fprintf(f, "boot=%s\n%s %s\n", boot_id, build_id, entry);
 	fclose(f);
 }
 
@@ -68,15 +72,32 @@ int main(void)
 	ok(probecache_get_at(file, "bpf_lsm", &v) == 0 && v == 0, "the new one is read: %d", v);
 	is_int(probecache_get_at(file, "missing", &v), -ENOENT, "a name never probed: none");
 	is_int(probecache_put_at(file, "a=b", 0), -EINVAL, "a name with '=' is refused");
+	is_int(probecache_put_at(file, "a b", 0), -EINVAL, "a name with a space too");
 
-	rewrite("boot", "00000000-0000-0000-0000-000000000000");
+	learn_identity();
+	ok(boot[0] && build[0], "the file names the boot and the build");
+	forge(boot, build, "bpf_lsm=-13");
+	ok(probecache_get_at(file, "bpf_lsm", &v) == 0 && v == -13, "a file of this boot: %d", v);
+	forge("00000000-0000-0000-0000-000000000000", build, "bpf_lsm=-1");
 	is_int(probecache_get_at(file, "bpf_lsm", &v), -ENOENT, "another boot: not trusted");
-	fresh();
-	rewrite("build", "0123abcd");
-	is_int(probecache_get_at(file, "bpf_lsm", &v), -ENOENT, "another build: not trusted");
-	fresh();
-	rewrite("bpf_lsm", "-1x");
+	forge(boot, "0123abcd", "bpf_lsm=-1");
+	is_int(probecache_get_at(file, "bpf_lsm", &v), -ENOENT, "another build's answer: not ours");
+	is_int(probecache_put_at(file, "bpf_lsm", -2), 0, "our own beside it");
+	ok(probecache_get_at(file, "bpf_lsm", &v) == 0 && v == -2, "ours is read: %d", v);
+	learn_identity();
+	ok(!strcmp(build, "0123abcd"), "and the other build's answer is kept (%s)", build);
+	forge(boot, build, "bpf_lsm=-1x");
 	is_int(probecache_get_at(file, "bpf_lsm", &v), -ENOENT, "not a number: not trusted");
+	unlink(file);
+	for (int i = 0; i < 40; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "p%d", i);
+		probecache_put_at(file, name, -i);
+	}
+	ok(probecache_get_at(file, "p39", &v) == 0 && v == -39 &&
+		   probecache_get_at(file, "p0", &v) == -ENOENT,
+	   "a full file drops the oldest answer, keeps the newest");
 
 	fresh();
 	chmod(file, 0666);
