@@ -5,6 +5,9 @@
 # interleaved, medians of ROUNDS, printed as ratios against the bare run
 # of the same round. Never passes or fails on a time. Needs root.
 #
+# The machines these run on are shared with other builds: absolute times
+# move with their load (2-4x), and the ratios of one run are what counts.
+#
 # Every workload is generated here (bench/work_gen.py), so nothing comes
 # from the network: make -j2 of 40 and of 300 C files, npm install from a
 # warm cache (packages from a registry stand-in on loopback, which is
@@ -68,18 +71,26 @@ sx() { # sx CMD...: `sevorix run` of CMD with the benchmark's policy (cwd: the w
 }
 declare -A T # T[name.variant] = microseconds, one per round, space-separated
 
-# one round of a workload: bare, then whole and inside from one run; PREP
-# (a command, untimed, as the agent) runs before each, e.g. make clean
+# one round of a workload: bare, and whole and inside from one run, in
+# turns (odd rounds bare first, even rounds the run first, so that neither
+# always meets the machine in the same state); PREP (a command, untimed,
+# as the agent) runs before each, e.g. make clean
 round() { # round NAME DIR PREP CMD...
 	local name=$1 dir=$2 prep=$3 out
 	shift 3
-	as_agent "$dir" sh -c "$prep"
-	T[$name.bare]+=" $("$bin/walltime" -u $AGENT -C "$dir" -- "$@")"
+	if [ $((r % 2)) = 1 ]; then
+		as_agent "$dir" sh -c "$prep"
+		T[$name.bare]+=" $("$bin/walltime" -u $AGENT -C "$dir" -- "$@")"
+	fi
 	as_agent "$dir" sh -c "$prep"
 	out=$(cd "$dir" && "$bin/walltime" -o -- "$sevorix" run --policy "$tmp/policy.yaml" \
 		--user nobody --events /dev/null $RUN_ARGS -- "$bin/walltime" -- "$@")
 	T[$name.inside]+=" $(sed -n 1p <<<"$out")"
 	T[$name.whole]+=" $(sed -n 2p <<<"$out")"
+	if [ $((r % 2)) = 0 ]; then
+		as_agent "$dir" sh -c "$prep"
+		T[$name.bare]+=" $("$bin/walltime" -u $AGENT -C "$dir" -- "$@")"
+	fi
 }
 med() { tr ' ' '\n' <<<"${T[$1]:-}" | grep -E '^[0-9.]+$' | median; }
 ms() { awk -v u="$1" 'BEGIN {printf "%.1f ms", u / 1000}'; }
