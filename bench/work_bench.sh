@@ -63,6 +63,12 @@ awk -v b="$bin" -v c="${claude%/*}" '{print} /^files:/ {f=1} f && /^  rules:/ {
 	"$POLICY" >"$tmp/policy.yaml"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+for t in npm:npm git:git pytest:/usr/bin/python3 true:bwrap; do
+	command -v "${t#*:}" >/dev/null || { echo "   (${t%%:*}: ${t#*:} is not installed)"; }
+done
+command -v npm >/dev/null || ONLY=${ONLY/npm/}
+command -v git >/dev/null || ONLY=${ONLY/git/}
+/usr/bin/python3 -c 'import pytest' 2>/dev/null || ONLY=${ONLY/pytest/}
 as_agent() { # as_agent DIR CMD...: untimed, as the agent user
 	"$bin/walltime" -u $AGENT -C "$1" -- "${@:2}" >/dev/null
 }
