@@ -18,7 +18,12 @@
  * Before the timing, one agent in a prototype-attached cgroup shows that
  * the rules hold: an allowed connect succeeds, a denied one fails with
  * EPERM, and with the run's entry removed (links still attached) every
- * connect fails (fail closed). Prints figures, never passes or fails on them.
+ * connect fails (fail closed). Last, what the machine-wide programs cost
+ * a process of no run at each exec, with K runs active: today's K
+ * trackers against one global program (bench/bpf/loadonce_exec.bpf.c),
+ * from the kernel's per-program run time (BPF_ENABLE_STATS, which stops
+ * counting when this program exits). Prints figures, never passes or
+ * fails on them.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -41,6 +46,7 @@
 #include "policy/agent.h"
 #include "runs/cgroup.h"
 #include "loadonce.skel.h"
+#include "loadonce_exec.skel.h"
 
 #define NPROGS 4
 #define MAX_N 200
@@ -364,6 +370,108 @@ static int load_policy(const char *file, struct policy **p)
 	return r;
 }
 
+#define EXEC_RUNS 4
+
+/* The run time of a program so far, in ns, and its run count. */
+static void prog_stats(const struct bpf_program *prog, __u64 *ns, __u64 *cnt)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	*ns = *cnt = 0;
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+		*ns = info.run_time_ns, *cnt = info.run_cnt;
+}
+
+/*
+ * n fork+exec of /bin/true in a cgroup of no run three levels down (as a
+ * login session's is), so the global program walks as far as it would
+ * for a process of a user's session.
+ */
+static void execs(int n)
+{
+	char deep[4300], procs[4400];
+	int fd;
+
+	snprintf(deep, sizeof(deep), "%s/session", cg_root);
+	mkdir(deep, 0755);
+	strcat(deep, "/scope");
+	mkdir(deep, 0755);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", deep);
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			fd = open(procs, O_WRONLY);
+			if (fd < 0 || write(fd, "0", 1) != 1)
+				_exit(126);
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	rmdir(deep);
+	*strrchr(deep, '/') = 0;
+	rmdir(deep);
+}
+
+/*
+ * ns per exec of a process of no run, with EXEC_RUNS runs: *today with a
+ * tracker per run, *global with one program. Returns 0 or -errno.
+ */
+static int exec_cost(int n, double *today, double *global)
+{
+	struct loadonce_exec_bpf *s[EXEC_RUNS + 1] = { 0 };
+	int stats = bpf_enable_stats(BPF_STATS_RUN_TIME), fds[EXEC_RUNS], r = 0;
+	__u64 ns, cnt, tns = 0, tcnt = 0, one = 1;
+	char cg[4300];
+
+	for (int i = 0; i < EXEC_RUNS; i++)
+		fds[i] = new_cgroup(3000 + i, cg, sizeof(cg));
+	for (int i = 0; !r && i <= EXEC_RUNS; i++) {
+		bool g = i == EXEC_RUNS; /* the last one is the global program */
+		struct stat st;
+		__u32 zero = 0;
+
+		s[i] = loadonce_exec_bpf__open();
+		r = s[i] ? 0 : -errno;
+		if (r)
+			break;
+		bpf_program__set_autoload(s[i]->progs.lo_exec_one, !g);
+		bpf_program__set_autoload(s[i]->progs.lo_exec_global, g);
+		r = loadonce_exec_bpf__load(s[i]) ?: loadonce_exec_bpf__attach(s[i]);
+		for (int k = 0; !r && g && k < EXEC_RUNS; k++)
+			r = fstat(fds[k], &st) < 0 ?
+				    -errno :
+				    bpf_map__update_elem(s[i]->maps.sx_protected, &st.st_ino, 8,
+							 &one, 4, 0);
+		if (!r && !g)
+			r = bpf_map__update_elem(s[i]->maps.sx_cgroup, &zero, 4, &fds[i], 4, 0);
+		if (g)
+			s[i]->bss->levels = 1u << 2; /* cg_root/cN: level 2 under the mount */
+	}
+	if (!r && stats >= 0) {
+		execs(n);
+		for (int i = 0; i < EXEC_RUNS; i++) {
+			prog_stats(s[i]->progs.lo_exec_one, &ns, &cnt);
+			tns += ns, tcnt += cnt;
+		}
+		*today = tcnt ? (double)tns / (tcnt / EXEC_RUNS) : 0;
+		prog_stats(s[EXEC_RUNS]->progs.lo_exec_global, &ns, &cnt);
+		*global = cnt ? (double)ns / cnt : 0;
+	}
+	for (int i = 0; i <= EXEC_RUNS; i++)
+		loadonce_exec_bpf__destroy(s[i]);
+	for (int i = 0; i < EXEC_RUNS; i++) {
+		close(fds[i]);
+		snprintf(cg, sizeof(cg), "%s/c%d", cg_root, 3000 + i);
+		rmdir(cg);
+	}
+	if (stats >= 0)
+		close(stats); /* the kernel stops counting here */
+	return r ? r : stats < 0 ? -errno : 0;
+}
+
 static void unpin_all(void)
 {
 	DIR *d = opendir(pin_root);
@@ -435,6 +543,10 @@ int main(int argc, char **argv)
 		       "detach %.2f): %.4fx of today\n",
 		       fm[0], fm[1], fm[2], fm[3], fm[0] / tm);
 		printf("(medians of %d, interleaved)\n", n);
+		if (exec_cost(2000, &mm[0], &fm[0]) == 0)
+			printf("per exec of a process of no run (cgroup depth 3), %d runs active: today (a tracker per run) "
+			       "%.0f ns, one global program %.0f ns\n",
+			       EXEC_RUNS, mm[0], fm[0]);
 	}
 	if (c)
 		fprintf(stderr, "loadonce_bench: %s\n", strerror(-c));

@@ -29,3 +29,15 @@ $(BUILD)/loadonce.skel.h: $(BUILD)/bench/loadonce.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name loadonce_bpf > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/bench/loadonce_bench.o: $(BUILD)/loadonce.skel.h
+
+# Its machine-wide half (tp_btf), which needs the kernel's types.
+$(BUILD)/bench/loadonce_exec.bpf.o: bench/bpf/loadonce_exec.bpf.c $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I$(BUILD) -c $< -o $@
+
+$(BUILD)/loadonce_exec.skel.h: $(BUILD)/bench/loadonce_exec.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name loadonce_exec_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/loadonce_bench.o: $(BUILD)/loadonce_exec.skel.h
