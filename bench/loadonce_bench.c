@@ -41,6 +41,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench.h"
 #include "exec/exec.h"
 #include "net/net.h"
 #include "policy/agent.h"
@@ -66,19 +67,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return v[n / 2];
 }
 
 /* Loads, verifies and pins the prototype: once per boot. Returns 0 or -errno. */
@@ -496,7 +484,7 @@ static void medians(double v[][4], int n, double *m)
 	for (int k = 0; k < 4; k++) {
 		for (int i = 0; i < n; i++)
 			col[i] = v[i][k];
-		m[k] = median(col, n);
+		m[k] = bench_median(col, n);
 	}
 }
 
@@ -533,7 +521,7 @@ int main(int argc, char **argv)
 		c = proto_once(false, i, mim[i]) ?: proto_once(true, i, flat[i]);
 	}
 	if (!c && !bad) {
-		medians(mim, n, mm), medians(flat, n, fm), tm = median(t, n);
+		medians(mim, n, mm), medians(flat, n, fm), tm = bench_median(t, n);
 		printf("load+verify+pin once (8 programs, 3 maps): %.1f ms\n", once);
 		printf("per run, today (network + exec layers loaded): %.1f ms\n", tm);
 		printf("per run, attach many, map in map: %.2f ms (rules %.2f, 4 links %.2f; "

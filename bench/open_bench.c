@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define BATCHES 9
 
 static double now_ns(void)
@@ -28,13 +30,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Median ns of one open+close of path; -1 when it cannot be opened. */
@@ -54,8 +49,7 @@ static double time_open(const char *path, long n)
 		}
 		b[k] = (now_ns() - t) / n;
 	}
-	qsort(b, BATCHES, sizeof(b[0]), cmp);
-	return b[BATCHES / 2];
+	return bench_median(b, BATCHES);
 }
 
 int main(int argc, char **argv)
