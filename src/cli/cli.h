@@ -8,9 +8,6 @@
 #ifndef SEVORIX_CLI_H
 #define SEVORIX_CLI_H
 
-/* jury/jury_main.c takes jury_main's declaration from here still */
-#include "jury/jury_cmd.h"
-
 int cmd_policy(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);

@@ -10,7 +10,7 @@
  *   /events   every new line of every run's event log, as it is written
  *             (JSON lines, the body ends when the connection does).
  *
- * Requests are parsed by the jury's bounded parser (jury/jury_http.h).
+ * Requests are parsed by the bounded parser of util/http.h (the jury's too).
  * Everything runs in the daemon's poll loop and never blocks on a client:
  * lines a subscriber cannot take at once wait in its backlog, and one that
  * falls DAEMON_MAX_BACKLOG bytes behind is disconnected (and counted).
