@@ -17,7 +17,7 @@ if [ "${1:-}" = --update ]; then
 	for f in [0-9]*.yaml; do
 		n=${f%.yaml}
 		[ -f "$n.out" ] && pol "$SEVORIX" print "$f" >"$n.out" 2>/dev/null
-		[ -f "$n.expand" ] && pol "$SEVORIX" print "$f" --expand >"$n.expand" 2>/dev/null
+		[ -f "$n.expand" ] && pol "$SEVORIX" print --expand "$f" >"$n.expand" 2>/dev/null
 		[ -f "$n.err" ] && pol "$SEVORIX" check "$f" >"$n.err" 2>&1
 	done
 	exit 0
@@ -46,7 +46,7 @@ for bin in "${bins[@]}"; do
 				"$tag: $n.out parses back to itself"
 		fi
 		if [ -f "$n.expand" ]; then
-			is "$(pol "$bin" print "$f" --expand 2>/dev/null)" "$(cat "$n.expand")" \
+			is "$(pol "$bin" print --expand "$f" 2>/dev/null)" "$(cat "$n.expand")" \
 				"$tag: print --expand $f"
 		fi
 		if [ -f "$n.err" ]; then
