@@ -242,6 +242,13 @@ void policy_diag_clear(struct policy_diag *d);
 /* Writes every line of d to f, as they are (they name their file and place). */
 void policy_diag_print(const struct policy_diag *d, FILE *f);
 
+/*
+ * Appends a warning to diag for every allow rule (files, exec) whose path
+ * does not exist now, below p->root: it grants nothing (Landlock ties rules
+ * to existing files). Returns how many.
+ */
+size_t policy_check_paths(const struct policy *p, struct policy_diag *diag);
+
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);
 

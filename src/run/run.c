@@ -53,6 +53,9 @@ static void run_usage(FILE *f)
 	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
 	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
+	      "  -P, --profile NAME     an agent's profile instead (claude-code, codex,\n"
+	      "                         gemini, or a path; see sevorix-policy(5))\n"
+	      "  -q, --quiet            do not name the allow rules that grant nothing\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
 	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
 	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
@@ -65,18 +68,29 @@ static void run_usage(FILE *f)
 	      "executed, 127 when it is not found.\n", f);
 }
 
+struct run_flags {
+	bool allow_root;	/* --allow-root-agent */
+	bool quiet;		/* --quiet */
+};
+
 static int run_opt(int c, const char *arg, void *ctx)
 {
-	bool *allow_root = ctx;
+	struct run_flags *f = ctx;
 
 	(void)arg;
-	*allow_root = c == 'R';
+	if (c == 'R')
+		f->allow_root = true;
+	else
+		f->quiet = true;
 	return 0;
 }
 
 struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
-	bool allow_root;	/* --allow-root-agent */
+	struct run_flags flags;
+	char policy_file[4096];	/* of --profile */
+	char command[4096];	/* the file COMMAND is (run_find_command()) */
+	char agent_dir[4096];	/* ${AGENT_DIR} */
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -104,7 +118,7 @@ static int resolve_user(struct run *r)
 		log_error("unknown user '%s'", r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
 		return e;
 	}
-	if (r->user.uid == 0 && !r->allow_root) {
+	if (r->user.uid == 0 && !r->flags.allow_root) {
 		log_error("refusing to run the agent as root: use sudo from a\n"
 			  "normal account, or --user USER (--allow-root-agent overrides)");
 		return -EPERM;
@@ -123,10 +137,12 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
 	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
 		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
+	if (e == 0 && !r->flags.quiet)
+		run_warn_paths(r->policy);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);
@@ -217,19 +233,43 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 
 static void record(struct run *r);
 
+/* --policy FILE or --profile NAME, not both. Returns -1 to go on, else an exit status. */
+static int profile_file(struct run *r)
+{
+	int e;
+
+	if (!r->o.profile) {
+		r->o.policy = r->o.policy ?: POLICY_FILE_DEFAULT;
+		return -1;
+	}
+	if (r->o.policy) {
+		log_error("--policy and --profile: give one of them");
+		return 125;
+	}
+	e = policy_profile_path(r->o.profile, r->policy_file, sizeof(r->policy_file));
+	if (e < 0) {
+		log_error("--profile %s: %s", r->o.profile,
+			  e == -ENOENT ? "no such profile (see sevorix-policy(5))" : strerror(-e));
+		return 125;
+	}
+	r->o.policy = r->policy_file;
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_opts(struct run *r, int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 },
 	};
-	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
-				.own = own, .fn = run_opt, .ctx = &r->allow_root,
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY |
+					  OPT_PROFILE,
+				.letters = "q", .own = own, .fn = run_opt, .ctx = &r->flags,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
-	r->o.policy = POLICY_FILE_DEFAULT;
 	status = opts_parse(&cmd, argc, argv, &r->o);
 	if (status >= 0)
 		return status;
@@ -239,7 +279,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		return 125;
 	}
 	r->argv = argv + optind;
-	return -1;
+	return profile_file(r);
 }
 
 /* Everything the child needs exists before it does. */
@@ -489,6 +529,11 @@ int cmd_run(int argc, char **argv)
 	if (geteuid() != 0) {
 		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
+	}
+	if (run_find_command(r.argv[0], r.command, sizeof(r.command), r.agent_dir,
+			     sizeof(r.agent_dir)) < 0) {
+		log_error("%s: command not found", r.argv[0]);
+		return 127;
 	}
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || run_new_id(r.info.id, sizeof(r.info.id)))
 		return 125;

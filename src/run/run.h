@@ -4,6 +4,7 @@
 #define SEVORIX_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Set in the errno a child reports when execvp() itself failed. */
@@ -26,6 +27,16 @@ struct child_spec {
 };
 
 void run_child(const struct child_spec *c) __attribute__((noreturn));
+
+struct policy;
+/*
+ * start.c. The file execvp(argv0) will run (symbolic links resolved) and
+ * its ${AGENT_DIR} (policy/agent.h). Returns 0 or -ENOENT.
+ */
+int run_find_command(const char *argv0, char *command, size_t clen, char *agent_dir,
+		     size_t dlen);
+/* One line on stderr per allow rule that grants nothing (policy_check_paths()). */
+void run_warn_paths(const struct policy *p);
 
 /* sevorix run: the argv after `sevorix`; returns the exit status (see run_usage). */
 int cmd_run(int argc, char **argv);

@@ -7,6 +7,8 @@ T_N=0
 T_FAILED=0
 SEVORIX=${SEVORIX:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/sevorix}
 BUILD=${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+# `--profile NAME` and `extends: NAME` find the tree's profiles, not installed ones
+export SEVORIX_PROFILE_PATH=${SEVORIX_PROFILE_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/policies}
 
 plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
