@@ -379,6 +379,7 @@ static int start_child(struct run *r)
 		log_error("%s: %s", exec_err ? r->argv[0] : "agent setup", strerror(code));
 		if (!exec_err)
 			return 125;
+		run_explain_start(r->policy, r->command, r->agent_dir, r->argv, code);
 		return code == ENOENT ? 127 : 126;
 	}
 	return 0;

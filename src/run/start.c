@@ -3,7 +3,10 @@
  * What `sevorix run` says about its command and its policy before and when
  * the command starts: which file the command is (${AGENT_DIR} is taken from
  * it, so a profile finds the agent's install directory wherever npm put
- * it), and which allow rules grant nothing.
+ * it), which allow rules grant nothing, and, when the command cannot be
+ * started because the policy refuses it, the rule that refused it and one
+ * that would allow it. The agent itself learns nothing of this: it only
+ * ever gets the errno.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "policy/agent.h"
+#include "policy/explain.h"
 #include "run/run.h"
 #include "util/log.h"
 
@@ -35,4 +39,28 @@ void run_warn_paths(const struct policy *p)
 	for (size_t i = 0; i < diag.nlines; i++)
 		fprintf(stderr, "%s: %s\n", log_prefix(), diag.lines[i]);
 	policy_diag_clear(&diag);
+}
+
+void run_explain_start(const struct policy *p, const char *command, const char *agent_dir,
+		       char *const argv[], int err)
+{
+	struct policy_why w;
+	char what[4096];
+
+	if ((err != EACCES && err != EPERM) ||
+	    !policy_explain_start(p, command, argv, &w, what, sizeof(what)))
+		return;
+	if (w.loc)
+		log_error("%s: exec refused by %s:%u, %s: %s", what, w.loc->file, w.loc->line,
+			  w.section, w.rule);
+	else
+		log_error("%s: exec refused by the %s section's %s (no rule allows it)", what,
+			  w.section, w.rule);
+	if (w.fix_is_rule)
+		log_error("to allow it, add to %s.rules:\n    %s", w.section, w.fix);
+	else
+		log_error("to allow it, %s", w.fix);
+	if (strstr(w.fix, "${AGENT_DIR}"))
+		log_error("(${AGENT_DIR} is %s, found from the command; the agent profiles, "
+			  "--profile NAME, grant it)", agent_dir);
 }
