@@ -445,7 +445,15 @@ void events_start(struct events *ev, const char *layers, char *const argv[], int
 		fputs(i ? "," : "", f);
 		json_str(f, argv[i]);
 	}
-	fputs("]}\n", f);
+	/* the built-ins as this run resolved them: `sevorix explain` loads the same policy */
+	fputs("],\"vars\":{", f);
+	for (int i = 0, n = 0; i < POLICY_NBUILTIN; i++) {
+		if (!ev->p->builtin[i].value)
+			continue;
+		fprintf(f, "%s\"%s\":", n++ ? "," : "", ev->p->builtin[i].name);
+		json_str(f, ev->p->builtin[i].value);
+	}
+	fputs("}}\n", f);
 	fflush(f);
 }
 
