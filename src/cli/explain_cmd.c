@@ -9,6 +9,7 @@
  * they compute. The agent only ever saw an errno; this is for its user.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -307,12 +310,37 @@ static void print_one(const struct policy *p, const struct denial *d)
 
 static void explain_usage(FILE *f)
 {
-	fputs("Usage: sevorix explain RUN\n"
+	fputs("Usage: sevorix explain [RUN]\n"
 	      "       sevorix explain --events FILE [RUN]\n\n"
 	      "Lists each distinct denial of a run (also after it ended) with the rule that\n"
 	      "decided it and a rule that would allow it. RUN is the run's id (sevorix ps,\n"
-	      "the start event); with --events, the run in FILE (default: its last run).\n",
+	      "the start event; default: the run whose events in " RUN_LOG_DIR " are the\n"
+	      "newest); with --events, the run in FILE (default: its last run).\n",
 	      f);
+}
+
+/* The newest events file in RUN_LOG_DIR: the last run's, with the default --events. */
+static int newest_events(char *buf, size_t len)
+{
+	DIR *d = opendir(RUN_LOG_DIR);
+	struct dirent *de;
+	time_t best = 0;
+	int r = -ENOENT;
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		struct stat st;
+
+		if (n < 7 || strcmp(de->d_name + n - 6, ".jsonl") ||
+		    fstatat(dirfd(d), de->d_name, &st, 0) < 0 || st.st_mtime < best)
+			continue;
+		best = st.st_mtime;
+		snprintf(buf, len, RUN_LOG_DIR "/%s", de->d_name);
+		r = 0;
+	}
+	if (d)
+		closedir(d);
+	return r;
 }
 
 /* The events file of run id: its state's, else the default place. */
@@ -366,13 +394,17 @@ int cmd_explain(int argc, char **argv)
 	r = opts_parse(&cmd, argc, argv, &o);
 	if (r >= 0)
 		return r;
-	if (argc - optind > 1 || (!o.events && argc - optind != 1)) {
+	if (argc - optind > 1) {
 		explain_usage(stderr);
 		return 2;
 	}
-	if (o.events)
+	if (o.events) {
 		snprintf(path, sizeof(path), "%s", o.events);
-	else
+	} else if (optind < argc) {
 		events_path(argv[optind], path, sizeof(path));
+	} else if (newest_events(path, sizeof(path)) < 0) {
+		log_error("no run's events in " RUN_LOG_DIR);
+		return 1;
+	}
 	return explain_file(path, optind < argc ? argv[optind] : NULL);
 }
