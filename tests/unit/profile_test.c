@@ -182,6 +182,52 @@ static void test_explain(struct policy *p)
 	   "the fix grants read and exec of it");
 }
 
+/*
+ * The shipped profiles (SEVORIX_PROFILE_PATH, else policies/): their agent's
+ * state and install directory are granted, and no write on ${HOME} itself,
+ * on the shell start-up files or on the secrets, whatever the profile.
+ */
+static void test_shipped(const char *name, const char *state)
+{
+	static const char *const never_written[] = {
+		"/home/u/new-file", "/home/u/.bashrc", "/home/u/.profile", "/home/u/.gitconfig",
+		"/home/u/.npmrc",   "/home/u/.bash_profile", "/home/u/.ssh/authorized_keys",
+	};
+	struct policy_env env = { "/home/u", "u", "/home/u/ws", "/opt/npm/node_modules" };
+	struct policy_diag d = { 0 };
+	const struct file_rule *r;
+	const struct net_rule *nr;
+	struct policy *p = NULL;
+	char file[4096], path[300];
+	uint8_t meta[4] = { 169, 254, 169, 254 };
+	bool ok_all = true;
+
+	if (policy_profile_path(name, file, sizeof(file)) < 0 ||
+	    policy_load(file, &env, &p, &d) < 0) {
+		ok(0, "%s: the shipped profile loads", name);
+		policy_diag_clear(&d);
+		return;
+	}
+	policy_diag_clear(&d);
+	for (size_t i = 0; i < sizeof(never_written) / sizeof(never_written[0]); i++)
+		ok_all &= policy_decide_file(p, never_written[i], SX_ACCESS_WRITE, &r) == SX_DENY;
+	ok(ok_all, "%s: nothing directly in ${HOME}, no start-up file is writable", name);
+	ok(policy_decide_file(p, "/home/u/.ssh/id_rsa", SX_ACCESS_READ, &r) == SX_DENY &&
+		   policy_decide_file(p, "/home/u/.aws/credentials", SX_ACCESS_READ, &r) == SX_DENY,
+	   "%s: the default's secrets stay denied", name);
+	ok(policy_decide_net(p, AF_INET, meta, 80, &nr) == SX_DENY,
+	   "%s: the metadata address stays denied", name);
+	snprintf(path, sizeof(path), "/home/u/%s/settings.json", state);
+	ok(policy_decide_file(p, path, SX_ACCESS_READ | SX_ACCESS_WRITE, &r) == SX_ALLOW,
+	   "%s: its state directory ~/%s is read-write", name, state);
+	ok(policy_decide_file(p, "/opt/npm/node_modules/@v/pkg/bin/x", SX_ACCESS_EXEC, &r) ==
+		   SX_ALLOW,
+	   "%s: ${AGENT_DIR} is executable", name);
+	ok(policy_decide_file(p, "/opt/other/bin/x", SX_ACCESS_EXEC, &r) == SX_DENY,
+	   "%s: nothing else outside the system is", name);
+	policy_free(p);
+}
+
 int main(void)
 {
 	struct policy *p;
@@ -200,6 +246,11 @@ int main(void)
 		test_explain(p);
 	}
 	policy_free(p);
+	if (!getenv("SEVORIX_PROFILE_PATH"))
+		setenv("SEVORIX_PROFILE_PATH", "policies", 1);
+	test_shipped("claude-code", ".claude");
+	test_shipped("codex", ".codex");
+	test_shipped("gemini", ".gemini");
 	{
 		char cmd[512];
 
