@@ -104,12 +104,6 @@ EOF
 	chown -R $AG_USER: "$AG_HOME" "$WS" "$VICTIM_TMP" && chmod 700 "$AG_HOME"
 }
 
-# ag_wait_ready FILE: until a server printed "ready" (at most 5 s)
-ag_wait_ready() {
-	for _ in $(seq 50); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
-}
-
 ag_servers() {
 	printf '#!/bin/sh\ntouch "$HOME/pwned-by-download"\necho pwned\n' >"$SX_TMP/install.sh"
 	printf '{"AccessKeyId": "%s", "SecretAccessKey": "x"}\n' "$META_MARK" >"$SX_TMP/meta.json"
@@ -121,7 +115,7 @@ ag_servers() {
 	ip netns exec $NS python3 "$AG_DIR/hostile.py" $META_ADDR "$SX_TMP/meta.json" \
 		"$SX_TMP/meta.log" >"$SX_TMP/meta.out" 2>&1 &
 	started $!
-	ag_wait_ready "$SX_TMP/evil.out" && ag_wait_ready "$SX_TMP/meta.out"
+	wait_ready "$SX_TMP/evil.out" && wait_ready "$SX_TMP/meta.out"
 }
 
 ag_cleanup() {
@@ -175,7 +169,7 @@ ag_run() {
 		>"$SX_TMP/model.out" 2>&1 &
 	local srv=$!
 	started $srv
-	ag_wait_ready "$SX_TMP/model.out" || { AG_RC=125; return; }
+	wait_ready "$SX_TMP/model.out" || { AG_RC=125; return; }
 	agent_cmd "Follow the instructions of the stand-in model."
 	local env=(PATH="$AGENT_BIN:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 TERM=dumb
 		SHELL=/bin/bash "${AGENT_ENV[@]}")

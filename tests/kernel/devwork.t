@@ -16,7 +16,7 @@ scratch
 P=$(free_port)
 python3 "$(dirname "$0")/../lib/npm_registry.py" 127.0.0.1:$P >"$SX_TMP/registry.out" 2>&1 &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/registry.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/registry.out"
 # the agent reads the job from /tmp, which the default policy lets it read
 cp "$(dirname "$0")/devwork_job.sh" "$SX_TMP/job.sh"
 mkdir -p "$SX_TMP/bare" "$SX_TMP/sevorix"
