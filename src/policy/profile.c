@@ -86,8 +86,12 @@ static int base_path(const struct loader *l, const char *name, char *buf, size_t
 	const char *slash = strrchr(l->path, '/');
 	char dir[4096];
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - l->path) : 1,
-		 slash ? (slash == l->path ? "/" : l->path) : ".");
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == l->path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - l->path), l->path);
 	if (!strchr(name, '/'))
 		return profile_find(name, dir, buf, len);
 	while (slash && name[0] == '.' && name[1] == '/')
