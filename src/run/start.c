@@ -37,7 +37,7 @@ void run_warn_paths(const struct policy *p)
 
 	policy_check_paths(p, &diag);
 	for (size_t i = 0; i < diag.nlines; i++)
-		fprintf(stderr, "%s: %s\n", log_prefix(), diag.lines[i]);
+		log_notice("%s", diag.lines[i]); /* the line says "warning:" itself */
 	policy_diag_clear(&diag);
 }
 
