@@ -143,6 +143,8 @@ static int load_policy(struct run *r)
 	policy_diag_clear(&diag);
 	if (e == 0 && !r->flags.quiet)
 		run_warn_paths(r->policy);
+	if (e == 0)
+		run_warn_startup_files(r->policy, r->user.home);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);

@@ -41,6 +41,32 @@ void run_warn_paths(const struct policy *p)
 	policy_diag_clear(&diag);
 }
 
+/*
+ * The files a shell or a tool runs or obeys when the user next starts one.
+ * The profiles never grant them, but a policy may through a broader rule:
+ * the default's ${WORKSPACE} when the agent is started in $HOME, or /tmp
+ * when $HOME is below it.
+ */
+static const char *const startup_files[] = {
+	".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile",
+	".gitconfig", ".npmrc", ".ssh/authorized_keys",
+};
+
+void run_warn_startup_files(const struct policy *p, const char *home)
+{
+	char path[4096], rule[4200];
+	const struct file_rule *r;
+
+	for (size_t i = 0; home && i < sizeof(startup_files) / sizeof(startup_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", home, startup_files[i]);
+		if (policy_decide_file(p, path, SX_ACCESS_WRITE, &r) != SX_ALLOW)
+			continue;
+		policy_rule_name(r ? &r->loc : NULL, rule, sizeof(rule));
+		log_warn("the agent may write %s (rule %s): what it puts there outlives the run",
+			 path, rule);
+	}
+}
+
 void run_explain_start(const struct policy *p, const char *command, const char *agent_dir,
 		       char *const argv[], int err)
 {

@@ -46,7 +46,7 @@ wait_ready "$SX_TMP/srv.out"
 cd "$SX_TMP/ws" || exit 1
 sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@"; }
 
-plan 16
+plan 18
 
 # A command outside every grant: 126, the rule and a fix, and the fix works.
 err=$(sx --quiet --policy ../policy.yaml -- ../outside/agent 2>&1)
@@ -69,6 +69,15 @@ is "$(sx --quiet --policy ../policy.yaml -- true 2>&1)" "" "--quiet does not"
 err=$("$SEVORIX" policy check --user nobody ../policy.yaml 2>&1)
 is "$?" 0 "policy check does not fail on it"
 like "$err" "policy.yaml:18:7: warning: .*not-there-yet does not exist" "but warns"
+
+# A policy that lets the agent write its user's start-up files says so.
+home=$(getent passwd nobody | cut -d: -f6)
+printf 'version: 1\nextends: ./policy.yaml\nfiles:\n  rules:\n    - {action: allow, path: %s, access: [write]}\n' \
+	"$home" >"$SX_TMP/home.yaml"
+err=$(sx --quiet --policy ../home.yaml -- true 2>&1)
+like "$err" "warning: the agent may write $home/.bashrc \(rule \.\./home\.yaml:5\): what it puts there outlives the run" \
+	"a policy that lets the agent write ~/.bashrc is named at start"
+is "$(sx --quiet --policy ../policy.yaml -- true 2>&1)" "" "one that does not, is not"
 
 # Denials inside a run, explained.
 : >"$SX_TMP/ev.jsonl"
