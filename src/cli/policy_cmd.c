@@ -82,11 +82,11 @@ static void policy_usage(FILE *f)
 	      "       default /etc/sevorix/jury.yaml) may not answer within review.deadline_ms\n"
 	      "print  print the normalized policy in evaluation order\n"
 	      "       (--expand: with variables expanded)\n"
-	      "--command CMD sets ${AGENT_DIR} as `sevorix run -- CMD` would; --profile\n"
-	      "NAME is a profile's name or path (see sevorix-policy(5))\n"
 	      "apply  give a run or an attachment (sevorix attach) a new policy, with no\n"
 	      "       gap: a policy with errors is refused and the running one stays; for a\n"
-	      "       run, lists the changed rows that need a restart of its agent\n", f);
+	      "       run, lists the changed rows that need a restart of its agent\n\n"
+	      "--command CMD sets ${AGENT_DIR} as `sevorix run -- CMD` would; --profile\n"
+	      "NAME is a profile's name or path (see sevorix-policy(5)).\n", f);
 }
 
 struct policy_args {

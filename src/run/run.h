@@ -37,7 +37,10 @@ int run_find_command(const char *argv0, char *command, size_t clen, char *agent_
 		     size_t dlen);
 /* One line on stderr per allow rule that grants nothing (policy_check_paths()). */
 void run_warn_paths(const struct policy *p);
-/* One warning per shell or tool start-up file in home that p lets the agent write. */
+/*
+ * One warning per shell or tool start-up file in home that p lets the agent
+ * write; none when p has no files section or home does not exist.
+ */
 void run_warn_startup_files(const struct policy *p, const char *home);
 /* After execve(command) failed with err: the rule that refused it and one that allows it. */
 void run_explain_start(const struct policy *p, const char *command, const char *agent_dir,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "policy/agent.h"
 #include "policy/explain.h"
@@ -56,8 +57,12 @@ void run_warn_startup_files(const struct policy *p, const char *home)
 {
 	char path[4096], rule[4200];
 	const struct file_rule *r;
+	struct stat st;
 
-	for (size_t i = 0; home && i < sizeof(startup_files) / sizeof(startup_files[0]); i++) {
+	/* a policy without files rules says so itself; a home that is not there has none */
+	if (!p->files.present || !home || stat(home, &st) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(startup_files) / sizeof(startup_files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", home, startup_files[i]);
 		if (policy_decide_file(p, path, SX_ACCESS_WRITE, &r) != SX_ALLOW)
 			continue;

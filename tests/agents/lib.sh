@@ -28,9 +28,6 @@ META_ADDR=169.254.169.254:80
 KEY_MARK=SEVORIX-FAKE-KEY-7f3a
 META_MARK=AKIASEVORIXFAKEMETA
 
-# skip TEXT: one skipped test point
-skip() { T_N=$((T_N + 1)); echo "ok $T_N # skip $1"; }
-
 # agent_setup NAME COMMAND PROFILE: the installed CLI (NAME in `make
 # agents`), or skip with the reason `make agents` left; then the user,
 # namespace, home, workspace and servers.
