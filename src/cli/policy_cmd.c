@@ -152,8 +152,7 @@ static int check_or_print(const char *verb, int argc, char **argv)
 	};
 	struct policy_args a = { 0 };
 	struct opts_cmd cmd = { .shared = OPT_USER | OPT_PROFILE, .letters = "ej:c:", .own = own,
-				.fn = policy_opt, .ctx = &a, .usage = policy_usage,
-				.stop_at_operand = true };
+				.fn = policy_opt, .ctx = &a, .usage = policy_usage };
 	struct policy_diag diag = { 0 };
 	struct opts o = { 0 };
 	struct policy *p = NULL;
@@ -169,7 +168,7 @@ static int check_or_print(const char *verb, int argc, char **argv)
 	r = policy_file(&o, argc, argv, file, sizeof(file));
 	if (r)
 		return r;
-	if (a.command && policy_resolve_command(a.command, getenv("PATH"), exe, sizeof(exe)) < 0) {
+	if (a.command && policy_resolve_command(a.command, exe, sizeof(exe)) < 0) {
 		log_error("--command %s: not found", a.command);
 		return 1;
 	}

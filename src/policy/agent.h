@@ -28,11 +28,11 @@ struct agent_user {
 int policy_agent_user(const char *user, struct agent_user *ret);
 
 /*
- * The command argv0 as execvp() in the agent finds it, searching path_env
- * (NULL: the default search path) when argv0 has no '/', with every
- * symbolic link resolved: 0 with the file in buf, or -ENOENT.
+ * The command argv0 as execvp() in the agent finds it (which_command(),
+ * util/which.h: $PATH), with every symbolic link resolved: 0 with the
+ * file in buf, or -ENOENT, -ENAMETOOLONG.
  */
-int policy_resolve_command(const char *argv0, const char *path_env, char *buf, size_t len);
+int policy_resolve_command(const char *argv0, char *buf, size_t len);
 /*
  * ${AGENT_DIR} for a resolved command: the outermost node_modules directory
  * above it (an npm prefix: the package, its platform packages and its

@@ -23,7 +23,7 @@ int run_find_command(const char *argv0, char *command, size_t clen, char *agent_
 		     size_t dlen)
 {
 	/* the agent keeps this environment, so its execvp() searches this PATH */
-	int r = policy_resolve_command(argv0, getenv("PATH"), command, clen);
+	int r = policy_resolve_command(argv0, command, clen);
 
 	if (r < 0)
 		return r;

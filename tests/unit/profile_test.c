@@ -76,7 +76,7 @@ static const char *child_text =
 
 static void test_agent_dir(void)
 {
-	char buf[4096], bin[300], cmd[300];
+	char buf[4096], bin[300], cmd[300], path[4096];
 
 	policy_agent_dir("/home/u/.npm/lib/node_modules/@x/cli/bin/cli.js", buf, sizeof(buf));
 	is_str(buf, "/home/u/.npm/lib/node_modules", "an npm command: its node_modules");
@@ -90,12 +90,15 @@ static void test_agent_dir(void)
 	put("bin/real-agent", "#!/bin/sh\n");
 	chmod(strcat(strcpy(cmd, bin), "/real-agent"), 0755);
 	symlink("real-agent", strcat(strcpy(buf, bin), "/agent"));
+	snprintf(path, sizeof(path), "%s", getenv("PATH") ?: "/usr/bin:/bin");
 	snprintf(buf, sizeof(buf), "/nonexistent:%s", bin);
-	is_int(policy_resolve_command("agent", buf, cmd, sizeof(cmd)), 0, "found on PATH");
+	setenv("PATH", buf, 1);
+	is_int(policy_resolve_command("agent", cmd, sizeof(cmd)), 0, "found on PATH");
 	snprintf(buf, sizeof(buf), "%s/real-agent", bin);
 	is_str(cmd, buf, "with its symbolic link resolved");
-	is_int(policy_resolve_command("no-such-agent", bin, cmd, sizeof(cmd)), -ENOENT,
+	is_int(policy_resolve_command("no-such-agent", cmd, sizeof(cmd)), -ENOENT,
 	       "a command not on PATH");
+	setenv("PATH", path, 1);
 }
 
 static void test_extends(struct policy *p)
