@@ -60,7 +60,8 @@ size_t policy_check_paths(const struct policy *p, struct policy_diag *diag)
 	for (size_t i = 0; p->files.present && i < p->nfile_rules; i++) {
 		const struct file_rule *r = &p->file_rules[i];
 
-		if (r->action == SX_ALLOW)
+		/* a path with create: is made before the agent starts, it will exist */
+		if (r->action == SX_ALLOW && r->create == SX_CREATE_NONE)
 			a[n++] = (struct allow_path){ &r->loc, "files", r->path, r->expanded };
 	}
 	for (size_t i = 0; p->exec.present && i < p->nexec_rules; i++) {
