@@ -24,7 +24,6 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 python3 "$top/tests/lib/npm_registry.py" 127.0.0.1:$port >"$tmp/registry.out" 2>&1 &
 pids="$pids $!"
 for _ in $(seq 50); do grep -q ready "$tmp/registry.out" 2>/dev/null && break; sleep 0.1; done
-cp "$top/tests/kernel/devwork_job.sh" "$tmp/job.sh"
 env=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
@@ -34,15 +33,16 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 run() {
 	local d t0 t1 out
 	d=$(mktemp -d "$tmp/$1.XXXXXX")
-	chown nobody: "$d"
+	cp "$top/tests/kernel/devwork_job.sh" "$d/job.sh" # in the workspace: the run's /tmp is its own
+	chown -R nobody: "$d"
 	t0=$(now_ms)
 	if [ "$1" = bare ]; then
 		out=$(cd "$d" && setpriv --reuid=nobody --regid=nogroup --clear-groups "${env[@]}" \
-			bash "$tmp/job.sh" "http://127.0.0.1:$port/" $2 2>&1)
+			bash job.sh "http://127.0.0.1:$port/" $2 2>&1)
 	else
 		out=$(cd "$d" && "${env[@]}" SEVORIX_PROFILE_PATH="$SEVORIX_PROFILE_PATH" "$sevorix" run \
 			--quiet --user nobody --profile default --events /dev/null \
-			-- bash "$tmp/job.sh" "http://127.0.0.1:$port/" $2 2>&1)
+			-- bash job.sh "http://127.0.0.1:$port/" $2 2>&1)
 	fi
 	t1=$(now_ms)
 	rm -rf "$d"

@@ -17,22 +17,23 @@ P=$(free_port)
 python3 "$(dirname "$0")/../lib/npm_registry.py" 127.0.0.1:$P >"$SX_TMP/registry.out" 2>&1 &
 started $!
 wait_ready "$SX_TMP/registry.out"
-# the agent reads the job from /tmp, which the default policy lets it read
-cp "$(dirname "$0")/devwork_job.sh" "$SX_TMP/job.sh"
+# the job is in the workspace: the run's private /tmp shows no other part of the test's directory
 mkdir -p "$SX_TMP/bare" "$SX_TMP/sevorix"
-chown nobody: "$SX_TMP/bare" "$SX_TMP/sevorix"
+cp "$(dirname "$0")/devwork_job.sh" "$SX_TMP/bare/job.sh"
+cp "$(dirname "$0")/devwork_job.sh" "$SX_TMP/sevorix/job.sh"
+chown -R nobody: "$SX_TMP/bare" "$SX_TMP/sevorix"
 env=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C)
 
 plan 10
 
 bare=$(cd "$SX_TMP/bare" && setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"${env[@]}" bash "$SX_TMP/job.sh" http://127.0.0.1:$P/ 2>&1)
+	"${env[@]}" bash job.sh http://127.0.0.1:$P/ 2>&1)
 is "$(echo "$bare" | grep -c ' ok$')" 4 "bare: the four steps work"
 [ "$(echo "$bare" | grep -c ' ok$')" = 4 ] || diag "$bare"
 
 inside=$(cd "$SX_TMP/sevorix" && "${env[@]}" SEVORIX_PROFILE_PATH="$SEVORIX_PROFILE_PATH" \
 	"$SEVORIX" run --quiet --user nobody --profile default --events "$SX_TMP/ev.jsonl" \
-	-- bash "$SX_TMP/job.sh" http://127.0.0.1:$P/ 2>&1)
+	-- bash job.sh http://127.0.0.1:$P/ 2>&1)
 is "$?" 0 "under sevorix run --profile default: the job ran"
 for s in git make venv npm; do
 	like "$inside" "^$s ok$" "under the default policy: $s works"
