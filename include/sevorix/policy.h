@@ -292,6 +292,9 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 
 const char *sx_action_name(enum sx_action a);
 
+/* True when rule path r covers path p by whole components ("/usr" covers "/usr/x"). */
+bool policy_path_covers(const char *r, const char *p);
+
 /* How events and messages name a rule: "FILE:LINE" of loc, or "default" for NULL. */
 void policy_rule_name(const struct policy_loc *loc, char *buf, size_t len);
 

@@ -67,8 +67,6 @@ bool policy_var_name_ok(const char *name);
 const char *policy_var_value(const struct policy *p, const char *name);
 /* Normalizes an absolute path in place: no "//", "/./", "/../" or trailing '/'. */
 void policy_path_normalize(char *path);
-/* True when rule path r covers path p by whole components ("/usr" covers "/usr/x"). */
-bool policy_path_covers(const char *r, const char *p);
 
 /* glob.c: argv patterns ('*', '?', literal bytes), as the kernel matches them */
 bool policy_glob(const char *pat, const char *text);

@@ -53,6 +53,25 @@ static const char *const startup_files[] = {
 	".gitconfig", ".npmrc", ".ssh/authorized_keys",
 };
 
+/*
+ * In a private /tmp, only what is bound in from the host outlives the run:
+ * the paths the rules name (and what lies below them) and the workspace.
+ */
+static bool outlives(const struct policy *p, const char *path)
+{
+	const char *ws = p->builtin[POLICY_VAR_WORKSPACE].value;
+
+	if (p->tmp != SX_TMP_PRIVATE || !policy_path_covers("/tmp", path))
+		return true;
+	if (ws && policy_path_covers(ws, path))
+		return true;
+	for (size_t i = 0; i < p->nfile_rules; i++)
+		if (policy_path_covers(p->file_rules[i].expanded, path) &&
+		    strcmp(p->file_rules[i].expanded, "/tmp"))
+			return true;
+	return false;
+}
+
 void run_warn_startup_files(const struct policy *p, const char *home)
 {
 	char path[4096], rule[4200];
@@ -64,7 +83,8 @@ void run_warn_startup_files(const struct policy *p, const char *home)
 		return;
 	for (size_t i = 0; i < sizeof(startup_files) / sizeof(startup_files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", home, startup_files[i]);
-		if (policy_decide_file(p, path, SX_ACCESS_WRITE, &r) != SX_ALLOW)
+		if (policy_decide_file(p, path, SX_ACCESS_WRITE, &r) != SX_ALLOW ||
+		    !outlives(p, path))
 			continue;
 		policy_rule_name(r ? &r->loc : NULL, rule, sizeof(rule));
 		log_warn("the agent may write %s (rule %s): what it puts there outlives the run",
