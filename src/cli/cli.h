@@ -13,5 +13,6 @@ int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

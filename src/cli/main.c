@@ -30,6 +30,7 @@ static const struct {
 	{ "oci-config", cmd_oci_config, "write the seccomp section for a container" },
 	{ "daemon", cmd_daemon, "the node's supervisor (sevorixd): metrics, reloads" },
 	{ "events", cmd_events, "print the events of a run" },
+	{ "explain", cmd_explain, "each denial of a run, its rule, and a rule to allow it" },
 	{ "ps", cmd_ps, "list runs and their state" },
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },
 	{ "doctor", cmd_doctor, "show which enforcement layers this kernel offers" },

@@ -109,7 +109,7 @@ static void put_rule(struct events *ev, unsigned int id, int section)
 	else if (section == SX_SEC_FILES && id < p->nfile_rules)
 		loc = &p->file_rules[id].loc;
 	if (loc)
-		fprintf(ev->out, ",\"rule\":\"%s:%u\"", p->file, loc->line);
+		fprintf(ev->out, ",\"rule\":\"%s:%u\"", loc->file, loc->line);
 	else if (section == SX_SEC_HARDENING)
 		fputs(",\"rule\":\"hardening\"", ev->out);
 	else
@@ -293,7 +293,7 @@ static bool put_observed(struct events *ev, FILE *f, const struct sx_event *e)
 	fprintf(f, ",\"access\":\"%s\",\"verdict\":\"deny\",\"enforced\":true",
 		exec ? "exec" : acc[e->family & 3]);
 	if (fr)
-		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, fr->loc.line);
+		fprintf(f, ",\"rule\":\"%s:%u\"", fr->loc.file, fr->loc.line);
 	else
 		fputs(",\"rule\":\"default\"", f);
 	fprintf(f, ",\"layer\":\"%s\",\"observed\":true,\"errno\":\"%s\"",
@@ -445,7 +445,15 @@ void events_start(struct events *ev, const char *layers, char *const argv[], int
 		fputs(i ? "," : "", f);
 		json_str(f, argv[i]);
 	}
-	fputs("]}\n", f);
+	/* the built-ins as this run resolved them: `sevorix explain` loads the same policy */
+	fputs("],\"vars\":{", f);
+	for (int i = 0, n = 0; i < POLICY_NBUILTIN; i++) {
+		if (!ev->p->builtin[i].value)
+			continue;
+		fprintf(f, "%s\"%s\":", n++ ? "," : "", ev->p->builtin[i].name);
+		json_str(f, ev->p->builtin[i].value);
+	}
+	fputs("}}\n", f);
 	fflush(f);
 }
 
@@ -470,8 +478,8 @@ void events_summary(struct events *ev, int status)
 			if (!n)
 				continue;
 			if (i < ev->p->nnet_rules)
-				fprintf(f, "%s\"%s:%u\":%llu", first ? "" : ",", ev->p->file,
-					ev->p->net_rules[i].loc.line, n);
+				fprintf(f, "%s\"%s:%u\":%llu", first ? "" : ",",
+					ev->p->net_rules[i].loc.file, ev->p->net_rules[i].loc.line, n);
 			else
 				fprintf(f, "%s\"default\":%llu", first ? "" : ",", n);
 			first = false;
@@ -534,7 +542,7 @@ static void put_live_head(struct events *ev, int tid)
 }
 
 void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
-		      enum sx_action verdict, unsigned int rule_line, const char *reason)
+		      enum sx_action verdict, const struct policy_loc *rule, const char *reason)
 {
 	FILE *f = ev->out;
 
@@ -555,8 +563,8 @@ void events_hold_exec(struct events *ev, int tid, const char *path, char *const 
 	}
 	fprintf(f, "],\"verdict\":\"%s\",\"enforced\":%s", sx_action_name(verdict),
 		ev->p->mode == SX_MODE_AUDIT ? "false" : "true");
-	if (rule_line)
-		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, rule_line);
+	if (rule)
+		fprintf(f, ",\"rule\":\"%s:%u\"", rule->file, rule->line);
 	else
 		fputs(",\"rule\":\"default\"", f);
 	fputs(",\"reason\":", f);
@@ -579,7 +587,7 @@ static void put_answer(FILE *f, const char *answer)
 }
 
 void events_review(struct events *ev, int tid, const char *kind, const char *target,
-		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
+		   char *const argv[], bool allowed, const char *rule, const char *answer,
 		   const char *error, long held_us)
 {
 	FILE *f = ev->out;
@@ -595,10 +603,8 @@ void events_review(struct events *ev, int tid, const char *kind, const char *tar
 	if (argv && argv[0])
 		fputc(']', f);
 	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":true", allowed ? "allow" : "deny");
-	if (rule_line)
-		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, rule_line);
-	else
-		fputs(",\"rule\":\"default\"", f);
+	fputs(",\"rule\":", f);
+	json_str(f, rule ?: "default");
 	fprintf(f, ",\"layer\":\"jury\",\"held_us\":%ld", held_us);
 	put_answer(f, answer);
 	if (error) {

@@ -32,19 +32,20 @@ void events_summary(struct events *ev, int status);
 void events_close(struct events *ev);
 /*
  * A review by the jury of a held call: kind "exec" or "connect", target,
- * argv (exec, else NULL), the outcome, the deciding rule's line, the
- * jury's answer (JSON, re-serialized here; NULL when none came), an error
- * (NULL when the jury answered) and how long the call was held.
+ * argv (exec, else NULL), the outcome, the deciding rule (its
+ * policy_rule_name()), the jury's answer (JSON, re-serialized here; NULL
+ * when none came), an error (NULL when the jury answered) and how long the
+ * call was held.
  */
 void events_review(struct events *ev, int tid, const char *kind, const char *target,
-		   char *const argv[], bool allowed, unsigned int rule_line, const char *answer,
+		   char *const argv[], bool allowed, const char *rule, const char *answer,
 		   const char *error, long held_us);
 /*
  * A decision of the hold (src/hold/) about a trapped exec of thread tid.
- * rule_line 0 means the default decided. Safe to call from another thread.
+ * rule NULL means the default decided. Safe to call from another thread.
  */
 void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
-		      enum sx_action verdict, unsigned int rule_line, const char *reason);
+		      enum sx_action verdict, const struct policy_loc *rule, const char *reason);
 
 /* Writes s as a JSON string (with quotes), or only its escaped body. */
 void json_str(FILE *f, const char *s);

@@ -38,7 +38,7 @@ int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err
 
 			if (nargv >= SX_ARGV_RULES) {
 				snprintf(err, errlen, "%s:%u: more than %d deny/review argv rules",
-					 p->file, x->loc.line, SX_ARGV_RULES);
+					 x->loc.file, x->loc.line, SX_ARGV_RULES);
 				return -E2BIG;
 			}
 			memcpy(a.pattern, x->argv_glob, a.len);

@@ -289,7 +289,7 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	else
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)
-		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? rule->loc.line : 0, reason);
+		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? &rule->loc : NULL, reason);
 	hold_free_argv(c.argv);
 	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
 }

@@ -35,7 +35,7 @@ struct held {
 	struct timespec t0;
 	bool exec;
 	struct exec_call c;		/* exec: argv owned here */
-	unsigned int rule_line;
+	char rule[4200];		/* policy_rule_name() of the deciding rule */
 	struct sx_net_approval k;	/* connect */
 	char target[64];
 	char cwd[4096];
@@ -142,7 +142,7 @@ static void *worker(void *arg)
 			 w->target, w->k.port);
 	if (w->h->ev)
 		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
-			      w->exec ? w->c.argv : NULL, e == 0, w->rule_line, ans.json,
+			      w->exec ? w->c.argv : NULL, e == 0, w->rule, ans.json,
 			      e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&w->t0));
 	review_answer_free(&ans);
 	if (w->exec)
@@ -190,7 +190,8 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 		return -EPERM;
 	}
 	*w = (struct held){ .h = h, .t = *t, .tgid = hold_tgid_of(t->pid), .exec = true,
-			    .c = *c, .rule_line = rule ? rule->loc.line : 0 };
+			    .c = *c };
+	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
 	w->t.mem = -1;
 	snprintf(link, sizeof(link), "/proc/%d/cwd", t->pid);
 	n = readlink(link, w->cwd, sizeof(w->cwd) - 1);
@@ -212,8 +213,8 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 
 	if (!w)
 		return -EPERM;
-	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k,
-			    .rule_line = rule ? rule->loc.line : 0 };
+	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k };
+	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
 	w->t.mem = -1;
 	snprintf(w->target, sizeof(w->target), "%s", text);
 	e = start(w);

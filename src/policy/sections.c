@@ -515,8 +515,9 @@ int loader_section(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t 
 		c = (struct section_ctx){ &l->p->files, SECTION_FILES };
 	else if (!strcmp(key, "exec"))
 		c = (struct section_ctx){ &l->p->exec, SECTION_EXEC };
-	if (c.s->present)
+	if (l->sections & (1u << c.kind))
 		ydoc_error(y, k, "section '%s' given twice", key);
+	l->sections |= 1u << c.kind; /* per file: a later file may add to a section */
 	c.s->present = true;
 	c.s->loc = loader_loc(l, k);
 	return ydoc_map(y, v, key, section_keys[c.kind], &c);

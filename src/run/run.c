@@ -65,6 +65,8 @@ static void run_usage(FILE *f)
 	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
 	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
+	      "  -P, --profile NAME     an agent's profile instead (claude-code, codex,\n"
+	      "                         gemini, or a path; see sevorix-policy(5))\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
 	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
 	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
@@ -73,7 +75,8 @@ static void run_usage(FILE *f)
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
 	      "      --keep-fd N        pass descriptor N to COMMAND (repeatable); every other\n"
 	      "                         one but 0, 1, 2 is closed, as sudo does\n"
-	      "  -q, --quiet            do not list the paths created for create: rules\n"
+	      "  -q, --quiet            do not list the paths created for create: rules,\n"
+	      "                         nor the allow rules that grant nothing\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
@@ -86,6 +89,9 @@ struct run {
 	bool quiet;		/* --quiet */
 	int keep[RUN_KEEP_MAX];	/* --keep-fd */
 	size_t nkeep;
+	char policy_file[4096];	/* of --profile */
+	char command[4096];	/* the file COMMAND is (run_find_command()) */
+	char agent_dir[4096];	/* ${AGENT_DIR} */
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -166,10 +172,14 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
 	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
 		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
+	if (e == 0 && !r->quiet)
+		run_warn_paths(r->policy);
+	if (e == 0)
+		run_warn_startup_files(r->policy, r->user.home);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);
@@ -298,6 +308,29 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 
 static void record(struct run *r);
 
+/* --policy FILE or --profile NAME, not both. Returns -1 to go on, else an exit status. */
+static int profile_file(struct run *r)
+{
+	int e;
+
+	if (!r->o.profile) {
+		r->o.policy = r->o.policy ?: POLICY_FILE_DEFAULT;
+		return -1;
+	}
+	if (r->o.policy) {
+		log_error("--policy and --profile: give one of them");
+		return 125;
+	}
+	e = policy_profile_path(r->o.profile, r->policy_file, sizeof(r->policy_file));
+	if (e < 0) {
+		log_error("--profile %s: %s", r->o.profile,
+			  e == -ENOENT ? "no such profile (see sevorix-policy(5))" : strerror(-e));
+		return 125;
+	}
+	r->o.policy = r->policy_file;
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_opts(struct run *r, int argc, char **argv)
 {
@@ -307,12 +340,12 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 },
 	};
-	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY |
+					  OPT_PROFILE,
 				.letters = "q", .own = own, .fn = run_opt, .ctx = r,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
-	r->o.policy = POLICY_FILE_DEFAULT;
 	status = opts_parse(&cmd, argc, argv, &r->o);
 	if (status >= 0)
 		return status;
@@ -322,7 +355,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		return 125;
 	}
 	r->argv = argv + optind;
-	return -1;
+	return profile_file(r);
 }
 
 /* Everything the child needs exists before it does. */
@@ -382,6 +415,7 @@ static int child_failed(struct run *r, const struct run_fail *f)
 	switch (f->stage) {
 	case RUN_STAGE_EXEC:
 		log_error("%s: %s", r->argv[0], strerror(f->err));
+		run_explain_start(r->policy, r->command, r->agent_dir, r->argv, f->err);
 		return f->err == ENOENT ? 127 : 126;
 	case RUN_STAGE_SANDBOX:
 		/* fail closed: a mount or namespace the policy needs and cannot have */
@@ -642,6 +676,11 @@ int cmd_run(int argc, char **argv)
 	if (geteuid() != 0) {
 		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
+	}
+	if (run_find_command(r.argv[0], r.command, sizeof(r.command), r.agent_dir,
+			     sizeof(r.agent_dir)) < 0) {
+		log_error("%s: command not found", r.argv[0]);
+		return 127;
 	}
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || create_paths(&r) < 0 ||
 	    run_new_id(r.info.id, sizeof(r.info.id))) {
