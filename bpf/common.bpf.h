@@ -32,17 +32,11 @@ static __always_inline void sx_count(__u32 stat)
 		*v += 1;
 }
 
-/* Reserves an event and fills the common header; counts a loss on failure. */
-static __always_inline struct sx_event *sx_event_new(__u8 kind, __u8 verdict, __u8 layer)
+/* Fills the common header of an event of the current task. */
+static __always_inline void sx_event_fill(struct sx_event *e, __u8 kind, __u8 verdict, __u8 layer)
 {
-	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
-	__u64 id;
+	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!e) {
-		sx_count(SX_STAT_LOST);
-		return NULL;
-	}
-	id = bpf_get_current_pid_tgid();
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
@@ -63,6 +57,18 @@ static __always_inline struct sx_event *sx_event_new(__u8 kind, __u8 verdict, __
 	e->exit_code = 0;
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* Reserves an event and fills the common header; counts a loss on failure. */
+static __always_inline struct sx_event *sx_event_new(__u8 kind, __u8 verdict, __u8 layer)
+{
+	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+
+	if (!e) {
+		sx_count(SX_STAT_LOST);
+		return NULL;
+	}
+	sx_event_fill(e, kind, verdict, layer);
 	return e;
 }
 
@@ -101,6 +107,27 @@ static __always_inline int audit_mode(void)
 }
 
 /*
+ * A file denial of the BPF LSM layer, by thread: the observer of system
+ * call exits (observe.bpf.c) then leaves the failed call to the event the
+ * LSM layer wrote, instead of reporting it a second time. A mark older
+ * than SX_LSM_MARK_NS belongs to a call that ended otherwise and is ignored.
+ */
+#define SX_LSM_MARK_NS 50000000ULL
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} sx_lsm_marks SEC(".maps") __weak;
+
+/* Sends an event on its way (every record of a run goes through here). */
+static __always_inline void sx_submit(struct sx_event *e)
+{
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
  * Counts a decision and reserves its event, or returns NULL when nothing is
  * to be logged (a repeated allow, or a full ring buffer). *allow is the
  * program's answer: review is enforced as deny until a jury can approve it
@@ -135,6 +162,13 @@ static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 ki
 		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
 	} else if (count) {
 		sx_count(SX_STAT_DENY);
+	}
+	if (layer == SX_LAYER_BPF_LSM && section == SX_SEC_FILES && d.verdict != SX_V_ALLOW &&
+	    !audit) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		__u64 now = bpf_ktime_get_ns();
+
+		bpf_map_update_elem(&sx_lsm_marks, &tid, &now, BPF_ANY);
 	}
 	e = sx_event_new(kind, d.verdict, layer);
 	if (e) {

@@ -32,7 +32,7 @@ int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child
 	e->ppid = e->pid;
 	e->pid = child->tgid;
 	e->tid = child->pid;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 0;
 }
 
@@ -295,7 +295,7 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	if (len > 0 && bpf_probe_read_user(e->data + off, len, (void *)start) == 0)
 		off += len;
 	e->data_len = off;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 0;
 }
 
@@ -311,6 +311,6 @@ int BPF_PROG(sevorix_exit, struct task_struct *p)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	e->exit_code = p->exit_code;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 0;
 }

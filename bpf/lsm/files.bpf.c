@@ -266,7 +266,7 @@ static __always_inline int cached_allow(struct file *file, unsigned int access, 
 	n = bpf_d_path((struct path *)&file->f_path, e->data, SX_EVENT_DATA);
 	e->data_len = n > 0 ? n : 0;
 	e->port = access;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 1;
 }
 
@@ -347,7 +347,7 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 	}
 	if (e) {
 		e->port = access;
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EACCES);
 }

@@ -57,6 +57,7 @@ enum sx_event_kind {
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
+	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event) */
 };
 
 /*
@@ -90,14 +91,51 @@ enum sx_layer {
 	SX_LAYER_BPF_LSM = 5,	/* K1, the BPF LSM hooks (bpf/lsm/) */
 };
 
-/* An open or exec in flight, from syscall entry to exit (observe.bpf.c). */
-#define SX_OBS_PATH 256
-struct sx_obs_call {
-	__s32 nr;		/* syscall number */
-	__s32 dirfd;
-	__u64 flags;		/* open flags */
-	__u64 upath;		/* the path's address in the agent */
-	char path[SX_OBS_PATH];
+/*
+ * Denials of other layers, seen at system call exit (bpf/observe.bpf.c).
+ * One program on the raw sys_exit tracepoint (tp_btf: no tracefs needed)
+ * looks only at calls that failed with EACCES, EPERM or EXDEV, whose
+ * number has a shape below, made by a task of the run. It records the
+ * call's paths as an sx_obs_event of kind SX_EV_OBSERVED: port = syscall
+ * number, family = enum sx_obs_op, exit_code = the return value, addr[0..7]
+ * = the flags argument. User space names the rule by judging the paths
+ * against the policy (src/events/attribute.c).
+ */
+enum sx_obs_op {
+	SX_OBS_OPEN = 1,	/* open, openat, openat2, creat */
+	SX_OBS_EXEC = 2,	/* execve, execveat */
+	SX_OBS_MKDIR = 3,
+	SX_OBS_UNLINK = 4,	/* unlink, unlinkat (AT_REMOVEDIR in the flags: rmdir) */
+	SX_OBS_RMDIR = 5,
+	SX_OBS_RENAME = 6,	/* path: the old name, path2: the new one */
+	SX_OBS_LINK = 7,	/* path: the new name, path2: the existing file */
+	SX_OBS_SYMLINK = 8,	/* path: the new name, path2: the link's text */
+	SX_OBS_MKNOD = 9,
+	SX_OBS_TRUNCATE = 10,	/* truncate, ftruncate */
+	SX_OBS_CHMOD = 11,
+	SX_OBS_CHOWN = 12,
+	SX_OBS_UTIME = 13,	/* utime, utimes, utimensat, futimesat */
+	SX_OBS_XATTR = 14,	/* setxattr, removexattr and their l/f/at forms */
+	SX_OBS_OP_MAX,
+};
+
+#define SX_OBS_NR_MAX 512	/* syscall numbers observed are below this */
+#define SX_OBS_NONE 7		/* no such argument */
+#define SX_OBS_PATH 256		/* bytes of one path or directory name */
+
+/*
+ * How to read one system call's arguments (argument indexes 0-5). The
+ * file a call acts on is path, relative to dirfd (AT_FDCWD when none);
+ * when path is none, NULL or empty, it is the file dirfd names (fchmod,
+ * ftruncate, utimensat(fd, NULL), execveat(AT_EMPTY_PATH)).
+ */
+struct sx_obs_shape {
+	__u8 op;		/* enum sx_obs_op; 0: not observed */
+	__u8 path, dirfd;
+	__u8 path2, dirfd2;	/* the second name of rename, link, symlink */
+	__u8 flags;		/* the flags argument, or SX_OBS_NONE */
+	__u8 flags_in_struct;	/* 1: flags is a pointer to them (openat2's open_how) */
+	__u8 pad;
 };
 
 /* Which rule array a rule_id indexes. */
@@ -282,6 +320,16 @@ struct sx_event {
 	__u8 addr[16];
 	char comm[16];
 	char data[SX_EVENT_DATA];
+};
+
+/*
+ * data: the path as the agent passed it (SX_OBS_PATH bytes), then the
+ * directory it is relative to, as the kernel resolves it (empty for an
+ * absolute path). more: the same for the second name.
+ */
+struct sx_obs_event {
+	struct sx_event e;
+	char more[2 * SX_OBS_PATH];
 };
 
 #ifndef __VMLINUX_H__

@@ -203,7 +203,7 @@ static void count_line(struct counters *n, const char *line)
 	    strspn(layer, "abcdefghijklmnopqrstuvwxyz-") == strlen(layer) &&
 	    strspn(verdict, "abcdefghijklmnopqrstuvwxyz") == strlen(verdict)) {
 		count_decision(n, layer, verdict);
-		if (!strcmp(layer, "jury") || !strcmp(layer, "seccomp"))
+		if (!strcmp(layer, "jury") || !strcmp(layer, "hold"))
 			n->held[kind && !strcmp(kind, "connect")][strcmp(verdict, "allow") != 0]++;
 		if (!strcmp(layer, "jury") && json_object_object_get_ex(o, "error", &err))
 			n->jury_errors++;

@@ -15,11 +15,23 @@
 struct events;
 struct netlayer;
 
+/*
+ * The kernel maps an event log reads (fds; -1 for a map the programs do
+ * not have): the ring buffers, the counters (enum sx_stat).
+ */
+struct events_maps {
+	int events;	/* allowed decisions and process events */
+	int stats;
+	int rule_hits;	/* decisions per network rule */
+};
+
 /* path "-" is stderr. Returns 0 or -errno. */
 int events_open(const char *path, const char *run, const struct policy *p, struct events **ret);
 /* Reads the layer's ring buffer from now on. Returns 0 or -errno. */
 int events_attach(struct events *ev, struct netlayer *nl);
-/* The same with the ring buffer's map fd alone (programs loaded by another process). */
+/* The same with the maps of programs loaded by another process. Returns 0 or -errno. */
+int events_attach_maps(struct events *ev, const struct events_maps *m);
+/* The same with the ring buffer's map fd alone. */
 int events_attach_fd(struct events *ev, int ringbuf_fd);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);

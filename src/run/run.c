@@ -278,8 +278,10 @@ static int setup(struct run *r)
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (observe_start(r->net, r->exec, &r->obs) < 0)
-		log_info("denials of other layers are not observed");
+	e = observe_start(r->net, r->exec, &r->obs);
+	if (e < 0)
+		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
+			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;

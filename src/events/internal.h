@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shared by the files of src/events/; not a public interface.
+ *
+ * Every event is composed whole into a record (a memory stream) and then
+ * committed under the log's lock: the commit adds the record's count to
+ * the tally of its layer and verdict (what the summary reports) and
+ * writes the line. The ring buffer's reader and the hold's threads write
+ * through the same commit, so lines never interleave and the tally is the
+ * sum of the count fields of the lines written.
+ */
+#ifndef SEVORIX_EVENTS_INTERNAL_H
+#define SEVORIX_EVENTS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "events/events.h"
+#include "sevorix/abi.h"
+
+#define PID_SLOTS 4096
+#define TALLY_MAX 48
+
+/* Decisions written, by layer and verdict (names as in the events). */
+struct tally {
+	char layer[24];
+	char verdict[12];
+	unsigned long long n;
+};
+
+struct events {
+	FILE *out;
+	bool own;
+	char run[64];
+	const struct policy *p;
+	struct ring_buffer *rb;
+	struct events_maps maps;
+	long long boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
+	struct {
+		int pid, ppid;
+	} pids[PID_SLOTS];	/* parents of processes seen, by pid */
+	pthread_mutex_t lock;	/* the tally and the output */
+	struct tally tally[TALLY_MAX];
+	char layers[256];	/* the run's layers, as its start event lists them */
+	long long started;	/* unix time the log was opened: the rules were compiled before */
+};
+
+/* One event being composed; committed (or dropped) whole. */
+struct rec {
+	FILE *f;
+	char *buf;
+	size_t len;
+	const char *layer;	/* a decision's layer and verdict, NULL for other events */
+	const char *verdict;
+	unsigned long long count;
+};
+
+/* Returns 0 or -ENOMEM. */
+int rec_open(struct rec *r);
+/* Sets the decision the record is about; it ends with "count" when committed. */
+void rec_decision(struct rec *r, const char *layer, const char *verdict, unsigned long long n);
+/* Ends the record, tallies and writes it, and frees it. */
+void rec_commit(struct events *ev, struct rec *r);
+/* Frees it unwritten. */
+void rec_drop(struct rec *r);
+/* Writes out what is buffered (any thread). */
+void events_flush(struct events *ev);
+/* The summary's "decisions" and totals, from the tally (caller holds ev->lock). */
+void events_put_decisions(struct events *ev, FILE *f);
+
+/* The fields every event of a process starts with: {"ts":..,"run":..,"pid":.., ..,"comm":..} */
+void put_head(struct events *ev, FILE *f, unsigned long long realtime_ns, int pid, int ppid,
+	      int uid, const char *comm);
+/* "rule":"FILE:LINE" of a policy location, or "default" for NULL. */
+void put_loc(struct events *ev, FILE *f, const struct policy_loc *loc);
+/* The parent of pid (cached from fork events, else /proc). */
+int events_ppid(struct events *ev, int pid);
+/* The name events use for enum sx_verdict. */
+const char *verdict_name(int v);
+
+/* kernel.c: one record of the ring buffer. */
+int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size);
+/* observed.c: a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event). */
+void events_on_observed(struct events *ev, const struct sx_obs_event *o);
+
+/* attribute.c: which rule refused access to path (see there). */
+struct blame {
+	const struct policy_loc *loc;	/* NULL: the section's default */
+	const char *section;		/* "files" or "exec" */
+	char expanded[4096];		/* set when an allow rule's directory was granted
+					 * entry by entry because of loc: that directory */
+};
+/* A refused call on one name. */
+struct file_op {
+	const char *path;	/* absolute, normalized */
+	unsigned int access;	/* enum sx_access the call needs */
+	bool entry;		/* it creates or removes the name (needs rights on its parent) */
+	long long started;	/* when the run's rules were compiled (unix time) */
+};
+/* True when the policy (or how Landlock carries it out) refuses the call. */
+bool events_blame_file(const struct policy *p, const struct file_op *op, struct blame *b);
+
+#endif
