@@ -121,6 +121,60 @@ struct {
 	__type(value, __u64);
 } sx_lsm_marks SEC(".maps") __weak;
 
+/* Decisions without an event of their own, by what they were (abi.h: struct sx_quiet_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sx_quiet_key);
+	__type(value, __u64);
+} sx_quiet SEC(".maps") __weak;
+
+static __always_inline void sx_quiet_add(__u8 layer, __u8 kind, __u8 section, __u8 verdict,
+					 __u16 rule_id)
+{
+	struct sx_quiet_key k = { .layer = layer, .kind = kind, .section = section,
+				  .verdict = verdict, .rule_id = rule_id };
+	__u64 *n = bpf_map_lookup_elem(&sx_quiet, &k), one = 1;
+
+	if (n) {
+		*n += 1;
+		return;
+	}
+	/* another CPU may have made the entry meanwhile: then count into it */
+	if (!bpf_map_update_elem(&sx_quiet, &k, &one, BPF_NOEXIST))
+		return;
+	n = bpf_map_lookup_elem(&sx_quiet, &k);
+	if (n)
+		*n += 1;
+	else
+		sx_count(SX_STAT_QUIET_LOST);
+}
+
+/* Counts one decision of layer, whatever happens to its event. */
+static __always_inline void sx_count_decision(__u8 layer, __u8 verdict)
+{
+	sx_count(SX_STAT_DECIDED + (layer & 7) * 4 + (verdict & 3));
+}
+
+/*
+ * Reserves the event of a decision and fills its header; when the ring
+ * buffer has no room the decision is counted in sx_quiet instead.
+ */
+static __always_inline struct sx_event *sx_decision_new(__u8 kind, __u8 verdict, __u8 layer,
+							__u8 section, __u16 rule_id)
+{
+	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+
+	if (!e) {
+		sx_quiet_add(layer, kind, section, verdict, rule_id);
+		return NULL;
+	}
+	sx_event_fill(e, kind, verdict, layer);
+	e->rule_id = rule_id;
+	e->section = section;
+	return e;
+}
+
 /* Sends an event on its way (every record of a run goes through here). */
 static __always_inline void sx_submit(struct sx_event *e)
 {
@@ -145,6 +199,7 @@ static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 ki
 	__u64 *hits;
 
 	*allow = d.verdict == SX_V_ALLOW || audit;
+	sx_count_decision(layer, d.verdict);
 	if (count && section == SX_SEC_NETWORK) {
 		hits = bpf_map_lookup_elem(&sx_rule_hits, &slot);
 		if (hits)
@@ -157,8 +212,10 @@ static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 ki
 
 		if (count)
 			sx_count(SX_STAT_ALLOW);
-		if (bpf_map_lookup_elem(&sx_seen, &k))
+		if (bpf_map_lookup_elem(&sx_seen, &k)) {
+			sx_quiet_add(layer, kind, section, SX_V_ALLOW, d.rule_id);
 			return NULL;
+		}
 		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
 	} else if (count) {
 		sx_count(SX_STAT_DENY);
@@ -170,12 +227,9 @@ static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 ki
 
 		bpf_map_update_elem(&sx_lsm_marks, &tid, &now, BPF_ANY);
 	}
-	e = sx_event_new(kind, d.verdict, layer);
-	if (e) {
-		e->rule_id = d.rule_id;
-		e->section = section;
+	e = sx_decision_new(kind, d.verdict, layer, section, d.rule_id);
+	if (e)
 		e->enforced = !audit;
-	}
 	return e;
 }
 

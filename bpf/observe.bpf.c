@@ -242,10 +242,20 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 	    bpf_probe_read_user(&flags, sizeof(flags), (void *)flags))
 		flags = 0;
 	__builtin_memcpy(e->addr, &flags, sizeof(flags));
-	read_name(sc, regs, s->path, s->dirfd, e->data);
 	sc->ev.more[0] = sc->ev.more[SX_OBS_PATH] = 0;
+	if (s->sockaddr < 5) {
+		__u64 len = arg(regs, s->sockaddr + 1);
+
+		__builtin_memset(e->data, 0, 128);
+		if (len > 128)
+			len = 128;
+		bpf_probe_read_user(e->data, len, (void *)arg(regs, s->sockaddr));
+		goto out;
+	}
+	read_name(sc, regs, s->path, s->dirfd, e->data);
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
+out:
 	if (bpf_ringbuf_output(&sx_events, &sc->ev, sizeof(sc->ev), 0))
 		sx_count(SX_STAT_LOST);
 	return 0;
@@ -263,7 +273,8 @@ int BPF_PROG(sevorix_sys_exit, struct pt_regs *regs, long ret)
 	if (nr < 0 || nr >= SX_OBS_NR_MAX)
 		return 0;
 	s = &sx_obs_shapes[nr];
-	if (!s->op || !in_run())
+	/* a connect the cgroup program refused (EPERM) was logged by it */
+	if (!s->op || (s->sockaddr < 6 && ret != -EACCES) || !in_run())
 		return 0;
 	return report(regs, nr, ret, s);
 }

@@ -228,6 +228,8 @@ static __always_inline int seen_last(__u16 rule)
 		return 0;
 	if (last->tgid == tgid && last->rule_id == rule && last->section == SX_SEC_FILES) {
 		sx_count(SX_STAT_ALLOW);
+		sx_count_decision(SX_LAYER_BPF_LSM, SX_V_ALLOW);
+		sx_quiet_add(SX_LAYER_BPF_LSM, SX_EV_OPEN, SX_SEC_FILES, SX_V_ALLOW, rule);
 		return 1;
 	}
 	last->tgid = tgid;

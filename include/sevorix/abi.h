@@ -116,6 +116,7 @@ enum sx_obs_op {
 	SX_OBS_CHOWN = 12,
 	SX_OBS_UTIME = 13,	/* utime, utimes, utimensat, futimesat */
 	SX_OBS_XATTR = 14,	/* setxattr, removexattr and their l/f/at forms */
+	SX_OBS_CONNECT = 15,	/* connect refused by Landlock's TCP port rules (EACCES) */
 	SX_OBS_OP_MAX,
 };
 
@@ -135,7 +136,7 @@ struct sx_obs_shape {
 	__u8 path2, dirfd2;	/* the second name of rename, link, symlink */
 	__u8 flags;		/* the flags argument, or SX_OBS_NONE */
 	__u8 flags_in_struct;	/* 1: flags is a pointer to them (openat2's open_how) */
-	__u8 pad;
+	__u8 sockaddr;		/* a struct sockaddr (its length is the next argument) */
 };
 
 /* Which rule array a rule_id indexes. */
@@ -325,7 +326,8 @@ struct sx_event {
 /*
  * data: the path as the agent passed it (SX_OBS_PATH bytes), then the
  * directory it is relative to, as the kernel resolves it (empty for an
- * absolute path). more: the same for the second name.
+ * absolute path). more: the same for the second name. For a call with a
+ * sockaddr, data holds the address as the agent passed it.
  */
 struct sx_obs_event {
 	struct sx_event e;
@@ -350,12 +352,31 @@ static inline const char *sx_klayer_name(enum sx_klayer k)
 }
 #endif
 
+/*
+ * Decisions the kernel made without an event of their own -- an allow
+ * after the first of its process and rule, a decision whose record the
+ * ring buffer had no room for -- are counted in the per-CPU hash
+ * "sx_quiet" by what they were; user space writes them as events with
+ * that count (src/events/agg.c), so that the events add up to every
+ * decision the kernel made.
+ */
+struct sx_quiet_key {
+	__u8 layer;	/* enum sx_layer */
+	__u8 kind;	/* enum sx_event_kind */
+	__u8 section;	/* enum sx_section of rule_id */
+	__u8 verdict;	/* enum sx_verdict */
+	__u16 rule_id;
+	__u16 pad;
+};
+
 /* Indices of the per-CPU counter array "sx_stats". */
 enum sx_stat {
-	SX_STAT_LOST = 0,	/* ring buffer full: events dropped (never decisions) */
-	SX_STAT_ALLOW = 1,
+	SX_STAT_LOST = 0,	/* ring buffer full: process events dropped */
+	SX_STAT_ALLOW = 1,	/* network decisions of the run (not counted twice by K1 and K2) */
 	SX_STAT_DENY = 2,
-	SX_STAT_MAX,
+	SX_STAT_QUIET_LOST = 3,	/* decisions neither written nor counted in sx_quiet (it was full) */
+	SX_STAT_DECIDED = 4,	/* + layer * 4 + verdict: every decision, by enum sx_layer */
+	SX_STAT_MAX = SX_STAT_DECIDED + 8 * 4,
 };
 
 #endif

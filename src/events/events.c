@@ -33,8 +33,12 @@ int events_open(const char *path, const char *run, const struct policy *p, struc
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
-	if (!ev)
+	if (ev)
+		ev->quiet = calloc(QUIET_SLOTS, sizeof(*ev->quiet));
+	if (!ev || !ev->quiet) {
+		free(ev);
 		return -ENOMEM;
+	}
 	if (!strcmp(path, "-")) {
 		ev->out = stderr;
 	} else {
@@ -46,6 +50,7 @@ int events_open(const char *path, const char *run, const struct policy *p, struc
 
 			if (fd >= 0)
 				close(fd);
+			free(ev->quiet);
 			free(ev);
 			return r;
 		}
@@ -53,7 +58,7 @@ int events_open(const char *path, const char *run, const struct policy *p, struc
 	}
 	snprintf(ev->run, sizeof(ev->run), "%s", run);
 	ev->p = p;
-	ev->maps = (struct events_maps){ -1, -1, -1 };
+	ev->maps = (struct events_maps){ -1, -1, -1, -1 };
 	ev->boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
 	ev->started = time(NULL);
 	pthread_mutex_init(&ev->lock, NULL);
@@ -180,7 +185,7 @@ int events_attach_maps(struct events *ev, const struct events_maps *m)
 
 int events_attach_fd(struct events *ev, int ringbuf_fd)
 {
-	struct events_maps m = { .events = ringbuf_fd, .stats = -1, .rule_hits = -1 };
+	struct events_maps m = { .events = ringbuf_fd, .stats = -1, .rule_hits = -1, .quiet = -1 };
 
 	return events_attach_maps(ev, &m);
 }
@@ -191,6 +196,7 @@ int events_attach(struct events *ev, struct netlayer *nl)
 		.events = netlayer_map_fd(nl, "sx_events"),
 		.stats = netlayer_map_fd(nl, "sx_stats"),
 		.rule_hits = netlayer_map_fd(nl, "sx_rule_hits"),
+		.quiet = netlayer_map_fd(nl, "sx_quiet"),
 	};
 
 	return events_attach_maps(ev, &m);
@@ -217,6 +223,7 @@ int events_drain(struct events *ev)
 {
 	int n = ev->rb ? ring_buffer__consume(ev->rb) : 0;
 
+	events_sweep(ev, false);
 	events_flush(ev);
 	return n;
 }
@@ -260,6 +267,11 @@ static unsigned long long percpu_sum(int fd, __u32 key)
 	return sum;
 }
 
+unsigned long long events_stat(const struct events *ev, unsigned int stat)
+{
+	return percpu_sum(ev->maps.stats, stat);
+}
+
 /* Decisions per network rule, as the kernel counted them. */
 static void put_rule_hits(struct events *ev, FILE *f)
 {
@@ -289,6 +301,7 @@ void events_summary(struct events *ev, int status)
 	struct rec r;
 
 	events_drain(ev);
+	events_sweep(ev, true);
 	if (rec_open(&r) < 0)
 		return;
 	fputs("{\"ts\":", r.f);
@@ -298,7 +311,7 @@ void events_summary(struct events *ev, int status)
 	events_put_decisions(ev, r.f);
 	pthread_mutex_unlock(&ev->lock);
 	if (ev->maps.stats >= 0)
-		fprintf(r.f, ",\"lost_events\":%llu", percpu_sum(ev->maps.stats, SX_STAT_LOST));
+		fprintf(r.f, ",\"lost_events\":%llu", events_stat(ev, SX_STAT_LOST));
 	if (ev->maps.rule_hits >= 0)
 		put_rule_hits(ev, r.f);
 	rec_commit(ev, &r);
@@ -313,5 +326,6 @@ void events_close(struct events *ev)
 	if (ev->own)
 		fclose(ev->out);
 	pthread_mutex_destroy(&ev->lock);
+	free(ev->quiet);
 	free(ev);
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <json-c/json.h>
+
 #include "sevorix/policy.h"
 
 struct events;
@@ -23,6 +25,7 @@ struct events_maps {
 	int events;	/* allowed decisions and process events */
 	int stats;
 	int rule_hits;	/* decisions per network rule */
+	int quiet;	/* decisions without an event of their own (struct sx_quiet_key) */
 };
 
 /* path "-" is stderr. Returns 0 or -errno. */
@@ -57,6 +60,13 @@ void events_review(struct events *ev, int tid, const char *kind, const char *tar
  */
 void events_hold_exec(struct events *ev, int tid, const char *path, char *const argv[],
 		      enum sx_action verdict, unsigned int rule_line, const char *reason);
+
+/*
+ * One event (parsed) as a line for people: time, process, what, verdict,
+ * layer, rule; in colour when asked. Returns 0, or -1 for an event that is
+ * not shown (process events).
+ */
+int events_view_line(json_object *o, bool colour, char *buf, size_t len);
 
 /* Writes s as a JSON string (with quotes), or only its escaped body. */
 void json_str(FILE *f, const char *s);

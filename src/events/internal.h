@@ -15,12 +15,21 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "events/events.h"
 #include "sevorix/abi.h"
 
 #define PID_SLOTS 4096
 #define TALLY_MAX 48
+#define QUIET_SLOTS 8192	/* twice the kernel's sx_quiet entries */
+
+/* What was written of one key of sx_quiet (agg.c). */
+struct quiet_written {
+	struct sx_quiet_key k;
+	unsigned long long written;
+	bool used;
+};
 
 /* Decisions written, by layer and verdict (names as in the events). */
 struct tally {
@@ -43,6 +52,8 @@ struct events {
 	pthread_mutex_t lock;	/* the tally and the output */
 	struct tally tally[TALLY_MAX];
 	char layers[256];	/* the run's layers, as its start event lists them */
+	struct quiet_written *quiet; /* QUIET_SLOTS */
+	time_t swept;		/* the last sweep of the kernel's counts */
 	long long started;	/* unix time the log was opened: the rules were compiled before */
 };
 
@@ -74,6 +85,15 @@ void put_head(struct events *ev, FILE *f, unsigned long long realtime_ns, int pi
 	      int uid, const char *comm);
 /* "rule":"FILE:LINE" of a policy location, or "default" for NULL. */
 void put_loc(struct events *ev, FILE *f, const struct policy_loc *loc);
+/* The sum over CPUs of counter stat (enum sx_stat); 0 when unreadable. */
+unsigned long long events_stat(const struct events *ev, unsigned int stat);
+/* The tally of layer and verdict (caller holds ev->lock). */
+unsigned long long events_tallied(const struct events *ev, const char *layer, const char *verdict);
+/* "cgroup-bpf", "exec-check", "bpf-lsm" for the kernel's layers that decide; else NULL. */
+const char *events_layer_name(int layer);
+/* agg.c: writes what the kernel counted since the last sweep (at most once a second,
+ * unless last: then also what it decided and no event carries). */
+void events_sweep(struct events *ev, bool last);
 /* The parent of pid (cached from fork events, else /proc). */
 int events_ppid(struct events *ev, int pid);
 /* The name events use for enum sx_verdict. */

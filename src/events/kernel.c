@@ -55,8 +55,7 @@ static const char *kind_name(int kind)
 
 static const char *layer_name(int layer)
 {
-	return layer == SX_LAYER_BPF_LSM ? "bpf-lsm" : layer == SX_LAYER_EXEC_CHECK ? "exec-check"
-						     : "cgroup-bpf";
+	return events_layer_name(layer) ?: "cgroup-bpf";
 }
 
 /* The target of a decision of the BPF LSM layer other than connect, sendmsg and exec. */

@@ -10,7 +10,9 @@
  * logged. execve refused with EPERM is the hold's refusal, which the hold
  * logged itself.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -130,6 +132,46 @@ static bool blame(struct events *ev, enum sx_obs_op op, const char *path, unsign
 	return events_blame_file(ev->p, &f, b);
 }
 
+/*
+ * A connect Landlock refused (its TCP rules allow only the ports of the
+ * network section's allow and review rules): ours when the policy does
+ * not allow the destination.
+ */
+static void on_connect(struct events *ev, const struct sx_obs_event *o, const char *comm)
+{
+	const struct sx_event *e = &o->e;
+	const struct net_rule *rule;
+	struct sockaddr_in6 in6;
+	struct sockaddr_in in;
+	char a[INET6_ADDRSTRLEN];
+	const void *addr;
+	int family;
+	uint16_t port;
+	struct rec r;
+
+	memcpy(&in, e->data, sizeof(in));
+	memcpy(&in6, e->data, sizeof(in6));
+	family = in.sin_family;
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	addr = family == AF_INET ? (const void *)&in.sin_addr : (const void *)&in6.sin6_addr;
+	port = ntohs(family == AF_INET ? in.sin_port : in6.sin6_port);
+	if (policy_decide_net(ev->p, family, addr, port, &rule) == SX_ALLOW || rec_open(&r) < 0)
+		return;
+	inet_ntop(family, addr, a, sizeof(a));
+	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
+		 comm);
+	fprintf(r.f, family == AF_INET ? ",\"kind\":\"connect\",\"target\":\"%s:%u\""
+				      : ",\"kind\":\"connect\",\"target\":\"[%s]:%u\"",
+		a, port);
+	fputs(",\"protocol\":\"tcp\",\"verdict\":\"deny\",\"enforced\":true", r.f);
+	put_loc(ev, r.f, rule ? &rule->loc : NULL);
+	fputs(",\"section\":\"network\",\"layer\":\"landlock\",\"observed\":true,"
+	      "\"errno\":\"EACCES\",\"syscall\":\"connect\"", r.f);
+	rec_decision(&r, "landlock", "deny", 1);
+	rec_commit(ev, &r);
+}
+
 void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 {
 	const struct sx_event *e = &o->e;
@@ -142,6 +184,12 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 	struct blame b;
 	struct rec r;
 
+	memcpy(comm, e->comm, sizeof(e->comm));
+	comm[sizeof(e->comm)] = 0;
+	if (op == SX_OBS_CONNECT) {
+		on_connect(ev, o, comm);
+		return;
+	}
 	memcpy(&flags, e->addr, sizeof(flags));
 	kind = observe_op_name(op, flags);
 	access = observe_op_access(op, e->port, flags);
@@ -160,8 +208,6 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 	}
 	if (rec_open(&r) < 0)
 		return;
-	memcpy(comm, e->comm, sizeof(e->comm));
-	comm[sizeof(e->comm)] = 0;
 	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
 		 comm);
 	fprintf(r.f, ",\"kind\":\"%s\"", kind);

@@ -30,7 +30,7 @@ static const struct {
 	{ "dns", "\"dns\"", true },
 };
 
-static unsigned long long tallied(const struct events *ev, const char *layer, const char *verdict)
+unsigned long long events_tallied(const struct events *ev, const char *layer, const char *verdict)
 {
 	for (int i = 0; i < TALLY_MAX && ev->tally[i].layer[0]; i++)
 		if (!strcmp(ev->tally[i].layer, layer) && !strcmp(ev->tally[i].verdict, verdict))
@@ -59,7 +59,7 @@ void events_put_decisions(struct events *ev, FILE *f)
 		fprintf(f, "%s\"%s\":{", first ? "" : ",", layers[i].layer);
 		first = false;
 		for (int v = 0; v < 3; v++) {
-			unsigned long long n = tallied(ev, layers[i].layer, verdicts[v]);
+			unsigned long long n = events_tallied(ev, layers[i].layer, verdicts[v]);
 
 			total[v] += n;
 			if (v == 0 && !layers[i].allows && !n)

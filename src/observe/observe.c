@@ -36,82 +36,83 @@
 static const struct call {
 	long nr;
 	const char *name;
-	struct sx_obs_shape s; /* op, path, dirfd, path2, dirfd2, flags, flags_in_struct */
+	struct sx_obs_shape s; /* op, path, dirfd, path2, dirfd2, flags, flags_in_struct, sockaddr */
 } calls[] = {
 #ifdef SYS_open
-	{ SYS_open, "open", { SX_OBS_OPEN, 0, N, N, N, 1, 0, 0 } },
+	{ SYS_open, "open", { SX_OBS_OPEN, 0, N, N, N, 1, 0, N } },
 #endif
 #ifdef SYS_creat
-	{ SYS_creat, "creat", { SX_OBS_OPEN, 0, N, N, N, N, 0, 0 } },
+	{ SYS_creat, "creat", { SX_OBS_OPEN, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_openat, "openat", { SX_OBS_OPEN, 1, 0, N, N, 2, 0, 0 } },
-	{ SYS_openat2, "openat2", { SX_OBS_OPEN, 1, 0, N, N, 2, 1, 0 } },
-	{ SYS_execve, "execve", { SX_OBS_EXEC, 0, N, N, N, N, 0, 0 } },
-	{ SYS_execveat, "execveat", { SX_OBS_EXEC, 1, 0, N, N, 4, 0, 0 } },
+	{ SYS_openat, "openat", { SX_OBS_OPEN, 1, 0, N, N, 2, 0, N } },
+	{ SYS_openat2, "openat2", { SX_OBS_OPEN, 1, 0, N, N, 2, 1, N } },
+	{ SYS_execve, "execve", { SX_OBS_EXEC, 0, N, N, N, N, 0, N } },
+	{ SYS_execveat, "execveat", { SX_OBS_EXEC, 1, 0, N, N, 4, 0, N } },
 #ifdef SYS_mkdir
-	{ SYS_mkdir, "mkdir", { SX_OBS_MKDIR, 0, N, N, N, N, 0, 0 } },
+	{ SYS_mkdir, "mkdir", { SX_OBS_MKDIR, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_mkdirat, "mkdirat", { SX_OBS_MKDIR, 1, 0, N, N, N, 0, 0 } },
+	{ SYS_mkdirat, "mkdirat", { SX_OBS_MKDIR, 1, 0, N, N, N, 0, N } },
 #ifdef SYS_unlink
-	{ SYS_unlink, "unlink", { SX_OBS_UNLINK, 0, N, N, N, N, 0, 0 } },
+	{ SYS_unlink, "unlink", { SX_OBS_UNLINK, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_unlinkat, "unlinkat", { SX_OBS_UNLINK, 1, 0, N, N, 2, 0, 0 } },
+	{ SYS_unlinkat, "unlinkat", { SX_OBS_UNLINK, 1, 0, N, N, 2, 0, N } },
 #ifdef SYS_rmdir
-	{ SYS_rmdir, "rmdir", { SX_OBS_RMDIR, 0, N, N, N, N, 0, 0 } },
+	{ SYS_rmdir, "rmdir", { SX_OBS_RMDIR, 0, N, N, N, N, 0, N } },
 #endif
 #ifdef SYS_rename
-	{ SYS_rename, "rename", { SX_OBS_RENAME, 0, N, 1, N, N, 0, 0 } },
+	{ SYS_rename, "rename", { SX_OBS_RENAME, 0, N, 1, N, N, 0, N } },
 #endif
 #ifdef SYS_renameat
-	{ SYS_renameat, "renameat", { SX_OBS_RENAME, 1, 0, 3, 2, N, 0, 0 } },
+	{ SYS_renameat, "renameat", { SX_OBS_RENAME, 1, 0, 3, 2, N, 0, N } },
 #endif
-	{ SYS_renameat2, "renameat2", { SX_OBS_RENAME, 1, 0, 3, 2, 4, 0, 0 } },
+	{ SYS_renameat2, "renameat2", { SX_OBS_RENAME, 1, 0, 3, 2, 4, 0, N } },
 #ifdef SYS_link
-	{ SYS_link, "link", { SX_OBS_LINK, 1, N, 0, N, N, 0, 0 } },
+	{ SYS_link, "link", { SX_OBS_LINK, 1, N, 0, N, N, 0, N } },
 #endif
-	{ SYS_linkat, "linkat", { SX_OBS_LINK, 3, 2, 1, 0, 4, 0, 0 } },
+	{ SYS_linkat, "linkat", { SX_OBS_LINK, 3, 2, 1, 0, 4, 0, N } },
 #ifdef SYS_symlink
-	{ SYS_symlink, "symlink", { SX_OBS_SYMLINK, 1, N, 0, N, N, 0, 0 } },
+	{ SYS_symlink, "symlink", { SX_OBS_SYMLINK, 1, N, 0, N, N, 0, N } },
 #endif
-	{ SYS_symlinkat, "symlinkat", { SX_OBS_SYMLINK, 2, 1, 0, N, N, 0, 0 } },
+	{ SYS_symlinkat, "symlinkat", { SX_OBS_SYMLINK, 2, 1, 0, N, N, 0, N } },
 #ifdef SYS_mknod
-	{ SYS_mknod, "mknod", { SX_OBS_MKNOD, 0, N, N, N, N, 0, 0 } },
+	{ SYS_mknod, "mknod", { SX_OBS_MKNOD, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_mknodat, "mknodat", { SX_OBS_MKNOD, 1, 0, N, N, N, 0, 0 } },
-	{ SYS_truncate, "truncate", { SX_OBS_TRUNCATE, 0, N, N, N, N, 0, 0 } },
-	{ SYS_ftruncate, "ftruncate", { SX_OBS_TRUNCATE, N, 0, N, N, N, 0, 0 } },
+	{ SYS_mknodat, "mknodat", { SX_OBS_MKNOD, 1, 0, N, N, N, 0, N } },
+	{ SYS_truncate, "truncate", { SX_OBS_TRUNCATE, 0, N, N, N, N, 0, N } },
+	{ SYS_ftruncate, "ftruncate", { SX_OBS_TRUNCATE, N, 0, N, N, N, 0, N } },
 #ifdef SYS_chmod
-	{ SYS_chmod, "chmod", { SX_OBS_CHMOD, 0, N, N, N, N, 0, 0 } },
+	{ SYS_chmod, "chmod", { SX_OBS_CHMOD, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_fchmod, "fchmod", { SX_OBS_CHMOD, N, 0, N, N, N, 0, 0 } },
-	{ SYS_fchmodat, "fchmodat", { SX_OBS_CHMOD, 1, 0, N, N, N, 0, 0 } },
-	{ SYS_fchmodat2, "fchmodat2", { SX_OBS_CHMOD, 1, 0, N, N, 3, 0, 0 } },
+	{ SYS_fchmod, "fchmod", { SX_OBS_CHMOD, N, 0, N, N, N, 0, N } },
+	{ SYS_fchmodat, "fchmodat", { SX_OBS_CHMOD, 1, 0, N, N, N, 0, N } },
+	{ SYS_fchmodat2, "fchmodat2", { SX_OBS_CHMOD, 1, 0, N, N, 3, 0, N } },
 #ifdef SYS_chown
-	{ SYS_chown, "chown", { SX_OBS_CHOWN, 0, N, N, N, N, 0, 0 } },
+	{ SYS_chown, "chown", { SX_OBS_CHOWN, 0, N, N, N, N, 0, N } },
 #endif
 #ifdef SYS_lchown
-	{ SYS_lchown, "lchown", { SX_OBS_CHOWN, 0, N, N, N, N, 0, 0 } },
+	{ SYS_lchown, "lchown", { SX_OBS_CHOWN, 0, N, N, N, N, 0, N } },
 #endif
-	{ SYS_fchown, "fchown", { SX_OBS_CHOWN, N, 0, N, N, N, 0, 0 } },
-	{ SYS_fchownat, "fchownat", { SX_OBS_CHOWN, 1, 0, N, N, 4, 0, 0 } },
+	{ SYS_fchown, "fchown", { SX_OBS_CHOWN, N, 0, N, N, N, 0, N } },
+	{ SYS_fchownat, "fchownat", { SX_OBS_CHOWN, 1, 0, N, N, 4, 0, N } },
 #ifdef SYS_utime
-	{ SYS_utime, "utime", { SX_OBS_UTIME, 0, N, N, N, N, 0, 0 } },
+	{ SYS_utime, "utime", { SX_OBS_UTIME, 0, N, N, N, N, 0, N } },
 #endif
 #ifdef SYS_utimes
-	{ SYS_utimes, "utimes", { SX_OBS_UTIME, 0, N, N, N, N, 0, 0 } },
+	{ SYS_utimes, "utimes", { SX_OBS_UTIME, 0, N, N, N, N, 0, N } },
 #endif
 #ifdef SYS_futimesat
-	{ SYS_futimesat, "futimesat", { SX_OBS_UTIME, 1, 0, N, N, N, 0, 0 } },
+	{ SYS_futimesat, "futimesat", { SX_OBS_UTIME, 1, 0, N, N, N, 0, N } },
 #endif
-	{ SYS_utimensat, "utimensat", { SX_OBS_UTIME, 1, 0, N, N, 3, 0, 0 } },
-	{ SYS_setxattr, "setxattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, 0 } },
-	{ SYS_lsetxattr, "lsetxattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, 0 } },
-	{ SYS_fsetxattr, "fsetxattr", { SX_OBS_XATTR, N, 0, N, N, N, 0, 0 } },
-	{ SYS_removexattr, "removexattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, 0 } },
-	{ SYS_lremovexattr, "lremovexattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, 0 } },
-	{ SYS_fremovexattr, "fremovexattr", { SX_OBS_XATTR, N, 0, N, N, N, 0, 0 } },
-	{ SYS_setxattrat, "setxattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, 0 } },
-	{ SYS_removexattrat, "removexattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, 0 } },
+	{ SYS_utimensat, "utimensat", { SX_OBS_UTIME, 1, 0, N, N, 3, 0, N } },
+	{ SYS_setxattr, "setxattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, N } },
+	{ SYS_lsetxattr, "lsetxattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, N } },
+	{ SYS_fsetxattr, "fsetxattr", { SX_OBS_XATTR, N, 0, N, N, N, 0, N } },
+	{ SYS_removexattr, "removexattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, N } },
+	{ SYS_lremovexattr, "lremovexattr", { SX_OBS_XATTR, 0, N, N, N, N, 0, N } },
+	{ SYS_fremovexattr, "fremovexattr", { SX_OBS_XATTR, N, 0, N, N, N, 0, N } },
+	{ SYS_setxattrat, "setxattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, N } },
+	{ SYS_removexattrat, "removexattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, N } },
+	{ SYS_connect, "connect", { SX_OBS_CONNECT, N, N, N, N, N, 0, 1 } },
 };
 
 #undef N
@@ -182,7 +183,7 @@ const char *observe_op_name(enum sx_obs_op op, unsigned long long flags)
 		[SX_OBS_UNLINK] = "unlink", [SX_OBS_RMDIR] = "rmdir",	  [SX_OBS_RENAME] = "rename",
 		[SX_OBS_LINK] = "link",	  [SX_OBS_SYMLINK] = "symlink", [SX_OBS_MKNOD] = "mknod",
 		[SX_OBS_TRUNCATE] = "truncate", [SX_OBS_CHMOD] = "chmod", [SX_OBS_CHOWN] = "chown",
-		[SX_OBS_UTIME] = "utime", [SX_OBS_XATTR] = "xattr",
+		[SX_OBS_UTIME] = "utime", [SX_OBS_XATTR] = "xattr", [SX_OBS_CONNECT] = "connect",
 	};
 
 	if (op == SX_OBS_UNLINK && (flags & AT_REMOVEDIR))
@@ -194,6 +195,8 @@ unsigned int observe_op_access(enum sx_obs_op op, long nr, unsigned long long fl
 {
 	if (op == SX_OBS_EXEC)
 		return SX_ACCESS_EXEC;
+	if (op == SX_OBS_CONNECT)
+		return 0;
 	if (op != SX_OBS_OPEN)
 		return SX_ACCESS_WRITE; /* creating, removing, renaming, changing metadata */
 #ifdef SYS_creat

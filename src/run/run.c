@@ -41,6 +41,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "policy/agent.h"
+#include "review/client.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -138,13 +139,23 @@ static int load_policy(struct run *r)
 	return e;
 }
 
+/* path made absolute (from the directory sevorix run was started in). */
+static void absolute(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || !strcmp(path, "-") || !getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(out, len, "%s/%s", cwd, path) >= (int)len)
+		snprintf(out, len, "%s", path);
+}
+
 static int open_events(struct run *r)
 {
 	char path[4096];
 	int e;
 
 	if (r->o.events) {
-		snprintf(path, sizeof(path), "%s", r->o.events);
+		absolute(r->o.events, path, sizeof(path));
 	} else {
 		mkdir(RUN_LOG_DIR, 0750);
 		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", r->info.id);
@@ -153,6 +164,9 @@ static int open_events(struct run *r)
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
 		log_error("%s: %s", path, strerror(-e));
+	/* `sevorix events RUN` finds them after the run ended (its state file is gone) */
+	else if (run_events_record(r->info.id, path) < 0)
+		log_warn("cannot record where run %s's events go", r->info.id);
 	return e;
 }
 
@@ -171,6 +185,31 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (e < 0)
 		log_error("%s", err[0] ? err : strerror(-e));
 	return e;
+}
+
+/* True when some call of the agent can be held for the jury. */
+static bool has_review(const struct policy *p)
+{
+	if (hold_traps_connect(p) || (p->exec.present && p->exec.def == SX_REVIEW))
+		return true;
+	for (size_t i = 0; p->exec.present && i < p->nexec_rules; i++)
+		if (p->exec_rules[i].action == SX_REVIEW)
+			return true;
+	return false;
+}
+
+/* Says at once when the jury that reviewed calls need does not answer. */
+static void check_jury(const struct run *r)
+{
+	const char *jury = r->policy->jury_local ?: POLICY_JURY_DEFAULT;
+	int e;
+
+	if (!r->hold || r->policy->mode == SX_MODE_AUDIT || !has_review(r->policy))
+		return;
+	e = review_health(jury, 500);
+	if (e < 0)
+		log_warn("the jury at unix://%s does not answer (%s): reviewed actions will be "
+			 "denied until it answers", jury, strerror(-e));
 }
 
 /* Landlock and the seccomp hardening, compiled before the child exists. */
@@ -288,6 +327,8 @@ static int setup(struct run *r)
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
 	e = e ?: setup_hold(r, err, sizeof(err));
+	if (!e)
+		check_jury(r);
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
