@@ -251,5 +251,5 @@ int run_events_lookup(const char *id, char *buf, size_t len)
 		snprintf(buf, len, "%s", ri.events);
 	else
 		snprintf(buf, len, RUN_LOG_DIR "/%s.jsonl", id);
-	return 0;
+	return access(buf, F_OK) == 0 || run_state_read(id, &ri) == 0 ? 0 : -ENOENT;
 }

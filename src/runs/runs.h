@@ -58,7 +58,7 @@ void run_remove_pins(const char *dir);
  * made absolute. A run without one wrote to RUN_LOG_DIR/ID.jsonl.
  */
 int run_events_record(const char *id, const char *dest);
-/* The destination of run id's events, into buf. Returns 0 or -errno. */
+/* The destination of run id's events, into buf. Returns 0 or -errno (-ENOENT: no such run). */
 int run_events_lookup(const char *id, char *buf, size_t len);
 
 #endif
