@@ -208,6 +208,17 @@ static void count_line(struct counters *n, const char *line)
 	json_object *err, *c;
 
 	n->lines++;
+	/* an OCSF line carries the event whole under "unmapped" */
+	if (o && json_object_object_get_ex(o, "class_uid", &c) &&
+	    json_object_object_get_ex(o, "unmapped", &c) && json_object_is_type(c, json_type_object)) {
+		json_object *native = json_object_get(c);
+
+		json_object_put(o);
+		o = native;
+		layer = str_of(o, "layer");
+		verdict = str_of(o, "verdict");
+		kind = str_of(o, "kind");
+	}
 	if (o && json_object_object_get_ex(o, "count", &c) && json_object_is_type(c, json_type_int) &&
 	    json_object_get_int64(c) > 0)
 		count = json_object_get_int64(c);
@@ -240,6 +251,9 @@ static void tail(struct daemon *d, struct watched *w)
 			/* a line longer than the buffer is cut: streamed, not counted */
 			if (w->part[w->npart - 1] == '\n')
 				count_line(&d->n, w->part);
+			/* --events: every whole line of the node to the daemon's way out too */
+			if (d->sink && w->part[w->npart - 1] == '\n')
+				events_sink_write(d->sink, w->part, w->npart);
 			else
 				w->part[w->npart++] = '\n';
 			serve_broadcast(d, w->part, w->npart);

@@ -29,32 +29,20 @@ static long long now_ns(clockid_t c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int events_open(const char *path, const char *run, const struct policy *p, struct events **ret)
+int events_open(const char *dest, const char *run, const struct policy *p, struct events **ret)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
+	int r = -ENOMEM;
 
 	if (ev)
 		ev->quiet = calloc(QUIET_SLOTS, sizeof(*ev->quiet));
-	if (!ev || !ev->quiet) {
-		free(ev);
-		return -ENOMEM;
-	}
-	if (!strcmp(path, "-")) {
-		ev->out = stderr;
-	} else {
-		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-
-		ev->out = fd >= 0 ? fdopen(fd, "a") : NULL;
-		if (!ev->out) {
-			int r = -errno;
-
-			if (fd >= 0)
-				close(fd);
+	if (ev && ev->quiet)
+		r = events_sink_open(dest, &ev->sink);
+	if (r < 0) {
+		if (ev)
 			free(ev->quiet);
-			free(ev);
-			return r;
-		}
-		ev->own = true;
+		free(ev);
+		return r;
 	}
 	snprintf(ev->run, sizeof(ev->run), "%s", run);
 	ev->p = p;
@@ -115,7 +103,7 @@ void rec_commit(struct events *ev, struct rec *r)
 		pthread_mutex_lock(&ev->lock);
 		if (r->layer)
 			tally_add(ev, r->layer, r->verdict, r->count);
-		fwrite(r->buf, 1, r->len, ev->out);
+		events_sink_write(ev->sink, r->buf, r->len);
 		pthread_mutex_unlock(&ev->lock);
 	}
 	rec_drop(r);
@@ -215,7 +203,7 @@ int events_fd(const struct events *ev)
 void events_flush(struct events *ev)
 {
 	pthread_mutex_lock(&ev->lock);
-	fflush(ev->out);
+	events_sink_flush(ev->sink);
 	pthread_mutex_unlock(&ev->lock);
 }
 
@@ -323,8 +311,7 @@ void events_close(struct events *ev)
 	if (!ev)
 		return;
 	ring_buffer__free(ev->rb);
-	if (ev->own)
-		fclose(ev->out);
+	events_sink_close(ev->sink);
 	pthread_mutex_destroy(&ev->lock);
 	free(ev->quiet);
 	free(ev);

@@ -28,8 +28,21 @@ struct events_maps {
 	int quiet;	/* decisions without an event of their own (struct sx_quiet_key) */
 };
 
-/* path "-" is stderr. Returns 0 or -errno. */
-int events_open(const char *path, const char *run, const struct policy *p, struct events **ret);
+/*
+ * Where events go: dest is "journal" (the systemd journal), "ocsf:FILE"
+ * (OCSF JSON lines appended to FILE), "-" (standard error) or FILE (our
+ * JSON lines, appended). Each line given is one of our events, '\n'
+ * included. Returns 0 or -errno.
+ */
+struct events_sink;
+int events_sink_open(const char *dest, struct events_sink **ret);
+void events_sink_write(struct events_sink *s, const char *line, size_t len);
+void events_sink_flush(struct events_sink *s);
+/* Accepts NULL. */
+void events_sink_close(struct events_sink *s);
+
+/* The event log of one run, to dest (as events_sink_open). Returns 0 or -errno. */
+int events_open(const char *dest, const char *run, const struct policy *p, struct events **ret);
 /* Reads the layer's ring buffer from now on. Returns 0 or -errno. */
 int events_attach(struct events *ev, struct netlayer *nl);
 /* The same with the maps of programs loaded by another process. Returns 0 or -errno. */
@@ -67,6 +80,16 @@ void events_hold_exec(struct events *ev, int tid, const char *path, char *const 
  * not shown (process events).
  */
 int events_view_line(json_object *o, bool colour, char *buf, size_t len);
+
+/*
+ * A decision of the run's resolver (src/dns/) about one query: the name
+ * and type asked, the verdict, the deciding rule's line (0: the default),
+ * the asking process (0: unknown) and the addresses answered (NULL-ended,
+ * or NULL). Written as kind "dns", layer "dns", and counted in the
+ * summary like every other layer. Safe to call from any thread.
+ */
+void events_dns(struct events *ev, int pid, const char *name, const char *qtype,
+		enum sx_action verdict, unsigned int rule_line, const char *const answers[]);
 
 /* Writes s as a JSON string (with quotes), or only its escaped body. */
 void json_str(FILE *f, const char *s);

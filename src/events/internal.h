@@ -39,8 +39,7 @@ struct tally {
 };
 
 struct events {
-	FILE *out;
-	bool own;
+	struct events_sink *sink;
 	char run[64];
 	const struct policy *p;
 	struct ring_buffer *rb;
@@ -98,6 +97,13 @@ void events_sweep(struct events *ev, bool last);
 int events_ppid(struct events *ev, int pid);
 /* The name events use for enum sx_verdict. */
 const char *verdict_name(int v);
+
+/* The native event of a parsed line: itself, or what an OCSF line carries in "unmapped". */
+json_object *events_native(json_object *o);
+/* journal.c: one event (a JSON line) as a journal entry. Returns sd_journal_sendv's answer. */
+int events_journal_send(const char *line);
+/* ocsf.c: one event (a JSON line) as an OCSF line on f. Returns 0 or -1 (not an event). */
+int events_ocsf_write(FILE *f, const char *line);
 
 /* kernel.c: one record of the ring buffer. */
 int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size);

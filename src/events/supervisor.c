@@ -139,3 +139,41 @@ void events_review(struct events *ev, int tid, const char *kind, const char *tar
 	rec_commit(ev, &r);
 	events_flush(ev);
 }
+
+void events_dns(struct events *ev, int pid, const char *name, const char *qtype,
+		enum sx_action verdict, unsigned int rule_line, const char *const answers[])
+{
+	struct rec r;
+	FILE *f;
+
+	if (rec_open(&r) < 0)
+		return;
+	f = r.f;
+	if (pid > 0) {
+		put_live_head(ev, f, pid);
+	} else {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		fputs("{\"ts\":", f);
+		json_time(f, now.tv_sec * 1000000000ULL + now.tv_nsec);
+		fprintf(f, ",\"run\":\"%s\"", ev->run);
+	}
+	fputs(",\"kind\":\"dns\",\"target\":", f);
+	json_str(f, name);
+	fputs(",\"qtype\":", f);
+	json_str(f, qtype);
+	for (int i = 0; answers && answers[i]; i++) {
+		fputs(i ? "," : ",\"answers\":[", f);
+		json_str(f, answers[i]);
+	}
+	if (answers && answers[0])
+		fputc(']', f);
+	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", sx_action_name(verdict),
+		ev->p->mode == SX_MODE_AUDIT ? "false" : "true");
+	put_line(ev, f, rule_line);
+	fputs(",\"layer\":\"dns\"", f);
+	rec_decision(&r, "dns", sx_action_name(verdict), 1);
+	rec_commit(ev, &r);
+	events_flush(ev);
+}

@@ -55,8 +55,9 @@ static void run_usage(FILE *f)
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
 	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
-	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
-	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
+	      "  -e, --events DEST      where events go: FILE (JSON lines), 'journal' (the\n"
+	      "                         systemd journal), 'ocsf:FILE' (OCSF JSON lines) or\n"
+	      "                         '-' (stderr); default " RUN_LOG_DIR "/RUN.jsonl\n"
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
@@ -154,13 +155,20 @@ static int open_events(struct run *r)
 	char path[4096];
 	int e;
 
-	if (r->o.events) {
+	if (r->o.events && !strncmp(r->o.events, "ocsf:", 5)) {
+		memcpy(path, "ocsf:", 5);
+		absolute(r->o.events + 5, path + 5, sizeof(path) - 5);
+	} else if (r->o.events && !strcmp(r->o.events, "journal")) {
+		snprintf(path, sizeof(path), "journal");
+	} else if (r->o.events) {
 		absolute(r->o.events, path, sizeof(path));
 	} else {
 		mkdir(RUN_LOG_DIR, 0750);
 		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", r->info.id);
 	}
-	memcpy(r->info.events, path, sizeof(path));
+	/* the file the daemon follows: none for the journal, the OCSF file's name for OCSF */
+	snprintf(r->info.events, sizeof(r->info.events), "%s",
+		 !strcmp(path, "journal") ? "" : !strncmp(path, "ocsf:", 5) ? path + 5 : path);
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
 		log_error("%s: %s", path, strerror(-e));
