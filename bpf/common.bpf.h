@@ -156,29 +156,140 @@ static __always_inline void sx_count_decision(__u8 layer, __u8 verdict)
 	sx_count(SX_STAT_DECIDED + (layer & 7) * 4 + (verdict & 3));
 }
 
-/*
- * Reserves the event of a decision and fills its header; when the ring
- * buffer has no room the decision is counted in sx_quiet instead.
- */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SX_DENY_RINGBUF_SIZE);
+} sx_denials SEC(".maps") __weak;
+
+/* Identical denials counted, not written (abi.h: struct sx_agg_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct sx_agg_key);
+	__type(value, struct sx_agg_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_agg SEC(".maps") __weak;
+
+/* The latest denial of each rule that was not written one by one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct sx_quiet_key);
+	__type(value, struct sx_obs_event);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_latest SEC(".maps") __weak;
+
+/* Where a decision's record is composed before it is written. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_obs_event);
+} sx_scratch SEC(".maps") __weak;
+
+/* A record of this CPU's scratch with its header filled; NULL only if the map is broken. */
+static __always_inline struct sx_event *sx_record_new(__u8 kind, __u8 verdict, __u8 layer)
+{
+	__u32 zero = 0;
+	struct sx_obs_event *o = bpf_map_lookup_elem(&sx_scratch, &zero);
+
+	if (!o)
+		return NULL;
+	sx_event_fill(&o->e, kind, verdict, layer);
+	/* nothing of an earlier record: identical denials must hash alike */
+	__builtin_memset(o->e.data, 0, sizeof(o->e.data));
+	return &o->e;
+}
+
+/* The record of a decision, to fill and hand to sx_submit(). */
 static __always_inline struct sx_event *sx_decision_new(__u8 kind, __u8 verdict, __u8 layer,
 							__u8 section, __u16 rule_id)
 {
-	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+	struct sx_event *e = sx_record_new(kind, verdict, layer);
 
 	if (!e) {
 		sx_quiet_add(layer, kind, section, verdict, rule_id);
 		return NULL;
 	}
-	sx_event_fill(e, kind, verdict, layer);
 	e->rule_id = rule_id;
 	e->section = section;
 	return e;
 }
 
-/* Sends an event on its way (every record of a run goes through here). */
+/* FNV-1a over the first 256 bytes of data, 8 at a time. */
+static __always_inline __u64 sx_data_hash(const struct sx_event *e)
+{
+	const __u64 *w = (const __u64 *)e->data;
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (int i = 0; i < 32; i++)
+		h = (h ^ w[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * Writes a denial (abi.h explains the bounds): identical to one written
+ * less than SX_AGG_NS ago, it is only counted; with sx_denials half full
+ * or full, it is counted for its rule and kept as the rule's latest.
+ * size is the record's (struct sx_event, or sx_obs_event for the observer).
+ */
+static __always_inline void sx_deny_submit(struct sx_event *e, __u64 size)
+{
+	struct sx_agg_key k = { .tgid = e->pid, .kind = e->kind, .layer = e->layer,
+				.section = e->section, .verdict = e->verdict,
+				.rule_id = e->rule_id, .port = e->port, .family = e->family,
+				.sock_type = e->sock_type };
+	struct sx_quiet_key q = { .layer = e->layer, .kind = e->kind, .section = e->section,
+				  .verdict = e->verdict, .rule_id = e->rule_id };
+	struct sx_agg_value *a, v;
+	__u64 now = bpf_ktime_get_ns();
+
+	__builtin_memcpy(k.addr, e->addr, sizeof(k.addr));
+	k.data_hash = sx_data_hash(e);
+	a = bpf_map_lookup_elem(&sx_agg, &k);
+	if (a && now - a->last_ns < SX_AGG_NS) {
+		__sync_fetch_and_add(&a->quiet, 1);
+		return;
+	}
+	if (bpf_ringbuf_query(&sx_denials, BPF_RB_AVAIL_DATA) < SX_DENY_RINGBUF_SIZE / 2 &&
+	    !bpf_ringbuf_output(&sx_denials, e, size, 0)) {
+		if (a) {
+			a->last_ns = now;
+			a->record_ts = e->ts_boot_ns;
+		} else {
+			v = (struct sx_agg_value){ .last_ns = now, .record_ts = e->ts_boot_ns };
+			bpf_map_update_elem(&sx_agg, &k, &v, BPF_NOEXIST); /* full: not aggregated */
+		}
+		return;
+	}
+	/* not written one by one: counted for its rule first, then kept as its latest */
+	sx_count(SX_STAT_UNRECORDED);
+	sx_quiet_add(e->layer, e->kind, e->section, e->verdict, e->rule_id);
+	bpf_map_update_elem(&sx_latest, &q, e, BPF_ANY);
+}
+
+/*
+ * Writes a record of sx_record_new(): a denial as above, an allow or a
+ * process event to sx_events (an allow with no room is counted in sx_quiet,
+ * a process event in SX_STAT_LOST).
+ */
 static __always_inline void sx_submit(struct sx_event *e)
 {
-	bpf_ringbuf_submit(e, 0);
+	__u64 n = e->data_len;
+
+	if (n > SX_EVENT_DATA)
+		n = SX_EVENT_DATA;
+	if (e->verdict == SX_V_DENY || e->verdict == SX_V_REVIEW) {
+		/* only what the record holds: a connect's is its header alone */
+		sx_deny_submit(e, offsetof(struct sx_event, data) + n);
+		return;
+	}
+	if (!bpf_ringbuf_output(&sx_events, e, sizeof(*e), 0))
+		return;
+	if (e->verdict == SX_V_ALLOW)
+		sx_quiet_add(e->layer, e->kind, e->section, e->verdict, e->rule_id);
+	else
+		sx_count(SX_STAT_LOST);
 }
 
 /*

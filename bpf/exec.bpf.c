@@ -32,7 +32,7 @@ int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child
 	e->ppid = e->pid;
 	e->pid = child->tgid;
 	e->tid = child->pid;
-	sx_submit(e);
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
@@ -274,7 +274,7 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	if (why != SX_EXEC_OK && !(c && c->audit))
 		bpf_send_signal(9 /* SIGKILL, before the first instruction */);
 	if (why == SX_EXEC_OK) {
-		e = sx_event_new(SX_EV_EXEC, SX_V_NONE, SX_LAYER_TRACE);
+		e = sx_record_new(SX_EV_EXEC, SX_V_NONE, SX_LAYER_TRACE);
 	} else {
 		sx_count_decision(SX_LAYER_EXEC_CHECK, SX_V_DENY);
 		e = sx_decision_new(SX_EV_EXEC, SX_V_DENY, SX_LAYER_EXEC_CHECK, SX_SEC_EXEC, rule);
@@ -315,6 +315,6 @@ int BPF_PROG(sevorix_exit, struct task_struct *p)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	e->exit_code = p->exit_code;
-	sx_submit(e);
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -232,6 +232,7 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		return 0;
 	e = &sc->ev.e;
 	sx_event_fill(e, SX_EV_OBSERVED, SX_V_DENY, SX_LAYER_OBSERVED);
+	__builtin_memset(e->data, 0, sizeof(e->data)); /* identical calls hash alike */
 	e->port = nr;
 	e->family = s->op;
 	e->exit_code = ret;
@@ -256,8 +257,7 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
 out:
-	if (bpf_ringbuf_output(&sx_events, &sc->ev, sizeof(sc->ev), 0))
-		sx_count(SX_STAT_LOST);
+	sx_deny_submit(e, sizeof(sc->ev));
 	return 0;
 }
 

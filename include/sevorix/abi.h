@@ -30,7 +30,8 @@
 #define SX_RULE_DEFAULT 0xffff	/* rule_id of a section default */
 #define SX_RULE_SLOTS 1024	/* per-rule counters; the default uses the last */
 #define SX_EVENT_DATA 512	/* unix path, exe path or argv (NUL separated) */
-#define SX_RINGBUF_SIZE (1 << 20)
+#define SX_RINGBUF_SIZE (1 << 20)	/* sx_events: allowed decisions, process events */
+#define SX_DENY_RINGBUF_SIZE (1 << 22)	/* sx_denials: denials and reviews only */
 
 enum sx_verdict {
 	SX_V_ALLOW = 0,
@@ -369,6 +370,37 @@ struct sx_quiet_key {
 	__u16 pad;
 };
 
+/*
+ * Denials never share a ring buffer with allows or process events: they go
+ * to sx_denials, and what a flood does there is bounded (common.bpf.h:
+ * sx_deny_submit):
+ *  - identical denials (same process, kind, layer, rule, destination or
+ *    hash of the path) within SX_AGG_NS of the last one written are only
+ *    counted, in sx_agg; user space writes that count as one event when
+ *    the identity has been quiet for two windows, and at the end of the run;
+ *  - when sx_denials is half full (or has no room), a denial is not written
+ *    one by one: it is counted in sx_quiet for its rule, and the latest one
+ *    of each rule is kept whole in sx_latest, so that the last denial
+ *    before a pause is always seen with its target.
+ */
+#define SX_AGG_NS 1000000000ULL
+
+struct sx_agg_key {
+	__u32 tgid;
+	__u8 kind, layer, section, verdict;
+	__u16 rule_id;
+	__u16 port;
+	__u8 family, sock_type, pad[2];
+	__u8 addr[16];
+	__u64 data_hash;	/* of the path, argv or socket name */
+};
+
+struct sx_agg_value {
+	__u64 quiet;		/* identical denials not written since the last record */
+	__u64 last_ns;		/* when the last record of this identity was written */
+	__u64 record_ts;	/* its ts_boot_ns: user space knows the record by it */
+};
+
 /* Indices of the per-CPU counter array "sx_stats". */
 enum sx_stat {
 	SX_STAT_LOST = 0,	/* ring buffer full: process events dropped */
@@ -376,7 +408,8 @@ enum sx_stat {
 	SX_STAT_DENY = 2,
 	SX_STAT_QUIET_LOST = 3,	/* decisions neither written nor counted in sx_quiet (it was full) */
 	SX_STAT_DECIDED = 4,	/* + layer * 4 + verdict: every decision, by enum sx_layer */
-	SX_STAT_MAX = SX_STAT_DECIDED + 8 * 4,
+	SX_STAT_UNRECORDED = SX_STAT_DECIDED + 8 * 4, /* denials counted, not written one by one */
+	SX_STAT_MAX,
 };
 
 #endif

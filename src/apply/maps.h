@@ -21,6 +21,7 @@ struct run_maps {
 	int approved, net_approved;	/* one-shot approvals of the hold */
 	int events, stats;		/* ring buffer, per-CPU counters */
 	int rule_hits, quiet;		/* per-rule counts; decisions without their own event */
+	int denials, agg, latest;	/* the denials' ring buffer and its bounds (abi.h) */
 	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
 };
 

@@ -14,6 +14,7 @@
  * sx_quiet) is written as one "unrecorded" event per layer and verdict,
  * so the summary and the events agree whatever was lost on the way.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +41,9 @@ const char *events_layer_name(int layer)
 		return "exec-check";
 	case SX_LAYER_BPF_LSM:
 		return "bpf-lsm";
+	case SX_LAYER_OBSERVED:
+		/* calls that failed while records could not be kept: whose refusal is unknown */
+		return "observed";
 	}
 	return NULL;
 }
@@ -67,35 +71,68 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* "rule" of a rule id of a section, as the events name it. */
+static void put_rule_of(struct events *ev, FILE *f, int section, unsigned int id)
+{
+	const struct policy *p = ev->p;
+	const struct policy_loc *loc = NULL;
+
+	if (section == SX_SEC_NETWORK && id < p->nnet_rules)
+		loc = &p->net_rules[id].loc;
+	else if (section == SX_SEC_FILES && id < p->nfile_rules)
+		loc = &p->file_rules[id].loc;
+	else if (section == SX_SEC_EXEC && id < p->nexec_rules)
+		loc = &p->exec_rules[id].loc;
+	if (!loc && section == SX_SEC_HARDENING)
+		fputs(",\"rule\":\"hardening\"", f);
+	else
+		put_loc(ev, f, loc);
+}
+
+static const char *kind_of(unsigned int kind)
+{
+	if (kind == SX_EV_OBSERVED)
+		return "observed";
+	return kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[kind] ? kinds[kind] : "?";
+}
+
 /* The decisions of one key since the last sweep, as one event. */
 static void write_quiet(struct events *ev, const struct sx_quiet_key *k, unsigned long long n)
 {
 	const struct policy *p = ev->p;
-	const struct policy_loc *loc = NULL;
 	const char *layer = events_layer_name(k->layer);
 	struct rec r;
 
 	if (!layer || rec_open(&r) < 0)
 		return;
-	if (k->section == SX_SEC_NETWORK && k->rule_id < p->nnet_rules)
-		loc = &p->net_rules[k->rule_id].loc;
-	else if (k->section == SX_SEC_FILES && k->rule_id < p->nfile_rules)
-		loc = &p->file_rules[k->rule_id].loc;
-	else if (k->section == SX_SEC_EXEC && k->rule_id < p->nexec_rules)
-		loc = &p->exec_rules[k->rule_id].loc;
 	fputs("{\"ts\":", r.f);
 	json_time(r.f, now_ns());
 	fprintf(r.f, ",\"run\":\"%s\",\"kind\":\"%s\",\"verdict\":\"%s\",\"enforced\":%s",
-		ev->run, k->kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[k->kind]
-				 ? kinds[k->kind] : "?",
-		verdict_name(k->verdict), p->mode == SX_MODE_AUDIT ? "false" : "true");
-	if (!loc && k->section == SX_SEC_HARDENING)
-		fputs(",\"rule\":\"hardening\"", r.f);
-	else
-		put_loc(ev, r.f, loc);
+		ev->run, kind_of(k->kind), verdict_name(k->verdict),
+		p->mode == SX_MODE_AUDIT ? "false" : "true");
+	put_rule_of(ev, r.f, k->section, k->rule_id);
 	fprintf(r.f, ",\"layer\":\"%s\",\"aggregated\":true", layer);
+	/* denials are never sampled: these are records the kernel could not keep */
+	if (k->verdict != SX_V_ALLOW)
+		fprintf(r.f, ",\"lost_records\":%llu", n);
 	rec_decision(&r, layer, verdict_name(k->verdict), n);
 	rec_commit(ev, &r);
+}
+
+/*
+ * The rule's latest denial that was not written one by one, written whole
+ * when it is new; 1 when one was (it is among the counts of its key).
+ */
+static int write_latest(struct events *ev, struct quiet_written *q)
+{
+	struct sx_obs_event rec;
+
+	if (ev->maps.latest < 0 || bpf_map_lookup_elem(ev->maps.latest, &q->k, &rec) < 0 ||
+	    rec.e.ts_boot_ns == q->latest_ts)
+		return 0;
+	q->latest_ts = rec.e.ts_boot_ns;
+	events_on_kernel(ev, &rec.e, sizeof(rec));
+	return 1;
 }
 
 static void sweep_quiet(struct events *ev)
@@ -110,22 +147,106 @@ static void sweep_quiet(struct events *ev)
 		struct quiet_written *q;
 		unsigned long long sum = 0;
 
+		int whole;
+
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, vals) < 0 || !(q = slot_of(ev, &k)))
+		if (!(q = slot_of(ev, &k)))
 			continue;
-		for (int i = 0; i < ncpu; i++)
-			sum += vals[i];
 		if (!q->used) {
 			q->used = true;
 			q->k = k;
 		}
-		if (sum > q->written) {
-			write_quiet(ev, &k, sum - q->written);
+		/* the latest first: the kernel counts a denial before it keeps it */
+		whole = write_latest(ev, q);
+		if (bpf_map_lookup_elem(fd, &k, vals) < 0)
+			continue;
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+		if (sum > q->written + whole)
+			write_quiet(ev, &k, sum - q->written - whole);
+		if (sum >= q->written + whole)
 			q->written = sum;
-		}
+		else
+			q->written += whole;
 	}
 	free(vals);
+}
+
+/*
+ * n more denials identical to the record the kernel wrote at record_ts:
+ * said as that record said it, or, when it is no longer known, from what
+ * the key holds (the destination of a connect; the rule).
+ */
+static void write_repeat(struct events *ev, const struct sx_agg_key *k,
+			 const struct sx_agg_value *v)
+{
+	const struct repeat *rep = events_recall(ev, v->record_ts);
+	const char *layer = rep ? rep->layer : events_layer_name(k->layer);
+	char a[64];
+	struct rec r;
+
+	if ((rep && !rep->frag) || !layer || rec_open(&r) < 0)
+		return; /* not ours: the file system refused it, and these */
+	fputs("{\"ts\":", r.f);
+	json_time(r.f, now_ns());
+	fprintf(r.f, ",\"run\":\"%s\",\"pid\":%u", ev->run, k->tgid);
+	if (rep) {
+		fputs(rep->frag, r.f);
+	} else {
+		fprintf(r.f, ",\"kind\":\"%s\"", kind_of(k->kind));
+		if ((k->kind == SX_EV_CONNECT || k->kind == SX_EV_SENDMSG) &&
+		    (k->family == AF_INET || k->family == AF_INET6) &&
+		    inet_ntop(k->family, k->addr, a, sizeof(a)))
+			fprintf(r.f, k->family == AF_INET ? ",\"target\":\"%s:%u\""
+							: ",\"target\":\"[%s]:%u\"", a, k->port);
+		fprintf(r.f, ",\"verdict\":\"%s\"", verdict_name(k->verdict));
+		put_rule_of(ev, r.f, k->section, k->rule_id);
+		fprintf(r.f, ",\"layer\":\"%s\"", layer);
+	}
+	fputs(",\"repeated\":true", r.f);
+	rec_decision(&r, layer, rep ? rep->verdict : verdict_name(k->verdict), v->quiet);
+	rec_commit(ev, &r);
+}
+
+/*
+ * Identical denials the kernel only counted, written once their identity
+ * has been quiet for two windows (then no CPU adds to it: a new one would
+ * be written as a record), or all of them at the end.
+ */
+static void sweep_agg(struct events *ev, bool last)
+{
+	struct sx_agg_key *keys = NULL, *prev = NULL, *grown;
+	size_t n = 0, cap = 0;
+	struct sx_agg_value v;
+	struct timespec mono;
+	unsigned long long now;
+	int fd = ev->maps.agg;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now = mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+	/* the keys first: deleting while walking would restart the walk from the
+	 * first bucket each time (quadratic in the map's size) */
+	while (fd >= 0) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			grown = realloc(keys, cap * sizeof(*keys));
+			if (!grown)
+				break;
+			keys = grown;
+		}
+		if (bpf_map_get_next_key(fd, prev, &keys[n]) < 0)
+			break;
+		prev = &keys[n++];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0 ||
+		    (!last && now - v.last_ns < 2 * SX_AGG_NS))
+			continue;
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) == 0 && v.quiet)
+			write_repeat(ev, &keys[i], &v);
+	}
+	free(keys);
 }
 
 /* The kernel's count of the decisions of one layer and verdict. */
@@ -163,10 +284,17 @@ static void reconcile(struct events *ev)
 void events_sweep(struct events *ev, bool last)
 {
 	time_t now = time(NULL);
+	unsigned long long unrecorded = events_stat(ev, SX_STAT_UNRECORDED);
 
+	/* denials went unrecorded since the last look: say which rule lost how many now */
+	if (!last && unrecorded != ev->unrecorded) {
+		ev->unrecorded = unrecorded;
+		sweep_quiet(ev);
+	}
 	if (!last && now == ev->swept)
 		return;
 	ev->swept = now;
+	sweep_agg(ev, last);
 	sweep_quiet(ev);
 	if (last)
 		reconcile(ev);

@@ -34,19 +34,23 @@ int events_open(const char *dest, const char *run, const struct policy *p, struc
 	struct events *ev = calloc(1, sizeof(*ev));
 	int r = -ENOMEM;
 
-	if (ev)
+	if (ev) {
 		ev->quiet = calloc(QUIET_SLOTS, sizeof(*ev->quiet));
-	if (ev && ev->quiet)
+		ev->repeats = calloc(REPEAT_SLOTS, sizeof(*ev->repeats));
+	}
+	if (ev && ev->quiet && ev->repeats)
 		r = events_sink_open(dest, &ev->sink);
 	if (r < 0) {
-		if (ev)
+		if (ev) {
 			free(ev->quiet);
+			free(ev->repeats);
+		}
 		free(ev);
 		return r;
 	}
 	snprintf(ev->run, sizeof(ev->run), "%s", run);
 	ev->p = p;
-	ev->maps = (struct events_maps){ -1, -1, -1, -1 };
+	ev->maps = (struct events_maps){ -1, -1, -1, -1, -1, -1, -1 };
 	ev->boot_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
 	ev->started = time(NULL);
 	pthread_mutex_init(&ev->lock, NULL);
@@ -94,8 +98,31 @@ static void tally_add(struct events *ev, const char *layer, const char *verdict,
 	}
 }
 
+/* The record of a denial, by its kernel time, for the repeats of it (agg.c). */
+void events_remember(struct events *ev, unsigned long long ts, const char *frag, size_t len,
+		     const char *layer, const char *verdict)
+{
+	struct repeat *slot = &ev->repeats[ts % REPEAT_SLOTS];
+
+	free(slot->frag);
+	slot->ts = ts;
+	slot->frag = frag ? strndup(frag, len) : NULL;
+	snprintf(slot->layer, sizeof(slot->layer), "%s", layer ?: "");
+	snprintf(slot->verdict, sizeof(slot->verdict), "%s", verdict ?: "");
+}
+
+const struct repeat *events_recall(const struct events *ev, unsigned long long ts)
+{
+	const struct repeat *slot = &ev->repeats[ts % REPEAT_SLOTS];
+
+	return ts && slot->ts == ts ? slot : NULL;
+}
+
 void rec_commit(struct events *ev, struct rec *r)
 {
+	if (r->cache_ts && fflush(r->f) == 0 && r->len >= (size_t)r->frag)
+		events_remember(ev, r->cache_ts, r->buf + r->frag, r->len - r->frag, r->layer,
+				r->verdict);
 	if (r->layer)
 		fprintf(r->f, ",\"count\":%llu", r->count);
 	fputs("}\n", r->f);
@@ -167,13 +194,20 @@ int events_attach_maps(struct events *ev, const struct events_maps *m)
 	ev->rb = ring_buffer__new(m->events, on_ring, ev, NULL);
 	if (!ev->rb)
 		return -errno;
+	if (m->denials >= 0 && ring_buffer__add(ev->rb, m->denials, on_ring, ev) < 0) {
+		int r = -errno;
+
+		ring_buffer__free(ev->rb);
+		ev->rb = NULL;
+		return r;
+	}
 	ev->maps = *m;
 	return 0;
 }
 
 int events_attach_fd(struct events *ev, int ringbuf_fd)
 {
-	struct events_maps m = { .events = ringbuf_fd, .stats = -1, .rule_hits = -1, .quiet = -1 };
+	struct events_maps m = { ringbuf_fd, -1, -1, -1, -1, -1, -1 };
 
 	return events_attach_maps(ev, &m);
 }
@@ -185,6 +219,9 @@ int events_attach(struct events *ev, struct netlayer *nl)
 		.stats = netlayer_map_fd(nl, "sx_stats"),
 		.rule_hits = netlayer_map_fd(nl, "sx_rule_hits"),
 		.quiet = netlayer_map_fd(nl, "sx_quiet"),
+		.denials = netlayer_map_fd(nl, "sx_denials"),
+		.agg = netlayer_map_fd(nl, "sx_agg"),
+		.latest = netlayer_map_fd(nl, "sx_latest"),
 	};
 
 	return events_attach_maps(ev, &m);
@@ -313,6 +350,9 @@ void events_close(struct events *ev)
 	ring_buffer__free(ev->rb);
 	events_sink_close(ev->sink);
 	pthread_mutex_destroy(&ev->lock);
+	for (int i = 0; i < REPEAT_SLOTS; i++)
+		free(ev->repeats[i].frag);
+	free(ev->repeats);
 	free(ev->quiet);
 	free(ev);
 }

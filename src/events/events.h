@@ -26,6 +26,9 @@ struct events_maps {
 	int stats;
 	int rule_hits;	/* decisions per network rule */
 	int quiet;	/* decisions without an event of their own (struct sx_quiet_key) */
+	int denials;	/* denials and reviews, a ring buffer of their own */
+	int agg;	/* identical denials counted (struct sx_agg_key) */
+	int latest;	/* the latest denial of each rule not written one by one */
 };
 
 /*

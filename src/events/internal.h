@@ -24,11 +24,21 @@
 #define TALLY_MAX 48
 #define QUIET_SLOTS 8192	/* twice the kernel's sx_quiet entries */
 
+#define REPEAT_SLOTS 4096
+
 /* What was written of one key of sx_quiet (agg.c). */
 struct quiet_written {
 	struct sx_quiet_key k;
 	unsigned long long written;
+	unsigned long long latest_ts;	/* the rule's latest record written whole */
 	bool used;
+};
+
+/* A denial written, by its kernel time: what its repeats say (NULL: not ours). */
+struct repeat {
+	unsigned long long ts;
+	char *frag;
+	char layer[16], verdict[8];
 };
 
 /* Decisions written, by layer and verdict (names as in the events). */
@@ -52,7 +62,9 @@ struct events {
 	struct tally tally[TALLY_MAX];
 	char layers[256];	/* the run's layers, as its start event lists them */
 	struct quiet_written *quiet; /* QUIET_SLOTS */
+	struct repeat *repeats;	/* REPEAT_SLOTS, by ts_boot_ns */
 	time_t swept;		/* the last sweep of the kernel's counts */
+	unsigned long long unrecorded; /* SX_STAT_UNRECORDED at the last look */
 	long long started;	/* unix time the log was opened: the rules were compiled before */
 };
 
@@ -64,6 +76,8 @@ struct rec {
 	const char *layer;	/* a decision's layer and verdict, NULL for other events */
 	const char *verdict;
 	unsigned long long count;
+	unsigned long long cache_ts;	/* a denial's kernel time: remembered for its repeats */
+	long frag;		/* where what follows the head starts */
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -74,6 +88,11 @@ void rec_decision(struct rec *r, const char *layer, const char *verdict, unsigne
 void rec_commit(struct events *ev, struct rec *r);
 /* Frees it unwritten. */
 void rec_drop(struct rec *r);
+/* The part after the head of the denial written at kernel time ts (frag NULL: not ours). */
+void events_remember(struct events *ev, unsigned long long ts, const char *frag, size_t len,
+		     const char *layer, const char *verdict);
+/* What events_remember() kept for ts (NULL when nothing, or not ours). */
+const struct repeat *events_recall(const struct events *ev, unsigned long long ts);
 /* Writes out what is buffered (any thread). */
 void events_flush(struct events *ev);
 /* The summary's "decisions" and totals, from the tally (caller holds ev->lock). */

@@ -6,6 +6,7 @@
  * system call exit) are judged in observed.c.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -180,20 +181,22 @@ static void put_process(FILE *f, const struct sx_event *e)
 	fputs(",\"layer\":\"trace\"", f);
 }
 
-int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size)
+int events_on_kernel(struct events *ev, const struct sx_event *rec, size_t size)
 {
+	struct sx_obs_event whole = { 0 }; /* records shorter than their struct end in zeros */
+	const struct sx_event *e = &whole.e;
 	char comm[sizeof(e->comm) + 1];
 	struct rec r;
 
-	if (size < sizeof(*e))
+	if (size < offsetof(struct sx_event, data))
 		return 0; /* not ours: every record starts with an sx_event */
+	memcpy(&whole, rec, size < sizeof(whole) ? size : sizeof(whole));
 	if (e->kind == SX_EV_FORK) {
 		ev->pids[e->pid % PID_SLOTS].pid = e->pid;
 		ev->pids[e->pid % PID_SLOTS].ppid = e->ppid;
 	}
 	if (e->kind == SX_EV_OBSERVED) {
-		if (size >= sizeof(struct sx_obs_event))
-			events_on_observed(ev, (const struct sx_obs_event *)e);
+		events_on_observed(ev, &whole);
 		return 0;
 	}
 	if (rec_open(&r) < 0)
@@ -202,6 +205,9 @@ int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size)
 	comm[sizeof(e->comm)] = 0;
 	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid,
 		 e->ppid ? (int)e->ppid : events_ppid(ev, e->pid), e->uid, comm);
+	r.frag = ftell(r.f);
+	if (e->verdict == SX_V_DENY || e->verdict == SX_V_REVIEW)
+		r.cache_ts = e->ts_boot_ns;
 	fprintf(r.f, ",\"kind\":\"%s\"", kind_name(e->kind));
 	if (e->verdict == SX_V_NONE)
 		put_process(r.f, e);

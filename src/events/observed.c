@@ -156,11 +156,15 @@ static void on_connect(struct events *ev, const struct sx_obs_event *o, const ch
 		return;
 	addr = family == AF_INET ? (const void *)&in.sin_addr : (const void *)&in6.sin6_addr;
 	port = ntohs(family == AF_INET ? in.sin_port : in6.sin6_port);
-	if (policy_decide_net(ev->p, family, addr, port, &rule) == SX_ALLOW || rec_open(&r) < 0)
+	if (policy_decide_net(ev->p, family, addr, port, &rule) == SX_ALLOW || rec_open(&r) < 0) {
+		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL); /* its repeats are not ours either */
 		return;
+	}
 	inet_ntop(family, addr, a, sizeof(a));
 	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
 		 comm);
+	r.frag = ftell(r.f);
+	r.cache_ts = e->ts_boot_ns;
 	fprintf(r.f, family == AF_INET ? ",\"kind\":\"connect\",\"target\":\"%s:%u\""
 				      : ",\"kind\":\"connect\",\"target\":\"[%s]:%u\"",
 		a, port);
@@ -193,8 +197,10 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 	memcpy(&flags, e->addr, sizeof(flags));
 	kind = observe_op_name(op, flags);
 	access = observe_op_access(op, e->port, flags);
-	if (!kind || (op == SX_OBS_EXEC && e->exit_code == -EPERM))
+	if (!kind || (op == SX_OBS_EXEC && e->exit_code == -EPERM)) {
+		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL); /* the hold's, not here */
 		return;
+	}
 	complete(e->data, p1, sizeof(p1));
 	if (op == SX_OBS_RENAME || op == SX_OBS_LINK)
 		complete(o->more, p2, sizeof(p2));
@@ -202,14 +208,19 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 		memcpy(text, o->more, SX_OBS_PATH);
 	/* a rename or link is refused for either name */
 	if (!blame(ev, op, p1, access, &b)) {
-		if (!p2[0] || !blame(ev, op, p2, SX_ACCESS_WRITE, &b))
-			return; /* the policy allows it: the file system's own refusal */
+		if (!p2[0] || !blame(ev, op, p2, SX_ACCESS_WRITE, &b)) {
+			/* the policy allows it: the file system's own refusal, and its repeats */
+			events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL);
+			return;
+		}
 		target = p2;
 	}
 	if (rec_open(&r) < 0)
 		return;
 	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
 		 comm);
+	r.frag = ftell(r.f);
+	r.cache_ts = e->ts_boot_ns;
 	fprintf(r.f, ",\"kind\":\"%s\"", kind);
 	put_names(r.f, op, p1, p2, text);
 	put_observed(ev, &r, o, target, access, &b);

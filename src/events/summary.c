@@ -28,6 +28,7 @@ static const struct {
 	{ "hold", "\"seccomp-hold\"", false },
 	{ "jury", "\"seccomp-hold\"", true },
 	{ "dns", "\"dns\"", true },
+	{ "observed", "\"-\"", false }, /* refusals counted while their records were lost */
 };
 
 unsigned long long events_tallied(const struct events *ev, const char *layer, const char *verdict)
