@@ -78,15 +78,6 @@ static int parse_since(const char *when, char *out, size_t len)
 	return 0;
 }
 
-static const char *str_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static bool kind_listed(const char *kinds, const char *kind)
 {
 	size_t n = strlen(kind);
@@ -100,13 +91,13 @@ static bool kind_listed(const char *kinds, const char *kind)
 
 static bool wanted(const struct view *v, json_object *o)
 {
-	const char *kind = str_of(o, "kind"), *verdict = str_of(o, "verdict"), *ts;
+	const char *kind = events_str(o, "kind"), *verdict = events_str(o, "verdict"), *ts;
 
 	if (v->denied && (!verdict || !strcmp(verdict, "allow")))
 		return false;
 	if (v->kinds && (!kind || !kind_listed(v->kinds, kind)))
 		return false;
-	ts = str_of(o, "ts");
+	ts = events_str(o, "ts");
 	return !v->since[0] || (ts && strncmp(ts, v->since, 19) >= 0);
 }
 
@@ -191,7 +182,7 @@ static int events_from_journal(const struct view *v, const char *id)
 	f = pid > 0 ? fdopen(pipefd[0], "r") : NULL;
 	while (f && getline(&line, &cap, f) > 0) {
 		json_object *o = json_tokener_parse(line);
-		const char *ev = o ? str_of(o, "SEVORIX_EVENT") : NULL;
+		const char *ev = o ? events_str(o, "SEVORIX_EVENT") : NULL;
 		char buf[8192];
 
 		if (ev) {

@@ -71,24 +71,6 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* "rule" of a rule id of a section, as the events name it. */
-static void put_rule_of(struct events *ev, FILE *f, int section, unsigned int id)
-{
-	const struct policy *p = ev->p;
-	const struct policy_loc *loc = NULL;
-
-	if (section == SX_SEC_NETWORK && id < p->nnet_rules)
-		loc = &p->net_rules[id].loc;
-	else if (section == SX_SEC_FILES && id < p->nfile_rules)
-		loc = &p->file_rules[id].loc;
-	else if (section == SX_SEC_EXEC && id < p->nexec_rules)
-		loc = &p->exec_rules[id].loc;
-	if (!loc && section == SX_SEC_HARDENING)
-		fputs(",\"rule\":\"hardening\"", f);
-	else
-		put_loc(ev, f, loc);
-}
-
 static const char *kind_of(unsigned int kind)
 {
 	if (kind == SX_EV_OBSERVED)
@@ -110,7 +92,7 @@ static void write_quiet(struct events *ev, const struct sx_quiet_key *k, unsigne
 	fprintf(r.f, ",\"run\":\"%s\",\"kind\":\"%s\",\"verdict\":\"%s\",\"enforced\":%s",
 		ev->run, kind_of(k->kind), verdict_name(k->verdict),
 		p->mode == SX_MODE_AUDIT ? "false" : "true");
-	put_rule_of(ev, r.f, k->section, k->rule_id);
+	events_put_rule(ev, r.f, k->section, k->rule_id);
 	fprintf(r.f, ",\"layer\":\"%s\",\"aggregated\":true", layer);
 	/* denials are never sampled: these are records the kernel could not keep */
 	if (k->verdict != SX_V_ALLOW)
@@ -201,7 +183,7 @@ static void write_repeat(struct events *ev, const struct sx_agg_key *k,
 			fprintf(r.f, k->family == AF_INET ? ",\"target\":\"%s:%u\""
 							: ",\"target\":\"[%s]:%u\"", a, k->port);
 		fprintf(r.f, ",\"verdict\":\"%s\"", verdict_name(k->verdict));
-		put_rule_of(ev, r.f, k->section, k->rule_id);
+		events_put_rule(ev, r.f, k->section, k->rule_id);
 		fprintf(r.f, ",\"layer\":\"%s\"", layer);
 	}
 	fputs(",\"repeated\":true", r.f);

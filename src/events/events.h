@@ -94,6 +94,10 @@ int events_view_line(json_object *o, bool colour, char *buf, size_t len);
 void events_dns(struct events *ev, int pid, const char *name, const char *qtype,
 		enum sx_action verdict, unsigned int rule_line, const char *const answers[]);
 
+/* A string member of an event (NULL when absent or not a string), an integer one (else def). */
+const char *events_str(json_object *o, const char *key);
+long long events_num(json_object *o, const char *key, long long def);
+
 /* Writes s as a JSON string (with quotes), or only its escaped body. */
 void json_str(FILE *f, const char *s);
 void json_str_body(FILE *f, const char *s);

@@ -101,6 +101,8 @@ void events_put_decisions(struct events *ev, FILE *f);
 /* The fields every event of a process starts with: {"ts":..,"run":..,"pid":.., ..,"comm":..} */
 void put_head(struct events *ev, FILE *f, unsigned long long realtime_ns, int pid, int ppid,
 	      int uid, const char *comm);
+/* "rule" of rule id of a section (enum sx_section), as the events name it. */
+void events_put_rule(struct events *ev, FILE *f, int section, unsigned int id);
 /* "rule":"FILE:LINE" of a policy location, or "default" for NULL. */
 void put_loc(struct events *ev, FILE *f, const struct policy_loc *loc);
 /* The sum over CPUs of counter stat (enum sx_stat); 0 when unreadable. */

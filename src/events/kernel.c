@@ -12,7 +12,7 @@
 
 #include "events/internal.h"
 
-static void put_rule(struct events *ev, FILE *f, unsigned int id, int section)
+void events_put_rule(struct events *ev, FILE *f, int section, unsigned int id)
 {
 	const struct policy *p = ev->p;
 	const struct policy_loc *loc = NULL;
@@ -158,8 +158,8 @@ static void put_decision(struct events *ev, struct rec *r, const struct sx_event
 		put_lsm_target(f, e);
 	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 		e->enforced ? "true" : "false");
-	put_rule(ev, f, e->rule_id, e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG
-					    ? SX_SEC_NETWORK : e->section);
+	events_put_rule(ev, f, e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG
+				       ? SX_SEC_NETWORK : e->section, e->rule_id);
 	if (e->kind == SX_EV_EXEC && exec_reason(e)[0])
 		fprintf(f, ",\"reason\":\"%s\"", exec_reason(e));
 	fprintf(f, ",\"layer\":\"%s\"", layer_name(e->layer));

@@ -42,21 +42,6 @@ static const struct mapping map[] = {
 	{ "xattr", 1001, 6 },	 { "mmap", 1001, 99 },
 };
 
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
-static long long num(json_object *o, const char *key, long long def)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int)
-		       ? json_object_get_int64(v) : def;
-}
-
 static void set_str(json_object *o, const char *key, const char *v)
 {
 	if (v)
@@ -89,7 +74,7 @@ static json_object *metadata(json_object *ev)
 	set_str(p, "version", "0.1");
 	json_object_object_add(m, "product", p);
 	set_str(m, "version", OCSF_VERSION);
-	set_str(m, "correlation_uid", str(ev, "run"));
+	set_str(m, "correlation_uid", events_str(ev, "run"));
 	json_object_array_add(profiles, json_object_new_string("security_control"));
 	json_object_array_add(profiles, json_object_new_string("host"));
 	json_object_object_add(m, "profiles", profiles);
@@ -100,13 +85,17 @@ static json_object *metadata(json_object *ev)
 static json_object *process(json_object *ev)
 {
 	json_object *p = json_object_new_object(), *u = json_object_new_object();
-	const char *path = str(ev, "path");
+	const char *path = events_str(ev, "path");
 
-	if (num(ev, "pid", -1) >= 0)
-		set_int(p, "pid", num(ev, "pid", -1));
-	set_str(p, "name", str(ev, "comm"));
-	if (num(ev, "uid", -1) >= 0)
-		set_str(u, "uid", str(ev, "uid"));
+	if (events_num(ev, "pid", -1) >= 0)
+		set_int(p, "pid", events_num(ev, "pid", -1));
+	set_str(p, "name", events_str(ev, "comm"));
+	if (events_num(ev, "uid", -1) >= 0) {
+		char uid[24];
+
+		snprintf(uid, sizeof(uid), "%lld", events_num(ev, "uid", -1));
+		set_str(u, "uid", uid);
+	}
 	json_object_object_add(p, "user", u);
 	if (path) {
 		json_object *f = json_object_new_object();
@@ -116,8 +105,8 @@ static json_object *process(json_object *ev)
 		set_int(f, "type_id", 1); /* Regular File */
 		json_object_object_add(p, "file", f);
 	}
-	if (!strcmp(str(ev, "kind") ?: "", "exec"))
-		set_str(p, "cmd_line", str(ev, "target"));
+	if (!strcmp(events_str(ev, "kind") ?: "", "exec"))
+		set_str(p, "cmd_line", events_str(ev, "target"));
 	return p;
 }
 
@@ -135,7 +124,7 @@ static json_object *device(void)
 /* The object of the class: the file, the destination, the query, or the process. */
 static void target(json_object *o, json_object *ev, int class_uid)
 {
-	const char *t = str(ev, "target") ?: "";
+	const char *t = events_str(ev, "target") ?: "";
 	json_object *x = json_object_new_object();
 
 	if (class_uid == 1001) {
@@ -159,7 +148,7 @@ static void target(json_object *o, json_object *ev, int class_uid)
 		json_object_object_add(o, "dst_endpoint", x);
 	} else if (class_uid == 4003) {
 		set_str(x, "hostname", t);
-		set_str(x, "type", str(ev, "qtype"));
+		set_str(x, "type", events_str(ev, "qtype"));
 		json_object_object_add(o, "query", x);
 	} else {
 		json_object_put(x);
@@ -179,8 +168,8 @@ static const struct mapping *mapping_of(const char *kind)
 static json_object *ocsf_of(json_object *ev)
 {
 	static const struct mapping other = { NULL, 1007, 99 };
-	const struct mapping *mp = mapping_of(str(ev, "kind")) ?: &other;
-	const char *verdict = str(ev, "verdict");
+	const struct mapping *mp = mapping_of(events_str(ev, "kind")) ?: &other;
+	const char *verdict = events_str(ev, "verdict");
 	bool denied = verdict && strcmp(verdict, "allow");
 	json_object *o = json_object_new_object(), *actor = json_object_new_object();
 	char line[2048];
@@ -189,7 +178,7 @@ static json_object *ocsf_of(json_object *ev)
 	set_int(o, "category_uid", mp->class_uid / 1000);
 	set_int(o, "activity_id", mp->activity_id);
 	set_int(o, "type_uid", mp->class_uid * 100LL + mp->activity_id);
-	set_int(o, "time", ms_of(str(ev, "ts")));
+	set_int(o, "time", ms_of(events_str(ev, "ts")));
 	set_int(o, "severity_id", denied ? 3 : 1); /* Medium, Informational */
 	json_object_object_add(o, "metadata", metadata(ev));
 	set_int(o, "action_id", denied ? 2 : 1);
@@ -200,7 +189,7 @@ static json_object *ocsf_of(json_object *ev)
 	json_object_object_add(o, "device", device());
 	target(o, ev, mp->class_uid);
 	if (verdict)
-		set_int(o, "count", num(ev, "count", 1));
+		set_int(o, "count", events_num(ev, "count", 1));
 	if (events_view_line(ev, false, line, sizeof(line)) == 0)
 		set_str(o, "message", line);
 	json_object_object_add(o, "unmapped", json_object_get(ev));

@@ -13,24 +13,6 @@
 
 #include "events/events.h"
 
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long num(json_object *o, const char *key, long long def)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-		return def;
-	return json_object_get_int64(v);
-}
-
 /* "HH:MM:SS.mmm" in local time from an RFC 3339 UTC time, else the text as it is. */
 static void clock_of(const char *ts, char *out, size_t len)
 {
@@ -60,16 +42,16 @@ static const char *colour_of(const char *verdict)
 /* What the decision was about: its target, with the second name of a rename or link. */
 static void what_of(json_object *o, char *out, size_t len)
 {
-	const char *target = str(o, "target"), *to = str(o, "to"), *from = str(o, "from");
+	const char *target = events_str(o, "target"), *to = events_str(o, "to"), *from = events_str(o, "from");
 
 	if (from && to)
 		snprintf(out, len, "%s -> %s", from, to);
 	else
 		snprintf(out, len, "%s", target ? target : "");
-	if (num(o, "count", 1) > 1) {
+	if (events_num(o, "count", 1) > 1) {
 		size_t n = strlen(out);
 
-		snprintf(out + n, len - n, "%s(x%lld)", n ? " " : "", num(o, "count", 1));
+		snprintf(out + n, len - n, "%s(x%lld)", n ? " " : "", events_num(o, "count", 1));
 	}
 }
 
@@ -77,21 +59,21 @@ static void run_line(json_object *o, const char *kind, char *buf, size_t len)
 {
 	char when[32];
 
-	clock_of(str(o, "ts"), when, sizeof(when));
+	clock_of(events_str(o, "ts"), when, sizeof(when));
 	if (!strcmp(kind, "start"))
 		snprintf(buf, len, "%s  run %s started: policy %s, mode %s", when,
-			 str(o, "run") ?: "?", str(o, "policy") ?: "?", str(o, "mode") ?: "?");
+			 events_str(o, "run") ?: "?", events_str(o, "policy") ?: "?", events_str(o, "mode") ?: "?");
 	else
 		snprintf(buf, len, "%s  run %s ended (exit %lld): %lld allowed, %lld denied, "
-			 "%lld reviewed", when, str(o, "run") ?: "?", num(o, "exit_status", -1),
-			 num(o, "allowed", 0), num(o, "denied", 0), num(o, "reviewed", 0));
+			 "%lld reviewed", when, events_str(o, "run") ?: "?", events_num(o, "exit_status", -1),
+			 events_num(o, "allowed", 0), events_num(o, "denied", 0), events_num(o, "reviewed", 0));
 }
 
 int events_view_line(json_object *o, bool colour, char *buf, size_t len)
 {
-	const char *kind = str(o, "kind"), *verdict = str(o, "verdict"), *comm = str(o, "comm");
+	const char *kind = events_str(o, "kind"), *verdict = events_str(o, "verdict"), *comm = events_str(o, "comm");
 	char when[32], who[48], what[1024], v[16];
-	long long pid = num(o, "pid", -1);
+	long long pid = events_num(o, "pid", -1);
 
 	if (!kind)
 		return -1;
@@ -101,7 +83,7 @@ int events_view_line(json_object *o, bool colour, char *buf, size_t len)
 	}
 	if (!verdict)
 		return -1; /* not a decision: process events are left out */
-	clock_of(str(o, "ts"), when, sizeof(when));
+	clock_of(events_str(o, "ts"), when, sizeof(when));
 	if (pid >= 0)
 		snprintf(who, sizeof(who), "%.16s[%lld]", comm ? comm : "?", pid);
 	else
@@ -112,6 +94,6 @@ int events_view_line(json_object *o, bool colour, char *buf, size_t len)
 		*c = *c >= 'a' && *c <= 'z' ? *c - 32 : *c;
 	snprintf(buf, len, "%s  %-22s %-8s %-40s %s%-6s%s %-10s %s", when, who, kind, what,
 		 colour ? colour_of(verdict) : "", v, colour ? "\033[0m" : "",
-		 str(o, "layer") ?: "-", str(o, "rule") ?: "-");
+		 events_str(o, "layer") ?: "-", events_str(o, "rule") ?: "-");
 	return 0;
 }

@@ -134,7 +134,6 @@ static void *worker(void *arg)
 
 	if (e == 0)
 		e = approve(w); /* an allow that cannot be bound to its object is a deny */
-	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	if (w->exec)
 		snprintf(target, sizeof(target), "%s", w->c.path);
 	else
@@ -148,6 +147,9 @@ static void *worker(void *arg)
 		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
 			      w->exec ? w->c.argv : NULL, e == 0, w->rule_line, ans.json,
 			      why[0] ? why : NULL, elapsed_us(&w->t0));
+	/* answered after its event is written: the run's summary, written once the
+	 * agent is done, then counts it */
+	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	review_answer_free(&ans);
 	if (w->exec)
 		hold_free_argv(w->c.argv);
