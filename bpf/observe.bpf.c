@@ -172,7 +172,7 @@ static __always_inline void name_of_fd(struct scratch *sc, int fd, char *out)
 	w.root_mnt = (__u64)root.mnt;
 	bpf_loop(WALK_DEPTH, walk_step, &w, 0);
 	if (!w.ok)
-		return; /* too deep or too long: user space reads it from /proc, if it can */
+		return; /* too deep or too long: the name stays relative, and names no rule */
 	if (w.off >= SX_OBS_PATH) { /* the root itself */
 		out[0] = '/';
 		out[1] = 0;
