@@ -6,7 +6,14 @@
  * adds to its per-CPU counts, and what was written is remembered here by
  * key, so each sweep writes exactly what was added since the last one; a
  * count read while a CPU adds to it is only short, and the next sweep
- * writes the rest.
+ * writes the rest. A denial counted there (no room for its record) comes
+ * with the latest of its rule, which the kernel kept whole (sx_latest):
+ * that one is written as an event of its own, the others as one event
+ * with "lost_records", at once when the kernel's count of them moves.
+ *
+ * Identical denials the kernel only counted (sx_agg) are written as one
+ * "repeated" event when their identity has been quiet for two seconds,
+ * said as the record they repeat said it (remembered by its kernel time).
  *
  * Before the summary the kernel's own count of every decision, by layer
  * and verdict, is compared with the tally of what was written. What the

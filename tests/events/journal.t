@@ -59,7 +59,7 @@ for line in sys.stdin:
         print(e.get(sys.argv[2], "")); break' "$1" "$2"
 }
 
-plan 10
+plan 12
 is "$(cat "/var/log/sevorix/$ID.where")" journal "the run records that its events went to the journal"
 is "$(field connect SEVORIX_VERDICT)" deny "journalctl -o json finds the denied connect by SEVORIX_RUN"
 is "$(field connect SEVORIX_TARGET)" "10.3.3.3:80" "with SEVORIX_TARGET"
@@ -72,5 +72,23 @@ like "$(field open SEVORIX_TARGET)$(field open SEVORIX_OBSERVED)" "$SX_TMP/secre
 like "$(field connect SEVORIX_EVENT)" "^\{\"ts\":.*\"kind\":\"connect\"" "SEVORIX_EVENT holds the event whole"
 like "$("$SEVORIX" events --json "$ID" | tail -1)" "\"run\":\"$ID\",\"kind\":\"summary\"" \
 	"sevorix events reads the run back from the journal"
-kill "$JPID" 2>/dev/null
-wait "$JPID" 2>/dev/null
+
+# sevorixd --events journal: every line of a run's own log goes to the journal too
+"$SEVORIX" daemon --socket "$SX_TMP/d.sock" --events journal >"$SX_TMP/daemon.log" 2>&1 &
+DPID=$!
+started $DPID
+for _ in $(seq 100); do [ -S "$SX_TMP/d.sock" ] && break; sleep 0.05; done
+# the daemon finds runs once a second: this one lives for a few
+"$SEVORIX" run --policy p.yaml --user nobody --events "$SX_TMP/own.jsonl" -- /bin/sh -c \
+	"sleep 2; $B/net_agent connect 10.5.5.5 80; sleep 2" >/dev/null 2>&1
+OWN=$(head -1 "$SX_TMP/own.jsonl" | sed 's/.*"run":"\([0-9a-f]*\)".*/\1/')
+for _ in $(seq 100); do
+	journalctl --no-pager -o json "SEVORIX_RUN=$OWN" 2>/dev/null | grep -q '"SEVORIX_KIND":"summary"' && break
+	sleep 0.1
+done
+got=$(journalctl --no-pager -o json "SEVORIX_RUN=$OWN" SEVORIX_KIND=connect 2>/dev/null)
+like "$got" '"SEVORIX_TARGET":"10.5.5.5:80"' "the daemon sends a run's events (written to a file) to the journal"
+is "$(journalctl --no-pager -o json "SEVORIX_RUN=$OWN" 2>/dev/null | wc -l)" "$(wc -l <"$SX_TMP/own.jsonl")" \
+	"every one of them, once"
+kill "$DPID" "$JPID" 2>/dev/null
+wait "$DPID" "$JPID" 2>/dev/null
