@@ -4,7 +4,7 @@
 # the exit of every system call of the machine, so this measures what a
 # process OUTSIDE any run pays while a run's programs are loaded, against
 # the same process with nothing loaded, and what a process inside the run
-# pays. Rounds are interleaved (these machines are noisy); ns per
+# pays. Rounds are interleaved (these machines are noisy); CPU ns per
 # iteration, median of rounds, and the ratio to the baseline.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

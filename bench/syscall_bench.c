@@ -2,7 +2,9 @@
 /*
  * What the observer of denials (bpf/observe.bpf.c) costs a process: its
  * program runs at the exit of every system call of the machine. Each mode
- * is a loop of calls, timed as the median ns per iteration of R rounds;
+ * is a loop of calls, timed as the median ns per iteration of R rounds,
+ * in CPU time of the process (CLOCK_PROCESS_CPUTIME_ID: what the calls cost
+ * it, not how long other processes of a busy machine kept it waiting);
  * bench/observe_bench.sh runs it with and without a run's programs loaded,
  * outside the run and inside it.
  *
@@ -27,7 +29,7 @@ static long long now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 

@@ -251,12 +251,12 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		if (len > 128)
 			len = 128;
 		bpf_probe_read_user(e->data, len, (void *)arg(regs, s->sockaddr));
-		goto out;
+		sx_deny_submit(e, offsetof(struct sx_event, data) + 128); /* the address alone */
+		return 0;
 	}
 	read_name(sc, regs, s->path, s->dirfd, e->data);
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
-out:
 	sx_deny_submit(e, sizeof(sc->ev));
 	return 0;
 }
