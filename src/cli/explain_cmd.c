@@ -256,7 +256,7 @@ static bool explain_one(const struct policy *p, const struct denial *d, struct p
 
 	if (!strcmp(d->kind, "open"))
 		policy_explain_file(p, d->target, access_of(d->access), w);
-	else if (!strcmp(d->kind, "exec") && strcmp(d->layer, "seccomp") &&
+	else if (!strcmp(d->kind, "exec") && strcmp(d->layer, "hold") &&
 		 strcmp(d->layer, "exec-check") && strcmp(d->layer, "jury"))
 		policy_explain_file(p, d->path[0] ? d->path : d->target, SX_ACCESS_EXEC, w);
 	else if (!strcmp(d->kind, "exec"))

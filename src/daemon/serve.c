@@ -117,7 +117,8 @@ static void metrics(const struct daemon *d, FILE *f)
 	const struct counters *n = &d->n;
 
 	metric_head(f, "sevorix_decisions_total", "counter",
-		    "Decisions written to the event logs, by layer and verdict.");
+		    "Decisions in the event logs (the sum of their count fields), by layer and "
+		    "verdict.");
 	for (int i = 0; i < DAEMON_MAX_PAIRS && n->decisions[i].layer[0]; i++)
 		fprintf(f, "sevorix_decisions_total{layer=\"%s\",verdict=\"%s\"} %llu\n",
 			n->decisions[i].layer, n->decisions[i].verdict, n->decisions[i].n);

@@ -130,20 +130,26 @@ static void *worker(void *arg)
 	struct held *w = arg;
 	struct review_answer ans;
 	int e = ask(w, &ans);
-	char target[4200];
+	char target[4200], why[4200];
 
 	if (e == 0)
 		e = approve(w); /* an allow that cannot be bound to its object is a deny */
-	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	if (w->exec)
 		snprintf(target, sizeof(target), "%s", w->c.path);
 	else
 		snprintf(target, sizeof(target), w->k.family == 2 ? "%s:%u" : "[%s]:%u",
 			 w->target, w->k.port);
+	if (review_unreachable(e))
+		snprintf(why, sizeof(why), "jury unreachable: %s", w->h->jury);
+	else
+		snprintf(why, sizeof(why), "%s", e && e != -EPERM ? strerror(-e) : "");
 	if (w->h->ev)
 		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
 			      w->exec ? w->c.argv : NULL, e == 0, w->rule, ans.json,
-			      e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&w->t0));
+			      why[0] ? why : NULL, elapsed_us(&w->t0));
+	/* answered after its event is written: the run's summary, written once the
+	 * agent is done, then counts it */
+	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	review_answer_free(&ans);
 	if (w->exec)
 		hold_free_argv(w->c.argv);

@@ -237,3 +237,25 @@ void review_answer_free(struct review_answer *ans)
 	free(ans->json);
 	ans->json = NULL;
 }
+
+int review_health(const char *path, int timeout_ms)
+{
+	static const char req[] = "GET /v1/health HTTP/1.1\r\nHost: jury\r\nConnection: close\r\n\r\n";
+	int64_t deadline = mono_ms() + timeout_ms;
+	const char *body;
+	char *buf = NULL;
+	size_t blen;
+	int fd = -1, status = 0, ret = dial(path, deadline, &fd);
+
+	if (!ret && wait_fd(fd, POLLOUT, deadline) == 0 &&
+	    send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1)
+		ret = -errno;
+	if (!ret)
+		ret = read_response(fd, deadline, &buf, &body, &blen, &status);
+	if (!ret && status != 200)
+		ret = -EPROTO;
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}

@@ -49,6 +49,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "policy/agent.h"
+#include "review/client.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -68,8 +69,9 @@ static void run_usage(FILE *f)
 	      "  -P, --profile NAME     an agent's profile instead (claude-code, codex,\n"
 	      "                         gemini, or a path; see sevorix-policy(5))\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
-	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
-	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
+	      "  -e, --events DEST      where events go: FILE (JSON lines), 'journal' (the\n"
+	      "                         systemd journal), 'ocsf:FILE' (OCSF JSON lines) or\n"
+	      "                         '-' (stderr); default " RUN_LOG_DIR "/RUN.jsonl\n"
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
@@ -191,6 +193,16 @@ static int load_policy(struct run *r)
 	return e;
 }
 
+/* path made absolute (from the directory sevorix run was started in). */
+static void absolute(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || !strcmp(path, "-") || !getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(out, len, "%s/%s", cwd, path) >= (int)len)
+		snprintf(out, len, "%s", path);
+}
+
 static void show_created(const char *path, const struct file_rule *rule, void *arg)
 {
 	const struct run *r = arg;
@@ -217,16 +229,26 @@ static int open_events(struct run *r)
 	char path[4096];
 	int e;
 
-	if (r->o.events) {
-		snprintf(path, sizeof(path), "%s", r->o.events);
+	if (r->o.events && !strncmp(r->o.events, "ocsf:", 5)) {
+		memcpy(path, "ocsf:", 5);
+		absolute(r->o.events + 5, path + 5, sizeof(path) - 5);
+	} else if (r->o.events && !strcmp(r->o.events, "journal")) {
+		snprintf(path, sizeof(path), "journal");
+	} else if (r->o.events) {
+		absolute(r->o.events, path, sizeof(path));
 	} else {
 		mkdir(RUN_LOG_DIR, 0750);
 		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", r->info.id);
 	}
-	memcpy(r->info.events, path, sizeof(path));
+	/* the file the daemon follows: none for the journal, the OCSF file's name for OCSF */
+	snprintf(r->info.events, sizeof(r->info.events), "%s",
+		 !strcmp(path, "journal") ? "" : !strncmp(path, "ocsf:", 5) ? path + 5 : path);
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
 		log_error("%s: %s", path, strerror(-e));
+	/* `sevorix events RUN` finds them after the run ended (its state file is gone) */
+	else if (run_events_record(r->info.id, path) < 0)
+		log_warn("cannot record where run %s's events go", r->info.id);
 	return e;
 }
 
@@ -245,6 +267,31 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (e < 0)
 		log_error("%s", err[0] ? err : strerror(-e));
 	return e;
+}
+
+/* True when some call of the agent can be held for the jury. */
+static bool has_review(const struct policy *p)
+{
+	if (hold_traps_connect(p) || (p->exec.present && p->exec.def == SX_REVIEW))
+		return true;
+	for (size_t i = 0; p->exec.present && i < p->nexec_rules; i++)
+		if (p->exec_rules[i].action == SX_REVIEW)
+			return true;
+	return false;
+}
+
+/* Says at once when the jury that reviewed calls need does not answer. */
+static void check_jury(const struct run *r)
+{
+	const char *jury = r->policy->jury_local ?: POLICY_JURY_DEFAULT;
+	int e;
+
+	if (!r->hold || r->policy->mode == SX_MODE_AUDIT || !has_review(r->policy))
+		return;
+	e = review_health(jury, 500);
+	if (e < 0)
+		log_warn("the jury at unix://%s does not answer (%s): reviewed actions will be "
+			 "denied until it answers", jury, strerror(-e));
 }
 
 /*
@@ -394,14 +441,18 @@ static int setup(struct run *r)
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (observe_start(r->net, r->exec, &r->obs) < 0)
-		log_info("denials of other layers are not observed");
+	e = observe_start(r->net, r->exec, &r->obs);
+	if (e < 0)
+		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
+			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
 	e = e ?: setup_hold(r, err, sizeof(err));
+	if (!e)
+		check_jury(r);
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
