@@ -211,6 +211,10 @@ void policy_diag_print(const struct policy_diag *d, FILE *f);
 
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);
+/* One rule as policy_print() writes it, "{action: ..., ...}" (no "- ", no newline). */
+void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand);
+void policy_print_file_rule(FILE *f, const struct file_rule *r, bool expand);
+void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand);
 
 /*
  * Reference decisions in user space, in the order described above. They

@@ -56,6 +56,21 @@ static void print_ports(FILE *f, const struct net_rule *r)
 	fputc(']', f);
 }
 
+void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, ", sx_action_name(r->action));
+	if (r->kind == NET_RULE_UNIX) {
+		fputs("unix: ", f);
+		put_str(f, expand ? r->unix_path : r->text);
+	} else {
+		fputs("cidr: ", f);
+		put_str(f, r->text);
+	}
+	if (r->nports)
+		print_ports(f, r);
+	fputc('}', f);
+}
+
 static void print_network(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
@@ -63,19 +78,9 @@ static void print_network(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nnet_rules; i++) {
-		const struct net_rule *r = &p->net_rules[i];
-
-		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
-		if (r->kind == NET_RULE_UNIX) {
-			fputs("unix: ", f);
-			put_str(f, expand ? r->unix_path : r->text);
-		} else {
-			fputs("cidr: ", f);
-			put_str(f, r->text);
-		}
-		if (r->nports)
-			print_ports(f, r);
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_net_rule(f, &p->net_rules[i], expand);
+		fputc('\n', f);
 	}
 }
 
@@ -94,6 +99,14 @@ static void print_access(FILE *f, unsigned int access)
 	fputc(']', f);
 }
 
+void policy_print_file_rule(FILE *f, const struct file_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, path: ", sx_action_name(r->action));
+	put_str(f, expand ? r->expanded : r->path);
+	print_access(f, r->access);
+	fputc('}', f);
+}
+
 static void print_files(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "files:\n  default: %s\n", sx_action_name(p->files.def));
@@ -101,13 +114,23 @@ static void print_files(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nfile_rules; i++) {
-		const struct file_rule *r = &p->file_rules[i];
-
-		fprintf(f, "    - {action: %s, path: ", sx_action_name(r->action));
-		put_str(f, expand ? r->expanded : r->path);
-		print_access(f, r->access);
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_file_rule(f, &p->file_rules[i], expand);
+		fputc('\n', f);
 	}
+}
+
+void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, ", sx_action_name(r->action));
+	if (r->argv_glob) {
+		fputs("argv: ", f);
+		put_str(f, r->argv_glob);
+	} else {
+		fputs("path: ", f);
+		put_str(f, expand ? r->expanded : r->path);
+	}
+	fputc('}', f);
 }
 
 static void print_exec(FILE *f, const struct policy *p, bool expand)
@@ -121,17 +144,9 @@ static void print_exec(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nexec_rules; i++) {
-		const struct exec_rule *r = &p->exec_rules[i];
-
-		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
-		if (r->argv_glob) {
-			fputs("argv: ", f);
-			put_str(f, r->argv_glob);
-		} else {
-			fputs("path: ", f);
-			put_str(f, expand ? r->expanded : r->path);
-		}
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_exec_rule(f, &p->exec_rules[i], expand);
+		fputc('\n', f);
 	}
 }
 
