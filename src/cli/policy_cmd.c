@@ -73,7 +73,8 @@ static void policy_usage(FILE *f)
 	fputs("Usage: sevorix policy check [--user USER] [--jury-config FILE] FILE\n"
 	      "       sevorix policy print [--expand] [--user USER] FILE\n"
 	      "       sevorix policy apply ID FILE\n"
-	      "       sevorix policy diff [--json] [--user USER] [--workspace DIR] A B\n\n"
+	      "       sevorix policy diff [--json] [--user USER] [--workspace DIR] A B\n"
+	      "       sevorix policy suggest [--policy P] [--user USER] RUN|EVENTS.jsonl\n\n"
 	      "check  print every error and warning as file:line:col: message;\n"
 	      "       exit 1 when the policy has errors; with review rules, warn when the\n"
 	      "       jury (--jury-config, default /etc/sevorix/jury.yaml) may not answer\n"
@@ -83,7 +84,8 @@ static void policy_usage(FILE *f)
 	      "apply  give a run or an attachment (sevorix attach) a new policy, with no\n"
 	      "       gap: a policy with errors is refused and the running one stays; for a\n"
 	      "       run, lists the changed rows that need a restart of its agent\n"
-	      "diff   show where A and B decide differently (see sevorix policy diff --help)\n", f);
+	      "diff   show where A and B decide differently (see sevorix policy diff --help)\n"
+	      "suggest  the rules that would have allowed a run's denials, as a patch of P\n", f);
 }
 
 struct policy_args {
@@ -152,6 +154,8 @@ int cmd_policy(int argc, char **argv)
 	}
 	if (verb && !strcmp(verb, "diff"))
 		return cmd_policy_diff(argc - 1, argv + 1);
+	if (verb && !strcmp(verb, "suggest"))
+		return cmd_policy_suggest(argc - 1, argv + 1);
 	if (verb && !strcmp(verb, "apply")) {
 		if (argc != 4) {
 			policy_usage(stderr);
