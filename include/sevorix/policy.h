@@ -232,6 +232,8 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 				  const struct exec_rule **rule);
 
 const char *sx_action_name(enum sx_action a);
+/* An argv pattern ('*' any run of bytes, '?' one byte) against text, as the kernel matches it. */
+bool policy_glob(const char *pat, const char *text);
 
 /* path (as the agent sees it) as seen from here: below p->root when set. */
 const char *policy_host_path(const struct policy *p, const char *path, char *buf, size_t len);

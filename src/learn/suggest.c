@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "learn/learn.h"
 #include "learn/suggest_internal.h"
 #include "sevorix/abi.h"
 
@@ -121,21 +122,6 @@ static int plan_file(struct suggestion *s, struct item *it)
 	return r;
 }
 
-void suggest_normalize(int *family, uint8_t *a)
-{
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-
-	if (*family == AF_INET6 && !memcmp(a, mapped, 12)) {
-		memmove(a, a + 12, 4);
-		memset(a + 4, 0, 12);
-		*family = AF_INET;
-	}
-	if (*family == AF_INET && !memcmp(a, (uint8_t[4]){ 0 }, 4))
-		memcpy(a, (uint8_t[4]){ 127, 0, 0, 1 }, 4);
-	else if (*family == AF_INET6 && !memcmp(a, (uint8_t[16]){ 0 }, 16))
-		a[15] = 1;
-}
-
 static int plan_net(struct suggestion *s, struct item *it)
 {
 	const struct denial *d = it->d;
@@ -146,7 +132,7 @@ static int plan_net(struct suggestion *s, struct item *it)
 	enum sx_action act;
 
 	memcpy(a, d->addr, 16);
-	suggest_normalize(&family, a);
+	learn_normalize(&family, a);
 	act = policy_decide_net(s->p, family, a, d->port, &nr);
 	if (act == SX_ALLOW)
 		return it->state = IT_ALLOWED, 0;
@@ -358,7 +344,7 @@ static int add_rule(struct suggestion *s, const struct policy *p1, struct item *
 		key.path = NULL;
 		key.family = d->family;
 		memcpy(key.addr, d->addr, 16);
-		suggest_normalize(&key.family, key.addr);
+		learn_normalize(&key.family, key.addr);
 		if (policy_decide_net(p1, key.family, key.addr, d->port,
 				      (const struct net_rule **)&rule) == SX_ALLOW)
 			return 0;
@@ -399,7 +385,7 @@ static bool allowed_by(const struct policy *q, const struct item *it)
 					  (const struct file_rule **)&rule) == SX_ALLOW;
 	case DEN_NET:
 		memcpy(a, d->addr, 16);
-		suggest_normalize(&family, a);
+		learn_normalize(&family, a);
 		return policy_decide_net(q, family, a, d->port, (const struct net_rule **)&rule) ==
 		       SX_ALLOW;
 	case DEN_UNIX:

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "learn/learn.h"
 #include "learn/suggest_internal.h"
 #include "sevorix/abi.h"
 
@@ -28,18 +29,7 @@ struct places {
 
 char *suggest_written(const struct policy *p, const char *path)
 {
-	static const char *const names[] = { "WORKSPACE", "HOME" };
-	const char *vals[] = { p->builtin[2].value, p->builtin[0].value };
-	char *out;
-
-	for (int i = 0; i < 2; i++) {
-		size_t n = vals[i] ? strlen(vals[i]) : 0;
-
-		if (n < 2 || strncmp(path, vals[i], n) || (path[n] && path[n] != '/'))
-			continue;
-		return asprintf(&out, "${%s}%s", names[i], path + n) < 0 ? NULL : out;
-	}
-	return strdup(path);
+	return learn_written(p->builtin[0].value, p->builtin[2].value, path);
 }
 
 void suggest_cidr(int family, const uint8_t *addr, char *out, size_t len)
@@ -48,31 +38,6 @@ void suggest_cidr(int family, const uint8_t *addr, char *out, size_t len)
 
 	inet_ntop(family, addr, a, sizeof(a));
 	snprintf(out, len, "%s/%d", a, family == AF_INET ? 32 : 128);
-}
-
-/* The ranges of a port bitmap (1..65535); *n set. NULL on ENOMEM or when empty. */
-static struct port_range *ranges(const uint64_t *bits, size_t *n)
-{
-	struct port_range *v = NULL, *m;
-
-	*n = 0;
-	for (uint32_t p = 1; p <= 65535; p++) {
-		if (!(bits[p / 64] >> (p % 64) & 1))
-			continue;
-		if (*n && (uint32_t)v[*n - 1].hi + 1 == p) {
-			v[*n - 1].hi = p;
-			continue;
-		}
-		m = realloc(v, (*n + 1) * sizeof(*m));
-		if (!m) {
-			free(v);
-			*n = 0;
-			return NULL;
-		}
-		v = m;
-		v[(*n)++] = (struct port_range){ p, p };
-	}
-	return v;
 }
 
 /* A line: prefix, the rule as printed by fn, a comment. */
@@ -149,7 +114,7 @@ static int edited_line(const struct suggestion *s, const struct rule_edit *e, co
 		if (e->allow)
 			r.action = SX_ALLOW;
 		else
-			r.ports = ranges(bits, &r.nports);
+			r.ports = learn_port_ranges(bits, &r.nports);
 		if (e->allow || r.nports)
 			ret = RULE_LINE(line, prefix, policy_print_net_rule, &r, "%s", c);
 		if (!e->allow)
@@ -241,7 +206,7 @@ static int added_line(const struct suggestion *s, const struct rule_add *a, cons
 				       .kind = a->family == AF_INET ? NET_RULE_CIDR4 : NET_RULE_CIDR6 };
 
 		suggest_cidr(a->family, a->addr, cidr, sizeof(cidr));
-		nr.ports = ranges(a->ports, &nr.nports);
+		nr.ports = learn_port_ranges(a->ports, &nr.nports);
 		r = RULE_LINE(line, prefix, policy_print_net_rule, &nr, "%s", c);
 		free(nr.ports);
 		return r;
@@ -501,7 +466,7 @@ static void put_outcome(FILE *f, const struct suggestion *s, const struct item *
 		int family = d->family;
 
 		memcpy(a, d->addr, 16);
-		suggest_normalize(&family, a);
+		learn_normalize(&family, a);
 		suggest_cidr(family, a, cidr, sizeof(cidr));
 		fprintf(f, "allow %s port %u%s%s\n", cidr, d->port, it->note ? "; " : "",
 			it->note ? it->note : "");

@@ -61,8 +61,6 @@ struct suggestion {
 int suggest_patch(struct suggestion *s);
 /* ${WORKSPACE} or ${HOME} in place of their values at the start of path (malloc'd). */
 char *suggest_written(const struct policy *p, const char *path);
-/* The destination as the rules judge it: IPv4-mapped as IPv4, 0.0.0.0 and :: as loopback. */
-void suggest_normalize(int *family, uint8_t *a);
 /* "a.b.c.d/32" or "x::y/128" */
 void suggest_cidr(int family, const uint8_t *addr, char *out, size_t len);
 

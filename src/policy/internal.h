@@ -41,8 +41,6 @@ void policy_path_normalize(char *path);
 /* True when rule path r covers path p by whole components ("/usr" covers "/usr/x"). */
 bool policy_path_covers(const char *r, const char *p);
 
-/* glob.c: argv patterns ('*', '?', literal bytes), as the kernel matches them */
-bool policy_glob(const char *pat, const char *text);
 
 /* order.c */
 void policy_sort(struct policy *p);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Learn mode (`sevorix run --learn OUT.yaml`): what a run did, written as
+ * the rulebook that allows it.
+ *
+ * The run's actions are collected as observations (learn_rec below) and
+ * handed to learn_generalize(), a pure function from observations to
+ * YAML, which generalizes them the way a careful person would; the rules
+ * it follows are at the top of generalize.c and in sevorix-policy(5).
+ */
+#ifndef SEVORIX_LEARN_LEARN_H
+#define SEVORIX_LEARN_LEARN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sevorix/policy.h"
+
+enum obs_kind {
+	OBS_FILE,	/* a path used with some kinds of access */
+	OBS_NET,	/* a connect or datagram to an IPv4/IPv6 destination */
+	OBS_UNIX,	/* a connect to a UNIX socket path (abstract names start with '@') */
+	OBS_EXEC,	/* a program executed (its canonical path), or one the kernel loaded for it */
+};
+
+/* Flags of an observation. */
+enum obs_flag {
+	OBS_CREATED = 1 << 0,	/* FILE: the run created this name */
+	OBS_DIR = 1 << 1,	/* FILE: a directory */
+	OBS_ENTRIES = 1 << 2,	/* FILE: a directory whose entries the run removed or renamed */
+	OBS_DENIED = 1 << 3,	/* refused in the learning run (its policy denies it) */
+	OBS_INTERP = 1 << 4,	/* EXEC: an interpreter or the ELF loader of a program run */
+	OBS_UDP = 1 << 5,	/* NET */
+};
+
+struct observed {
+	enum obs_kind kind;
+	char *path;		/* FILE, UNIX, EXEC: absolute, as the agent sees it */
+	unsigned int access;	/* FILE: enum sx_access bits */
+	unsigned int flags;	/* enum obs_flag */
+	int family;		/* NET: AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint16_t port;
+	char *name;		/* NET: the host name looked up for it, or NULL */
+	char *argv;		/* EXEC: the argv joined by spaces, or NULL */
+	unsigned long count;
+};
+
+struct learn_input {
+	const struct observed *v;
+	size_t n;
+	const struct policy *ref;	/* the default policy: its system paths and its denials */
+	const char *home, *workspace;	/* the agent's ${HOME} and ${WORKSPACE} */
+	const char *header;		/* comment lines for the top of the file, or NULL */
+	unsigned long lost;		/* observations the kernel could not queue */
+};
+
+/*
+ * Writes the rulebook that allows the observations of in (and, as
+ * comments, what it does not: denials of the learning run and what the
+ * reference policy denies). Returns 0, -ENOMEM or -EIO.
+ */
+int learn_generalize(const struct learn_input *in, FILE *out);
+
+/*
+ * path with ${WORKSPACE} or ${HOME} in place of their values where it
+ * starts with one (the longer first); malloc'd, NULL on ENOMEM.
+ */
+char *learn_written(const char *home, const char *workspace, const char *path);
+/* The ranges of a bitmap of ports 1..65535 (bit p: port p); NULL when none (or ENOMEM). */
+struct port_range *learn_port_ranges(const uint64_t *bits, size_t *n);
+/* The destination as the rules judge it: IPv4-mapped as IPv4, 0.0.0.0 and :: as loopback. */
+void learn_normalize(int *family, uint8_t *addr);
+
+#endif
