@@ -31,7 +31,9 @@ FUZZ_review_answer_LIBS := -ljson-c
 FUZZ_events := tests/learn/fuzz/events_fuzz.c src/learn/denials.c
 FUZZ_events_LIBS := -ljson-c
 
-FUZZ_NAMES := rulebook jury_config model_reply review_answer events
+FUZZ_interp := tests/learn/fuzz/interp_fuzz.c src/learn/interp.c
+
+FUZZ_NAMES := rulebook jury_config model_reply review_answer events interp
 FUZZERS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 # The sources of a target as its prerequisites, with the headers they may include.

@@ -19,6 +19,7 @@
 #   dns-msg         DNS messages (dns/wire.c, answer.c)    tests/dns/fuzz/seeds_msg
 #   dns-host        host rules (dns/match.c)               tests/dns/fuzz/seeds_host
 #   events          events read by policy suggest (learn)  tests/learn/suggest
+#   interp          a program's #! line and ELF loader     /usr/bin (files of this system)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
@@ -71,6 +72,7 @@ run model-reply "$secs" "$build/fuzz/model_reply" 8192 tests/jury/fuzz/model_rep
 run dns-msg "$secs" "$build/dns/fuzz_msg" 4096 tests/dns/fuzz/msg.dict tests/dns/fuzz/seeds_msg
 run dns-host "$secs" "$build/dns/fuzz_host" 600 tests/dns/fuzz/host.dict tests/dns/fuzz/seeds_host
 run events "$secs" "$build/fuzz/events" 16384 tests/learn/fuzz/events.dict tests/learn/suggest
+run interp "$secs" "$build/fuzz/interp" 16384 tests/learn/fuzz/interp.dict tests/learn/fuzz/seeds_interp
 printf '%-15s %12s\n' total "$total"
 if [ "$total" -lt "$min" ]; then
 	echo "fewer than $min executions in all: run with a larger FUZZ_SECONDS"

@@ -204,6 +204,9 @@ struct policy_diag {
 
 int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
 		struct policy_diag *diag);
+/* The same from a rulebook in memory; name stands for the file in messages and events. */
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag);
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
 /* Writes every line of d to f, as they are (they name their file and place). */

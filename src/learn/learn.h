@@ -57,11 +57,46 @@ struct learn_input {
 };
 
 /*
+ * The reference policy of learning: /etc/sevorix/policy.yaml when it is
+ * there, else the default policy this binary was built with. And the
+ * base a run learns under without --policy: every section, nothing denied.
+ * Both return as policy_load().
+ */
+int learn_reference(const struct policy_env *env, struct policy **ret, struct policy_diag *diag);
+int learn_base(const struct policy_env *env, struct policy **ret, struct policy_diag *diag);
+
+/*
+ * The observations of a run as they arrive, from any thread: each distinct
+ * one once, with a count; at most max of them (beyond, learn_rec_add()
+ * returns -E2BIG and counts them as dropped). The list stays valid until
+ * the next learn_rec_add().
+ */
+struct learn_rec;
+int learn_rec_new(size_t max, struct learn_rec **ret);
+int learn_rec_add(struct learn_rec *r, const struct observed *o);
+const struct observed *learn_rec_list(struct learn_rec *r, size_t *n);
+unsigned long learn_rec_dropped(struct learn_rec *r);
+void learn_rec_free(struct learn_rec *r);
+
+/*
  * Writes the rulebook that allows the observations of in (and, as
  * comments, what it does not: denials of the learning run and what the
  * reference policy denies). Returns 0, -ENOMEM or -EIO.
  */
 int learn_generalize(const struct learn_input *in, FILE *out);
+
+/*
+ * The file the kernel loads to run the file whose first len bytes are
+ * head: a script's "#!" interpreter or an ELF's PT_INTERP loader, into
+ * out. Returns 0, -ENOENT (it names none) or -EINVAL (malformed).
+ */
+int learn_interp_of(const void *head, size_t len, char *out, size_t outlen);
+/*
+ * The chain of files loaded to run path (as the agent sees it below root,
+ * NULL for /): its interpreter, that one's loader, ... canonical, at most
+ * max. Returns how many were found.
+ */
+int learn_loaded_by(const char *root, const char *path, char (*out)[4096], size_t max);
 
 /*
  * path with ${WORKSPACE} or ${HOME} in place of their values where it

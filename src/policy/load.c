@@ -249,19 +249,16 @@ static void warn_absent(struct loader *l, const struct policy_section *s, const 
 		ydoc_warn(&l->y, NULL, "no '%s' section: %s is not restricted", name, name);
 }
 
-int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
-		struct policy_diag *diag)
+/* Reads the rulebook in f, named file in messages; closes f. */
+static int load_from(const char *file, FILE *f, const struct policy_env *env, struct policy **ret,
+		     struct policy_diag *diag)
 {
 	struct loader l = { .y = { .file = file, .emit = diag ? diag_add : NULL, .ctx = diag },
 			    .diag = diag };
 	struct policy *p;
-	FILE *f;
 	int r;
 
 	*ret = NULL;
-	f = fopen(file, "re");
-	if (!f)
-		return -errno;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		fclose(f);
@@ -298,6 +295,24 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	}
 	*ret = p;
 	return 0;
+}
+
+int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
+		struct policy_diag *diag)
+{
+	FILE *f = fopen(file, "re");
+
+	*ret = NULL;
+	return f ? load_from(file, f, env, ret, diag) : -errno;
+}
+
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	*ret = NULL;
+	return f ? load_from(name, f, env, ret, diag) : -errno;
 }
 
 void policy_diag_clear(struct policy_diag *d)
