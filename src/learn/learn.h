@@ -74,6 +74,13 @@ int learn_base(const struct policy_env *env, struct policy **ret, struct policy_
 struct learn_rec;
 int learn_rec_new(size_t max, struct learn_rec **ret);
 int learn_rec_add(struct learn_rec *r, const struct observed *o);
+/*
+ * The same for the first use of something the kernel counts under key
+ * (len bytes, at most 32) from then on; learn_rec_count() adds what it
+ * counted (uses in all, that first one included). -ENOENT: no such key.
+ */
+int learn_rec_add_keyed(struct learn_rec *r, const struct observed *o, const void *key, size_t len);
+int learn_rec_count(struct learn_rec *r, const void *key, size_t len, unsigned long uses);
 const struct observed *learn_rec_list(struct learn_rec *r, size_t *n);
 unsigned long learn_rec_dropped(struct learn_rec *r);
 void learn_rec_free(struct learn_rec *r);

@@ -15,6 +15,15 @@
 
 #include "learn/learn.h"
 
+#define KEY_MAX 32
+
+/* A key under which the kernel counts the later uses of an observation. */
+struct keyed {
+	unsigned char key[KEY_MAX];
+	size_t len;
+	size_t index;		/* in v */
+};
+
 struct learn_rec {
 	pthread_mutex_t lock;
 	struct observed *v;
@@ -22,6 +31,9 @@ struct learn_rec {
 	int32_t *slot;		/* open addressing over v, hcap slots (a power of two) */
 	size_t hcap;
 	unsigned long dropped;
+	struct keyed *keys;
+	size_t nkeys;
+	bool sorted;		/* keys are sorted (by_key) */
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -118,12 +130,12 @@ static int append(struct learn_rec *r, const struct observed *o, size_t h)
 	return 0;
 }
 
-int learn_rec_add(struct learn_rec *r, const struct observed *o)
+/* Adds o; *index set to its entry. Called with the lock held. */
+static int add_locked(struct learn_rec *r, const struct observed *o, size_t *index)
 {
 	size_t h;
 	int ret = 0;
 
-	pthread_mutex_lock(&r->lock);
 	for (h = hash(o) & (r->hcap - 1); r->slot[h] >= 0; h = (h + 1) & (r->hcap - 1))
 		if (same(&r->v[r->slot[h]], o))
 			break;
@@ -133,8 +145,71 @@ int learn_rec_add(struct learn_rec *r, const struct observed *o)
 		r->dropped += o->count ? o->count : 1, ret = -E2BIG;
 	else
 		ret = append(r, o, h);
+	*index = ret ? 0 : (size_t)r->slot[h];
+	return ret;
+}
+
+int learn_rec_add(struct learn_rec *r, const struct observed *o)
+{
+	size_t index;
+	int ret;
+
+	pthread_mutex_lock(&r->lock);
+	ret = add_locked(r, o, &index);
 	pthread_mutex_unlock(&r->lock);
 	return ret;
+}
+
+int learn_rec_add_keyed(struct learn_rec *r, const struct observed *o, const void *key, size_t len)
+{
+	struct keyed *k;
+	size_t index;
+	int ret;
+
+	if (len > KEY_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&r->lock);
+	ret = add_locked(r, o, &index);
+	k = ret ? NULL : realloc(r->keys, (r->nkeys + 1) * sizeof(*k));
+	if (k) {
+		r->keys = k;
+		k = &k[r->nkeys++];
+		memset(k->key, 0, KEY_MAX);
+		memcpy(k->key, key, len);
+		k->len = len;
+		k->index = index;
+		r->sorted = false;
+	} else if (!ret) {
+		ret = -ENOMEM;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+static int by_key(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+
+	return a->len != b->len ? (a->len < b->len ? -1 : 1) : memcmp(a->key, b->key, a->len);
+}
+
+int learn_rec_count(struct learn_rec *r, const void *key, size_t len, unsigned long uses)
+{
+	struct keyed want = { .len = len }, *k;
+
+	if (len > KEY_MAX)
+		return -EINVAL;
+	memcpy(want.key, key, len);
+	pthread_mutex_lock(&r->lock);
+	if (r->nkeys && !r->sorted)
+		qsort(r->keys, r->nkeys, sizeof(*r->keys), by_key);
+	r->sorted = true;
+	k = r->nkeys ? bsearch(&want, r->keys, r->nkeys, sizeof(*r->keys), by_key) : NULL;
+	/* the event said one use; the kernel counted all of them, that one too */
+	if (k && uses > 1)
+		r->v[k->index].count += uses - 1;
+	pthread_mutex_unlock(&r->lock);
+	return k ? 0 : -ENOENT;
 }
 
 const struct observed *learn_rec_list(struct learn_rec *r, size_t *n)
@@ -165,6 +240,7 @@ void learn_rec_free(struct learn_rec *r)
 		free(r->v[i].argv);
 	}
 	pthread_mutex_destroy(&r->lock);
+	free(r->keys);
 	free(r->v);
 	free(r->slot);
 	free(r);
