@@ -17,6 +17,10 @@ static bool needs_quotes(const char *s)
 {
 	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` $~", *s))
 		return true;
+	/* a line break or another control byte would be folded or refused: escape it */
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return true;
 	if (strpbrk(s, ",[]{}#\"'\\:*&") || strstr(s, ": ") || s[strlen(s) - 1] == ':' ||
 	    s[strlen(s) - 1] == ' ')
 		return true;
@@ -36,7 +40,7 @@ static void put_str(FILE *f, const char *s)
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
 			fprintf(f, "\\x%02x", (unsigned char)*s);
 		else
 			fputc(*s, f);
