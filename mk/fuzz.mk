@@ -38,7 +38,7 @@ FUZZERS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 # The sources of a target as its prerequisites, with the headers they may include.
 $(foreach n,$(FUZZ_NAMES),$(eval $(BUILD)/fuzz/$(n): $(FUZZ_$(n)) $(wildcard include/sevorix/*.h \
-	src/*/*.h src/jury/*/*.h) src/review/client.c src/jury/models/adapters.c))
+	src/*/*.h src/jury/*/*.h tests/lib/*.h) src/review/client.c src/jury/models/adapters.c))
 
 $(FUZZERS): | $(SKELS)
 	$(call msg,FUZZ,$@)

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/jury_client.h"
+
 #define RECONNECT 200
 #define MALFORMED_EVERY 97
 
@@ -47,47 +49,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int dial(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct timeval tv = { 5, 0 };
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (fd >= 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Reads one response into buf; returns its status, or -1. */
-static int read_response(int fd, char *buf, size_t cap)
-{
-	size_t len = 0, need = 0;
-	char *end = NULL, *cl;
-	ssize_t r;
-
-	for (;;) {
-		if (len + 1 >= cap)
-			return -1;
-		r = read(fd, buf + len, cap - 1 - len);
-		if (r <= 0)
-			return -1;
-		len += (size_t)r;
-		buf[len] = '\0';
-		if (!end && (end = strstr(buf, "\r\n\r\n"))) {
-			cl = strcasestr(buf, "Content-Length:");
-			need = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, NULL, 10) : 0);
-		}
-		if (end && len >= need)
-			return atoi(buf + 9);
-	}
 }
 
 /* Request i of client c: its body, and whether it is malformed on purpose. */
@@ -127,7 +88,7 @@ static bool one(struct client *c, int fd, unsigned long i)
 
 	if (write(fd, req, (size_t)n) != n)
 		return false;
-	st = read_response(fd, buf, sizeof(buf));
+	st = jury_read_response(fd, buf, sizeof(buf));
 	ms = (now() - t0) * 1e3;
 	if (ms > c->worst_ms)
 		c->worst_ms = ms;
@@ -147,7 +108,7 @@ static void *client_main(void *arg)
 		if (fd < 0 || i % RECONNECT == 0) {
 			if (fd >= 0)
 				close(fd);
-			fd = dial(c->path);
+			fd = jury_dial(c->path, 5);
 			c->reconnects++;
 		}
 		c->requests++;

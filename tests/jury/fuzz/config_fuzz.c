@@ -13,20 +13,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../lib/fuzz_file.h"
 #include "jury/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void put(int *fd, char *path, size_t len, const void *text, size_t n)
-{
-	if (*fd < 0 && (*fd = memfd_create("jury.yaml", MFD_CLOEXEC)) < 0)
-		abort();
-	if (ftruncate(*fd, 0) < 0 || pwrite(*fd, text, n, 0) != (ssize_t)n)
-		abort();
-	snprintf(path, len, "/proc/self/fd/%d", *fd);
-}
-
-/* The configuration as printed, without its first line (the file it came from). */
 static char *print(const struct jury_config *cfg, size_t *len)
 {
 	char *buf = NULL, *nl;
@@ -53,18 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 16384)
 		return 0;
-	put(&fa, pa, sizeof(pa), data, size);
+	fuzz_file_put(&fa, pa, sizeof(pa), data, size);
 	r = jury_config_load(pa, &c1, err, sizeof(err));
 	if (r && (c1 || (r == -EINVAL && !err[0])))
 		abort(); /* refused without saying why */
 	if (r)
 		return 0;
 	t1 = print(c1, &l1);
-	put(&fb, pb, sizeof(pb), t1, l1);
+	fuzz_file_put(&fb, pb, sizeof(pb), t1, l1);
 	if (jury_config_load(pb, &c2, err, sizeof(err)))
 		abort(); /* printed what does not load */
 	t2 = print(c2, &l2);
-	put(&fb, pb, sizeof(pb), t2, l2);
+	fuzz_file_put(&fb, pb, sizeof(pb), t2, l2);
 	if (jury_config_load(pb, &c3, err, sizeof(err)))
 		abort();
 	t3 = print(c3, &l3);

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../lib/fuzz_file.h"
 #include "learn/diff.h"
 #include "sevorix/policy.h"
 
@@ -24,17 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_RULES_FOR_DIFF 256
 
 static const struct policy_env env = { "/home/u", "u", "/home/u/ws" };
-
-/* A memfd holding text, named by its /proc path. */
-static int put(int *fd, char *path, size_t len, const void *text, size_t n)
-{
-	if (*fd < 0 && (*fd = memfd_create("rulebook", MFD_CLOEXEC)) < 0)
-		abort();
-	if (ftruncate(*fd, 0) < 0 || pwrite(*fd, text, n, 0) != (ssize_t)n)
-		abort();
-	snprintf(path, len, "/proc/self/fd/%d", *fd);
-	return 0;
-}
 
 static char *print(const struct policy *p, size_t *len)
 {
@@ -71,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > MAX_INPUT)
 		return 0;
-	put(&fa, pa, sizeof(pa), data, size);
+	fuzz_file_put(&fa, pa, sizeof(pa), data, size);
 	r = policy_load(pa, &env, &p, &diag);
 	if (r == -EINVAL && (p || !diag.nerrors))
 		abort(); /* refused without saying where */
@@ -81,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	t1 = print(p, &l1);
-	put(&fb, pb, sizeof(pb), t1, l1);
+	fuzz_file_put(&fb, pb, sizeof(pb), t1, l1);
 	if (policy_load(pb, &env, &q, &diag) != 0)
 		abort(); /* policy print wrote what does not load */
 	policy_diag_clear(&diag);
