@@ -30,6 +30,7 @@ struct grule {
 	enum gwhy why;
 	const struct file_rule *ref; /* GW_SYSTEM */
 	size_t entries;		/* GW_DIR: entries used below it */
+	bool create_dir;	/* GW_CREATED: the rule makes the directory (create: dir) */
 	unsigned long uses;
 };
 
@@ -54,8 +55,12 @@ struct gen {
 /* generalize.c */
 int gen_tried(struct gen *g, const char *what, const char *why, const struct policy_loc *rule,
 	      unsigned long count);
-/* The directory in which the entries of a creation at path are made (malloc'd). */
-char *gen_anchor(const struct gen *g, const char *path);
+/*
+ * Where the rule for a name the run created goes (malloc'd): the topmost
+ * directory the run created outside the workspace (*create_dir set: the
+ * rule makes it before the next run), else the directory it was made in.
+ */
+char *gen_created_rule(const struct gen *g, const char *path, bool *create_dir);
 bool gen_covers(const char *dir, const char *path);
 
 /* generalize_files.c: the files section's rules into g->r. */

@@ -15,9 +15,11 @@
  *    (one not under ${HOME} or ${WORKSPACE}) brings that rule as it is:
  *    /usr with read and exec, not the 300 libraries under it.
  *  - A name the run created (a file, a directory) cannot have a rule of
- *    its own, as it does not exist when the next run starts: the
- *    directory it was created in, the parent of the topmost directory
- *    the run created, gets write, and whatever the run did to what it
+ *    its own, as it does not exist when the next run starts. The
+ *    topmost directory the run created outside the workspace gets one
+ *    with `create: dir` (sevorix run makes it before the agent starts,
+ *    as a tool's configuration directory); else the directory it was
+ *    created in gets write, and whatever the run did to what it
  *    created; so do directories whose entries it removed or renamed.
  *  - Other paths are rules of their own, unless LEARN_DIR_ENTRIES or more
  *    entries of one directory were used (files in it, or directories
@@ -93,7 +95,8 @@ static void parent(char *path)
 		*slash = 0;
 }
 
-char *gen_anchor(const struct gen *g, const char *path)
+/* The topmost of path and its ancestors that the run created (malloc'd). */
+static char *top_created(const struct gen *g, const char *path)
 {
 	char *top = strdup(path), *up;
 	const struct gfile *f;
@@ -105,12 +108,29 @@ char *gen_anchor(const struct gen *g, const char *path)
 		parent(up);
 		f = find(g, up);
 		if (!f || !(f->flags & OBS_CREATED)) {
-			free(top);
-			return up; /* the parent of the topmost name the run created */
+			free(up);
+			return top;
 		}
 		free(top);
 		top = up;
 	}
+	return top;
+}
+
+char *gen_created_rule(const struct gen *g, const char *path, bool *create_dir)
+{
+	char *top = top_created(g, path);
+	const struct gfile *f = top ? find(g, top) : NULL;
+
+	*create_dir = false;
+	if (!top)
+		return NULL;
+	/* a directory made outside the workspace: made before the next run starts */
+	if (f && (f->flags & OBS_DIR) && !gen_covers(g->in->workspace, top)) {
+		*create_dir = true;
+		return top;
+	}
+	parent(top); /* else the directory it was made in */
 	return top;
 }
 
@@ -153,7 +173,8 @@ static int aggregate(struct gen *g)
 static void put_rule(const struct gen *g, const struct grule *r, FILE *out)
 {
 	char *w = learn_written(g->in->home, g->in->workspace, r->path);
-	struct file_rule fr = { .action = SX_ALLOW, .path = w ? w : r->path, .access = r->bits };
+	struct file_rule fr = { .action = SX_ALLOW, .path = w ? w : r->path, .access = r->bits,
+				.create = r->create_dir ? SX_CREATE_DIR : SX_CREATE_NONE };
 
 	fputs("    - ", out);
 	if (r->why == GW_SYSTEM) {
@@ -163,7 +184,9 @@ static void put_rule(const struct gen *g, const struct grule *r, FILE *out)
 	} else {
 		policy_print_file_rule(out, &fr, false);
 		fprintf(out, "  # used %lu time%s", r->uses, r->uses == 1 ? "" : "s");
-		if (r->why == GW_CREATED)
+		if (r->why == GW_CREATED && r->create_dir)
+			fputs("; the run created it", out);
+		else if (r->why == GW_CREATED)
 			fputs("; the run created or removed entries here", out);
 		else if (r->why == GW_DIR)
 			fprintf(out, "; %zu entries used below it", r->entries);
@@ -217,6 +240,8 @@ static void put_header(const struct learn_input *in, FILE *out)
 		fprintf(out, "# WARNING: %lu observations were lost (the kernel's buffer was full):\n"
 			     "# this policy may not allow all the run did.\n", in->lost);
 	fputs("version: 1\nmode: enforce\n", out);
+	if (in->ref->tmp == SX_TMP_PRIVATE) /* the world the default policy gives its agent */
+		fputs("tmp: private\n", out);
 }
 
 int learn_generalize(const struct learn_input *in, FILE *out)

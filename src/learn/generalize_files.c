@@ -20,7 +20,8 @@ struct use {
 	char *path;
 	unsigned int bit;
 	unsigned long count;
-	bool created;		/* a use of the directory a creation was made in */
+	bool created;		/* a use of where a creation's rule goes */
+	bool create_dir;	/* ... which is the created directory itself */
 	bool allowed;		/* the output allows it (not tried) */
 };
 
@@ -37,7 +38,7 @@ static int use_add(struct uses *u, const char *path, unsigned int bit, unsigned 
 	if (!v)
 		return -ENOMEM;
 	u->v = v;
-	v[u->n] = (struct use){ strdup(path), bit, count ? count : 1, created, false };
+	v[u->n] = (struct use){ strdup(path), bit, count ? count : 1, created, false, false };
 	return v[u->n++].path ? 0 : -ENOMEM;
 }
 
@@ -70,7 +71,10 @@ static int uses_of(struct gen *g, const struct gfile *f, struct uses *u)
 	if (f->flags & OBS_DENIED)
 		return tried_denied(g, f);
 	if (f->flags & OBS_CREATED) {
-		anchor = gen_anchor(g, f->path);
+		bool dir;
+		size_t first = u->n;
+
+		anchor = gen_created_rule(g, f->path, &dir);
 		if (!anchor)
 			return -ENOMEM;
 		/* a creation is a write of the directory; what it did to the new name too */
@@ -78,6 +82,8 @@ static int uses_of(struct gen *g, const struct gfile *f, struct uses *u)
 		for (int k = 0; k < 3 && !r; k++)
 			if (f->bits & (1u << k))
 				r = use_add(u, anchor, 1u << k, f->count[k], true);
+		for (size_t i = first; i < u->n; i++)
+			u->v[i].create_dir = dir;
 		free(anchor);
 		return r;
 	}
@@ -140,6 +146,7 @@ static int judge(struct gen *g, struct use *u, bool *left)
 			return -ENOMEM;
 		r->bits |= u->bit;
 		r->why = GW_CREATED;
+		r->create_dir |= u->create_dir;
 		*left = false;
 	}
 	return 0;

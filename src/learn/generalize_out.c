@@ -241,7 +241,7 @@ static int exec_one(struct gen *g, const struct observed *o, struct progs *p)
 		return gen_tried(g, what, "refused in the learning run", NULL, o->count);
 	if (er && er->action == SX_DENY)
 		return gen_tried(g, what, "the default policy denies it", &er->loc, o->count);
-	if (built(g, o->path) && !(anchor = gen_anchor(g, o->path)))
+	if (built(g, o->path) && !(anchor = gen_created_rule(g, o->path, &(bool){ false })))
 		return -ENOMEM;
 	x = prog_of(p, anchor ? anchor : o->path);
 	free(anchor);

@@ -59,11 +59,13 @@ struct learn_input {
 /*
  * The reference policy of learning: /etc/sevorix/policy.yaml when it is
  * there, else the default policy this binary was built with. And the
- * base a run learns under without --policy: every section, nothing denied.
- * Both return as policy_load().
+ * base a run learns under without --policy: every section, nothing
+ * denied, a private /tmp when asked (when the reference has one: the
+ * learnt policy will). Both return as policy_load().
  */
 int learn_reference(const struct policy_env *env, struct policy **ret, struct policy_diag *diag);
-int learn_base(const struct policy_env *env, struct policy **ret, struct policy_diag *diag);
+int learn_base(const struct policy_env *env, bool private_tmp, struct policy **ret,
+	       struct policy_diag *diag);
 
 /*
  * The observations of a run as they arrive, from any thread: each distinct

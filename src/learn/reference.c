@@ -6,7 +6,9 @@
  * (policies/default.yaml) -- and the base a run learns under when no
  * --policy is given, which observes everything and denies nothing: every
  * section is present (so every layer is set up and every action passes
- * through the layers that see it) with an allow default.
+ * through the layers that see it) with an allow default, and /tmp is the
+ * agent's own when the reference says so, as it will be under the
+ * learnt policy.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -19,6 +21,12 @@ static const char observe_all[] = "version: 1\n"
 				  "network:\n  default: allow\n"
 				  "files:\n  default: allow\n"
 				  "exec:\n  default: allow\n";
+static const char observe_all_private_tmp[] = "version: 1\n"
+					      "mode: enforce\n"
+					      "tmp: private\n"
+					      "network:\n  default: allow\n"
+					      "files:\n  default: allow\n"
+					      "exec:\n  default: allow\n";
 
 int learn_reference(const struct policy_env *env, struct policy **ret, struct policy_diag *diag)
 {
@@ -28,7 +36,9 @@ int learn_reference(const struct policy_env *env, struct policy **ret, struct po
 				diag);
 }
 
-int learn_base(const struct policy_env *env, struct policy **ret, struct policy_diag *diag)
+int learn_base(const struct policy_env *env, bool private_tmp, struct policy **ret,
+	       struct policy_diag *diag)
 {
-	return policy_load_text("(learn mode: observe everything)", observe_all, env, ret, diag);
+	return policy_load_text("(learn mode: observe everything)",
+				private_tmp ? observe_all_private_tmp : observe_all, env, ret, diag);
 }
