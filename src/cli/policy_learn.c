@@ -23,7 +23,6 @@
 struct learn_args {
 	bool json;
 	const char *workspace;
-	const char *policy;
 };
 
 static int learn_opt(int c, const char *arg, void *ctx)

@@ -483,7 +483,6 @@ void suggest_free(struct suggestion *s)
 	for (size_t i = 0; i < s->nitems; i++) {
 		free(s->items[i].path);
 		free(s->items[i].note);
-		free(s->items[i].rule);
 	}
 	for (size_t i = 0; i < s->nedits; i++)
 		free(s->edits[i].ports);

@@ -15,7 +15,6 @@ struct item {
 	unsigned int access;	/* DEN_FILE: the kinds P denies */
 	char *path;		/* DEN_FILE: where the rule goes (the directory of a creation) */
 	char *note;		/* IT_NOTE: why no rule; IT_RULE: the rule it overrides, or NULL */
-	char *rule;		/* IT_RULE: what was suggested, for the explanation */
 };
 
 /* An existing rule of P, edited so that an allow for the same selector can win. */
