@@ -256,6 +256,9 @@ struct policy_diag {
 
 int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
 		struct policy_diag *diag);
+/* The same from a rulebook in memory; name stands for the file in messages and events. */
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag);
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
 /* Writes every line of d to f, as they are (they name their file and place). */
@@ -270,7 +273,7 @@ size_t policy_check_paths(const struct policy *p, struct policy_diag *diag);
 
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);
-/* One rule as policy_print() writes it, in flow style ("{action: ...}"), no newline. */
+/* One rule as policy_print() writes it, "{action: ..., ...}" (no "- ", no newline). */
 void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand);
 void policy_print_file_rule(FILE *f, const struct file_rule *r, bool expand);
 void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand);
@@ -291,6 +294,8 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 				  const struct exec_rule **rule);
 
 const char *sx_action_name(enum sx_action a);
+/* An argv pattern ('*' any run of bytes, '?' one byte) against text, as the kernel matches it. */
+bool policy_glob(const char *pat, const char *text);
 
 /* True when rule path r covers path p by whole components ("/usr" covers "/usr/x"). */
 bool policy_path_covers(const char *r, const char *p);

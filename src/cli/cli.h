@@ -14,5 +14,8 @@ int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+/* policy_learn.c: `policy diff` and `policy suggest` (argv[0] is the verb) */
+int cmd_policy_diff(int argc, char **argv);
+int cmd_policy_suggest(int argc, char **argv);
 
 #endif

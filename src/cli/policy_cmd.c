@@ -75,7 +75,9 @@ static void policy_usage(FILE *f)
 	      "                            (FILE | --profile NAME)\n"
 	      "       sevorix policy print [--expand] [--user USER] [--command CMD]\n"
 	      "                            (FILE | --profile NAME)\n"
-	      "       sevorix policy apply ID FILE\n\n"
+	      "       sevorix policy apply ID FILE\n"
+	      "       sevorix policy diff [--json] [--user USER] [--workspace DIR] A B\n"
+	      "       sevorix policy suggest [--policy P] [--user USER] RUN|EVENTS.jsonl\n\n"
 	      "check  print every error and warning as file:line:col: message;\n"
 	      "       exit 1 when the policy has errors; warn about allow rules whose path\n"
 	      "       does not exist; with review rules, warn when the jury (--jury-config,\n"
@@ -84,7 +86,9 @@ static void policy_usage(FILE *f)
 	      "       (--expand: with variables expanded)\n"
 	      "apply  give a run or an attachment (sevorix attach) a new policy, with no\n"
 	      "       gap: a policy with errors is refused and the running one stays; for a\n"
-	      "       run, lists the changed rows that need a restart of its agent\n\n"
+	      "       run, lists the changed rows that need a restart of its agent\n"
+	      "diff   show where A and B decide differently (see sevorix policy diff --help)\n"
+	      "suggest  the rules that would have allowed a run's denials, as a patch of P\n\n"
 	      "--command CMD sets ${AGENT_DIR} as `sevorix run -- CMD` would; --profile\n"
 	      "NAME is a profile's name or path (see sevorix-policy(5)).\n", f);
 }
@@ -202,6 +206,10 @@ int cmd_policy(int argc, char **argv)
 		policy_usage(stdout);
 		return 0;
 	}
+	if (verb && !strcmp(verb, "diff"))
+		return cmd_policy_diff(argc - 1, argv + 1);
+	if (verb && !strcmp(verb, "suggest"))
+		return cmd_policy_suggest(argc - 1, argv + 1);
 	if (verb && !strcmp(verb, "apply")) {
 		if (argc != 4) {
 			policy_usage(stderr);

@@ -68,8 +68,6 @@ const char *policy_var_value(const struct policy *p, const char *name);
 /* Normalizes an absolute path in place: no "//", "/./", "/../" or trailing '/'. */
 void policy_path_normalize(char *path);
 
-/* glob.c: argv patterns ('*', '?', literal bytes), as the kernel matches them */
-bool policy_glob(const char *pat, const char *text);
 
 /* order.c */
 void policy_sort(struct policy *p);

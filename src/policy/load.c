@@ -332,24 +332,21 @@ static struct policy *policy_new(const char *file, const struct policy_env *env)
 	return p;
 }
 
-int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
-		struct policy_diag *diag)
+/* Reads the rulebook in f (a file, or memory: no descriptor), named file in messages; closes f. */
+static int load_from(const char *file, FILE *f, const struct policy_env *env, struct policy **ret,
+		     struct policy_diag *diag)
 {
 	struct loader l = { .y = { .emit = diag ? loader_diag_add : NULL, .ctx = diag },
 			    .diag = diag };
 	struct policy *p;
-	struct stat st;
-	FILE *f;
+	struct stat st = { 0 };
 	int r;
 
 	*ret = NULL;
 	snprintf(l.path, sizeof(l.path), "%s", file);
 	l.y.file = l.path;
-	f = fopen(file, "re");
-	if (!f)
-		return -errno;
 	p = policy_new(file, env);
-	if (!p || fstat(fileno(f), &st) < 0) {
+	if (!p || (fileno(f) >= 0 && fstat(fileno(f), &st) < 0)) {
 		r = p ? -errno : -ENOMEM;
 		fclose(f);
 		policy_free(p);
@@ -380,6 +377,24 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	}
 	*ret = p;
 	return 0;
+}
+
+int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
+		struct policy_diag *diag)
+{
+	FILE *f = fopen(file, "re");
+
+	*ret = NULL;
+	return f ? load_from(file, f, env, ret, diag) : -errno;
+}
+
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	*ret = NULL;
+	return f ? load_from(name, f, env, ret, diag) : -errno;
 }
 
 void policy_diag_clear(struct policy_diag *d)
