@@ -44,8 +44,9 @@ struct jury_config {
 };
 
 /* Loads path; path NULL means JURY_DEFAULT_CONFIG, and a missing default file
- * gives the built-in configuration. Returns 0 or -errno; errors are written to
- * err as "file:line:col: message". */
+ * gives the built-in configuration. Returns 0 or -errno; every error of the
+ * file is written to err as a line "file:line:col: message" (lines that do
+ * not fit are dropped). */
 int jury_config_load(const char *path, struct jury_config **ret, char *err, size_t errlen);
 int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen);
 void jury_config_free(struct jury_config *cfg);
