@@ -213,10 +213,15 @@ static bool service_account(const struct shlex_cmd *c)
 	return false;
 }
 
-/* sudo (or a setuid-friendly program) asked to spawn a shell: GTFOBins. */
-static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+/*
+ * Shells reached through privilege: a root shell through sudo or su, and
+ * a program run as root (or with a shell-keeping option) told to start a
+ * shell through one of its own features (an editor's or pager's shell
+ * command, a debugger, an archiver's hook, an interpreter).
+ */
+static void shell_escapes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const gtfo[] = {
+	static const char *const shell_capable[] = {
 		"find", "vim", "vi", "awk", "gawk", "less", "more", "man", "git", "tar", "zip",
 		"env", "nmap", "ftp", "busybox", "perl", "python", "python3", "ruby", "lua",
 		"php", "node", "ed", "gdb", "strace", "tclsh", "expect", "script", "socat",
@@ -232,19 +237,19 @@ static void gtfobins(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		findings_add(&x->f, 0.75, "su runs a command as root");
 	if (rb_sudo_bare(c) && (rb_sudo_opt(c, "-i") || rb_sudo_opt(c, "-s")) && !service_user)
 		findings_add(&x->f, 0.85, "interactive root shell through sudo");
-	if (c->sudo && rb_in(p, gtfo) &&
+	if (c->sudo && rb_in(p, shell_capable) &&
 	    (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash") || rb_arg_has(c, "!sh") ||
 	     rb_arg_has(c, "sh #") || rb_arg_has(c, "--interactive") || rb_arg_has(c, "system(") ||
 	     rb_arg_has(c, "exec=") || rb_arg_has(c, "--script") || strcmp(p, "less") == 0 ||
 	     strcmp(p, "man") == 0 || strcmp(p, "ftp") == 0 || rb_arg_eq(c, "sh") ||
 	     (strcmp(p, "git") == 0 && rb_opt(c, 'p'))))
-		findings_add(&x->f, 0.9, "sudo %s can spawn a root shell (GTFOBins)", p);
+		findings_add(&x->f, 0.9, "sudo %s can spawn a root shell", p);
 	if ((rb_in(p, rootsh) && rb_arg_eq(c, "-p")) ||
 	    (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	     (rb_arg_has(c, "/bin/sh") || rb_arg_has(c, "/bin/bash"))) ||
 	    (strcmp(p, "tar") == 0 && rb_arg_has(c, "checkpoint-action=exec")) ||
 	    (strcmp(p, "zip") == 0 && rb_arg_eq(c, "-TT")))
-		findings_add(&x->f, 0.9, "%s spawns a shell (GTFOBins)", p);
+		findings_add(&x->f, 0.9, "%s spawns a shell", p);
 }
 
 static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -260,7 +265,7 @@ static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		}
 	if (strcmp(p, "setcap") == 0)
 		findings_add(&x->f, 0.9, "setcap grants file capabilities");
-	gtfobins(x, c, p);
+	shell_escapes(x, c, p);
 	if (rb_arg_has(c, "-u#-1") || (c->prog > 0 && strstr(c->argv[0], "sudo") &&
 				       strstr(c->argv[1] ? c->argv[1] : "", "#-1")))
 		findings_add(&x->f, 0.95, "sudo uid -1 bypass");
