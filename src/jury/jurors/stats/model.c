@@ -210,11 +210,11 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 	p = p < 1 - JURORS_MODEL_CAP ? 1 - JURORS_MODEL_CAP : p;
 	p = p > JURORS_MODEL_CAP ? JURORS_MODEL_CAP : p;
 	if (p >= j->m.h.threshold)
-		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
-			 k->what);
+		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f >= %.2f over %d %s", k->kind, p,
+			 j->m.h.threshold, n, k->what);
 	else
-		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f over %d %s", k->kind, p,
-			 n, k->what);
+		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f < %.2f over %d %s",
+			 k->kind, p, j->m.h.threshold, n, k->what);
 	free(f);
 	free(res);
 	return 0;
