@@ -41,8 +41,10 @@ static inline int64_t jury_now_us(void)
  * their own, all by the review's deadline (a missing vote is an error
  * vote). Under the tiered rule the model jurors are asked only when the
  * fast ones split; otherwise their votes read "abstain: not asked". The
- * votes cast are counted in j's metrics.
+ * votes cast are counted in j's metrics. ctx, when not NULL, is r's context
+ * (context.h): each juror judges it too, and the stricter vote counts.
  */
-void jury_ballot(struct jury *j, const struct review *r, struct jury_answer *ans);
+void jury_ballot(struct jury *j, const struct review *r, const struct review *ctx,
+		 struct jury_answer *ans);
 
 #endif

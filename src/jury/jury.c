@@ -16,6 +16,7 @@
 #include "jury/cache.h"
 #include "jury/cloud.h"
 #include "jury/consensus.h"
+#include "jury/context.h"
 #include "jury/internal.h"
 #include "jury/kinds.h"
 #include "jury/models/http_client.h"
@@ -117,6 +118,7 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 		struct jury_answer *ans)
 {
 	int64_t t0 = jury_now_us();
+	struct review *ctx = NULL;
 	char *key = NULL;
 	size_t keylen = 0;
 
@@ -145,7 +147,15 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 		/* A cloud that errs, is late or is skipped gives no verdict:
 		 * the local jurors decide (fail over, never open). */
 	}
-	jury_ballot(j, r, ans);
+	/* a context that cannot be built (ENOMEM) is an error: deny (fail closed) */
+	if (jury_context(r, &ctx)) {
+		ans->verdict = VOTE_DENY;
+		snprintf(ans->reason, sizeof(ans->reason), "%s: deny: out of memory",
+			 ans->consensus);
+		goto done;
+	}
+	jury_ballot(j, r, ctx, ans);
+	free(ctx);
 	jury_consensus(j->cfg, ans->votes, ans->nvotes, &ans->verdict, ans->reason,
 		       sizeof(ans->reason));
 store:

@@ -421,15 +421,45 @@ static int script_word(const struct shlex_cmd *c)
 	return -1;
 }
 
+/*
+ * What the exec's ancestors say (review.h's parents): a program run under
+ * sudo is judged as run through sudo, and a shell whose parent is a
+ * program with a shell escape of its own (an editor, a pager, a database
+ * client) was started from inside it. Ancestors can be forged to look
+ * harmless, never to look worse, so they only add findings.
+ */
+static bool parents_context(struct rb_ctx *x)
+{
+	static const char *const escape_hosts[] = {
+		"vi", "vim", "nvim", "view", "ex", "ed", "nano", "emacs", "less", "more", "man",
+		"pg", "awk", "gawk", "mawk", "nawk", "gdb", "lldb", "ftp", "tftp", "mysql",
+		"mariadb", "psql", "sqlite3", "mongo", "mongosh", "redis-cli", "irb", "expect",
+		"tclsh", "wish", "zip", "tar", "rsync", "journalctl", "systemctl", NULL,
+	};
+	const struct review *r = x->r;
+	bool sudo = false;
+
+	for (size_t i = 0; i < r->nparents; i++)
+		sudo |= rb_in(r->parents[i], (const char *const[]){ "sudo", "doas", "su",
+								     "pkexec", "run0", NULL });
+	if (r->nparents && r->path && rb_in(shlex_basename(r->path), rb_shells) &&
+	    rb_in(r->parents[0], escape_hosts))
+		findings_add(&x->f, sudo ? 0.93 : 0.85, "a shell started from inside %s%s",
+			     r->parents[0], sudo ? " run as root" : "");
+	return sudo;
+}
+
 static void judge_exec(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
+	bool parent_sudo = parents_context(x);
 
 	for (int i = 0; i < res->ncmds; i++) {
 		struct shlex_cmd trimmed = res->cmds[i];
 		const struct shlex_cmd *c = &trimmed;
 		int sw = script_word(c);
 
+		trimmed.sudo |= parent_sudo;
 		if (sw >= 0) {
 			const char *w = trimmed.argv[sw];
 

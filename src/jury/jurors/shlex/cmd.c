@@ -299,8 +299,28 @@ static int commit(struct lexer *lx, struct pending *pc, bool background)
 	c->flags = lx->flags;
 	c->background = background;
 	c->pipe_prev = pc->pipe_prev;
+	if (lx->s && lx->nstmt < SHLEX_STMT_CMDS)
+		lx->stmt_cmds[lx->nstmt++] = idx;
 	shlex_cmd_meaning(res, idx);
 	return idx;
+}
+
+/* The statement read so far ends at end (exclusive): its commands learn their text. */
+static void end_statement(struct lexer *lx, size_t end)
+{
+	size_t start = lx->stmt_start;
+
+	while (start < end && strchr(" \t\r\n", lx->s[start]))
+		start++;
+	while (end > start && strchr(" \t\r\n", lx->s[end - 1]))
+		end--;
+	for (int k = 0; k < lx->nstmt; k++) {
+		struct shlex_cmd *c = &lx->res->cmds[lx->stmt_cmds[k]];
+
+		c->stmt = lx->s + start;
+		c->stmt_len = (int)(end - start);
+	}
+	lx->nstmt = 0;
 }
 
 /* Ends the pending command; a pipe links the next one to it. */
@@ -354,15 +374,19 @@ static void step(struct lexer *lx, struct pending *pc)
 			lx->i++;
 	} else if (c == '\n') {
 		finish(lx, pc, false, false);
+		end_statement(lx, lx->i);
 		if (lx->heredoc_skip_to && lx->i < lx->heredoc_skip_from) {
 			lx->i = lx->heredoc_skip_to;
 			lx->heredoc_skip_to = 0;
 		} else {
 			lx->i++;
 		}
+		lx->stmt_start = lx->i;
 	} else if (c == ';' || c == '(' || c == ')') {
 		finish(lx, pc, false, false);
+		end_statement(lx, lx->i);
 		lx->i += (c == ';' && d == ';') ? 2 : 1;
+		lx->stmt_start = lx->i;
 	} else if (c == '&' && d == '&') {
 		finish(lx, pc, false, false);
 		lx->i += 2;
@@ -370,7 +394,9 @@ static void step(struct lexer *lx, struct pending *pc)
 		shlex_redirect(lx, pc, -1);
 	} else if (c == '&') {
 		finish(lx, pc, false, true);
+		end_statement(lx, lx->i);
 		lx->i++;
+		lx->stmt_start = lx->i;
 	} else if (c == '|') {
 		finish(lx, pc, d != '|', false);
 		lx->i += (d == '|' || d == '&') ? 2 : 1;
@@ -413,6 +439,7 @@ void shlex_parse_script(struct shlex_result *res, const char *s, size_t n, int d
 		step(&lx, &pc);
 	}
 	finish(&lx, &pc, false, false);
+	end_statement(&lx, lx.n);
 }
 
 static void reset(struct shlex_result *res)

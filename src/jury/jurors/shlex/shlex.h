@@ -71,6 +71,11 @@ struct shlex_cmd {
 	int redir_first, nredir;
 	const char *out_text; /* statically known stdout (echo, decoders), or NULL */
 	bool out_decoded;     /* out_text came from a decoder and was parsed already */
+	/* The statement the command is part of, as its script writes it: the
+	 * and-or list of pipelines (joined by | && ||) between two of ; & newline
+	 * ( ). Not NUL-terminated; NULL for a command given as an argv. */
+	const char *stmt;
+	int stmt_len;
 };
 
 struct shlex_result {
