@@ -20,7 +20,7 @@
 
 #include "jury/jurors/stats/features.h"
 #include "jury/jurors/stats/model.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 #include "jury_corpus_io.h"
 
 #define NB_ALPHA 0.5

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "jury/context.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 /* Does command c run the program named prog, itself or through one of its wrappers? */
 static bool runs(const struct shlex_cmd *c, const char *prog)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 #include "juror_tap.h"
 
 static struct shlex_result *res;

@@ -4,7 +4,7 @@
  * places, so that the jury's consensus covers one juror's blind spot with
  * another's method.
  *
- *   rulebook   deterministic patterns over a real shell tokenizer (shlex/)
+ *   rulebook   deterministic patterns over a real shell tokenizer (src/shell/)
  *   ngram      multinomial naive Bayes over hashed character n-grams
  *   logreg     logistic regression over hashed token and structure features
  *   grounding  checks the action against the agent's real filesystem view

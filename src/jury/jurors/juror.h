@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "review/review.h"
+#include "shell/shlex.h"
 
 struct vote {
 	enum vote_verdict verdict;
@@ -60,6 +61,13 @@ struct juror_ops {
 	int (*vote)(struct juror *j, const struct review *r, struct vote *out);
 	void (*close)(struct juror *j);
 };
+
+/*
+ * Parses the command of an exec review (its argv, else its path alone)
+ * into a freshly allocated result, as shlex_parse_argv() does. Returns 0,
+ * -EINVAL when the review has no command, or -ENOMEM.
+ */
+int juror_parse_exec(const struct review *r, struct shlex_result **ret);
 
 /* Copies printf output into v->reason (truncating) and sets verdict/confidence. */
 void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)

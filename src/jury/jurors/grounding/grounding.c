@@ -27,7 +27,7 @@
 #include "jury/jurors/builtin.h"
 #include "jury/jurors/findings.h"
 #include "jury/jurors/known_tools.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 struct gr_ctx {
 	struct juror *j;
@@ -376,7 +376,7 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	if (x.rootfd < 0)
 		return -errno; /* an unreadable root is an error vote: deny (fail closed) */
 	if (r->kind == REVIEW_EXEC) {
-		rc = shlex_parse_exec(r, &res);
+		rc = juror_parse_exec(r, &res);
 		if (rc == 0)
 			judge_exec(&x, res);
 		else if (rc == -EINVAL)

@@ -508,7 +508,7 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	if (!j || !r || !out)
 		return -EINVAL;
 	if (r->kind == REVIEW_EXEC) {
-		rc = shlex_parse_exec(r, &res);
+		rc = juror_parse_exec(r, &res);
 		if (rc == -EINVAL) {
 			/* nothing to judge is not a reason to allow (fail closed) */
 			vote_set(out, VOTE_DENY, 0.6, "rulebook: exec request without a command");

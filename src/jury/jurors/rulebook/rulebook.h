@@ -21,7 +21,7 @@
 
 #include "jury/jurors/findings.h"
 #include "jury/jurors/juror.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define RB_MAX_FILES 16
 /* Findings weaker than this (combined) make the rulebook abstain, not deny. */

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define FEAT_BITS 18
 #define FEAT_DIM (1u << FEAT_BITS)

@@ -191,7 +191,7 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 		vote_set(out, VOTE_ABSTAIN, 0.0, "%s: judges exec requests only", k->kind);
 		return 0;
 	}
-	rc = shlex_parse_exec(r, &res);
+	rc = juror_parse_exec(r, &res);
 	if (rc == -EINVAL) {
 		/* an exec without a command cannot be judged: deny (fail closed) */
 		vote_set(out, VOTE_DENY, 0.6, "%s: exec request without a command", k->kind);

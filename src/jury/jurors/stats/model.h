@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "jury/jurors/juror.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define JURORS_MODEL_MAGIC "SVXJURY1"
 /*

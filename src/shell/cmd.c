@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 const char *shlex_basename(const char *path)
 {
@@ -488,27 +488,6 @@ int shlex_parse_argv(struct shlex_result *res, const char *const *argv, size_t a
 	idx = commit(&lx, &pc, false);
 	(void)idx;
 	return res->truncated ? -E2BIG : 0;
-}
-
-int shlex_parse_exec(const struct review *r, struct shlex_result **ret)
-{
-	struct shlex_result *res;
-	const char *one[1];
-
-	*ret = NULL;
-	if (!r || r->kind != REVIEW_EXEC || ((!r->argv || r->argc == 0) && !r->path))
-		return -EINVAL;
-	res = malloc(sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	if (r->argv && r->argc > 0) {
-		shlex_parse_argv(res, r->argv, r->argc);
-	} else {
-		one[0] = r->path;
-		shlex_parse_argv(res, one, 1);
-	}
-	*ret = res;
-	return 0;
 }
 
 int shlex_parse(struct shlex_result *res, const char *src)

@@ -14,8 +14,8 @@
  */
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 #define INTERP_MAX_PAYLOADS 8
 

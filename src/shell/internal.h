@@ -7,7 +7,7 @@
 #ifndef SEVORIX_JURY_SHLEX_INTERNAL_H
 #define SEVORIX_JURY_SHLEX_INTERNAL_H
 
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define PENDING_REDIRS 16
 #define SHLEX_STMT_CMDS 64
