@@ -44,6 +44,13 @@ bool policy_path_covers(const char *r, const char *p);
 /* glob.c: argv patterns ('*', '?', literal bytes), as the kernel matches them */
 bool policy_glob(const char *pat, const char *text);
 
+/* shell.c: shell rules over the pipelines an argv runs */
+struct shlex_result;
+/* Parses argv as the shell runs it into a malloc'd result. Returns 0 or -ENOMEM. */
+int policy_shell_parse(char *const argv[], struct shlex_result **ret);
+/* Does pat match a pipeline or command of res? 1, 0, or -ENOMEM. */
+int policy_shell_match(const char *pat, const struct shlex_result *res);
+
 /* order.c */
 void policy_sort(struct policy *p);
 void loader_check_duplicates(struct loader *l);

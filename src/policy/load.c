@@ -342,6 +342,7 @@ void policy_free(struct policy *p)
 		free(p->exec_rules[i].path);
 		free(p->exec_rules[i].expanded);
 		free(p->exec_rules[i].argv_glob);
+		free(p->exec_rules[i].shell_glob);
 	}
 	free(p->jury_local);
 	free(p->root);

@@ -61,7 +61,7 @@ static int exec_cmp(const void *x, const void *y)
 	size_t da = a->expanded ? policy_path_depth(a->expanded) + 1 : 0;
 	size_t db = b->expanded ? policy_path_depth(b->expanded) + 1 : 0;
 
-	if (da != db) /* path rules (deepest first), then argv rules */
+	if (da != db) /* path rules (deepest first), then argv and shell rules */
 		return da > db ? -1 : 1;
 	if (a->action != b->action)
 		return a->action > b->action ? -1 : 1;
@@ -131,6 +131,7 @@ void loader_check_duplicates(struct loader *l)
 	for (size_t i = 0; i < p->nexec_rules; i++)
 		for (size_t j = 0; j < i; j++)
 			if (str_same(p->exec_rules[i].expanded, p->exec_rules[j].expanded) ||
-			    str_same(p->exec_rules[i].argv_glob, p->exec_rules[j].argv_glob))
+			    str_same(p->exec_rules[i].argv_glob, p->exec_rules[j].argv_glob) ||
+			    str_same(p->exec_rules[i].shell_glob, p->exec_rules[j].shell_glob))
 				dup_error(l, p->exec_rules[i].loc, "selector", p->exec_rules[j].loc);
 }

@@ -127,6 +127,9 @@ static void print_exec(FILE *f, const struct policy *p, bool expand)
 		if (r->argv_glob) {
 			fputs("argv: ", f);
 			put_str(f, r->argv_glob);
+		} else if (r->shell_glob) {
+			fputs("shell: ", f);
+			put_str(f, r->shell_glob);
 		} else {
 			fputs("path: ", f);
 			put_str(f, expand ? r->expanded : r->path);

@@ -86,18 +86,24 @@ static const char *const interps[] = {
 	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", NULL,
 };
 static const char *const sudo_like[] = { "sudo", "doas", "pkexec", "run0", NULL };
-/* Options of sudo/xargs/nice/env that take a value. */
-static const char *const valued_opts[] = {
-	"-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h", "-I", "-n", "-P", "-d", "-L", "-s",
-	"-E", "-a", "-i", "-c", "--user", "--group", NULL,
+/* The options of each wrapper that take a value (sudo -E, -i, -s are flags). */
+static const char *const sudo_valued[] = {
+	"-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h", "-R", "-T", "--user", "--group",
+	"--chdir", "--prompt", "--role", "--type", "--other-user", "--host", "--chroot", NULL,
 };
+static const char *const xargs_valued[] = {
+	"-E", "-I", "-n", "-P", "-d", "-L", "-s", "-a", "--delimiter", "--max-args",
+	"--max-procs", "--arg-file", NULL,
+};
+static const char *const env_valued[] = { "-u", "-C", "-S", "--unset", "--chdir", NULL };
+static const char *const nice_valued[] = { "-n", "-c", "-p", "--adjustment", "--class", NULL };
 
-static int skip_opts(const struct shlex_cmd *c, int i, bool valued)
+static int skip_opts(const struct shlex_cmd *c, int i, const char *const *valued)
 {
 	while (i < c->argc && c->argv[i][0] == '-' && c->argv[i][1]) {
 		if (strcmp(c->argv[i], "--") == 0)
 			return i + 1;
-		if (valued && in_list(c->argv[i], valued_opts) && i + 1 < c->argc)
+		if (valued && in_list(c->argv[i], valued) && i + 1 < c->argc)
 			i++;
 		i++;
 	}
@@ -116,15 +122,17 @@ static int find_prog(struct shlex_cmd *c)
 			i++;
 		} else if (in_list(b, sudo_like)) {
 			c->sudo = true;
-			i = skip_opts(c, i + 1, true);
+			i = skip_opts(c, i + 1, sudo_valued);
 		} else if (strcmp(b, "env") == 0 || strcmp(b, "xargs") == 0) {
-			i = skip_opts(c, i + 1, true);
+			i = skip_opts(c, i + 1, b[0] == 'e' ? env_valued : xargs_valued);
 		} else if (in_list(b, plain_wrappers)) {
-			i = skip_opts(c, i + 1, strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0);
+			i = skip_opts(c, i + 1,
+				      strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0 ? nice_valued :
+											  NULL);
 		} else if (in_list(b, arg_wrappers)) {
 			if (strcmp(b, "chroot") == 0)
 				c->sudo = true;
-			i = skip_opts(c, i + 1, false) + 1;
+			i = skip_opts(c, i + 1, NULL) + 1;
 		} else {
 			return i;
 		}
