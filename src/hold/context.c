@@ -65,8 +65,8 @@ static int parent_of(int pid)
 
 static bool is_shell(const char *name)
 {
-	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh",
-					      NULL };
+	static const char *const shells[] = { "sh",  "bash", "dash", "zsh",
+					      "ksh", "ash",  "mksh", NULL };
 
 	for (int i = 0; shells[i]; i++)
 		if (!strcmp(name, shells[i]))

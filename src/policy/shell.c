@@ -39,8 +39,8 @@
 #include "policy/internal.h"
 #include "shell/shlex.h"
 
-#define SHELL_TEXT 4096	 /* one normalized pipeline; longer ones are cut (and may not match) */
-#define SHELL_CHAIN 32	 /* commands of one pipeline considered */
+#define SHELL_TEXT 4096 /* one normalized pipeline; longer ones are cut (and may not match) */
+#define SHELL_CHAIN 32	/* commands of one pipeline considered */
 
 static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", NULL };
 
