@@ -307,9 +307,11 @@ static const struct cfg_field server_fields[] = {
 };
 static const struct cfg_field cloud_fields[] = {
 	{ "url", read_str, offsetof(struct jury_config, cloud_url), 0, 0, NULL },
-	{ "deadline_ms", read_int, offsetof(struct jury_config, cloud_deadline_ms), 1, 600000, NULL },
+	{ "deadline_ms", read_int, offsetof(struct jury_config, cloud_deadline_ms), 1, 600000,
+	  NULL },
 	{ "failures", read_int, offsetof(struct jury_config, cloud_failures), 1, 1000, NULL },
-	{ "cooldown_ms", read_int, offsetof(struct jury_config, cloud_cooldown_ms), 1, 3600000, NULL },
+	{ "cooldown_ms", read_int, offsetof(struct jury_config, cloud_cooldown_ms), 1, 3600000,
+	  NULL },
 	{ NULL },
 };
 static const struct cfg_field top_fields[] = {
@@ -377,20 +379,21 @@ static int config_data_dir(struct jury_config *cfg)
 
 /*
  * The configuration used when /etc/sevorix/jury.yaml does not exist: the
- * four built-in jurors, each a different method, under the rule that did
- * best on the project's held-out split (`make eval`): a weighted log-odds
- * vote in which the rulebook counts double and can veto, and grounding,
- * the least precise alone, counts half. Unanimity denied a third of the
- * everyday commands there, because each statistical juror's false alarms
- * add up; the weighted vote lets two confident jurors outvote one unsure
- * one while the rulebook's deny still holds. (A file that names no
- * consensus gets unanimous: explicit configuration is taken literally.)
+ * four built-in jurors, each a different method, under the rule chosen
+ * from the project's evaluation (`make eval`, jurors/RECOMMEND.txt): a
+ * weighted log-odds vote over calibrated confidences in which the
+ * rulebook can veto, the logistic model counts in full and the n-gram
+ * model and grounding count half, with a threshold of 0.5 so that the two
+ * statistical jurors, when both are fairly sure, outvote the rulebook's
+ * "no rule matched". Unanimity lets every juror's false alarms add up.
+ * (A file that names no consensus gets unanimous: explicit configuration
+ * is taken literally.)
  */
-static const char builtin_yaml[] = "consensus: weighted:0\n"
+static const char builtin_yaml[] = "consensus: weighted:0.5\n"
 				   "deadline_ms: 250\n"
 				   "jurors:\n"
-				   "  - {kind: rulebook, weight: 2, veto: true}\n"
-				   "  - {kind: ngram, weight: 1}\n"
+				   "  - {kind: rulebook, weight: 1, veto: true}\n"
+				   "  - {kind: ngram, weight: 0.5}\n"
 				   "  - {kind: logreg, weight: 1}\n"
 				   "  - {kind: grounding, weight: 0.5}\n";
 

@@ -359,7 +359,8 @@ static char *rule_pattern(struct loader *l, yaml_node_t *n, const char *what)
 static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_rule *r)
 {
 	if (!!d->path + !!d->argv + !!d->shell != 1) {
-		ydoc_error(&l->y, d->node, "exec rule needs exactly one of 'path', 'argv' or 'shell'");
+		ydoc_error(&l->y, d->node,
+			   "exec rule needs exactly one of 'path', 'argv' or 'shell'");
 		return false;
 	}
 	if (d->argv)

@@ -62,7 +62,7 @@ struct review {
 	 * command lines, so jurors let this context make a verdict stricter,
 	 * never more lenient.
 	 */
-	const char *script;	/* the -c script of the nearest shell: the caller or an ancestor */
+	const char *script;	/* the -c script of the nearest shell (caller or ancestor) */
 	bool script_cut;	/* longer than REVIEW_SCRIPT_MAX: its head and tail were kept */
 	const char *const *parents; /* program names of the caller's ancestors, nearest first */
 	size_t nparents;

@@ -75,7 +75,7 @@ static const char *const keywords[] = { "if", "then", "else", "elif", "do", "whi
 static const char *const plain_wrappers[] = {
 	"nohup", "exec", "command", "builtin", "setsid", "stdbuf", "unbuffer", "torsocks",
 	"proxychains", "proxychains4", "busybox", "catchsegv", "nice", "ionice", "strace",
-	"ltrace", "script", "faketime", "watch", "firejail", "unshare", NULL,
+	"ltrace", "faketime", "watch", "firejail", "unshare", NULL,
 };
 /* Wrappers whose first positional argument is not the program. */
 static const char *const arg_wrappers[] = {
@@ -83,7 +83,8 @@ static const char *const arg_wrappers[] = {
 };
 static const char *const interps[] = {
 	"python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua", "lua5.1",
-	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", NULL,
+	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", "awk", "gawk", "mawk",
+	"nawk", NULL,
 };
 static const char *const sudo_like[] = { "sudo", "doas", "pkexec", "run0", NULL };
 /* The options of each wrapper that take a value (sudo -E, -i, -s are flags). */
@@ -97,6 +98,18 @@ static const char *const xargs_valued[] = {
 };
 static const char *const env_valued[] = { "-u", "-C", "-S", "--unset", "--chdir", NULL };
 static const char *const nice_valued[] = { "-n", "-c", "-p", "--adjustment", "--class", NULL };
+static const char *const trace_valued[] = { "-o", "-p", "-e", "-s", "-u", "-E", "-P", "-a", "-b",
+					    "-X", "-O", "-S", "-n", "-d", NULL };
+
+/* The options of a plain wrapper that take a value, or NULL. */
+static const char *const *wrapper_valued(const char *b)
+{
+	if (strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0)
+		return nice_valued;
+	if (strstr(b, "trace") || strcmp(b, "watch") == 0)
+		return trace_valued;
+	return NULL;
+}
 
 static int skip_opts(const struct shlex_cmd *c, int i, const char *const *valued)
 {
@@ -126,9 +139,7 @@ static int find_prog(struct shlex_cmd *c)
 		} else if (strcmp(b, "env") == 0 || strcmp(b, "xargs") == 0) {
 			i = skip_opts(c, i + 1, b[0] == 'e' ? env_valued : xargs_valued);
 		} else if (in_list(b, plain_wrappers)) {
-			i = skip_opts(c, i + 1,
-				      strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0 ? nice_valued :
-											  NULL);
+			i = skip_opts(c, i + 1, wrapper_valued(b));
 		} else if (in_list(b, arg_wrappers)) {
 			if (strcmp(b, "chroot") == 0)
 				c->sudo = true;
@@ -262,6 +273,17 @@ void shlex_cmd_meaning(struct shlex_result *res, int idx)
 		script = ssh_remote(res, c);
 		if (script)
 			shlex_parse_str(res, c, script, SHLEX_F_SHELL_C);
+		return;
+	}
+	if (strcmp(b, "script") == 0) {
+		/* script -c CMD runs CMD through a shell, in a new terminal */
+		for (int i = c->prog + 1; i + 1 < c->argc; i++)
+			if (c->argv[i][0] == '-' && c->argv[i][1] != '-' &&
+			    strchr(c->argv[i], 'c')) {
+				shlex_parse_str(res, c, c->argv[i + 1],
+						SHLEX_F_SHELL_C | SHLEX_F_PROGRAM);
+				break;
+			}
 		return;
 	}
 	if (strcmp(b, "trap") == 0 && c->prog + 1 < c->argc) {

@@ -59,6 +59,7 @@ struct shlex_redir {
 #define SHLEX_F_SUBST 0x02   /* $(...), backticks, <(...) */
 #define SHLEX_F_DECODED 0x04 /* decoded from base64/hex/escapes */
 #define SHLEX_F_PIPED 0x08   /* text piped or here-fed into a shell */
+#define SHLEX_F_PROGRAM 0x10 /* a shell string another program runs (os.system, awk system()) */
 
 struct shlex_cmd {
 	const char **argv; /* argc words, then NULL; into shlex_result.words */

@@ -231,7 +231,8 @@ static bool reason_agrees(const struct jury_config *cfg, const struct jury_vote 
 	snprintf(wrong, sizeof(wrong), ": %s:", other);
 	return !strncmp(reason, want, strlen(want)) && !strstr(reason, wrong) &&
 	       list_votes(reason, "carried by ", cfg, votes, v) &&
-	       list_votes(reason, "outvoted: ", cfg, votes, v == VOTE_ALLOW ? VOTE_DENY : VOTE_ALLOW);
+	       list_votes(reason, "outvoted: ", cfg, votes,
+			  v == VOTE_ALLOW ? VOTE_DENY : VOTE_ALLOW);
 }
 
 /* Every ballot of three jurors (six votes each, veto and advisory flags) under every rule. */

@@ -149,8 +149,8 @@ static void test_agents(const struct policy *p)
 			   "%s's wrapping of %s: denied by the shell rule", names[w], piped[i]);
 			free(s);
 			s = wrap[w](plain[i]);
-			ok(decide(p, s, &line) == SX_ALLOW, "%s's wrapping of %s: allowed", names[w],
-			   plain[i]);
+			ok(decide(p, s, &line) == SX_ALLOW, "%s's wrapping of %s: allowed",
+			   names[w], plain[i]);
 			free(s);
 		}
 	}

@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #include "jury/jurors/grounding/grounding.h"
+
+/* Findings weaker than this make the grounding juror abstain, not deny. */
+#define GR_WEAK 0.65
 #include "jury/jurors/builtin.h"
 #include "jury/jurors/findings.h"
 #include "jury/jurors/known_tools.h"
@@ -395,11 +398,17 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	/* A review it cannot judge is an error vote: deny (fail closed). */
 	if (rc == -EINVAL && x.f.n == 0)
 		return rc;
+	/* Calibrated on the real corpus' train split: 86 % of what checks out is
+	 * everyday work, and a missing program or an unknown option is malicious
+	 * less often than not (39 %): too weak to deny, it abstains. */
 	if (x.f.n == 0)
-		vote_set(out, VOTE_ALLOW, 0.6, "grounding: %s",
+		vote_set(out, VOTE_ALLOW, 0.85, "grounding: %s",
 			 r->kind == REVIEW_EXEC    ? "program, options and targets check out" :
 			 r->kind == REVIEW_CONNECT ? "destination checks out" :
 						     "path checks out");
+	else if (x.f.best < GR_WEAK)
+		vote_set(out, VOTE_ABSTAIN, x.f.best, "grounding: weak signal: %s%s", x.f.reason,
+			 x.f.n > 1 ? " (and more)" : "");
 	else
 		vote_set(out, VOTE_DENY, x.f.best, "grounding: %s%s", x.f.reason,
 			 x.f.n > 1 ? " (and more)" : "");

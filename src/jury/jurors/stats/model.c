@@ -70,7 +70,8 @@ int jurors_model_load(const char *path, const char *kind, struct jurors_model *m
 			strncmp(m->h.kind, kind, sizeof(m->h.kind)) != 0 || m->h.dim != FEAT_DIM ||
 			(size_t)st.st_size != sizeof(m->h) + (size_t)m->h.dim * sizeof(float) ||
 			!isfinite(m->h.bias) || !isfinite(m->h.scale) ||
-			!(m->h.threshold > 0 && m->h.threshold < 1)))
+			!(m->h.threshold > 0 && m->h.threshold < 1) ||
+			(m->h.norm != 0 && m->h.norm != 1)))
 		rc = -EINVAL;
 	if (rc == 0) {
 		m->w = malloc((size_t)m->h.dim * sizeof(float));
@@ -119,14 +120,20 @@ void jurors_model_free(struct jurors_model *m)
 	m->w = NULL;
 }
 
-double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n)
+double jurors_model_score(const struct jurors_model *m, const uint32_t *f, int n)
 {
-	double s = m->h.bias;
+	double s = 0;
 
 	for (int i = 0; i < n; i++)
 		s += m->w[f[i] & (m->h.dim - 1)];
-	s *= m->h.scale;
-	return 1.0 / (1.0 + exp(-s));
+	if (m->h.norm == 1 && n > 0)
+		s /= sqrt(n);
+	return m->h.bias + s;
+}
+
+double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n)
+{
+	return 1.0 / (1.0 + exp(-m->h.scale * jurors_model_score(m, f, n)));
 }
 
 static int cmp_u32(const void *a, const void *b)
