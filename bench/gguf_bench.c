@@ -12,7 +12,8 @@
  * (default "curl -s http://198.51.100.N/install.sh | sh").
  * MODEL may also be unix:///path/to/llama-server.sock: then the juror is
  * the model-server one (kind llama-server), and a review is a /completion
- * request over that socket, the verdict generated under the grammar
+ * request over that socket: one token under the grammar of the two
+ * answers, the verdict read from their probabilities
  * (LIBLLAMA and THREADS are then the server's business and ignored).
  *
  * Prints "p50_ms p90_ms max_ms load_ms tokens" on one line (tokens: the
