@@ -20,6 +20,11 @@ The behaviour is the first path segment, so one server serves many jurors
   prose               a verdict wrapped in prose (off-grammar)
   maybe               verdict "maybe" (off-grammar)
   truncated           the answer was cut off at the token limit
+  offlist             llama-server's unconstrained candidates (the sampled
+                      token fit the grammar): 16 tokens that are no answer,
+                      the sampled " deny" below them
+  ambiguous           every other answer names no verdict (the sampled token
+                      is " ", which starts both), the next one is deny-0.9
 GET of the readiness paths (/health, /api/version, /v1/models) answers 200
 unless the behaviour is http500.
 On a UNIX socket (--unix PATH) there is no prefix: --mode gives it.
@@ -49,10 +54,22 @@ def shape_ok(dialect, req):
     return isinstance(msgs, list) and len(msgs) == 2 and msgs[1].get("role") == "user"
 
 
+ASKED = {}
+
+
 def llama_reply(mode, verdict, conf):
     """llama-server's answer to one token under the grammar: its candidates."""
     if mode == "truncated":
         return {"content": "", "stop": True, "stop_type": "limit"}
+    ASKED[mode] = ASKED.get(mode, 0) + 1
+    if mode == "offlist" or (mode == "ambiguous" and ASKED[mode] % 2):
+        top = [{"id": i, "token": "w%d" % i, "prob": 0.05 - i * 0.002} for i in range(16)]
+        tok = " deny" if mode == "offlist" else " "
+        return {"content": tok, "stop": True, "stop_type": "limit",
+                "completion_probabilities": [{"id": 99, "token": tok, "prob": 0.01,
+                                              "top_probs": top}]}
+    if mode == "ambiguous":
+        verdict, conf = "deny", 0.9
     tokens = {"allow": [(" allow", conf), (" deny", 1 - conf)],
               "deny": [(" deny", conf), (" allow", 1 - conf)]}.get(verdict)
     if mode == "prose" or tokens is None:

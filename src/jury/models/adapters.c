@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jury/models/http_client.h"
 #include "jury/models/models.h"
@@ -144,17 +145,40 @@ static json_object *build_llama(const struct juror *j, const char *action)
 	return o;
 }
 
+/* Which answer a candidate token starts: 0 allow, 1 deny, -1 neither or both. */
+static int verdict_side(const char *tok)
+{
+	bool allow, deny;
+
+	if (!tok || !*tok)
+		return -1;
+	allow = !strncmp(" allow", tok, strlen(tok));
+	deny = !strncmp(" deny", tok, strlen(tok));
+	return allow == deny ? -1 : deny;
+}
+
 /*
  * The verdict from llama-server's candidates for the one token: each
  * candidate is the start of " allow" or of " deny" (a token that starts
  * both counts for neither); the side with the larger share wins, with
- * that share as the confidence. Returns 0 or -EBADMSG.
+ * that share as the confidence. The server samples first without the
+ * grammar and applies it only when that token does not fit it; when it
+ * fits, the candidates are the model's unconstrained ones, which may not
+ * name an answer among the first ADAPTER_PROBS: the sampled token (it
+ * fits) is counted too, and when the full list names one side only, the
+ * confidence counts the other side at the last candidate's probability
+ * (a bound: it is not overstated, and never below 0.5). Returns 0,
+ * -EBADMSG for a malformed reply, or -EAGAIN when no candidate starts one
+ * answer only (asking again samples anew).
  */
 static int llama_verdict(json_object *reply, struct vote *v)
 {
 	json_object *cp, *first, *top, *e, *f;
-	double mass[2] = { 0, 0 };
+	double mass[2] = { 0, 0 }, total, conf;
+	const char *chosen = NULL;
+	bool chosen_seen = false;
 	size_t n;
+	int side;
 
 	if (!json_object_object_get_ex(reply, "completion_probabilities", &cp) ||
 	    !json_object_is_type(cp, json_type_array) || !json_object_array_length(cp) ||
@@ -162,32 +186,43 @@ static int llama_verdict(json_object *reply, struct vote *v)
 	    !json_object_object_get_ex(first, "top_probs", &top) ||
 	    !json_object_is_type(top, json_type_array))
 		return -EBADMSG;
+	if (json_object_object_get_ex(first, "token", &f))
+		chosen = json_object_get_string(f);
 	n = json_object_array_length(top);
-	for (size_t i = 0; i < n && i < ADAPTER_PROBS; i++) {
+	for (size_t i = 0; i <= n && i <= ADAPTER_PROBS; i++) {
 		const char *tok;
-		bool allow, deny;
 		double p;
 
-		e = json_object_array_get_idx(top, i);
-		if (!json_object_object_get_ex(e, "token", &f) || !(tok = json_object_get_string(f)) ||
-		    !*tok || !json_object_object_get_ex(e, "prob", &f))
+		/* past the list: the sampled token, when the list lacks it */
+		e = i < n && i < ADAPTER_PROBS ? json_object_array_get_idx(top, i) :
+		    chosen_seen		       ? NULL :
+						 first;
+		if (!e || !json_object_object_get_ex(e, "token", &f) ||
+		    !(tok = json_object_get_string(f)) || !json_object_object_get_ex(e, "prob", &f))
 			continue;
 		p = json_object_get_double(f);
 		if (!(p >= 0 && p <= 1))
 			return -EBADMSG;
-		allow = !strncmp(" allow", tok, strlen(tok));
-		deny = !strncmp(" deny", tok, strlen(tok));
-		if (allow != deny)
-			mass[deny] += p;
+		if (chosen && e != first && !strcmp(tok, chosen))
+			chosen_seen = true;
+		if ((side = verdict_side(tok)) >= 0)
+			mass[side] += p;
+		if (e == first)
+			break;
 	}
 	if (!(mass[0] + mass[1] > 0))
-		return -EBADMSG;
-	if (mass[1] > mass[0])
-		vote_set(v, VOTE_DENY, mass[1] / (mass[0] + mass[1]), "model says deny (p=%.3f)",
-			 mass[1] / (mass[0] + mass[1]));
-	else
-		vote_set(v, VOTE_ALLOW, mass[0] / (mass[0] + mass[1]), "model says allow (p=%.3f)",
-			 mass[0] / (mass[0] + mass[1]));
+		return -EAGAIN;
+	side = mass[1] > mass[0];
+	total = mass[0] + mass[1];
+	/* a full list that names one side only: each token of the other side
+	 * is below its last candidate, which bounds them */
+	if (n >= ADAPTER_PROBS && !mass[!side] &&
+	    (e = json_object_array_get_idx(top, ADAPTER_PROBS - 1)) &&
+	    json_object_object_get_ex(e, "prob", &f))
+		total += json_object_get_double(f);
+	conf = mass[side] / total < 0.5 ? 0.5 : mass[side] / total;
+	vote_set(v, side ? VOTE_DENY : VOTE_ALLOW, conf, "model says %s (p=%.3f)",
+		 side ? "deny" : "allow", conf);
 	return 0;
 }
 
@@ -298,23 +333,28 @@ static const char *answer_text(enum dialect d, json_object *reply, const char **
 	return get_str(msg, "content");
 }
 
-/* Interprets one HTTP reply into v; every failure is an error vote. */
-static void judge_reply(const struct juror *j, long status, const char *body, struct vote *v)
+/*
+ * Interprets one HTTP reply into v; every failure is an error vote.
+ * Returns -EAGAIN when llama-server's candidates named no answer (v is
+ * then that error vote, and asking again may give one).
+ */
+static int judge_reply(const struct juror *j, long status, const char *body, struct vote *v)
 {
 	json_object *reply;
 	const char *text, *why;
+	int ret = 0;
 
 	if (status != 200) {
 		vote_set(v, VOTE_ERROR, 1, "%s: HTTP %ld", j->name, status);
-		return;
+		return 0;
 	}
 	reply = json_strict(body);
 	if (reply && j->dialect == DIALECT_LLAMA) {
-		if (llama_verdict(reply, v))
+		if ((ret = llama_verdict(reply, v)))
 			vote_set(v, VOTE_ERROR, 1, "%s: the model's candidates are not a verdict",
 				 j->name);
 		json_object_put(reply);
-		return;
+		return ret == -EAGAIN ? ret : 0;
 	}
 	text = reply ? answer_text(j->dialect, reply, &why) : (why = "the reply is not JSON", NULL);
 	if (!text)
@@ -322,12 +362,22 @@ static void judge_reply(const struct juror *j, long status, const char *body, st
 	else if (adapter_parse_verdict(text, v))
 		vote_set(v, VOTE_ERROR, 1, "%s: the model's answer is not a verdict", j->name);
 	json_object_put(reply);
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
 {
 	char *action = j->dialect == DIALECT_LLAMA ? prompt_action(r, "\nVerdict:") :
 						     prompt_question(r);
+	int64_t start = mono_ms();
 	char *resp = NULL;
 	json_object *req = NULL;
 	const char *body;
@@ -345,14 +395,26 @@ static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
 		goto out;
 	body = json_object_to_json_string_length(
 		req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
-			       &resp, &status);
-	if (ret == -ETIMEDOUT)
-		vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name, j->deadline_ms);
-	else if (ret)
-		vote_set(v, VOTE_ERROR, 1, "%s: request failed: %s", j->name, strerror(-ret));
-	else
-		judge_reply(j, status, resp, v);
+	/* at most twice: once more when the candidates named no answer */
+	for (int tries = 0; tries < 2; tries++) {
+		int left = j->deadline_ms - (int)(mono_ms() - start);
+
+		free(resp);
+		resp = NULL;
+		if (left <= 0)
+			break;
+		ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, left,
+				       &resp, &status);
+		if (ret == -ETIMEDOUT)
+			vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name,
+				 j->deadline_ms);
+		else if (ret)
+			vote_set(v, VOTE_ERROR, 1, "%s: request failed: %s", j->name,
+				 strerror(-ret));
+		else if (judge_reply(j, status, resp, v) == -EAGAIN)
+			continue;
+		break;
+	}
 	ret = 0;
 out:
 	json_object_put(req);
