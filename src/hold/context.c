@@ -2,8 +2,9 @@
 /*
  * The context of a reviewed exec, read from the process tree while the
  * call is held: the script of the nearest shell (`sh -c SCRIPT`) among
- * the calling process and its ancestors, and the names of the programs
- * of its ancestors up to the agent. A command such as `curl URL | sh` is
+ * the calling process and its ancestors, the names of the programs of
+ * its ancestors up to the agent, the run it belongs to and the uid it
+ * runs as (the jury refuses a person's approval from that uid). A command such as `curl URL | sh` is
  * run by the agent's shell as a fork that execs curl: the caller itself
  * still carries the shell's command line, so its own script is found
  * even when the shell that forked it is gone.
@@ -145,6 +146,32 @@ static char *program_of(int pid)
 	return strdup(exe);
 }
 
+/* The run of a cgroup line set ("0::/sevorix/RUN/..." -> RUN, else the v2 path). */
+static void run_of(const char *cgroup, char *run, size_t len)
+{
+	const char *v2 = strstr(cgroup, "0::"), *s;
+
+	v2 = v2 ? v2 + 3 : cgroup;
+	s = strstr(v2, "/sevorix/");
+	if (s)
+		snprintf(run, len, "%.*s", (int)strcspn(s + 9, "/\n"), s + 9);
+	else
+		snprintf(run, len, "%.*s", (int)strcspn(v2, "\n"), v2);
+}
+
+/* The real uid of pid from /proc/PID/status. */
+static bool uid_of(int pid, uid_t *uid)
+{
+	char status[4096], *line;
+	unsigned long u;
+
+	if (read_proc(pid, "status", status, sizeof(status)) <= 0 ||
+	    !(line = strstr(status, "\nUid:")) || sscanf(line + 5, "%lu", &u) != 1)
+		return false;
+	*uid = (uid_t)u;
+	return true;
+}
+
 int hold_read_context(int pid, struct hold_context *ctx)
 {
 	char cgroup[4096], other[4096], *cmdline = malloc(CMDLINE_MAX);
@@ -159,6 +186,8 @@ int hold_read_context(int pid, struct hold_context *ctx)
 		free(cmdline);
 		return -ESRCH;
 	}
+	run_of(cgroup, ctx->run, sizeof(ctx->run));
+	ctx->has_uid = uid_of(pid, &ctx->uid);
 	while (p > 1 && depth <= HOLD_CONTEXT_DEPTH) {
 		if (p != pid) {
 			if (read_proc(p, "cgroup", other, sizeof(other)) <= 0 ||

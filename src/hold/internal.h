@@ -86,6 +86,9 @@ struct hold_context {
 	bool script_cut;
 	char *parents[REVIEW_MAX_PARENTS];
 	size_t nparents;
+	char run[256];	/* the run's id (its cgroup's name under sevorix/), else the cgroup */
+	uid_t uid;	/* the caller's real uid */
+	bool has_uid;
 };
 /* Reads the context of the call of pid (a thread id will do). Returns 0 or -errno. */
 int hold_read_context(int pid, struct hold_context *ctx);

@@ -100,6 +100,9 @@ static void fill_review(const struct held *w, const struct hold_context *ctx, st
 		r->addr = addr;
 		r->port = w->k.port;
 	}
+	r->run = ctx->run[0] ? ctx->run : NULL;
+	r->has_uid = ctx->has_uid;
+	r->uid = ctx->uid;
 }
 
 /* Asks the jury; 0 when it allowed within the deadline. *ans is always to be freed. */
@@ -114,9 +117,9 @@ static int ask(struct held *w, struct review_answer *ans)
 
 	memset(ans, 0, sizeof(*ans));
 	/* a context that cannot be read is left out: it could only have made the verdict
-	 * stricter, and the jury still judges the exec itself */
-	if (w->exec)
-		hold_read_context(w->t.pid, &ctx);
+	 * stricter, and the jury still judges the call itself (and a person's approval
+	 * without the agent's uid is refused by the jury) */
+	hold_read_context(w->t.pid, &ctx);
 	fill_review(w, &ctx, &r, addr, sizeof(addr));
 	left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
 	if (left <= 0) {

@@ -15,10 +15,12 @@
  * answer is thrown away.
  *
  * Under the tiered consensus this happens in two rounds: first the fast
- * jurors (those that ask no language model); when their votes agree, the
- * model jurors are not asked at all and their votes read "abstain: not
- * asked". Only when the fast jurors split are the model jurors asked, in
- * what is left of the same review deadline.
+ * jurors (those that ask no language model and no person); when their
+ * votes agree, the slow jurors are not asked at all and their votes read
+ * "abstain: not asked". Only when the fast jurors split (or the run was
+ * handed to a person, human.h) are the slow jurors asked, in what is left
+ * of the same review deadline -- a person in a deadline of its own,
+ * human_deadline_ms, for which the review waits.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +30,7 @@
 
 #include "jury/consensus.h"
 #include "jury/context.h"
+#include "jury/human.h"
 #include "jury/internal.h"
 #include "jury/kinds.h"
 
@@ -83,7 +86,9 @@ static void vote_one(struct jury *j, size_t i, const struct review *r, const str
 		return;
 	}
 	ask_juror(j, i, r, &out->v);
-	if (ctx && out->v.verdict != VOTE_DENY && out->v.verdict != VOTE_ERROR) {
+	/* a person is asked once, about the action itself */
+	if (ctx && !j->ops[i]->person && out->v.verdict != VOTE_DENY &&
+	    out->v.verdict != VOTE_ERROR) {
 		ask_juror(j, i, ctx, &in_ctx);
 		if (jury_vote_stricter(&in_ctx, &out->v))
 			vote_set(&out->v, in_ctx.verdict, in_ctx.confidence,
@@ -241,7 +246,30 @@ enum tier {
 
 static bool in_tier(const struct jury *j, size_t i, enum tier t)
 {
-	return t == TIER_ALL || juror_is_model(&j->jcfg[i]) == (t == TIER_MODELS);
+	return t == TIER_ALL || juror_is_slow(&j->jcfg[i]) == (t == TIER_MODELS);
+}
+
+/* Does juror i vote on a thread of its own (a server to wait for, a person)? */
+static bool threaded(const struct jury *j, size_t i)
+{
+	return j->jcfg[i].endpoint || (j->ops[i] && j->ops[i]->waits);
+}
+
+/* When the threaded votes of tier t are due: the review's deadline, or a
+ * person's own when one is asked (a person needs more than milliseconds). */
+static int64_t collect_deadline(const struct jury *j, enum tier t, int64_t deadline)
+{
+	int64_t now = jury_now_us(), until = deadline;
+
+	for (size_t i = 0; i < j->cfg->njurors; i++)
+		if (in_tier(j, i, t) && j->ops[i] && j->ops[i]->person) {
+			int ms = j->jcfg[i].human_deadline_ms ? j->jcfg[i].human_deadline_ms :
+								HUMAN_DEADLINE_MS;
+			int64_t due = now + (ms + 200) * 1000LL;
+
+			until = due > until ? due : until;
+		}
+	return until;
 }
 
 /* The jurors of one tier vote into ans->votes by the review's deadline:
@@ -253,7 +281,7 @@ static void ask(struct jury *j, const struct review *r, const struct review *ctx
 	size_t i, n = j->cfg->njurors;
 
 	for (i = 0; i < n; i++) {
-		if (!j->jcfg[i].endpoint || !in_tier(j, i, t))
+		if (!threaded(j, i) || !in_tier(j, i, t))
 			continue;
 		if (!b)
 			b = ballot_new(r, ctx);
@@ -265,7 +293,7 @@ static void ask(struct jury *j, const struct review *r, const struct review *ctx
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (j->jcfg[i].endpoint || !in_tier(j, i, t))
+		if (threaded(j, i) || !in_tier(j, i, t))
 			continue;
 		if (jury_now_us() >= deadline) {
 			/* The deadline passed before this juror's turn (fail closed). */
@@ -280,7 +308,7 @@ static void ask(struct jury *j, const struct review *r, const struct review *ctx
 				 "voted after the review deadline");
 	}
 	if (b) {
-		ballot_collect(j, b, deadline, ans);
+		ballot_collect(j, b, collect_deadline(j, t, deadline), ans);
 		ballot_put(b);
 	}
 }
@@ -297,7 +325,8 @@ void jury_ballot(struct jury *j, const struct review *r, const struct review *ct
 		ask(j, r, ctx, TIER_ALL, deadline, ans);
 	} else {
 		ask(j, r, ctx, TIER_FAST, deadline, ans);
-		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast)) {
+		/* a run handed to the person has every review asked of the slow jurors */
+		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast) || jury_run_escalated(j, r)) {
 			ask(j, r, ctx, TIER_MODELS, deadline, ans);
 		} else {
 			models_asked = false;

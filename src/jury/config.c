@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "jury/config.h"
+#include "jury/human.h"
 #include "jury/kinds.h"
 #include "util/yaml.h"
 
@@ -238,7 +239,8 @@ static const struct cfg_field juror_fields[] = {
 	JUROR_STR(kind), JUROR_STR(name), JUROR_STR(role), JUROR_STR(prompt), JUROR_STR(model),
 	JUROR_STR(endpoint), JUROR_STR(library),
 	JUROR_INT(threads, 1, 256), JUROR_INT(ctx, 64, 1 << 20),
-	JUROR_INT(deadline_ms, 1, 600000),
+	JUROR_INT(deadline_ms, 1, 600000), JUROR_INT(human_deadline_ms, 1000, 86400000),
+	JUROR_INT(escalate_after, 0, 1000),
 	{ "weight", read_double, offsetof(struct juror_config, weight), 0, 100, NULL },
 	{ "advisory", read_bool, offsetof(struct juror_config, advisory), 0, 0, NULL },
 	{ "veto", read_bool, offsetof(struct juror_config, veto), 0, 0, NULL },
@@ -487,6 +489,20 @@ int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen)
 	return 0;
 }
 
+int jury_config_worst_ms(const struct jury_config *cfg)
+{
+	int person = 0;
+
+	for (size_t i = 0; i < cfg->njurors; i++) {
+		const struct juror_config *jc = &cfg->jurors[i];
+		int ms = jc->human_deadline_ms ? jc->human_deadline_ms : HUMAN_DEADLINE_MS;
+
+		if (!strcmp(jc->kind, "human") && ms > person)
+			person = ms;
+	}
+	return cfg->deadline_ms + person + (cfg->cloud_url ? cfg->cloud_deadline_ms : 0);
+}
+
 void jury_config_free(struct jury_config *cfg)
 {
 	size_t i;
@@ -555,6 +571,10 @@ static void print_juror(FILE *out, const struct juror_config *jc)
 		fprintf(out, "    veto: true\n");
 	if (jc->deadline_ms)
 		fprintf(out, "    deadline_ms: %d\n", jc->deadline_ms);
+	if (jc->human_deadline_ms)
+		fprintf(out, "    human_deadline_ms: %d\n", jc->human_deadline_ms);
+	if (jc->escalate_after)
+		fprintf(out, "    escalate_after: %d\n", jc->escalate_after);
 	print_str(out, "    ", "role", jc->role);
 	print_str(out, "    ", "model", jc->model);
 	print_str(out, "    ", "endpoint", jc->endpoint);

@@ -75,7 +75,7 @@ bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *vote
 		const struct juror_config *jc = &cfg->jurors[i];
 		enum vote_verdict v;
 
-		if (jc->advisory || juror_is_model(jc))
+		if (jc->advisory || juror_is_slow(jc))
 			continue;
 		v = counted(&votes[i].v);
 		if (v == VOTE_ABSTAIN)

@@ -47,4 +47,7 @@ static inline int64_t jury_now_us(void)
 void jury_ballot(struct jury *j, const struct review *r, const struct review *ctx,
 		 struct jury_answer *ans);
 
+/* Has a human juror been handed r's run (jury.c, human.h)? */
+bool jury_run_escalated(struct jury *j, const struct review *r);
+
 #endif

@@ -73,6 +73,7 @@ int review_encode(const struct review *r, char **ret, size_t *retlen)
 	add_str(o, "root", r->root);
 	add_str(o, "agent", r->agent);
 	add_str(o, "task", r->task);
+	add_str(o, "run", r->run);
 	add_strv(o, "history", r->history, r->nhistory);
 	add_str(o, "script", r->script);
 	if (r->script_cut)
@@ -129,7 +130,7 @@ struct review *review_dup(const struct review *r)
 {
 	const char *const *sv[] = { &r->id,	   &r->path, &r->cwd,	&r->family,
 				    &r->addr,	   &r->access, &r->workspace, &r->root,
-				    &r->agent,	   &r->task, &r->script };
+				    &r->agent,	   &r->task, &r->script, &r->run };
 	size_t i, size = sizeof(*r) + strv_size(r->argv, r->argc) +
 			 strv_size(r->history, r->nhistory) + strv_size(r->parents, r->nparents);
 	const char **slots, *const *argv, *const *hist, *const *parents;
@@ -184,6 +185,7 @@ int review_key(const struct review *r, char **ret, size_t *retlen)
 	key_put(f, 'r', r->root);
 	key_put(f, 'g', r->agent);
 	key_put(f, 't', r->task);
+	key_put(f, 'n', r->run);
 	fprintf(f, "A%zu;", r->argc);
 	for (i = 0; i < r->argc; i++)
 		key_put(f, 'v', r->argv[i]);

@@ -53,6 +53,7 @@ struct review {
 	const char *root;	/* the agent's filesystem root; "/" when absent */
 	const char *agent;
 	const char *task;
+	const char *run;	/* the run the action belongs to (its id), from the supervisor */
 	const char *const *history;
 	size_t nhistory;
 

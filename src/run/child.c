@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -80,6 +81,14 @@ void run_child(const struct child_spec *c)
 	/* the supervisor blocks the signals it forwards; the agent gets them */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* --pty: a session of its own whose terminal is the supervisor's pty */
+	if (c->pty_slave >= 0 &&
+	    (setsid() < 0 || ioctl(c->pty_slave, TIOCSCTTY, 0) < 0 ||
+	     dup2(c->pty_slave, 0) < 0 || dup2(c->pty_slave, 1) < 0 ||
+	     dup2(c->pty_slave, 2) < 0))
+		fail(c->err_fd, errno);
+	if (c->pty_slave > 2)
+		close(c->pty_slave);
 	if (write(c->cgroup_procs_fd, pid, 1) < 0)
 		fail(c->err_fd, errno);
 	close(c->cgroup_procs_fd);

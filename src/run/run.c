@@ -41,6 +41,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "policy/agent.h"
+#include "run/pty.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -59,24 +60,35 @@ static void run_usage(FILE *f)
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "      --pty              give COMMAND a terminal of the supervisor's and relay\n"
+	      "                         to it; a review that waits for a person is asked on\n"
+	      "                         this terminal (sevorix-jury(5), kind human)\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
 	      "executed, 127 when it is not found.\n", f);
 }
 
+/* The options of run alone: --allow-root-agent, --pty. */
+struct run_flags {
+	bool allow_root;
+	bool pty;
+};
+
 static int run_opt(int c, const char *arg, void *ctx)
 {
-	bool *allow_root = ctx;
+	struct run_flags *f = ctx;
 
 	(void)arg;
-	*allow_root = c == 'R';
+	f->allow_root |= c == 'R';
+	f->pty |= c == 'T';
 	return 0;
 }
 
 struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
-	bool allow_root;	/* --allow-root-agent */
+	struct run_flags flags;	/* --allow-root-agent, --pty */
+	struct run_pty *pty;	/* --pty: the agent's terminal, relayed */
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -104,7 +116,7 @@ static int resolve_user(struct run *r)
 		log_error("unknown user '%s'", r->o.user ? r->o.user : getenv("SUDO_UID") ?: "?");
 		return e;
 	}
-	if (r->user.uid == 0 && !r->allow_root) {
+	if (r->user.uid == 0 && !r->flags.allow_root) {
 		log_error("refusing to run the agent as root: use sudo from a\n"
 			  "normal account, or --user USER (--allow-root-agent overrides)");
 		return -EPERM;
@@ -222,10 +234,11 @@ static int parse_opts(struct run *r, int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "pty", no_argument, NULL, 'T' },
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
-				.own = own, .fn = run_opt, .ctx = &r->allow_root,
+				.own = own, .fn = run_opt, .ctx = &r->flags,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
@@ -286,6 +299,8 @@ static int setup(struct run *r)
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
 	e = e ?: setup_hold(r, err, sizeof(err));
+	if (!e && r->flags.pty && (e = run_pty_open(&r->pty)) < 0)
+		log_error("--pty: %s", strerror(-e));
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
@@ -298,6 +313,7 @@ static int start_child(struct run *r)
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
 		.confine = confine_child, .confine_arg = &r->cf,
+		.pty_slave = run_pty_slave(r->pty),
 	};
 	int pipefd[2], err = 0;
 	ssize_t n;
@@ -313,6 +329,8 @@ static int start_child(struct run *r)
 		run_child(&c);
 	}
 	close(pipefd[1]);
+	if (r->pty && run_pty_start(r->pty, r->info.id, r->policy->jury_local ?: POLICY_JURY_DEFAULT))
+		log_warn("--pty: the terminal is not relayed");
 	if (r->hold) {
 		int e;
 
@@ -415,6 +433,7 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	run_pty_close(r->pty);
 	hold_free(r->hold);
 	if (r->cf_ready)
 		confine_release(&r->cf);

@@ -19,6 +19,7 @@ struct child_spec {
 	const char *user;
 	char **argv;
 	int hold_sock;		/* >= 0: install the exec trap, send its listener here */
+	int pty_slave;		/* >= 0: the controlling terminal and stdio (--pty) */
 	bool trap_connect;	/* trap connect too (network review rules) */
 	/* Applied after no_new_privs, before exec; returns 0 or -errno. */
 	int (*confine)(void *arg);

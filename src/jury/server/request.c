@@ -207,14 +207,16 @@ static int parse_fields(json_object *root, struct review_priv *p, struct review 
 	    (ret = get_string(root, "root", &r->root, err, errlen)) ||
 	    (ret = get_string(root, "agent", &r->agent, err, errlen)) ||
 	    (ret = get_string(root, "task", &r->task, err, errlen)) ||
+	    (ret = get_string(root, "run", &r->run, err, errlen)) ||
 	    (ret = get_int(root, "uid", 0, UINT32_MAX - 1, &v, &r->has_uid, err, errlen)) ||
 	    (ret = get_strv(root, "history", REVIEW_MAX_HISTORY, &p->history, &r->nhistory, err,
 			    errlen)))
 		return ret;
 	r->uid = r->has_uid ? (uid_t)v : 0;
 	r->history = p->history;
-	if (r->id && strlen(r->id) > 256) {
-		snprintf(err, errlen, "field 'id' is longer than 256 bytes");
+	if ((r->id && strlen(r->id) > 256) || (r->run && strlen(r->run) > 256)) {
+		snprintf(err, errlen, "field '%s' is longer than 256 bytes",
+			 r->id && strlen(r->id) > 256 ? "id" : "run");
 		return -EINVAL;
 	}
 	if (!kind) {
