@@ -180,22 +180,11 @@ static int voter_start(struct jury *j, struct ballot *b, size_t i)
 static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us,
 			   struct jury_answer *ans)
 {
-	struct timespec ts;
 	size_t i;
 
 	pthread_mutex_lock(&b->lock);
-	while (b->pending && jury_now_us() < deadline_us) {
-		int64_t left = deadline_us - jury_now_us();
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += left / 1000000;
-		ts.tv_nsec += (left % 1000000) * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
-	}
+	while (b->pending && jury_now_us() < deadline_us)
+		jury_cond_wait_until(&b->cond, &b->lock, deadline_us);
 	for (i = 0; i < j->cfg->njurors; i++) {
 		if (!b->started[i])
 			continue;
@@ -216,7 +205,6 @@ static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us
 static struct ballot *ballot_new(const struct review *r, const struct review *ctx)
 {
 	struct ballot *b = calloc(1, sizeof(*b));
-	pthread_condattr_t ca;
 
 	if (!b)
 		return NULL;
@@ -229,10 +217,7 @@ static struct ballot *ballot_new(const struct review *r, const struct review *ct
 		return NULL;
 	}
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	jury_cond_init(&b->cond);
 	b->refs = 1;
 	return b;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "jury/human.h"
+#include "jury/internal.h"
 #include "jury/models/prompt.h"
 
 #define HUMAN_MAX_RUNS 1024
@@ -47,7 +48,7 @@ struct pending {
 	char id[24];
 	const struct review *r;
 	char *action, *argv;
-	int64_t deadline_ms; /* CLOCK_MONOTONIC */
+	int64_t deadline_us; /* jury_now_us() */
 	bool answered, allow, always;
 	char *pattern;
 	char by[64];
@@ -64,14 +65,6 @@ struct juror {
 	unsigned long long next_id;
 	int deadline_ms, escalate_after;
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The argv joined by spaces (the path when there is none), at most HUMAN_ARGV_MAX bytes. */
 static char *argv_text(const struct review *r)
@@ -172,20 +165,8 @@ static void unlink_pending(struct juror *j, struct pending *p)
 /* Waits for a person's answer to p until its deadline (locked). */
 static void wait_answer(struct juror *j, struct pending *p)
 {
-	struct timespec ts;
-
-	while (!p->answered && mono_ms() < p->deadline_ms) {
-		int64_t left = p->deadline_ms - mono_ms();
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += left / 1000;
-		ts.tv_nsec += (left % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&p->cond, &j->lock, &ts);
-	}
+	while (!p->answered && jury_now_us() < p->deadline_us)
+		jury_cond_wait_until(&p->cond, &j->lock, p->deadline_us);
 }
 
 static void vote_answer(struct juror *j, const struct review *r, struct pending *p,
@@ -213,7 +194,6 @@ static int human_vote(struct juror *j, const struct review *r, struct vote *out)
 {
 	struct pending p = { .r = r };
 	const struct standing *a;
-	pthread_condattr_t ca;
 
 	p.argv = argv_text(r);
 	p.action = prompt_action(r, "");
@@ -226,10 +206,7 @@ static int human_vote(struct juror *j, const struct review *r, struct vote *out)
 	for (char *c = p.action; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p.cond, &ca);
-	pthread_condattr_destroy(&ca);
+	jury_cond_init(&p.cond);
 	pthread_mutex_lock(&j->lock);
 	if ((a = standing_match(j, r, p.argv))) {
 		vote_set(out, VOTE_ALLOW, 0.99,
@@ -237,7 +214,7 @@ static int human_vote(struct juror *j, const struct review *r, struct vote *out)
 			 a->by[0] ? a->by : "a person", (unsigned)a->uid);
 	} else {
 		snprintf(p.id, sizeof(p.id), "h%llu", ++j->next_id);
-		p.deadline_ms = mono_ms() + j->deadline_ms;
+		p.deadline_us = jury_now_us() + j->deadline_ms * 1000LL;
 		p.next = j->pending;
 		j->pending = &p;
 		wait_answer(j, &p);
@@ -292,7 +269,7 @@ static json_object *pending_json(const struct pending *p, int64_t now)
 	json_object_object_add(o, "action", json_object_new_string(p->action));
 	if (p->r->has_uid)
 		json_object_object_add(o, "agent_uid", json_object_new_int64(p->r->uid));
-	json_object_object_add(o, "left_ms", json_object_new_int64(p->deadline_ms - now));
+	json_object_object_add(o, "left_ms", json_object_new_int64((p->deadline_us - now) / 1000));
 	return o;
 }
 
@@ -314,7 +291,7 @@ static json_object *standing_json(const struct standing *a)
 
 int human_pending(struct juror *j, const char *run, json_object *arr, json_object *standing)
 {
-	int64_t now = mono_ms();
+	int64_t now = jury_now_us();
 	struct run_state *s;
 	int ret = 0;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The jury's state, shared by jury.c (one review) and ballot.c (the local
- * jurors' votes); the rest of Sevorix sees only jury.h.
+ * jurors' votes), and the clock they and human.c wait by; the rest of
+ * Sevorix sees only jury.h.
  */
 #ifndef SEVORIX_JURY_INTERNAL_H
 #define SEVORIX_JURY_INTERNAL_H
@@ -33,6 +34,27 @@ static inline int64_t jury_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A condition variable whose waits are timed by CLOCK_MONOTONIC (jury_now_us()). */
+static inline void jury_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* Waits on c (from jury_cond_init(), m held) until signalled or deadline_us passes. */
+static inline void jury_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
+					int64_t deadline_us)
+{
+	struct timespec ts = { .tv_sec = deadline_us / 1000000,
+			       .tv_nsec = (deadline_us % 1000000) * 1000 };
+
+	pthread_cond_timedwait(c, m, &ts);
 }
 
 /*

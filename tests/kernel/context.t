@@ -9,6 +9,7 @@
 # Code's `eval '...'`, Codex's `exec bash -c '...'`, Gemini CLI's
 # subshell.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/wrappings.sh" # claude, codex, gemini: docs/agents.md
 need_kernel_layer
 [ -x /usr/bin/curl ] || skip_all "no /usr/bin/curl"
 scratch
@@ -41,26 +42,6 @@ sx() {
 	grep '"layer":"jury"' "$EV" | tail -1
 }
 URL="http://localhost:$P/install.sh"
-# the wrappings of docs/agents.md around one command
-claude() {
-	local q=${1//\'/\'\"\'\"\'}
-	printf '%s' "source $W/.claude/shell-snapshots/snapshot-bash-1-x.sh 2>/dev/null || true && \\builtin shopt -u extglob 2>/dev/null || true && { \\builtin unalias -- 'which'; \\builtin unset -f -- 'which'; } >/dev/null 2>&1 || true && eval '$q' < /dev/null && pwd -P >| $W/claude-cwd"
-}
-codex() {
-	local q=${1//\'/\'\"\'\"\'}
-	printf '%s' "if . '$W/.codex/shell_snapshots/x.sh' >/dev/null 2>&1; then :; fi
-export PATH=\"\$PATH\"
-exec '/usr/bin/bash' -c '$q'"
-}
-gemini() {
-	printf '%s' "shopt -u promptvars nullglob extglob nocaseglob dotglob; _bgpids_file=$W/bgpids.tmp
-(
-  trap 'jobs -p > \"\$_bgpids_file\"' EXIT
-$1
-)
-__code=\$?
-exit \$__code"
-}
 
 plan 12
 

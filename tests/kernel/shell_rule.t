@@ -6,6 +6,7 @@
 # runs; the event names the rule; the same script without the pipe runs;
 # and an argv changed after the hold checked it is never what runs.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/wrappings.sh" # claude, codex, gemini: docs/agents.md
 need_kernel_layer
 scratch
 
@@ -31,24 +32,6 @@ sx() {
 }
 # curl never runs here: a marker file says whether the script did
 URL="http://localhost:9/i.sh"
-claude() {
-	local q=${1//\'/\'\"\'\"\'}
-	printf '%s' "source $W/none.sh 2>/dev/null || true && \\builtin shopt -u extglob 2>/dev/null || true && eval '$q' < /dev/null && pwd -P >| $W/cwd"
-}
-codex() {
-	local q=${1//\'/\'\"\'\"\'}
-	printf '%s' "if . '$W/none.sh' >/dev/null 2>&1; then :; fi
-exec '/bin/bash' -c '$q'"
-}
-gemini() {
-	printf '%s' "shopt -u promptvars nullglob extglob nocaseglob dotglob; _bgpids_file=$W/bg.tmp
-(
-  trap 'jobs -p > \"\$_bgpids_file\"' EXIT
-$1
-)
-__code=\$?
-exit \$__code"
-}
 
 plan 11
 

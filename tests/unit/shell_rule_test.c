@@ -26,15 +26,23 @@ static const char *policy_text =
 	"    - {action: review, shell: \"wget * | sh\"}\n"
 	"    - {action: allow,  argv: \"bash -c curl *\"}\n";
 
+/* cmd with each ' written as '"'"' (for inside '...'), into q. */
+static const char *squote(const char *cmd, char *q, size_t len)
+{
+	size_t n = 0;
+
+	q[0] = '\0';
+	for (const char *c = cmd; *c && n + 6 < len; c++)
+		n += *c == '\'' ? (size_t)snprintf(q + n, len - n, "'\"'\"'") :
+				  (size_t)snprintf(q + n, len - n, "%c", *c);
+	return q;
+}
+
 /* Claude Code's Bash tool (docs/agents.md), around cmd. */
 static char *claude(const char *cmd)
 {
 	char q[4096], *out;
-	size_t n = 0;
 
-	for (const char *c = cmd; *c && n + 6 < sizeof(q); c++)
-		n += *c == '\'' ? (size_t)snprintf(q + n, sizeof(q) - n, "'\"'\"'") :
-				  (size_t)snprintf(q + n, sizeof(q) - n, "%c", *c);
 	if (asprintf(&out,
 		     "source /home/u/.claude/shell-snapshots/snapshot-bash-1765000000000-ab12cd.sh "
 		     "2>/dev/null || true && \\builtin shopt -u extglob 2>/dev/null || true && "
@@ -42,7 +50,7 @@ static char *claude(const char *cmd)
 		     "2>&1 || true && { \\builtin unalias -- 'unsetenv'; \\builtin unset -f -- "
 		     "'unsetenv'; } >/dev/null 2>&1 || true && eval '%s' < /dev/null && pwd -P >| "
 		     "/tmp/claude-9f3e-cwd",
-		     q) < 0)
+		     squote(cmd, q, sizeof(q))) < 0)
 		abort();
 	return out;
 }
@@ -51,16 +59,12 @@ static char *claude(const char *cmd)
 static char *codex(const char *cmd)
 {
 	char q[4096], *out;
-	size_t n = 0;
 
-	for (const char *c = cmd; *c && n + 6 < sizeof(q); c++)
-		n += *c == '\'' ? (size_t)snprintf(q + n, sizeof(q) - n, "'\"'\"'") :
-				  (size_t)snprintf(q + n, sizeof(q) - n, "%c", *c);
 	if (asprintf(&out,
 		     "if . '/home/u/.codex/shell_snapshots/019a.1.sh' >/dev/null 2>&1; then :; fi\n"
 		     "export PATH=\"/home/u/.codex/tmp/arg0-linux/codex-arg0Ab:$PATH\"\n"
 		     "exec '/usr/bin/bash' -c '%s'",
-		     q) < 0)
+		     squote(cmd, q, sizeof(q))) < 0)
 		abort();
 	return out;
 }
