@@ -4,8 +4,9 @@
  * call is held: the script of the nearest shell (`sh -c SCRIPT`) among
  * the calling process and its ancestors, the names of the programs of
  * its ancestors up to the agent, the run it belongs to and the uid it
- * runs as (the jury refuses a person's approval from that uid). A command such as `curl URL | sh` is
- * run by the agent's shell as a fork that execs curl: the caller itself
+ * runs as (the jury refuses a person's approval from that uid). A
+ * command such as `curl URL | sh` is run by the agent's shell as a fork
+ * that execs curl: the caller itself
  * still carries the shell's command line, so its own script is found
  * even when the shell that forked it is gone.
  *
