@@ -152,6 +152,7 @@ struct exec_rule {
 	char *path;	      /* as written, or NULL for an argv rule */
 	char *expanded;	      /* normalized; NULL for an argv rule */
 	char *argv_glob;      /* fnmatch(3)-style glob over argv joined by ' ', or NULL */
+	char *shell_glob;     /* the same glob over each pipeline the argv runs, or NULL */
 	unsigned int id;
 	struct policy_loc loc;
 };
@@ -289,9 +290,12 @@ enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
 				  const struct net_rule **rule);
 enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
 				  const struct file_rule **rule);
-/* The stricter of the best path rule and the best argv rule. */
+/* The stricter of the best path rule, the best argv rule and the best shell rule. */
 enum sx_action policy_decide_exec(const struct policy *p, const char *path, char *const argv[],
 				  const struct exec_rule **rule);
+
+/* Has the exec section shell rules (judged by the hold only, in user space)? */
+bool policy_has_shell_rules(const struct policy *p);
 
 const char *sx_action_name(enum sx_action a);
 /* An argv pattern ('*' any run of bytes, '?' one byte) against text, as the kernel matches it. */

@@ -36,6 +36,9 @@ static const struct {
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },
 	{ "doctor", cmd_doctor, "show which enforcement layers this kernel offers" },
 	{ "jury", jury_main, "serve or ask the local jury" },
+	{ "pending", jury_pending_main, "list the reviews waiting for a person" },
+	{ "approve", jury_pending_main, "allow a review waiting for a person" },
+	{ "deny", jury_pending_main, "deny a review waiting for a person" },
 };
 
 static void usage(FILE *f)

@@ -44,7 +44,8 @@ static bool has_review(const struct policy *p)
 
 /*
  * The jury must answer before the hold gives up, or every review is denied
- * by the deadline: its worst case is its own deadline plus the cloud's.
+ * by the deadline: its worst case is its own deadline plus a person's and
+ * the cloud's.
  */
 static void check_jury_deadline(const struct policy *p, const char *jury_config)
 {
@@ -59,7 +60,7 @@ static void check_jury_deadline(const struct policy *p, const char *jury_config)
 			p->file, p->review_loc.line ?: 1, p->review_loc.col ?: 1, err);
 		return;
 	}
-	worst = cfg->deadline_ms + (cfg->cloud_url ? cfg->cloud_deadline_ms : 0);
+	worst = jury_config_worst_ms(cfg);
 	if (worst >= (int)p->review_deadline_ms)
 		fprintf(stderr, "%s:%u:%u: warning: review.deadline_ms (%u) is not longer than "
 				"the jury's worst case (%d ms in %s): reviews may be denied by the "

@@ -5,7 +5,9 @@
  * agent are answered meanwhile. The supervisor talks only to the local
  * socket (the jury asks a cloud judge itself, if it has one), bounds the
  * whole exchange by the rulebook's review deadline, and takes only the
- * verdict from the answer.
+ * verdict from the answer. An exec's review carries its context: the
+ * script of the shell it came from and its ancestors' programs
+ * (context.c).
  *
  * Fail closed everywhere: no jury, a timeout, an error, a malformed answer,
  * too many reviews at once or an approval that cannot be stored are all
@@ -70,7 +72,8 @@ static long elapsed_us(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000000L + (now.tv_nsec - t0->tv_nsec) / 1000;
 }
 
-static void fill_review(const struct held *w, struct review *r, char *addr, size_t addrlen)
+static void fill_review(const struct held *w, const struct hold_context *ctx, struct review *r,
+			char *addr, size_t addrlen)
 {
 	const struct policy *p = w->h->p;
 	size_t argc = 0;
@@ -86,6 +89,10 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 		r->argv = (const char *const *)w->c.argv;
 		r->argc = argc;
 		r->cwd = w->cwd[0] ? w->cwd : NULL;
+		r->script = ctx->script;
+		r->script_cut = ctx->script_cut;
+		r->parents = (const char *const *)ctx->parents;
+		r->nparents = ctx->nparents;
 	} else {
 		r->kind = REVIEW_CONNECT;
 		r->family = w->k.family == 2 ? "inet" : "inet6";
@@ -93,24 +100,36 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 		r->addr = addr;
 		r->port = w->k.port;
 	}
+	r->run = ctx->run[0] ? ctx->run : NULL;
+	r->has_uid = ctx->has_uid;
+	r->uid = ctx->uid;
 }
 
 /* Asks the jury; 0 when it allowed within the deadline. *ans is always to be freed. */
 static int ask(struct held *w, struct review_answer *ans)
 {
-	long left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
+	struct hold_context ctx = { 0 };
 	char addr[64], *body = NULL;
 	struct review r;
 	size_t len;
+	long left;
 	int e;
 
 	memset(ans, 0, sizeof(*ans));
-	fill_review(w, &r, addr, sizeof(addr));
-	if (left <= 0)
+	/* a context that cannot be read is left out: it could only have made the verdict
+	 * stricter, and the jury still judges the call itself (and a person's approval
+	 * without the agent's uid is refused by the jury) */
+	hold_read_context(w->t.pid, &ctx);
+	fill_review(w, &ctx, &r, addr, sizeof(addr));
+	left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
+	if (left <= 0) {
+		hold_context_free(&ctx);
 		return -ETIMEDOUT;
+	}
 	e = review_encode(&r, &body, &len);
 	e = e ?: review_submit(w->h->jury, body, len, left, ans);
 	free(body);
+	hold_context_free(&ctx);
 	if (e)
 		return e;
 	return ans->verdict == VOTE_ALLOW ? 0 : -EPERM;

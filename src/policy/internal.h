@@ -69,6 +69,13 @@ const char *policy_var_value(const struct policy *p, const char *name);
 void policy_path_normalize(char *path);
 
 
+/* shell.c: shell rules over the pipelines an argv runs */
+struct shlex_result;
+/* Parses argv as the shell runs it into a malloc'd result. Returns 0 or -ENOMEM. */
+int policy_shell_parse(char *const argv[], struct shlex_result **ret);
+/* Does pat match a pipeline or command of res? 1, 0, or -ENOMEM. */
+int policy_shell_match(const char *pat, const struct shlex_result *res);
+
 /* order.c */
 void policy_sort(struct policy *p);
 /* Two rules of this file with the same selector are an error. */

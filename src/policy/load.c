@@ -431,6 +431,7 @@ void exec_rule_clear(struct exec_rule *r)
 	free(r->path);
 	free(r->expanded);
 	free(r->argv_glob);
+	free(r->shell_glob);
 }
 
 void policy_free(struct policy *p)

@@ -67,7 +67,7 @@ static int exec_cmp(const void *x, const void *y)
 	size_t da = a->expanded ? policy_path_depth(a->expanded) + 1 : 0;
 	size_t db = b->expanded ? policy_path_depth(b->expanded) + 1 : 0;
 
-	if (da != db) /* path rules (deepest first), then argv rules */
+	if (da != db) /* path rules (deepest first), then argv and shell rules */
 		return da > db ? -1 : 1;
 	if (a->action != b->action)
 		return a->action > b->action ? -1 : 1;
@@ -119,6 +119,14 @@ static void dup_error(struct loader *l, struct policy_loc at, const char *what,
 		      first.line);
 }
 
+static bool exec_selector_same(const void *x, const void *y)
+{
+	const struct exec_rule *a = x, *b = y;
+
+	return str_same(a->expanded, b->expanded) || str_same(a->argv_glob, b->argv_glob) ||
+	       str_same(a->shell_glob, b->shell_glob);
+}
+
 /* Runs on the rules of l's file, in file order, before policy_sort(). */
 void loader_check_duplicates(struct loader *l)
 {
@@ -141,8 +149,7 @@ void loader_check_duplicates(struct loader *l)
 		for (size_t j = 0; j < i; j++)
 			if (p->exec_rules[i].loc.src == l->src &&
 			    p->exec_rules[j].loc.src == l->src &&
-			    (str_same(p->exec_rules[i].expanded, p->exec_rules[j].expanded) ||
-			     str_same(p->exec_rules[i].argv_glob, p->exec_rules[j].argv_glob)))
+			    exec_selector_same(&p->exec_rules[i], &p->exec_rules[j]))
 				dup_error(l, p->exec_rules[i].loc, "selector", p->exec_rules[j].loc);
 }
 
@@ -162,13 +169,6 @@ static bool file_selector_same(const void *x, const void *y)
 {
 	return str_same(((const struct file_rule *)x)->expanded,
 			((const struct file_rule *)y)->expanded);
-}
-
-static bool exec_selector_same(const void *x, const void *y)
-{
-	const struct exec_rule *a = x, *b = y;
-
-	return str_same(a->expanded, b->expanded) || str_same(a->argv_glob, b->argv_glob);
 }
 
 static void net_clear(void *r)

@@ -174,6 +174,9 @@ void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand)
 	if (r->argv_glob) {
 		fputs("argv: ", f);
 		put_str(f, r->argv_glob);
+	} else if (r->shell_glob) {
+		fputs("shell: ", f);
+		put_str(f, r->shell_glob);
 	} else {
 		fputs("path: ", f);
 		put_str(f, expand ? r->expanded : r->path);

@@ -51,4 +51,13 @@ static inline int review_unreachable(int err)
 	return err == -ENOENT || err == -ECONNREFUSED || err == -ENOTSOCK || err == -EACCES;
 }
 
+/*
+ * Any other request of the review API (GET /v1/pending, POST
+ * /v1/pending/ID ...): sends method and target with body (may be NULL)
+ * and waits at most timeout_ms for the answer. Returns 0 with *status and
+ * the body in *resp (malloc'd, free it), or -errno as review_submit().
+ */
+int review_call(const char *path, const char *method, const char *target, const char *body,
+		int timeout_ms, int *status, char **resp);
+
 #endif

@@ -50,6 +50,7 @@
 #include "observe/observe.h"
 #include "policy/agent.h"
 #include "review/client.h"
+#include "run/pty.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -79,6 +80,9 @@ static void run_usage(FILE *f)
 	      "                         one but 0, 1, 2 is closed, as sudo does\n"
 	      "  -q, --quiet            do not list the paths created for create: rules,\n"
 	      "                         nor the allow rules that grant nothing\n"
+	      "      --pty              give COMMAND a terminal of the supervisor's and relay\n"
+	      "                         to it; a review that waits for a person is asked on\n"
+	      "                         this terminal (sevorix-jury(5), kind human)\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
@@ -89,6 +93,8 @@ struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
 	bool allow_root;	/* --allow-root-agent */
 	bool quiet;		/* --quiet */
+	bool use_pty;		/* --pty */
+	struct run_pty *pty;	/* --pty: the agent's terminal, relayed */
 	int keep[RUN_KEEP_MAX];	/* --keep-fd */
 	size_t nkeep;
 	char policy_file[4096];	/* of --profile */
@@ -142,6 +148,8 @@ static int run_opt(int c, const char *arg, void *ctx)
 		r->allow_root = true;
 	else if (c == 'q')
 		r->quiet = true;
+	else if (c == 'T')
+		r->use_pty = true;
 	else if (c == 'K')
 		return keep_fd(r, arg);
 	return 0;
@@ -385,6 +393,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		{ "allow-root-agent", no_argument, NULL, 'R' },
 		{ "keep-fd", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "pty", no_argument, NULL, 'T' },
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY |
@@ -453,6 +462,8 @@ static int setup(struct run *r)
 	e = e ?: setup_hold(r, err, sizeof(err));
 	if (!e)
 		check_jury(r);
+	if (!e && r->use_pty && (e = run_pty_open(&r->pty)) < 0)
+		log_error("--pty: %s", strerror(-e));
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
@@ -540,6 +551,7 @@ static int start_child(struct run *r)
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
 		.sandbox = r->sb, .cf = &r->cf, .keep_fds = r->keep, .nkeep = r->nkeep,
+		.pty_slave = run_pty_slave(r->pty),
 	};
 	struct run_fail f = { 0 };
 	int pipefd[2];
@@ -556,6 +568,8 @@ static int start_child(struct run *r)
 		run_child(&c);
 	}
 	close(pipefd[1]);
+	if (r->pty && run_pty_start(r->pty, r->info.id, r->policy->jury_local ?: POLICY_JURY_DEFAULT))
+		log_warn("--pty: the terminal is not relayed");
 	if (r->hold) {
 		int e;
 
@@ -650,6 +664,7 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	run_pty_close(r->pty);
 	hold_free(r->hold);
 	if (r->cf_ready)
 		confine_release(&r->cf);

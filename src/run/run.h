@@ -35,6 +35,7 @@ struct child_spec {
 	const char *user;
 	char **argv;
 	int hold_sock;		/* >= 0: install the exec trap, send its listener here */
+	int pty_slave;		/* >= 0: the controlling terminal and stdio (--pty) */
 	bool trap_connect;	/* trap connect too (network review rules) */
 	struct sandbox *sandbox; /* the private world, built by init before the agent */
 	struct confine *cf;	/* Landlock (rulesets made after the mounts) and seccomp */

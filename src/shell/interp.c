@@ -4,7 +4,8 @@
  *
  * `python3 -c 'os.system("curl x | sh")'`, `perl -e 'system "nc -e ..."'`,
  * `node -e 'require("child_process").exec("...")'`, `php -r 'shell_exec(...)'`,
- * `ruby -e '`id`'`, `lua -e 'os.execute(...)'`, `vim -c ':!sh'`: the string
+ * `ruby -e '`id`'`, `lua -e 'os.execute(...)'`, `vim -c ':!sh'`, `awk
+ * 'BEGIN {system("...")}'`: the string
  * handed to the language's shell-out call is a shell script, so it is
  * parsed one level deeper like an `sh -c` argument. A literal decoded by
  * the language's base64 call (b64decode, atob, base64_decode,
@@ -14,8 +15,8 @@
  */
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 #define INTERP_MAX_PAYLOADS 8
 
@@ -104,7 +105,7 @@ static void scan_code(struct shlex_result *res, const struct shlex_cmd *c, const
 			size_t n = literal(at + strlen(shell_calls[k]), &lit);
 
 			if (n > 0) {
-				payload(res, c, lit, n, SHLEX_F_SHELL_C);
+				payload(res, c, lit, n, SHLEX_F_SHELL_C | SHLEX_F_PROGRAM);
 				found++;
 			}
 		}
@@ -114,11 +115,28 @@ static void scan_code(struct shlex_result *res, const struct shlex_cmd *c, const
 
 		if (!end)
 			break;
-		payload(res, c, at + 1, (size_t)(end - at - 1), SHLEX_F_SUBST);
+		payload(res, c, at + 1, (size_t)(end - at - 1), SHLEX_F_SUBST | SHLEX_F_PROGRAM);
 		found++;
 		at = strchr(end + 1, '`');
 	}
 	decode_literals(res, c, code, depth);
+}
+
+/* awk's program is its first operand (after -F SEP, -v VAR=X, -f FILE). */
+static void awk_program(struct shlex_result *res, const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (!strcmp(w, "-F") || !strcmp(w, "-v") || !strcmp(w, "-f")) {
+			i++;
+			continue;
+		}
+		if (w[0] != '-') {
+			scan_code(res, c, w, 0);
+			return;
+		}
+	}
 }
 
 void shlex_interp_payloads(struct shlex_result *res, int idx)
@@ -127,11 +145,15 @@ void shlex_interp_payloads(struct shlex_result *res, int idx)
 	const char *p = shlex_prog(c);
 	bool vim = strcmp(p, "vim") == 0 || strcmp(p, "vi") == 0 || strcmp(p, "nvim") == 0;
 
+	if (strstr(p, "awk")) {
+		awk_program(res, c);
+		return;
+	}
 	for (int i = c->prog + 1; i + 1 < c->argc; i++) {
 		const char *o = c->argv[i], *code = c->argv[i + 1];
 
 		if (vim && strcmp(o, "-c") == 0 && code[0] == ':' && code[1] == '!') {
-			shlex_parse_str(res, c, code + 2, SHLEX_F_SHELL_C);
+			shlex_parse_str(res, c, code + 2, SHLEX_F_SHELL_C | SHLEX_F_PROGRAM);
 		} else if (vim && strcmp(o, "-c") == 0) {
 			scan_code(res, c, code, 0);
 		} else if (strcmp(o, "-c") == 0 || strcmp(o, "-e") == 0 || strcmp(o, "-E") == 0 ||

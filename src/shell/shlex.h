@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A static shell tokenizer for judging commands before they run.
+ * A static shell tokenizer for judging commands before they run: the
+ * jury's jurors judge what it finds, and the policy's shell rules
+ * (sevorix-policy(5)) match the pipelines it finds.
  *
  * It splits a POSIX/bash command string into simple commands the way the
  * shell would (quotes, escapes, ;, &&, ||, |, &, newlines, redirections,
@@ -26,7 +28,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "review/review.h"
 
 #define SHLEX_MAX_DEPTH 8
 #define SHLEX_MAX_CMDS 256
@@ -58,6 +59,7 @@ struct shlex_redir {
 #define SHLEX_F_SUBST 0x02   /* $(...), backticks, <(...) */
 #define SHLEX_F_DECODED 0x04 /* decoded from base64/hex/escapes */
 #define SHLEX_F_PIPED 0x08   /* text piped or here-fed into a shell */
+#define SHLEX_F_PROGRAM 0x10 /* a shell string another program runs (os.system, awk system()) */
 
 struct shlex_cmd {
 	const char **argv; /* argc words, then NULL; into shlex_result.words */
@@ -71,6 +73,11 @@ struct shlex_cmd {
 	int redir_first, nredir;
 	const char *out_text; /* statically known stdout (echo, decoders), or NULL */
 	bool out_decoded;     /* out_text came from a decoder and was parsed already */
+	/* The statement the command is part of, as its script writes it: the
+	 * and-or list of pipelines (joined by | && ||) between two of ; & newline
+	 * ( ). Not NUL-terminated; NULL for a command given as an argv. */
+	const char *stmt;
+	int stmt_len;
 };
 
 struct shlex_result {
@@ -99,13 +106,6 @@ int shlex_parse(struct shlex_result *res, const char *src);
  * wrapped payloads are still parsed). Returns 0 or -E2BIG.
  */
 int shlex_parse_argv(struct shlex_result *res, const char *const *argv, size_t argc);
-
-/*
- * Parses the command of an exec review (its argv, else its path alone)
- * into a freshly allocated result, as shlex_parse_argv() does. Returns 0,
- * -EINVAL when the review has no command, or -ENOMEM.
- */
-int shlex_parse_exec(const struct review *r, struct shlex_result **ret);
 
 /* The program name of a command without directories ("/usr/bin/curl" -> "curl"). */
 const char *shlex_prog(const struct shlex_cmd *c);

@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 static int hexval(char c)
 {

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 const char *shlex_basename(const char *path)
 {
@@ -75,7 +75,7 @@ static const char *const keywords[] = { "if", "then", "else", "elif", "do", "whi
 static const char *const plain_wrappers[] = {
 	"nohup", "exec", "command", "builtin", "setsid", "stdbuf", "unbuffer", "torsocks",
 	"proxychains", "proxychains4", "busybox", "catchsegv", "nice", "ionice", "strace",
-	"ltrace", "script", "faketime", "watch", "firejail", "unshare", NULL,
+	"ltrace", "faketime", "watch", "firejail", "unshare", NULL,
 };
 /* Wrappers whose first positional argument is not the program. */
 static const char *const arg_wrappers[] = {
@@ -83,21 +83,40 @@ static const char *const arg_wrappers[] = {
 };
 static const char *const interps[] = {
 	"python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua", "lua5.1",
-	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", NULL,
+	"lua5.3", "lua5.4", "deno", "bun", "vim", "vi", "nvim", "irb", "awk", "gawk", "mawk",
+	"nawk", NULL,
 };
 static const char *const sudo_like[] = { "sudo", "doas", "pkexec", "run0", NULL };
-/* Options of sudo/xargs/nice/env that take a value. */
-static const char *const valued_opts[] = {
-	"-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h", "-I", "-n", "-P", "-d", "-L", "-s",
-	"-E", "-a", "-i", "-c", "--user", "--group", NULL,
+/* The options of each wrapper that take a value (sudo -E, -i, -s are flags). */
+static const char *const sudo_valued[] = {
+	"-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h", "-R", "-T", "--user", "--group",
+	"--chdir", "--prompt", "--role", "--type", "--other-user", "--host", "--chroot", NULL,
 };
+static const char *const xargs_valued[] = {
+	"-E", "-I", "-n", "-P", "-d", "-L", "-s", "-a", "--delimiter", "--max-args",
+	"--max-procs", "--arg-file", NULL,
+};
+static const char *const env_valued[] = { "-u", "-C", "-S", "--unset", "--chdir", NULL };
+static const char *const nice_valued[] = { "-n", "-c", "-p", "--adjustment", "--class", NULL };
+static const char *const trace_valued[] = { "-o", "-p", "-e", "-s", "-u", "-E", "-P", "-a", "-b",
+					    "-X", "-O", "-S", "-n", "-d", NULL };
 
-static int skip_opts(const struct shlex_cmd *c, int i, bool valued)
+/* The options of a plain wrapper that take a value, or NULL. */
+static const char *const *wrapper_valued(const char *b)
+{
+	if (strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0)
+		return nice_valued;
+	if (strstr(b, "trace") || strcmp(b, "watch") == 0)
+		return trace_valued;
+	return NULL;
+}
+
+static int skip_opts(const struct shlex_cmd *c, int i, const char *const *valued)
 {
 	while (i < c->argc && c->argv[i][0] == '-' && c->argv[i][1]) {
 		if (strcmp(c->argv[i], "--") == 0)
 			return i + 1;
-		if (valued && in_list(c->argv[i], valued_opts) && i + 1 < c->argc)
+		if (valued && in_list(c->argv[i], valued) && i + 1 < c->argc)
 			i++;
 		i++;
 	}
@@ -116,15 +135,15 @@ static int find_prog(struct shlex_cmd *c)
 			i++;
 		} else if (in_list(b, sudo_like)) {
 			c->sudo = true;
-			i = skip_opts(c, i + 1, true);
+			i = skip_opts(c, i + 1, sudo_valued);
 		} else if (strcmp(b, "env") == 0 || strcmp(b, "xargs") == 0) {
-			i = skip_opts(c, i + 1, true);
+			i = skip_opts(c, i + 1, b[0] == 'e' ? env_valued : xargs_valued);
 		} else if (in_list(b, plain_wrappers)) {
-			i = skip_opts(c, i + 1, strcmp(b, "nice") == 0 || strcmp(b, "ionice") == 0);
+			i = skip_opts(c, i + 1, wrapper_valued(b));
 		} else if (in_list(b, arg_wrappers)) {
 			if (strcmp(b, "chroot") == 0)
 				c->sudo = true;
-			i = skip_opts(c, i + 1, false) + 1;
+			i = skip_opts(c, i + 1, NULL) + 1;
 		} else {
 			return i;
 		}
@@ -256,6 +275,17 @@ void shlex_cmd_meaning(struct shlex_result *res, int idx)
 			shlex_parse_str(res, c, script, SHLEX_F_SHELL_C);
 		return;
 	}
+	if (strcmp(b, "script") == 0) {
+		/* script -c CMD runs CMD through a shell, in a new terminal */
+		for (int i = c->prog + 1; i + 1 < c->argc; i++)
+			if (c->argv[i][0] == '-' && c->argv[i][1] != '-' &&
+			    strchr(c->argv[i], 'c')) {
+				shlex_parse_str(res, c, c->argv[i + 1],
+						SHLEX_F_SHELL_C | SHLEX_F_PROGRAM);
+				break;
+			}
+		return;
+	}
 	if (strcmp(b, "trap") == 0 && c->prog + 1 < c->argc) {
 		/* the handler of `trap 'cmd' EXIT` is a script run later */
 		shlex_parse_str(res, c, c->argv[c->prog + 1], SHLEX_F_SHELL_C);
@@ -299,8 +329,28 @@ static int commit(struct lexer *lx, struct pending *pc, bool background)
 	c->flags = lx->flags;
 	c->background = background;
 	c->pipe_prev = pc->pipe_prev;
+	if (lx->s && lx->nstmt < SHLEX_STMT_CMDS)
+		lx->stmt_cmds[lx->nstmt++] = idx;
 	shlex_cmd_meaning(res, idx);
 	return idx;
+}
+
+/* The statement read so far ends at end (exclusive): its commands learn their text. */
+static void end_statement(struct lexer *lx, size_t end)
+{
+	size_t start = lx->stmt_start;
+
+	while (start < end && strchr(" \t\r\n", lx->s[start]))
+		start++;
+	while (end > start && strchr(" \t\r\n", lx->s[end - 1]))
+		end--;
+	for (int k = 0; k < lx->nstmt; k++) {
+		struct shlex_cmd *c = &lx->res->cmds[lx->stmt_cmds[k]];
+
+		c->stmt = lx->s + start;
+		c->stmt_len = (int)(end - start);
+	}
+	lx->nstmt = 0;
 }
 
 /* Ends the pending command; a pipe links the next one to it. */
@@ -354,15 +404,19 @@ static void step(struct lexer *lx, struct pending *pc)
 			lx->i++;
 	} else if (c == '\n') {
 		finish(lx, pc, false, false);
+		end_statement(lx, lx->i);
 		if (lx->heredoc_skip_to && lx->i < lx->heredoc_skip_from) {
 			lx->i = lx->heredoc_skip_to;
 			lx->heredoc_skip_to = 0;
 		} else {
 			lx->i++;
 		}
+		lx->stmt_start = lx->i;
 	} else if (c == ';' || c == '(' || c == ')') {
 		finish(lx, pc, false, false);
+		end_statement(lx, lx->i);
 		lx->i += (c == ';' && d == ';') ? 2 : 1;
+		lx->stmt_start = lx->i;
 	} else if (c == '&' && d == '&') {
 		finish(lx, pc, false, false);
 		lx->i += 2;
@@ -370,7 +424,9 @@ static void step(struct lexer *lx, struct pending *pc)
 		shlex_redirect(lx, pc, -1);
 	} else if (c == '&') {
 		finish(lx, pc, false, true);
+		end_statement(lx, lx->i);
 		lx->i++;
+		lx->stmt_start = lx->i;
 	} else if (c == '|') {
 		finish(lx, pc, d != '|', false);
 		lx->i += (d == '|' || d == '&') ? 2 : 1;
@@ -413,6 +469,7 @@ void shlex_parse_script(struct shlex_result *res, const char *s, size_t n, int d
 		step(&lx, &pc);
 	}
 	finish(&lx, &pc, false, false);
+	end_statement(&lx, lx.n);
 }
 
 static void reset(struct shlex_result *res)
@@ -461,27 +518,6 @@ int shlex_parse_argv(struct shlex_result *res, const char *const *argv, size_t a
 	idx = commit(&lx, &pc, false);
 	(void)idx;
 	return res->truncated ? -E2BIG : 0;
-}
-
-int shlex_parse_exec(const struct review *r, struct shlex_result **ret)
-{
-	struct shlex_result *res;
-	const char *one[1];
-
-	*ret = NULL;
-	if (!r || r->kind != REVIEW_EXEC || ((!r->argv || r->argc == 0) && !r->path))
-		return -EINVAL;
-	res = malloc(sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	if (r->argv && r->argc > 0) {
-		shlex_parse_argv(res, r->argv, r->argc);
-	} else {
-		one[0] = r->path;
-		shlex_parse_argv(res, one, 1);
-	}
-	*ret = res;
-	return 0;
 }
 
 int shlex_parse(struct shlex_result *res, const char *src)

@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
-#include "jury/jurors/shlex/internal.h"
+#include "shell/shlex.h"
+#include "shell/internal.h"
 
 char *shlex_alloc(struct shlex_result *res, size_t n)
 {

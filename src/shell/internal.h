@@ -7,9 +7,10 @@
 #ifndef SEVORIX_JURY_SHLEX_INTERNAL_H
 #define SEVORIX_JURY_SHLEX_INTERNAL_H
 
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define PENDING_REDIRS 16
+#define SHLEX_STMT_CMDS 64
 
 struct lexer {
 	struct shlex_result *res;
@@ -18,6 +19,10 @@ struct lexer {
 	int depth;
 	unsigned flags;
 	size_t heredoc_skip_from, heredoc_skip_to; /* body lines to jump over */
+	/* the statement being read: where it starts in s, the commands of this level in it */
+	size_t stmt_start;
+	int stmt_cmds[SHLEX_STMT_CMDS];
+	int nstmt;
 };
 
 /* The simple command being collected. */
