@@ -54,6 +54,15 @@ int events_attach_maps(struct events *ev, const struct events_maps *m);
 int events_attach_fd(struct events *ev, int ringbuf_fd);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);
+/*
+ * The run has a private world (src/sandbox/), which refuses too: EROFS
+ * outside the paths the policy lets the agent write, EACCES inside a
+ * mask, EBUSY for removing a mask's mount point. hidden: the denied paths
+ * it hides, which Landlock therefore does not carry out
+ * (sandbox_unexpanded(), NULL-terminated; copied). Without a world, EROFS
+ * and EBUSY are the file system's own. Returns 0 or -ENOMEM.
+ */
+int events_set_world(struct events *ev, const char *const *hidden);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */
