@@ -3,7 +3,8 @@
  * Denials that other layers make without telling (bpf/observe.bpf.c):
  * Landlock answers a file or exec call it refuses with EACCES (EXDEV for
  * a rename or link that would gain rights), the seccomp filters with
- * EPERM. The observer sees such a call fail at syscall exit and writes it
+ * EPERM, the mounts of the run's private world with EROFS, EACCES and
+ * EBUSY. The observer sees such a call fail at syscall exit and writes it
  * to the run's event stream as "observed". It only logs: nothing depends
  * on it to enforce, so its link is not pinned and a run whose observer
  * cannot load still enforces every rule (and says so at start).
