@@ -258,7 +258,8 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		sx_deny_submit(e, offsetof(struct sx_event, data) + 128); /* the address alone */
 		return 0;
 	}
-	read_name(sc, regs, s->path, s->dirfd, e->data);
+	if (s->path < 6 || s->dirfd < 6) /* a call of the hardening filter names no file */
+		read_name(sc, regs, s->path, s->dirfd, e->data);
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
 	sx_deny_submit(e, sizeof(sc->ev));

@@ -119,6 +119,7 @@ enum sx_obs_op {
 	SX_OBS_UTIME = 13,	/* utime, utimes, utimensat, futimesat */
 	SX_OBS_XATTR = 14,	/* setxattr, removexattr and their l/f/at forms */
 	SX_OBS_CONNECT = 15,	/* connect refused by Landlock's TCP port rules (EACCES) */
+	SX_OBS_HARDEN = 16,	/* a call the hardening filter refuses whatever its arguments */
 	SX_OBS_OP_MAX,
 };
 

@@ -248,6 +248,12 @@ int events_set_world(struct events *ev, const char *const *hidden)
 	return 0;
 }
 
+void events_set_filtered(struct events *ev, unsigned int relaxed)
+{
+	ev->filtered = true;
+	ev->relaxed = relaxed;
+}
+
 int events_fd(const struct events *ev)
 {
 	return ev->rb ? ring_buffer__epoll_fd(ev->rb) : -1;

@@ -63,6 +63,13 @@ void events_set_policy(struct events *ev, const struct policy *p);
  * and EBUSY are the file system's own. Returns 0 or -ENOMEM.
  */
 int events_set_world(struct events *ev, const char *const *hidden);
+/*
+ * The run's agents are under the seccomp hardening filter, with the
+ * entries of relaxed (enum hardening_allow bits) left out: its refusals
+ * are logged (kind "hardening"). Without it an EPERM of those calls is
+ * someone else's (a container runtime's filter, the kernel's).
+ */
+void events_set_filtered(struct events *ev, unsigned int relaxed);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */

@@ -68,6 +68,8 @@ struct events {
 	long long started;	/* unix time the log was opened: the rules were compiled before */
 	bool world;		/* the run has a private world (events_set_world()) */
 	char **hidden;		/* the denied paths its masks hide, NULL-terminated, or NULL */
+	bool filtered;		/* the hardening filter is in force (events_set_filtered()) */
+	unsigned int relaxed;	/* its entries left out (enum hardening_allow bits) */
 };
 
 /* One event being composed; committed (or dropped) whole. */

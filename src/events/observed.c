@@ -8,7 +8,9 @@
  * refuses, directly or through the way Landlock carries it out, was ours
  * and becomes an event naming the rule; any other failure is the file
  * system's own answer and is not logged. execve refused with EPERM is the
- * hold's refusal, which the hold logged itself.
+ * hold's refusal, which the hold logged itself. A call the hardening
+ * filter refuses whatever its arguments (ptrace, mount, unshare, ...) is
+ * the filter's when its entry is not relaxed (on_harden()).
  *
  * The layer follows from the error and the rule. EPERM is seccomp's.
  * With the run's private world (src/sandbox/), the mounts refuse before
@@ -29,6 +31,7 @@
 
 #include "events/internal.h"
 #include "observe/observe.h"
+#include "seccomp/hardening.h"
 
 #define NAME_MAX_LEN (2 * SX_OBS_PATH + 2)
 
@@ -230,6 +233,54 @@ static void on_connect(struct events *ev, const struct sx_obs_event *o, const ch
 	rec_commit(ev, &r);
 }
 
+/* The hardening entry that refuses system call sys whatever its arguments (EPERM), or NULL. */
+static const char *harden_entry(const char *sys, unsigned int *relax)
+{
+	const char *name;
+	int err;
+
+	for (size_t i = 0; sys && (name = hardening_plain_name(i, relax, &err)); i++)
+		if (!strcmp(name, sys))
+			return err == EPERM ? name : NULL;
+	return NULL;
+}
+
+/*
+ * A call of the hardening filter's that failed with EPERM: the filter's
+ * refusal where the run has the filter and did not relax its entry (else
+ * the kernel or another filter refused, and it is not ours). The filter
+ * runs at system call entry, before any other layer could refuse.
+ */
+static void on_harden(struct events *ev, const struct sx_obs_event *o, const char *comm)
+{
+	const struct sx_event *e = &o->e;
+	const char *sys = observe_syscall_name(e->port), *const *names = hardening_allow_names();
+	unsigned int relax = 0;
+	struct rec r;
+
+	if (!ev->filtered || e->exit_code != -EPERM || !harden_entry(sys, &relax) ||
+	    (ev->relaxed & relax) || rec_open(&r) < 0) {
+		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL);
+		return;
+	}
+	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
+		 comm);
+	r.frag = ftell(r.f);
+	r.cache_ts = e->ts_boot_ns;
+	fputs(",\"kind\":\"hardening\",\"target\":", r.f);
+	json_str(r.f, sys);
+	/* the entry that `hardening: {allow: [...]}` would relax (none: never relaxable) */
+	for (unsigned int i = 0; relax && names[i]; i++)
+		if (relax == 1u << i)
+			fprintf(r.f, ",\"entry\":\"%s\"", names[i]);
+	fputs(",\"verdict\":\"deny\",\"enforced\":true,\"rule\":\"hardening\",\"section\":"
+	      "\"hardening\",\"layer\":\"seccomp\",\"observed\":true,\"errno\":\"EPERM\"",
+	      r.f);
+	fprintf(r.f, ",\"syscall\":\"%s\"", sys);
+	rec_decision(&r, "seccomp", "deny", 1);
+	rec_commit(ev, &r);
+}
+
 void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 {
 	const struct sx_event *e = &o->e;
@@ -244,8 +295,8 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 
 	memcpy(comm, e->comm, sizeof(e->comm));
 	comm[sizeof(e->comm)] = 0;
-	if (op == SX_OBS_CONNECT) {
-		on_connect(ev, o, comm);
+	if (op == SX_OBS_CONNECT || op == SX_OBS_HARDEN) {
+		(op == SX_OBS_CONNECT ? on_connect : on_harden)(ev, o, comm);
 		return;
 	}
 	memcpy(&flags, e->addr, sizeof(flags));

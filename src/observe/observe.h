@@ -14,7 +14,8 @@
  * open family, execve(at), mkdir(at), unlink(at), rmdir, rename(at/at2),
  * link(at), symlink(at), mknod(at), truncate, ftruncate -- and the
  * metadata calls the rules cover (chmod, chown, utime and the xattr
- * family, in all their forms).
+ * family, in all their forms) -- and the calls the hardening filter
+ * refuses whatever their arguments (ptrace, bpf, mount, unshare, ...).
  */
 #ifndef SEVORIX_OBSERVE_H
 #define SEVORIX_OBSERVE_H

@@ -327,6 +327,8 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 		return e;
 	}
 	r->cf_ready = true;
+	if (r->cf.filter) /* its refusals are logged as observed */
+		events_set_filtered(r->ev, r->policy->hardening_allow);
 	for (const char *const *n = sandbox_notes(r->sb); !r->quiet && *n; n++)
 		log_warn("%s", *n);
 	if (log_level() >= 1)
