@@ -236,6 +236,10 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		return 0;
 	e = &sc->ev.e;
 	sx_event_fill(e, SX_EV_OBSERVED, SX_V_DENY, SX_LAYER_OBSERVED);
+	/* no rule is known here (user space names it from the paths): the
+	 * system call stands in, so that what a flood could not keep is
+	 * counted per call, and the latest of each call is kept whole */
+	e->rule_id = nr;
 	__builtin_memset(e->data, 0, sizeof(e->data)); /* identical calls hash alike */
 	e->port = nr;
 	e->family = s->op;
