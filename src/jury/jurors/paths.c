@@ -78,6 +78,7 @@ const char *const jurors_secret_paths[] = {
 	"=.python_history",
 	"=.node_repl_history",
 	"=wallet.dat",
+	"^/var/lib/sss/db/",
 	NULL,
 };
 

@@ -280,6 +280,25 @@ static void host_containers(struct rb_ctx *x, const struct shlex_cmd *c, const c
 		findings_add(&x->f, 0.9, "%s container with the host's pids and CAP_SYS_ADMIN", p);
 }
 
+/*
+ * SSH_AUTH_SOCK pointed at an agent socket by its path (/tmp/ssh-XXXX/
+ * agent.PID): a login's own agent is already in its environment, so
+ * naming one by hand borrows another session's keys (ATT&CK T1563.001).
+ */
+static void agent_hijack(struct rb_ctx *x, const struct shlex_cmd *c)
+{
+	static const char *const var = "SSH_AUTH_SOCK=";
+
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (strncmp(w, var, strlen(var)) == 0 &&
+		    (strstr(w, "/tmp/ssh-") || strstr(w, "/agent.")))
+			findings_add(&x->f, 0.85, "SSH_AUTH_SOCK set to another session's agent (%s)",
+				     w + strlen(var));
+	}
+}
+
 void rb_exec_access(struct rb_ctx *x, const struct shlex_cmd *c)
 {
 	const char *p = shlex_prog(c);
@@ -301,6 +320,7 @@ void rb_exec_access(struct rb_ctx *x, const struct shlex_cmd *c)
 	host_containers(x, c, p);
 	web_shells(x, c, p);
 	raw_clients(x, c, p);
+	agent_hijack(x, c);
 	if (rb_in(p, rb_interps) && (rb_arg_has(c, "memfd_create") || rb_arg_has(c, "fexecve")))
 		findings_add(&x->f, 0.9, "%s runs a program from memory (memfd)", p);
 	if (!strcmp(p, "getent") && rb_arg_eq(c, "group") &&
