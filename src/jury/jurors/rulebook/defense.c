@@ -161,6 +161,8 @@ static void transfers(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	     rb_arg_has(c, "mimikatz") || rb_arg_has(c, "rootkit")))
 		findings_add(&x->f, 0.85, "git clones %s",
 			     to_temp ? "into a hiding place" : "exploit code");
+	if (!strcmp(p, "git") && from_ip && (rb_arg_eq(c, "push") || rb_arg_eq(c, "remote")))
+		findings_add(&x->f, 0.85, "git sends the repository to a bare IP address");
 	if (!strcmp(p, "git") && rb_arg_eq(c, "push") && rb_arg_has(c, "://") &&
 	    rb_arg_has(c, "@") && rb_arg_has(c, ":") && !rb_arg_has(c, "git@"))
 		findings_add(&x->f, 0.85, "git pushes to a URL with credentials in it");
