@@ -128,8 +128,8 @@ void policy_explain_exec(const struct policy *p, const char *path, char *const a
 		fix_change(w, "its argv pattern matches, and no path rule outweighs it");
 		return;
 	}
-	if (r && r->shell_glob) { /* a shell rule names no path (expanded is NULL) */
-		fix_change(w, "its shell pattern matches a pipeline of the script");
+	if (r && r->shell_glob) {
+		fix_change(w, "its shell pattern matches the script, and no path rule outweighs it");
 		return;
 	}
 	if (r && !strcmp(r->expanded, path)) {
