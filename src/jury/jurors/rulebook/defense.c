@@ -200,7 +200,7 @@ static void file_servers(struct rb_ctx *x, const struct shlex_cmd *c, const char
 static void credential_theft(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const sniffers[] = {
-		"tcpdump", "tshark", "ngrep", "dsniff", "termshark", "sniff", NULL,
+		"tcpdump", "tshark", "ngrep", "dsniff", "termshark", NULL,
 	};
 	static const char *const creds[] = {
 		"authorization", "password", "passwd", "pass ", "cookie", "user ", NULL,
