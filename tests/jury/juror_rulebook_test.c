@@ -117,6 +117,8 @@ static const char *const everyday[] = {
 	"export HISTCONTROL=ignoreboth",
 	"sudo crontab -u deploy -l",
 	"gdb -p 1234",
+	"sudo chmod a+r /etc/apt/keyrings/docker.gpg",
+	"curl -fsSL https://deb.example.org/key.gpg | sudo gpg --dearmor -o /usr/share/keyrings/x.gpg",
 	"export PATH=\"$HOME/.local/bin:$PATH\"",
 	"git remote add upstream https://github.com/torvalds/linux.git",
 	"rlwrap sqlite3 app.db",
