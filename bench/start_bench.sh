@@ -15,8 +15,9 @@
 #    (one sleep(1) in it), then detached, each round.
 # 3. A profile of one such run and of one attach under strace: each
 #    BPF_PROG_LOAD (the kernel verifying a program) by program, the
-#    Landlock rules added, and their share of the command's wall time
-#    under strace (strace slows every call: read the shares, not the
+#    Landlock rules added (also with a denied binary that exists, which
+#    Landlock carves out of /usr/bin entry by entry), and their share of
+#    the command's wall time under strace (strace slows every call: read the shares, not the
 #    absolute times).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,6 +107,14 @@ echo "== profile of one run under strace (shares of its wall time under strace)"
 (cd "$tmp" && trace "$sevorix" run --policy "$POLICY" --user nobody --events /dev/null -- /bin/true \
 	2>/dev/null)
 profile "$tmp/trace"
+# the same with a denied binary that exists in /usr/bin: Landlock carves it
+# out of the exec grant by a rule for every other entry of /usr/bin
+awk '{print} /^exec:/ {e=1} e && /^  rules:/ {print "    - {action: deny, path: /usr/bin/yes}"; e=0}' \
+	"$POLICY" >"$tmp/carve.yaml"
+(cd "$tmp" && trace "$sevorix" run --policy "$tmp/carve.yaml" --user nobody --events /dev/null \
+	-- /bin/true 2>/dev/null)
+echo "   with /usr/bin/yes denied too (it exists: carved out of the exec grant):"
+profile "$tmp/trace" | tail -1
 echo
 echo "== profile of one attach under strace"
 out=$(trace "$sevorix" attach --cgroup "$cg" --policy "$POLICY" 2>/dev/null)
