@@ -22,6 +22,8 @@
 #   dns-host        host rules (dns/match.c)               tests/dns/fuzz/seeds_host
 #   events          events read by policy suggest (learn)  tests/learn/suggest
 #   interp          a program's #! line and ELF loader     tests/learn/fuzz/seeds_interp
+#   shell           commands the hold and jurors parse     tests/jury/fuzz/seeds_shell
+#                   (shell/shlex.c, cmd.c, decode.c, interp.c)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
@@ -83,6 +85,7 @@ run dns-msg "$secs" "$build/dns/fuzz_msg" 4096 tests/dns/fuzz/msg.dict tests/dns
 run dns-host "$secs" "$build/dns/fuzz_host" 600 tests/dns/fuzz/host.dict tests/dns/fuzz/seeds_host
 run events "$secs" "$build/fuzz/events" 16384 tests/learn/fuzz/events.dict tests/learn/suggest
 run interp "$secs" "$build/fuzz/interp" 16384 tests/learn/fuzz/interp.dict tests/learn/fuzz/seeds_interp
+run shell "$secs" "$build/fuzz/shell" 16384 tests/jury/fuzz/shell.dict tests/jury/fuzz/seeds_shell
 printf '%-15s %12s\n' total "$total"
 seeds_now >"$out/seeds.after"
 if ! diff "$out/seeds.before" "$out/seeds.after"; then
