@@ -32,8 +32,9 @@ FUZZ_events := tests/learn/fuzz/events_fuzz.c src/learn/denials.c
 FUZZ_events_LIBS := -ljson-c
 
 FUZZ_interp := tests/learn/fuzz/interp_fuzz.c src/learn/interp.c
+FUZZ_shell := tests/jury/fuzz/shell_fuzz.c $(wildcard src/shell/*.c)
 
-FUZZ_NAMES := rulebook jury_config model_reply review_answer events interp
+FUZZ_NAMES := rulebook jury_config model_reply review_answer events interp shell
 FUZZERS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 # The sources of a target as its prerequisites, with the headers they may include.
