@@ -43,6 +43,7 @@ static int *slot_of(struct run_maps *m, const char *name)
 		{ "sx_files", offsetof(struct run_maps, files) },
 		{ "sx_file_dirs", offsetof(struct run_maps, file_dirs) },
 		{ "sx_names_gen", offsetof(struct run_maps, names_gen) },
+		{ "sx_netcfg", offsetof(struct run_maps, netcfg) },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
@@ -405,8 +406,18 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 		.m = m,
 	};
 	struct sx_config cfg = { 0 };
+	struct sx_netcfg nc = { 0 };
+	__u32 zero = 0;
 	int r, nargv = 0;
 
+	/* the names a run learns are its resolver's, which the policy set up at start */
+	if (m->netcfg >= 0)
+		bpf_map_lookup_elem(m->netcfg, &zero, &nc);
+	if (nc.dns || policy_names_hosts(p)) {
+		snprintf(err, errlen, "host rules and network.dns are set when the agent starts: "
+				      "restart it to change or add them (docs/dns.md)");
+		return -EOPNOTSUPP;
+	}
 	/* all is compiled before the first write: what the compilers refuse changes nothing */
 	r = rewrite_compile(&w, p, &cfg, &nargv, err, errlen);
 	if (!r && m->exec_deny >= 0 && cfg.n_argv_rules + nargv > SX_ARGV_RULES)

@@ -21,6 +21,7 @@ struct run_maps {
 	int approved, net_approved;	/* one-shot approvals of the hold */
 	int events, stats;		/* ring buffer, per-CPU counters */
 	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
+	int netcfg;			/* struct sx_netcfg: the resolver, bind rules */
 };
 
 /* Opens every map the links under pin_dir use. Returns 0 or -errno (-ENOENT: no pins). */
@@ -37,7 +38,8 @@ void run_maps_close(struct run_maps *m);
  * every address and path is decided by the old or by the new policy,
  * never by a mix, and by the new one when this returns. Returns 0 or
  * -errno (*err says why; -E2BIG: old and new argv rules do not fit
- * together, and nothing was changed).
+ * together, and nothing was changed; -EOPNOTSUPP: the old or the new
+ * policy names hosts, whose resolver lives in the supervisor).
  */
 int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen);
 

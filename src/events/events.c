@@ -19,6 +19,8 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "dns/names.h"
+#include "dns/wire.h"
 #include "events/events.h"
 #include "net/net.h"
 #include "sevorix/abi.h"
@@ -32,6 +34,7 @@ struct events {
 	const struct policy *p;
 	struct ring_buffer *rb;
 	struct netlayer *nl;
+	struct dns_names *names;	/* the run's learnt names, or NULL */
 	long long boot_to_real; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	struct {
 		int pid, ppid;
@@ -183,6 +186,21 @@ static void put_lsm(struct events *ev, FILE *f, const struct sx_event *e)
 		e->enforced ? "true" : "false");
 	put_rule(ev, e->rule_id, e->section);
 	fputs(",\"layer\":\"bpf-lsm\"", f);
+}
+
+/* "host": the name an address was learnt from (docs/dns.md), when it was. */
+static void put_host(struct events *ev, FILE *f, const struct sx_event *e)
+{
+	struct dns_name_hit hit;
+	int rule = e->section == SX_SEC_NETWORK && e->rule_id < ev->p->nnet_rules ? e->rule_id : -1;
+
+	if (!ev->names || (e->family != AF_INET && e->family != AF_INET6) ||
+	    !dns_names_find(ev->names, e->family, e->addr, rule, e->ts_boot_ns, &hit))
+		return;
+	fputs(",\"host\":", f);
+	json_str(f, hit.name);
+	if (!hit.live)
+		fputs(",\"host_expired\":true", f);
 }
 
 static void put_target_net(FILE *f, const struct sx_event *e)
@@ -365,6 +383,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	fprintf(f, ",\"kind\":\"%s\"", kind_name(e->kind));
 	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG) {
 		put_target_net(f, e);
+		put_host(ev, f, e);
 		fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 			e->enforced ? "true" : "false");
 		put_rule(ev, e->rule_id, SX_SEC_NETWORK);
@@ -411,6 +430,11 @@ int events_attach(struct events *ev, struct netlayer *nl)
 	if (!r)
 		ev->nl = nl;
 	return r;
+}
+
+void events_set_names(struct events *ev, struct dns_names *t)
+{
+	ev->names = t;
 }
 
 void events_set_policy(struct events *ev, const struct policy *p)
@@ -519,15 +543,23 @@ static void proc_identity(int tid, int *tgid, int *ppid, int *uid, char comm[17]
 	comm[strcspn(comm, "\n")] = 0;
 }
 
-/* The common fields of an event the supervisor writes about a live thread. */
+/*
+ * The common fields of an event the supervisor writes about a live thread;
+ * tid 0: about no process (a lookup: the resolver sees a socket, not who
+ * sent it).
+ */
 static void put_live_head(struct events *ev, int tid)
 {
 	int tgid, ppid, uid;
 	char comm[17];
 
-	proc_identity(tid, &tgid, &ppid, &uid, comm);
 	fputs("{\"ts\":", ev->out);
 	json_time(ev->out, now_ns(CLOCK_REALTIME));
+	if (tid <= 0) {
+		fprintf(ev->out, ",\"run\":\"%s\"", ev->run);
+		return;
+	}
+	proc_identity(tid, &tgid, &ppid, &uid, comm);
 	fprintf(ev->out, ",\"run\":\"%s\",\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"comm\":",
 		ev->run, tgid, ppid, uid);
 	json_str(ev->out, comm);
@@ -606,6 +638,59 @@ void events_review(struct events *ev, int tid, const char *kind, const char *tar
 		json_str(f, error);
 	}
 	fputs("}\n", f);
+	fflush(f);
+	funlockfile(f);
+}
+
+static const char *qtype_name(unsigned int t)
+{
+	switch (t) {
+	case DNS_TYPE_A:
+		return "A";
+	case DNS_TYPE_AAAA:
+		return "AAAA";
+	case DNS_TYPE_CNAME:
+		return "CNAME";
+	case DNS_TYPE_TXT:
+		return "TXT";
+	case DNS_TYPE_PTR:
+		return "PTR";
+	case DNS_TYPE_NS:
+		return "NS";
+	case DNS_TYPE_SOA:
+		return "SOA";
+	}
+	return NULL;
+}
+
+void events_dns(struct events *ev, const struct dns_event *e, bool enforced)
+{
+	const char *q = qtype_name(e->qtype);
+	FILE *f = ev->out;
+
+	flockfile(f);
+	put_live_head(ev, 0);
+	fputs(",\"kind\":\"dns\",\"host\":", f);
+	json_str(f, e->name);
+	if (q)
+		fprintf(f, ",\"qtype\":\"%s\"", q);
+	else
+		fprintf(f, ",\"qtype\":%u", e->qtype);
+	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", sx_action_name(e->verdict),
+		enforced ? "true" : "false");
+	if (e->rule >= 0 && (size_t)e->rule < ev->p->nnet_rules)
+		fprintf(f, ",\"rule\":\"%s:%u\"", ev->p->file, ev->p->net_rules[e->rule].loc.line);
+	else
+		fputs(",\"rule\":\"default\"", f);
+	fprintf(f, ",\"rcode\":\"%s\",\"addrs\":%u,\"protocol\":\"%s\"", dns_rcode_name(e->rcode),
+		e->naddrs, e->transport == IPPROTO_TCP ? "tcp" : "udp");
+	if (e->reviewed)
+		fputs(",\"reviewed\":true", f);
+	if (e->why) {
+		fputs(",\"reason\":", f);
+		json_str(f, e->why);
+	}
+	fputs(",\"layer\":\"resolver\"}\n", f);
 	fflush(f);
 	funlockfile(f);
 }

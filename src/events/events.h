@@ -21,6 +21,15 @@ int events_open(const char *path, const char *run, const struct policy *p, struc
 int events_attach(struct events *ev, struct netlayer *nl);
 /* The same with the ring buffer's map fd alone (programs loaded by another process). */
 int events_attach_fd(struct events *ev, int ringbuf_fd);
+/* The run's learnt names: connect events then say the host of an address (docs/dns.md). */
+struct dns_names;
+void events_set_names(struct events *ev, struct dns_names *t);
+/*
+ * A lookup the run's resolver decided (kind "dns"): one line per query,
+ * the place where DNS decisions are recorded. enforced false: audit mode.
+ */
+struct dns_event;
+void events_dns(struct events *ev, const struct dns_event *e, bool enforced);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);
 /* An fd that becomes readable when events are waiting (for epoll). */

@@ -38,6 +38,7 @@ struct held {
 	unsigned int rule_line;
 	struct sx_net_approval k;	/* connect */
 	char target[64];
+	char host[256];			/* connect: the name of the address, or "" */
 	char cwd[4096];
 };
 
@@ -92,6 +93,7 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 		snprintf(addr, addrlen, "%s", w->target);
 		r->addr = addr;
 		r->port = w->k.port;
+		r->host = w->host[0] ? w->host : NULL;
 	}
 }
 
@@ -204,7 +206,7 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 }
 
 int hold_review_connect(struct hold *h, const struct trapped *t,
-			const struct sx_net_approval *k, const char *text,
+			const struct sx_net_approval *k, const char *text, const char *host,
 			const struct net_rule *rule)
 {
 	struct held *w = calloc(1, sizeof(*w));
@@ -216,6 +218,7 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 			    .rule_line = rule ? rule->loc.line : 0 };
 	w->t.mem = -1;
 	snprintf(w->target, sizeof(w->target), "%s", text);
+	snprintf(w->host, sizeof(w->host), "%s", host ?: "");
 	e = start(w);
 	if (e != HOLD_HELD)
 		free(w);

@@ -20,24 +20,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "net/net.h"
+#include "net/internal.h"
 #include "sevorix/abi.h"
 #include "util/bpfobj.h"
-#include "net.skel.h"
-#include "unix.skel.h"
 
 /* Not in the uapi headers of libbpf 1.1 / Linux 6.1 */
 #define SX_ATTACH_CGROUP_UNIX_CONNECT 49
 #define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
-
-#define NLINKS 6
-
-struct netlayer {
-	struct net_bpf *net;
-	struct unix_bpf *unix_;
-	struct bpf_link *links[NLINKS];
-	int nlinks;
-};
 
 int netlayer_probe(void)
 {
@@ -157,6 +146,10 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 		snprintf(err, errlen, "cannot store the run configuration: %s", strerror(-r));
 		goto fail;
 	}
+	nl->names = policy_names_hosts(p);
+	r = nl->names ? netlayer_compile_hosts(nl, p, err, errlen) : 0;
+	if (r < 0)
+		goto fail;
 	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
 	load_unix(nl, ul);
 	free(ul);
@@ -187,6 +180,16 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_connect6, cgroup_fd, "connect6", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg4, cgroup_fd, "sendmsg4", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg6, cgroup_fd, "sendmsg6", pin_dir);
+	/* answers of the run's resolver, shown as from the server asked (docs/dns.md) */
+	if (!r && nl->names) {
+		r = attach_one(nl, nl->net->progs.sevorix_recvmsg4, cgroup_fd, "recvmsg4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_recvmsg6, cgroup_fd, "recvmsg6",
+				    pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_getpeername4, cgroup_fd,
+				    "getpeername4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_getpeername6, cgroup_fd,
+				    "getpeername6", pin_dir);
+	}
 	if (!r && nl->unix_) {
 		r = attach_one(nl, nl->unix_->progs.sevorix_connect_unix, cgroup_fd,
 			       "connect_unix", pin_dir);
@@ -194,6 +197,14 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 				    "sendmsg_unix", pin_dir);
 	}
 	return r;
+}
+
+int netlayer_write_cfg(struct netlayer *nl)
+{
+	__u32 zero = 0;
+
+	return bpf_map__update_elem(nl->net->maps.sx_netcfg, &zero, sizeof(zero), &nl->cfg,
+				    sizeof(nl->cfg), 0);
 }
 
 int netlayer_net_approvals_fd(const struct netlayer *nl)

@@ -39,6 +39,27 @@ int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 
+/*
+ * Egress by name (names.c, docs/dns.md). The run's resolver listens at
+ * ip4 (127.0.0.1) and, when not NULL, ip6 (::1); every lookup of the
+ * agent is sent there. Call before netlayer_attach. Returns
+ * 0 or -errno.
+ */
+struct dns_endpoint;
+struct dns_learnt;
+/* Why `attach` and containers refuse a policy that names hosts (docs/dns.md). */
+#define NET_NAMES_NEED_RUN                                                                     \
+	"host rules and network.dns need the resolver that only `sevorix run` starts (lookups " \
+	"of another process tree or network namespace cannot be sent to it yet): use cidr "    \
+	"rules here"
+int netlayer_set_resolver(struct netlayer *nl, const struct dns_endpoint *ip4,
+			  const struct dns_endpoint *ip6);
+/*
+ * Stores an address learnt for an allowed name (the resolver's learn
+ * callback; one thread at a time). Returns 0 or -errno.
+ */
+int netlayer_learn(struct netlayer *nl, const struct dns_learnt *l);
+
 /* The run's event ring buffer. */
 int netlayer_events_fd(const struct netlayer *nl);
 /* The connect approvals of the jury (struct sx_net_approval). */

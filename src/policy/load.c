@@ -270,6 +270,9 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	p->file = strdup(file);
 	p->version = 0;
 	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
+	p->dns.ttl_min = POLICY_DNS_TTL_MIN;
+	p->dns.ttl_max = POLICY_DNS_TTL_MAX;
+	p->dns.grace = POLICY_DNS_GRACE;
 	p->exec_written = SX_ALLOW;
 	p->exec_loader = SX_DENY;
 	p->jury_local = strdup(POLICY_JURY_DEFAULT);
@@ -282,6 +285,7 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 		if (!p->version && !l.y.errors)
 			ydoc_error(&l.y, NULL, "missing 'version: 1'");
 		loader_check_duplicates(&l);
+		loader_check_names(&l);
 	}
 	if (r == 0 && !l.y.errors) {
 		warn_absent(&l, &p->network, "network");
@@ -333,7 +337,10 @@ void policy_free(struct policy *p)
 		free(p->net_rules[i].ports);
 		free(p->net_rules[i].text);
 		free(p->net_rules[i].unix_path);
+		free(p->net_rules[i].host);
 	}
+	for (size_t i = 0; i < p->dns.nupstream; i++)
+		free(p->dns.upstream[i]);
 	for (size_t i = 0; i < p->nfile_rules; i++) {
 		free(p->file_rules[i].path);
 		free(p->file_rules[i].expanded);

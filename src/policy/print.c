@@ -56,27 +56,45 @@ static void print_ports(FILE *f, const struct net_rule *r)
 	fputc(']', f);
 }
 
+static void print_dns(FILE *f, const struct policy *p)
+{
+	const struct policy_dns *d = &p->dns;
+
+	fputs("  dns:\n", f);
+	if (d->nupstream) {
+		fputs("    upstream: [", f);
+		for (size_t i = 0; i < d->nupstream; i++) {
+			fputs(i ? ", " : "", f);
+			put_str(f, d->upstream[i]);
+		}
+		fputs("]\n", f);
+	}
+	fprintf(f, "    ttl: {min: %u, max: %u}\n    grace: %u\n", d->ttl_min, d->ttl_max,
+		d->grace);
+}
+
 static void print_network(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
-	if (!p->nnet_rules)
-		return;
-	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nnet_rules; i++) {
 		const struct net_rule *r = &p->net_rules[i];
 
+		if (!i)
+			fputs("  rules:\n", f);
 		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
 		if (r->kind == NET_RULE_UNIX) {
 			fputs("unix: ", f);
 			put_str(f, expand ? r->unix_path : r->text);
 		} else {
-			fputs("cidr: ", f);
+			fputs(r->kind == NET_RULE_HOST ? "host: " : "cidr: ", f);
 			put_str(f, r->text);
 		}
 		if (r->nports)
 			print_ports(f, r);
 		fputs("}\n", f);
 	}
+	if (p->dns.present)
+		print_dns(f, p);
 }
 
 static void print_access(FILE *f, unsigned int access)

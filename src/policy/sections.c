@@ -19,7 +19,7 @@ struct rule_draft {
 	yaml_node_t *node;
 	bool has_action;
 	enum sx_action action;
-	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *host;
 	struct port_range *pr;
 	size_t npr;
 	bool bad;
@@ -109,6 +109,8 @@ static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_n
 		d->path = v;
 	else if (!strcmp(key, "access"))
 		d->access = v;
+	else if (!strcmp(key, "host"))
+		d->host = v;
 	else
 		d->argv = v;
 	return 0;
@@ -126,10 +128,10 @@ static int on_rule_unknown(struct ydoc *y, const char *key, yaml_node_t *k, yaml
 }
 
 /* The keys of a rule, per section (sevorix-policy(5)). */
-static const struct ydoc_key rule_keys[][5] = {
+static const struct ydoc_key rule_keys[][6] = {
 	[SECTION_NETWORK] = { { "action", on_rule_action }, { "cidr", on_rule_value },
 			      { "ports", on_rule_value }, { "unix", on_rule_value },
-			      { NULL, on_rule_unknown } },
+			      { "host", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
 			    { "access", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
@@ -245,12 +247,28 @@ static void cidr_text(struct net_rule *r)
 		r->text = NULL;
 }
 
+/* host: NAME, with ports like a cidr rule (docs/dns.md) */
+static bool host_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
+{
+	r->kind = NET_RULE_HOST;
+	r->host = loader_host(l, d->host);
+	r->text = r->host ? strdup(r->host) : NULL;
+	if (d->ports)
+		parse_ports(l, d);
+	r->ports = d->pr;
+	r->nports = d->npr;
+	d->pr = NULL;
+	return r->host && !d->bad;
+}
+
 static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
 {
-	if (!!d->cidr == !!d->unix_) {
-		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr' or 'unix'");
+	if (!!d->cidr + !!d->unix_ + !!d->host != 1) {
+		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr', 'unix' or 'host'");
 		return false;
 	}
+	if (d->host)
+		return host_rule_build(l, d, r);
 	if (d->unix_) {
 		if (d->ports) {
 			ydoc_error(&l->y, d->ports, "'ports' applies to 'cidr' rules only");
@@ -478,7 +496,8 @@ static int on_exec_mode(struct ydoc *y, const char *key, yaml_node_t *k, yaml_no
 
 /* The keys of a section, per section (sevorix-policy(5)). */
 static const struct ydoc_key section_keys[][5] = {
-	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
+	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules },
+			      { "dns", loader_dns }, { NULL } },
 	[SECTION_FILES] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
 	[SECTION_EXEC] = { { "default", on_default }, { "written", on_exec_mode },
 			   { "loader", on_exec_mode }, { "rules", on_rules }, { NULL } },

@@ -41,6 +41,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "policy/agent.h"
+#include "run/internal.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -87,6 +88,7 @@ struct run {
 	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
+	struct run_dns *dns;	/* the run's resolver, when the policy names hosts */
 	struct confine cf;
 	bool cf_ready;
 	int hold_sock[2];
@@ -164,6 +166,8 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (!r->policy->exec.present && !hold_traps_connect(r->policy))
 		return 0;
 	e = hold_prepare(r->policy, &r->hold, err, errlen);
+	if (!e)
+		hold_set_names(r->hold, run_dns_names(r->dns));
 	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
 		e = -errno;
 	/* from here on an exec that the hold did not approve is killed (fail closed) */
@@ -265,6 +269,12 @@ static int setup(struct run *r)
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
+	/* every lookup goes to the run's resolver, from the agent's first one (docs/dns.md) */
+	if (policy_names_hosts(r->policy) &&
+	    (e = run_dns_open(r->policy, r->o.jury, r->net, &r->dns, err, sizeof(err))) < 0) {
+		log_error("%s", err[0] ? err : strerror(-e));
+		return e;
+	}
 	e = run_pin_dir(r->info.id, r->pin_dir, sizeof(r->pin_dir));
 	e = e ?: netlayer_attach(r->net, r->cgroup_fd, r->pin_dir);
 	if (e < 0) {
@@ -285,6 +295,10 @@ static int setup(struct run *r)
 		return e;
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
+	if (!e && r->dns) {
+		events_set_names(r->ev, run_dns_names(r->dns));
+		e = run_dns_start(r->dns, r->ev);
+	}
 	e = e ?: setup_hold(r, err, sizeof(err));
 	return e ?: setup_confine(r, err, sizeof(err));
 }
@@ -415,6 +429,7 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	run_dns_stop(r->dns); /* before what its callbacks write to goes away */
 	hold_free(r->hold);
 	if (r->cf_ready)
 		confine_release(&r->cf);
@@ -444,6 +459,7 @@ static void teardown(struct run *r)
 	observe_stop(r->obs);
 	exec_close(r->exec, NULL);
 	netlayer_close(r->net, NULL);
+	run_dns_close(r->dns);
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
 		close(r->cgroup_fd);
@@ -454,10 +470,11 @@ static void teardown(struct run *r)
 /* The layers this run has, for its first event. */
 static void layers_text(const struct run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s",
+	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s%s",
 		 netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
 		 r->cf.plan ? ",\"landlock\"" : "", r->cf.filter ? ",\"seccomp\"" : "",
-		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "");
+		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "",
+		 r->dns ? ",\"resolver\"" : "");
 }
 
 /* The run's state file; written again once the command's pid is known. */
@@ -478,7 +495,7 @@ static void record(struct run *r)
 int cmd_run(int argc, char **argv)
 {
 	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 } };
-	char layers[128];
+	char layers[192];
 	sigset_t mask;
 	int status, sfd;
 
