@@ -15,6 +15,7 @@
  *   dns_agent hold      ADDR PORT SECONDS       TCP connect, wait, then a request and
  *                                               its answer: "ok" when the connection
  *                                               still works
+ *   dns_agent connect   ADDR PORT               TCP connect: "ok" when it connected
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -212,11 +213,18 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 
-	if (argc < 5) {
-		fprintf(stderr, "usage: dns_agent udp|connected|tcp|hold ADDR PORT NAME|SECONDS\n");
+	if (argc < 4 || (argc < 5 && strcmp(argv[1], "connect"))) {
+		fprintf(stderr, "usage: dns_agent udp|connected|tcp|hold|connect ADDR PORT "
+				"[NAME|SECONDS]\n");
 		return 3;
 	}
 	sl = make_addr(argv[2], atoi(argv[3]), &ss);
+	if (!strcmp(argv[1], "connect")) {
+		if (connect(socket(ss.ss_family, SOCK_STREAM, 0), (struct sockaddr *)&ss, sl) < 0)
+			return fail();
+		puts("ok");
+		return 0;
+	}
 	if (!strcmp(argv[1], "hold"))
 		return hold(&ss, sl, atoi(argv[4]));
 	return lookup(argv[1], &ss, sl, argv[4], argc > 5 && !strcmp(argv[5], "AAAA") ? 28 : 1);
