@@ -27,11 +27,13 @@
 #include "sevorix/abi.h"
 #include "common.bpf.h"
 #include "net.bpf.h"
+#include "sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
+#define EPERM 1
 
 /* The destination a redirected socket named, network byte order. */
 struct sx_dns_orig {
@@ -59,7 +61,7 @@ static __always_inline int approved(__u8 kind, __u8 family, const void *addr, __
 
 	if (kind != SX_EV_CONNECT)
 		return 0;
-	__builtin_memcpy(k.addr, addr, family == AF_INET ? 4 : 16);
+	__builtin_memcpy(k.addr, addr, 16); /* an IPv4 address is followed by zeros */
 	if (!bpf_map_lookup_elem(&sx_net_approved, &k))
 		return 0;
 	bpf_map_delete_elem(&sx_net_approved, &k);
@@ -80,7 +82,7 @@ static __always_inline int report(struct bpf_sock_addr *ctx, struct decision d, 
 		e->family = family;
 		e->sock_type = ctx->type;
 		e->port = port;
-		__builtin_memcpy(e->addr, addr, family == AF_INET ? 4 : 16);
+		__builtin_memcpy(e->addr, addr, 16);
 		bpf_ringbuf_submit(e, 0);
 	}
 	return allow;
@@ -141,22 +143,30 @@ static __always_inline int redirect6(struct bpf_sock_addr *ctx, const struct sx_
 	return 1;
 }
 
+/* Judged allowed: kept with the socket for the egress check (sock.bpf.h). */
+static __always_inline int allowed(struct bpf_sock_addr *ctx, __u8 kind, __u8 family,
+				   const __u32 *w, __u16 port)
+{
+	return remember(ctx, kind, family, w, port);
+}
+
 static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
 {
 	const struct sx_netcfg *c = netcfg();
 	int redirected = redirect4(ctx, c);
-	__u32 ip = ctx->user_ip4;
+	__u32 w[4] = { ctx->user_ip4 };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 	struct decision d;
 
-	if (redirected)
-		return redirected > 0; /* the resolver decides the name */
-	if (ip == 0)
-		ip = bpf_htonl(0x7f000001);
-	if (is_resolver(c, AF_INET, &ip, port))
-		return 1;
-	d = decide4_named(c, ip, port);
-	return report(ctx, d, kind, AF_INET, &ip, port);
+	if (redirected < 0)
+		return 0;
+	if (w[0] == 0)
+		w[0] = bpf_htonl(0x7f000001);
+	/* a lookup sent to the resolver, or a query to it: the resolver decides the name */
+	if (redirected || is_resolver(c, AF_INET, w, port))
+		return allowed(ctx, kind, AF_INET, w, port);
+	d = decide4_named(c, w[0], port);
+	return report(ctx, d, kind, AF_INET, w, port) && allowed(ctx, kind, AF_INET, w, port);
 }
 
 static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
@@ -165,22 +175,21 @@ static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
 	int redirected = redirect6(ctx, c);
 	__u32 w[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	__u8 family = AF_INET6;
 	struct decision d;
 
-	if (redirected)
-		return redirected > 0;
+	if (redirected < 0)
+		return 0;
 	d = decide6_named(c, w, port);
-	/* the event and any approval name the destination as it was judged */
+	/* the event, the approval and the record name the destination as it was judged */
 	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
-		__u32 ip = w[3] ? w[3] : bpf_htonl(0x7f000001);
-
-		if (is_resolver(c, AF_INET, &ip, port))
-			return 1;
-		return report(ctx, d, kind, AF_INET, &ip, port);
+		w[0] = w[3] ? w[3] : bpf_htonl(0x7f000001);
+		w[1] = w[2] = w[3] = 0;
+		family = AF_INET;
 	}
-	if (is_resolver(c, AF_INET6, w, port))
-		return 1;
-	return report(ctx, d, kind, AF_INET6, w, port);
+	if (redirected || is_resolver(c, family, w, port))
+		return allowed(ctx, kind, family, w, port);
+	return report(ctx, d, kind, family, w, port) && allowed(ctx, kind, family, w, port);
 }
 
 SEC("cgroup/connect4")
@@ -279,4 +288,76 @@ int sevorix_getpeername6(struct bpf_sock_addr *ctx)
 {
 	unredirect6(ctx);
 	return 1;
+}
+
+/*
+ * The event of a dropped packet. Packets may leave in softirq context
+ * (retransmissions), so who sent it comes from the socket's record, not
+ * from the current task.
+ */
+static __always_inline void packet_event(struct __sk_buff *skb, const struct sx_sock *s,
+					 const struct sx_dest *d, int why, int enforced)
+{
+	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+
+	if (!e) {
+		sx_count(SX_STAT_LOST);
+		return;
+	}
+	__builtin_memset(e, 0, offsetof(struct sx_event, data));
+	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	e->uid = bpf_get_socket_uid(skb);
+	e->kind = SX_EV_PACKET;
+	e->verdict = SX_V_DENY;
+	e->layer = SX_LAYER_CGROUP_BPF;
+	e->enforced = enforced;
+	e->rule_id = SX_RULE_DEFAULT;
+	e->section = SX_SEC_HARDENING;
+	e->exit_code = why;
+	e->family = d->family;
+	e->sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	e->port = d->port;
+	__builtin_memcpy(e->addr, d->addr, 16);
+	if (s) {
+		e->pid = e->tid = s->tgid;
+		__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
+	}
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * Every packet of the run on its way out (sock.bpf.h says what is
+ * checked and why). Returns 1 to send it, 0 to drop it: the sender gets
+ * EPERM (a datagram), or the packet is lost (a TCP segment).
+ */
+SEC("cgroup_skb/egress")
+int sevorix_egress(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	struct sx_sock *s = NULL;
+	struct sx_dest d = {};
+	int own, why, audit;
+	__u32 sport = 0;
+
+	if (sk)
+		sk = bpf_sk_fullsock(sk);
+	if (sk) {
+		s = bpf_sk_storage_get(&sx_sock, sk, 0, 0);
+		sport = sk->src_port;
+	}
+	why = packet_dest(skb, sport, &d, &own);
+	if (!why && (!s || !own))
+		return 1; /* never judged here, or not the socket's own datagram */
+	if (!why) {
+		if (same_dest(&s->conn, &d))
+			return 1;
+		for (int i = 0; i < SX_DGRAM_SLOTS; i++)
+			if (same_dest(&s->dgram[i], &d))
+				return 1;
+		why = SX_PKT_NOT_JUDGED;
+	}
+	audit = audit_mode();
+	sx_count(SX_STAT_DENY);
+	packet_event(skb, s, &d, why, !audit);
+	return audit;
 }

@@ -57,6 +57,19 @@ enum sx_event_kind {
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
+	/* the network layer (bpf/net.bpf.c) */
+	SX_EV_PACKET = 17,	/* a packet dropped on its way out (exit_code: enum sx_packet_why) */
+};
+
+/*
+ * Why the egress check dropped a packet: sx_event.exit_code of an
+ * SX_EV_PACKET event, which names no rule (section SX_SEC_HARDENING).
+ */
+enum sx_packet_why {
+	SX_PKT_IP_OPTIONS = 1,	/* IPv4 options (source routing and the like) */
+	SX_PKT_ROUTING = 2,	/* an IPv6 routing header (any type) */
+	SX_PKT_HEADERS = 3,	/* IPv6 extension headers that cannot be walked */
+	SX_PKT_NOT_JUDGED = 4,	/* a destination its socket was never judged on */
 };
 
 /*

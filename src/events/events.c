@@ -132,14 +132,30 @@ static const char *exec_reason(int why)
 	return "";
 }
 
+/* Why the egress check dropped a packet (bpf/sock.bpf.h). */
+static const char *packet_reason(int why)
+{
+	switch (why) {
+	case SX_PKT_IP_OPTIONS:
+		return "IPv4 options (source routing) on a packet of the run";
+	case SX_PKT_ROUTING:
+		return "an IPv6 routing header on a packet of the run";
+	case SX_PKT_HEADERS:
+		return "IPv6 extension headers that cannot be checked";
+	case SX_PKT_NOT_JUDGED:
+		return "not the destination its socket was judged on";
+	}
+	return "dropped on its way out";
+}
+
 static const char *kind_name(int kind)
 {
 	static const char *const names[] = { "?",    "connect", "sendmsg", "fork", "exec",
 					     "exit", "open",	"mmap",	   "bpf",  "ptrace",
 					     "kill", "mount",	"userns",  "socket", "cgroup",
-					     "link" };
+					     "link", "bind",	"packet" };
 
-	return kind > 0 && kind <= SX_EV_LINK ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_PACKET ? names[kind] : "?";
 }
 
 static const char *layer_name(int layer)
@@ -388,6 +404,12 @@ static int on_event(void *ctx, void *data, size_t size)
 			e->enforced ? "true" : "false");
 		put_rule(ev, e->rule_id, SX_SEC_NETWORK);
 		fprintf(f, ",\"layer\":\"%s\"", layer_name(e->layer));
+	} else if (e->kind == SX_EV_PACKET) {
+		put_target_net(f, e);
+		fprintf(f, ",\"verdict\":\"deny\",\"enforced\":%s,\"rule\":\"hardening\",\"reason\":",
+			e->enforced ? "true" : "false");
+		json_str(f, packet_reason(e->exit_code));
+		fputs(",\"layer\":\"cgroup-bpf\"", f);
 	} else if (e->kind == SX_EV_EXEC && e->verdict == SX_V_DENY) {
 		put_exec(f, e);
 		fprintf(f, ",\"verdict\":\"deny\",\"enforced\":%s", e->enforced ? "true" : "false");

@@ -180,6 +180,8 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_connect6, cgroup_fd, "connect6", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg4, cgroup_fd, "sendmsg4", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg6, cgroup_fd, "sendmsg6", pin_dir);
+	/* what leaves goes where its socket was judged to go (bpf/sock.bpf.h) */
+	r = r ?: attach_one(nl, nl->net->progs.sevorix_egress, cgroup_fd, "egress", pin_dir);
 	/* answers of the run's resolver, shown as from the server asked (docs/dns.md) */
 	if (!r && nl->names) {
 		r = attach_one(nl, nl->net->progs.sevorix_recvmsg4, cgroup_fd, "recvmsg4", pin_dir);
