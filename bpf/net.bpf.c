@@ -291,12 +291,13 @@ int sevorix_getpeername6(struct bpf_sock_addr *ctx)
 }
 
 /*
- * The event of a dropped packet. Packets may leave in softirq context
- * (retransmissions), so who sent it comes from the socket's record, not
- * from the current task.
+ * An event written from a packet's path (cgroup_skb). Packets may come and
+ * go in softirq context (a retransmission, a connection arriving), so who
+ * it is about comes from the socket's record, not from the current task.
  */
-static __always_inline void packet_event(struct __sk_buff *skb, const struct sx_sock *s,
-					 const struct sx_dest *d, int why, int enforced)
+static __always_inline void skb_event(struct __sk_buff *skb, __u8 kind, struct decision d,
+				      __u8 section, const struct sx_sock *s,
+				      const struct sx_dest *dst, int why, int enforced)
 {
 	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
 
@@ -307,17 +308,17 @@ static __always_inline void packet_event(struct __sk_buff *skb, const struct sx_
 	__builtin_memset(e, 0, offsetof(struct sx_event, data));
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->uid = bpf_get_socket_uid(skb);
-	e->kind = SX_EV_PACKET;
-	e->verdict = SX_V_DENY;
+	e->kind = kind;
+	e->verdict = d.verdict;
 	e->layer = SX_LAYER_CGROUP_BPF;
 	e->enforced = enforced;
-	e->rule_id = SX_RULE_DEFAULT;
-	e->section = SX_SEC_HARDENING;
+	e->rule_id = d.rule_id;
+	e->section = section;
 	e->exit_code = why;
-	e->family = d->family;
-	e->sock_type = d->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	e->port = d->port;
-	__builtin_memcpy(e->addr, d->addr, 16);
+	e->family = dst->family;
+	e->sock_type = dst->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	e->port = dst->port;
+	__builtin_memcpy(e->addr, dst->addr, 16);
 	if (s) {
 		e->pid = e->tid = s->tgid;
 		__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
@@ -346,8 +347,10 @@ int sevorix_egress(struct __sk_buff *skb)
 		sport = sk->src_port;
 	}
 	why = packet_dest(skb, sport, &d, &own);
-	if (!why && (!s || !own))
-		return 1; /* never judged here, or not the socket's own datagram */
+	/* never judged here (accepted, from before the run, a listener answering a
+	 * connection, a socket only bound), or not the socket's own datagram */
+	if (!why && (!s || !own || !(s->conn.family | s->dgram[0].family)))
+		return 1;
 	if (!why) {
 		if (same_dest(&s->conn, &d))
 			return 1;
@@ -358,6 +361,150 @@ int sevorix_egress(struct __sk_buff *skb)
 	}
 	audit = audit_mode();
 	sx_count(SX_STAT_DENY);
-	packet_event(skb, s, &d, why, !audit);
+	skb_event(skb, SX_EV_PACKET, (struct decision){ SX_V_DENY, SX_RULE_DEFAULT },
+		  SX_SEC_HARDENING, s, &d, why, !audit);
 	return audit;
+}
+
+/*
+ * network.bind: the local addresses the agent may bind (abi.h layout, as
+ * sx_net4/6; without network.bind the programs are not attached). A
+ * wildcard address (0.0.0.0, ::) is judged as it is: it is every address.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__type(key, struct sx_lpm4_key);
+	__type(value, struct sx_net_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_bind4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__type(key, struct sx_lpm6_key);
+	__type(value, struct sx_net_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_bind6 SEC(".maps");
+
+static __always_inline struct decision bind_decide(__u8 family, const __u32 *w, __u16 port)
+{
+	struct decision deny = { SX_V_DENY, SX_RULE_DEFAULT };
+	struct sx_lpm6_key k6 = { .prefixlen = 128 };
+	struct sx_lpm4_key k4 = { .prefixlen = 32 };
+	struct sx_net_value *v;
+
+	if (family == AF_INET) {
+		__builtin_memcpy(k4.addr, w, 4);
+		v = bpf_map_lookup_elem(&sx_bind4, &k4);
+	} else {
+		__builtin_memcpy(k6.addr, w, 16);
+		v = bpf_map_lookup_elem(&sx_bind6, &k6);
+	}
+	if (!v)
+		return deny; /* fail closed: the /0 entry is always present */
+	return match_ports(v, port);
+}
+
+/* Keeps a bind's verdict with its socket: 1 allowed, 2 refused. Returns 0 when it cannot. */
+static __always_inline int keep_bound(struct bpf_sock *sk, int allow)
+{
+	struct sx_sock *s = bpf_sk_storage_get(&sx_sock, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (!s)
+		return 0;
+	s->bound = allow ? 1 : 2;
+	return 1;
+}
+
+/* Judges a bind(2), logs it, keeps the verdict with its socket; returns the answer. */
+static __always_inline int judge_bind(struct bpf_sock_addr *ctx, __u8 family, __u32 *w,
+				      __u16 port)
+{
+	struct decision d = bind_decide(family, w, port);
+	struct bpf_sock *sk = ctx->sk;
+	struct sx_event *e;
+	int allow;
+
+	e = sx_decided(d, SX_EV_BIND, &allow);
+	if (e) {
+		e->family = family;
+		e->sock_type = ctx->type;
+		e->port = port;
+		__builtin_memcpy(e->addr, w, 16);
+		bpf_ringbuf_submit(e, 0);
+	}
+	/* fail closed: a bind whose verdict cannot be kept would be judged again at its
+	 * first connection; refused now instead */
+	return sk && keep_bound(sk, allow) && allow;
+}
+
+SEC("cgroup/bind4")
+int sevorix_bind4(struct bpf_sock_addr *ctx)
+{
+	const struct sx_netcfg *c = netcfg();
+	__u32 w[4] = { ctx->user_ip4 };
+
+	if (!c || !c->bind)
+		return 1;
+	return judge_bind(ctx, AF_INET, w, bpf_ntohs((__u16)ctx->user_port));
+}
+
+SEC("cgroup/bind6")
+int sevorix_bind6(struct bpf_sock_addr *ctx)
+{
+	const struct sx_netcfg *c = netcfg();
+	__u32 w[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
+	__u8 family = AF_INET6;
+
+	if (!c || !c->bind)
+		return 1;
+	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
+		w[0] = w[3];
+		w[1] = w[2] = w[3] = 0;
+		family = AF_INET;
+	}
+	return judge_bind(ctx, family, w, bpf_ntohs((__u16)ctx->user_port));
+}
+
+/*
+ * A connection arriving at a listener of the run. A listener that got its
+ * address through bind(2) was judged then; one that did not (listen()
+ * alone picks a port; a socket of a tree attached while it ran) is judged
+ * here, at its first connection, on the address it has. A refused one
+ * drops every connection: the connecting side times out.
+ */
+SEC("cgroup_skb/ingress")
+int sevorix_ingress(struct __sk_buff *skb)
+{
+	const struct sx_netcfg *c = netcfg();
+	struct bpf_sock *sk = skb->sk;
+	struct sx_dest d = { .proto = IPPROTO_TCP };
+	struct decision v;
+	struct sx_sock *s;
+	int audit;
+
+	if (!c || !c->bind || !sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->state != BPF_TCP_LISTEN)
+		return 1;
+	s = bpf_sk_storage_get(&sx_sock, sk, 0, 0);
+	audit = audit_mode();
+	if (s && s->bound)
+		return s->bound == 1 || audit;
+	d.family = sk->family == AF_INET6 ? AF_INET6 : AF_INET;
+	d.port = (__u16)sk->src_port;
+	d.addr[0] = d.family == AF_INET ? sk->src_ip4 : sk->src_ip6[0];
+	if (d.family == AF_INET6) {
+		d.addr[1] = sk->src_ip6[1];
+		d.addr[2] = sk->src_ip6[2];
+		d.addr[3] = sk->src_ip6[3];
+	}
+	v = bind_decide(d.family, d.addr, d.port);
+	sx_count(v.verdict == SX_V_ALLOW ? SX_STAT_ALLOW : SX_STAT_DENY);
+	skb_event(skb, SX_EV_BIND, v, SX_SEC_NETWORK, s, &d, 0, !audit);
+	/* fail closed: without a place for the verdict, every connection is judged */
+	keep_bound(sk, v.verdict == SX_V_ALLOW);
+	return v.verdict == SX_V_ALLOW || audit;
 }

@@ -47,7 +47,8 @@ struct sx_sock {
 	struct sx_dest dgram[SX_DGRAM_SLOTS];	/* the last datagrams judged allowed */
 	__u32 tgid;				/* who was judged last: the drop's event */
 	__u8 next;				/* the dgram slot written next */
-	__u8 pad[3];
+	__u8 bound;				/* network.bind: 1 allowed, 2 refused */
+	__u8 pad[2];
 	char comm[16];
 };
 

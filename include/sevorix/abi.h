@@ -58,6 +58,7 @@ enum sx_event_kind {
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
 	/* the network layer (bpf/net.bpf.c) */
+	SX_EV_BIND = 16,	/* a local address of a TCP or UDP socket, by network.bind */
 	SX_EV_PACKET = 17,	/* a packet dropped on its way out (exit_code: enum sx_packet_why) */
 };
 
@@ -239,11 +240,12 @@ struct sx_host_ports {
 
 /*
  * The network layer's settings of a run: where every port-53 destination
- * goes (the run's resolver, when the policy names hosts). Zero: nowhere.
+ * goes (the run's resolver, when the policy names hosts), and whether
+ * network.bind judges binds. Zero: neither.
  */
 struct sx_netcfg {
 	__u8 dns;		/* 1: lookups are intercepted */
-	__u8 pad0;
+	__u8 bind;		/* 1: binds are judged (sx_bind4, sx_bind6) */
 	__u8 dns_has_ip6;	/* the resolver also listens on dns_ip6 */
 	__u8 pad;
 	__u16 dns_port;		/* of dns_ip4, host byte order */

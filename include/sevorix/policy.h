@@ -109,6 +109,8 @@ enum net_rule_kind {
 	NET_RULE_CIDR6 = 2,
 	NET_RULE_UNIX = 3,
 	NET_RULE_HOST = 4,	/* a name the agent looks up (network.dns, docs/dns.md) */
+	NET_RULE_BIND4 = 5,	/* network.bind: a local address the agent may bind */
+	NET_RULE_BIND6 = 6,
 };
 
 struct net_rule {
@@ -176,9 +178,10 @@ struct policy {
 	struct policy_var builtin[3]; /* HOME USER WORKSPACE as resolved */
 
 	struct policy_section network;
-	struct net_rule *net_rules;	/* cidr, unix and host rules */
+	struct net_rule *net_rules;	/* cidr, unix, host and bind rules */
 	size_t nnet_rules;
 	struct policy_dns dns;		/* network.dns */
+	struct policy_section bind;	/* network.bind; absent: binding is not restricted */
 
 	struct policy_section files;
 	struct file_rule *file_rules;
@@ -242,6 +245,9 @@ enum sx_action policy_decide_net(const struct policy *p, int family, const void 
 				 uint16_t port, const struct net_rule **rule);
 enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
 				  const struct net_rule **rule);
+/* A bind(2) of a TCP or UDP socket to addr:port (0: any port the kernel picks). */
+enum sx_action policy_decide_bind(const struct policy *p, int family, const void *addr,
+				  uint16_t port, const struct net_rule **rule);
 /* True when the run intercepts lookups: a network.dns key or a host rule. */
 bool policy_names_hosts(const struct policy *p);
 enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,

@@ -22,6 +22,7 @@ struct run_maps {
 	int events, stats;		/* ring buffer, per-CPU counters */
 	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
 	int netcfg;			/* struct sx_netcfg: the resolver, bind rules */
+	int bind4, bind6;		/* network.bind's tries, where the run has them */
 };
 
 /* Opens every map the links under pin_dir use. Returns 0 or -errno (-ENOENT: no pins). */

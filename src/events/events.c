@@ -397,7 +397,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	flockfile(f); /* the hold writes from another thread */
 	put_head(ev, e, comm);
 	fprintf(f, ",\"kind\":\"%s\"", kind_name(e->kind));
-	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG) {
+	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG || e->kind == SX_EV_BIND) {
 		put_target_net(f, e);
 		put_host(ev, f, e);
 		fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),

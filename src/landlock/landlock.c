@@ -108,10 +108,12 @@ static int cmp_port(const void *a, const void *b)
  * rules count with their ports (a learnt address is allowed on them), and
  * when the policy names hosts port 53 is allowed: Landlock sees a lookup
  * before the cgroup program sends it to the run's resolver (docs/dns.md).
+ * Bind rules are not connects.
  */
 static bool connect_rule(const struct net_rule *r)
 {
-	return r->kind != NET_RULE_UNIX && r->action != SX_DENY;
+	return r->kind != NET_RULE_UNIX && r->kind != NET_RULE_BIND4 && r->kind != NET_RULE_BIND6 &&
+	       r->action != SX_DENY;
 }
 
 static int build_net(const struct policy *p, struct landlock_plan *plan)

@@ -84,6 +84,17 @@ static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_uni
 	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
 }
 
+static int sink_bind(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+		     const struct sx_net_value *v)
+{
+	struct net_bpf *s = ((struct sink_ctx *)ctx)->net;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
+
+	return bpf_map__update_elem(family == AF_INET ? s->maps.sx_bind4 : s->maps.sx_bind6, &k,
+				    ks, v, sizeof(*v), 0);
+}
+
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 {
 	int r = bpfobj_share_maps(obj, nl->net->obj);
@@ -123,7 +134,7 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	struct netlayer *nl = calloc(1, sizeof(*nl));
 	struct unix_list *ul = calloc(1, sizeof(*ul));
 	struct sink_ctx sc;
-	struct net_sink sink = { sink_inet, sink_unix, &sc };
+	struct net_sink sink = { sink_inet, sink_unix, &sc, sink_bind };
 	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
 	__u32 zero = 0;
 	int r = -ENOMEM;
@@ -150,6 +161,13 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	r = nl->names ? netlayer_compile_hosts(nl, p, err, errlen) : 0;
 	if (r < 0)
 		goto fail;
+	/* without network.bind, binding is not restricted: no program is attached for it */
+	nl->cfg.bind = p->bind.present;
+	r = netlayer_write_cfg(nl);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot store the network settings: %s", strerror(-r));
+		goto fail;
+	}
 	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
 	load_unix(nl, ul);
 	free(ul);
@@ -191,6 +209,13 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 				    "getpeername4", pin_dir);
 		r = r ?: attach_one(nl, nl->net->progs.sevorix_getpeername6, cgroup_fd,
 				    "getpeername6", pin_dir);
+	}
+	/* network.bind: bind(2), and listeners that never called it */
+	if (!r && nl->cfg.bind) {
+		r = attach_one(nl, nl->net->progs.sevorix_bind4, cgroup_fd, "bind4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_bind6, cgroup_fd, "bind6", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_ingress, cgroup_fd, "ingress",
+				    pin_dir);
 	}
 	if (!r && nl->unix_) {
 		r = attach_one(nl, nl->unix_->progs.sevorix_connect_unix, cgroup_fd,

@@ -73,7 +73,8 @@ bool netlayer_has_unix(const struct netlayer *nl);
 
 /*
  * Compiling (compile.c): calls add_inet once per trie entry (IPv4 and
- * IPv6) and add_unix once per UNIX path entry. Exposed for tests. Returns 0 or -errno (-E2BIG when
+ * IPv6), add_unix once per UNIX path entry and add_bind once per entry of
+ * the bind tries. Exposed for tests. Returns 0 or -errno (-E2BIG when
  * more than SX_NET_MAX_ENTRIES - 1 port ranges cover one prefix).
  */
 struct sx_net_value;
@@ -84,6 +85,9 @@ struct net_sink {
 			const struct sx_net_value *v);
 	int (*add_unix)(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v);
 	void *ctx;
+	/* network.bind's tries, entries like add_inet's; NULL: not compiled */
+	int (*add_bind)(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+			const struct sx_net_value *v);
 };
 int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
 

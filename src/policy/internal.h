@@ -12,6 +12,7 @@ enum section_kind {
 	SECTION_NETWORK,
 	SECTION_FILES,
 	SECTION_EXEC,
+	SECTION_BIND,	/* network.bind */
 };
 
 /*

@@ -269,7 +269,7 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	}
 	p->file = strdup(file);
 	p->version = 0;
-	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
+	p->network.def = p->files.def = p->exec.def = p->bind.def = SX_ALLOW;
 	p->dns.ttl_min = POLICY_DNS_TTL_MIN;
 	p->dns.ttl_max = POLICY_DNS_TTL_MAX;
 	p->dns.grace = POLICY_DNS_GRACE;

@@ -56,6 +56,35 @@ static void print_ports(FILE *f, const struct net_rule *r)
 	fputc(']', f);
 }
 
+/* The rules of network (bind: of network.bind), one flow mapping a line; returns how many. */
+static size_t print_net_rules(FILE *f, const struct policy *p, bool expand, bool bind,
+			      const char *indent)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+		bool is_bind = r->kind == NET_RULE_BIND4 || r->kind == NET_RULE_BIND6;
+
+		if (is_bind != bind)
+			continue;
+		if (!n++)
+			fprintf(f, "%srules:\n", indent);
+		fprintf(f, "%s  - {action: %s, ", indent, sx_action_name(r->action));
+		if (r->kind == NET_RULE_UNIX) {
+			fputs("unix: ", f);
+			put_str(f, expand ? r->unix_path : r->text);
+		} else {
+			fputs(r->kind == NET_RULE_HOST ? "host: " : "cidr: ", f);
+			put_str(f, r->text);
+		}
+		if (r->nports)
+			print_ports(f, r);
+		fputs("}\n", f);
+	}
+	return n;
+}
+
 static void print_dns(FILE *f, const struct policy *p)
 {
 	const struct policy_dns *d = &p->dns;
@@ -76,25 +105,13 @@ static void print_dns(FILE *f, const struct policy *p)
 static void print_network(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
-	for (size_t i = 0; i < p->nnet_rules; i++) {
-		const struct net_rule *r = &p->net_rules[i];
-
-		if (!i)
-			fputs("  rules:\n", f);
-		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
-		if (r->kind == NET_RULE_UNIX) {
-			fputs("unix: ", f);
-			put_str(f, expand ? r->unix_path : r->text);
-		} else {
-			fputs(r->kind == NET_RULE_HOST ? "host: " : "cidr: ", f);
-			put_str(f, r->text);
-		}
-		if (r->nports)
-			print_ports(f, r);
-		fputs("}\n", f);
-	}
+	print_net_rules(f, p, expand, false, "  ");
 	if (p->dns.present)
 		print_dns(f, p);
+	if (p->bind.present) {
+		fprintf(f, "  bind:\n    default: %s\n", sx_action_name(p->bind.def));
+		print_net_rules(f, p, expand, true, "    ");
+	}
 }
 
 static void print_access(FILE *f, unsigned int access)

@@ -25,18 +25,20 @@ struct rule_draft {
 	bool bad;
 };
 
-static bool parse_port(const char *s, long *out)
+/* A bind rule may name port 0: the ephemeral port the kernel picks. */
+static bool parse_port(const char *s, long *out, long min)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtol(s, &end, 10);
-	return !errno && end != s && !*end && *out >= 1 && *out <= 65535;
+	return !errno && end != s && !*end && *out >= min && *out <= 65535;
 }
 
 static void parse_ports(struct loader *l, struct rule_draft *d)
 {
 	yaml_node_t *seq = d->ports;
+	long min = d->kind == SECTION_BIND ? 0 : 1;
 	yaml_node_item_t *it;
 
 	if (seq->type != YAML_SEQUENCE_NODE) {
@@ -61,8 +63,8 @@ static void parse_ports(struct loader *l, struct rule_draft *d)
 		dash = strchr(buf, '-');
 		if (dash)
 			*dash = 0;
-		if (!parse_port(buf, &lo) || (dash && !parse_port(dash + 1, &hi))) {
-			ydoc_error(&l->y, n, "port '%s' out of range (1-65535, or LOW-HIGH)", s);
+		if (!parse_port(buf, &lo, min) || (dash && !parse_port(dash + 1, &hi, min))) {
+			ydoc_error(&l->y, n, "port '%s' out of range (%ld-65535, or LOW-HIGH)", s, min);
 			d->bad = true;
 			continue;
 		}
@@ -132,6 +134,8 @@ static const struct ydoc_key rule_keys[][6] = {
 	[SECTION_NETWORK] = { { "action", on_rule_action }, { "cidr", on_rule_value },
 			      { "ports", on_rule_value }, { "unix", on_rule_value },
 			      { "host", on_rule_value }, { NULL, on_rule_unknown } },
+	[SECTION_BIND] = { { "action", on_rule_action }, { "cidr", on_rule_value },
+			   { "ports", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
 			    { "access", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
@@ -263,6 +267,11 @@ static bool host_rule_build(struct loader *l, struct rule_draft *d, struct net_r
 
 static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
 {
+	if (d->kind == SECTION_BIND && !d->cidr) {
+		if (!d->bad) /* an unknown key (host, unix) was reported already */
+			ydoc_error(&l->y, d->node, "bind rule needs 'cidr'");
+		return false;
+	}
 	if (!!d->cidr + !!d->unix_ + !!d->host != 1) {
 		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr', 'unix' or 'host'");
 		return false;
@@ -307,6 +316,8 @@ static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_ru
 	r->ports = d->pr;
 	r->nports = d->npr;
 	d->pr = NULL;
+	if (d->kind == SECTION_BIND)
+		r->kind = r->kind == NET_RULE_CIDR4 ? NET_RULE_BIND4 : NET_RULE_BIND6;
 	return !d->bad;
 }
 
@@ -399,9 +410,14 @@ static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
 			   "to be held (use allow or deny)");
 		d->bad = true;
 	}
+	if (d->kind == SECTION_BIND && d->has_action && d->action == SX_REVIEW) {
+		ydoc_error(&l->y, d->node, "review is not accepted in bind: a bind is never held "
+					   "(use allow or deny)");
+		d->bad = true;
+	}
 	if (!d->has_action && !d->bad)
 		ydoc_error(&l->y, d->node, "rule needs 'action'");
-	if (d->kind == SECTION_NETWORK) {
+	if (d->kind == SECTION_NETWORK || d->kind == SECTION_BIND) {
 		struct net_rule *r = grow((void **)&p->net_rules, &p->nnet_rules, sizeof(*r));
 
 		if (r) {
@@ -473,6 +489,9 @@ static int on_default(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node
 	if (c->kind == SECTION_FILES && c->s->def == SX_REVIEW)
 		ydoc_error(y, v, "review is not accepted in files: every open would have to be held "
 				 "(use allow or deny)");
+	if (c->kind == SECTION_BIND && c->s->def == SX_REVIEW)
+		ydoc_error(y, v, "review is not accepted in bind: a bind is never held "
+				 "(use allow or deny)");
 	return 0;
 }
 
@@ -494,14 +513,31 @@ static int on_exec_mode(struct ydoc *y, const char *key, yaml_node_t *k, yaml_no
 	return 0;
 }
 
+static int on_bind(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
+
 /* The keys of a section, per section (sevorix-policy(5)). */
 static const struct ydoc_key section_keys[][5] = {
 	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules },
-			      { "dns", loader_dns }, { NULL } },
+			      { "dns", loader_dns }, { "bind", on_bind }, { NULL } },
+	[SECTION_BIND] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
 	[SECTION_FILES] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
 	[SECTION_EXEC] = { { "default", on_default }, { "written", on_exec_mode },
 			   { "loader", on_exec_mode }, { "rules", on_rules }, { NULL } },
 };
+
+/* network.bind: {default, rules}, a section of its own inside network */
+static int on_bind(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct loader *l = loader_of(y);
+	struct section_ctx c = { &l->p->bind, SECTION_BIND };
+
+	(void)arg;
+	if (c.s->present)
+		ydoc_error(y, k, "'bind' given twice");
+	c.s->present = true;
+	c.s->loc = loader_loc(l, k);
+	return ydoc_map(y, v, key, section_keys[SECTION_BIND], &c);
+}
 
 int loader_section(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
