@@ -96,6 +96,25 @@ fail:
 	return NULL;
 }
 
+/*
+ * /proc/self and /proc/thread-self in the agent's path are the agent's,
+ * not ours. Under /proc/PID/root they would name the supervisor, or, when
+ * the agent's /proc belongs to its own PID namespace (sevorix run, a
+ * container), nothing at all: the supervisor has no pid there. So they
+ * are read in our /proc under the trapped task's pid. Returns true when
+ * path was one of them (full written).
+ */
+static bool own_proc(const struct trapped *t, const char *path, char *full, size_t len)
+{
+	if (!strncmp(path, "/proc/self", 10) && (!path[10] || path[10] == '/'))
+		snprintf(full, len, "/proc/%d%s", hold_tgid_of(t->pid), path + 10);
+	else if (!strncmp(path, "/proc/thread-self", 17) && (!path[17] || path[17] == '/'))
+		snprintf(full, len, "/proc/%d/task/%d%s", hold_tgid_of(t->pid), t->pid, path + 17);
+	else
+		return false;
+	return true;
+}
+
 /* Opens what the trapped call names, as the agent would see it. Returns an fd or -errno. */
 static int open_target(const struct trapped *t, int dirfd, const char *path, int flags)
 {
@@ -104,6 +123,8 @@ static int open_target(const struct trapped *t, int dirfd, const char *path, int
 
 	if (!*path && (flags & AT_EMPTY_PATH))
 		snprintf(full, sizeof(full), "/proc/%d/fd/%d", t->pid, dirfd);
+	else if (own_proc(t, path, full, sizeof(full)))
+		; /* the agent's own /proc entries, by its pid here */
 	else if (path[0] == '/')
 		snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, path);
 	else if (dirfd == AT_FDCWD)

@@ -19,7 +19,7 @@ struct rule_draft {
 	yaml_node_t *node;
 	bool has_action;
 	enum sx_action action;
-	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *host;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *host, *create;
 	struct port_range *pr;
 	size_t npr;
 	bool bad;
@@ -113,6 +113,8 @@ static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_n
 		d->access = v;
 	else if (!strcmp(key, "host"))
 		d->host = v;
+	else if (!strcmp(key, "create"))
+		d->create = v;
 	else
 		d->argv = v;
 	return 0;
@@ -137,7 +139,8 @@ static const struct ydoc_key rule_keys[][6] = {
 	[SECTION_BIND] = { { "action", on_rule_action }, { "cidr", on_rule_value },
 			   { "ports", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
-			    { "access", on_rule_value }, { NULL, on_rule_unknown } },
+			    { "access", on_rule_value }, { "create", on_rule_value },
+			    { NULL, on_rule_unknown } },
 	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
 			   { "argv", on_rule_value }, { NULL, on_rule_unknown } },
 };
@@ -321,6 +324,22 @@ static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_ru
 	return !d->bad;
 }
 
+/* create: dir|file (sevorix-policy(5)); false after an error */
+static bool file_rule_create(struct loader *l, struct rule_draft *d, struct file_rule *r)
+{
+	const char *s = d->create ? ydoc_scalar(&l->y, d->create, "create") : NULL;
+
+	if (!d->create)
+		return true;
+	if (s && !strcmp(s, "dir"))
+		r->create = SX_CREATE_DIR;
+	else if (s && !strcmp(s, "file"))
+		r->create = SX_CREATE_FILE;
+	else if (s)
+		ydoc_error(&l->y, d->create, "unknown create '%s' (expected dir or file)", s);
+	return r->create != SX_CREATE_NONE;
+}
+
 static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_rule *r)
 {
 	static const char *const names[] = { "read", "write", "exec" };
@@ -333,6 +352,8 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 	r->path = written_path(ydoc_scalar(&l->y, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	r->access = SX_ACCESS_ALL;
+	if (!file_rule_create(l, d, r))
+		return false;
 	if (d->access && d->access->type != YAML_SEQUENCE_NODE) {
 		ydoc_error(&l->y, d->access, "access: expected a list such as [read, write]");
 		return false;
