@@ -28,17 +28,18 @@ network:
     - {action: allow, cidr: $A4/32, ports: [$PORT]}
 YAML
 printf 'hardening:\n  allow: [io_uring]\n' | cat "$SX_TMP/policy.yaml" - >"$SX_TMP/uring.yaml"
-# sees DST SECONDS: prints "seen" when a packet to DST crossed lo, else "none"
+# sniff.py DST STOPFILE: prints "seen" when a packet to DST crossed lo before
+# STOPFILE appeared (30 s at most), else "none"
 cat >"$SX_TMP/sniff.py" <<'PY'
-import socket, sys, time
+import os, socket, sys, time
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 dst = socket.inet_pton(fam, sys.argv[1])
 s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
 s.bind(("lo", 0))
 s.settimeout(0.1)
 print("ready", flush=True)
-end, seen = time.time() + float(sys.argv[2]), False
-while time.time() < end and not seen:
+end, seen = time.time() + 30, False
+while time.time() < end and not seen and not os.path.exists(sys.argv[2]):
     try:
         p = s.recv(65535)
     except socket.timeout:
@@ -58,9 +59,12 @@ in_ns() {
 		ip link set lo up
 		ip addr add '$A6'/128 dev lo; ip addr add '$B6'/128 dev lo
 		ip addr add '$A4'/32 dev lo; ip addr add '$B4'/32 dev lo
-		python3 "'"$SX_TMP"'/sniff.py" '"$dst"' 2.5 >"'"$SX_TMP"'/sniff.out" &
-		for _ in $(seq 50); do grep -q ready "'"$SX_TMP"'/sniff.out" && break; sleep 0.05; done
+		rm -f "'"$SX_TMP"'/stop" "'"$SX_TMP"'/sniff.out"
+		python3 "'"$SX_TMP"'/sniff.py" '"$dst"' "'"$SX_TMP"'/stop" >"'"$SX_TMP"'/sniff.out" &
+		for _ in $(seq 100); do grep -q ready "'"$SX_TMP"'/sniff.out" && break; sleep 0.05; done
 		"$@" 2>&1 | tail -n 1
+		sleep 0.5
+		touch "'"$SX_TMP"'/stop"
 		wait
 		tail -n 1 "'"$SX_TMP"'/sniff.out"' in_ns "$@" | tr '\n' ' ' | sed 's/ $//'
 }
