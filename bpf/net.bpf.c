@@ -150,6 +150,52 @@ static __always_inline int allowed(struct bpf_sock_addr *ctx, __u8 kind, __u8 fa
 	return remember(ctx, kind, family, w, port);
 }
 
+/*
+ * A datagram with no destination on a connected UDP socket reaches the
+ * sendmsg programs only when it carries control messages (IP_TOS, as QUIC
+ * stacks send them): the kernel hands over an empty address, and the
+ * datagram goes to the socket's peer. That peer was judged by the connect
+ * and kept with the socket (sock.bpf.h): allowed as such, not judged
+ * again (which would deny what a one-shot approval or an address learnt
+ * since expired let connect). A socket connected before the programs saw
+ * it has no such record: its peer is judged as a datagram's destination.
+ */
+static __always_inline int to_peer(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct sx_dest d = { .family = AF_INET };
+	const struct sx_netcfg *c;
+	struct sx_sock *s;
+
+	if (!sk)
+		return 0;
+	d.port = bpf_ntohs((__u16)sk->dst_port);
+	if (sk->family == AF_INET6) {
+		d.family = AF_INET6;
+		d.addr[0] = sk->dst_ip6[0];
+		d.addr[1] = sk->dst_ip6[1];
+		d.addr[2] = sk->dst_ip6[2];
+		d.addr[3] = sk->dst_ip6[3];
+		if (d.addr[0] == 0 && d.addr[1] == 0 && d.addr[2] == bpf_htonl(0xffff)) {
+			d.family = AF_INET;
+			d.addr[0] = d.addr[3];
+			d.addr[3] = d.addr[2] = 0;
+		}
+	} else {
+		d.addr[0] = sk->dst_ip4;
+	}
+	s = bpf_sk_storage_get(&sx_sock, sk, 0, 0);
+	if (s && same_dest(&s->conn, &d))
+		return 1;
+	c = netcfg();
+	if (is_resolver(c, d.family, d.addr, d.port))
+		return allowed(ctx, SX_EV_SENDMSG, d.family, d.addr, d.port);
+	return report(ctx, d.family == AF_INET ? decide4_named(c, d.addr[0], d.port)
+					       : decide6_named(c, d.addr, d.port),
+		      SX_EV_SENDMSG, d.family, d.addr, d.port) &&
+	       allowed(ctx, SX_EV_SENDMSG, d.family, d.addr, d.port);
+}
+
 static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
 {
 	const struct sx_netcfg *c = netcfg();
@@ -158,6 +204,8 @@ static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 	struct decision d;
 
+	if (kind == SX_EV_SENDMSG && port == 0)
+		return to_peer(ctx); /* no address: port 0 never reaches here otherwise */
 	if (redirected < 0)
 		return 0;
 	if (w[0] == 0)
@@ -178,6 +226,8 @@ static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
 	__u8 family = AF_INET6;
 	struct decision d;
 
+	if (kind == SX_EV_SENDMSG && port == 0)
+		return to_peer(ctx);
 	if (redirected < 0)
 		return 0;
 	d = decide6_named(c, w, port);

@@ -13,6 +13,9 @@
  *   net_agent unix      PATH           connect() to a UNIX stream socket
  *   net_agent unixdgram PATH           sendto() on an unbound UNIX datagram socket
  *   net_agent loop      ADDR PORT N    N connects; prints how many got through
+ *   net_agent tos       ADDR PORT      UDP connect(), then sendmsg() with no address and an
+ *                                      IP_TOS (IPv6: IPV6_TCLASS) control message, as
+ *                                      QUIC stacks send
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -102,6 +105,27 @@ static int do_unix(const char *path, int type)
 	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&un, sizeof(un)));
 }
 
+/* A connected UDP socket sending with a traffic-class control message. */
+static int do_tos(struct sockaddr_storage *ss, socklen_t len)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} c = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	int fd = socket(ss->ss_family, SOCK_DGRAM, 0), tos = 0x10;
+
+	if (connect(fd, (struct sockaddr *)ss, len) < 0)
+		return report(-1);
+	c.h.cmsg_level = ss->ss_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	c.h.cmsg_type = ss->ss_family == AF_INET ? IP_TOS : IPV6_TCLASS;
+	c.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&c.h), &tos, sizeof(tos));
+	return report(sendmsg(fd, &mh, 0));
+}
+
 static int do_loop(struct sockaddr_storage *ss, socklen_t len, int n)
 {
 	int through = 0;
@@ -138,6 +162,8 @@ int main(int argc, char **argv)
 	len = make_addr(argv[2], atoi(argv[3]), &ss);
 	if (!strcmp(op, "loop"))
 		return do_loop(&ss, len, argc > 4 ? atoi(argv[4]) : 100);
+	if (!strcmp(op, "tos"))
+		return do_tos(&ss, len);
 	if (!strcmp(op, "udp") || !strcmp(op, "sendmsg")) {
 		fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 		if (!strcmp(op, "udp"))
