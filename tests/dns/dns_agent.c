@@ -28,25 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static socklen_t make_addr(const char *a, int port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *in = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, a, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		return sizeof(*in);
-	}
-	if (inet_pton(AF_INET6, a, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		return sizeof(*in6);
-	}
-	fprintf(stderr, "bad address %s\n", a);
-	exit(3);
-}
+#include "../lib/sockaddr.h"
 
 static void addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 {
