@@ -153,47 +153,33 @@ static __always_inline int allowed(struct bpf_sock_addr *ctx, __u8 kind, __u8 fa
 /*
  * A datagram with no destination on a connected UDP socket reaches the
  * sendmsg programs only when it carries control messages (IP_TOS, as QUIC
- * stacks send them): the kernel hands over an empty address, and the
- * datagram goes to the socket's peer. That peer was judged by the connect
- * and kept with the socket (sock.bpf.h): allowed as such, not judged
- * again (which would deny what a one-shot approval or an address learnt
- * since expired let connect). A socket connected before the programs saw
- * it has no such record: its peer is judged as a datagram's destination.
+ * stacks send them): the kernel then hands over an empty address (port 0
+ * comes no other way: a datagram to port 0 is EINVAL before any program).
+ * It goes to the socket's peer, like every datagram the socket sends
+ * without control messages, which no program sees: its connect was
+ * judged, and the egress check holds its packets to that peer
+ * (sock.bpf.h). Judging it again would deny what a one-shot approval, or
+ * an address learnt since expired, let connect.
  */
-static __always_inline int to_peer(struct bpf_sock_addr *ctx)
+static __always_inline int to_peer(__u8 kind, __u16 port)
 {
-	struct bpf_sock *sk = ctx->sk;
-	struct sx_dest d = { .family = AF_INET };
-	const struct sx_netcfg *c;
-	struct sx_sock *s;
+	return kind == SX_EV_SENDMSG && port == 0;
+}
 
-	if (!sk)
-		return 0;
-	d.port = bpf_ntohs((__u16)sk->dst_port);
-	if (sk->family == AF_INET6) {
-		d.family = AF_INET6;
-		d.addr[0] = sk->dst_ip6[0];
-		d.addr[1] = sk->dst_ip6[1];
-		d.addr[2] = sk->dst_ip6[2];
-		d.addr[3] = sk->dst_ip6[3];
-		if (d.addr[0] == 0 && d.addr[1] == 0 && d.addr[2] == bpf_htonl(0xffff)) {
-			d.family = AF_INET;
-			d.addr[0] = d.addr[3];
-			d.addr[3] = d.addr[2] = 0;
-		}
-	} else {
-		d.addr[0] = sk->dst_ip4;
-	}
-	s = bpf_sk_storage_get(&sx_sock, sk, 0, 0);
-	if (s && same_dest(&s->conn, &d))
-		return 1;
-	c = netcfg();
-	if (is_resolver(c, d.family, d.addr, d.port))
-		return allowed(ctx, SX_EV_SENDMSG, d.family, d.addr, d.port);
-	return report(ctx, d.family == AF_INET ? decide4_named(c, d.addr[0], d.port)
-					       : decide6_named(c, d.addr, d.port),
-		      SX_EV_SENDMSG, d.family, d.addr, d.port) &&
-	       allowed(ctx, SX_EV_SENDMSG, d.family, d.addr, d.port);
+/*
+ * Judges a destination, named as judged (IPv4-mapped as IPv4, 0.0.0.0 as
+ * 127.0.0.1, :: as ::1), logs it and keeps an allowed one with its socket.
+ */
+static __always_inline int judge(struct bpf_sock_addr *ctx, __u8 kind, const struct sx_netcfg *c,
+				 __u8 family, __u32 *w, __u16 port, int redirected)
+{
+	struct decision d;
+
+	/* a lookup sent to the resolver, or a query to it: the resolver decides the name */
+	if (redirected || is_resolver(c, family, w, port))
+		return allowed(ctx, kind, family, w, port);
+	d = named(c, family == AF_INET ? decide4(w[0], port) : decide6(w, port), family, w, port);
+	return report(ctx, d, kind, family, w, port) && allowed(ctx, kind, family, w, port);
 }
 
 static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
@@ -202,19 +188,14 @@ static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 kind)
 	int redirected = redirect4(ctx, c);
 	__u32 w[4] = { ctx->user_ip4 };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
-	struct decision d;
 
-	if (kind == SX_EV_SENDMSG && port == 0)
-		return to_peer(ctx); /* no address: port 0 never reaches here otherwise */
 	if (redirected < 0)
 		return 0;
+	if (to_peer(kind, port))
+		return 1;
 	if (w[0] == 0)
 		w[0] = bpf_htonl(0x7f000001);
-	/* a lookup sent to the resolver, or a query to it: the resolver decides the name */
-	if (redirected || is_resolver(c, AF_INET, w, port))
-		return allowed(ctx, kind, AF_INET, w, port);
-	d = decide4_named(c, w[0], port);
-	return report(ctx, d, kind, AF_INET, w, port) && allowed(ctx, kind, AF_INET, w, port);
+	return judge(ctx, kind, c, AF_INET, w, port, redirected);
 }
 
 static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
@@ -224,22 +205,20 @@ static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 kind)
 	__u32 w[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 	__u8 family = AF_INET6;
-	struct decision d;
 
-	if (kind == SX_EV_SENDMSG && port == 0)
-		return to_peer(ctx);
 	if (redirected < 0)
 		return 0;
-	d = decide6_named(c, w, port);
-	/* the event, the approval and the record name the destination as it was judged */
+	if (to_peer(kind, port))
+		return 1;
+	/* the decision, the event, the approval and the record name it as judged */
 	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
 		w[0] = w[3] ? w[3] : bpf_htonl(0x7f000001);
 		w[1] = w[2] = w[3] = 0;
 		family = AF_INET;
+	} else if (!(w[0] | w[1] | w[2] | w[3])) {
+		w[3] = bpf_htonl(1);
 	}
-	if (redirected || is_resolver(c, family, w, port))
-		return allowed(ctx, kind, family, w, port);
-	return report(ctx, d, kind, family, w, port) && allowed(ctx, kind, family, w, port);
+	return judge(ctx, kind, c, family, w, port, redirected);
 }
 
 SEC("cgroup/connect4")

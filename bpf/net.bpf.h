@@ -152,7 +152,7 @@ static __always_inline struct decision learnt(struct decision d, __u8 family, co
 
 	if (d.verdict == SX_V_ALLOW || (d.verdict == SX_V_DENY && d.rule_id != SX_RULE_DEFAULT))
 		return d;
-	__builtin_memcpy(k.addr, w, family == AF_INET ? 4 : 16);
+	__builtin_memcpy(k.addr, w, 16); /* an IPv4 address is followed by zeros */
 	v = bpf_map_lookup_elem(&sx_learnt, &k);
 	if (!v)
 		return d;
@@ -180,30 +180,17 @@ static __always_inline struct decision learnt(struct decision d, __u8 family, co
 }
 
 /*
- * decide4/decide6 with the names of docs/dns.md: the learnt addresses
- * after the trie. ip and w as judged (0.0.0.0 as 127.0.0.1, :: as ::1,
- * IPv4-mapped as IPv4 in w[3]); c may be NULL.
+ * A trie decision d with the names of docs/dns.md: the learnt addresses
+ * after the trie (c may be NULL). family and w as judged (IPv4-mapped as
+ * IPv4 in w[0], 0.0.0.0 as 127.0.0.1, :: as ::1). One call site per
+ * program: learnt()'s loops cost the verifier per copy.
  */
-static __always_inline struct decision decide4_named(const struct sx_netcfg *c, __u32 ip,
-						     __u16 port)
+static __always_inline struct decision named(const struct sx_netcfg *c, struct decision d,
+					     __u8 family, const __u32 *w, __u16 port)
 {
-	struct decision d = decide4(ip, port);
-
 	if (d.verdict == SX_V_ALLOW || !c || !c->dns)
 		return d;
-	return learnt(d, AF_INET, &ip, port);
-}
-
-static __always_inline struct decision decide6_named(const struct sx_netcfg *c, __u32 w[4],
-						     __u16 port)
-{
-	struct decision d = decide6(w, port);
-
-	if (d.verdict == SX_V_ALLOW || !c || !c->dns)
-		return d;
-	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff))
-		return learnt(d, AF_INET, &w[3], port);
-	return learnt(d, AF_INET6, w, port);
+	return learnt(d, family, w, port);
 }
 
 #endif

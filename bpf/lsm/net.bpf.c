@@ -91,7 +91,7 @@ static __always_inline int judge_inet(struct socket *sock, struct sockaddr *addr
 		port = bpf_ntohs(sin.sin_port);
 		if (w[0] == 0)
 			w[0] = bpf_htonl(0x7f000001);
-		d = decide4_named(c, w[0], port);
+		d = decide4(w[0], port);
 	} else if (family == AF_INET6) {
 		struct sockaddr_in6 sin6;
 
@@ -100,7 +100,7 @@ static __always_inline int judge_inet(struct socket *sock, struct sockaddr *addr
 			return 0;
 		__builtin_memcpy(w, &sin6.sin6_addr, 16);
 		port = bpf_ntohs(sin6.sin6_port);
-		d = decide6_named(c, w, port); /* turns :: into ::1, as judged */
+		d = decide6(w, port); /* turns :: into ::1, as judged */
 		if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
 			family = AF_INET;
 			w[0] = w[3] ? w[3] : bpf_htonl(0x7f000001);
@@ -111,6 +111,7 @@ static __always_inline int judge_inet(struct socket *sock, struct sockaddr *addr
 	}
 	if (for_resolver(sock, c, family, w, port))
 		return 0;
+	d = named(c, d, family, w, port);
 	ok = d.verdict == SX_V_REVIEW && net_approved(kind, family, w, port);
 	if (ok)
 		d.verdict = SX_V_ALLOW;
