@@ -129,6 +129,35 @@ static int load_unix(struct netlayer *nl, const struct unix_list *l)
 	return 0;
 }
 
+/*
+ * The network programs the policy needs: the names' and bind rules'
+ * programs are not even verified for a policy without them (their
+ * verification is most of a run's start-up cost here). NULL with errno.
+ */
+static struct net_bpf *load_net(const struct policy *p)
+{
+	struct net_bpf *s = net_bpf__open();
+	bool names = policy_names_hosts(p), bind = p->bind.present;
+	int r;
+
+	if (!s)
+		return NULL;
+	bpf_program__set_autoload(s->progs.sevorix_recvmsg4, names);
+	bpf_program__set_autoload(s->progs.sevorix_recvmsg6, names);
+	bpf_program__set_autoload(s->progs.sevorix_getpeername4, names);
+	bpf_program__set_autoload(s->progs.sevorix_getpeername6, names);
+	bpf_program__set_autoload(s->progs.sevorix_bind4, bind);
+	bpf_program__set_autoload(s->progs.sevorix_bind6, bind);
+	bpf_program__set_autoload(s->progs.sevorix_ingress, bind);
+	r = net_bpf__load(s);
+	if (r) {
+		net_bpf__destroy(s);
+		errno = -r;
+		return NULL;
+	}
+	return s;
+}
+
 int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
 {
 	struct netlayer *nl = calloc(1, sizeof(*nl));
@@ -142,7 +171,7 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	*ret = NULL;
 	if (!nl || !ul)
 		goto fail;
-	nl->net = net_bpf__open_and_load();
+	nl->net = load_net(p);
 	if (!nl->net) {
 		r = -errno;
 		snprintf(err, errlen, "cannot load the cgroup network programs: %s", strerror(-r));
