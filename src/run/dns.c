@@ -15,7 +15,8 @@
  * What the callbacks need is copied here when the resolver starts (host
  * rules, ports, the review deadline, the jury's socket), so that a policy
  * replaced by `sevorix policy apply` cannot pull anything from under the
- * thread; apply refuses a policy whose names differ (apply/apply.c).
+ * thread (and apply refuses to change a run whose policy names hosts:
+ * apply/maps.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
