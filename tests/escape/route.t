@@ -61,7 +61,7 @@ in_ns() {
 		ip addr add '$A4'/32 dev lo; ip addr add '$B4'/32 dev lo
 		rm -f "'"$SX_TMP"'/stop" "'"$SX_TMP"'/sniff.out"
 		python3 "'"$SX_TMP"'/sniff.py" '"$dst"' "'"$SX_TMP"'/stop" >"'"$SX_TMP"'/sniff.out" &
-		for _ in $(seq 100); do grep -q ready "'"$SX_TMP"'/sniff.out" && break; sleep 0.05; done
+		for _ in $(seq 100); do grep -qs ready "'"$SX_TMP"'/sniff.out" && break; sleep 0.05; done
 		"$@" 2>&1 | tail -n 1
 		sleep 0.5
 		touch "'"$SX_TMP"'/stop"
