@@ -82,8 +82,8 @@ static __always_inline int report(struct bpf_sock_addr *ctx, struct decision d, 
 		e->family = family;
 		e->sock_type = ctx->type;
 		e->port = port;
-		__builtin_memcpy(e->addr, addr, 16);
-		bpf_ringbuf_submit(e, 0);
+		__builtin_memcpy(e->addr, addr, 16); /* an IPv4 address is followed by zeros */
+		sx_submit(e);
 	}
 	return allow;
 }
@@ -328,21 +328,16 @@ static __always_inline void skb_event(struct __sk_buff *skb, __u8 kind, struct d
 				      __u8 section, const struct sx_sock *s,
 				      const struct sx_dest *dst, int why, int enforced)
 {
-	struct sx_event *e = bpf_ringbuf_reserve(&sx_events, sizeof(*e), 0);
+	struct sx_event *e = sx_decision_new(kind, d.verdict, SX_LAYER_CGROUP_BPF, section,
+					     d.rule_id);
 
-	if (!e) {
-		sx_count(SX_STAT_LOST);
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, offsetof(struct sx_event, data));
-	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	/* not the current task's: the socket's record says whose it is */
+	e->pid = e->tid = 0;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
 	e->uid = bpf_get_socket_uid(skb);
-	e->kind = kind;
-	e->verdict = d.verdict;
-	e->layer = SX_LAYER_CGROUP_BPF;
 	e->enforced = enforced;
-	e->rule_id = d.rule_id;
-	e->section = section;
 	e->exit_code = why;
 	e->family = dst->family;
 	e->sock_type = dst->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
@@ -352,7 +347,7 @@ static __always_inline void skb_event(struct __sk_buff *skb, __u8 kind, struct d
 		e->pid = e->tid = s->tgid;
 		__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
 	}
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 }
 
 /*
@@ -461,7 +456,7 @@ static __always_inline int judge_bind(struct bpf_sock_addr *ctx, __u8 family, __
 		e->sock_type = ctx->type;
 		e->port = port;
 		__builtin_memcpy(e->addr, w, 16);
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	/* fail closed: a bind whose verdict cannot be kept would be judged again at its
 	 * first connection; refused now instead */

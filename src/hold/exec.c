@@ -284,12 +284,14 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	a = hold_judge_exec(h, &c, &rule, &reason);
 	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
 		return hold_review_exec(h, t, &c, rule); /* takes c.argv */
+	/* shell rules judged the argv here, not in the kernel: bind the approval to it */
 	if (a == SX_ALLOW)
-		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c, 0);
+		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c,
+				      policy_has_shell_rules(h->p) ? hold_argv_hash(c.argv) : 0);
 	else
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)
-		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? rule->loc.line : 0, reason);
+		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? &rule->loc : NULL, reason);
 	hold_free_argv(c.argv);
 	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
 }

@@ -124,24 +124,35 @@ static const struct ydoc_key dns_keys[] = {
 int loader_dns(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct loader *l = loader_of(y);
+	struct policy_dns *d = &l->p->dns;
 
 	(void)arg;
-	if (l->p->dns.present)
+	if (d->present && d->loc.src == l->src)
 		ydoc_error(y, k, "'dns' given twice");
-	l->p->dns.present = true;
-	l->p->dns.loc = loader_loc(l, k);
+	if (d->present && d->loc.src != l->src) { /* a file read before: this one replaces it */
+		for (size_t i = 0; i < d->nupstream; i++)
+			free(d->upstream[i]);
+		d->nupstream = 0;
+		d->ttl_min = POLICY_DNS_TTL_MIN;
+		d->ttl_max = POLICY_DNS_TTL_MAX;
+		d->grace = POLICY_DNS_GRACE;
+	}
+	d->present = true;
+	d->loc = loader_loc(l, k);
 	return ydoc_map(y, v, key, dns_keys, NULL);
 }
 
 /*
  * Host resolvers behind UNIX sockets resolve outside the run: the name
- * would leave the machine before any rule saw it.
+ * would leave the machine before any rule saw it. Runs once on the whole
+ * rulebook (its files extended and included).
  */
 void loader_check_names(struct loader *l)
 {
 	static const char *const resolvers[] = { "/run/systemd/resolve/", "/run/nscd/",
 						 "/var/run/nscd/" };
 	const struct policy *p = l->p;
+	const char *file = l->y.file;
 
 	if (!policy_names_hosts(p))
 		return;
@@ -157,10 +168,12 @@ void loader_check_names(struct loader *l)
 			    !(r->unix_prefix &&
 			      !strncmp(resolvers[j], r->unix_path, strlen(r->unix_path))))
 				continue;
+			l->y.file = r->loc.file ?: file; /* the file the rule was read from */
 			ydoc_error_at(&l->y, r->loc.line, r->loc.col,
 				      "unix: %s reaches a host resolver, which would look names up "
 				      "outside the host rules: remove this rule",
 				      r->unix_path);
+			l->y.file = file;
 			break;
 		}
 	}

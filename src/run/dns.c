@@ -28,6 +28,7 @@
 
 #include "dns/names.h"
 #include "dns/resolver.h"
+#include "dns/wire.h"
 #include "events/events.h"
 #include "net/net.h"
 #include "review/client.h"
@@ -36,8 +37,10 @@
 
 /* What a review and its event need of a host rule. */
 struct host_rule {
-	int first_port; /* -1: every port */
-	unsigned int line;
+	int first_port;		/* -1: every port */
+	struct policy_loc loc;	/* its file is file */
+	char *file;
+	char *name;		/* policy_rule_name() */
 };
 
 struct run_dns {
@@ -68,22 +71,52 @@ static int learn(void *ctx, const struct dns_learnt *l)
 	return r;
 }
 
+static const char *qtype_name(unsigned int t, char *buf, size_t len)
+{
+	switch (t) {
+	case DNS_TYPE_A:
+		return "A";
+	case DNS_TYPE_AAAA:
+		return "AAAA";
+	case DNS_TYPE_CNAME:
+		return "CNAME";
+	case DNS_TYPE_TXT:
+		return "TXT";
+	case DNS_TYPE_PTR:
+		return "PTR";
+	case DNS_TYPE_NS:
+		return "NS";
+	case DNS_TYPE_SOA:
+		return "SOA";
+	}
+	snprintf(buf, len, "TYPE%u", t); /* RFC 3597's name for a type without one */
+	return buf;
+}
+
 static void on_event(void *ctx, const struct dns_event *e)
 {
 	struct run_dns *d = ctx;
-	struct dns_event x = *e;
+	char text[DNS_ADDRS_MAX][INET6_ADDRSTRLEN], qt[16];
+	const char *answers[DNS_ADDRS_MAX + 1];
+	enum sx_action verdict = e->verdict;
+	int rule = e->rule;
+	size_t n = 0;
 
-	if (d->ev && d->audit && d->real) {
+	if (!d->ev)
+		return;
+	if (d->audit && d->real) {
 		/* the resolver let it through; the event says what the rules say */
 		struct dns_match m = dns_hosts_match(d->real, e->name);
 
-		x.verdict = m.action;
-		x.rule = m.rule;
-		if (m.action != SX_ALLOW)
-			x.why = "audit mode: the rules would refuse this name";
+		verdict = m.action;
+		rule = m.rule;
 	}
-	if (d->ev)
-		events_dns(d->ev, &x, !d->audit);
+	for (unsigned int i = 0; i < e->naddrs && n < DNS_ADDRS_MAX; i++)
+		if (inet_ntop(e->addrs[i].family, e->addrs[i].addr, text[n], sizeof(text[n])))
+			answers[n] = text[n], n++;
+	answers[n] = NULL;
+	events_dns(d->ev, 0, e->name, qtype_name(e->qtype, qt, sizeof(qt)), verdict,
+		   rule >= 0 && (size_t)rule < d->nrules ? &d->rule[rule].loc : NULL, answers);
 }
 
 static long elapsed_us(const struct timespec *t0)
@@ -118,7 +151,7 @@ static enum sx_action review(void *ctx, const char *name, uint16_t qtype, int ru
 		e = -EPERM;
 	if (d->ev)
 		events_review(d->ev, 0, "dns", name, NULL, e == 0,
-			      rule >= 0 && (size_t)rule < d->nrules ? d->rule[rule].line : 0,
+			      rule >= 0 && (size_t)rule < d->nrules ? d->rule[rule].name : "default",
 			      ans.json, e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&t0));
 	review_answer_free(&ans);
 	return e == 0 ? SX_ALLOW : SX_DENY; /* fail closed: anything but the jury's allow */
@@ -147,19 +180,32 @@ static int build_hosts(const struct policy *p, bool permissive, struct dns_hosts
 /* What the callbacks read, copied from p (see the top of the file). */
 static int copy_policy(struct run_dns *d, const struct policy *p, const char *jury)
 {
+	char name[4200];
 	int r;
 
 	d->audit = p->mode == SX_MODE_AUDIT;
 	d->deadline_ms = p->review_deadline_ms;
 	d->jury = strdup(jury ?: p->jury_local);
-	d->workspace = p->builtin[2].value ? strdup(p->builtin[2].value) : NULL;
+	d->workspace = p->builtin[POLICY_VAR_WORKSPACE].value
+			       ? strdup(p->builtin[POLICY_VAR_WORKSPACE].value)
+			       : NULL;
 	d->nrules = p->nnet_rules;
 	d->rule = calloc(p->nnet_rules + 1, sizeof(*d->rule));
 	if (!d->jury || !d->rule)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->nnet_rules; i++) {
-		d->rule[i].first_port = p->net_rules[i].nports ? p->net_rules[i].ports[0].lo : -1;
-		d->rule[i].line = p->net_rules[i].loc.line;
+		struct host_rule *h = &d->rule[i];
+
+		h->first_port = p->net_rules[i].nports ? p->net_rules[i].ports[0].lo : -1;
+		h->loc = p->net_rules[i].loc;
+		h->file = h->loc.file ? strdup(h->loc.file) : NULL;
+		if (h->loc.file && !h->file)
+			return -ENOMEM;
+		h->loc.file = h->file;
+		policy_rule_name(&h->loc, name, sizeof(name));
+		h->name = strdup(name);
+		if (!h->name)
+			return -ENOMEM;
 	}
 	r = build_hosts(p, false, &d->real);
 	return r ?: build_hosts(p, d->audit, &d->hosts);
@@ -327,6 +373,10 @@ void run_dns_close(struct run_dns *d)
 	dns_hosts_free(d->hosts);
 	dns_hosts_free(d->real);
 	dns_names_free(d->names);
+	for (size_t i = 0; d->rule && i < d->nrules; i++) {
+		free(d->rule[i].file);
+		free(d->rule[i].name);
+	}
 	free(d->rule);
 	free(d->jury);
 	free(d->workspace);

@@ -121,10 +121,10 @@ like "$line" '"host":"api.cdn.test".*"verdict":"allow".*"rule":"'"$SX_TMP"'/poli
 line=$(grep '"kind":"connect"' "$EV" | grep '"target":"169.254.169.254:80"' | head -1)
 like "$line" '"host":"meta.test".*"verdict":"deny".*policy.yaml:11"' \
 	"the refused metadata connect names its host and the deny rule"
-like "$(grep '"kind":"dns"' "$EV" | grep '"host":"exfil-c2vjcmv0.attacker.test"' | head -1)" \
-	'"verdict":"deny".*"rule":"default".*"rcode":"NXDOMAIN"' "a refused name is a dns event"
-like "$(grep '"kind":"dns"' "$EV" | grep '"host":"allowed.test"' | grep '"qtype":"A"' | head -1)" \
-	'"verdict":"allow".*policy.yaml:5".*"rcode":"NOERROR","addrs":1' "an allowed one too"
+like "$(grep '"kind":"dns"' "$EV" | grep '"target":"exfil-c2vjcmv0.attacker.test"' | head -1)" \
+	'"qtype":"A","verdict":"deny".*"rule":"default","layer":"dns"' "a refused name is a dns event"
+like "$(grep '"kind":"dns"' "$EV" | grep '"target":"allowed.test"' | grep '"qtype":"A"' | head -1)" \
+	'"answers":\["127.0.0.11"\],"verdict":"allow".*policy.yaml:5"' "an allowed one too, with its answers"
 
 # --- the upstream's log: refused names never left --------------------
 log=$(cat "$SX_TMP/dnsmasq.log")
@@ -172,7 +172,7 @@ is "$("$SEVORIX" run --policy "$SX_TMP/audit.yaml" --user nobody --events "$SX_T
 	-- getent hosts denied.test 2>/dev/null | awk '{print $1}')" 127.0.0.12 \
 	"audit mode: a name no rule allows resolves"
 like "$(grep '"kind":"dns"' "$SX_TMP/audit.jsonl" | grep '"qtype":"A"' | head -1)" \
-	'"host":"denied.test","qtype":"A","verdict":"deny","enforced":false' "and its event says deny, not enforced"
+	'"target":"denied.test","qtype":"A",.*"verdict":"deny","enforced":false' "and its event says deny, not enforced"
 
 # --- the resolver gone: lookups fail, nothing more is learnt ----------
 "$SEVORIX" run --policy "$SX_TMP/policy.yaml" --user nobody --events /dev/null -- sh -c \

@@ -46,7 +46,7 @@ static const char *policy_text =
 
 static struct policy *load(void)
 {
-	struct policy_env env = { "/home/u", "u", "/tmp" };
+	struct policy_env env = { "/home/u", "u", "/tmp", NULL };
 
 	return policy_from_text(policy_text, &env);
 }
@@ -205,7 +205,7 @@ static void test_bind(const struct policy *p)
 				  "    rules:\n"
 				  "      - {action: allow, cidr: 127.0.0.1/32, ports: [0, \"8000-8100\"]}\n"
 				  "      - {action: allow, cidr: \"::/0\", ports: [8080]}\n";
-	struct policy_env env = { "/home/u", "u", "/tmp" };
+	struct policy_env env = { "/home/u", "u", "/tmp", NULL };
 	struct policy *b = policy_from_text(text, &env);
 	const struct net_rule *r;
 	unsigned char lo[4] = { 127, 0, 0, 1 }, any[4] = { 0 }, mapped[16] = { [10] = 0xff,
