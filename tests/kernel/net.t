@@ -99,6 +99,6 @@ for line in open(sys.argv[1]):
         for k in ("ts", "run", "pid", "ppid", "uid", "comm", "kind", "target", "verdict", "enforced", "rule", "layer"):
             assert k in e, (k, e)
         assert e["uid"] == 65534, e
-        assert not e["target"].endswith(":0"), e  # a connected socket's send names its peer
+        assert not e["target"].endswith(":0"), e  # a connected send names its peer
 ' "$SX_TMP/ev.jsonl" 2>"$SX_TMP/schema.err"
 is "$?" 0 "every decision event is valid JSON with the documented fields, uid of the agent, a real port"
