@@ -130,6 +130,53 @@ static void test_missing(struct policy *p)
 	policy_diag_clear(&d);
 }
 
+/* Host rules, network.dns and network.bind in a file and in one that extends it. */
+static void test_hosts(void)
+{
+	struct policy_env env = { "/home/u", "u", "/home/u/ws", NULL };
+	struct policy_diag d = { 0 };
+	struct policy *p = NULL;
+	char path[256];
+	size_t nhost = 0;
+	int r;
+
+	put("base_h.yaml", "version: 1\nnetwork:\n  default: deny\n  dns: {grace: 7}\n"
+			   "  bind: {default: deny}\n  rules:\n"
+			   "    - {action: allow, host: api.test, ports: [443]}\n"
+			   "    - {action: allow, unix: /run/nscd/socket}\n"); /* 8 */
+	put("child_h.yaml", "version: 1\nextends: ./base_h.yaml\nnetwork:\n  dns: {grace: 9}\n"
+			    "  bind: {default: allow}\n  rules:\n"
+			    "    - {action: deny, host: api.test}\n"
+			    "    - {action: deny, unix: /run/nscd/socket}\n");
+	p = load("child_h.yaml", NULL);
+	ok(p != NULL, "dns and bind in a file and in one that extends it load");
+	for (size_t i = 0; p && i < p->nnet_rules; i++) {
+		const struct net_rule *x = &p->net_rules[i];
+
+		if (x->kind != NET_RULE_HOST)
+			continue;
+		nhost++;
+		ok(x->action == SX_DENY && strstr(x->loc.file, "/child_h.yaml"),
+		   "the later file's host rule replaces the base's on the same name");
+	}
+	is_int(nhost, 1, "one host rule is left");
+	ok(p && p->dns.grace == 9 && p->bind.def == SX_ALLOW,
+	   "the later file's dns and bind settings are the ones kept");
+	policy_free(p);
+
+	/* the base's resolver socket, allowed, meets the later file's host rule */
+	put("child_r.yaml", "version: 1\nextends: ./base_h.yaml\nnetwork:\n  rules:\n"
+			    "    - {action: allow, host: other.test}\n");
+	snprintf(path, sizeof(path), "%s/child_r.yaml", dir);
+	p = NULL;
+	r = policy_load(path, &env, &p, &d);
+	ok(r == -EINVAL && d.nlines && strstr(d.lines[0], "base_h.yaml:8:") &&
+	   strstr(d.lines[0], "host resolver"),
+	   "a resolver's UNIX rule of a base is named with the base's file:line");
+	policy_diag_clear(&d);
+	policy_free(p);
+}
+
 /* The suggestion, pasted into a policy that extends p's file, allows the action. */
 static bool fix_works(const struct policy_why *w, const char *path, unsigned int access)
 {
@@ -249,6 +296,7 @@ int main(void)
 		test_explain(p);
 	}
 	policy_free(p);
+	test_hosts();
 	if (!getenv("SEVORIX_PROFILE_PATH"))
 		setenv("SEVORIX_PROFILE_PATH", "policies", 1);
 	test_shipped("claude-code", ".claude");
