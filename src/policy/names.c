@@ -171,7 +171,8 @@ void loader_check_names(struct loader *l)
 			l->y.file = r->loc.file ?: file; /* the file the rule was read from */
 			ydoc_error_at(&l->y, r->loc.line, r->loc.col,
 				      "unix: %s reaches a host resolver, which would look names up "
-				      "outside the host rules: remove this rule",
+				      "outside the host rules: remove it, or deny it in a file "
+				      "that extends this one",
 				      r->unix_path);
 			l->y.file = file;
 			break;

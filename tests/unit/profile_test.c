@@ -232,12 +232,36 @@ static void test_explain(struct policy *p)
 	   "the fix grants read and exec of it");
 }
 
+/* A shipped profile names its model API by host, and no package registry. */
+static void test_shipped_hosts(const struct policy *p, const char *name, const char *api)
+{
+	static const char *const registries[] = { "registry", "npmjs", "pypi", "crates.io",
+						   "rubygems", "proxy.golang.org" };
+	bool found = false, registry = false;
+	const struct net_rule *u;
+
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *x = &p->net_rules[i];
+
+		if (x->kind != NET_RULE_HOST || x->action != SX_ALLOW)
+			continue;
+		found |= !strcmp(x->host, api) && x->nports == 1 && x->ports[0].lo == 443 &&
+			 x->ports[0].hi == 443;
+		for (size_t j = 0; j < sizeof(registries) / sizeof(registries[0]); j++)
+			registry |= strstr(x->host, registries[j]) != NULL;
+	}
+	ok(found, "%s: its model API is named by host (%s, port 443)", name, api);
+	ok(!registry, "%s: no package registry's host is named", name);
+	ok(policy_decide_unix(p, "/run/nscd/socket", &u) == SX_DENY,
+	   "%s: the name service cache is not reachable beside host rules", name);
+}
+
 /*
  * The shipped profiles (SEVORIX_PROFILE_PATH, else policies/): their agent's
  * state and install directory are granted, and no write on ${HOME} itself,
  * on the shell start-up files or on the secrets, whatever the profile.
  */
-static void test_shipped(const char *name, const char *state)
+static void test_shipped(const char *name, const char *state, const char *api)
 {
 	static const char *const never_written[] = {
 		"/home/u/new-file", "/home/u/.bashrc", "/home/u/.profile", "/home/u/.gitconfig",
@@ -275,6 +299,7 @@ static void test_shipped(const char *name, const char *state)
 	   "%s: ${AGENT_DIR} is executable", name);
 	ok(policy_decide_file(p, "/opt/other/bin/x", SX_ACCESS_EXEC, &r) == SX_DENY,
 	   "%s: nothing else outside the system is", name);
+	test_shipped_hosts(p, name, api);
 	policy_free(p);
 }
 
@@ -299,9 +324,9 @@ int main(void)
 	test_hosts();
 	if (!getenv("SEVORIX_PROFILE_PATH"))
 		setenv("SEVORIX_PROFILE_PATH", "policies", 1);
-	test_shipped("claude-code", ".claude");
-	test_shipped("codex", ".codex");
-	test_shipped("gemini", ".gemini");
+	test_shipped("claude-code", ".claude", "api.anthropic.com");
+	test_shipped("codex", ".codex", "api.openai.com");
+	test_shipped("gemini", ".gemini", "generativelanguage.googleapis.com");
 	{
 		char cmd[512];
 
