@@ -22,7 +22,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,6 +29,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "../lib/uring.h"
 
 #ifndef IORING_OP_URING_CMD
 #define IORING_OP_URING_CMD 46
@@ -69,42 +70,29 @@ static size_t lsrr(const char *b, unsigned char *o)
 	return 8;
 }
 
-static long uring_setsockopt(int fd, int level, int opt, void *val, int len)
-{
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	int r = io_uring_queue_init(4, &ring, 0);
+struct sockopt {
+	int fd, level, opt, len;
+	const void *val;
+};
 
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	if (!sqe) {
-		io_uring_queue_exit(&ring);
-		errno = EBUSY;
-		return -1;
-	}
+static void prep_setsockopt(struct io_uring_sqe *sqe, const void *arg)
+{
+	const struct sockopt *o = arg;
+
 	memset(sqe, 0, sizeof(*sqe));
 	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->off = SOCKET_URING_OP_SETSOCKOPT;		/* cmd_op, in the low 32 bits */
-	sqe->addr = (__u64)(__u32)level | (__u64)(__u32)opt << 32; /* level, optname */
-	sqe->splice_fd_in = len;			/* optlen */
-	sqe->addr3 = (__u64)(unsigned long)val;		/* optval */
-	io_uring_submit(&ring);
-	r = io_uring_wait_cqe(&ring, &cqe);
-	if (r == 0) {
-		r = cqe->res;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	io_uring_queue_exit(&ring);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return 0;
+	sqe->fd = o->fd;
+	sqe->off = SOCKET_URING_OP_SETSOCKOPT;			/* cmd_op, in the low 32 bits */
+	sqe->addr = (__u64)(__u32)o->level | (__u64)(__u32)o->opt << 32; /* level, optname */
+	sqe->splice_fd_in = o->len;				/* optlen */
+	sqe->addr3 = (__u64)(unsigned long)o->val;		/* optval */
+}
+
+static long uring_setsockopt(int fd, int level, int opt, void *val, int len)
+{
+	struct sockopt o = { fd, level, opt, len, val };
+
+	return uring_one(prep_setsockopt, &o);
 }
 
 static long v6(const char *op, const char *a, const char *b, int port)

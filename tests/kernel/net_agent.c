@@ -19,7 +19,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/sockaddr.h"
+#include "../lib/uring.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -48,32 +48,24 @@ static int report(int r)
 	return 2;
 }
 
+struct uring_connect {
+	int fd;
+	const struct sockaddr_storage *ss;
+	socklen_t len;
+};
+
+static void prep_connect(struct io_uring_sqe *sqe, const void *arg)
+{
+	const struct uring_connect *c = arg;
+
+	io_uring_prep_connect(sqe, c->fd, (const struct sockaddr *)c->ss, c->len);
+}
+
 static int do_uring(int fd, struct sockaddr_storage *ss, socklen_t len)
 {
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	int r;
+	struct uring_connect c = { fd, ss, len };
 
-	r = io_uring_queue_init(4, &ring, 0);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_connect(sqe, fd, (struct sockaddr *)ss, len);
-	io_uring_submit(&ring);
-	r = io_uring_wait_cqe(&ring, &cqe);
-	if (r == 0) {
-		r = cqe->res;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	io_uring_queue_exit(&ring);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return 0;
+	return uring_one(prep_connect, &c);
 }
 
 static int do_unix(const char *path, int type)
