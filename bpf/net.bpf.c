@@ -332,6 +332,7 @@ static __always_inline void skb_event(struct __sk_buff *skb, __u8 kind, struct d
 	struct sx_obs_event *o = bpf_map_lookup_elem(&sx_scratch, &zero);
 	struct sx_event *e;
 
+	sx_count_decision(SX_LAYER_CGROUP_BPF, d.verdict); /* the summary's reconciliation */
 	if (!o) {
 		sx_quiet_add(SX_LAYER_CGROUP_BPF, kind, section, d.verdict, d.rule_id);
 		return;
