@@ -59,6 +59,20 @@ enum sx_event_kind {
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
 	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV/EROFS/EBUSY (sx_obs_event) */
+	/* the network layer (bpf/net.bpf.c) */
+	SX_EV_BIND = 17,	/* a local address of a TCP or UDP socket, by network.bind */
+	SX_EV_PACKET = 18,	/* a packet dropped on its way out (exit_code: enum sx_packet_why) */
+};
+
+/*
+ * Why the egress check dropped a packet: sx_event.exit_code of an
+ * SX_EV_PACKET event, which names no rule (section SX_SEC_HARDENING).
+ */
+enum sx_packet_why {
+	SX_PKT_IP_OPTIONS = 1,	/* IPv4 options (source routing and the like) */
+	SX_PKT_ROUTING = 2,	/* an IPv6 routing header (any type) */
+	SX_PKT_HEADERS = 3,	/* IPv6 extension headers that cannot be walked */
+	SX_PKT_NOT_JUDGED = 4,	/* a destination its socket was never judged on */
 };
 
 /*
@@ -225,6 +239,61 @@ struct sx_unix_value {
 	__u16 rule_id;
 	__u8 action;
 	__u8 pad;
+};
+
+/*
+ * Egress by name (docs/dns.md). The run's resolver writes every address
+ * of an allowed name into sx_learnt before the agent sees the answer. The
+ * connect and sendmsg programs consult it after the cidr trie, unless the
+ * trie's first match is a deny rule (which always wins): a learnt address
+ * is a /32 (/128) allow on the ports of its host rule (sx_host_ports, by
+ * rule id) until its expiry, a CLOCK_BOOTTIME time compared with
+ * bpf_ktime_get_boot_ns(). One address may be learnt for several names at
+ * once (a CDN serves many): one slot per host rule, each with its expiry.
+ */
+#define SX_LEARNT_SLOTS 4
+#define SX_HOST_PORTS 16
+
+struct sx_learnt_key {
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 pad[3];
+	__u8 addr[16];		/* network byte order; IPv4 in addr[0..3], the rest zero */
+};
+
+struct sx_learnt_slot {
+	__u64 expires_ns;	/* 0: an empty slot */
+	__u16 rule_id;		/* the host rule that allowed the name */
+	__u8 pad[6];
+};
+
+struct sx_learnt_value {
+	struct sx_learnt_slot s[SX_LEARNT_SLOTS];
+};
+
+/* The ports of one host rule (a rule without ports: one range 0-65535). */
+struct sx_host_ports {
+	__u32 n;
+	__u32 pad;
+	struct {
+		__u16 lo;
+		__u16 hi;
+	} r[SX_HOST_PORTS];
+};
+
+/*
+ * The network layer's settings of a run: where every port-53 destination
+ * goes (the run's resolver, when the policy names hosts), and whether
+ * network.bind judges binds. Zero: neither.
+ */
+struct sx_netcfg {
+	__u8 dns;		/* 1: lookups are intercepted */
+	__u8 bind;		/* 1: binds are judged (sx_bind4, sx_bind6) */
+	__u8 dns_has_ip6;	/* the resolver also listens on dns_ip6 */
+	__u8 pad;
+	__u16 dns_port;		/* of dns_ip4, host byte order */
+	__u16 dns_port6;	/* of dns_ip6 */
+	__u32 dns_ip4;		/* network byte order (127.0.0.1) */
+	__u8 dns_ip6[16];	/* ::1 */
 };
 
 /* Single element of the config array map, shared by every program of a run. */

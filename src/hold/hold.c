@@ -200,8 +200,14 @@ int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct e
 	/* one receiver at a time: a second one could block in NOTIF_RECV forever;
 	 * freed also when the dup failed, as callers free from's policy: its
 	 * listener closes and the trapped calls fail (fail closed) */
+	h->names = h->names ?: from->names;
 	hold_free(from);
 	return r ?: hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
+}
+
+void hold_set_names(struct hold *h, struct dns_names *names)
+{
+	h->names = names;
 }
 
 int hold_listener(const struct hold *h)

@@ -51,6 +51,13 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
  * on failure. Returns 0 or -errno.
  */
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev);
+/*
+ * The run's learnt names (docs/dns.md): a review-class connect to an
+ * address learnt for an allowed name is the kernel's to allow, and a
+ * reviewed one shows the jury its name. Call before hold_start.
+ */
+struct dns_names;
+void hold_set_names(struct hold *h, struct dns_names *names);
 /* The listener fd, still owned by h (to hand over with SCM_RIGHTS: dup it, then free h). */
 int hold_listener(const struct hold *h);
 /* True while the hold still answers (its agent has not gone). */

@@ -41,6 +41,7 @@ struct hold {
 	int approvals;		/* sx_approved map fd */
 	int net_approvals;	/* sx_net_approved map fd */
 	struct events *ev;
+	struct dns_names *names; /* the run's learnt names (docs/dns.md), or NULL */
 	const char *jury;	/* the jury's socket */
 	int workers;		/* reviews in flight (atomic) */
 	bool done;		/* the answering thread ended: the agent is gone (atomic) */
@@ -78,7 +79,7 @@ struct sx_net_approval;
 int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *c,
 		     const struct exec_rule *rule);
 int hold_review_connect(struct hold *h, const struct trapped *t,
-			const struct sx_net_approval *k, const char *text,
+			const struct sx_net_approval *k, const char *text, const char *host,
 			const struct net_rule *rule);
 /* context.c: where a reviewed exec came from (review.h's script and parents). */
 struct hold_context {

@@ -40,6 +40,7 @@ struct held {
 	char rule[4200];		/* policy_rule_name() of the deciding rule */
 	struct sx_net_approval k;	/* connect */
 	char target[64];
+	char host[256];			/* connect: the name of the address, or "" */
 	char cwd[4096];
 };
 
@@ -99,6 +100,7 @@ static void fill_review(const struct held *w, const struct hold_context *ctx, st
 		snprintf(addr, addrlen, "%s", w->target);
 		r->addr = addr;
 		r->port = w->k.port;
+		r->host = w->host[0] ? w->host : NULL;
 	}
 	r->run = ctx->run[0] ? ctx->run : NULL;
 	r->has_uid = ctx->has_uid;
@@ -230,7 +232,7 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 }
 
 int hold_review_connect(struct hold *h, const struct trapped *t,
-			const struct sx_net_approval *k, const char *text,
+			const struct sx_net_approval *k, const char *text, const char *host,
 			const struct net_rule *rule)
 {
 	struct held *w = calloc(1, sizeof(*w));
@@ -242,6 +244,7 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
 	w->t.mem = -1;
 	snprintf(w->target, sizeof(w->target), "%s", text);
+	snprintf(w->host, sizeof(w->host), "%s", host ?: "");
 	e = start(w);
 	if (e != HOLD_HELD)
 		free(w);
