@@ -11,14 +11,18 @@ t() { # t COND DESCRIPTION
 	if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 
-# guest_run_ready PLAN: the plan, or a skip when the suite has no sevorix;
-# then user nobody and a root that nobody may enter
+# guest_run_ready PLAN [EXE...]: the plan, or a skip when the suite lacks
+# sevorix or one of the EXEs; then user nobody and a root nobody may enter
 guest_run_ready() {
-	if ! [ -x $S ]; then
-		echo "1..0 # SKIP no sevorix binary in the suite (make vm-suite)"
-		exit 0
-	fi
-	echo "1..$1"
+	local plan=$1 x
+	shift
+	for x in $S "$@"; do
+		if ! [ -x "$x" ]; then
+			echo "1..0 # SKIP no $x in the suite (make vm-suite)"
+			exit 0
+		fi
+	done
+	echo "1..$plan"
 	grep -q '^nobody:' /etc/passwd 2>/dev/null || {
 		echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
 		echo 'nobody:x:65534:65534:nobody:/tmp/runh:/bin/sh' >>/etc/passwd
