@@ -96,28 +96,6 @@ fail:
 	return NULL;
 }
 
-/* Opens what the trapped call names, as the agent would see it. Returns an fd or -errno. */
-static int open_target(const struct trapped *t, int dirfd, const char *path, int flags)
-{
-	char full[4096 + 64];
-	int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK, fd;
-
-	if (!*path && (flags & AT_EMPTY_PATH))
-		snprintf(full, sizeof(full), "/proc/%d/fd/%d", t->pid, dirfd);
-	else if (path[0] == '/')
-		snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, path);
-	else if (dirfd == AT_FDCWD)
-		snprintf(full, sizeof(full), "/proc/%d/cwd/%s", t->pid, path);
-	else
-		snprintf(full, sizeof(full), "/proc/%d/fd/%d/%s", t->pid, dirfd, path);
-	if (flags & AT_SYMLINK_NOFOLLOW)
-		oflags |= O_NOFOLLOW;
-	if (!*path && !(flags & AT_EMPTY_PATH))
-		return -ENOENT;
-	fd = open(full, oflags);
-	return fd < 0 ? -errno : fd;
-}
-
 static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sha[32])
 {
 	struct hash_entry *e = &h->cache[st->st_ino % HASH_CACHE];
@@ -145,20 +123,23 @@ static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sh
 /* A script's interpreter is what the kernel finally loads: it is approved too. */
 static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
 {
-	char line[256], full[512], *end;
+	char line[256], *end;
 	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
 	struct stat st;
+	int ifd;
 
 	if (n < 3 || line[0] != '#' || line[1] != '!')
 		return;
 	line[n] = 0;
 	end = line + 2 + strspn(line + 2, " \t");
 	end[strcspn(end, " \t\n")] = 0;
-	snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, end);
-	if (*end == '/' && stat(full, &st) == 0) {
+	ifd = hold_open_as_agent(t, AT_FDCWD, end, 0);
+	if (ifd >= 0 && fstat(ifd, &st) == 0) {
 		c->alt_kdev = exec_kdev(st.st_dev);
 		c->alt_ino = st.st_ino;
 	}
+	if (ifd >= 0)
+		close(ifd);
 }
 
 /* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
@@ -252,7 +233,7 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	c.argv = read_argv(t, d->args[at ? 2 : 1]);
 	if (!c.argv)
 		return -EPERM; /* fail closed */
-	fd = open_target(t, dirfd, path, flags);
+	fd = hold_open_as_agent(t, dirfd, path, flags);
 	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
 	if (fd >= 0)
 		close(fd);

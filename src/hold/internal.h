@@ -69,6 +69,9 @@ int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint6
 int hold_tgid_of(int tid);
 void hold_free_argv(char **argv);
 
+/* resolve.c: what the call names, opened O_RDONLY as the agent reaches it; fd or -errno. */
+int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
+
 /* connect.c */
 int hold_decide_connect(struct hold *h, struct trapped *t, const struct seccomp_data *d);
 
