@@ -30,7 +30,6 @@
 #include "hold/internal.h"
 #include "exec/exec.h"
 #include "sevorix/abi.h"
-#include "util/sha256.h"
 
 #define ARGV_MAX_ARGS 65536
 #define ARGV_MAX_BYTES (1 << 20)
@@ -96,30 +95,6 @@ fail:
 	return NULL;
 }
 
-static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sha[32])
-{
-	struct hash_entry *e = &h->cache[st->st_ino % HASH_CACHE];
-	uint64_t kdev = exec_kdev(st->st_dev);
-	int r = 0;
-
-	pthread_mutex_lock(&h->lock);
-	if (e->kdev == kdev && e->ino == st->st_ino && e->size == st->st_size &&
-	    e->ctime_sec == st->st_ctim.tv_sec && e->ctime_nsec == st->st_ctim.tv_nsec) {
-		memcpy(sha, e->sha, 32);
-	} else {
-		r = sha256_fd(fd, sha);
-		if (!r) {
-			*e = (struct hash_entry){ .kdev = kdev, .ino = st->st_ino,
-						  .size = st->st_size,
-						  .ctime_sec = st->st_ctim.tv_sec,
-						  .ctime_nsec = st->st_ctim.tv_nsec };
-			memcpy(e->sha, sha, 32);
-		}
-	}
-	pthread_mutex_unlock(&h->lock);
-	return r;
-}
-
 /* A script's interpreter is what the kernel finally loads: it is approved too. */
 static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
 {
@@ -161,7 +136,7 @@ static void strip_root(const struct trapped *t, char *path)
 		strcpy(path, "/");
 }
 
-/* Fills c from the opened file. Returns 0 or -errno. */
+/* Fills c from the opened file: 0, HOLD_NEEDS_HASH (c->sha not set yet) or -errno. */
 static int identify_call(struct hold *h, const struct trapped *t, int fd, struct exec_call *c)
 {
 	char link[64];
@@ -174,6 +149,7 @@ static int identify_call(struct hold *h, const struct trapped *t, int fd, struct
 		return -EACCES; /* what execve itself answers for a directory or device */
 	c->kdev = exec_kdev(st.st_dev);
 	c->ino = st.st_ino;
+	c->size = st.st_size;
 	c->ctime_sec = st.st_ctim.tv_sec;
 	c->ctime_nsec = st.st_ctim.tv_nsec;
 	c->mtime_sec = st.st_mtim.tv_sec;
@@ -184,7 +160,7 @@ static int identify_call(struct hold *h, const struct trapped *t, int fd, struct
 	c->path[n] = 0;
 	strip_root(t, c->path);
 	interpreter_of(t, fd, c);
-	return hash_cached(h, fd, &st, c->sha);
+	return hold_cache_get(h, c) ? 0 : HOLD_NEEDS_HASH;
 }
 
 int hold_tgid_of(int tid)
@@ -213,19 +189,36 @@ int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint6
 	return bpf_map_update_elem(h->approvals, &key, &a, BPF_ANY) ? -errno : 0;
 }
 
+int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c)
+{
+	const struct exec_rule *rule;
+	const char *reason;
+	enum sx_action a = hold_judge_exec(h, c, &rule, &reason);
+	int r;
+
+	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
+		return hold_review_exec(h, t, c, rule); /* takes c->argv */
+	if (a == SX_ALLOW)
+		r = hold_approve_exec(h, hold_tgid_of(t->pid), c, 0);
+	else
+		r = -EPERM;
+	if (a != SX_ALLOW && h->ev)
+		events_hold_exec(h->ev, t->pid, c->path, c->argv, a, rule ? rule->loc.line : 0,
+				 reason);
+	hold_free_argv(c->argv);
+	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
+}
+
 /*
- * Reads and judges one trapped exec; returns 0 to let it go on, -errno to
- * fail it, or HOLD_HELD when the jury was asked and a worker will answer.
+ * Reads and identifies one trapped exec; returns 0 to let it go on, -errno
+ * to fail it, or HOLD_HELD when a hashing thread or the jury answers later.
  */
 int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d)
 {
 	bool at = d->nr == __NR_execveat;
 	int dirfd = at ? (int)d->args[0] : AT_FDCWD, flags = at ? (int)d->args[4] : 0;
 	struct exec_call c = { 0 };
-	const struct exec_rule *rule;
-	const char *reason;
 	char path[4096];
-	enum sx_action a;
 	int fd, r;
 
 	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
@@ -235,22 +228,13 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 		return -EPERM; /* fail closed */
 	fd = hold_open_as_agent(t, dirfd, path, flags);
 	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
+	if (r == HOLD_NEEDS_HASH)
+		return hold_hash_later(h, t, &c, fd); /* takes fd and c.argv */
 	if (fd >= 0)
 		close(fd);
 	if (r < 0) {
 		hold_free_argv(c.argv);
 		return r; /* the agent sees what execve would have said (ENOENT ...) */
 	}
-	a = hold_judge_exec(h, &c, &rule, &reason);
-	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
-		return hold_review_exec(h, t, &c, rule); /* takes c.argv */
-	if (a == SX_ALLOW)
-		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c, 0);
-	else
-		r = -EPERM;
-	if (a != SX_ALLOW && h->ev)
-		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? rule->loc.line : 0, reason);
-	hold_free_argv(c.argv);
-	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
+	return hold_conclude_exec(h, t, &c);
 }
-

@@ -28,7 +28,6 @@
 #include "hold/internal.h"
 #include "exec/exec.h"
 #include "util/fdpass.h"
-#include "util/sha256.h"
 
 static int identify(const char *path, struct identity *id)
 {
@@ -44,7 +43,7 @@ static int identify(const char *path, struct identity *id)
 	}
 	id->kdev = exec_kdev(st.st_dev);
 	id->ino = st.st_ino;
-	r = sha256_fd(fd, id->sha);
+	r = hold_hash_file(fd, st.st_size, id->sha);
 	close(fd);
 	return r;
 }
@@ -98,6 +97,9 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		r = -errno;
 	clock_gettime(CLOCK_REALTIME, &h->started);
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->recv_lock, NULL);
+	pthread_mutex_init(&h->hq_lock, NULL);
+	pthread_cond_init(&h->hq_cond, NULL);
 	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
 		const struct exec_rule *x = &p->exec_rules[i];
 		struct identity id = { .rule = x };
@@ -185,11 +187,14 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	h->net_approvals = net_approvals;
 	h->jury = jury;
 	h->ev = ev;
-	r = pthread_create(&h->thread, NULL, hold_loop, h);
-	if (r)
-		return -r;
-	h->running = true;
-	return 0;
+	r = hold_hashers_start(h);
+	for (int i = 0; i < HOLD_THREADS && !r; i++) {
+		r = -pthread_create(&h->threads[i], NULL, hold_loop, h);
+		h->nthreads += !r;
+	}
+	/* with one answering thread the hold works, only slower: go on */
+	h->running = h->nthreads > 0;
+	return h->running ? 0 : r;
 }
 
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev)
@@ -218,13 +223,15 @@ void hold_free(struct hold *h)
 {
 	if (!h)
 		return;
-	if (h->running) {
+	if (h->nthreads) {
 		uint64_t one = 1;
 
 		/* not pthread_cancel(): a call being answered is finished first */
 		if (write(h->stop, &one, sizeof(one)) == sizeof(one))
-			pthread_join(h->thread, NULL);
+			for (int i = 0; i < h->nthreads; i++)
+				pthread_join(h->threads[i], NULL);
 	}
+	hold_hashers_stop(h); /* the calls waiting for a hash are answered */
 	/* reviews in flight end by their deadline; they use h until then */
 	h->stopping = true;
 	for (int i = 0; __atomic_load_n(&h->workers, __ATOMIC_SEQ_CST) > 0 && i < 6000; i++)
@@ -236,6 +243,9 @@ void hold_free(struct hold *h)
 	free(h->denied);
 	free(h->loaders);
 	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->recv_lock);
+	pthread_mutex_destroy(&h->hq_lock);
+	pthread_cond_destroy(&h->hq_cond);
 	free(h);
 }
 

@@ -63,7 +63,7 @@ struct exec_call {
 	char path[4096];	/* resolved, canonical */
 	char **argv;		/* NULL-terminated */
 	uint64_t kdev, ino;	/* identity of the file the path leads to */
-	int64_t ctime_sec, ctime_nsec, mtime_sec;
+	int64_t size, ctime_sec, ctime_nsec, mtime_sec;
 	uint64_t alt_kdev, alt_ino; /* a script's interpreter */
 	uint8_t sha[32];
 };

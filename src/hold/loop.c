@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The answering thread: receives each trapped call, has it judged, and
- * answers. Calls the rulebook decides are answered here at once; calls
- * that need the jury are handed to a worker (review.c), so that a slow
- * review never holds up the agent's other threads.
+ * The answering threads: HOLD_THREADS of them take turns waiting for a
+ * trapped call (one at a time holds recv_lock, polls and receives, then
+ * lets the next one wait while it answers), so a call is received as soon
+ * as any of them is free. Calls the rulebook decides are answered at once;
+ * a file that must be hashed goes to a hashing thread (ident.c) and a call
+ * that needs the jury to a worker (review.c), so neither holds up the
+ * agent's other calls.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,31 +61,52 @@ static void answer(struct hold *h, const struct seccomp_notif *req)
 		hold_respond(h, &t, r);
 }
 
+/*
+ * Waits for one call while holding recv_lock: 1 when req holds one, 0 to
+ * try again, -1 when the thread must end: stop asked, or the agent gone
+ * (then h->done is set).
+ */
+static int receive(struct hold *h, struct seccomp_notif *req, size_t size)
+{
+	struct pollfd pfd[2] = { { h->listener, POLLIN, 0 }, { h->stop, POLLIN, 0 } };
+
+	/* hold_free() asks through h->stop, which stays readable for every thread;
+	 * a call received is always answered first, since the listener may live
+	 * on in a hold that takes over */
+	if (poll(pfd, 2, -1) < 0 && errno == EINTR)
+		return 0;
+	if (pfd[1].revents)
+		return -1;
+	if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL) || !pfd[0].revents) {
+		__atomic_store_n(&h->done, true, __ATOMIC_SEQ_CST);
+		return -1;
+	}
+	if (!(pfd[0].revents & POLLIN))
+		return 0;
+	memset(req, 0, size);
+	/* only the holder of recv_lock receives, so a call polled is still there
+	 * unless its task died (ENOENT) */
+	return ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0;
+}
+
 void *hold_loop(void *arg)
 {
 	struct hold *h = arg;
 	struct seccomp_notif_sizes sz = { 0 };
-	struct seccomp_notif *req;
+	struct seccomp_notif *req = NULL;
+	size_t size = sizeof(*req);
+	int got = 0;
 
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-		return NULL;
-	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-	for (;;) {
-		struct pollfd pfd[2] = { { h->listener, POLLIN, 0 }, { h->stop, POLLIN, 0 } };
-
-		/* hold_free() asks through h->stop: a call received is always answered
-		 * first, since the listener may live on in a hold that takes over */
-		if (!req || poll(pfd, 2, -1) < 0 || (pfd[0].revents & (POLLHUP | POLLERR)) ||
-		    pfd[1].revents)
-			break;
-		if (!(pfd[0].revents & POLLIN))
-			continue;
-		memset(req, 0, sz.seccomp_notif);
-		if (ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
-			continue; /* EINTR, or the task died before we read it */
-		answer(h, req);
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) == 0 && sz.seccomp_notif > size)
+		size = sz.seccomp_notif;
+	req = calloc(1, size);
+	while (req && got >= 0) {
+		pthread_mutex_lock(&h->recv_lock);
+		got = receive(h, req, size);
+		pthread_mutex_unlock(&h->recv_lock);
+		if (got > 0)
+			answer(h, req);
 	}
 	free(req);
-	__atomic_store_n(&h->done, true, __ATOMIC_SEQ_CST);
 	return NULL;
 }
