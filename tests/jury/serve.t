@@ -244,7 +244,10 @@ try:
     cfg = tmp.file("jury.yaml", juror_yaml([
         {"kind": "openai", "name": "allow-juror", "endpoint": model.url + "/allow"},
         {"kind": "llama-server", "name": "deny-juror", "endpoint": model.url + "/judge"}],
-        extra="server: {client_timeout_ms: 500}"))
+        # the verdicts are the fake models' answers, not a race against the
+        # clock: a loaded machine (the sanitizer build, 64 clients) must not
+        # turn a late answer into a deny vote here
+        extra="deadline_ms: 5000\nserver: {client_timeout_ms: 500}"))
     for label, binary in binaries():
         t.prefix = label
         srv = Server(tmp, cfg, binary=binary, name="slm" + label.rstrip(": "))
