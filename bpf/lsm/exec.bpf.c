@@ -19,19 +19,24 @@ static __always_inline struct sx_exec_key lsm_file_key(struct file *f)
 	return k;
 }
 
-/* True when the thread group holds a one-shot approval naming this file. */
+/* True when the calling thread holds a one-shot approval naming this file among those it loads. */
 static __always_inline int approved(struct file *f, struct sx_exec_key k)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tgid);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tid);
 	__s64 sec, nsec;
 
 	if (!a)
 		return 0;
-	if (a->alt_dev == k.dev && a->alt_ino == k.ino)
-		return 1;
 	inode_ctime(BPF_CORE_READ(f, f_inode), &sec, &nsec);
-	return a->dev == k.dev && a->ino == k.ino && a->ctime_sec == sec && a->ctime_nsec == nsec;
+	for (int i = 0; i < SX_CHAIN_MAX; i++) {
+		const struct sx_exec_file *x = &a->file[i];
+
+		if (i < a->n && x->dev == k.dev && x->ino == k.ino && x->ctime_sec == sec &&
+		    x->ctime_nsec == nsec)
+			return 1;
+	}
+	return 0;
 }
 
 /*

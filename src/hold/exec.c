@@ -2,15 +2,22 @@
 /*
  * Answering trapped execs. The arguments live in the agent's memory, which
  * another of its threads may change at any time, so what is read here is
- * only used to decide; what is enforced is bound to the file that was
- * opened and checked (device, inode, ctime) through a one-shot approval
- * that the kernel compares with the image it really loads.
+ * only used to decide; what is enforced is bound to what was checked
+ * through a one-shot approval that the kernel compares with what it really
+ * loads (abi.h, sx_approval): the files (device, inode, ctime), the ELF
+ * interpreter where it is not the system's loader, and every byte of argv
+ * where the decision depended on it.
  *
  * Order per notification: open /proc/TID/mem, check the notification is
  * still valid (so TID is still the trapped task, not a recycled pid), read
- * the path and argv, resolve the path against the agent's root, cwd or
- * dirfd, open and identify the file, judge, store the approval, check the
- * notification once more, answer.
+ * the path and argv, resolve the path as the agent would (resolve.c), find
+ * every file the kernel will load and the argv it will hold (chain.c),
+ * hash what must be hashed (on a hashing thread: ident.c), judge, store
+ * the approval, check the notification once more, answer.
+ *
+ * argv is read whole: up to MAX_ARG_STRLEN (128 KiB)
+ * a string, as the kernel allows, and ARGV_MAX_BYTES in all; a longer one
+ * is refused (E2BIG), so nothing the kernel copies was left unread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,18 +37,20 @@
 #include "hold/internal.h"
 #include "exec/exec.h"
 #include "sevorix/abi.h"
+#include "util/siphash.h"
 
 #define ARGV_MAX_ARGS 65536
-#define ARGV_MAX_BYTES (1 << 20)
+#define ARGV_MAX_BYTES (4 << 20)
+#define ARG_STRLEN_MAX (32 * 4096)	/* MAX_ARG_STRLEN */
 
-/* Reads a NUL-terminated string at addr; returns its length or -errno. */
+/* Reads a NUL-terminated string at addr, a page at most per read; its length or -errno. */
 static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
 	while (got < len - 1) {
-		ssize_t n = pread(t->mem, buf + got, len - 1 - got < 256 ? len - 1 - got : 256,
-				  addr + got);
+		size_t page = 4096 - ((addr + got) & 4095), want = len - 1 - got;
+		ssize_t n = pread(t->mem, buf + got, want < page ? want : page, addr + got);
 		char *nul;
 
 		if (n <= 0)
@@ -51,7 +60,7 @@ static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_
 			return nul - buf;
 		got += n;
 	}
-	return -ENAMETOOLONG;
+	return -E2BIG;
 }
 
 void hold_free_argv(char **argv)
@@ -61,106 +70,70 @@ void hold_free_argv(char **argv)
 	free(argv);
 }
 
-/* Reads the argv array; NULL with errno set on failure (the exec is then denied). */
-static char **read_argv(const struct trapped *t, uint64_t addr)
+void hold_call_free(struct exec_call *c)
+{
+	for (int i = 0; i < EXEC_FILES; i++) {
+		free(c->f[i].path);
+		c->f[i].path = NULL;
+		if (c->f[i].fd >= 0)
+			close(c->f[i].fd);
+		c->f[i].fd = -1;
+	}
+	hold_free_argv(c->argv);
+	hold_free_argv(c->kargv);
+	hold_free_argv(c->envp);
+	c->argv = c->kargv = c->envp = NULL;
+}
+
+/*
+ * Reads a NULL-terminated array of strings (argv, envp); -errno on failure
+ * (the exec is then refused: what cannot be read is not judged allowed).
+ */
+static int read_strv(const struct trapped *t, uint64_t addr, char ***ret)
 {
 	size_t n = 0, bytes = 0;
-	char **argv = calloc(1, sizeof(*argv)), buf[65536];
+	char **v = calloc(1, sizeof(*v)), *buf = malloc(ARG_STRLEN_MAX);
+	int r = v && buf ? 0 : -ENOMEM;
 
-	while (argv && addr) {
+	while (!r && addr) {
 		uint64_t ptr;
 		ssize_t len;
 		char **more;
 
 		if (pread(t->mem, &ptr, sizeof(ptr), addr + n * sizeof(ptr)) != sizeof(ptr))
-			goto fail;
-		if (!ptr)
-			return argv;
-		len = read_str(t, ptr, buf, sizeof(buf));
-		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES)
-			goto fail; /* fail closed: what cannot be read is not judged allowed */
-		more = realloc(argv, (n + 2) * sizeof(*argv));
-		if (!more)
-			goto fail;
-		argv = more;
-		argv[n] = strdup(buf);
-		argv[++n] = NULL;
-		if (!argv[n - 1])
-			goto fail;
+			r = -EFAULT;
+		if (r || !ptr)
+			break;
+		len = read_str(t, ptr, buf, ARG_STRLEN_MAX);
+		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES) {
+			r = len < 0 ? (int)len : -E2BIG;
+			break;
+		}
+		more = realloc(v, (n + 2) * sizeof(*v));
+		if (!more || !(more[n] = strdup(buf))) {
+			v = more ? more : v;
+			r = -ENOMEM;
+			break;
+		}
+		v = more;
+		v[++n] = NULL;
 	}
-	return argv;
-fail:
-	hold_free_argv(argv);
-	errno = EPERM;
-	return NULL;
+	free(buf);
+	if (r)
+		hold_free_argv(v);
+	*ret = r ? NULL : v;
+	return r;
 }
 
-/* A script's interpreter is what the kernel finally loads: it is approved too. */
-static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
+/* The name the kernel gives the exec (bprm->filename): what scripts see as their path. */
+static void filename_of(int dirfd, const char *path, bool at, char *out, size_t len)
 {
-	char line[256], *end;
-	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
-	struct stat st;
-	int ifd;
-
-	if (n < 3 || line[0] != '#' || line[1] != '!')
-		return;
-	line[n] = 0;
-	end = line + 2 + strspn(line + 2, " \t");
-	end[strcspn(end, " \t\n")] = 0;
-	ifd = hold_open_as_agent(t, AT_FDCWD, end, 0);
-	if (ifd >= 0 && fstat(ifd, &st) == 0) {
-		c->alt_kdev = exec_kdev(st.st_dev);
-		c->alt_ino = st.st_ino;
-	}
-	if (ifd >= 0)
-		close(ifd);
-}
-
-/* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
-static void strip_root(const struct trapped *t, char *path)
-{
-	char link[64], root[4096];
-	ssize_t n;
-	size_t len;
-
-	snprintf(link, sizeof(link), "/proc/%d/root", t->pid);
-	n = readlink(link, root, sizeof(root) - 1);
-	if (n <= 1)
-		return; /* "/": the same view */
-	root[n] = 0;
-	len = n;
-	if (!strncmp(path, root, len) && (path[len] == '/' || !path[len]))
-		memmove(path, path + len, strlen(path + len) + 1);
-	if (!*path)
-		strcpy(path, "/");
-}
-
-/* Fills c from the opened file: 0, HOLD_NEEDS_HASH (c->sha not set yet) or -errno. */
-static int identify_call(struct hold *h, const struct trapped *t, int fd, struct exec_call *c)
-{
-	char link[64];
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EACCES; /* what execve itself answers for a directory or device */
-	c->kdev = exec_kdev(st.st_dev);
-	c->ino = st.st_ino;
-	c->size = st.st_size;
-	c->ctime_sec = st.st_ctim.tv_sec;
-	c->ctime_nsec = st.st_ctim.tv_nsec;
-	c->mtime_sec = st.st_mtim.tv_sec;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, c->path, sizeof(c->path) - 1);
-	if (n < 0)
-		return -errno;
-	c->path[n] = 0;
-	strip_root(t, c->path);
-	interpreter_of(t, fd, c);
-	return hold_cache_get(h, c) ? 0 : HOLD_NEEDS_HASH;
+	if (!at || dirfd == AT_FDCWD || path[0] == '/')
+		snprintf(out, len, "%s", path);
+	else if (!*path)
+		snprintf(out, len, "/dev/fd/%d", dirfd);
+	else
+		snprintf(out, len, "/dev/fd/%d/%s", dirfd, path);
 }
 
 int hold_tgid_of(int tid)
@@ -179,33 +152,72 @@ int hold_tgid_of(int tid)
 	return tgid;
 }
 
-int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint64_t argv_hash)
+/* The keyed hash of a string array as the kernel lays it out: each string and its NUL. */
+static uint64_t strv_hash(const uint64_t key[2], char *const *v)
 {
-	struct sx_approval a = { .dev = c->kdev, .ino = c->ino, .ctime_sec = c->ctime_sec,
-				 .ctime_nsec = c->ctime_nsec, .alt_dev = c->alt_kdev,
-				 .alt_ino = c->alt_ino, .argv_hash = argv_hash };
-	__u32 key = tgid;
+	struct siphash s;
+	uint64_t h;
 
-	return bpf_map_update_elem(h->approvals, &key, &a, BPF_ANY) ? -errno : 0;
+	siphash_init(&s, key);
+	for (size_t i = 0; v && v[i]; i++)
+		siphash_update(&s, v[i], strlen(v[i]) + 1);
+	h = siphash_final(&s);
+	return h ? h : 1; /* 0 means "not checked" */
+}
+
+static void file_key(struct sx_exec_file *k, const struct exec_file *f)
+{
+	*k = (struct sx_exec_file){ .dev = f->kdev, .ino = f->ino, .ctime_sec = f->ctime_sec,
+				    .ctime_nsec = f->ctime_nsec };
+}
+
+int hold_approve_exec(struct hold *h, int tid, const struct exec_call *c)
+{
+	struct sx_approval a = { .n = c->n, .key = { h->key[0], h->key[1] } };
+	__u32 k = tid;
+
+	for (int i = 0; i < c->n; i++)
+		file_key(&a.file[i], &c->f[i]);
+	if (c->entry >= 0 && c->check_entry)
+		file_key(&a.entry, &c->f[c->entry]);
+	if (c->bind_argv)
+		a.argv_hash = strv_hash(h->key, c->kargv);
+	if (c->envp)
+		a.env_hash = strv_hash(h->key, c->envp);
+	return bpf_map_update_elem(h->approvals, &k, &a, BPF_ANY) ? -errno : 0;
+}
+
+/* Bytes of argv as the kernel copies them. */
+static size_t strv_bytes(char *const *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; v && v[i]; i++)
+		n += strlen(v[i]) + 1;
+	return n;
 }
 
 int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c)
 {
 	const struct exec_rule *rule;
 	const char *reason;
-	enum sx_action a = hold_judge_exec(h, c, &rule, &reason);
+	enum sx_action a;
 	int r;
 
+	a = hold_judge_exec(h, c, &rule, &reason);
 	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
-		return hold_review_exec(h, t, c, rule); /* takes c->argv */
+		return hold_review_exec(h, t, c, rule); /* takes c */
+	/* the kernel matches argv rules on its first SX_ARGV_MAX - 1 bytes only:
+	 * beyond them, it checks that every byte is the one judged here */
+	c->bind_argv = h->argv_rules && strv_bytes(c->kargv) >= SX_ARGV_MAX;
 	if (a == SX_ALLOW)
-		r = hold_approve_exec(h, hold_tgid_of(t->pid), c, 0);
+		r = hold_approve_exec(h, t->pid, c);
 	else
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)
-		events_hold_exec(h->ev, t->pid, c->path, c->argv, a, rule ? rule->loc.line : 0,
-				 reason);
-	hold_free_argv(c->argv);
+		events_hold_exec(h->ev, t->pid, c->f[0].path ? c->f[0].path : "", c->argv, a,
+				 rule ? rule->loc.line : 0, reason);
+	hold_call_free(c);
 	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
 }
 
@@ -217,24 +229,25 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 {
 	bool at = d->nr == __NR_execveat;
 	int dirfd = at ? (int)d->args[0] : AT_FDCWD, flags = at ? (int)d->args[4] : 0;
-	struct exec_call c = { 0 };
-	char path[4096];
+	struct exec_call c = { .entry = -1 };
+	char path[4096], name[4200];
 	int fd, r;
 
+	for (int i = 0; i < EXEC_FILES; i++)
+		c.f[i].fd = -1;
 	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
 		return -EFAULT;
-	c.argv = read_argv(t, d->args[at ? 2 : 1]);
-	if (!c.argv)
-		return -EPERM; /* fail closed */
+	r = read_strv(t, d->args[at ? 2 : 1], &c.argv);
+	if (r)
+		goto out; /* fail closed */
 	fd = hold_open_as_agent(t, dirfd, path, flags);
-	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
-	if (r == HOLD_NEEDS_HASH)
-		return hold_hash_later(h, t, &c, fd); /* takes fd and c.argv */
-	if (fd >= 0)
-		close(fd);
-	if (r < 0) {
-		hold_free_argv(c.argv);
-		return r; /* the agent sees what execve would have said (ENOENT ...) */
-	}
-	return hold_conclude_exec(h, t, &c);
+	filename_of(dirfd, path, at, name, sizeof(name));
+	r = fd < 0 ? fd : hold_chain(h, t, fd, name, &c); /* takes fd */
+	if (!r && hold_needs_hash(h, &c))
+		return hold_hash_later(h, t, &c); /* takes c */
+	if (!r)
+		return hold_conclude_exec(h, t, &c); /* takes c */
+out:
+	hold_call_free(&c);
+	return r; /* the agent sees what execve would have said (ENOENT ...) */
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "exec/exec.h"
 #include "util/fdpass.h"
 
+/* The identity of the file at path (our view), with path kept for loaders. */
 static int identify(const char *path, struct identity *id)
 {
 	struct stat st;
@@ -75,8 +77,12 @@ static int find_loaders(struct hold *h)
 		for (size_t j = 0; j < g.gl_pathc && !r; j++) {
 			struct identity id = { .rule = NULL };
 
-			if (identify(g.gl_pathv[j], &id) == 0)
-				r = add_identity(&h->loaders, &h->nloaders, &id);
+			if (identify(g.gl_pathv[j], &id) == 0) {
+				id.path = strdup(g.gl_pathv[j]);
+				r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
+				if (r)
+					free(id.path);
+			}
 		}
 		globfree(&g);
 	}
@@ -112,8 +118,18 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		if (identify(policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
 			r = add_identity(&h->denied, &h->ndenied, &id);
 	}
-	if (!r && p->exec.present && p->exec_loader != SX_ALLOW)
+	/* the system's loaders: a direct exec of one is denied unless the policy
+	 * allows it; as the ELF interpreter at its own path, the kernel need not
+	 * check which file runs first (chain.c) */
+	h->deny_loader = p->exec.present && p->exec_loader != SX_ALLOW;
+	if (!r)
 		r = find_loaders(h);
+	if (!r && getrandom(h->key, sizeof(h->key), 0) != sizeof(h->key))
+		r = -EIO; /* fail closed: no secret, no argv binding */
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		h->argv_rules |= p->exec_rules[i].argv_glob && p->exec_rules[i].action != SX_ALLOW;
+	if (!r)
+		r = hold_misc_load(h, NULL);
 	if (r) {
 		snprintf(err, errlen, "cannot prepare the exec checks: %s", strerror(-r));
 		hold_free(h);
@@ -241,7 +257,10 @@ void hold_free(struct hold *h)
 	if (h->stop >= 0)
 		close(h->stop);
 	free(h->denied);
+	for (size_t i = 0; i < h->nloaders; i++)
+		free(h->loaders[i].path);
 	free(h->loaders);
+	free(h->misc);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->recv_lock);
 	pthread_mutex_destroy(&h->hq_lock);
@@ -249,42 +268,97 @@ void hold_free(struct hold *h)
 	free(h);
 }
 
+/* The entry of set that f is: the same inode, or (hashed) the same content. */
 static const struct identity *same_file(const struct identity *set, size_t n,
-					const struct exec_call *c)
+					const struct exec_file *f)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((set[i].kdev == c->kdev && set[i].ino == c->ino) ||
-		    !memcmp(set[i].sha, c->sha, sizeof(c->sha)))
+		if ((set[i].kdev == f->kdev && set[i].ino == f->ino) ||
+		    (f->hashed && !memcmp(set[i].sha, f->sha, sizeof(f->sha))))
 			return &set[i];
 	return NULL;
+}
+
+bool hold_is_system_loader(const struct hold *h, const char *path, const struct exec_file *f)
+{
+	for (size_t i = 0; i < h->nloaders; i++)
+		if (h->loaders[i].kdev == f->kdev && h->loaders[i].ino == f->ino &&
+		    !strcmp(h->loaders[i].path, path))
+			return true;
+	return false;
+}
+
+bool hold_written(const struct hold *h, const struct exec_file *f)
+{
+	const struct policy *p = h->p;
+	const struct file_rule *fr;
+
+	if (f->ctime_sec < h->started.tv_sec && f->mtime_sec < h->started.tv_sec)
+		return false;
+	return !p->files.present ||
+	       policy_decide_file(p, f->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW;
+}
+
+struct verdict {
+	enum sx_action a;
+	const struct exec_rule *rule;
+	const char *reason;
+};
+
+static void stricter(struct verdict *v, enum sx_action a, const struct exec_rule *rule,
+		     const char *reason)
+{
+	if (a > v->a) {
+		*v = (struct verdict){ a, rule, reason };
+	}
+}
+
+/* One file the exec loads: i in the chain (0: the one named), or the ELF interpreter. */
+static void judge_file(struct hold *h, const struct exec_call *c, int i, struct verdict *v)
+{
+	static const char *const copy[] = { "the same file or content as a denied executable",
+					    "its interpreter is (a copy of) a denied executable" };
+	const struct exec_file *f = &c->f[i];
+	const struct identity *id = same_file(h->denied, h->ndenied, f);
+	const struct exec_rule *rule;
+	enum sx_action a;
+
+	if (id)
+		stricter(v, id->rule->action, id->rule, copy[i > 0]);
+	if (h->deny_loader && i != c->entry && same_file(h->loaders, h->nloaders, f))
+		stricter(v, SX_DENY, NULL,
+			 "direct exec of the dynamic loader (exec: {loader: allow} permits it)");
+	/* the file named with argv as passed; what the kernel loads after it, with
+	 * argv as the kernel will hold it */
+	a = policy_decide_exec(h->p, f->path, i == 0 ? c->argv : c->kargv, &rule);
+	stricter(v, a, rule, i == 0 ? "exec rule" : "exec rule (on an interpreter)");
+	if (hold_content_counts(h, f) && !f->pinned)
+		stricter(v, SX_DENY, NULL,
+			 f->busy ? "open for writing: its content may change after the check"
+				 : "its content may change after the check (tmpfs, an unsealed "
+				   "memfd, FUSE or a network filesystem)");
+	if (h->p->exec_written == SX_DENY && hold_written(h, f))
+		stricter(v, SX_DENY, NULL, "written since the run started (exec: {written: deny})");
 }
 
 enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
 			       const struct exec_rule **rule, const char **reason)
 {
-	const struct policy *p = h->p;
-	const struct identity *id = same_file(h->denied, h->ndenied, c);
-	const struct file_rule *fr;
-	enum sx_action a;
+	struct verdict v = { SX_ALLOW, NULL, "" };
 
-	*rule = NULL;
-	if (id) {
-		*rule = id->rule;
-		*reason = "the same file or content as a denied executable";
-		return id->rule->action;
+	for (int i = 0; i < c->n; i++)
+		judge_file(h, c, i, &v);
+	if (c->entry >= 0)
+		judge_file(h, c, c->entry, &v);
+	/* the kernel's own argv, for what its argv rules will see */
+	if (c->kargv) {
+		const struct exec_rule *ar = NULL;
+		enum sx_action a = policy_decide_exec(h->p, NULL, c->kargv, &ar);
+
+		if (ar) /* an argv rule: without a path, no path rule or default applies */
+			stricter(&v, a, ar, "exec rule (on argv as the kernel holds it)");
 	}
-	if (same_file(h->loaders, h->nloaders, c)) {
-		*reason = "direct exec of the dynamic loader (exec: {loader: allow} permits it)";
-		return SX_DENY;
-	}
-	a = policy_decide_exec(p, c->path, c->argv, rule);
-	*reason = a == SX_ALLOW ? "" : "exec rule";
-	if (a == SX_ALLOW && p->exec_written == SX_DENY &&
-	    (c->ctime_sec >= h->started.tv_sec || c->mtime_sec >= h->started.tv_sec) &&
-	    (!p->files.present ||
-	     policy_decide_file(p, c->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW)) {
-		*reason = "written since the run started (exec: {written: deny})";
-		return SX_DENY;
-	}
-	return a;
+	*rule = v.rule;
+	*reason = v.reason;
+	return v.a;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The content identity of an executable, and the bounded work of taking
- * it. A content identity exists to recognise a copy of a denied (or
- * reviewed) program under another name; a copy has every byte of its
- * original, so:
+ * What a file the kernel loads for an exec is: its identity (device,
+ * inode), and, where the policy recognises programs by content, its
+ * content identity -- and the bounded work of taking it.
+ *
+ * A content identity exists to recognise a copy of a denied (or reviewed)
+ * program under another name; a copy has every byte of its original, so:
  *
  *  - a file of up to HOLD_HASH_CAP bytes is identified by the SHA-256 of
  *    its content;
@@ -14,20 +16,152 @@
  *    can only deny or review a file that is not a copy (fail closed),
  *    never let a copy through.
  *
- * Denied identities are taken the same way when the policy loads. So the
- * hashing of any one exec reads at most HOLD_HASH_CAP bytes, and it
- * happens on hashing threads of its own (HOLD_HASHERS, a queue of at most
+ * Denied identities are taken the same way when the policy loads. The
+ * hashing of any one file reads at most HOLD_HASH_CAP bytes, and happens
+ * on hashing threads of its own (HOLD_HASHERS, a queue of at most
  * HOLD_HASH_QUEUE calls): the answering threads never read a file's
  * content, so an exec that needs no hash never waits behind one that does.
+ *
+ * A hash is only worth something if the kernel then loads those same
+ * bytes. The kernel's check compares the ctime (abi.h), which every
+ * write(2), truncate and first write through a fresh mapping moves on a
+ * disk filesystem; but not a write through a mapping that was already
+ * writable, and on tmpfs, shmem and memfds no write through a mapping at
+ * all; on FUSE and network filesystems the server changes files unseen.
+ * So a file is "pinned" before its content counts: on a disk filesystem
+ * when nobody has it open for writing (a read lease can be taken: it is
+ * refused while a writer exists, writable mappings included); a memfd
+ * when sealed against writes (by the agent, or here: the hold seals it,
+ * which the agent sees as a memfd it can no longer write); nothing else.
+ * A file whose content counts and cannot be pinned is refused (exec.c),
+ * and only hashes of disk files are kept in the cache.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "exec/exec.h"
 #include "hold/internal.h"
 #include "util/sha256.h"
+
+#ifndef EROFS_SUPER_MAGIC_V1
+#define EROFS_SUPER_MAGIC_V1 0xE0F5E1E2
+#endif
+#ifndef F2FS_SUPER_MAGIC
+#define F2FS_SUPER_MAGIC 0xF2F52010
+#endif
+
+/* Where a file lives: see the comment at the top. */
+static enum exec_fs fs_of(int fd)
+{
+	static const long stable[] = { EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC,
+				       F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC,
+				       SQUASHFS_MAGIC, EROFS_SUPER_MAGIC_V1, ISOFS_SUPER_MAGIC };
+	struct statfs s;
+
+	if (fstatfs(fd, &s) < 0)
+		return EXEC_FS_OTHER;
+	for (size_t i = 0; i < sizeof(stable) / sizeof(*stable); i++)
+		if (s.f_type == stable[i])
+			return EXEC_FS_STABLE;
+	if (s.f_type == TMPFS_MAGIC || s.f_type == HUGETLBFS_MAGIC)
+		return EXEC_FS_MEMORY;
+	return EXEC_FS_OTHER;
+}
+
+/* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
+static void strip_root(const struct trapped *t, char *path)
+{
+	char link[64], root[4096];
+	ssize_t n;
+	size_t len;
+
+	snprintf(link, sizeof(link), "/proc/%d/root", t->pid);
+	n = readlink(link, root, sizeof(root) - 1);
+	if (n <= 1)
+		return; /* "/": the same view */
+	root[n] = 0;
+	len = n;
+	if (!strncmp(path, root, len) && (path[len] == '/' || !path[len]))
+		memmove(path, path + len, strlen(path + len) + 1);
+	if (!*path)
+		strcpy(path, "/");
+}
+
+int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f)
+{
+	char link[64], path[4096];
+	struct stat st;
+	ssize_t n;
+
+	*f = (struct exec_file){ .fd = fd };
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES; /* what execve itself answers for a directory or device */
+	f->kdev = exec_kdev(st.st_dev);
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->ctime_sec = st.st_ctim.tv_sec;
+	f->ctime_nsec = st.st_ctim.tv_nsec;
+	f->mtime_sec = st.st_mtim.tv_sec;
+	f->nlink = st.st_nlink;
+	f->fs = fs_of(fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return -errno;
+	path[n] = 0;
+	strip_root(t, path);
+	f->path = strdup(path);
+	return f->path ? 0 : -ENOMEM;
+}
+
+/* Seals a memfd against every change of its content; true when it is (or was). */
+static bool seal(int fd)
+{
+	const int need = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
+	int seals = fcntl(fd, F_GET_SEALS), rw, r;
+	char p[64];
+
+	if (seals < 0)
+		return false; /* not a memfd: tmpfs files cannot be sealed */
+	if ((seals & need) == need)
+		return true;
+	/* sealing needs a writable descriptor; a writable mapping makes it fail */
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	rw = open(p, O_RDWR | O_CLOEXEC);
+	if (rw < 0)
+		return false;
+	r = fcntl(rw, F_ADD_SEALS, need);
+	close(rw);
+	return r == 0;
+}
+
+bool hold_pin(struct exec_file *f, bool may_seal)
+{
+	if (f->pinned)
+		return true;
+	if (f->fs == EXEC_FS_STABLE) {
+		/* a read lease is refused while anyone has the file open for writing */
+		if (fcntl(f->fd, F_SETLEASE, F_RDLCK) == 0) {
+			fcntl(f->fd, F_SETLEASE, F_UNLCK);
+			f->pinned = true;
+		} else {
+			f->busy = errno == EAGAIN;
+		}
+	} else if (f->fs == EXEC_FS_MEMORY && may_seal) {
+		f->pinned = seal(f->fd);
+	}
+	return f->pinned;
+}
 
 /* Feeds len bytes of fd from off into s. Returns 0 or -errno. */
 static int hash_range(struct sha256 *s, int fd, uint64_t off, uint64_t len)
@@ -69,54 +203,93 @@ int hold_hash_file(int fd, uint64_t size, uint8_t sha[32])
 	return r;
 }
 
-static struct hash_entry *cache_slot(struct hold *h, const struct exec_call *c)
+static struct hash_entry *cache_slot(struct hold *h, const struct exec_file *f)
 {
-	return &h->cache[c->ino % HASH_CACHE];
+	return &h->cache[f->ino % HASH_CACHE];
 }
 
-bool hold_cache_get(struct hold *h, struct exec_call *c)
+/* Fills f->sha from the cache when f was hashed unchanged; disk files only. */
+static bool cache_get(struct hold *h, struct exec_file *f)
 {
-	struct hash_entry *e = cache_slot(h, c);
-	bool hit;
+	struct hash_entry *e = cache_slot(h, f);
 
+	if (f->fs != EXEC_FS_STABLE)
+		return false;
 	pthread_mutex_lock(&h->lock);
-	hit = e->kdev == c->kdev && e->ino == c->ino && e->size == c->size &&
-	      e->ctime_sec == c->ctime_sec && e->ctime_nsec == c->ctime_nsec;
-	if (hit)
-		memcpy(c->sha, e->sha, sizeof(c->sha));
+	f->hashed = e->kdev == f->kdev && e->ino == f->ino && e->size == f->size &&
+		    e->ctime_sec == f->ctime_sec && e->ctime_nsec == f->ctime_nsec;
+	if (f->hashed)
+		memcpy(f->sha, e->sha, sizeof(f->sha));
 	pthread_mutex_unlock(&h->lock);
-	return hit;
+	return f->hashed;
 }
 
-void hold_cache_put(struct hold *h, const struct exec_call *c)
+static void cache_put(struct hold *h, const struct exec_file *f)
 {
-	struct hash_entry *e = cache_slot(h, c);
+	struct hash_entry *e = cache_slot(h, f);
 
+	if (f->fs != EXEC_FS_STABLE)
+		return; /* a memfd or tmpfs file may change without its ctime */
 	pthread_mutex_lock(&h->lock);
-	*e = (struct hash_entry){ .kdev = c->kdev, .ino = c->ino, .size = c->size,
-				  .ctime_sec = c->ctime_sec, .ctime_nsec = c->ctime_nsec };
-	memcpy(e->sha, c->sha, sizeof(e->sha));
+	*e = (struct hash_entry){ .kdev = f->kdev, .ino = f->ino, .size = f->size,
+				  .ctime_sec = f->ctime_sec, .ctime_nsec = f->ctime_nsec };
+	memcpy(e->sha, f->sha, sizeof(e->sha));
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* One call waiting for its file's hash. */
+bool hold_content_counts(const struct hold *h, const struct exec_file *f)
+{
+	(void)f;
+	return h->ndenied + h->nloaders > 0;
+}
+
+int hold_needs_hash(struct hold *h, struct exec_call *c)
+{
+	int need = 0;
+
+	for (int i = 0; i < c->n + (c->entry >= 0); i++) {
+		struct exec_file *f = &c->f[i];
+
+		/* a file that cannot be pinned is refused, not hashed (hold_judge_exec) */
+		if (hold_content_counts(h, f) && hold_pin(f, true) && !cache_get(h, f))
+			need = 1;
+	}
+	return need;
+}
+
+/* Hashes every file of c that needs it. Returns 0 or -errno. */
+static int hash_call(struct hold *h, struct exec_call *c)
+{
+	for (int i = 0; i < c->n + (c->entry >= 0); i++) {
+		struct exec_file *f = &c->f[i];
+		int r;
+
+		if (!f->pinned || f->hashed || !hold_content_counts(h, f))
+			continue;
+		r = hold_hash_file(f->fd, f->size, f->sha);
+		if (r)
+			return r;
+		f->hashed = true;
+		cache_put(h, f);
+	}
+	return 0;
+}
+
+/* One call waiting for its files' hashes. */
 struct hash_job {
 	struct hash_job *next;
 	struct trapped t;
-	struct exec_call c;	/* argv owned here */
-	int fd;			/* the file that was identified */
+	struct exec_call c;	/* owned here */
 };
 
 static void run_job(struct hold *h, struct hash_job *j)
 {
-	int r = hold_hash_file(j->fd, j->c.size, j->c.sha);
+	int r = hash_call(h, &j->c);
 
-	close(j->fd);
 	if (r == 0) {
-		hold_cache_put(h, &j->c);
-		r = hold_conclude_exec(h, &j->t, &j->c); /* takes the argv */
+		r = hold_conclude_exec(h, &j->t, &j->c); /* takes the call */
 	} else {
-		hold_free_argv(j->c.argv); /* fail closed: unreadable content is not judged */
+		hold_call_free(&j->c); /* fail closed: unreadable content is not judged */
 	}
 	if (r != HOLD_HELD)
 		hold_respond(h, &j->t, r);
@@ -145,7 +318,7 @@ static void *hasher(void *arg)
 	}
 }
 
-int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c, int fd)
+int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c)
 {
 	struct hash_job *j = calloc(1, sizeof(*j)), **tail;
 	int r = HOLD_HELD;
@@ -154,7 +327,7 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 	if (!j || h->hq_len >= HOLD_HASH_QUEUE || h->nhashers == 0) {
 		r = -EAGAIN; /* fail closed: too many files waiting for their hash */
 	} else {
-		*j = (struct hash_job){ .t = *t, .c = *c, .fd = fd };
+		*j = (struct hash_job){ .t = *t, .c = *c };
 		j->t.mem = -1;
 		for (tail = &h->hq_head; *tail; tail = &(*tail)->next)
 			;
@@ -165,8 +338,7 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 	pthread_mutex_unlock(&h->hq_lock);
 	if (r != HOLD_HELD) {
 		free(j);
-		close(fd);
-		hold_free_argv(c->argv);
+		hold_call_free(c);
 	}
 	return r;
 }

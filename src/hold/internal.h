@@ -14,6 +14,17 @@ struct identity {
 	uint64_t kdev, ino;
 	uint8_t sha[32];
 	const struct exec_rule *rule;	/* NULL for a loader */
+	char *path;			/* a loader's path as found, else NULL */
+};
+
+/* A binfmt_misc entry (misc.c). */
+struct misc_entry {
+	char interpreter[1920];	/* MAX_REGISTER_LENGTH */
+	char ext[256];		/* matched by extension when !is_magic */
+	bool is_magic, has_mask, preserve_argv0;
+	int offset, size;
+	unsigned char magic[128], mask[128];
+	unsigned long ino;	/* registration order */
 };
 
 /* Content hashes by (dev, ino, size, ctime): a file is hashed once while unchanged. */
@@ -43,6 +54,11 @@ struct hold {
 	size_t ndenied;
 	struct identity *loaders;
 	size_t nloaders;
+	bool deny_loader;	/* a direct exec of a loader is denied */
+	bool argv_rules;	/* the policy has deny or review argv rules */
+	struct misc_entry *misc;
+	size_t nmisc;
+	uint64_t key[2];	/* the secret of the argv and environment hashes (abi.h) */
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	pthread_mutex_t lock;	/* the cache */
@@ -88,22 +104,44 @@ void hold_respond(struct hold *h, const struct trapped *t, int r);
 
 /* exec.c */
 int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d);
-/* Judges an identified call and answers or hands it on; takes c->argv. As hold_decide_exec(). */
+/* Judges an identified call and answers or hands it on; takes c. As hold_decide_exec(). */
 int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c);
-int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint64_t argv_hash);
+/* Stores the one-shot approval of c for the thread tid. Returns 0 or -errno. */
+int hold_approve_exec(struct hold *h, int tid, const struct exec_call *c);
 int hold_tgid_of(int tid);
 void hold_free_argv(char **argv);
+/* Frees what c owns (paths, descriptors, argv, kargv, envp). */
+void hold_call_free(struct exec_call *c);
+
+/* hold.c */
+bool hold_written(const struct hold *h, const struct exec_file *f);
+/* True when f is one of the system's loaders found at exactly path. */
+bool hold_is_system_loader(const struct hold *h, const char *path, const struct exec_file *f);
+
+/* chain.c: every file the exec loads and the argv the kernel will hold; takes fd. */
+int hold_chain(struct hold *h, const struct trapped *t, int fd, const char *filename,
+	       struct exec_call *c);
+
+/* misc.c: binfmt_misc entries (dir NULL: /proc/sys/fs/binfmt_misc). */
+int hold_misc_load(struct hold *h, const char *dir);
+const struct misc_entry *hold_misc_match(const struct hold *h, const unsigned char *buf,
+					 const char *name);
 
 /* resolve.c: what the call names, opened O_RDONLY as the agent reaches it; fd or -errno. */
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
 
-/* ident.c: content identities (cap and hashing threads described there). */
+/* ident.c: identities, pinning and hashing (the bounds are described there). */
+/* Fills f from the open file fd, which it takes. Returns 0 or -errno. */
+int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f);
+/* True when f's content cannot change unseen before the kernel loads it (may_seal: a memfd may be sealed). */
+bool hold_pin(struct exec_file *f, bool may_seal);
+/* True when the policy may recognise f by its content. */
+bool hold_content_counts(const struct hold *h, const struct exec_file *f);
+/* Pins what counts and fills hashes from the cache: true when one must still be taken. */
+int hold_needs_hash(struct hold *h, struct exec_call *c);
 int hold_hash_file(int fd, uint64_t size, uint8_t sha[32]);
-/* Fills c->sha from the cache when c's file is unchanged since it was hashed. */
-bool hold_cache_get(struct hold *h, struct exec_call *c);
-void hold_cache_put(struct hold *h, const struct exec_call *c);
-/* Hashes fd (taken) on a hashing thread, then concludes; HOLD_HELD or -errno (argv freed). */
-int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c, int fd);
+/* Hashes c's files on a hashing thread, then concludes; HOLD_HELD or -errno (c freed). */
+int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c);
 int hold_hashers_start(struct hold *h);
 /* Answers every queued call first. */
 void hold_hashers_stop(struct hold *h);
@@ -118,7 +156,5 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 int hold_review_connect(struct hold *h, const struct trapped *t,
 			const struct sx_net_approval *k, const char *text,
 			const struct net_rule *rule);
-/* FNV-1a of the argv joined by spaces, as the kernel hashes it (exec.bpf.c). */
-uint64_t hold_argv_hash(char *const argv[]);
 
 #endif

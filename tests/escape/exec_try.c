@@ -13,13 +13,30 @@
  *   exec_try stall BIG N           start N execs of BIG, then time one exec of
  *                                  /usr/bin/true (ms on the line before OK)
  *   exec_try run PROG [ARGS...]    execve PROG in a child
+ *   exec_try env-run VAR=VAL PROG  the same with VAR=VAL added to its environment
+ *   exec_try memfd PROG            execveat() a memfd copy of PROG
+ *   exec_try memfd-remap A B       exec a memfd written with A (padded to B's size)
+ *                                  through a shared mapping, then rewrite it to B
+ *                                  through the same mapping (its ctime does not
+ *                                  move) and exec it again; reports the second
+ *   exec_try envrace LIB N         N execs of grep -q LIB /proc/self/maps while a
+ *                                  thread swaps "XX_PRELOAD=LIB" and "LD_PRELOAD=LIB"
+ *                                  in their environment; OK when LIB was never
+ *                                  mapped, else prints how often
+ *   exec_try set-interp FILE NAME  rewrite FILE's PT_INTERP to NAME (no longer
+ *                                  than the old one), for crafted interpreters
  */
 #include <errno.h>
+#include <elf.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,11 +44,12 @@
 extern char **environ;
 
 /*
- * Runs argv[0] (path) in a child: 0 when it exited 0, else -1 with errno
- * set to the exec's errno (sent back on a pipe), or EINTR when it was
- * killed (errno EOWNERDEAD stands for "killed": the report prints KILLED).
+ * Runs path (or, when fd >= 0, the file behind fd: execveat AT_EMPTY_PATH)
+ * in a child: 0 when it exited 0, else -1 with errno set to the exec's
+ * errno (sent back on a pipe), or EOWNERDEAD when it was killed (the
+ * report prints KILLED).
  */
-static int spawn(const char *path, char *const argv[])
+static int spawn_at(int fd, const char *path, char *const argv[])
 {
 	int p[2], e = 0, st;
 	pid_t pid;
@@ -40,7 +58,10 @@ static int spawn(const char *path, char *const argv[])
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		execve(path, argv, environ);
+		if (fd >= 0)
+			syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+		else
+			execve(path, argv, environ);
 		e = errno;
 		if (write(p[1], &e, sizeof(e)) < 0)
 			_exit(126);
@@ -62,6 +83,11 @@ static int spawn(const char *path, char *const argv[])
 	}
 	errno = EINVAL;
 	return WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int spawn(const char *path, char *const argv[])
+{
+	return spawn_at(-1, path, argv);
 }
 
 static int report(int r)
@@ -118,6 +144,146 @@ static int stall(const char *big, int n)
 	return report(r);
 }
 
+/* execveat(fd, "", AT_EMPTY_PATH) in a child, as spawn() reports it. */
+static int spawn_fd(int fd)
+{
+	char *argv[] = { "memfd", NULL };
+
+	if (fd < 0)
+		return -1;
+	return spawn_at(fd, NULL, argv);
+}
+
+/* A memfd (sealing not allowed) holding path, grown or cut to size (< 0: as is), or -1. */
+static int memfd_of(const char *path, off_t size)
+{
+	int in = open(path, O_RDONLY), fd = memfd_create("exec_try", 0);
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0 || fd < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			return -1;
+	close(in);
+	return size >= 0 && ftruncate(fd, size) < 0 ? -1 : fd;
+}
+
+/* The size bytes of path into m; 0 or -1. */
+static int load(const char *path, char *m, off_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, m, size);
+
+	if (fd >= 0)
+		close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * A memfd written through a shared mapping: a (padded to b's size), exec;
+ * then b through the same, already writable mapping, which moves no
+ * ctime (no page faults), exec again. Reports the second exec.
+ */
+static int memfd_remap(const char *a, const char *b)
+{
+	struct stat st;
+	int fd;
+	char *m;
+
+	if (stat(b, &st) < 0 || (fd = memfd_create("exec_try", 0)) < 0 ||
+	    ftruncate(fd, st.st_size) < 0)
+		return report(-1);
+	m = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED || load(a, m, st.st_size) < 0)
+		return report(-1);
+	/* the first exec may be refused too: what counts is whether b ever runs */
+	(void)spawn_fd(fd);
+	if (load(b, m, st.st_size) < 0)
+		return report(-1);
+	return report(spawn_fd(fd));
+}
+
+static char swap_env[4096];
+static const char *swap_val[2];
+
+static void *env_swapper(void *unused)
+{
+	(void)unused;
+	for (unsigned long i = 0;; i++) {
+		memcpy(swap_env, swap_val[i & 1], 3); /* "XX_" <-> "LD_" */
+		__asm__ volatile("" ::: "memory");
+	}
+	return NULL;
+}
+
+/* N execs of "grep -q LIB /proc/self/maps" with the environment swapped meanwhile. */
+static int envrace(const char *lib, int n)
+{
+	char *argv[] = { "grep", "-q", (char *)lib, "/proc/self/maps", NULL };
+	char *envp[] = { swap_env, NULL };
+	int mapped = 0;
+
+	swap_val[0] = "XX_";
+	swap_val[1] = "LD_";
+	snprintf(swap_env, sizeof(swap_env), "XX_PRELOAD=%s", lib);
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			pthread_t th;
+
+			pthread_create(&th, NULL, env_swapper, NULL);
+			usleep(100);
+			execve("/usr/bin/grep", argv, envp);
+			_exit(100);
+		}
+		waitpid(pid, &st, 0);
+		mapped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	if (mapped) {
+		printf("%d\n", mapped);
+		return 1;
+	}
+	return report(0);
+}
+
+/* Rewrites the PT_INTERP string of a 64-bit ELF file in place. */
+static int set_interp(const char *file, const char *name)
+{
+	int fd = open(file, O_RDWR);
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return report(-1);
+	for (int i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) != sizeof(ph))
+			break;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (strlen(name) + 1 > ph.p_filesz) {
+			errno = ENAMETOOLONG;
+			return report(-1);
+		}
+		ph.p_filesz = strlen(name) + 1;
+		if (pwrite(fd, name, ph.p_filesz, ph.p_offset) != (ssize_t)ph.p_filesz ||
+		    pwrite(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) != sizeof(ph))
+			return report(-1);
+		return report(0);
+	}
+	errno = ENOEXEC;
+	return report(-1);
+}
+
+static int env_run(char *var, char **prog)
+{
+	putenv(var);
+	return report(spawn(prog[0], prog));
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -135,6 +301,16 @@ int main(int argc, char **argv)
 		return stall(argv[2], atoi(argv[3]));
 	if (!strcmp(op, "run") && argc >= 3)
 		return report(spawn(argv[2], argv + 2));
+	if (!strcmp(op, "env-run") && argc >= 4)
+		return env_run(argv[2], argv + 3);
+	if (!strcmp(op, "memfd") && argc == 3)
+		return report(spawn_fd(memfd_of(argv[2], -1)));
+	if (!strcmp(op, "memfd-remap") && argc == 4)
+		return memfd_remap(argv[2], argv[3]);
+	if (!strcmp(op, "envrace") && argc == 4)
+		return envrace(argv[2], atoi(argv[3]));
+	if (!strcmp(op, "set-interp") && argc == 4)
+		return set_interp(argv[2], argv[3]);
 	fprintf(stderr, "exec_try: unknown operation '%s'\n", op);
 	return 2;
 }
