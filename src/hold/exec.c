@@ -6,7 +6,7 @@
  * through a one-shot approval that the kernel compares with what it really
  * loads (abi.h, sx_approval): the files (device, inode, ctime), the ELF
  * interpreter where it is not the system's loader, and every byte of argv
- * where the decision depended on it.
+ * (and of the environment under W^X) where the decision depended on them.
  *
  * Order per notification: open /proc/TID/mem, check the notification is
  * still valid (so TID is still the trapped task, not a recycled pid), read
@@ -15,7 +15,7 @@
  * hash what must be hashed (on a hashing thread: ident.c), judge, store
  * the approval, check the notification once more, answer.
  *
- * argv is read whole: up to MAX_ARG_STRLEN (128 KiB)
+ * argv and the environment are read whole: up to MAX_ARG_STRLEN (128 KiB)
  * a string, as the kernel allows, and ARGV_MAX_BYTES in all; a longer one
  * is refused (E2BIG), so nothing the kernel copies was left unread.
  */
@@ -82,7 +82,9 @@ void hold_call_free(struct exec_call *c)
 	hold_free_argv(c->argv);
 	hold_free_argv(c->kargv);
 	hold_free_argv(c->envp);
+	free(c->written_lib);
 	c->argv = c->kargv = c->envp = NULL;
+	c->written_lib = NULL;
 }
 
 /*
@@ -197,6 +199,69 @@ static size_t strv_bytes(char *const *v)
 	return n;
 }
 
+/* True when the library at path, as the agent reaches it, was written during the run. */
+static bool lib_written(struct hold *h, const struct trapped *t, const char *path, char **out)
+{
+	struct exec_file f = { .fd = -1 };
+	int fd = hold_open_as_agent(t, AT_FDCWD, path, 0);
+	bool w = fd >= 0 && hold_identify_file(t, fd, &f) == 0 && hold_written(h, &f);
+
+	if (w && !*out)
+		*out = strdup(f.path);
+	free(f.path);
+	if (f.fd >= 0)
+		close(f.fd);
+	return w;
+}
+
+/* Each name of a list that ld.so splits on spaces and colons; bare names in LD_LIBRARY_PATH. */
+static void check_list(struct hold *h, const struct trapped *t, struct exec_call *c,
+		       const char *list, char *const *envp)
+{
+	char *copy = strdup(list), *save = NULL, path[4096];
+
+	for (char *n = copy ? strtok_r(copy, ": \t", &save) : NULL; n && !c->written_lib;
+	     n = strtok_r(NULL, ": \t", &save)) {
+		if (strchr(n, '/')) {
+			lib_written(h, t, n, &c->written_lib);
+			continue;
+		}
+		for (size_t i = 0; envp[i] && !c->written_lib; i++) {
+			char *dirs, *s2 = NULL;
+
+			if (strncmp(envp[i], "LD_LIBRARY_PATH=", 16) || !(dirs = strdup(envp[i] + 16)))
+				continue;
+			for (char *d = strtok_r(dirs, ":;", &s2); d && !c->written_lib;
+			     d = strtok_r(NULL, ":;", &s2))
+				if (snprintf(path, sizeof(path), "%s/%s", d, n) < (int)sizeof(path))
+					lib_written(h, t, path, &c->written_lib);
+			free(dirs);
+		}
+	}
+	free(copy);
+}
+
+/*
+ * Under W^X, libraries the loader maps into the new program before it
+ * runs because the environment says so (LD_PRELOAD, LD_AUDIT; every
+ * occurrence, the loader honours the last) count as what the exec loads.
+ * The environment is bound to the approval (env_hash), so it cannot be
+ * swapped after this; a library mapped later by the program itself
+ * (dlopen) is the BPF LSM layer's and the mount options' job
+ * (docs/escapes.md).
+ */
+void hold_preload_check(struct hold *h, const struct trapped *t, struct exec_call *c)
+{
+	for (size_t i = 0; c->envp && c->envp[i] && !c->written_lib; i++) {
+		const char *e = c->envp[i];
+
+		if (!strncmp(e, "LD_PRELOAD=", 11))
+			check_list(h, t, c, e + 11, c->envp);
+		else if (!strncmp(e, "LD_AUDIT=", 9))
+			check_list(h, t, c, e + 9, c->envp);
+	}
+}
+
 int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c)
 {
 	const struct exec_rule *rule;
@@ -204,6 +269,8 @@ int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call
 	enum sx_action a;
 	int r;
 
+	if (h->p->exec_written == SX_DENY)
+		hold_preload_check(h, t, c);
 	a = hold_judge_exec(h, c, &rule, &reason);
 	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
 		return hold_review_exec(h, t, c, rule); /* takes c */
@@ -238,6 +305,8 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
 		return -EFAULT;
 	r = read_strv(t, d->args[at ? 2 : 1], &c.argv);
+	if (!r && h->p->exec_written == SX_DENY) /* W^X reads LD_PRELOAD and LD_AUDIT */
+		r = read_strv(t, d->args[at ? 3 : 2], &c.envp);
 	if (r)
 		goto out; /* fail closed */
 	fd = hold_open_as_agent(t, dirfd, path, flags);

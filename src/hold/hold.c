@@ -295,7 +295,9 @@ bool hold_written(const struct hold *h, const struct exec_file *f)
 
 	if (f->ctime_sec < h->started.tv_sec && f->mtime_sec < h->started.tv_sec)
 		return false;
-	return !p->files.present ||
+	/* no name (a memfd, O_TMPFILE, a deleted file): only the run can have made
+	 * it; otherwise a place the agent may write */
+	return f->nlink == 0 || !p->files.present ||
 	       policy_decide_file(p, f->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW;
 }
 
@@ -358,6 +360,10 @@ enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
 		if (ar) /* an argv rule: without a path, no path rule or default applies */
 			stricter(&v, a, ar, "exec rule (on argv as the kernel holds it)");
 	}
+	if (c->written_lib)
+		stricter(&v, SX_DENY, NULL,
+			 "LD_PRELOAD or LD_AUDIT names a library written since the run started "
+			 "(exec: {written: deny})");
 	*rule = v.rule;
 	*reason = v.reason;
 	return v.a;

@@ -94,7 +94,9 @@ struct exec_call {
 	bool check_entry;	/* the kernel must check f[entry] (abi.h, sx_approval) */
 	char **argv;		/* as the agent passed it, NULL-terminated */
 	char **kargv;		/* as the kernel holds it once the interpreters rewrote it */
-	char **envp;		/* the environment when it was read, else NULL */
+	char **envp;		/* read under W^X only (LD_PRELOAD, LD_AUDIT), else NULL */
+	char *written_lib;	/* under W^X: a library LD_PRELOAD or LD_AUDIT names that was
+				 * written during the run, else NULL */
 	bool bind_argv;		/* the kernel compares every byte of kargv */
 };
 

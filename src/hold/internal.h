@@ -108,6 +108,8 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c);
 /* Stores the one-shot approval of c for the thread tid. Returns 0 or -errno. */
 int hold_approve_exec(struct hold *h, int tid, const struct exec_call *c);
+/* Under W^X: sets c->written_lib when LD_PRELOAD or LD_AUDIT names a library written in the run. */
+void hold_preload_check(struct hold *h, const struct trapped *t, struct exec_call *c);
 int hold_tgid_of(int tid);
 void hold_free_argv(char **argv);
 /* Frees what c owns (paths, descriptors, argv, kargv, envp). */

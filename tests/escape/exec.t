@@ -6,7 +6,7 @@
 # also runs without Sevorix (the control, in the test's name).
 # docs/escapes.md lists the layers.
 . "$(dirname "$0")/escape_lib.sh"
-plan 17
+plan 21
 
 X=$W/exec_try
 cp "$BUILD/tests/escape/exec_try" "$X"
@@ -76,6 +76,7 @@ with() { # with POLICY CMD...: confined under a variant
 variant big "{action: deny, path: \"$B/denied\"}"
 variant ident allow "{action: deny, path: \"$W/deniedsh\"}" "{action: deny, path: \"$W/myld\"}" \
 	"{action: deny, path: \"$W/dtrue\"}"
+variant wx allow written
 variant argv "{action: deny, argv: \"touch *forbidden*\"}"
 
 # works_ctl NAME CMD...: must work confined; the unconfined result is shown.
@@ -134,6 +135,15 @@ is "$(with ident "$R/swap.sh" | tail -n 1)" 0 \
 # a shared mapping keeps its ctime
 refused_with ident "a memfd rewritten through a shared mapping into a denied copy" EPERM \
 	"$X" memfd-remap "$W/atrue" "$W/dtrue"
+# W^X covers what has no name, and libraries the loader maps before main()
+refused_with wx "W^X: a memfd copy of an allowed program" EPERM "$X" memfd /usr/bin/true
+lib=/usr/lib/x86_64-linux-gnu/libdl.so.2
+refused_with wx "W^X: LD_PRELOAD of a library written during the run" EPERM \
+	sh -c "cp $lib $W/pre.so && exec $X env-run LD_PRELOAD=$W/pre.so /usr/bin/true"
+refused_with wx "W^X: LD_AUDIT of a library written during the run" EPERM \
+	sh -c "cp $lib $W/aud.so && exec $X env-run LD_AUDIT=$W/aud.so /usr/bin/true"
+refused_with wx "W^X: LD_PRELOAD swapped into the environment by a thread during the check" OK \
+	sh -c "cp $lib $W/race.so && exec $X envrace $W/race.so 100"
 # a denied argv longer than the part the kernel matches, swapped by a thread
 pad=$(printf './%.0s' $(seq 520))
 with argv "$W/exec_agent" argvrace /usr/bin/touch "${pad}ok" "${pad}forbidden" 100 >/dev/null
