@@ -148,6 +148,7 @@ enum sx_exec_reason {
 	SX_EXEC_DENIED_FILE = 1,	/* identity in sx_exec_deny */
 	SX_EXEC_DENIED_ARGV = 2,	/* argv rule matched */
 	SX_EXEC_NOT_APPROVED = 3,	/* no or another approval */
+	SX_EXEC_WRITTEN = 4,		/* W^X: an executable mapping of a file written in the run */
 };
 
 struct sx_net_entry {
@@ -229,6 +230,19 @@ struct sx_argv_rule {
 	__u8 action;
 	__u8 len;		/* pattern length, < SX_GLOB_MAX */
 	char pattern[SX_GLOB_MAX]; /* '*' any run, '?' any byte, else literal */
+};
+
+/*
+ * W^X (exec: {written: deny}) for executable mappings, in the BPF LSM
+ * layer: a PROT_EXEC mapping of a file whose ctime is after the run's start
+ * (realtime) and that the agent owns or that has no name (a memfd, a
+ * deleted file) is refused. On = 0: off.
+ */
+struct sx_exec_wx {
+	__s64 start_sec;
+	__s64 start_nsec;
+	__u8 on;
+	__u8 pad[7];
 };
 
 /* One file as checked: identity, and its ctime (which every write changes). */

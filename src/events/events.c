@@ -125,6 +125,8 @@ static const char *exec_reason(int why)
 		return "argv matches a rule; killed before its first instruction";
 	case SX_EXEC_NOT_APPROVED:
 		return "not the file that was checked; killed before its first instruction";
+	case SX_EXEC_WRITTEN:
+		return "written since the run started (exec: {written: deny})";
 	}
 	return "";
 }
