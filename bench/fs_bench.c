@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "confine/confine.h"
 
 #define NOPS 5
@@ -130,19 +131,6 @@ static int measure(const struct confine *cf, long n, double *res)
 	return st;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 static int prepare(const char *file, const char *ws, struct confine *cf)
 {
 	struct policy_env env = { .home = "/root", .user = "nobody", .workspace = ws };
@@ -213,7 +201,7 @@ int main(int argc, char **argv)
 	}
 	printf("%-34s %12s %12s %8s\n", "operation", "outside", "confined", "ratio");
 	for (int i = 0; i < NOPS; i++) {
-		double b = median(base[i], rounds), x = median(conf[i], rounds);
+		double b = bench_median(base[i], rounds), x = bench_median(conf[i], rounds);
 
 		printf("%-34s %9.0f ns %9.0f ns %7.3fx\n", op_names[i], b, x, x / b);
 	}

@@ -123,11 +123,25 @@ struct net_rule {
 	struct policy_loc loc;
 };
 
+/* files.rules[].create: what `sevorix run` creates, as the agent user, before the agent starts */
+enum sx_create {
+	SX_CREATE_NONE = 0,
+	SX_CREATE_DIR = 1,
+	SX_CREATE_FILE = 2,
+};
+
+/* tmp: the agent's /tmp. Without the key, the host's (today's meaning). */
+enum sx_tmp {
+	SX_TMP_SHARED = 0,
+	SX_TMP_PRIVATE = 1,
+};
+
 struct file_rule {
 	enum sx_action action;
 	char *path;	      /* as written, may hold ${VAR} */
 	char *expanded;	      /* absolute, normalized, no trailing '/' (but "/") */
 	unsigned int access;  /* enum sx_access bits; deny rules: SX_ACCESS_ALL unless given */
+	enum sx_create create; /* create: dir|file */
 	unsigned int id;
 	struct policy_loc loc;
 };
@@ -171,6 +185,11 @@ struct policy {
 
 	/* hardening: {allow: [ptrace, io_uring, ...]}: enum hardening_allow bits */
 	unsigned int hardening_allow;
+
+	/* tmp: private|shared; tmp_given: the key was written (policy print) */
+	enum sx_tmp tmp;
+	bool tmp_given;
+	struct policy_loc tmp_loc;
 
 	/* jury: {local: unix:///PATH}; review: {deadline_ms: N} */
 	char *jury_local;		/* the socket path, without unix:// */

@@ -7,13 +7,14 @@
  * system calls without the run's own Landlock step tripping over it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "confine/confine.h"
 
-int confine_prepare(const struct policy *p, const struct hardening_opts *h, struct confine *c,
-		    char *err, size_t errlen)
+static int prepare(const struct policy *p, const struct hardening_opts *h, bool late,
+		   const char *const *unexpanded, struct confine *c, char *err, size_t errlen)
 {
 	int abi = landlock_probe();
 	int r;
@@ -23,7 +24,10 @@ int confine_prepare(const struct policy *p, const struct hardening_opts *h, stru
 		c->opts = *h;
 	if (abi > 0 || p->files.present || p->exec.present) {
 		/* Fail-closed: without Landlock a files/exec section is an error (see landlock.h). */
-		r = landlock_plan_compile(p, &c->opts, &c->plan, err, errlen);
+		if (late)
+			r = landlock_plan_build_with(p, &c->opts, unexpanded, &c->plan, err, errlen);
+		else
+			r = landlock_plan_compile(p, &c->opts, &c->plan, err, errlen);
 		if (r < 0)
 			return r;
 	}
@@ -39,6 +43,24 @@ int confine_prepare(const struct policy *p, const struct hardening_opts *h, stru
 		return r;
 	}
 	return 0;
+}
+
+int confine_prepare(const struct policy *p, const struct hardening_opts *h, struct confine *c,
+		    char *err, size_t errlen)
+{
+	return prepare(p, h, false, NULL, c, err, errlen);
+}
+
+int confine_prepare_late(const struct policy *p, const struct hardening_opts *h,
+			 const char *const *unexpanded, struct confine *c, char *err,
+			 size_t errlen)
+{
+	return prepare(p, h, true, unexpanded, c, err, errlen);
+}
+
+int confine_rulesets(struct confine *c, size_t *failed)
+{
+	return landlock_plan_rulesets(c->plan, failed);
 }
 
 int confine_child(void *arg)

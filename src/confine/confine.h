@@ -5,11 +5,13 @@
  * parent and applied together in the child, Landlock first.
  *
  * In `sevorix run`:
- *   parent, before fork:  confine_prepare(policy, &hardening, &cf, err, sizeof(err))
- *   child_spec:           .confine = confine_child, .confine_arg = &cf
- *   parent, after fork:   confine_release(&cf)
- * confine_child() runs after the uid change and no_new_privs, before exec;
- * it allocates nothing. Any error there must stop the exec (fail-closed).
+ *   parent, before fork:   confine_prepare_late(policy, &hardening, unexpanded, &cf, err, ...)
+ *   child (the run's init), after its mounts:  confine_rulesets(&cf, &failed)
+ *   the agent, after the uid change and no_new_privs:  confine_child(&cf)
+ *   parent, after fork:    confine_release(&cf)
+ * confine_child() runs just before exec; it allocates nothing. Any error
+ * there must stop the exec (fail-closed). confine_prepare() makes the
+ * rulesets at once, for callers that do not change their mounts.
  */
 #ifndef SEVORIX_CONFINE_H
 #define SEVORIX_CONFINE_H
@@ -32,6 +34,18 @@ struct confine {
  */
 int confine_prepare(const struct policy *p, const struct hardening_opts *h, struct confine *c,
 		    char *err, size_t errlen);
+/*
+ * The same for a child that changes its mounts first (sevorix run): the
+ * Landlock rulesets are not made here but by confine_rulesets() in the
+ * child after its mounts, so that a rule on /tmp is a rule on the /tmp
+ * the agent sees. unexpanded: denied paths the mounts hide (see
+ * landlock_plan_build_with()); it must outlive c.
+ */
+int confine_prepare_late(const struct policy *p, const struct hardening_opts *h,
+			 const char *const *unexpanded, struct confine *c, char *err,
+			 size_t errlen);
+/* In the child, as root, after the mounts: landlock_plan_rulesets(). 0 or -errno, *failed set. */
+int confine_rulesets(struct confine *c, size_t *failed);
 /* In the child: landlock_plan_apply(), then hardening_filter_apply(). 0 or -errno. */
 int confine_child(void *arg);
 void confine_release(struct confine *c);

@@ -171,8 +171,9 @@ static void build_scopes(struct landlock_plan *plan, const struct hardening_opts
 		l->present = true;
 }
 
-int landlock_plan_build(const struct policy *p, const struct hardening_opts *h, int abi,
-			struct landlock_plan **ret, char *err, size_t errlen)
+static int plan_build(const struct policy *p, const struct hardening_opts *h, int abi,
+		      const char *const *unexpanded, struct landlock_plan **ret, char *err,
+		      size_t errlen)
 {
 	struct landlock_plan *plan;
 	int r;
@@ -183,6 +184,7 @@ int landlock_plan_build(const struct policy *p, const struct hardening_opts *h, 
 	if (!plan)
 		return -ENOMEM;
 	plan->abi = abi;
+	plan->unexpanded = unexpanded;
 	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++)
 		plan->layers[i].ruleset_fd = -1;
 	if (abi < 1 && (p->files.present || p->exec.present)) {
@@ -209,8 +211,27 @@ fail:
 	return r;
 }
 
-/* One layer's ruleset fd. Returns 0 or -errno. */
-static int create_ruleset(struct landlock_layer *l, char *err, size_t errlen)
+int landlock_plan_build(const struct policy *p, const struct hardening_opts *h, int abi,
+			struct landlock_plan **ret, char *err, size_t errlen)
+{
+	return plan_build(p, h, abi, NULL, ret, err, errlen);
+}
+
+int landlock_plan_build_with(const struct policy *p, const struct hardening_opts *h,
+			     const char *const *unexpanded, struct landlock_plan **ret, char *err,
+			     size_t errlen)
+{
+	int abi = landlock_probe();
+
+	return plan_build(p, h, abi > 0 ? abi : 0, unexpanded, ret, err, errlen);
+}
+
+/*
+ * One layer's ruleset fd: system calls only. Returns 0, or -errno with
+ * *at = 0 for the ruleset itself, 1 + i for rule i, 1 + nrules + i for
+ * port i.
+ */
+static int make_ruleset(struct landlock_layer *l, size_t *at)
 {
 	struct sx_landlock_ruleset_attr attr = {
 		.handled_access_fs = l->handled_fs,
@@ -219,13 +240,10 @@ static int create_ruleset(struct landlock_layer *l, char *err, size_t errlen)
 	};
 	int fd;
 
+	*at = 0;
 	fd = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
-	if (fd < 0) {
-		int e = errno;
-
-		landlock_err(err, errlen, NULL, "landlock: create_ruleset: %s", strerror(e));
-		return -e;
-	}
+	if (fd < 0)
+		return -errno;
 	l->ruleset_fd = fd;
 	for (size_t i = 0; i < l->nrules; i++) {
 		struct landlock_path_beneath_attr pb = { .allowed_access = l->rules[i].access };
@@ -238,8 +256,7 @@ static int create_ruleset(struct landlock_layer *l, char *err, size_t errlen)
 			e = errno;
 		close(pb.parent_fd);
 		if (e) {
-			landlock_err(err, errlen, NULL, "landlock: rule for %s: %s",
-				     l->rules[i].path, strerror(e));
+			*at = 1 + i;
 			return -e;
 		}
 	}
@@ -250,14 +267,58 @@ static int create_ruleset(struct landlock_layer *l, char *err, size_t errlen)
 		};
 
 		if (syscall(__NR_landlock_add_rule, fd, SX_LANDLOCK_RULE_NET_PORT, &np, 0) < 0) {
-			int e = errno;
-
-			landlock_err(err, errlen, NULL, "landlock: tcp port %u: %s", l->ports[i],
-				     strerror(e));
-			return -e;
+			*at = 1 + l->nrules + i;
+			return -errno;
 		}
 	}
 	return 0;
+}
+
+/* The message for make_ruleset()'s failure at at. */
+static void ruleset_error(const struct landlock_layer *l, size_t at, int e, char *err,
+			  size_t errlen)
+{
+	if (at == 0)
+		landlock_err(err, errlen, NULL, "landlock: create_ruleset: %s", strerror(e));
+	else if (at <= l->nrules)
+		landlock_err(err, errlen, NULL, "landlock: rule for %s: %s", l->rules[at - 1].path,
+			     strerror(e));
+	else
+		landlock_err(err, errlen, NULL, "landlock: tcp port %u: %s",
+			     l->ports[at - 1 - l->nrules], strerror(e));
+}
+
+int landlock_plan_rulesets(struct landlock_plan *plan, size_t *failed)
+{
+	size_t base = 0, at;
+
+	for (int i = 0; plan && i < LANDLOCK_LAYER_COUNT; i++) {
+		struct landlock_layer *l = &plan->layers[i];
+		int r = l->present ? make_ruleset(l, &at) : 0;
+
+		if (r < 0) {
+			*failed = base + at;
+			return r;
+		}
+		base += 1 + l->nrules + l->nports;
+	}
+	return 0;
+}
+
+void landlock_rulesets_error(const struct landlock_plan *plan, size_t failed, int e, char *err,
+			     size_t errlen)
+{
+	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++) {
+		const struct landlock_layer *l = &plan->layers[i];
+		size_t n = 1 + l->nrules + l->nports;
+
+		if (failed < n) {
+			ruleset_error(l, failed, e, err, errlen);
+			return;
+		}
+		failed -= n;
+	}
+	landlock_err(err, errlen, NULL, "landlock: %s", strerror(e));
 }
 
 int landlock_plan_compile(const struct policy *p, const struct hardening_opts *h,
@@ -273,8 +334,11 @@ int landlock_plan_compile(const struct policy *p, const struct hardening_opts *h
 	for (int i = 0; i < LANDLOCK_LAYER_COUNT; i++) {
 		if (!plan->layers[i].present)
 			continue;
-		r = create_ruleset(&plan->layers[i], err, errlen);
+		size_t at;
+
+		r = make_ruleset(&plan->layers[i], &at);
 		if (r < 0) {
+			ruleset_error(&plan->layers[i], at, -r, err, errlen);
 			landlock_plan_free(plan);
 			return r;
 		}

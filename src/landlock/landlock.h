@@ -83,6 +83,7 @@ struct landlock_plan {
 	size_t nmissing;	 /* allowed paths that do not exist: nothing granted */
 	size_t nsymlinks;	 /* symlinks skipped while expanding */
 	bool net_not_expressible; /* network section present but left to other layers */
+	const char *const *unexpanded; /* denied paths hidden otherwise (see landlock_plan_build_with) */
 };
 
 /*
@@ -108,6 +109,31 @@ int landlock_plan_compile(const struct policy *p, const struct hardening_opts *h
  */
 int landlock_plan_build(const struct policy *p, const struct hardening_opts *h, int abi,
 			struct landlock_plan **ret, char *err, size_t errlen);
+
+/*
+ * As landlock_plan_build(), for this kernel's ABI, leaving out the denied
+ * paths in unexpanded (NULL-terminated; NULL: none): the caller hides
+ * them otherwise (sevorix run masks them with a mount), so the allowed
+ * directory above them is one rule instead of its entries. The rulesets
+ * are not made: a process that changes its mounts makes them afterwards
+ * with landlock_plan_rulesets(), so that the rules are opened on what
+ * the agent will see. unexpanded must outlive the plan.
+ */
+int landlock_plan_build_with(const struct policy *p, const struct hardening_opts *h,
+			     const char *const *unexpanded, struct landlock_plan **ret, char *err,
+			     size_t errlen);
+
+/*
+ * Creates the rulesets of a plan from landlock_plan_build_with(), opening
+ * each rule's path now (a path that is gone gets no rule: fail closed).
+ * System calls only (for a child between fork and exec). Returns 0, or
+ * -errno with *failed the index of the rule that failed (rules of every
+ * layer in order, then the ports), for landlock_rulesets_error().
+ */
+int landlock_plan_rulesets(struct landlock_plan *plan, size_t *failed);
+/* The message for a failure of landlock_plan_rulesets(). */
+void landlock_rulesets_error(const struct landlock_plan *plan, size_t failed, int e, char *err,
+			     size_t errlen);
 
 /*
  * In the forked child: sets no_new_privs and restricts the calling thread

@@ -242,6 +242,15 @@ static int check_path(const char *path, const struct policy_loc *loc, const char
 	return -EINVAL;
 }
 
+/* A denied path that the caller hides otherwise (plan->unexpanded): no point of its own. */
+static bool hidden(const struct landlock_plan *plan, const struct file_rule *fr)
+{
+	for (const char *const *u = plan->unexpanded; fr->action != SX_ALLOW && u && *u; u++)
+		if (!strcmp(*u, fr->expanded))
+			return true;
+	return false;
+}
+
 /* files section, one sx_access kind. */
 static int build_files_kind(const struct policy *p, struct landlock_plan *plan, unsigned int kind,
 			    char *err, size_t errlen)
@@ -253,7 +262,7 @@ static int build_files_kind(const struct policy *p, struct landlock_plan *plan, 
 	for (size_t i = 0; i < p->nfile_rules && r == 0; i++) {
 		const struct file_rule *fr = &p->file_rules[i];
 
-		if (!(fr->access & kind))
+		if (!(fr->access & kind) || hidden(plan, fr))
 			continue;
 		r = check_path(fr->expanded, &fr->loc, "files", err, errlen);
 		if (r == 0)

@@ -174,6 +174,24 @@ static int on_mode(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t 
 	return 0;
 }
 
+/* tmp: private|shared: the agent's /tmp (sevorix-policy(5)) */
+static int on_tmp(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct loader *l = loader_of(d);
+	const char *s = ydoc_scalar(d, v, key);
+
+	(void)arg;
+	if (s && !strcmp(s, "private"))
+		l->p->tmp = SX_TMP_PRIVATE;
+	else if (s && !strcmp(s, "shared"))
+		l->p->tmp = SX_TMP_SHARED;
+	else if (s)
+		ydoc_error(d, v, "unknown tmp '%s' (expected private or shared)", s);
+	l->p->tmp_given = s != NULL;
+	l->p->tmp_loc = loader_loc(l, k);
+	return 0;
+}
+
 static const struct ydoc_key var_keys[] = { { NULL, on_var } };
 static const struct ydoc_key jury_keys[] = { { "local", on_jury_local }, { NULL } };
 static const struct ydoc_key review_keys[] = { { "deadline_ms", on_deadline }, { NULL } };
@@ -212,7 +230,7 @@ static const struct ydoc_key top_keys[] = {
 	{ "version", on_version },	 { "mode", on_mode },	  { "vars", on_vars },
 	{ "network", loader_section }, { "files", loader_section }, { "exec", loader_section },
 	{ "jury", on_jury },		 { "review", on_review }, { "hardening", on_hardening },
-	{ NULL },
+	{ "tmp", on_tmp },		 { NULL },
 };
 
 static void set_builtins(struct policy *p, const struct policy_env *env)

@@ -106,6 +106,8 @@ static void print_files(FILE *f, const struct policy *p, bool expand)
 		fprintf(f, "    - {action: %s, path: ", sx_action_name(r->action));
 		put_str(f, expand ? r->expanded : r->path);
 		print_access(f, r->access);
+		if (r->create != SX_CREATE_NONE)
+			fprintf(f, ", create: %s", r->create == SX_CREATE_DIR ? "dir" : "file");
 		fputs("}\n", f);
 	}
 }
@@ -147,6 +149,8 @@ int policy_print(const struct policy *p, bool expand, FILE *f)
 			fputc('\n', f);
 		}
 	}
+	if (p->tmp_given)
+		fprintf(f, "tmp: %s\n", p->tmp == SX_TMP_PRIVATE ? "private" : "shared");
 	if (p->network.present)
 		print_network(f, p, expand);
 	if (p->files.present)

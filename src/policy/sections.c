@@ -19,7 +19,7 @@ struct rule_draft {
 	yaml_node_t *node;
 	bool has_action;
 	enum sx_action action;
-	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *create;
 	struct port_range *pr;
 	size_t npr;
 	bool bad;
@@ -109,6 +109,8 @@ static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_n
 		d->path = v;
 	else if (!strcmp(key, "access"))
 		d->access = v;
+	else if (!strcmp(key, "create"))
+		d->create = v;
 	else
 		d->argv = v;
 	return 0;
@@ -131,7 +133,8 @@ static const struct ydoc_key rule_keys[][5] = {
 			      { "ports", on_rule_value }, { "unix", on_rule_value },
 			      { NULL, on_rule_unknown } },
 	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
-			    { "access", on_rule_value }, { NULL, on_rule_unknown } },
+			    { "access", on_rule_value }, { "create", on_rule_value },
+			    { NULL, on_rule_unknown } },
 	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
 			   { "argv", on_rule_value }, { NULL, on_rule_unknown } },
 };
@@ -292,6 +295,22 @@ static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_ru
 	return !d->bad;
 }
 
+/* create: dir|file (sevorix-policy(5)); false after an error */
+static bool file_rule_create(struct loader *l, struct rule_draft *d, struct file_rule *r)
+{
+	const char *s = d->create ? ydoc_scalar(&l->y, d->create, "create") : NULL;
+
+	if (!d->create)
+		return true;
+	if (s && !strcmp(s, "dir"))
+		r->create = SX_CREATE_DIR;
+	else if (s && !strcmp(s, "file"))
+		r->create = SX_CREATE_FILE;
+	else if (s)
+		ydoc_error(&l->y, d->create, "unknown create '%s' (expected dir or file)", s);
+	return r->create != SX_CREATE_NONE;
+}
+
 static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_rule *r)
 {
 	static const char *const names[] = { "read", "write", "exec" };
@@ -304,6 +323,8 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 	r->path = written_path(ydoc_scalar(&l->y, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	r->access = SX_ACCESS_ALL;
+	if (!file_rule_create(l, d, r))
+		return false;
 	if (d->access && d->access->type != YAML_SEQUENCE_NODE) {
 		ydoc_error(&l->y, d->access, "access: expected a list such as [read, write]");
 		return false;

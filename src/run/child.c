@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The agent's side of the fork in `sevorix run`: join the run's cgroup,
- * become the agent user, confine, exec. Runs between fork() and execve(),
- * so it only makes system calls and reports a failure as an errno on a
- * pipe; the supervisor turns it into a message and an exit status.
+ * The child side of the fork in `sevorix run`. The child is PID 1 of the
+ * run's new PID namespace: it builds the private world (sandbox/), joins
+ * the run's cgroup, makes the Landlock rulesets in that world, and forks
+ * the agent, whose side becomes the agent user, confines itself and execs;
+ * the child stays as the agent's init (init.c). Between fork() and
+ * execve() only system calls are made; a failure is reported as a struct
+ * run_fail on a pipe, and the supervisor turns it into a message and an
+ * exit status.
  *
  * Privileges are dropped in the order that leaves nothing to regain:
  * groups and gid, then the capability bounding set (which needs
@@ -12,11 +16,17 @@
  * A binary with file capabilities (ping) gains nothing afterwards: its
  * file capabilities are masked by the empty bounding set, and setuid bits
  * are ignored under no_new_privs.
+ *
+ * Descriptors: the agent gets 0, 1, 2 and those named with --keep-fd; all
+ * others inherited from before the run are closed at its exec (as sudo
+ * does), so that a descriptor opened outside (a directory above a masked
+ * path, a socket to a denied destination) does not reach the agent.
  */
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +34,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "confine/confine.h"
 #include "hold/hold.h"
 #include "run/run.h"
+#include "sandbox/sandbox.h"
 
 static int drop_bounding_set(void)
 {
@@ -63,52 +75,71 @@ static int verify_no_caps(void)
 	return 0;
 }
 
-static void __attribute__((noreturn)) fail(int fd, int err)
+void run_fail(int fd, int stage, size_t index, int err)
 {
-	ssize_t n = write(fd, &err, sizeof(err));
+	struct run_fail f = { .err = err, .stage = stage, .index = index };
+	ssize_t n = write(fd, &f, sizeof(f));
 
 	(void)n;
 	_exit(125);
 }
 
-/* Never returns. Writes -errno to c->err_fd and exits on any failure. */
-void run_child(const struct child_spec *c)
+int run_drop(const struct child_spec *c)
 {
-	char pid[] = "0";
-	sigset_t none;
+	int r = c->as_root ? 0 : become_user(c);
 
-	/* the supervisor blocks the signals it forwards; the agent gets them */
+	if (r == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		r = -errno;
+	if (r == 0 && !c->as_root && verify_no_caps() < 0)
+		r = -EPERM;
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	return r;
+}
+
+/* Every descriptor from 3 up is closed at exec, except those of --keep-fd. */
+static int close_inherited(const struct child_spec *c)
+{
+	unsigned int from = 3;
+
+	for (;;) {
+		unsigned int to = ~0U;
+
+		for (size_t i = 0; i < c->nkeep; i++)
+			if ((unsigned int)c->keep_fds[i] >= from && (unsigned int)c->keep_fds[i] - 1 < to)
+				to = (unsigned int)c->keep_fds[i] - 1;
+		/* fail closed: a kernel without close_range(CLOEXEC) (5.11) does not start the agent */
+		if (to >= from && syscall(SYS_close_range, from, to, CLOSE_RANGE_CLOEXEC) < 0)
+			return -errno;
+		if (to == ~0U)
+			return 0;
+		from = to + 2;
+	}
+}
+
+/* The agent's side: becomes the agent user, confines itself, execs. */
+static void __attribute__((noreturn)) run_agent(const struct child_spec *c)
+{
+	sigset_t none;
+	int r;
+
+	/* init blocks the signals it forwards; the agent gets them */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (write(c->cgroup_procs_fd, pid, 1) < 0)
-		fail(c->err_fd, errno);
-	close(c->cgroup_procs_fd);
-	if (!c->as_root) {
-		int r = become_user(c);
-
-		if (r < 0)
-			fail(c->err_fd, -r);
-	}
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-		fail(c->err_fd, errno);
-	if (!c->as_root && verify_no_caps() < 0)
-		fail(c->err_fd, EPERM);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fail(c->err_fd, errno);
+	r = run_drop(c);
+	if (r < 0)
+		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, -r);
 	if (c->hold_sock >= 0) {
-		int r = hold_child_install(c->hold_sock, c->trap_connect);
-
+		r = hold_child_install(c->hold_sock, c->trap_connect);
 		if (r < 0)
-			fail(c->err_fd, -r);
+			run_fail(c->err_fd, RUN_STAGE_SETUP, 0, -r);
 		close(c->hold_sock);
 	}
 	/* confine: landlock, seccomp */
-	if (c->confine) {
-		int r = c->confine(c->confine_arg);
-
-		if (r < 0)
-			fail(c->err_fd, -r);
-	}
+	r = c->cf ? confine_child(c->cf) : 0;
+	r = r ?: close_inherited(c);
+	if (r < 0)
+		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, -r);
 	if (c->home)
 		setenv("HOME", c->home, 1);
 	if (c->user) {
@@ -116,6 +147,35 @@ void run_child(const struct child_spec *c)
 		setenv("LOGNAME", c->user, 1);
 	}
 	execvp(c->argv[0], c->argv);
-	/* the exec error gets its own marker so the parent can tell 126 from 127 */
-	fail(c->err_fd, errno | RUN_EXEC_ERR);
+	run_fail(c->err_fd, RUN_STAGE_EXEC, 0, errno);
+}
+
+void run_child(const struct child_spec *c)
+{
+	char pid[] = "0";
+	size_t at = 0;
+	sigset_t waited;
+	pid_t agent;
+	int r;
+
+	/* init waits for these (init.c): blocked before the agent can exit */
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waited, NULL);
+	/* the mounts first: the run's cgroup is under the BPF LSM layer, which refuses them */
+	r = c->sandbox ? sandbox_enter(c->sandbox, &at) : 0;
+	if (r < 0)
+		run_fail(c->err_fd, RUN_STAGE_SANDBOX, at, -r);
+	if (write(c->cgroup_procs_fd, pid, 1) < 0)
+		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, errno);
+	close(c->cgroup_procs_fd);
+	r = c->cf ? confine_rulesets(c->cf, &at) : 0;
+	if (r < 0)
+		run_fail(c->err_fd, RUN_STAGE_LANDLOCK, at, -r);
+	agent = fork();
+	if (agent < 0)
+		run_fail(c->err_fd, RUN_STAGE_INIT, 0, errno);
+	if (agent == 0)
+		run_agent(c);
+	run_init(c, agent);
 }

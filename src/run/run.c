@@ -8,17 +8,25 @@
  * privileges and execs. Nothing of the agent ever runs unconfined, and a
  * policy that does not compile never starts it.
  *
+ * The child is PID 1 of a new PID namespace (the run's init, which
+ * forwards signals and reaps), in new mount and IPC namespaces that it
+ * fills as the policy says (sandbox/) before it forks the agent; the
+ * Landlock rulesets are made after those mounts, so that their rules
+ * hold on what the agent sees.
+ *
  * The supervisor then sleeps in epoll on the ring buffer, a pidfd of the
- * command and a signalfd (signals are forwarded to the command, as docker
- * run does). When the command exits, whatever it left in its cgroup is
- * killed, the links are unpinned and the cgroup removed. Exit status: the
- * command's, 125 for Sevorix's own failures, 126/127 when the command
- * cannot be executed / found.
+ * init and a signalfd (signals are forwarded to the command through its
+ * init, as docker run does). When the command exits, init exits, the
+ * kernel ends what is left in the namespace, whatever it left in its
+ * cgroup is killed, the links are unpinned and the cgroup removed. Exit
+ * status: the command's, 125 for Sevorix's own failures, 126/127 when
+ * the command cannot be executed / found.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +52,12 @@
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
+#include "sandbox/sandbox.h"
 #include "util/log.h"
 #include "util/opts.h"
+#include "util/which.h"
+
+#define RUN_KEEP_MAX 64
 
 static void run_usage(FILE *f)
 {
@@ -59,24 +71,21 @@ static void run_usage(FILE *f)
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
+	      "      --keep-fd N        pass descriptor N to COMMAND (repeatable); every other\n"
+	      "                         one but 0, 1, 2 is closed, as sudo does\n"
+	      "  -q, --quiet            do not list the paths created for create: rules\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
 	      "executed, 127 when it is not found.\n", f);
 }
 
-static int run_opt(int c, const char *arg, void *ctx)
-{
-	bool *allow_root = ctx;
-
-	(void)arg;
-	*allow_root = c == 'R';
-	return 0;
-}
-
 struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
 	bool allow_root;	/* --allow-root-agent */
+	bool quiet;		/* --quiet */
+	int keep[RUN_KEEP_MAX];	/* --keep-fd */
+	size_t nkeep;
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -87,14 +96,48 @@ struct run {
 	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
+	struct sandbox *sb;	/* the private world (sandbox/) */
 	struct confine cf;
 	bool cf_ready;
 	int hold_sock[2];
 	char pin_dir[4200];
 	int cgroup_fd;
 	int procs_fd;
-	pid_t child;
+	pid_t child;		/* the run's init (PID 1 of its namespace) */
+	pid_t agent;		/* the command, as the host numbers it */
 };
+
+/* --keep-fd N: N must be open now, so that nothing of Sevorix's can take its number. */
+static int keep_fd(struct run *r, const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (!*arg || *end || n < 3 || n > INT_MAX || r->nkeep >= RUN_KEEP_MAX) {
+		log_error("--keep-fd %s: expected a descriptor number from 3 (at most %d of them)",
+			  arg, RUN_KEEP_MAX);
+		return 125;
+	}
+	if (fcntl((int)n, F_GETFD) < 0) {
+		log_error("--keep-fd %s: %s", arg, strerror(errno));
+		return 125;
+	}
+	r->keep[r->nkeep++] = (int)n;
+	return 0;
+}
+
+static int run_opt(int c, const char *arg, void *ctx)
+{
+	struct run *r = ctx;
+
+	if (c == 'R')
+		r->allow_root = true;
+	else if (c == 'q')
+		r->quiet = true;
+	else if (c == 'K')
+		return keep_fd(r, arg);
+	return 0;
+}
 
 static int resolve_user(struct run *r)
 {
@@ -138,6 +181,27 @@ static int load_policy(struct run *r)
 	return e;
 }
 
+static void show_created(const char *path, const struct file_rule *rule, void *arg)
+{
+	const struct run *r = arg;
+
+	if (!r->quiet)
+		log_notice("created %s (%s:%u)", path, rule->loc.file ? rule->loc.file : "?",
+			   rule->loc.line);
+}
+
+/* The paths of `create:` rules, made as the agent user before anything reads them. */
+static int create_paths(struct run *r)
+{
+	char err[512] = "";
+	int e = sandbox_create(r->policy, r->user.uid, r->user.gid, show_created, r, err,
+			       sizeof(err));
+
+	if (e < 0)
+		log_error("%s", err[0] ? err : strerror(-e)); /* fail closed: the rule grants nothing */
+	return e;
+}
+
 static int open_events(struct run *r)
 {
 	char path[4096];
@@ -173,18 +237,35 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	return e;
 }
 
-/* Landlock and the seccomp hardening, compiled before the child exists. */
+/*
+ * The private world (sandbox/), the Landlock plan (its rulesets are made
+ * by the child after the mounts) and the seccomp hardening, all planned
+ * before the child exists.
+ */
 static int setup_confine(struct run *r, char *err, size_t errlen)
 {
 	struct hardening_opts h = { .allow = r->policy->hardening_allow };
-	int e = confine_prepare(r->policy, &h, &r->cf, err, errlen);
+	struct sandbox_opts so = { .uid = r->user.uid, .gid = r->user.gid };
+	char cwd[PATH_MAX], cmd[PATH_MAX];
+	int e = getcwd(cwd, sizeof(cwd)) ? 0 : -errno;
 
+	so.cwd = cwd;
+	so.command = which_command(r->argv[0], cmd, sizeof(cmd)) == 0 ? cmd : NULL;
+	e = e ?: sandbox_plan(r->policy, &so, &r->sb, err, errlen);
+	e = e ?: confine_prepare_late(r->policy, &h, sandbox_unexpanded(r->sb), &r->cf, err,
+				      errlen);
 	if (e < 0) {
 		/* fail closed: a layer the policy needs and cannot have stops the run */
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
 	r->cf_ready = true;
+	for (const char *const *n = sandbox_notes(r->sb); !r->quiet && *n; n++)
+		log_warn("%s", *n);
+	if (log_level() >= 1)
+		log_info("private world: PID, IPC and mount namespaces, %zu mounts%s",
+			 sandbox_mounts(r->sb),
+			 r->policy->tmp == SX_TMP_PRIVATE ? ", a private /tmp" : "");
 	return 0;
 }
 
@@ -222,10 +303,12 @@ static int parse_opts(struct run *r, int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "allow-root-agent", no_argument, NULL, 'R' },
+		{ "keep-fd", required_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
-				.own = own, .fn = run_opt, .ctx = &r->allow_root,
+				.letters = "q", .own = own, .fn = run_opt, .ctx = r,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
@@ -289,6 +372,80 @@ static int setup(struct run *r)
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
+/* A failure the child reported: the message, and the exit status. */
+static int child_failed(struct run *r, const struct run_fail *f)
+{
+	char what[512] = "", err[512] = "";
+
+	waitpid(r->child, NULL, 0);
+	r->child = 0;
+	switch (f->stage) {
+	case RUN_STAGE_EXEC:
+		log_error("%s: %s", r->argv[0], strerror(f->err));
+		return f->err == ENOENT ? 127 : 126;
+	case RUN_STAGE_SANDBOX:
+		/* fail closed: a mount or namespace the policy needs and cannot have */
+		sandbox_step_text(r->sb, f->index, what, sizeof(what));
+		log_error("cannot set up %s: %s", what, strerror(f->err));
+		return 125;
+	case RUN_STAGE_LANDLOCK:
+		landlock_rulesets_error(r->cf.plan, f->index, f->err, err, sizeof(err));
+		log_error("%s", err);
+		return 125;
+	case RUN_STAGE_INIT:
+		log_error("the run's init: %s", strerror(f->err));
+		return 125;
+	}
+	log_error("agent setup: %s", strerror(f->err));
+	return 125;
+}
+
+/*
+ * The child is PID 1 of a new PID namespace: the supervisor's own
+ * namespace for the children it makes is the new one for this fork only.
+ */
+static pid_t fork_in_new_pid_ns(void)
+{
+	int self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC), e;
+	pid_t pid = -1;
+
+	if (self < 0 || unshare(CLONE_NEWPID) < 0) {
+		e = errno;
+		log_error("cannot create the run's PID namespace: %s", strerror(e));
+		goto out;
+	}
+	pid = fork();
+	if (pid != 0 && setns(self, CLONE_NEWPID) < 0) {
+		/* fail closed: later children (threads) would land in the run's namespace */
+		log_error("cannot return to the supervisor's PID namespace: %s", strerror(errno));
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		pid = -1;
+	}
+	e = errno;
+out:
+	if (self >= 0)
+		close(self);
+	errno = e;
+	return pid;
+}
+
+/* The command's host pid: the only child of the run's init. */
+static pid_t agent_of(pid_t init)
+{
+	char path[64];
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	f = fopen(path, "re");
+	if (f && fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	if (f)
+		fclose(f);
+	return pid > 0 ? (pid_t)pid : init;
+}
+
 static int start_child(struct run *r)
 {
 	struct child_spec c = {
@@ -297,17 +454,18 @@ static int start_child(struct run *r)
 		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
-		.confine = confine_child, .confine_arg = &r->cf,
+		.sandbox = r->sb, .cf = &r->cf, .keep_fds = r->keep, .nkeep = r->nkeep,
 	};
-	int pipefd[2], err = 0;
+	struct run_fail f = { 0 };
+	int pipefd[2];
 	ssize_t n;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
+		return 125;
 	c.err_fd = pipefd[1];
-	r->child = fork();
+	r->child = fork_in_new_pid_ns();
 	if (r->child < 0)
-		return -errno;
+		return 125;
 	if (r->child == 0) {
 		close(pipefd[0]);
 		run_child(&c);
@@ -327,20 +485,12 @@ static int start_child(struct run *r)
 		}
 	}
 	do
-		n = read(pipefd[0], &err, sizeof(err));
+		n = read(pipefd[0], &f, sizeof(f));
 	while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
-	if (n == sizeof(err) && err) {
-		bool exec_err = err & RUN_EXEC_ERR;
-		int code = err & ~RUN_EXEC_ERR;
-
-		waitpid(r->child, NULL, 0);
-		r->child = 0;
-		log_error("%s: %s", exec_err ? r->argv[0] : "agent setup", strerror(code));
-		if (!exec_err)
-			return 125;
-		return code == ENOENT ? 127 : 126;
-	}
+	if (n == sizeof(f))
+		return child_failed(r, &f);
+	r->agent = agent_of(r->child);
 	return 0;
 }
 
@@ -421,6 +571,8 @@ static void teardown(struct run *r)
 	for (int i = 0; i < 2; i++)
 		if (r->hold_sock[i] >= 0)
 			close(r->hold_sock[i]);
+	sandbox_free(r->sb);
+	r->sb = NULL;
 	if (r->info.cgroup[0] && cgroup_kill_all(r->info.cgroup, 5000) < 0)
 		log_warn("processes left in %s", r->info.cgroup);
 	if (r->ev)
@@ -454,10 +606,11 @@ static void teardown(struct run *r)
 /* The layers this run has, for its first event. */
 static void layers_text(const struct run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s",
+	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s%s",
 		 netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
 		 r->cf.plan ? ",\"landlock\"" : "", r->cf.filter ? ",\"seccomp\"" : "",
-		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "");
+		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "",
+		 r->sb ? ",\"namespaces\"" : "");
 }
 
 /* The run's state file; written again once the command's pid is known. */
@@ -466,7 +619,7 @@ static void record(struct run *r)
 	size_t off = 0;
 
 	r->info.supervisor = getpid();
-	r->info.agent = r->child;
+	r->info.agent = r->agent ? r->agent : r->child;
 	r->info.started = time(NULL);
 	run_info_set_policy(&r->info, r->o.policy);
 	for (char **a = r->argv; *a && off < sizeof(r->info.command) - 1; a++)
@@ -478,7 +631,7 @@ static void record(struct run *r)
 int cmd_run(int argc, char **argv)
 {
 	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 } };
-	char layers[128];
+	char layers[192];
 	sigset_t mask;
 	int status, sfd;
 
@@ -490,8 +643,11 @@ int cmd_run(int argc, char **argv)
 		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
 	}
-	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || run_new_id(r.info.id, sizeof(r.info.id)))
+	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || create_paths(&r) < 0 ||
+	    run_new_id(r.info.id, sizeof(r.info.id))) {
+		policy_free(r.policy);
 		return 125;
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

@@ -5,7 +5,7 @@
 # permissions would not stop it), leaving the cgroup, typing into the
 # terminal, and regaining capabilities. docs/escapes.md lists the layers.
 . "$(dirname "$0")/escape_lib.sh"
-plan 17
+plan 18
 
 CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 
@@ -16,7 +16,8 @@ refused "unshare -U (the command)" "unshare: unshare failed: Operation not permi
 refused "mount in a new user+mount namespace" EPERM "$TRY" userns-mount "$W"
 refused "bpf() map create" EPERM "$TRY" bpf
 refused "clone3(CLONE_INTO_CGROUP) into another cgroup" ENOSYS "$TRY" clone3-cgroup "$CG"
-refused "write to the root cgroup.procs" EACCES "$TRY" write "$CG/cgroup.procs"
+# the run's mounts are read-only outside the writable set: EROFS before Landlock's EACCES
+refused "write to the root cgroup.procs" EROFS "$TRY" write "$CG/cgroup.procs"
 refused "ioctl(TIOCSTI) on the terminal" EPERM "$TRY" tiocsti
 
 # A process of the same user outside the agent's domain.
@@ -30,13 +31,17 @@ refused "ptrace(ATTACH) a same-user process outside" EPERM "$TRY" ptrace $OUT
 kill -CONT $OUT
 refused "process_vm_readv of a process outside" EPERM "$TRY" vm-read $OUT
 refused "connect to an abstract unix socket outside" EPERM "$TRY" abstract sevorix-escape
+# outside the run's PID namespace the pid names no process (Landlock's scope is behind it)
 got=$(confined "$TRY" kill $OUT | tail -n 1)
-is "$got" EPERM "kill(SIGTERM) a same-user process outside"
+is "$got" ESRCH "kill(SIGTERM) a same-user process outside"
 kill -0 $OUT 2>/dev/null && pass "the process outside is still alive" ||
 	fail "the process outside is still alive"
 works "kill(SIGTERM) a process inside the domain" sh -c "sleep 5 & $TRY kill \$!"
 
-# The supervisor (sevorix run, or the confine helper): the agent's parent, root.
-is "$(confined sh -c "exec $TRY kill \$PPID" | tail -n 1)" EPERM "kill(SIGTERM) the supervisor"
-is "$(confined sh -c "exec $TRY ptrace \$PPID" | tail -n 1)" EPERM "ptrace(ATTACH) the supervisor"
-is "$(confined sh -c "exec $TRY vm-read \$PPID" | tail -n 1)" EPERM "process_vm_readv of the supervisor"
+# The agent's parent is the run's init (PID 1 of the namespace, outside the
+# agent's Landlock domain); the supervisor and the shell that started it are
+# outside the namespace.
+is "$(confined sh -c "exec $TRY kill \$PPID" | tail -n 1)" EPERM "kill(SIGTERM) the run's init"
+is "$(confined sh -c "exec $TRY ptrace \$PPID" | tail -n 1)" EPERM "ptrace(ATTACH) the run's init"
+is "$(confined sh -c "exec $TRY vm-read \$PPID" | tail -n 1)" EPERM "process_vm_readv of the run's init"
+is "$(confined "$TRY" kill $$ | tail -n 1)" ESRCH "kill(SIGTERM) the shell that started the run"

@@ -13,6 +13,10 @@
  *   try abstract-listen NAME | abstract NAME
  *   try connect PORT | tfo PORT | udp PORT
  *   try caps
+ *   try openat-fd FD REL | dir-openat DIR REL | listdir DIR | send-fd FD
+ *   try rename FROM TO | unlink PATH | chmod PATH | chown PATH | utime PATH
+ *   try setxattr PATH | truncate PATH | mmap-exec PATH
+ *   try cmdline PID | prlimit PID | setprio PID | shm KEY | mq NAME | mq-gone NAME | memfd-x
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,12 +38,19 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/un.h>
+#include <mqueue.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
 #endif
 
 /* r < 0 with errno set (or r = -errno when neg is set): refused. */
@@ -372,6 +383,96 @@ static int try_kernel(const char *op, const char *a)
 	return NOT_MINE;
 }
 
+/* A PROT_EXEC mapping of a file (what a noexec mount refuses). */
+static long mmap_exec(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	void *m;
+
+	if (fd < 0)
+		return -1;
+	m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	close(fd);
+	return m == MAP_FAILED ? -1 : 0;
+}
+
+/* Sets a resource limit of pid to what it is: the permission is what is tried. */
+static long same_limit(pid_t pid)
+{
+	struct rlimit rl;
+
+	if (prlimit(pid, RLIMIT_NICE, NULL, &rl) < 0)
+		return -1;
+	return prlimit(pid, RLIMIT_NICE, &rl, NULL);
+}
+
+static long same_priority(pid_t pid)
+{
+	int prio;
+
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, pid);
+	if (prio == -1 && errno)
+		return -1;
+	return setpriority(PRIO_PROCESS, pid, prio);
+}
+
+/* Descriptors, metadata, other processes and IPC: what the run's private world closes. */
+static int try_world(const char *op, const char *a, const char *b)
+{
+	char path[64];
+	int fd;
+
+	if (!strcmp(op, "openat-fd"))
+		return report(read_fd(openat(atoi(a), b, O_RDONLY)), 0);
+	if (!strcmp(op, "dir-openat")) {
+		fd = open(a, O_RDONLY | O_DIRECTORY);
+		return report(fd < 0 ? -1 : read_fd(openat(fd, b, O_RDONLY)), 0);
+	}
+	if (!strcmp(op, "listdir")) {
+		fd = open(a, O_RDONLY | O_DIRECTORY);
+		return report(fd < 0 ? -1 : syscall(SYS_getdents64, fd, path, sizeof(path)), 0);
+	}
+	if (!strcmp(op, "send-fd"))
+		return report(write(atoi(a), "escaped\n", 8), 0);
+	if (!strcmp(op, "rename"))
+		return report(rename(a, b), 0);
+	if (!strcmp(op, "unlink"))
+		return report(unlink(a), 0);
+	if (!strcmp(op, "chmod"))
+		return report(chmod(a, 0666), 0);
+	if (!strcmp(op, "chown"))
+		return report(chown(a, getuid(), getgid()), 0);
+	if (!strcmp(op, "utime"))
+		return report(utimensat(AT_FDCWD, a, NULL, 0), 0);
+	if (!strcmp(op, "setxattr"))
+		return report(setxattr(a, "user.sevorix", "x", 1, 0), 0);
+	if (!strcmp(op, "truncate"))
+		return report(truncate(a, 0), 0);
+	if (!strcmp(op, "mmap-exec"))
+		return report(mmap_exec(a), 0);
+	if (!strcmp(op, "cmdline")) {
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", a);
+		return report(read_fd(open(path, O_RDONLY)), 0);
+	}
+	if (!strcmp(op, "prlimit"))
+		return report(same_limit(atoi(a)), 0);
+	if (!strcmp(op, "setprio"))
+		return report(same_priority(atoi(a)), 0);
+	if (!strcmp(op, "shm"))
+		return report(shmget(atoi(a), 4096, IPC_CREAT | 0600), 0);
+	if (!strcmp(op, "mq")) {
+		mqd_t q = mq_open(a, O_CREAT | O_RDWR, 0600, NULL);
+
+		return report(q == (mqd_t)-1 ? -1 : mq_close(q), 0);
+	}
+	if (!strcmp(op, "mq-gone")) /* OK: it was there (and is removed now) */
+		return report(mq_unlink(a), 0);
+	if (!strcmp(op, "memfd-x"))
+		return report(memfd_create("escape", MFD_EXEC), 0);
+	return NOT_MINE;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "", *a = argc > 2 ? argv[2] : "";
@@ -380,6 +481,8 @@ int main(int argc, char **argv)
 
 	if (r == NOT_MINE)
 		r = try_kernel(op, a);
+	if (r == NOT_MINE)
+		r = try_world(op, a, b);
 	if (r != NOT_MINE)
 		return r;
 	fprintf(stderr, "try: unknown operation '%s'\n", op);
