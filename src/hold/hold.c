@@ -30,24 +30,36 @@
 #include "exec/exec.h"
 #include "util/fdpass.h"
 
-/* The identity of the file at path (our view), with path kept for loaders. */
-static int identify(const char *path, struct identity *id)
+/* The identity of the file at path (our view), its hash kept across runs where it may be. */
+static int identify(struct hold *h, const char *path, struct identity *id)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r;
+	struct exec_file f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	id->kdev = exec_kdev(st.st_dev);
-	id->ino = st.st_ino;
-	r = hold_hash_file(fd, st.st_size, id->sha);
+	r = hold_stat_file(fd, &f);
+	r = r ?: hold_hash_now(h, &f);
 	close(fd);
-	return r;
+	if (r)
+		return r == -EACCES ? -EINVAL : r;
+	id->kdev = f.kdev;
+	id->ino = f.ino;
+	id->size = f.size;
+	memcpy(id->sha, f.sha, sizeof(id->sha));
+	return 0;
+}
+
+/* A content identity's size, for the size filter (ident.c). */
+static int add_size(struct hold *h, int64_t size)
+{
+	int64_t *more = realloc(h->sizes, (h->nsizes + 1) * sizeof(*more));
+
+	if (!more)
+		return -ENOMEM;
+	h->sizes = more;
+	h->sizes[h->nsizes++] = size;
+	return 0;
 }
 
 static int add_identity(struct identity **arr, size_t *n, const struct identity *id)
@@ -77,14 +89,36 @@ static int find_loaders(struct hold *h)
 		for (size_t j = 0; j < g.gl_pathc && !r; j++) {
 			struct identity id = { .rule = NULL };
 
-			if (identify(g.gl_pathv[j], &id) == 0) {
+			if (identify(h, g.gl_pathv[j], &id) == 0) {
 				id.path = strdup(g.gl_pathv[j]);
 				r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
+				if (!r && h->deny_loader)
+					r = add_size(h, id.size);
 				if (r)
 					free(id.path);
 			}
 		}
 		globfree(&g);
+	}
+	return r;
+}
+
+/* The identities of the files that deny and review rules name. */
+static int find_denied(struct hold *h)
+{
+	const struct policy *p = h->p;
+	int r = 0;
+
+	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
+		const struct exec_rule *x = &p->exec_rules[i];
+		struct identity id = { .rule = x };
+		char host[8192];
+
+		if (x->action == SX_ALLOW || !x->expanded)
+			continue;
+		/* a rule on a missing file or a directory names no content to hash */
+		if (identify(h, policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
+			r = add_identity(&h->denied, &h->ndenied, &id) ?: add_size(h, id.size);
 	}
 	return r;
 }
@@ -106,35 +140,24 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	pthread_mutex_init(&h->recv_lock, NULL);
 	pthread_mutex_init(&h->hq_lock, NULL);
 	pthread_cond_init(&h->hq_cond, NULL);
-	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
-		const struct exec_rule *x = &p->exec_rules[i];
-		struct identity id = { .rule = x };
-
-		if (x->action == SX_ALLOW || !x->expanded)
-			continue;
-		/* a rule on a missing file or a directory names no content to hash */
-		char host[8192];
-
-		if (identify(policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
-			r = add_identity(&h->denied, &h->ndenied, &id);
-	}
 	/* the system's loaders: a direct exec of one is denied unless the policy
 	 * allows it; as the ELF interpreter at its own path, the kernel need not
 	 * check which file runs first (chain.c) */
 	h->deny_loader = p->exec.present && p->exec_loader != SX_ALLOW;
-	if (!r)
-		r = find_loaders(h);
+	r = r ?: hold_store_open(h);
+	r = r ?: find_denied(h);
+	r = r ?: find_loaders(h);
 	if (!r && getrandom(h->key, sizeof(h->key), 0) != sizeof(h->key))
 		r = -EIO; /* fail closed: no secret, no argv binding */
 	for (size_t i = 0; i < p->nexec_rules; i++)
 		h->argv_rules |= p->exec_rules[i].argv_glob && p->exec_rules[i].action != SX_ALLOW;
-	if (!r)
-		r = hold_misc_load(h, NULL);
+	r = r ?: hold_misc_load(h, NULL);
 	if (r) {
 		snprintf(err, errlen, "cannot prepare the exec checks: %s", strerror(-r));
 		hold_free(h);
 		return r;
 	}
+	hold_sizes_sort(h);
 	*ret = h;
 	return 0;
 }
@@ -261,6 +284,8 @@ void hold_free(struct hold *h)
 		free(h->loaders[i].path);
 	free(h->loaders);
 	free(h->misc);
+	free(h->sizes);
+	hold_store_close(h);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->recv_lock);
 	pthread_mutex_destroy(&h->hq_lock);

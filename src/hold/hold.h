@@ -71,10 +71,11 @@ enum exec_fs {
 /* One file the kernel loads for an exec, as the hold identified it. */
 struct exec_file {
 	char *path;		/* canonical, as the agent sees it (malloc'd) */
-	uint64_t kdev, ino;
-	int64_t size, ctime_sec, ctime_nsec, mtime_sec;
-	uint32_t nlink;
+	uint64_t fsid, kdev, ino;	/* the filesystem's identity (statfs), device, inode */
+	int64_t size, ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
+	uint32_t nlink, uid, mode;
 	enum exec_fs fs;
+	bool noexec;		/* on a noexec mount: the kernel will not load it */
 	bool pinned;		/* its content cannot change unseen before the kernel loads it */
 	bool busy;		/* not pinned because it is open for writing */
 	bool hashed;		/* sha holds its content identity */

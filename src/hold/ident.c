@@ -45,6 +45,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -60,21 +61,47 @@
 #endif
 
 /* Where a file lives: see the comment at the top. */
-static enum exec_fs fs_of(int fd)
+static enum exec_fs fs_of(long type)
 {
 	static const long stable[] = { EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC,
 				       F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC,
 				       SQUASHFS_MAGIC, EROFS_SUPER_MAGIC_V1, ISOFS_SUPER_MAGIC };
-	struct statfs s;
 
-	if (fstatfs(fd, &s) < 0)
-		return EXEC_FS_OTHER;
 	for (size_t i = 0; i < sizeof(stable) / sizeof(*stable); i++)
-		if (s.f_type == stable[i])
+		if (type == stable[i])
 			return EXEC_FS_STABLE;
-	if (s.f_type == TMPFS_MAGIC || s.f_type == HUGETLBFS_MAGIC)
+	if (type == TMPFS_MAGIC || type == HUGETLBFS_MAGIC)
 		return EXEC_FS_MEMORY;
 	return EXEC_FS_OTHER;
+}
+
+int hold_stat_file(int fd, struct exec_file *f)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	*f = (struct exec_file){ .fd = fd };
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES; /* what execve itself answers for a directory or device */
+	f->kdev = exec_kdev(st.st_dev);
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->ctime_sec = st.st_ctim.tv_sec;
+	f->ctime_nsec = st.st_ctim.tv_nsec;
+	f->mtime_sec = st.st_mtim.tv_sec;
+	f->mtime_nsec = st.st_mtim.tv_nsec;
+	f->nlink = st.st_nlink;
+	f->uid = st.st_uid;
+	f->mode = st.st_mode;
+	f->fs = EXEC_FS_OTHER;
+	if (fstatfs(fd, &sfs) == 0) {
+		f->fs = fs_of(sfs.f_type);
+		memcpy(&f->fsid, &sfs.f_fsid, sizeof(f->fsid));
+		f->noexec = (sfs.f_flags & ST_NOEXEC) || sfs.f_type == PROC_SUPER_MAGIC;
+	}
+	return 0;
 }
 
 /* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
@@ -99,22 +126,15 @@ static void strip_root(const struct trapped *t, char *path)
 int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f)
 {
 	char link[64], path[4096];
-	struct stat st;
 	ssize_t n;
+	int r = hold_stat_file(fd, f);
 
-	*f = (struct exec_file){ .fd = fd };
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EACCES; /* what execve itself answers for a directory or device */
-	f->kdev = exec_kdev(st.st_dev);
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->ctime_sec = st.st_ctim.tv_sec;
-	f->ctime_nsec = st.st_ctim.tv_nsec;
-	f->mtime_sec = st.st_mtim.tv_sec;
-	f->nlink = st.st_nlink;
-	f->fs = fs_of(fd);
+	if (r)
+		return r;
+	/* the kernel refuses to load it from there (the run's private /tmp and
+	 * /dev/shm): the agent sees the same answer from here */
+	if (f->noexec)
+		return -EACCES;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
@@ -245,10 +265,46 @@ static void cache_put(struct hold *h, const struct exec_file *f)
 	pthread_mutex_unlock(&h->lock);
 }
 
+static int by_size(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A copy has the size of its original: a file whose size is that of no
+ * content identity cannot be a copy of one, and needs no hash (nor a pin:
+ * its size cannot change without its ctime).
+ */
 bool hold_content_counts(const struct hold *h, const struct exec_file *f)
 {
-	(void)f;
-	return h->ndenied + h->nloaders > 0;
+	return bsearch(&f->size, h->sizes, h->nsizes, sizeof(*h->sizes), by_size) != NULL;
+}
+
+void hold_sizes_sort(struct hold *h)
+{
+	qsort(h->sizes, h->nsizes, sizeof(*h->sizes), by_size);
+}
+
+/* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */
+int hold_hash_now(struct hold *h, struct exec_file *f)
+{
+	int r;
+
+	if (f->hashed || cache_get(h, f))
+		return 0;
+	if (hold_store_get(h, f)) {
+		cache_put(h, f);
+		return 0;
+	}
+	r = hold_hash_file(f->fd, f->size, f->sha);
+	if (r)
+		return r;
+	f->hashed = true;
+	cache_put(h, f);
+	hold_store_put(h, f);
+	return 0;
 }
 
 int hold_needs_hash(struct hold *h, struct exec_call *c)
@@ -259,7 +315,8 @@ int hold_needs_hash(struct hold *h, struct exec_call *c)
 		struct exec_file *f = &c->f[i];
 
 		/* a file that cannot be pinned is refused, not hashed (hold_judge_exec) */
-		if (hold_content_counts(h, f) && hold_pin(f, true) && !cache_get(h, f))
+		if (hold_content_counts(h, f) && hold_pin(f, true) && !cache_get(h, f) &&
+		    !hold_store_get(h, f))
 			need = 1;
 	}
 	return need;
@@ -272,13 +329,11 @@ static int hash_call(struct hold *h, struct exec_call *c)
 		struct exec_file *f = &c->f[i];
 		int r;
 
-		if (!f->pinned || f->hashed || !hold_content_counts(h, f))
+		if (!f->pinned || !hold_content_counts(h, f))
 			continue;
-		r = hold_hash_file(f->fd, f->size, f->sha);
+		r = hold_hash_now(h, f);
 		if (r)
 			return r;
-		f->hashed = true;
-		cache_put(h, f);
 	}
 	return 0;
 }

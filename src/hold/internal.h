@@ -15,6 +15,7 @@ struct identity {
 	uint8_t sha[32];
 	const struct exec_rule *rule;	/* NULL for a loader */
 	char *path;			/* a loader's path as found, else NULL */
+	int64_t size;
 };
 
 /* A binfmt_misc entry (misc.c). */
@@ -59,6 +60,9 @@ struct hold {
 	struct misc_entry *misc;
 	size_t nmisc;
 	uint64_t key[2];	/* the secret of the argv and environment hashes (abi.h) */
+	int64_t *sizes;		/* of every content identity, sorted (the size filter) */
+	size_t nsizes;
+	struct store *store;	/* hashes kept across runs (store.c), or NULL */
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	pthread_mutex_t lock;	/* the cache */
@@ -133,8 +137,14 @@ const struct misc_entry *hold_misc_match(const struct hold *h, const unsigned ch
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
 
 /* ident.c: identities, pinning and hashing (the bounds are described there). */
-/* Fills f from the open file fd, which it takes. Returns 0 or -errno. */
+/* The identity of the open file fd, which f takes (no path). Returns 0 or -errno. */
+int hold_stat_file(int fd, struct exec_file *f);
+/* The same with f->path as the agent sees it. */
 int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f);
+/* Sorts the sizes of the content identities, once they are all known. */
+void hold_sizes_sort(struct hold *h);
+/* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */
+int hold_hash_now(struct hold *h, struct exec_file *f);
 /* True when f's content cannot change unseen before the kernel loads it (may_seal: a memfd may be sealed). */
 bool hold_pin(struct exec_file *f, bool may_seal);
 /* True when the policy may recognise f by its content. */
@@ -147,6 +157,14 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 int hold_hashers_start(struct hold *h);
 /* Answers every queued call first. */
 void hold_hashers_stop(struct hold *h);
+
+/* store.c: hashes kept across runs (described there). */
+struct store;
+int hold_store_open(struct hold *h);
+void hold_store_close(struct hold *h);
+/* Fills f->sha when a record of this very file (unchanged) exists. */
+bool hold_store_get(struct hold *h, struct exec_file *f);
+void hold_store_put(struct hold *h, const struct exec_file *f);
 
 /* connect.c */
 int hold_decide_connect(struct hold *h, struct trapped *t, const struct seccomp_data *d);

@@ -36,9 +36,12 @@ EOF2
 policy allow >"$SX_TMP/p.yaml"
 policy deny >"$SX_TMP/wx.yaml"
 cd "$W" || exit 1
+# the cross-run store of hashes: in the scratch dir, root's
+export SEVORIX_EXEC_HASHES=$SX_TMP/store/exec-hashes
+mkdir -m 700 "$SX_TMP/store"
 sx() { "$SEVORIX" run --policy "${POL:-$SX_TMP/p.yaml}" --user nobody --events "$SX_TMP/ev.jsonl" -- "$@" 2>/dev/null; }
 
-plan 20
+plan 27
 
 sx "$B/evil" "$W/f1"; is "$?" 126 "a denied executable is refused (EPERM: 126)"
 [ ! -e "$W/f1" ]; is "$?" 0 "and it did not run"
@@ -75,3 +78,24 @@ like "$(grep '"reason":"argv matches' "$SX_TMP/ev.jsonl" | head -1)" '"layer":"e
 # other execs it: the denied one never runs
 sx "$B/exec_agent" race "$B/good" "$B/evil" "$W/raced" 200 >/dev/null
 [ ! -e "$W/raced" ]; is "$?" 0 "swapping the path during the check never runs the denied program"
+
+# Hashes kept across runs (src/hold/store.c): a root-owned program with the
+# size of the denied one (so it must be hashed) is hashed by one run and
+# found by the next; a change of the file, or a file the agent can write,
+# is never taken from the store
+records() { echo $(($(stat -c %s "$SEVORIX_EXEC_HASHES" 2>/dev/null || echo 0) / 96)); }
+S="$SX_TMP/sys"
+mkdir -p "$S"
+cp /usr/bin/true "$S/same" && truncate -s "$(stat -c %s "$B/evil")" "$S/same" && chmod 755 "$S/same"
+sx "$S/same"; is "$?" 0 "a program with the denied one's size but other content runs"
+n1=$(records)
+[ "$n1" -gt 0 ]; is "$?" 0 "its hash and the denied identities' were stored ($n1 records)"
+sx "$S/same"; is "$?" 0 "the next run runs it too"
+is "$(records)" "$n1" "and found every hash in the store: none added"
+touch "$S/same"
+sx "$S/same"; is "$(records)" $((n1 + 1)) "a file changed since (its ctime): hashed again"
+cp "$B/evil" "$S/same"
+sx "$S/same" "$W/f11"; is "$?" 126 "made a copy of the denied program: refused, whatever was stored"
+cp "$S/same" "$W/mine" && chown nobody "$W/mine" && chmod 755 "$W/mine"
+n2=$(records)
+sx "$W/mine" "$W/f12"; is "$(records)" "$n2" "a file the agent can write is never stored"
