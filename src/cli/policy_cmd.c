@@ -110,7 +110,7 @@ static int check_or_print(const char *verb, int argc, char **argv)
 	};
 	struct policy_args a = { 0 };
 	struct opts_cmd cmd = { .shared = OPT_USER, .letters = "ej:", .own = own, .fn = policy_opt,
-				.ctx = &a, .usage = policy_usage, .stop_at_operand = true };
+				.ctx = &a, .usage = policy_usage };
 	struct policy_diag diag = { 0 };
 	struct opts o = { 0 };
 	struct policy *p = NULL;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,39 @@ int landlock_plan_build_with(const struct policy *p, const struct hardening_opts
 	return plan_build(p, h, abi > 0 ? abi : 0, unexpanded, ret, err, errlen);
 }
 
+/* The directory of the last rule opened, kept for the rules beside it. */
+struct open_dir {
+	char path[PATH_MAX];
+	int fd;
+};
+
+/*
+ * An O_PATH descriptor of a rule's path (or -1), opened from its
+ * directory's, which is kept for the next rule: the rules are sorted, so
+ * the hundreds of entries of an expanded directory (/usr/bin) share one
+ * walk of its path instead of one each. A final symbolic link is followed
+ * as open(2) of the whole path follows it. System calls and string
+ * functions only, as make_ruleset().
+ */
+static int open_rule_path(const char *path, struct open_dir *dir)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n == 0 || !slash[1] || n >= sizeof(dir->path))
+		return open(path, O_PATH | O_CLOEXEC); /* "/", "/usr": nothing to share */
+	if (dir->fd < 0 || strncmp(dir->path, path, n) || dir->path[n]) {
+		if (dir->fd >= 0)
+			close(dir->fd);
+		memcpy(dir->path, path, n);
+		dir->path[n] = 0;
+		dir->fd = open(dir->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dir->fd < 0)
+			return -1;
+	}
+	return openat(dir->fd, slash + 1, O_PATH | O_CLOEXEC);
+}
+
 /*
  * One layer's ruleset fd: system calls only. Returns 0, or -errno with
  * *at = 0 for the ruleset itself, 1 + i for rule i, 1 + nrules + i for
@@ -238,28 +272,30 @@ static int make_ruleset(struct landlock_layer *l, size_t *at)
 		.handled_access_net = l->handled_net,
 		.scoped = l->scoped,
 	};
-	int fd;
+	struct open_dir dir = { .fd = -1 };
+	int fd, e = 0;
 
 	*at = 0;
 	fd = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (fd < 0)
 		return -errno;
 	l->ruleset_fd = fd;
-	for (size_t i = 0; i < l->nrules; i++) {
+	for (size_t i = 0; i < l->nrules && !e; i++) {
 		struct landlock_path_beneath_attr pb = { .allowed_access = l->rules[i].access };
-		int e = 0;
 
-		pb.parent_fd = open(l->rules[i].path, O_PATH | O_CLOEXEC);
+		pb.parent_fd = open_rule_path(l->rules[i].path, &dir);
 		if (pb.parent_fd < 0)
 			continue; /* Fail-closed: it vanished since the plan was built; no rule. */
 		if (syscall(__NR_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 			e = errno;
 		close(pb.parent_fd);
-		if (e) {
+		if (e)
 			*at = 1 + i;
-			return -e;
-		}
 	}
+	if (dir.fd >= 0)
+		close(dir.fd);
+	if (e)
+		return -e;
 	for (size_t i = 0; i < l->nports; i++) {
 		struct sx_landlock_net_port_attr np = {
 			.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,

@@ -31,6 +31,7 @@
 #include "net/net.h"
 #include "sevorix/abi.h"
 #include "util/bpfobj.h"
+#include "util/probecache.h"
 #include "lsm.skel.h"
 #include "lsm_probe.skel.h"
 
@@ -65,7 +66,19 @@ int lsm_probe(void)
 	s = lsm_probe_bpf__open_and_load();
 	cached = s ? 0 : errno ? -errno : -EINVAL;
 	lsm_probe_bpf__destroy(s);
+	/* best effort: an answer not kept only costs the next run a probe */
+	probecache_put("bpf_lsm", cached);
 	return cached;
+}
+
+int lsm_available(void)
+{
+	int v;
+
+	/* anything but a plausible answer of this boot and build: probe (fail closed) */
+	if (probecache_get("bpf_lsm", &v) == 0 && v <= 0 && v >= -4095)
+		return v;
+	return lsm_probe();
 }
 
 static bool is_lsm(const struct bpf_program *prog)

@@ -27,6 +27,11 @@ struct sx_file_value;
  * this kernel runs BPF LSM programs, else -errno (EPERM, EINVAL, ...).
  */
 int lsm_probe(void);
+/*
+ * lsm_probe() once per boot: its answer is kept for this boot and build
+ * (util/probecache.h), so a run does not load the test program again.
+ */
+int lsm_available(void);
 
 /*
  * Loads the programs for the run in cgroup_fd and fills the maps it does

@@ -271,12 +271,12 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 
 /*
  * K1, the BPF LSM layer, on kernels that run BPF LSM programs (probed by
- * loading one); elsewhere it does nothing and the run is as without it.
+ * loading one, once per boot); elsewhere it does nothing and the run is as without it.
  */
 static int setup_lsm(struct run *r, char *err, size_t errlen)
 {
 	char desc[512];
-	int e = lsm_probe();
+	int e = lsm_available();
 
 	if (e < 0) {
 		log_info("BPF LSM layer not available (%s); the other layers enforce", strerror(-e));

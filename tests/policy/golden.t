@@ -46,6 +46,10 @@ for bin in "${bins[@]}"; do
 				"$tag: $n.out parses back to itself"
 		fi
 		if [ -f "$n.expand" ]; then
+			if [ ! -s "$n.expand" ]; then
+				fail "$tag: $n.expand is empty: a golden file must hold an answer"
+				continue
+			fi
 			is "$(pol "$bin" print "$f" --expand 2>/dev/null)" "$(cat "$n.expand")" \
 				"$tag: print --expand $f"
 		fi
