@@ -279,12 +279,13 @@ static int by_size(const void *a, const void *b)
  */
 bool hold_content_counts(const struct hold *h, const struct exec_file *f)
 {
-	return bsearch(&f->size, h->sizes, h->nsizes, sizeof(*h->sizes), by_size) != NULL;
+	return h->nsizes && bsearch(&f->size, h->sizes, h->nsizes, sizeof(*h->sizes), by_size);
 }
 
 void hold_sizes_sort(struct hold *h)
 {
-	qsort(h->sizes, h->nsizes, sizeof(*h->sizes), by_size);
+	if (h->nsizes)
+		qsort(h->sizes, h->nsizes, sizeof(*h->sizes), by_size);
 }
 
 /* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */

@@ -133,7 +133,8 @@ int hold_misc_load(struct hold *h, const char *dir)
 		h->misc[h->nmisc++] = e;
 	}
 	closedir(d);
-	qsort(h->misc, h->nmisc, sizeof(*h->misc), newest_first);
+	if (h->nmisc)
+		qsort(h->misc, h->nmisc, sizeof(*h->misc), newest_first);
 	return 0;
 }
 

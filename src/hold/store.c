@@ -98,7 +98,8 @@ static int load(struct store *s)
 	if (n < 0)
 		return -EIO;
 	s->n = s->nsorted = n / sizeof(struct record); /* a torn last record is left out */
-	qsort(s->rec, s->n, sizeof(*s->rec), by_inode);
+	if (s->n)
+		qsort(s->rec, s->n, sizeof(*s->rec), by_inode);
 	return 0;
 }
 
@@ -151,7 +152,7 @@ bool hold_store_get(struct hold *h, struct exec_file *f)
 	if (!s || !eligible(f))
 		return false;
 	pthread_mutex_lock(&s->lock);
-	r = bsearch(&key, s->rec, s->nsorted, sizeof(*r), by_inode);
+	r = s->nsorted ? bsearch(&key, s->rec, s->nsorted, sizeof(*r), by_inode) : NULL;
 	/* records of one inode sit together: from the first of them */
 	while (r && r > s->rec && !by_inode(r - 1, &key))
 		r--;
