@@ -137,7 +137,9 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		r = -errno;
 	clock_gettime(CLOCK_REALTIME, &h->started);
 	pthread_mutex_init(&h->lock, NULL);
-	pthread_mutex_init(&h->recv_lock, NULL);
+	pthread_mutex_init(&h->role_lock, NULL);
+	pthread_cond_init(&h->role_cond, NULL);
+	h->receiver = -1;
 	pthread_mutex_init(&h->hq_lock, NULL);
 	pthread_cond_init(&h->hq_cond, NULL);
 	/* the system's loaders: a direct exec of one is denied unless the policy
@@ -228,7 +230,8 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	h->ev = ev;
 	r = hold_hashers_start(h);
 	for (int i = 0; i < HOLD_THREADS && !r; i++) {
-		r = -pthread_create(&h->threads[i], NULL, hold_loop, h);
+		h->threads[i] = (struct hold_thread){ .h = h, .index = i };
+		r = -pthread_create(&h->threads[i].id, NULL, hold_loop, &h->threads[i]);
 		h->nthreads += !r;
 	}
 	/* with one answering thread the hold works, only slower: go on */
@@ -268,7 +271,7 @@ void hold_free(struct hold *h)
 		/* not pthread_cancel(): a call being answered is finished first */
 		if (write(h->stop, &one, sizeof(one)) == sizeof(one))
 			for (int i = 0; i < h->nthreads; i++)
-				pthread_join(h->threads[i], NULL);
+				pthread_join(h->threads[i].id, NULL);
 	}
 	hold_hashers_stop(h); /* the calls waiting for a hash are answered */
 	/* reviews in flight end by their deadline; they use h until then */
@@ -287,7 +290,8 @@ void hold_free(struct hold *h)
 	free(h->sizes);
 	hold_store_close(h);
 	pthread_mutex_destroy(&h->lock);
-	pthread_mutex_destroy(&h->recv_lock);
+	pthread_mutex_destroy(&h->role_lock);
+	pthread_cond_destroy(&h->role_cond);
 	pthread_mutex_destroy(&h->hq_lock);
 	pthread_cond_destroy(&h->hq_cond);
 	free(h);

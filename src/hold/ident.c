@@ -364,6 +364,7 @@ static void *hasher(void *arg)
 {
 	struct hold *h = arg;
 
+	pthread_setname_np(pthread_self(), "sx-hash");
 	for (;;) {
 		struct hash_job *j;
 

@@ -46,6 +46,7 @@ struct hash_entry {
 #define HOLD_HASHERS 2
 #define HOLD_HASH_QUEUE 32
 #define HOLD_THREADS 4
+#define HOLD_STUCK_MS 20	/* a decision this long: another thread receives (loop.c) */
 
 struct hash_job;
 
@@ -66,9 +67,19 @@ struct hold {
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	pthread_mutex_t lock;	/* the cache */
-	pthread_t threads[HOLD_THREADS];
+	struct hold_thread {
+		struct hold *h;
+		int index;
+		pthread_t id;
+	} threads[HOLD_THREADS];
 	int nthreads;
-	pthread_mutex_t recv_lock; /* one answering thread at a time waits for a call */
+	/* the answering threads' roles (loop.c): who receives, since when it decides */
+	pthread_mutex_t role_lock;
+	pthread_cond_t role_cond;
+	int receiver;		/* index of the receiving thread, -1 none */
+	bool busy;		/* the receiver is deciding a call, since busy_since */
+	struct timespec busy_since;
+	bool ended;		/* the threads end: stop asked, or the agent gone */
 	pthread_t hashers[HOLD_HASHERS];
 	int nhashers;
 	pthread_mutex_t hq_lock;

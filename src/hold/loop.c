@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The answering threads: HOLD_THREADS of them take turns waiting for a
- * trapped call (one at a time holds recv_lock, polls and receives, then
- * lets the next one wait while it answers), so a call is received as soon
- * as any of them is free. Calls the rulebook decides are answered at once;
- * a file that must be hashed goes to a hashing thread (ident.c) and a call
- * that needs the jury to a worker (review.c), so neither holds up the
- * agent's other calls.
+ * The answering threads. One of them, the receiver, waits for a trapped
+ * call, decides it and waits for the next: in the usual case nothing else
+ * runs, so a call costs one wake-up. Decisions read no file contents (a
+ * file that must be hashed goes to a hashing thread: ident.c) and never
+ * wait for the jury (a worker asks it: review.c), so they take tens of
+ * microseconds; but one can still block (the agent's memory swapped out,
+ * a path on a hung network filesystem). So HOLD_THREADS - 1 others wake
+ * every HOLD_STUCK_MS, and when the receiver has spent longer than that on
+ * one call, one of them becomes the receiver in its place; the slow one
+ * becomes a waiting thread when it is done. A call therefore waits at most
+ * HOLD_STUCK_MS (plus a wake-up) for each call before it that blocks, up
+ * to HOLD_THREADS - 1 of them at once, and otherwise only for the
+ * decisions of the calls received before it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hold/internal.h"
@@ -62,7 +69,7 @@ static void answer(struct hold *h, const struct seccomp_notif *req)
 }
 
 /*
- * Waits for one call while holding recv_lock: 1 when req holds one, 0 to
+ * Waits for one call (only the receiver does): 1 when req holds one, 0 to
  * try again, -1 when the thread must end: stop asked, or the agent gone
  * (then h->done is set).
  */
@@ -84,29 +91,86 @@ static int receive(struct hold *h, struct seccomp_notif *req, size_t size)
 	if (!(pfd[0].revents & POLLIN))
 		return 0;
 	memset(req, 0, size);
-	/* only the holder of recv_lock receives, so a call polled is still there
-	 * unless its task died (ENOENT) */
+	/* only the receiver receives, so a call polled is still there unless its
+	 * task died (ENOENT) */
 	return ioctl(h->listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0;
+}
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Waits until thread me is the receiver; false when the threads must end. */
+static bool become_receiver(struct hold *h, int me)
+{
+	bool ended;
+
+	pthread_mutex_lock(&h->role_lock);
+	while (!h->ended && h->receiver != me) {
+		struct timespec until;
+
+		if (h->receiver < 0 || (h->busy && ms_since(&h->busy_since) >= HOLD_STUCK_MS)) {
+			h->receiver = me; /* none, or stuck on one call: take its place */
+			h->busy = false;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += HOLD_STUCK_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&h->role_cond, &h->role_lock, &until);
+	}
+	ended = h->ended;
+	pthread_mutex_unlock(&h->role_lock);
+	return !ended;
+}
+
+/* The receiver starts (busy) or ends deciding a call. */
+static void deciding(struct hold *h, int me, bool busy)
+{
+	pthread_mutex_lock(&h->role_lock);
+	if (h->receiver == me) { /* else another took over: this one waits next */
+		h->busy = busy;
+		if (busy)
+			clock_gettime(CLOCK_MONOTONIC, &h->busy_since);
+	}
+	pthread_mutex_unlock(&h->role_lock);
+}
+
+static void end_all(struct hold *h)
+{
+	pthread_mutex_lock(&h->role_lock);
+	h->ended = true;
+	pthread_cond_broadcast(&h->role_cond);
+	pthread_mutex_unlock(&h->role_lock);
 }
 
 void *hold_loop(void *arg)
 {
-	struct hold *h = arg;
+	struct hold_thread *th = arg;
+	struct hold *h = th->h;
 	struct seccomp_notif_sizes sz = { 0 };
 	struct seccomp_notif *req = NULL;
 	size_t size = sizeof(*req);
 	int got = 0;
 
+	pthread_setname_np(pthread_self(), "sx-hold"); /* bench/hold_bench.sh finds them so */
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) == 0 && sz.seccomp_notif > size)
 		size = sz.seccomp_notif;
 	req = calloc(1, size);
-	while (req && got >= 0) {
-		pthread_mutex_lock(&h->recv_lock);
+	while (req && got >= 0 && become_receiver(h, th->index)) {
 		got = receive(h, req, size);
-		pthread_mutex_unlock(&h->recv_lock);
-		if (got > 0)
+		if (got > 0) {
+			deciding(h, th->index, true);
 			answer(h, req);
+			deciding(h, th->index, false);
+		}
 	}
+	end_all(h);
 	free(req);
 	return NULL;
 }
