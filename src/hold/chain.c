@@ -234,7 +234,7 @@ int hold_chain(struct hold *h, const struct trapped *t, int fd, const char *file
 			break;
 		}
 		c->n++;
-		r = hold_identify_file(t, fd, f); /* takes fd */
+		r = hold_identify_file(h, t, fd, f); /* takes fd */
 		r = r ?: step(h, f->fd, &c->kargv, name, next, interp);
 		if (r || !*next)
 			break;
@@ -244,7 +244,7 @@ int hold_chain(struct hold *h, const struct trapped *t, int fd, const char *file
 	}
 	if (!r && *interp) { /* the dynamic loader: loaded with the image, runs first */
 		fd = hold_open_as_agent(t, AT_FDCWD, interp, 0);
-		r = fd < 0 ? fd : hold_identify_file(t, fd, &c->f[c->n]);
+		r = fd < 0 ? fd : hold_identify_file(h, t, fd, &c->f[c->n]);
 		c->entry = r ? -1 : c->n;
 		/* the system's loader by its own path, named by an image whose content
 		 * cannot change unseen: that is what runs first; else the kernel checks */

@@ -93,20 +93,33 @@ void hold_call_free(struct exec_call *c)
  */
 static int read_strv(const struct trapped *t, uint64_t addr, char ***ret)
 {
-	size_t n = 0, bytes = 0;
-	char **v = calloc(1, sizeof(*v)), *buf = malloc(ARG_STRLEN_MAX);
-	int r = v && buf ? 0 : -ENOMEM;
+	static __thread char buf[ARG_STRLEN_MAX];
+	static __thread uint64_t ptrs[64];	/* pointers ptrs[0] = the base-th one */
+	size_t n = 0, bytes = 0, base = 0, have = 0;
+	char **v = calloc(1, sizeof(*v));
+	int r = v ? 0 : -ENOMEM;
 
 	while (!r && addr) {
-		uint64_t ptr;
 		ssize_t len;
 		char **more;
 
-		if (pread(t->mem, &ptr, sizeof(ptr), addr + n * sizeof(ptr)) != sizeof(ptr))
-			r = -EFAULT;
-		if (r || !ptr)
+		if (n >= base + have) { /* the next pointers, up to the end of their page */
+			uint64_t at = addr + n * sizeof(*ptrs), page = 4096 - (at & 4095);
+			/* one pointer at least: a misaligned one may straddle the page */
+			size_t want = page < sizeof(*ptrs) ? sizeof(*ptrs) :
+				      page < sizeof(ptrs) ? page : sizeof(ptrs);
+			ssize_t got = pread(t->mem, ptrs, want, at);
+
+			if (got < (ssize_t)sizeof(*ptrs)) {
+				r = -EFAULT;
+				break;
+			}
+			base = n;
+			have = got / sizeof(*ptrs);
+		}
+		if (!ptrs[n - base])
 			break;
-		len = read_str(t, ptr, buf, ARG_STRLEN_MAX);
+		len = read_str(t, ptrs[n - base], buf, ARG_STRLEN_MAX);
 		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES) {
 			r = len < 0 ? (int)len : -E2BIG;
 			break;
@@ -120,7 +133,6 @@ static int read_strv(const struct trapped *t, uint64_t addr, char ***ret)
 		v = more;
 		v[++n] = NULL;
 	}
-	free(buf);
 	if (r)
 		hold_free_argv(v);
 	*ret = r ? NULL : v;
@@ -204,7 +216,7 @@ static bool lib_written(struct hold *h, const struct trapped *t, const char *pat
 {
 	struct exec_file f = { .fd = -1 };
 	int fd = hold_open_as_agent(t, AT_FDCWD, path, 0);
-	bool w = fd >= 0 && hold_identify_file(t, fd, &f) == 0 && hold_written(h, &f);
+	bool w = fd >= 0 && hold_identify_file(h, t, fd, &f) == 0 && hold_written(h, &f);
 
 	if (w && !*out)
 		*out = strdup(f.path);

@@ -16,11 +16,13 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -28,6 +30,14 @@
 
 #include "hold/internal.h"
 #include "exec/exec.h"
+
+/* Debian bookworm's headers predate these (Linux 6.6) */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 #include "util/fdpass.h"
 
 /* The identity of the file at path (our view), its hash kept across runs where it may be. */
@@ -91,11 +101,14 @@ static int find_loaders(struct hold *h)
 
 			if (identify(h, g.gl_pathv[j], &id) == 0) {
 				id.path = strdup(g.gl_pathv[j]);
+				id.canon = realpath(g.gl_pathv[j], NULL);
 				r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
 				if (!r && h->deny_loader)
 					r = add_size(h, id.size);
-				if (r)
+				if (r) {
 					free(id.path);
+					free(id.canon);
+				}
 			}
 		}
 		globfree(&g);
@@ -132,6 +145,7 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 		return -ENOMEM;
 	h->p = p;
 	h->listener = -1;
+	h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	h->stop = eventfd(0, EFD_CLOEXEC);
 	if (h->stop < 0)
 		r = -errno;
@@ -224,6 +238,9 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	int r;
 
 	h->listener = listener;
+	/* the trapped task and the answering thread hand each other the CPU
+	 * instead of waking on another one (6.6+; elsewhere EINVAL, the usual way) */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	h->approvals = approvals;
 	h->net_approvals = net_approvals;
 	h->jury = jury;
@@ -283,8 +300,12 @@ void hold_free(struct hold *h)
 	if (h->stop >= 0)
 		close(h->stop);
 	free(h->denied);
-	for (size_t i = 0; i < h->nloaders; i++)
+	for (size_t i = 0; i < h->nloaders; i++) {
 		free(h->loaders[i].path);
+		free(h->loaders[i].canon);
+	}
+	if (h->root >= 0)
+		close(h->root);
 	free(h->loaders);
 	free(h->misc);
 	free(h->sizes);

@@ -78,6 +78,7 @@ struct exec_file {
 	bool noexec;		/* on a noexec mount: the kernel will not load it */
 	bool pinned;		/* its content cannot change unseen before the kernel loads it */
 	bool busy;		/* not pinned because it is open for writing */
+	bool root_only;		/* only root may write it, and the agent is not root */
 	bool hashed;		/* sha holds its content identity */
 	uint8_t sha[32];
 	int fd;			/* open while it may still be hashed, else -1 */

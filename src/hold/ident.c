@@ -111,6 +111,8 @@ static void strip_root(const struct trapped *t, char *path)
 	ssize_t n;
 	size_t len;
 
+	if (t->root_ours)
+		return; /* the same root: the same view */
 	snprintf(link, sizeof(link), "/proc/%d/root", t->pid);
 	n = readlink(link, root, sizeof(root) - 1);
 	if (n <= 1)
@@ -123,9 +125,20 @@ static void strip_root(const struct trapped *t, char *path)
 		strcpy(path, "/");
 }
 
-int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f)
+/* A system loader's path without symlinks, when f is one (saves a readlink per exec). */
+static const char *loader_path(const struct hold *h, const struct exec_file *f)
+{
+	for (size_t i = 0; i < h->nloaders; i++)
+		if (h->loaders[i].kdev == f->kdev && h->loaders[i].ino == f->ino && h->loaders[i].canon)
+			return h->loaders[i].canon;
+	return NULL;
+}
+
+int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
+		       struct exec_file *f)
 {
 	char link[64], path[4096];
+	const char *known;
 	ssize_t n;
 	int r = hold_stat_file(fd, f);
 
@@ -135,6 +148,12 @@ int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f)
 	 * /dev/shm): the agent sees the same answer from here */
 	if (f->noexec)
 		return -EACCES;
+	f->root_only = t->unprivileged && f->uid == 0 && !(f->mode & 022);
+	known = t->root_ours ? loader_path(h, f) : NULL;
+	if (known) {
+		f->path = strdup(known);
+		return f->path ? 0 : -ENOMEM;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
@@ -170,7 +189,11 @@ bool hold_pin(struct exec_file *f, bool may_seal)
 {
 	if (f->pinned)
 		return true;
-	if (f->fs == EXEC_FS_STABLE) {
+	if (f->fs == EXEC_FS_STABLE && f->root_only) {
+		/* the agent cannot be its writer, and root outside the run is
+		 * trusted (saves the lease's two system calls) */
+		f->pinned = true;
+	} else if (f->fs == EXEC_FS_STABLE) {
 		/* a read lease is refused while anyone has the file open for writing */
 		if (fcntl(f->fd, F_SETLEASE, F_RDLCK) == 0) {
 			fcntl(f->fd, F_SETLEASE, F_UNLCK);
@@ -393,7 +416,7 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 		r = -EAGAIN; /* fail closed: too many files waiting for their hash */
 	} else {
 		*j = (struct hash_job){ .t = *t, .c = *c };
-		j->t.mem = -1;
+		j->t.mem = j->t.proc = j->t.root = -1; /* closed when the call was handed on */
 		for (tail = &h->hq_head; *tail; tail = &(*tail)->next)
 			;
 		*tail = j;

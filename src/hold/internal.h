@@ -15,6 +15,7 @@ struct identity {
 	uint8_t sha[32];
 	const struct exec_rule *rule;	/* NULL for a loader */
 	char *path;			/* a loader's path as found, else NULL */
+	char *canon;			/* a loader's path with no symlink in it */
 	int64_t size;
 };
 
@@ -64,6 +65,7 @@ struct hold {
 	int64_t *sizes;		/* of every content identity, sorted (the size filter) */
 	size_t nsizes;
 	struct store *store;	/* hashes kept across runs (store.c), or NULL */
+	int root;		/* O_PATH our root, to see whether an agent's is the same */
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	pthread_mutex_t lock;	/* the cache */
@@ -105,6 +107,11 @@ struct trapped {
 	int mem;		/* /proc/PID/mem */
 	uint64_t id;
 	int listener;
+	/* the task's view, opened once per call (-1 on other threads: opened again) */
+	int proc;		/* O_PATH /proc/PID */
+	int root;		/* O_PATH its root */
+	bool root_ours;		/* its root is the supervisor's: paths need no stripping */
+	bool unprivileged;	/* its uid is not root's (false when unknown) */
 };
 
 #define HOLD_HELD 1		/* a hashing thread or a review worker answers later */
@@ -146,12 +153,16 @@ const struct misc_entry *hold_misc_match(const struct hold *h, const unsigned ch
 
 /* resolve.c: what the call names, opened O_RDONLY as the agent reaches it; fd or -errno. */
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
+/* Opens the task's view into t (proc, root). Returns 0 or -errno. */
+int hold_view_open(const struct hold *h, struct trapped *t);
+void hold_view_close(struct trapped *t);
 
 /* ident.c: identities, pinning and hashing (the bounds are described there). */
 /* The identity of the open file fd, which f takes (no path). Returns 0 or -errno. */
 int hold_stat_file(int fd, struct exec_file *f);
 /* The same with f->path as the agent sees it. */
-int hold_identify_file(const struct trapped *t, int fd, struct exec_file *f);
+int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
+		       struct exec_file *f);
 /* Sorts the sizes of the content identities, once they are all known. */
 void hold_sizes_sort(struct hold *h);
 /* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */

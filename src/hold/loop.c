@@ -49,12 +49,12 @@ void hold_respond(struct hold *h, const struct trapped *t, int r)
 
 static void answer(struct hold *h, const struct seccomp_notif *req)
 {
-	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener };
+	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener,
+			     .mem = -1, .proc = -1, .root = -1 };
 	int nr = req->data.nr, r = -EPERM; /* fail closed: what is not judged allowed fails */
-	char mem[64];
 
-	snprintf(mem, sizeof(mem), "/proc/%d/mem", t.pid);
-	t.mem = open(mem, O_RDONLY | O_CLOEXEC);
+	if (hold_view_open(h, &t) == 0)
+		t.mem = openat(t.proc, "mem", O_RDONLY | O_CLOEXEC);
 	/* valid after the open: the pid was not recycled before we held its memory */
 	if (t.mem >= 0 && hold_still_valid(&t)) {
 		if (nr == __NR_execve || nr == __NR_execveat)
@@ -64,6 +64,7 @@ static void answer(struct hold *h, const struct seccomp_notif *req)
 	}
 	if (t.mem >= 0)
 		close(t.mem);
+	hold_view_close(&t);
 	if (r != HOLD_HELD)
 		hold_respond(h, &t, r);
 }

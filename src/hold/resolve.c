@@ -53,9 +53,40 @@ static int proc_open(const struct trapped *t, const char *what, int flags)
 	char p[64];
 	int fd;
 
-	snprintf(p, sizeof(p), "/proc/%d/%s", t->pid, what);
-	fd = open(p, flags | O_CLOEXEC);
+	if (t->proc >= 0) {
+		fd = openat(t->proc, what, flags | O_CLOEXEC);
+	} else {
+		snprintf(p, sizeof(p), "/proc/%d/%s", t->pid, what);
+		fd = open(p, flags | O_CLOEXEC);
+	}
 	return fd < 0 ? -errno : fd;
+}
+
+int hold_view_open(const struct hold *h, struct trapped *t)
+{
+	char p[64];
+	struct stat a, b;
+
+	snprintf(p, sizeof(p), "/proc/%d", t->pid);
+	t->proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	t->root = t->proc < 0 ? -1 : proc_open(t, "root", O_PATH | O_DIRECTORY);
+	if (t->root < 0)
+		return t->proc < 0 ? -errno : t->root;
+	/* /proc/PID belongs to the task's euid, or to root when it is not
+	 * dumpable: then it counts as root (the careful side) */
+	t->unprivileged = fstat(t->proc, &a) == 0 && a.st_uid != 0;
+	t->root_ours = h->root >= 0 && fstat(t->root, &a) == 0 && fstat(h->root, &b) == 0 &&
+		       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return 0;
+}
+
+void hold_view_close(struct trapped *t)
+{
+	if (t->root >= 0)
+		close(t->root);
+	if (t->proc >= 0)
+		close(t->proc);
+	t->root = t->proc = -1;
 }
 
 static bool on_proc(int fd, bool root_only)
@@ -272,7 +303,12 @@ static int slow_open(const struct trapped *t, int root, int start, const char *p
 	return r;
 }
 
-/* One openat2() for the usual case; -EAGAIN when the slow walk must decide. */
+/*
+ * One openat2() for the usual case; -EAGAIN when the slow walk must decide.
+ * Without magic links, a path that went through /proc/self (as the
+ * supervisor) can only end at a file of /proc itself, which the kernel
+ * never executes; the hold refuses those as the kernel does (ident.c).
+ */
 static int fast_open(int start, const char *path, bool absolute, bool nofollow)
 {
 	struct open_how how = {
@@ -281,13 +317,7 @@ static int fast_open(int start, const char *path, bool absolute, bool nofollow)
 	};
 	int fd = syscall(SYS_openat2, start, path, &how, sizeof(how));
 
-	if (fd < 0)
-		return -EAGAIN;
-	if (on_proc(fd, false)) { /* it may have gone through /proc/self as the supervisor */
-		close(fd);
-		return -EAGAIN;
-	}
-	return fd;
+	return fd < 0 ? -EAGAIN : fd;
 }
 
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags)
@@ -305,9 +335,17 @@ int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int
 		snprintf(what, sizeof(what), "fd/%d", dirfd);
 		return proc_open(t, what, O_RDONLY | O_NONBLOCK);
 	}
-	root = proc_open(t, "root", O_PATH | O_DIRECTORY);
+	/* the usual case: one openat2() from the root opened for this call */
+	if (absolute && t->root >= 0 && (fd = fast_open(t->root, path, true, nofollow)) != -EAGAIN)
+		return fd;
+	root = t->root >= 0 ? fcntl(t->root, F_DUPFD_CLOEXEC, 0)
+			    : proc_open(t, "root", O_PATH | O_DIRECTORY);
 	if (root < 0)
-		return root;
+		return root == -1 ? -errno : root;
+	if (absolute && t->root < 0 && (fd = fast_open(root, path, true, nofollow)) != -EAGAIN) {
+		close(root);
+		return fd;
+	}
 	if (absolute)
 		start = fcntl(root, F_DUPFD_CLOEXEC, 0);
 	else if (dirfd == AT_FDCWD)
@@ -321,7 +359,7 @@ int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int
 		close(root);
 		return start;
 	}
-	fd = fast_open(start, path, absolute, nofollow);
+	fd = absolute ? -EAGAIN : fast_open(start, path, false, nofollow);
 	if (fd == -EAGAIN)
 		fd = slow_open(t, root, start, path, nofollow); /* takes start */
 	else
