@@ -157,7 +157,8 @@ demo: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)SEVORIX=$(abspath $(BUILD)/sevorix) SEVORIX_ASAN=$(abspath $(BUILD)/asan/sevorix) \
-		BUILD=$(abspath $(BUILD)) prove --exec '' $(PROVE_FLAGS) $(CHECK_TESTS)
+		BUILD=$(abspath $(BUILD)) SEVORIX_PROFILE_PATH=$(abspath policies) \
+		prove --exec '' $(PROVE_FLAGS) $(CHECK_TESTS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(HELPER_BINS)

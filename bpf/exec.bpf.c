@@ -385,8 +385,12 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 		why = SX_EXEC_NOT_APPROVED; /* fail closed: no configuration */
 	if (why != SX_EXEC_OK && !(c && c->audit))
 		bpf_send_signal(9 /* SIGKILL, before the first instruction */);
-	e = sx_event_new(SX_EV_EXEC, why == SX_EXEC_OK ? SX_V_NONE : SX_V_DENY,
-			 why == SX_EXEC_OK ? SX_LAYER_TRACE : SX_LAYER_EXEC_CHECK);
+	if (why == SX_EXEC_OK) {
+		e = sx_record_new(SX_EV_EXEC, SX_V_NONE, SX_LAYER_TRACE);
+	} else {
+		sx_count_decision(SX_LAYER_EXEC_CHECK, SX_V_DENY);
+		e = sx_decision_new(SX_EV_EXEC, SX_V_DENY, SX_LAYER_EXEC_CHECK, SX_SEC_EXEC, rule);
+	}
 	if (!e)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
@@ -407,7 +411,7 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	if (len > 0 && bpf_probe_read_user(e->data + off, len, (void *)start) == 0)
 		off += len;
 	e->data_len = off;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 0;
 }
 

@@ -54,7 +54,7 @@ static __always_inline int report(struct bpf_sock_addr *ctx, struct decision d, 
 		e->sock_type = ctx->type;
 		e->port = port;
 		__builtin_memcpy(e->addr, addr, family == AF_INET ? 4 : 16);
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return allow;
 }

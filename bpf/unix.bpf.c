@@ -59,7 +59,7 @@ static __always_inline int judge_unix(struct bpf_sock_addr *ctx, __u8 kind)
 		e->sock_type = ctx->type;
 		e->data_len = SX_UNIX_PATH_MAX;
 		__builtin_memcpy(e->data, key->path, SX_UNIX_PATH_MAX);
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return allow;
 }

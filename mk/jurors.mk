@@ -4,8 +4,10 @@
 # models the n-gram and logistic-regression jurors load, and `make eval`.
 #
 #   tools/jury_corpus.py  -> $(BUILD)/jury/{train,test}.tsv  (seeded, split by template)
-#   tools/jury_train.c    -> $(BUILD)/jury/{ngram,logreg}.model (deterministic)
-#   tools/jury_eval.c     -> precision/recall/F1 per juror and consensus, held-out split
+#   tools/jury_train.c    -> $(BUILD)/jury/{ngram,logreg}.model (deterministic; templates
+#                            and the real corpus' train split, calibrated out of fold)
+#   tools/jury_eval.c     -> per juror and per consensus rule on the same votes
+#                            (tests/jury/juror_eval.t)
 #
 # The models are part of `all` and `tests`, so `make check` from a fresh
 # clone trains them before any test needs them.
@@ -25,23 +27,23 @@ $(JURY_CORPUS) &: $(JURY_GEN)
 	$(call msg,CORPUS,$(JURY_DATA))
 	$(Q)python3 tools/jury_corpus.py $(JURY_DATA) >/dev/null
 
-$(JURY_MODELS) &: $(JURY_DATA)/train.tsv $(BUILD)/tools/jury_train
+# The templates' train split and the train split of every real source
+# (jury/corpus/*/items.tsv; the untouched rows are never read).
+$(JURY_MODELS) &: $(JURY_DATA)/train.tsv $(BUILD)/tools/jury_train $(wildcard jury/corpus/*/items.tsv)
 	$(call msg,TRAIN,$(JURY_MODELS))
-	$(Q)$(BUILD)/tools/jury_train $(JURY_DATA)/train.tsv $(JURY_DATA) >/dev/null
+	$(Q)$(BUILD)/tools/jury_train $(JURY_DATA)/train.tsv $(JURY_DATA) jury/corpus >/dev/null
 
 all: $(JURY_MODELS)
 tests: $(JURY_MODELS) $(JURY_TOOLS)
 
-# Per-juror figures from the jurors' own vote() on the held-out split, the
-# hand-written cases, then the held-out split again through
-# `sevorix jury ask --local` (the real jury, built-in configuration).
+# Per-juror and consensus figures through `sevorix jury ask --local` (the
+# real jury, built-in configuration): the template held-out split, then
+# every real source's train and untouched split with sizes, 95 % intervals
+# and the calibration error (tools/corpus/eval.py).
 .PHONY: eval install-jury
-eval: $(JURY_MODELS) $(JURY_TOOLS) $(BUILD)/sevorix
-	$(Q)$(BUILD)/tools/jury_eval $(JURY_DATA)/test.tsv $(JURY_DATA)
-	@echo "hand-written cases (tests/jury/juror_cases.tsv; not a held-out set: rules were written against it):"
-	$(Q)$(BUILD)/tools/jury_eval tests/jury/juror_cases.tsv $(JURY_DATA) | sed -n '3,6p;$$p'
-	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/jury_eval_ask.py \
-		$(BUILD)/sevorix $(JURY_DATA)/test.tsv
+eval: corpus-check $(JURY_MODELS) $(BUILD)/sevorix
+	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/corpus/eval.py \
+		$(BUILD)/sevorix $(CORPUS_DIR) --templates $(JURY_DATA)/test.tsv
 
 install: install-jury
 install-jury: $(JURY_MODELS)

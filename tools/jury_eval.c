@@ -49,8 +49,9 @@ static const struct mode modes[] = {
 	{ "weighted:-0.5 (2,1,1,0.5)", 2, -0.5, { 2, 1, 1, 0.5 }, -1 },
 	{ "weighted:0 (1.5,1,1,0.5), rulebook veto", 2, 0, { 1.5, 1, 1, 0.5 }, 0 },
 	{ "weighted:0 (2,1,1,1), rulebook veto", 2, 0, { 2, 1, 1, 1 }, 0 },
+	{ "weighted:1 (1,0.5,1,0.5), rulebook veto", 2, 1, { 1, 0.5, 1, 0.5 }, 0 },
 	/* the recommended default (RECOMMEND.txt); -v 4 lists its mistakes */
-	{ "weighted:0 (2,1,1,0.5), rulebook veto *", 2, 0, { 2, 1, 1, 0.5 }, 0 },
+	{ "weighted:0.5 (1,0.5,1,0.5), rulebook veto *", 2, 0.5, { 1, 0.5, 1, 0.5 }, 0 },
 };
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
 

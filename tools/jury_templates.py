@@ -2,7 +2,7 @@
 """The templates of the jury corpus: (technique, template) pairs.
 
 Everyday developer work on one side, malicious shell usage by technique
-(after MITRE ATT&CK and GTFOBins) on the other. A template's identity is
+(after MITRE ATT&CK) on the other. A template's identity is
 its technique and its index within that technique; tools/jury_corpus.py
 puts each whole template on one side of the train/test split.
 """

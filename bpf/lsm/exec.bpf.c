@@ -77,7 +77,7 @@ static __always_inline int exec_report(__u8 kind, int why, __u16 rule, const voi
 
 		e->port = why;
 		e->data_len = m > 0 ? m : 0;
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }

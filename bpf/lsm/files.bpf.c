@@ -228,6 +228,8 @@ static __always_inline int seen_last(__u16 rule)
 		return 0;
 	if (last->tgid == tgid && last->rule_id == rule && last->section == SX_SEC_FILES) {
 		sx_count(SX_STAT_ALLOW);
+		sx_count_decision(SX_LAYER_BPF_LSM, SX_V_ALLOW);
+		sx_quiet_add(SX_LAYER_BPF_LSM, SX_EV_OPEN, SX_SEC_FILES, SX_V_ALLOW, rule);
 		return 1;
 	}
 	last->tgid = tgid;
@@ -266,7 +268,7 @@ static __always_inline int cached_allow(struct file *file, unsigned int access, 
 	n = bpf_d_path((struct path *)&file->f_path, e->data, SX_EVENT_DATA);
 	e->data_len = n > 0 ? n : 0;
 	e->port = access;
-	bpf_ringbuf_submit(e, 0);
+	sx_submit(e);
 	return 1;
 }
 
@@ -347,7 +349,7 @@ int BPF_PROG(sevorix_file_open, struct file *file, int ret)
 	}
 	if (e) {
 		e->port = access;
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EACCES);
 }

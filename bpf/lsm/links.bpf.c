@@ -203,7 +203,7 @@ static __always_inline int judge_name(struct dentry *old, struct vfsmount *old_m
 			e->data[(m - 2) & (SX_FILE_PATH_MAX - 1)] = 0; /* "NAME/" as NAME */
 		e->port = rename;
 		e->data_len = m > 0 ? m : 0;
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }

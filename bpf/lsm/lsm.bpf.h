@@ -155,7 +155,7 @@ static __always_inline int protect(__u8 kind, struct task_struct *target, __u16 
 			BPF_CORE_READ_STR_INTO(&e->data, target, comm);
 			e->data_len = sizeof(target->comm);
 		}
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }

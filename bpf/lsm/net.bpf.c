@@ -96,7 +96,7 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 		e->sock_type = type;
 		e->port = port;
 		__builtin_memcpy(e->addr, w, 16);
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }
@@ -135,7 +135,7 @@ static __always_inline int judge_unix(const char *sun_path, __u32 len, __u8 kind
 		e->sock_type = type;
 		e->data_len = SX_UNIX_PATH_MAX;
 		__builtin_memcpy(e->data, key->path, SX_UNIX_PATH_MAX);
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }

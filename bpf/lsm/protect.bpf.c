@@ -128,7 +128,7 @@ int BPF_PROG(sevorix_socket_create, int family, int type, int protocol, int kern
 		e->family = family;
 		e->sock_type = type & 0xf;
 		e->port = protocol;
-		bpf_ringbuf_submit(e, 0);
+		sx_submit(e);
 	}
 	return answer(allow, EPERM);
 }

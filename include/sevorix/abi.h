@@ -30,7 +30,8 @@
 #define SX_RULE_DEFAULT 0xffff	/* rule_id of a section default */
 #define SX_RULE_SLOTS 1024	/* per-rule counters; the default uses the last */
 #define SX_EVENT_DATA 512	/* unix path, exe path or argv (NUL separated) */
-#define SX_RINGBUF_SIZE (1 << 20)
+#define SX_RINGBUF_SIZE (1 << 20)	/* sx_events: allowed decisions, process events */
+#define SX_DENY_RINGBUF_SIZE (1 << 22)	/* sx_denials: denials and reviews only */
 
 enum sx_verdict {
 	SX_V_ALLOW = 0,
@@ -57,6 +58,7 @@ enum sx_event_kind {
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
+	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event) */
 };
 
 /*
@@ -90,14 +92,52 @@ enum sx_layer {
 	SX_LAYER_BPF_LSM = 5,	/* K1, the BPF LSM hooks (bpf/lsm/) */
 };
 
-/* An open or exec in flight, from syscall entry to exit (observe.bpf.c). */
-#define SX_OBS_PATH 256
-struct sx_obs_call {
-	__s32 nr;		/* syscall number */
-	__s32 dirfd;
-	__u64 flags;		/* open flags */
-	__u64 upath;		/* the path's address in the agent */
-	char path[SX_OBS_PATH];
+/*
+ * Denials of other layers, seen at system call exit (bpf/observe.bpf.c).
+ * One program on the raw sys_exit tracepoint (tp_btf: no tracefs needed)
+ * looks only at calls that failed with EACCES, EPERM or EXDEV, whose
+ * number has a shape below, made by a task of the run. It records the
+ * call's paths as an sx_obs_event of kind SX_EV_OBSERVED: port = syscall
+ * number, family = enum sx_obs_op, exit_code = the return value, addr[0..7]
+ * = the flags argument. User space names the rule by judging the paths
+ * against the policy (src/events/attribute.c).
+ */
+enum sx_obs_op {
+	SX_OBS_OPEN = 1,	/* open, openat, openat2, creat */
+	SX_OBS_EXEC = 2,	/* execve, execveat */
+	SX_OBS_MKDIR = 3,
+	SX_OBS_UNLINK = 4,	/* unlink, unlinkat (AT_REMOVEDIR in the flags: rmdir) */
+	SX_OBS_RMDIR = 5,
+	SX_OBS_RENAME = 6,	/* path: the old name, path2: the new one */
+	SX_OBS_LINK = 7,	/* path: the new name, path2: the existing file */
+	SX_OBS_SYMLINK = 8,	/* path: the new name, path2: the link's text */
+	SX_OBS_MKNOD = 9,
+	SX_OBS_TRUNCATE = 10,	/* truncate, ftruncate */
+	SX_OBS_CHMOD = 11,
+	SX_OBS_CHOWN = 12,
+	SX_OBS_UTIME = 13,	/* utime, utimes, utimensat, futimesat */
+	SX_OBS_XATTR = 14,	/* setxattr, removexattr and their l/f/at forms */
+	SX_OBS_CONNECT = 15,	/* connect refused by Landlock's TCP port rules (EACCES) */
+	SX_OBS_OP_MAX,
+};
+
+#define SX_OBS_NR_MAX 512	/* syscall numbers observed are below this */
+#define SX_OBS_NONE 7		/* no such argument */
+#define SX_OBS_PATH 256		/* bytes of one path or directory name */
+
+/*
+ * How to read one system call's arguments (argument indexes 0-5). The
+ * file a call acts on is path, relative to dirfd (AT_FDCWD when none);
+ * when path is none, NULL or empty, it is the file dirfd names (fchmod,
+ * ftruncate, utimensat(fd, NULL), execveat(AT_EMPTY_PATH)).
+ */
+struct sx_obs_shape {
+	__u8 op;		/* enum sx_obs_op; 0: not observed */
+	__u8 path, dirfd;
+	__u8 path2, dirfd2;	/* the second name of rename, link, symlink */
+	__u8 flags;		/* the flags argument, or SX_OBS_NONE */
+	__u8 flags_in_struct;	/* 1: flags is a pointer to them (openat2's open_how) */
+	__u8 sockaddr;		/* a struct sockaddr (its length is the next argument) */
 };
 
 /* Which rule array a rule_id indexes. */
@@ -323,6 +363,17 @@ struct sx_event {
 	char data[SX_EVENT_DATA];
 };
 
+/*
+ * data: the path as the agent passed it (SX_OBS_PATH bytes), then the
+ * directory it is relative to, as the kernel resolves it (empty for an
+ * absolute path). more: the same for the second name. For a call with a
+ * sockaddr, data holds the address as the agent passed it.
+ */
+struct sx_obs_event {
+	struct sx_event e;
+	char more[2 * SX_OBS_PATH];
+};
+
 #ifndef __VMLINUX_H__
 /* "K1".."K4" with the layer's name, as `sevorix doctor` says them; NULL for another value. */
 static inline const char *sx_klayer_name(enum sx_klayer k)
@@ -341,11 +392,62 @@ static inline const char *sx_klayer_name(enum sx_klayer k)
 }
 #endif
 
+/*
+ * Decisions the kernel made without an event of their own -- an allow
+ * after the first of its process and rule, a decision whose record the
+ * ring buffer had no room for -- are counted in the per-CPU hash
+ * "sx_quiet" by what they were; user space writes them as events with
+ * that count (src/events/agg.c), so that the events add up to every
+ * decision the kernel made.
+ */
+struct sx_quiet_key {
+	__u8 layer;	/* enum sx_layer */
+	__u8 kind;	/* enum sx_event_kind */
+	__u8 section;	/* enum sx_section of rule_id */
+	__u8 verdict;	/* enum sx_verdict */
+	__u16 rule_id;
+	__u16 pad;
+};
+
+/*
+ * Denials never share a ring buffer with allows or process events: they go
+ * to sx_denials, and what a flood does there is bounded (common.bpf.h:
+ * sx_deny_submit):
+ *  - identical denials (same process, kind, layer, rule, destination or
+ *    hash of the path) within SX_AGG_NS of the last one written are only
+ *    counted, in sx_agg; user space writes that count as one event when
+ *    the identity has been quiet for two windows, and at the end of the run;
+ *  - when sx_denials is half full (or has no room), a denial is not written
+ *    one by one: it is counted in sx_quiet for its rule, and the latest one
+ *    of each rule is kept whole in sx_latest, so that the last denial
+ *    before a pause is always seen with its target.
+ */
+#define SX_AGG_NS 1000000000ULL
+
+struct sx_agg_key {
+	__u32 tgid;
+	__u8 kind, layer, section, verdict;
+	__u16 rule_id;
+	__u16 port;
+	__u8 family, sock_type, pad[2];
+	__u8 addr[16];
+	__u64 data_hash;	/* of the path, argv or socket name */
+};
+
+struct sx_agg_value {
+	__u64 quiet;		/* identical denials not written since the last record */
+	__u64 last_ns;		/* when the last record of this identity was written */
+	__u64 record_ts;	/* its ts_boot_ns: user space knows the record by it */
+};
+
 /* Indices of the per-CPU counter array "sx_stats". */
 enum sx_stat {
-	SX_STAT_LOST = 0,	/* ring buffer full: events dropped (never decisions) */
-	SX_STAT_ALLOW = 1,
+	SX_STAT_LOST = 0,	/* ring buffer full: process events dropped */
+	SX_STAT_ALLOW = 1,	/* network decisions of the run (not counted twice by K1 and K2) */
 	SX_STAT_DENY = 2,
+	SX_STAT_QUIET_LOST = 3,	/* decisions neither written nor counted in sx_quiet (it was full) */
+	SX_STAT_DECIDED = 4,	/* + layer * 4 + verdict: every decision, by enum sx_layer */
+	SX_STAT_UNRECORDED = SX_STAT_DECIDED + 8 * 4, /* denials counted, not written one by one */
 	SX_STAT_MAX,
 };
 

@@ -86,9 +86,10 @@ int hardening_allow_from_name(const char *name, unsigned int *bit);
 const char *const *hardening_allow_names(void);
 
 struct policy_loc {
-	const char *file; /* points into struct policy, not owned */
+	const char *file; /* one of policy->sources, not owned */
 	unsigned int line;
 	unsigned int col;
+	unsigned int src; /* index of file in policy->sources: the order files were read */
 };
 
 struct policy_var {
@@ -151,6 +152,7 @@ struct exec_rule {
 	char *path;	      /* as written, or NULL for an argv rule */
 	char *expanded;	      /* normalized; NULL for an argv rule */
 	char *argv_glob;      /* fnmatch(3)-style glob over argv joined by ' ', or NULL */
+	char *shell_glob;     /* the same glob over each pipeline the argv runs, or NULL */
 	unsigned int id;
 	struct policy_loc loc;
 };
@@ -161,13 +163,29 @@ struct policy_section {
 	struct policy_loc loc;
 };
 
+/* The built-in variables, in this order in policy->builtin. */
+enum policy_builtin {
+	POLICY_VAR_HOME,
+	POLICY_VAR_USER,
+	POLICY_VAR_WORKSPACE,
+	POLICY_VAR_AGENT_DIR,
+	POLICY_NBUILTIN,
+};
+
 struct policy {
-	char *file;
+	char *file;		/* the file named by the user */
+	/*
+	 * Every file read for it, in the order read: the files a file extends
+	 * or includes before it, each file once (sevorix-policy(5), "Profiles").
+	 * Rules name theirs in loc.file.
+	 */
+	char **sources;
+	size_t nsources;
 	int version;
 	enum sx_mode mode;
 	struct policy_var *vars; /* user vars, file order */
 	size_t nvars;
-	struct policy_var builtin[3]; /* HOME USER WORKSPACE as resolved */
+	struct policy_var builtin[POLICY_NBUILTIN]; /* enum policy_builtin, as resolved */
 
 	struct policy_section network;
 	struct net_rule *net_rules;
@@ -200,13 +218,29 @@ struct policy {
 
 #define POLICY_FILE_DEFAULT "/etc/sevorix/policy.yaml"	/* of every command */
 #define POLICY_JURY_DEFAULT "/var/run/sevorix/slm.sock"
+/* Where profiles are found by name: the admin's first, then those `make install` ships. */
+#ifndef POLICY_PROFILE_DIR
+#define POLICY_PROFILE_DIR "/usr/local/share/sevorix/profiles"
+#endif
+#define POLICY_PROFILE_PATH "/etc/sevorix/profiles:" POLICY_PROFILE_DIR
+
+/*
+ * The file of a profile (`run --profile`, `extends:`): a name (no '/') is
+ * NAME.yaml in the first directory of policy_profile_dirs() that has it;
+ * anything with a '/' is a path. Returns 0 with the file in buf, -ENOENT,
+ * -EINVAL (not a name) or -ENAMETOOLONG.
+ */
+int policy_profile_path(const char *name, char *buf, size_t len);
+/* $SEVORIX_PROFILE_PATH (directories separated by ':') when set, else POLICY_PROFILE_PATH. */
+const char *policy_profile_dirs(void);
 #define POLICY_REVIEW_DEADLINE_MS 1000
 
-/* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE}. */
+/* Who the agent runs as; fills ${HOME} ${USER} ${WORKSPACE} ${AGENT_DIR}. */
 struct policy_env {
 	const char *home;
 	const char *user;
 	const char *workspace;
+	const char *agent_dir;	/* policy_agent_dir() of the command; NULL: not known here */
 };
 
 /*
@@ -223,13 +257,27 @@ struct policy_diag {
 
 int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
 		struct policy_diag *diag);
+/* The same from a rulebook in memory; name stands for the file in messages and events. */
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag);
 void policy_free(struct policy *p);
 void policy_diag_clear(struct policy_diag *d);
 /* Writes every line of d to f, as they are (they name their file and place). */
 void policy_diag_print(const struct policy_diag *d, FILE *f);
 
+/*
+ * Appends a warning to diag for every allow rule (files, exec) whose path
+ * does not exist now, below p->root: it grants nothing (Landlock ties rules
+ * to existing files). Returns how many.
+ */
+size_t policy_check_paths(const struct policy *p, struct policy_diag *diag);
+
 /* Prints the normalized policy in YAML; expand=true writes expanded values. */
 int policy_print(const struct policy *p, bool expand, FILE *out);
+/* One rule as policy_print() writes it, "{action: ..., ...}" (no "- ", no newline). */
+void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand);
+void policy_print_file_rule(FILE *f, const struct file_rule *r, bool expand);
+void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand);
 
 /*
  * Reference decisions in user space, in the order described above. They
@@ -242,11 +290,22 @@ enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
 				  const struct net_rule **rule);
 enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
 				  const struct file_rule **rule);
-/* The stricter of the best path rule and the best argv rule. */
+/* The stricter of the best path rule, the best argv rule and the best shell rule. */
 enum sx_action policy_decide_exec(const struct policy *p, const char *path, char *const argv[],
 				  const struct exec_rule **rule);
 
+/* Has the exec section shell rules (judged by the hold only, in user space)? */
+bool policy_has_shell_rules(const struct policy *p);
+
 const char *sx_action_name(enum sx_action a);
+/* An argv pattern ('*' any run of bytes, '?' one byte) against text, as the kernel matches it. */
+bool policy_glob(const char *pat, const char *text);
+
+/* True when rule path r covers path p by whole components ("/usr" covers "/usr/x"). */
+bool policy_path_covers(const char *r, const char *p);
+
+/* How events and messages name a rule: "FILE:LINE" of loc, or "default" for NULL. */
+void policy_rule_name(const struct policy_loc *loc, char *buf, size_t len);
 
 /* path (as the agent sees it) as seen from here: below p->root when set. */
 const char *policy_host_path(const struct policy *p, const char *path, char *buf, size_t len);

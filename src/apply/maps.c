@@ -22,6 +22,7 @@
 #include "lsm/lsm.h"
 #include "exec/exec.h"
 #include "net/net.h"
+#include "events/events.h"
 #include "sevorix/abi.h"
 
 static int *slot_of(struct run_maps *m, const char *name)
@@ -40,6 +41,11 @@ static int *slot_of(struct run_maps *m, const char *name)
 		{ "sx_net_approved", offsetof(struct run_maps, net_approved) },
 		{ "sx_events", offsetof(struct run_maps, events) },
 		{ "sx_stats", offsetof(struct run_maps, stats) },
+		{ "sx_rule_hits", offsetof(struct run_maps, rule_hits) },
+		{ "sx_quiet", offsetof(struct run_maps, quiet) },
+		{ "sx_denials", offsetof(struct run_maps, denials) },
+		{ "sx_agg", offsetof(struct run_maps, agg) },
+		{ "sx_latest", offsetof(struct run_maps, latest) },
 		{ "sx_files", offsetof(struct run_maps, files) },
 		{ "sx_file_dirs", offsetof(struct run_maps, file_dirs) },
 		{ "sx_names_gen", offsetof(struct run_maps, names_gen) },
@@ -118,6 +124,13 @@ void run_maps_close(struct run_maps *m)
 			close(fd[i]);
 			fd[i] = -1;
 		}
+}
+
+void run_maps_events(const struct run_maps *m, struct events_maps *out)
+{
+	*out = (struct events_maps){ .events = m->events, .stats = m->stats,
+				     .rule_hits = m->rule_hits, .quiet = m->quiet,
+				     .denials = m->denials, .agg = m->agg, .latest = m->latest };
 }
 
 unsigned long long run_maps_stat(const struct run_maps *m, unsigned int stat)

@@ -20,6 +20,8 @@ struct run_maps {
 	int config;			/* struct sx_config */
 	int approved, net_approved;	/* one-shot approvals of the hold */
 	int events, stats;		/* ring buffer, per-CPU counters */
+	int rule_hits, quiet;		/* per-rule counts; decisions without their own event */
+	int denials, agg, latest;	/* the denials' ring buffer and its bounds (abi.h) */
 	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
 };
 
@@ -40,6 +42,10 @@ void run_maps_close(struct run_maps *m);
  * together, and nothing was changed).
  */
 int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen);
+
+/* The maps an event log reads (events/events.h), from m. */
+struct events_maps;
+void run_maps_events(const struct run_maps *m, struct events_maps *out);
 
 /* Sum over CPUs of counter stat (enum sx_stat); 0 when unreadable. */
 unsigned long long run_maps_stat(const struct run_maps *m, unsigned int stat);

@@ -97,6 +97,8 @@ static const char *exec_row(const struct exec_rule *r)
 		return "not enforced: exec allows are Landlock's, applied at start";
 	if (r->argv_glob)
 		return "enforced: killed at exec (exec-check), review as deny";
+	if (r->shell_glob)
+		return "not enforced: shell rules are the hold's, which a process applies at start";
 	if (stat(r->expanded, &st) == 0 && S_ISREG(st.st_mode))
 		return "enforced for this file and its hard links (exec-check); copies are not "
 		       "recognised without the hold";
@@ -121,7 +123,8 @@ static void print_rows(const struct policy *p, bool has_unix)
 	for (size_t i = 0; i < p->nexec_rules; i++)
 		printf("%-10s %-6u %-7s %-36s %s\n", "exec", p->exec_rules[i].loc.line,
 		       sx_action_name(p->exec_rules[i].action),
-		       p->exec_rules[i].argv_glob ?: p->exec_rules[i].path,
+		       p->exec_rules[i].argv_glob ?: p->exec_rules[i].shell_glob ?:
+							 p->exec_rules[i].path,
 		       exec_row(&p->exec_rules[i]));
 	if (p->hardening_allow || p->files.present || p->exec.present)
 		printf("%-10s %-6s %-7s %-36s %s\n", "hardening", "-", "deny", "(seccomp filter)",

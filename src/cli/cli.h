@@ -8,13 +8,14 @@
 #ifndef SEVORIX_CLI_H
 #define SEVORIX_CLI_H
 
-/* jury/jury_main.c takes jury_main's declaration from here still */
-#include "jury/jury_cmd.h"
-
 int cmd_policy(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+/* policy_learn.c: `policy diff` and `policy suggest` (argv[0] is the verb) */
+int cmd_policy_diff(int argc, char **argv);
+int cmd_policy_suggest(int argc, char **argv);
 
 #endif

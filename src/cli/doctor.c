@@ -24,6 +24,8 @@
 #include "jury/jury_doctor.h"
 #include "lsm/lsm.h"
 #include "net/net.h"
+#include "observe/observe.h"
+#include "review/client.h"
 #include "runs/cgroup.h"
 #include "sevorix/abi.h"
 #include "util/log.h"
@@ -98,7 +100,7 @@ static void explain_layers(void)
 int cmd_doctor(int argc, char **argv)
 {
 	char mnt[4096];
-	int net, cg, trace, lsm, ll, notif;
+	int net, cg, trace, lsm, ll, notif, obs, jury;
 
 	log_init("sevorix doctor");
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -114,6 +116,8 @@ int cmd_doctor(int argc, char **argv)
 	net = geteuid() == 0 ? netlayer_probe() : -EPERM;
 	trace = geteuid() == 0 ? exec_probe() : -EPERM;
 	lsm = geteuid() == 0 ? lsm_probe() : -EPERM;
+	obs = geteuid() == 0 ? observe_probe() : -EPERM;
+	jury = review_health(POLICY_JURY_DEFAULT, 500);
 	ll = landlock_abi();
 	notif = seccomp_notif_probe();
 	printf("Kernel layers:\n");
@@ -131,6 +135,12 @@ int cmd_doctor(int argc, char **argv)
 	     "");
 	line("tp_btf process events", trace, "exec checks; fork/exec/exit logged",
 	     "runs log decisions only");
+	line("tp_btf sys_exit observer", obs,
+	     "Landlock and seccomp refusals of file, exec and metadata calls logged",
+	     "Landlock and seccomp refusals enforced but not logged");
+	line("jury (review rules)", jury, "answers on unix://" POLICY_JURY_DEFAULT,
+	     "unix://" POLICY_JURY_DEFAULT " does not answer: reviewed actions will be denied "
+	     "until it answers");
 	explain_layers();
 	jury_doctor(stdout, NULL);
 	if (geteuid() != 0)

@@ -29,11 +29,16 @@ static const struct {
 	{ "oci-agent", cmd_oci_agent, "hold containers of OCI runtimes (runc, crun)" },
 	{ "oci-config", cmd_oci_config, "write the seccomp section for a container" },
 	{ "daemon", cmd_daemon, "the node's supervisor (sevorixd): metrics, reloads" },
-	{ "events", cmd_events, "print the events of a run" },
+	{ "events", cmd_events, "print the events of a run (JSON, or --pretty)" },
+	{ "log", cmd_events, "print the decisions of a run, one line each" },
+	{ "explain", cmd_explain, "each denial of a run, its rule, and a rule to allow it" },
 	{ "ps", cmd_ps, "list runs and their state" },
 	{ "cleanup", cmd_cleanup, "remove what ended runs left behind" },
 	{ "doctor", cmd_doctor, "show which enforcement layers this kernel offers" },
 	{ "jury", jury_main, "serve or ask the local jury" },
+	{ "pending", jury_pending_main, "list the reviews waiting for a person" },
+	{ "approve", jury_pending_main, "allow a review waiting for a person" },
+	{ "deny", jury_pending_main, "deny a review waiting for a person" },
 };
 
 static void usage(FILE *f)

@@ -2,10 +2,11 @@
 /*
  * sevorix policy check|print FILE: the rulebook as the loader sees it.
  * Both load the policy for the invoking user (SUDO_UID when run by sudo),
- * with ${WORKSPACE} defaulting to the current directory, exactly as
- * `sevorix run` would.
+ * with ${WORKSPACE} defaulting to the current directory and ${AGENT_DIR}
+ * from --command, exactly as `sevorix run` would.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,7 +44,8 @@ static bool has_review(const struct policy *p)
 
 /*
  * The jury must answer before the hold gives up, or every review is denied
- * by the deadline: its worst case is its own deadline plus the cloud's.
+ * by the deadline: its worst case is its own deadline plus a person's and
+ * the cloud's.
  */
 static void check_jury_deadline(const struct policy *p, const char *jury_config)
 {
@@ -58,7 +60,7 @@ static void check_jury_deadline(const struct policy *p, const char *jury_config)
 			p->file, p->review_loc.line ?: 1, p->review_loc.col ?: 1, err);
 		return;
 	}
-	worst = cfg->deadline_ms + (cfg->cloud_url ? cfg->cloud_deadline_ms : 0);
+	worst = jury_config_worst_ms(cfg);
 	if (worst >= (int)p->review_deadline_ms)
 		fprintf(stderr, "%s:%u:%u: warning: review.deadline_ms (%u) is not longer than "
 				"the jury's worst case (%d ms in %s): reviews may be denied by the "
@@ -70,23 +72,32 @@ static void check_jury_deadline(const struct policy *p, const char *jury_config)
 
 static void policy_usage(FILE *f)
 {
-	fputs("Usage: sevorix policy check [--user USER] [--jury-config FILE] FILE\n"
-	      "       sevorix policy print [--expand] [--user USER] FILE\n"
-	      "       sevorix policy apply ID FILE\n\n"
+	fputs("Usage: sevorix policy check [--user USER] [--command CMD] [--jury-config FILE]\n"
+	      "                            (FILE | --profile NAME)\n"
+	      "       sevorix policy print [--expand] [--user USER] [--command CMD]\n"
+	      "                            (FILE | --profile NAME)\n"
+	      "       sevorix policy apply ID FILE\n"
+	      "       sevorix policy diff [--json] [--user USER] [--workspace DIR] A B\n"
+	      "       sevorix policy suggest [--policy P] [--user USER] RUN|EVENTS.jsonl\n\n"
 	      "check  print every error and warning as file:line:col: message;\n"
-	      "       exit 1 when the policy has errors; with review rules, warn when the\n"
-	      "       jury (--jury-config, default /etc/sevorix/jury.yaml) may not answer\n"
-	      "       within review.deadline_ms\n"
+	      "       exit 1 when the policy has errors; warn about allow rules whose path\n"
+	      "       does not exist; with review rules, warn when the jury (--jury-config,\n"
+	      "       default /etc/sevorix/jury.yaml) may not answer within review.deadline_ms\n"
 	      "print  print the normalized policy in evaluation order\n"
 	      "       (--expand: with variables expanded)\n"
 	      "apply  give a run or an attachment (sevorix attach) a new policy, with no\n"
 	      "       gap: a policy with errors is refused and the running one stays; for a\n"
-	      "       run, lists the changed rows that need a restart of its agent\n", f);
+	      "       run, lists the changed rows that need a restart of its agent\n"
+	      "diff   show where A and B decide differently (see sevorix policy diff --help)\n"
+	      "suggest  the rules that would have allowed a run's denials, as a patch of P\n\n"
+	      "--command CMD sets ${AGENT_DIR} as `sevorix run -- CMD` would; --profile\n"
+	      "NAME is a profile's name or path (see sevorix-policy(5)).\n", f);
 }
 
 struct policy_args {
 	bool expand;
 	const char *jury_config;
+	const char *command;
 };
 
 static int policy_opt(int c, const char *arg, void *ctx)
@@ -95,9 +106,44 @@ static int policy_opt(int c, const char *arg, void *ctx)
 
 	if (c == 'e')
 		a->expand = true;
+	else if (c == 'c')
+		a->command = arg;
 	else
 		a->jury_config = arg;
 	return 0;
+}
+
+/* The file of FILE or --profile NAME (exactly one of them). Returns 0, or an exit status. */
+static int policy_file(const struct opts *o, int argc, char **argv, char *buf, size_t len)
+{
+	int r;
+
+	if ((optind + 1 == argc) == !!o->profile || optind + 1 < argc) {
+		policy_usage(stderr);
+		return 2;
+	}
+	if (!o->profile)
+		return snprintf(buf, len, "%s", argv[optind]) < (int)len ? 0 : 2;
+	r = policy_profile_path(o->profile, buf, len);
+	if (r < 0)
+		log_error("--profile %s: %s", o->profile,
+			  r == -ENOENT ? "no such profile (see sevorix-policy(5))" : strerror(-r));
+	return r < 0 ? 1 : 0;
+}
+
+/* Loads file as `sevorix run -- CMD` would for the invoking user or --user; dir: ${AGENT_DIR}. */
+static int load(const char *file, const struct opts *o, const char *dir, struct policy **p,
+		struct policy_diag *diag)
+{
+	char cwd[PATH_MAX];
+	struct agent_user u;
+	int r = policy_agent_user(o->user, &u);
+
+	if (r < 0)
+		return r;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	return policy_load_cmd(file, &u, cwd, dir, p, diag);
 }
 
 /* sevorix policy check|print [OPTIONS] FILE */
@@ -106,29 +152,42 @@ static int check_or_print(const char *verb, int argc, char **argv)
 	static const struct option own[] = {
 		{ "expand", no_argument, NULL, 'e' },
 		{ "jury-config", required_argument, NULL, 'j' },
+		{ "command", required_argument, NULL, 'c' },
 		{ 0 },
 	};
 	struct policy_args a = { 0 };
-	struct opts_cmd cmd = { .shared = OPT_USER, .letters = "ej:", .own = own, .fn = policy_opt,
-				.ctx = &a, .usage = policy_usage };
+	struct opts_cmd cmd = { .shared = OPT_USER | OPT_PROFILE, .letters = "ej:c:", .own = own,
+				.fn = policy_opt, .ctx = &a, .usage = policy_usage };
 	struct policy_diag diag = { 0 };
 	struct opts o = { 0 };
 	struct policy *p = NULL;
+	char file[PATH_MAX], exe[PATH_MAX], dir[PATH_MAX];
 	int r = opts_parse(&cmd, argc, argv, &o);
 
 	if (r >= 0)
 		return r;
-	if (optind + 1 != argc || (a.expand && !strcmp(verb, "check"))) {
+	if (a.expand && !strcmp(verb, "check")) {
 		policy_usage(stderr);
 		return 2;
 	}
-	r = policy_load_as(argv[optind], o.user, &p, &diag);
+	r = policy_file(&o, argc, argv, file, sizeof(file));
+	if (r)
+		return r;
+	if (a.command && policy_resolve_command(a.command, exe, sizeof(exe)) < 0) {
+		log_error("--command %s: not found", a.command);
+		return 1;
+	}
+	if (a.command)
+		policy_agent_dir(exe, dir, sizeof(dir));
+	r = load(file, &o, a.command ? dir : NULL, &p, &diag);
+	if (r == 0 && !strcmp(verb, "check"))
+		policy_check_paths(p, &diag);
 	policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
 	if (r == -EINVAL)
 		return 1;
 	if (r < 0) {
-		log_error("%s: %s", argv[optind], strerror(-r));
+		log_error("%s: %s", file, strerror(-r));
 		return 1;
 	}
 	if (!strcmp(verb, "print"))
@@ -148,6 +207,10 @@ int cmd_policy(int argc, char **argv)
 		policy_usage(stdout);
 		return 0;
 	}
+	if (verb && !strcmp(verb, "diff"))
+		return cmd_policy_diff(argc - 1, argv + 1);
+	if (verb && !strcmp(verb, "suggest"))
+		return cmd_policy_suggest(argc - 1, argv + 1);
 	if (verb && !strcmp(verb, "apply")) {
 		if (argc != 4) {
 			policy_usage(stderr);

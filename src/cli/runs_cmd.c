@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sevorix ps | cleanup | events: looking at runs from outside. A run is
+ * sevorix ps | cleanup: looking at runs from outside (events: events_cmd.c). A run is
  * "running" while its supervisor lives, "orphaned" when the supervisor is
  * gone but the agent lives on -- still confined by the pinned programs --
  * and "ended" when its cgroup is empty; `cleanup` removes ended runs.
@@ -116,45 +116,5 @@ int cmd_cleanup(int argc, char **argv)
 		return !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ? 0 : 2;
 	}
 	each_run(cleanup_one, NULL);
-	return 0;
-}
-
-/* Copies the file to stdout; with follow, keeps going while the run lives. */
-int cmd_events(int argc, char **argv)
-{
-	bool follow = argc > 1 && !strcmp(argv[1], "-f");
-	const char *id = argv[follow ? 2 : 1];
-	char path[4200], buf[65536];
-	struct run_info ri;
-	FILE *f;
-
-	log_init("sevorix events");
-	if (argc != (follow ? 3 : 2) || !strcmp(id, "--help") || !strcmp(id, "-h")) {
-		fprintf(stderr, "Usage: sevorix events [-f] RUN\n");
-		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
-	}
-	if (run_state_read(id, &ri) == 0 && ri.events[0])
-		snprintf(path, sizeof(path), "%s", ri.events);
-	else
-		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", id);
-	f = fopen(path, "re");
-	if (!f) {
-		log_error("%s: %s", path, strerror(errno));
-		return 1;
-	}
-	for (;;) {
-		size_t n = fread(buf, 1, sizeof(buf), f);
-
-		if (n) {
-			fwrite(buf, 1, n, stdout);
-			fflush(stdout);
-			continue;
-		}
-		if (!follow || (run_state_read(id, &ri) < 0))
-			break; /* the state file goes when the run ends */
-		clearerr(f);
-		poll(NULL, 0, 200);
-	}
-	fclose(f);
 	return 0;
 }

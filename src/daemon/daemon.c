@@ -31,6 +31,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/internal.h"
+#include "events/events.h"
 #include "policy/agent.h"
 #include "util/log.h"
 #include "util/opts.h"
@@ -49,6 +50,8 @@ static void daemon_usage(FILE *f)
 	      "  -v, --verbose          say more\n"
 	      "  -l, --log-dir DIR      event logs of containers and attachments\n"
 	      "                         (default " RUN_LOG_DIR ")\n"
+	      "  -e, --events DEST      also send every event of the node to DEST: 'journal'\n"
+	      "                         (the systemd journal), 'ocsf:FILE' or FILE\n"
 	      "  -U, --upgrade          take over from the running daemon (SIGUSR2 to it\n"
 	      "                         starts this binary so)\n\n"
 	      "See sevorixd(8).\n", f);
@@ -88,7 +91,7 @@ static int parse(struct daemon *d, int argc, char **argv, bool *upgrade)
 		{ 0 },
 	};
 	struct daemon_args a = { d, upgrade };
-	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY, .letters = "s:c:o:l:U", .own = own,
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_JURY | OPT_EVENTS, .letters = "s:c:o:l:U", .own = own,
 				.fn = daemon_opt, .ctx = &a, .usage = daemon_usage,
 				.no_operands = true };
 	struct opts o = { .policy = d->policy };
@@ -96,6 +99,7 @@ static int parse(struct daemon *d, int argc, char **argv, bool *upgrade)
 
 	d->policy = o.policy;
 	d->jury = o.jury;
+	d->events = o.events;
 	return r;
 }
 
@@ -244,6 +248,8 @@ static void loop(struct daemon *d, int sfd)
 			if (d->c[i] && p[FD_CLIENTS + i].revents & (POLLIN | POLLHUP | POLLERR))
 				serve_client(d, i);
 		watch_poll(d);
+		if (d->sink)
+			events_sink_flush(d->sink);
 		for (int i = 0; i < DAEMON_MAX_CLIENTS; i++)
 			if (d->c[i] && d->c[i]->outlen)
 				serve_flush(d, i);
@@ -276,6 +282,10 @@ static int start(struct daemon *d, bool upgrade)
 		log_error("%s: %s", d->oci_socket, strerror(-d->oci));
 		return d->oci;
 	}
+	if (d->events && (r = events_sink_open(d->events, &d->sink)) < 0) {
+		log_error("--events %s: %s", d->events, strerror(-r));
+		return r;
+	}
 	watch_scan(d, true);
 	return 0;
 }
@@ -284,6 +294,7 @@ static void stop(struct daemon *d)
 {
 	serve_close_all(d);
 	watch_free(d);
+	events_sink_close(d->sink);
 	/* held calls of live containers now fail (fail closed); their pins stay */
 	oci_agent_free(d->agent);
 	if (d->http >= 0)

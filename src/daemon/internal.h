@@ -59,6 +59,8 @@ struct client {
 
 struct daemon {
 	const char *socket, *control, *policy, *oci_socket, *jury, *log_dir;
+	const char *events;	/* --events: where every event of the node also goes, or NULL */
+	struct events_sink *sink;
 	char policy_real[4096];	/* the policy file, resolved: attachments that use it reload */
 	char exe[4096];		/* this binary, for SIGUSR2 */
 	char **argv;

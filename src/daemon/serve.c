@@ -10,7 +10,7 @@
  *   /events   every new line of every run's event log, as it is written
  *             (JSON lines, the body ends when the connection does).
  *
- * Requests are parsed by the jury's bounded parser (jury/jury_http.h).
+ * Requests are parsed by the bounded parser of util/http.h (the jury's too).
  * Everything runs in the daemon's poll loop and never blocks on a client:
  * lines a subscriber cannot take at once wait in its backlog, and one that
  * falls DAEMON_MAX_BACKLOG bytes behind is disconnected (and counted).
@@ -117,7 +117,8 @@ static void metrics(const struct daemon *d, FILE *f)
 	const struct counters *n = &d->n;
 
 	metric_head(f, "sevorix_decisions_total", "counter",
-		    "Decisions written to the event logs, by layer and verdict.");
+		    "Decisions in the event logs (the sum of their count fields), by layer and "
+		    "verdict.");
 	for (int i = 0; i < DAEMON_MAX_PAIRS && n->decisions[i].layer[0]; i++)
 		fprintf(f, "sevorix_decisions_total{layer=\"%s\",verdict=\"%s\"} %llu\n",
 			n->decisions[i].layer, n->decisions[i].verdict, n->decisions[i].n);

@@ -52,6 +52,8 @@ static struct policy *attachment_policy(const struct run_info *ri)
 /* Opens the maps of its pins and, for an attachment, the reader of its ring buffer. */
 static void open_layers(struct daemon *d, struct watched *w)
 {
+	struct events_maps em;
+
 	run_pins_of(w->ri.id, &w->ri, w->pins, sizeof(w->pins));
 	if (run_maps_open(w->pins, &w->maps) < 0) {
 		w->pins[0] = 0; /* not pinned yet (a run writes its state first): next scan */
@@ -66,8 +68,9 @@ static void open_layers(struct daemon *d, struct watched *w)
 		snprintf(w->ri.events, sizeof(w->ri.events), "%s/%s.jsonl", d->log_dir, w->ri.id);
 		run_state_write(&w->ri);
 	}
+	run_maps_events(&w->maps, &em);
 	if (events_open(w->ri.events, w->ri.id, w->p, &w->ev) == 0 &&
-	    events_attach_fd(w->ev, w->maps.events) < 0) {
+	    events_attach_maps(w->ev, &em) < 0) {
 		events_close(w->ev);
 		w->ev = NULL;
 	}
@@ -166,7 +169,8 @@ void watch_scan(struct daemon *d, bool first)
 		}
 }
 
-static void count_decision(struct counters *n, const char *layer, const char *verdict)
+static void count_decision(struct counters *n, const char *layer, const char *verdict,
+			   unsigned long long count)
 {
 	for (int i = 0; i < DAEMON_MAX_PAIRS; i++) {
 		if (!n->decisions[i].layer[0]) {
@@ -175,7 +179,7 @@ static void count_decision(struct counters *n, const char *layer, const char *ve
 				 verdict);
 		}
 		if (!strcmp(n->decisions[i].layer, layer) && !strcmp(n->decisions[i].verdict, verdict)) {
-			n->decisions[i].n++;
+			n->decisions[i].n += count;
 			return;
 		}
 	}
@@ -190,21 +194,40 @@ static const char *str_of(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* One line of a log (written by Sevorix, still parsed with care). */
+/*
+ * One line of a log (written by Sevorix, still parsed with care). A
+ * decision event stands for "count" decisions (events of several
+ * identical decisions; sevorix(1)), 1 when it has none.
+ */
 static void count_line(struct counters *n, const char *line)
 {
 	json_object *o = json_tokener_parse(line);
 	const char *layer = o ? str_of(o, "layer") : NULL, *verdict = o ? str_of(o, "verdict") : NULL;
 	const char *kind = o ? str_of(o, "kind") : NULL;
-	json_object *err;
+	unsigned long long count = 1;
+	json_object *err, *c;
 
 	n->lines++;
+	/* an OCSF line carries the event whole under "unmapped" */
+	if (o && json_object_object_get_ex(o, "class_uid", &c) &&
+	    json_object_object_get_ex(o, "unmapped", &c) && json_object_is_type(c, json_type_object)) {
+		json_object *native = json_object_get(c);
+
+		json_object_put(o);
+		o = native;
+		layer = str_of(o, "layer");
+		verdict = str_of(o, "verdict");
+		kind = str_of(o, "kind");
+	}
+	if (o && json_object_object_get_ex(o, "count", &c) && json_object_is_type(c, json_type_int) &&
+	    json_object_get_int64(c) > 0)
+		count = json_object_get_int64(c);
 	if (layer && verdict && strlen(layer) < 24 && strlen(verdict) < 12 &&
 	    strspn(layer, "abcdefghijklmnopqrstuvwxyz-") == strlen(layer) &&
 	    strspn(verdict, "abcdefghijklmnopqrstuvwxyz") == strlen(verdict)) {
-		count_decision(n, layer, verdict);
-		if (!strcmp(layer, "jury") || !strcmp(layer, "seccomp"))
-			n->held[kind && !strcmp(kind, "connect")][strcmp(verdict, "allow") != 0]++;
+		count_decision(n, layer, verdict, count);
+		if (!strcmp(layer, "jury") || !strcmp(layer, "hold"))
+			n->held[kind && !strcmp(kind, "connect")][strcmp(verdict, "allow") != 0] += count;
 		if (!strcmp(layer, "jury") && json_object_object_get_ex(o, "error", &err))
 			n->jury_errors++;
 	}
@@ -228,6 +251,9 @@ static void tail(struct daemon *d, struct watched *w)
 			/* a line longer than the buffer is cut: streamed, not counted */
 			if (w->part[w->npart - 1] == '\n')
 				count_line(&d->n, w->part);
+			/* --events: every whole line of the node to the daemon's way out too */
+			if (d->sink && w->part[w->npart - 1] == '\n')
+				events_sink_write(d->sink, w->part, w->npart);
 			else
 				w->part[w->npart++] = '\n';
 			serve_broadcast(d, w->part, w->npart);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The two JSON writers the events log needs; everything else is printf. */
+/* The JSON writers the events log needs (everything else is printf), and two readers. */
 #include <stdio.h>
 #include <time.h>
 
@@ -37,4 +37,22 @@ void json_time(FILE *f, unsigned long long ns)
 	gmtime_r(&sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(f, "\"%s.%06lluZ\"", buf, (ns / 1000ULL) % 1000000ULL);
+}
+
+const char *events_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+long long events_num(json_object *o, const char *key, long long def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return def;
+	return json_object_get_int64(v);
 }

@@ -45,7 +45,8 @@ int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err
 		char host[8192];
 		struct stat st;
 
-		if (x->action == SX_ALLOW)
+		/* allows are Landlock's; shell rules are the hold's alone (policy/shell.c) */
+		if (x->action == SX_ALLOW || x->shell_glob)
 			continue;
 		if (x->argv_glob) {
 			struct sx_argv_rule a = { .rule_id = x->id, .action = x->action,
@@ -53,7 +54,7 @@ int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err
 
 			if (nargv >= SX_ARGV_RULES) {
 				snprintf(err, errlen, "%s:%u: more than %d deny/review argv rules",
-					 p->file, x->loc.line, SX_ARGV_RULES);
+					 x->loc.file, x->loc.line, SX_ARGV_RULES);
 				return -E2BIG;
 			}
 			memcpy(a.pattern, x->argv_glob, a.len);

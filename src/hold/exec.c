@@ -287,15 +287,17 @@ int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call
 	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
 		return hold_review_exec(h, t, c, rule); /* takes c */
 	/* the kernel matches argv rules on its first SX_ARGV_MAX - 1 bytes only:
-	 * beyond them, it checks that every byte is the one judged here */
-	c->bind_argv = h->argv_rules && strv_bytes(c->kargv) >= SX_ARGV_MAX;
+	 * beyond them, it checks that every byte is the one judged here; shell
+	 * rules are judged here only, so then every argv is bound */
+	c->bind_argv = policy_has_shell_rules(h->p) ||
+		       (h->argv_rules && strv_bytes(c->kargv) >= SX_ARGV_MAX);
 	if (a == SX_ALLOW)
 		r = hold_approve_exec(h, t->pid, c);
 	else
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)
 		events_hold_exec(h->ev, t->pid, c->f[0].path ? c->f[0].path : "", c->argv, a,
-				 rule ? rule->loc.line : 0, reason);
+				 rule ? &rule->loc : NULL, reason);
 	hold_call_free(c);
 	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
 }

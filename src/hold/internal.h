@@ -9,6 +9,7 @@
 #include <linux/seccomp.h>
 
 #include "hold/hold.h"
+#include "review/review.h"
 
 struct identity {
 	uint64_t kdev, ino;
@@ -198,5 +199,18 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 int hold_review_connect(struct hold *h, const struct trapped *t,
 			const struct sx_net_approval *k, const char *text,
 			const struct net_rule *rule);
+/* context.c: where a reviewed exec came from (review.h's script and parents). */
+struct hold_context {
+	char *script;
+	bool script_cut;
+	char *parents[REVIEW_MAX_PARENTS];
+	size_t nparents;
+	char run[256];	/* the run's id (its cgroup's name under sevorix/), else the cgroup */
+	uid_t uid;	/* the caller's real uid */
+	bool has_uid;
+};
+/* Reads the context of the call of pid (a thread id will do). Returns 0 or -errno. */
+int hold_read_context(int pid, struct hold_context *ctx);
+void hold_context_free(struct hold_context *ctx);
 
 #endif

@@ -5,7 +5,9 @@
  * agent are answered meanwhile. The supervisor talks only to the local
  * socket (the jury asks a cloud judge itself, if it has one), bounds the
  * whole exchange by the rulebook's review deadline, and takes only the
- * verdict from the answer.
+ * verdict from the answer. An exec's review carries its context: the
+ * script of the shell it came from and its ancestors' programs
+ * (context.c).
  *
  * Fail closed everywhere: no jury, a timeout, an error, a malformed answer,
  * too many reviews at once or an approval that cannot be stored are all
@@ -35,7 +37,7 @@ struct held {
 	struct timespec t0;
 	bool exec;
 	struct exec_call c;		/* exec: argv owned here */
-	unsigned int rule_line;
+	char rule[4200];		/* policy_rule_name() of the deciding rule */
 	struct sx_net_approval k;	/* connect */
 	char target[64];
 	char cwd[4096];
@@ -49,7 +51,8 @@ static long elapsed_us(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000000L + (now.tv_nsec - t0->tv_nsec) / 1000;
 }
 
-static void fill_review(const struct held *w, struct review *r, char *addr, size_t addrlen)
+static void fill_review(const struct held *w, const struct hold_context *ctx, struct review *r,
+			char *addr, size_t addrlen)
 {
 	const struct policy *p = w->h->p;
 	size_t argc = 0;
@@ -65,6 +68,10 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 		r->argv = (const char *const *)w->c.argv;
 		r->argc = argc;
 		r->cwd = w->cwd[0] ? w->cwd : NULL;
+		r->script = ctx->script;
+		r->script_cut = ctx->script_cut;
+		r->parents = (const char *const *)ctx->parents;
+		r->nparents = ctx->nparents;
 	} else {
 		r->kind = REVIEW_CONNECT;
 		r->family = w->k.family == 2 ? "inet" : "inet6";
@@ -72,24 +79,36 @@ static void fill_review(const struct held *w, struct review *r, char *addr, size
 		r->addr = addr;
 		r->port = w->k.port;
 	}
+	r->run = ctx->run[0] ? ctx->run : NULL;
+	r->has_uid = ctx->has_uid;
+	r->uid = ctx->uid;
 }
 
 /* Asks the jury; 0 when it allowed within the deadline. *ans is always to be freed. */
 static int ask(struct held *w, struct review_answer *ans)
 {
-	long left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
+	struct hold_context ctx = { 0 };
 	char addr[64], *body = NULL;
 	struct review r;
 	size_t len;
+	long left;
 	int e;
 
 	memset(ans, 0, sizeof(*ans));
-	fill_review(w, &r, addr, sizeof(addr));
-	if (left <= 0)
+	/* a context that cannot be read is left out: it could only have made the verdict
+	 * stricter, and the jury still judges the call itself (and a person's approval
+	 * without the agent's uid is refused by the jury) */
+	hold_read_context(w->t.pid, &ctx);
+	fill_review(w, &ctx, &r, addr, sizeof(addr));
+	left = (long)w->h->p->review_deadline_ms - elapsed_us(&w->t0) / 1000;
+	if (left <= 0) {
+		hold_context_free(&ctx);
 		return -ETIMEDOUT;
+	}
 	e = review_encode(&r, &body, &len);
 	e = e ?: review_submit(w->h->jury, body, len, left, ans);
 	free(body);
+	hold_context_free(&ctx);
 	if (e)
 		return e;
 	return ans->verdict == VOTE_ALLOW ? 0 : -EPERM;
@@ -112,20 +131,26 @@ static void *worker(void *arg)
 	struct held *w = arg;
 	struct review_answer ans;
 	int e = ask(w, &ans);
-	char target[4200];
+	char target[4200], why[4200];
 
 	if (e == 0)
 		e = approve(w); /* an allow that cannot be bound to its object is a deny */
-	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	if (w->exec)
 		snprintf(target, sizeof(target), "%s", w->c.f[0].path);
 	else
 		snprintf(target, sizeof(target), w->k.family == 2 ? "%s:%u" : "[%s]:%u",
 			 w->target, w->k.port);
+	if (review_unreachable(e))
+		snprintf(why, sizeof(why), "jury unreachable: %s", w->h->jury);
+	else
+		snprintf(why, sizeof(why), "%s", e && e != -EPERM ? strerror(-e) : "");
 	if (w->h->ev)
 		events_review(w->h->ev, w->t.pid, w->exec ? "exec" : "connect", target,
-			      w->exec ? w->c.argv : NULL, e == 0, w->rule_line, ans.json,
-			      e && e != -EPERM ? strerror(-e) : NULL, elapsed_us(&w->t0));
+			      w->exec ? w->c.argv : NULL, e == 0, w->rule, ans.json,
+			      why[0] ? why : NULL, elapsed_us(&w->t0));
+	/* answered after its event is written: the run's summary, written once the
+	 * agent is done, then counts it */
+	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	review_answer_free(&ans);
 	if (w->exec)
 		hold_call_free(&w->c);
@@ -171,8 +196,8 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 		hold_call_free(c);
 		return -EPERM;
 	}
-	*w = (struct held){ .h = h, .t = *t, .exec = true, .c = *c,
-			    .rule_line = rule ? rule->loc.line : 0 };
+	*w = (struct held){ .h = h, .t = *t, .exec = true, .c = *c };
+	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
 	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(link, sizeof(link), "/proc/%d/cwd", t->pid);
 	n = readlink(link, w->cwd, sizeof(w->cwd) - 1);
@@ -194,8 +219,8 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 
 	if (!w)
 		return -EPERM;
-	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k,
-			    .rule_line = rule ? rule->loc.line : 0 };
+	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k };
+	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
 	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(w->target, sizeof(w->target), "%s", text);
 	e = start(w);

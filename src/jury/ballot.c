@@ -15,10 +15,12 @@
  * answer is thrown away.
  *
  * Under the tiered consensus this happens in two rounds: first the fast
- * jurors (those that ask no language model); when their votes agree, the
- * model jurors are not asked at all and their votes read "abstain: not
- * asked". Only when the fast jurors split are the model jurors asked, in
- * what is left of the same review deadline.
+ * jurors (those that ask no language model and no person); when their
+ * votes agree, the slow jurors are not asked at all and their votes read
+ * "abstain: not asked". Only when the fast jurors split (or the run was
+ * handed to a person, human.h) are the slow jurors asked, in what is left
+ * of the same review deadline -- a person in a deadline of its own,
+ * human_deadline_ms, for which the review waits.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,6 +29,8 @@
 #include <time.h>
 
 #include "jury/consensus.h"
+#include "jury/context.h"
+#include "jury/human.h"
 #include "jury/internal.h"
 #include "jury/kinds.h"
 
@@ -37,7 +41,7 @@ struct ballot {
 	pthread_cond_t cond;
 	int refs;
 	size_t pending;
-	struct review *r; /* the voters' own copy */
+	struct review *r, *ctx; /* the voters' own copies; ctx may be NULL */
 	struct jury_vote votes[JURY_MAX_JURORS];
 	bool started[JURY_MAX_JURORS]; /* a voter thread runs for this juror */
 	bool done[JURY_MAX_JURORS];
@@ -49,28 +53,48 @@ struct voter {
 	size_t idx;
 };
 
-/* Asks juror i, and checks the answer keeps the contract of juror.h. */
-static void vote_one(struct jury *j, size_t i, const struct review *r, struct jury_vote *out)
+/* Asks juror i about r, and checks the answer keeps the contract of juror.h. */
+static void ask_juror(struct jury *j, size_t i, const struct review *r, struct vote *v)
 {
-	int64_t t0 = jury_now_us();
 	int ret;
 
-	memset(&out->v, 0, sizeof(out->v));
+	memset(v, 0, sizeof(*v));
+	ret = j->ops[i]->vote(j->jurors[i], r, v);
+	v->reason[sizeof(v->reason) - 1] = '\0';
+	/* Out of contract counts as an error vote (fail closed). */
+	if (ret < 0)
+		vote_set(v, VOTE_ERROR, 1, "juror failed: %s", strerror(-ret));
+	else if ((unsigned)v->verdict > VOTE_ERROR || !(v->confidence >= 0 && v->confidence <= 1))
+		vote_set(v, VOTE_ERROR, 1, "juror answered out of contract");
+}
+
+/*
+ * Juror i's vote on r, and on r's context ctx (context.h) when there is one
+ * and the vote on r is not already a deny: the stricter of the two counts,
+ * so a context can turn an allow into a deny, never the reverse.
+ */
+static void vote_one(struct jury *j, size_t i, const struct review *r, const struct review *ctx,
+		     struct jury_vote *out)
+{
+	int64_t t0 = jury_now_us();
+	struct vote in_ctx;
+
 	out->juror = j->jcfg[i].name;
 	if (!j->jurors[i]) {
 		vote_set(&out->v, VOTE_ERROR, 1, "juror not available: %s", j->open_err[i]);
 		out->latency_us = 0;
 		return;
 	}
-	ret = j->ops[i]->vote(j->jurors[i], r, &out->v);
+	ask_juror(j, i, r, &out->v);
+	/* a person is asked once, about the action itself */
+	if (ctx && !j->ops[i]->person && out->v.verdict != VOTE_DENY &&
+	    out->v.verdict != VOTE_ERROR) {
+		ask_juror(j, i, ctx, &in_ctx);
+		if (jury_vote_stricter(&in_ctx, &out->v))
+			vote_set(&out->v, in_ctx.verdict, in_ctx.confidence,
+				 "in its shell's command: %s", in_ctx.reason);
+	}
 	out->latency_us = jury_now_us() - t0;
-	out->v.reason[sizeof(out->v.reason) - 1] = '\0';
-	/* Out of contract counts as an error vote (fail closed). */
-	if (ret < 0)
-		vote_set(&out->v, VOTE_ERROR, 1, "juror failed: %s", strerror(-ret));
-	else if ((unsigned)out->v.verdict > VOTE_ERROR ||
-		 !(out->v.confidence >= 0 && out->v.confidence <= 1))
-		vote_set(&out->v, VOTE_ERROR, 1, "juror answered out of contract");
 }
 
 static void ballot_put(struct ballot *b)
@@ -85,6 +109,7 @@ static void ballot_put(struct ballot *b)
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->cond);
 	free(b->r);
+	free(b->ctx);
 	free(b);
 }
 
@@ -95,7 +120,7 @@ static void *voter_main(void *arg)
 	struct ballot *b = v->b;
 	struct jury_vote jv;
 
-	vote_one(j, v->idx, b->r, &jv);
+	vote_one(j, v->idx, b->r, b->ctx, &jv);
 	pthread_mutex_lock(&b->lock);
 	b->votes[v->idx] = jv;
 	b->done[v->idx] = true;
@@ -155,22 +180,11 @@ static int voter_start(struct jury *j, struct ballot *b, size_t i)
 static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us,
 			   struct jury_answer *ans)
 {
-	struct timespec ts;
 	size_t i;
 
 	pthread_mutex_lock(&b->lock);
-	while (b->pending && jury_now_us() < deadline_us) {
-		int64_t left = deadline_us - jury_now_us();
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += left / 1000000;
-		ts.tv_nsec += (left % 1000000) * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
-	}
+	while (b->pending && jury_now_us() < deadline_us)
+		jury_cond_wait_until(&b->cond, &b->lock, deadline_us);
 	for (i = 0; i < j->cfg->njurors; i++) {
 		if (!b->started[i])
 			continue;
@@ -188,23 +202,22 @@ static void ballot_collect(struct jury *j, struct ballot *b, int64_t deadline_us
 	pthread_mutex_unlock(&b->lock);
 }
 
-static struct ballot *ballot_new(const struct review *r)
+static struct ballot *ballot_new(const struct review *r, const struct review *ctx)
 {
 	struct ballot *b = calloc(1, sizeof(*b));
-	pthread_condattr_t ca;
 
 	if (!b)
 		return NULL;
 	b->r = review_dup(r);
-	if (!b->r) {
+	b->ctx = ctx ? review_dup(ctx) : NULL;
+	if (!b->r || (ctx && !b->ctx)) {
+		free(b->r);
+		free(b->ctx);
 		free(b);
 		return NULL;
 	}
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	jury_cond_init(&b->cond);
 	b->refs = 1;
 	return b;
 }
@@ -218,22 +231,45 @@ enum tier {
 
 static bool in_tier(const struct jury *j, size_t i, enum tier t)
 {
-	return t == TIER_ALL || juror_is_model(&j->jcfg[i]) == (t == TIER_MODELS);
+	return t == TIER_ALL || juror_is_slow(&j->jcfg[i]) == (t == TIER_MODELS);
+}
+
+/* Does juror i vote on a thread of its own (a server to wait for, a person)? */
+static bool threaded(const struct jury *j, size_t i)
+{
+	return j->jcfg[i].endpoint || (j->ops[i] && j->ops[i]->waits);
+}
+
+/* When the threaded votes of tier t are due: the review's deadline, or a
+ * person's own when one is asked (a person needs more than milliseconds). */
+static int64_t collect_deadline(const struct jury *j, enum tier t, int64_t deadline)
+{
+	int64_t now = jury_now_us(), until = deadline;
+
+	for (size_t i = 0; i < j->cfg->njurors; i++)
+		if (in_tier(j, i, t) && j->ops[i] && j->ops[i]->person) {
+			int ms = j->jcfg[i].human_deadline_ms ? j->jcfg[i].human_deadline_ms :
+								HUMAN_DEADLINE_MS;
+			int64_t due = now + (ms + 200) * 1000LL;
+
+			until = due > until ? due : until;
+		}
+	return until;
 }
 
 /* The jurors of one tier vote into ans->votes by the review's deadline:
  * those with an endpoint on threads, all at once, the others inline. */
-static void ask(struct jury *j, const struct review *r, enum tier t, int64_t deadline,
-		struct jury_answer *ans)
+static void ask(struct jury *j, const struct review *r, const struct review *ctx, enum tier t,
+		int64_t deadline, struct jury_answer *ans)
 {
 	struct ballot *b = NULL;
 	size_t i, n = j->cfg->njurors;
 
 	for (i = 0; i < n; i++) {
-		if (!j->jcfg[i].endpoint || !in_tier(j, i, t))
+		if (!threaded(j, i) || !in_tier(j, i, t))
 			continue;
 		if (!b)
-			b = ballot_new(r);
+			b = ballot_new(r, ctx);
 		/* No thread, no vote: an error vote (fail closed). */
 		if (!b || voter_start(j, b, i)) {
 			ans->votes[i].juror = j->jcfg[i].name;
@@ -242,7 +278,7 @@ static void ask(struct jury *j, const struct review *r, enum tier t, int64_t dea
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (j->jcfg[i].endpoint || !in_tier(j, i, t))
+		if (threaded(j, i) || !in_tier(j, i, t))
 			continue;
 		if (jury_now_us() >= deadline) {
 			/* The deadline passed before this juror's turn (fail closed). */
@@ -251,18 +287,19 @@ static void ask(struct jury *j, const struct review *r, enum tier t, int64_t dea
 			vote_set(&ans->votes[i].v, VOTE_ERROR, 1, "review deadline passed");
 			continue;
 		}
-		vote_one(j, i, r, &ans->votes[i]);
+		vote_one(j, i, r, ctx, &ans->votes[i]);
 		if (jury_now_us() > deadline)
 			vote_set(&ans->votes[i].v, VOTE_ERROR, 1,
 				 "voted after the review deadline");
 	}
 	if (b) {
-		ballot_collect(j, b, deadline, ans);
+		ballot_collect(j, b, collect_deadline(j, t, deadline), ans);
 		ballot_put(b);
 	}
 }
 
-void jury_ballot(struct jury *j, const struct review *r, struct jury_answer *ans)
+void jury_ballot(struct jury *j, const struct review *r, const struct review *ctx,
+		 struct jury_answer *ans)
 {
 	int64_t deadline = jury_now_us() + j->cfg->deadline_ms * 1000LL;
 	size_t i, n = j->cfg->njurors;
@@ -270,11 +307,12 @@ void jury_ballot(struct jury *j, const struct review *r, struct jury_answer *ans
 	bool models_asked = true;
 
 	if (j->cfg->mode != JURY_TIERED) {
-		ask(j, r, TIER_ALL, deadline, ans);
+		ask(j, r, ctx, TIER_ALL, deadline, ans);
 	} else {
-		ask(j, r, TIER_FAST, deadline, ans);
-		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast)) {
-			ask(j, r, TIER_MODELS, deadline, ans);
+		ask(j, r, ctx, TIER_FAST, deadline, ans);
+		/* a run handed to the person has every review asked of the slow jurors */
+		if (!jury_fast_agree(j->cfg, ans->votes, n, &fast) || jury_run_escalated(j, r)) {
+			ask(j, r, ctx, TIER_MODELS, deadline, ans);
 		} else {
 			models_asked = false;
 			for (i = 0; i < n; i++) {

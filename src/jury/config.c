@@ -1,328 +1,331 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * jury.yaml (sevorix-jury(5)) into a struct jury_config, with libyaml.
+ * jury.yaml (sevorix-jury(5)) into a struct jury_config, with the YAML
+ * helper the rulebook uses too (util/yaml.h).
  *
- * The file is loaded as one YAML document and walked node by node, so every
- * error can name the line and column of the node it is about
- * ("jury.yaml:12:7: unknown key 'wieght'"). Unknown keys are errors: a
- * misspelt "veto" must not silently give a juror less power than the
- * operator meant. When no file is named and the default file is absent, the
- * built-in configuration (all four built-in jurors, see jury_config_builtin)
- * is used; a named file that is missing is an error.
+ * The file is walked mapping by mapping with a table of the keys each may
+ * hold (struct cfg_field: the key, how its value is read, where it goes),
+ * and every error names the line and column of its node ("jury.yaml:12:7:
+ * unknown juror key 'wieght'"); the walk goes on after an error, so the
+ * user sees every error of the file at once, and a file with any error
+ * yields no configuration. Unknown keys are errors: a misspelt "veto" must
+ * not silently give a juror less power than the operator meant. When no
+ * file is named and the default file is absent, the built-in configuration
+ * (all four built-in jurors, see jury_config_builtin) is used; a named
+ * file that is missing is an error.
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "jury/config.h"
+#include "jury/human.h"
 #include "jury/kinds.h"
+#include "util/yaml.h"
 
-struct cfg_ctx {
-	yaml_document_t *doc;
+/*
+ * One walk over the file (util/yaml.h): every error becomes a line of the
+ * caller's err buffer and the walk goes on, so a user sees them all at
+ * once. The walk state embeds the ydoc, so handlers get back to it.
+ */
+struct cfg_walk {
+	struct ydoc y;
 	struct jury_config *cfg;
-	const char *file;
 	char *err;
-	size_t errlen;
+	size_t errlen, used;
 };
 
-static int cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define walk_of(d) ((struct cfg_walk *)((char *)(d) - offsetof(struct cfg_walk, y)))
 
-static int cfg_error(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+/* Appends each message as a line of err; what does not fit is dropped. */
+static void collect(void *ctx, bool error, const char *line)
 {
+	struct cfg_walk *w = ctx;
+	int n;
+
+	(void)error;
+	if (!w->err || w->used >= w->errlen)
+		return;
+	n = snprintf(w->err + w->used, w->errlen - w->used, "%s%s", w->used ? "\n" : "", line);
+	if (n > 0)
+		w->used += (size_t)n < w->errlen - w->used ? (size_t)n : w->errlen - w->used - 1;
+}
+
+/*
+ * A key of a mapping and how its value is read: into the field at off of
+ * the mapping's struct (a juror_config, or the jury_config itself), within
+ * [lo, hi] for numbers; sub names the keys of a nested mapping.
+ */
+struct cfg_field {
+	const char *name;
+	void (*read)(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base);
 	size_t off;
-	va_list ap;
+	double lo, hi;
+	const struct cfg_field *sub;
+};
 
-	off = (size_t)snprintf(c->err, c->errlen, "%s:%zu:%zu: ", c->file,
-			       n ? n->start_mark.line + 1 : 1, n ? n->start_mark.column + 1 : 1);
-	if (off >= c->errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(c->err + off, c->errlen - off, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* The keys of one mapping, and how an unknown one is reported. */
+struct cfg_fields {
+	const struct cfg_field *fields;
+	void *base;
+	const char *unknown; /* printf format with the key's %s */
+	const char *section; /* a second %s, or NULL */
+};
 
-static const char *scalar(const yaml_node_t *n)
+#define FIELD(base, f) ((void *)((char *)(base) + (f)->off))
+
+static void read_str(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int get_str(struct cfg_ctx *c, const yaml_node_t *n, char **out)
-{
-	const char *s = scalar(n);
+	const char *s = ydoc_scalar(&w->y, v, f->name);
+	char **out = FIELD(base, f);
 
 	if (!s)
-		return cfg_error(c, n, "expected a string");
+		return;
 	free(*out);
 	*out = strdup(s);
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		ydoc_error(&w->y, v, "%s: out of memory", f->name);
 }
 
-static int get_long(struct cfg_ctx *c, const yaml_node_t *n, long lo, long hi, long *out)
+/* A whole number in [f->lo, f->hi] into *out; 0 or -EINVAL after reporting. */
+static int read_long(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, long *out)
 {
-	const char *s = scalar(n);
+	const char *s = ydoc_scalar(&w->y, v, f->name);
 	char *end;
 
-	if (!s || !*s)
-		return cfg_error(c, n, "expected an integer");
+	if (!s)
+		return -EINVAL;
 	errno = 0;
 	*out = strtol(s, &end, 10);
-	if (*end || errno)
-		return cfg_error(c, n, "'%s' is not an integer", s);
-	if (*out < lo || *out > hi)
-		return cfg_error(c, n, "%ld is out of range [%ld, %ld]", *out, lo, hi);
+	if (!*s || *end || errno) {
+		ydoc_error(&w->y, v, "'%s' is not an integer", s);
+		return -EINVAL;
+	}
+	if (*out < (long)f->lo || *out > (long)f->hi) {
+		ydoc_error(&w->y, v, "%ld is out of range [%ld, %ld]", *out, (long)f->lo,
+			   (long)f->hi);
+		return -EINVAL;
+	}
 	return 0;
 }
 
-static int get_int(struct cfg_ctx *c, const yaml_node_t *n, long lo, long hi, int *out)
+static void read_int(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base)
 {
-	long v;
-	int ret = get_long(c, n, lo, hi, &v);
+	long n;
 
-	if (!ret)
-		*out = (int)v;
-	return ret;
+	if (!read_long(w, v, f, &n))
+		*(int *)FIELD(base, f) = (int)n;
 }
 
-static int get_double(struct cfg_ctx *c, const yaml_node_t *n, double lo, double hi, double *out)
+static void read_size(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base)
 {
-	const char *s = scalar(n);
+	long n;
+
+	if (!read_long(w, v, f, &n))
+		*(size_t *)FIELD(base, f) = (size_t)n;
+}
+
+static void read_double(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base)
+{
+	const char *s = ydoc_scalar(&w->y, v, f->name);
 	char *end;
+	double x;
 
-	if (!s || !*s)
-		return cfg_error(c, n, "expected a number");
-	*out = strtod(s, &end);
-	if (*end || !(*out >= lo && *out <= hi))
-		return cfg_error(c, n, "'%s' is not a number in [%g, %g]", s, lo, hi);
-	return 0;
+	if (!s)
+		return;
+	x = strtod(s, &end);
+	if (!*s || *end || !(x >= f->lo && x <= f->hi))
+		ydoc_error(&w->y, v, "'%s' is not a number in [%g, %g]", s, f->lo, f->hi);
+	else
+		*(double *)FIELD(base, f) = x;
 }
 
-static int get_bool(struct cfg_ctx *c, const yaml_node_t *n, bool *out)
+static void read_bool(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f, void *base)
 {
-	const char *s = scalar(n);
+	const char *s = ydoc_scalar(&w->y, v, f->name);
+	bool *out = FIELD(base, f);
 
 	if (s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")))
 		*out = true;
 	else if (s && (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")))
 		*out = false;
-	else
-		return cfg_error(c, n, "expected true or false");
-	return 0;
+	else if (s)
+		ydoc_error(&w->y, v, "expected true or false");
+}
+
+/* The threshold after "weighted:" or "tiered:", or NAN. */
+static double threshold_of(const char *s)
+{
+	char *end;
+	double t = strtod(s, &end);
+
+	return *end || end == s || !(t > -1000 && t < 1000) ? NAN : t;
 }
 
 /* "unanimous" | "quorum:K" | "weighted:THRESHOLD" | "tiered[:THRESHOLD]" */
-static int get_consensus(struct cfg_ctx *c, const yaml_node_t *n)
+static void read_consensus(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f,
+			   void *base)
 {
-	const char *s = scalar(n);
+	const char *s = ydoc_scalar(&w->y, v, f->name);
+	struct jury_config *cfg = base;
 	char *end;
 
 	if (!s)
-		return cfg_error(c, n, "expected unanimous, quorum:K, weighted:T or tiered:T");
+		return;
 	if (!strcmp(s, "unanimous")) {
-		c->cfg->mode = JURY_UNANIMOUS;
+		cfg->mode = JURY_UNANIMOUS;
 	} else if (!strncmp(s, "quorum:", 7)) {
 		long k = strtol(s + 7, &end, 10);
 
 		if (*end || end == s + 7 || k < 1 || k > JURY_MAX_JURORS)
-			return cfg_error(c, n, "quorum needs a count in [1, %d]", JURY_MAX_JURORS);
-		c->cfg->mode = JURY_QUORUM;
-		c->cfg->quorum = (int)k;
-	} else if (!strncmp(s, "weighted:", 9)) {
-		double t = strtod(s + 9, &end);
+			ydoc_error(&w->y, v, "quorum needs a count in [1, %d]", JURY_MAX_JURORS);
+		cfg->mode = JURY_QUORUM;
+		cfg->quorum = (int)k;
+	} else if (!strncmp(s, "weighted:", 9) || !strncmp(s, "tiered:", 7)) {
+		bool tiered = s[0] == 't';
 
-		if (*end || end == s + 9 || !(t > -1000 && t < 1000))
-			return cfg_error(c, n, "weighted needs a threshold, e.g. weighted:0.5");
-		c->cfg->mode = JURY_WEIGHTED;
-		c->cfg->threshold = t;
+		cfg->mode = tiered ? JURY_TIERED : JURY_WEIGHTED;
+		cfg->threshold = threshold_of(s + (tiered ? 7 : 9));
+		if (isnan(cfg->threshold))
+			ydoc_error(&w->y, v, "%s needs a threshold, e.g. %s:0",
+				   tiered ? "tiered" : "weighted", tiered ? "tiered" : "weighted");
 	} else if (!strcmp(s, "tiered")) {
-		c->cfg->mode = JURY_TIERED;
-		c->cfg->threshold = 0;
-	} else if (!strncmp(s, "tiered:", 7)) {
-		double t = strtod(s + 7, &end);
-
-		if (*end || end == s + 7 || !(t > -1000 && t < 1000))
-			return cfg_error(c, n, "tiered needs a threshold, e.g. tiered:0");
-		c->cfg->mode = JURY_TIERED;
-		c->cfg->threshold = t;
+		cfg->mode = JURY_TIERED;
+		cfg->threshold = 0;
 	} else {
-		return cfg_error(c, n, "unknown consensus '%s' (unanimous, quorum:K, "
-				 "weighted:T, tiered:T)", s);
+		ydoc_error(&w->y, v, "unknown consensus '%s' (unanimous, quorum:K, weighted:T, "
+				     "tiered:T)", s);
 	}
+}
+
+/* Every key of a mapping through its field; unknown keys are errors. */
+static int on_field(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	const struct cfg_fields *fs = arg;
+	const struct cfg_field *f;
+
+	for (f = fs->fields; f->name; f++)
+		if (!strcmp(f->name, key)) {
+			f->read(walk_of(d), v, f, fs->base);
+			return 0;
+		}
+	ydoc_error(d, k, fs->unknown, key, fs->section);
 	return 0;
 }
 
-#define for_each_pair(c, map, p)                                                                   \
-	for (p = (map)->data.mapping.pairs.start; p < (map)->data.mapping.pairs.top; p++)
+static const struct ydoc_key every_key[] = { { NULL, on_field } };
 
-static int expect_map(struct cfg_ctx *c, const yaml_node_t *n, const char *what)
+/* cache, server, cloud: a mapping of fields of the jury_config. */
+static void read_section(struct cfg_walk *w, yaml_node_t *v, const struct cfg_field *f,
+			 void *base)
 {
-	if (!n || n->type != YAML_MAPPING_NODE)
-		return cfg_error(c, n, "%s must be a mapping", what);
-	return 0;
+	struct cfg_fields fs = { f->sub, base, "unknown key '%s' in %s", f->name };
+
+	if (ydoc_map(&w->y, v, f->name, every_key, &fs))
+		return;
+	if (!strcmp(f->name, "cloud") && !w->cfg->cloud_url)
+		ydoc_error(&w->y, v, "cloud needs a url");
 }
 
-/* One juror's mapping. Strings are strdup'd into the const fields. */
-static int parse_juror(struct cfg_ctx *c, yaml_node_t *map, struct juror_config *jc)
+#define JUROR_STR(n) { #n, read_str, offsetof(struct juror_config, n), 0, 0, NULL }
+#define JUROR_INT(n, lo, hi) { #n, read_int, offsetof(struct juror_config, n), lo, hi, NULL }
+
+static const struct cfg_field juror_fields[] = {
+	JUROR_STR(kind), JUROR_STR(name), JUROR_STR(role), JUROR_STR(prompt), JUROR_STR(model),
+	JUROR_STR(endpoint), JUROR_STR(library),
+	JUROR_INT(threads, 1, 256), JUROR_INT(ctx, 64, 1 << 20),
+	JUROR_INT(deadline_ms, 1, 600000), JUROR_INT(human_deadline_ms, 1000, 86400000),
+	JUROR_INT(escalate_after, 0, 1000),
+	{ "weight", read_double, offsetof(struct juror_config, weight), 0, 100, NULL },
+	{ "advisory", read_bool, offsetof(struct juror_config, advisory), 0, 0, NULL },
+	{ "veto", read_bool, offsetof(struct juror_config, veto), 0, 0, NULL },
+	{ NULL },
+};
+
+/* One juror's mapping; strings are strdup'd into its const fields. */
+static void read_juror(struct cfg_walk *w, yaml_node_t *map, struct juror_config *jc)
 {
-	yaml_node_pair_t *p;
-	int ret = expect_map(c, map, "a juror");
+	struct cfg_fields fs = { juror_fields, jc, "unknown juror key '%s'", NULL };
+	struct jury_config *cfg = w->cfg;
 
 	jc->weight = 1.0;
-	for_each_pair (c, map, p) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-		const char *key = scalar(k);
-		char **str = NULL;
-
-		if (ret)
-			return ret;
-		if (!key)
-			return cfg_error(c, k, "keys must be strings");
-		if (!strcmp(key, "kind"))
-			str = (char **)&jc->kind;
-		else if (!strcmp(key, "name"))
-			str = (char **)&jc->name;
-		else if (!strcmp(key, "role"))
-			str = (char **)&jc->role;
-		else if (!strcmp(key, "prompt"))
-			str = (char **)&jc->prompt;
-		else if (!strcmp(key, "model"))
-			str = (char **)&jc->model;
-		else if (!strcmp(key, "endpoint"))
-			str = (char **)&jc->endpoint;
-		else if (!strcmp(key, "library"))
-			str = (char **)&jc->library;
-		else if (!strcmp(key, "threads"))
-			ret = get_int(c, v, 1, 256, &jc->threads);
-		else if (!strcmp(key, "ctx"))
-			ret = get_int(c, v, 64, 1 << 20, &jc->ctx);
-		else if (!strcmp(key, "weight"))
-			ret = get_double(c, v, 0, 100, &jc->weight);
-		else if (!strcmp(key, "advisory"))
-			ret = get_bool(c, v, &jc->advisory);
-		else if (!strcmp(key, "veto"))
-			ret = get_bool(c, v, &jc->veto);
-		else if (!strcmp(key, "deadline_ms"))
-			ret = get_int(c, v, 1, 600000, &jc->deadline_ms);
-		else
-			return cfg_error(c, k, "unknown juror key '%s'", key);
-		if (str)
-			ret = get_str(c, v, str);
+	if (ydoc_map(&w->y, map, "a juror", every_key, &fs))
+		return;
+	if (!jc->kind) {
+		ydoc_error(&w->y, map, "a juror needs a kind");
+		return;
 	}
-	if (ret)
-		return ret;
-	if (!jc->kind)
-		return cfg_error(c, map, "a juror needs a kind");
 	if (!juror_find(jc->kind))
-		return cfg_error(c, map, "unknown juror kind '%s'", jc->kind);
+		ydoc_error(&w->y, map, "unknown juror kind '%s'", jc->kind);
 	if (!jc->name && !(jc->name = strdup(jc->kind)))
-		return -ENOMEM;
-	return 0;
-}
-
-static int parse_jurors(struct cfg_ctx *c, yaml_node_t *seq)
-{
-	yaml_node_item_t *it;
-	size_t i, j;
-	int ret;
-
-	if (seq->type != YAML_SEQUENCE_NODE)
-		return cfg_error(c, seq, "jurors must be a list");
-	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = yaml_document_get_node(c->doc, *it);
-
-		if (c->cfg->njurors == JURY_MAX_JURORS)
-			return cfg_error(c, n, "more than %d jurors", JURY_MAX_JURORS);
-		ret = parse_juror(c, n, &c->cfg->jurors[c->cfg->njurors++]);
-		if (ret)
-			return ret;
-		i = c->cfg->njurors - 1;
-		for (j = 0; j < i; j++)
-			if (!strcmp(c->cfg->jurors[j].name, c->cfg->jurors[i].name))
-				return cfg_error(c, n, "two jurors are named '%s'",
-						 c->cfg->jurors[i].name);
-	}
-	if (!c->cfg->njurors)
-		return cfg_error(c, seq, "the jury needs at least one juror");
-	return 0;
-}
-
-/* cache: {size, ttl_ms} | server: {client_timeout_ms, max_clients} */
-static int parse_section(struct cfg_ctx *c, const char *name, yaml_node_t *map)
-{
-	struct jury_config *cfg = c->cfg;
-	yaml_node_pair_t *p;
-	long size;
-	int ret = expect_map(c, map, name);
-
-	for_each_pair (c, map, p) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
-
-		if (ret)
-			return ret;
-		if (!strcmp(name, "cache") && !strcmp(key, "size")) {
-			ret = get_long(c, v, 0, 1 << 24, &size);
-			cfg->cache_size = (size_t)size;
-		} else if (!strcmp(name, "cache") && !strcmp(key, "ttl_ms")) {
-			ret = get_int(c, v, 1, INT_MAX, &cfg->cache_ttl_ms);
-		} else if (!strcmp(name, "server") && !strcmp(key, "client_timeout_ms")) {
-			ret = get_int(c, v, 10, 3600000, &cfg->client_timeout_ms);
-		} else if (!strcmp(name, "server") && !strcmp(key, "max_clients")) {
-			ret = get_int(c, v, 1, 65536, &cfg->max_clients);
-		} else if (!strcmp(name, "cloud") && !strcmp(key, "url")) {
-			ret = get_str(c, v, &cfg->cloud_url);
-		} else if (!strcmp(name, "cloud") && !strcmp(key, "deadline_ms")) {
-			ret = get_int(c, v, 1, 600000, &cfg->cloud_deadline_ms);
-		} else if (!strcmp(name, "cloud") && !strcmp(key, "failures")) {
-			ret = get_int(c, v, 1, 1000, &cfg->cloud_failures);
-		} else if (!strcmp(name, "cloud") && !strcmp(key, "cooldown_ms")) {
-			ret = get_int(c, v, 1, 3600000, &cfg->cloud_cooldown_ms);
-		} else {
-			return cfg_error(c, k, "unknown key '%s' in %s", key, name);
+		ydoc_error(&w->y, map, "out of memory");
+	for (size_t i = 0; jc->name && &cfg->jurors[i] != jc; i++)
+		if (cfg->jurors[i].name && !strcmp(cfg->jurors[i].name, jc->name)) {
+			ydoc_error(&w->y, map, "two jurors are named '%s'", jc->name);
+			break;
 		}
-	}
-	if (!ret && !strcmp(name, "cloud") && !cfg->cloud_url)
-		return cfg_error(c, map, "cloud needs a url");
-	return ret;
 }
 
-static int parse_root(struct cfg_ctx *c, yaml_node_t *root)
+static void read_jurors(struct cfg_walk *w, yaml_node_t *seq, const struct cfg_field *f,
+			void *base)
 {
-	yaml_node_pair_t *p;
-	int ret = expect_map(c, root, "the jury configuration");
+	struct jury_config *cfg = base;
+	yaml_node_item_t *it;
 
-	for_each_pair (c, root, p) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
-
-		if (ret)
-			return ret;
-		if (!strcmp(key, "jurors"))
-			ret = parse_jurors(c, v);
-		else if (!strcmp(key, "consensus"))
-			ret = get_consensus(c, v);
-		else if (!strcmp(key, "deadline_ms"))
-			ret = get_int(c, v, 1, 600000, &c->cfg->deadline_ms);
-		else if (!strcmp(key, "data_dir"))
-			ret = get_str(c, v, &c->cfg->data_dir);
-		else if (!strcmp(key, "cache") || !strcmp(key, "server") || !strcmp(key, "cloud"))
-			ret = parse_section(c, key, v);
-		else
-			return cfg_error(c, k, "unknown key '%s'", key);
+	(void)f;
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		ydoc_error(&w->y, seq, "jurors must be a list");
+		return;
 	}
-	if (!ret && !c->cfg->njurors)
-		return cfg_error(c, root, "jurors: the jury needs at least one juror");
-	return ret;
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *n = ydoc_node(&w->y, *it);
+
+		if (cfg->njurors == JURY_MAX_JURORS) {
+			ydoc_error(&w->y, n, "more than %d jurors", JURY_MAX_JURORS);
+			return;
+		}
+		read_juror(w, n, &cfg->jurors[cfg->njurors++]);
+	}
+	if (!cfg->njurors)
+		ydoc_error(&w->y, seq, "the jury needs at least one juror");
 }
+
+#define CFG_INT(n, lo, hi) { #n, read_int, offsetof(struct jury_config, n), lo, hi, NULL }
+
+static const struct cfg_field cache_fields[] = {
+	{ "size", read_size, offsetof(struct jury_config, cache_size), 0, 1 << 24, NULL },
+	{ "ttl_ms", read_int, offsetof(struct jury_config, cache_ttl_ms), 1, INT_MAX, NULL },
+	{ NULL },
+};
+static const struct cfg_field server_fields[] = {
+	CFG_INT(client_timeout_ms, 10, 3600000),
+	CFG_INT(max_clients, 1, 65536),
+	{ NULL },
+};
+static const struct cfg_field cloud_fields[] = {
+	{ "url", read_str, offsetof(struct jury_config, cloud_url), 0, 0, NULL },
+	{ "deadline_ms", read_int, offsetof(struct jury_config, cloud_deadline_ms), 1, 600000,
+	  NULL },
+	{ "failures", read_int, offsetof(struct jury_config, cloud_failures), 1, 1000, NULL },
+	{ "cooldown_ms", read_int, offsetof(struct jury_config, cloud_cooldown_ms), 1, 3600000,
+	  NULL },
+	{ NULL },
+};
+static const struct cfg_field top_fields[] = {
+	{ "jurors", read_jurors, 0, 0, 0, NULL },
+	{ "consensus", read_consensus, 0, 0, 0, NULL },
+	CFG_INT(deadline_ms, 1, 600000),
+	{ "data_dir", read_str, offsetof(struct jury_config, data_dir), 0, 0, NULL },
+	{ "cache", read_section, 0, 0, 0, cache_fields },
+	{ "server", read_section, 0, 0, 0, server_fields },
+	{ "cloud", read_section, 0, 0, 0, cloud_fields },
+	{ NULL },
+};
 
 static void config_defaults(struct jury_config *cfg)
 {
@@ -378,56 +381,47 @@ static int config_data_dir(struct jury_config *cfg)
 
 /*
  * The configuration used when /etc/sevorix/jury.yaml does not exist: the
- * four built-in jurors, each a different method, under the rule that did
- * best on the project's held-out split (`make eval`): a weighted log-odds
- * vote in which the rulebook counts double and can veto, and grounding,
- * the least precise alone, counts half. Unanimity denied a third of the
- * everyday commands there, because each statistical juror's false alarms
- * add up; the weighted vote lets two confident jurors outvote one unsure
- * one while the rulebook's deny still holds. (A file that names no
- * consensus gets unanimous: explicit configuration is taken literally.)
+ * four built-in jurors, each a different method, under the rule chosen
+ * from the project's evaluation (`make eval`, jurors/RECOMMEND.txt): a
+ * weighted log-odds vote over calibrated confidences in which the
+ * rulebook can veto, the logistic model counts in full and the n-gram
+ * model and grounding count half, with a threshold of 0.5 so that the two
+ * statistical jurors, when both are fairly sure, outvote the rulebook's
+ * "no rule matched". Unanimity lets every juror's false alarms add up.
+ * (A file that names no consensus gets unanimous: explicit configuration
+ * is taken literally.)
  */
-static const char builtin_yaml[] = "consensus: weighted:0\n"
+static const char builtin_yaml[] = "consensus: weighted:0.5\n"
 				   "deadline_ms: 250\n"
 				   "jurors:\n"
-				   "  - {kind: rulebook, weight: 2, veto: true}\n"
-				   "  - {kind: ngram, weight: 1}\n"
+				   "  - {kind: rulebook, weight: 1, veto: true}\n"
+				   "  - {kind: ngram, weight: 0.5}\n"
 				   "  - {kind: logreg, weight: 1}\n"
 				   "  - {kind: grounding, weight: 0.5}\n";
 
-static int config_parse(const char *file, FILE *f, const char *text, struct jury_config *cfg,
-			char *err, size_t errlen)
+/* Reads f, the file named file, into cfg; every error is a line of err. */
+static int config_parse(const char *file, FILE *f, struct jury_config *cfg, char *err,
+			size_t errlen)
 {
-	struct cfg_ctx c = { .cfg = cfg, .file = file, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
-	yaml_document_t doc;
+	struct cfg_walk w = { .cfg = cfg, .err = err, .errlen = errlen };
+	struct cfg_fields top = { top_fields, cfg, "unknown key '%s'", NULL };
 	yaml_node_t *root;
-	int ret;
+	int r;
 
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	if (f)
-		yaml_parser_set_input_file(&parser, f);
-	else
-		yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%zu:%zu: %s", file, parser.problem_mark.line + 1,
-			 parser.problem_mark.column + 1,
-			 parser.problem ? parser.problem : "YAML syntax error");
-		yaml_parser_delete(&parser);
-		return -EINVAL;
-	}
-	c.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		snprintf(err, errlen, "%s:1:1: the file is empty", file);
-		ret = -EINVAL;
-	} else {
-		ret = parse_root(&c, root);
-	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	return ret;
+	w.y = (struct ydoc){ .file = file, .emit = collect, .ctx = &w };
+	if (err && errlen)
+		err[0] = '\0';
+	r = ydoc_load(&w.y, f);
+	if (r)
+		return r;
+	root = ydoc_root(&w.y);
+	if (!root)
+		ydoc_error(&w.y, NULL, "the file is empty");
+	else if (!ydoc_map(&w.y, root, "the jury configuration", every_key, &top) &&
+		 !cfg->njurors && !w.y.errors)
+		ydoc_error(&w.y, root, "jurors: the jury needs at least one juror");
+	ydoc_free(&w.y);
+	return w.y.errors ? -EINVAL : 0;
 }
 
 static int config_new(const char *path, struct jury_config **ret)
@@ -462,7 +456,7 @@ int jury_config_load(const char *path, struct jury_config **ret, char *err, size
 	}
 	r = config_new(file, &cfg);
 	if (!r)
-		r = config_parse(file, f, NULL, cfg, err, errlen);
+		r = config_parse(file, f, cfg, err, errlen);
 	fclose(f);
 	if (!r)
 		r = config_data_dir(cfg);
@@ -476,12 +470,15 @@ int jury_config_load(const char *path, struct jury_config **ret, char *err, size
 
 int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen)
 {
-	struct jury_config *cfg;
+	FILE *f = fmemopen((void *)builtin_yaml, sizeof(builtin_yaml) - 1, "r");
+	struct jury_config *cfg = NULL;
 	int r;
 
-	r = config_new("(built-in)", &cfg);
+	r = f ? config_new("(built-in)", &cfg) : -errno;
 	if (!r)
-		r = config_parse("(built-in)", NULL, builtin_yaml, cfg, err, errlen);
+		r = config_parse("(built-in)", f, cfg, err, errlen);
+	if (f)
+		fclose(f);
 	if (!r)
 		r = config_data_dir(cfg);
 	if (r) {
@@ -490,6 +487,20 @@ int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen)
 	}
 	*ret = cfg;
 	return 0;
+}
+
+int jury_config_worst_ms(const struct jury_config *cfg)
+{
+	int person = 0;
+
+	for (size_t i = 0; i < cfg->njurors; i++) {
+		const struct juror_config *jc = &cfg->jurors[i];
+		int ms = jc->human_deadline_ms ? jc->human_deadline_ms : HUMAN_DEADLINE_MS;
+
+		if (!strcmp(jc->kind, "human") && ms > person)
+			person = ms;
+	}
+	return cfg->deadline_ms + person + (cfg->cloud_url ? cfg->cloud_deadline_ms : 0);
 }
 
 void jury_config_free(struct jury_config *cfg)
@@ -560,6 +571,10 @@ static void print_juror(FILE *out, const struct juror_config *jc)
 		fprintf(out, "    veto: true\n");
 	if (jc->deadline_ms)
 		fprintf(out, "    deadline_ms: %d\n", jc->deadline_ms);
+	if (jc->human_deadline_ms)
+		fprintf(out, "    human_deadline_ms: %d\n", jc->human_deadline_ms);
+	if (jc->escalate_after)
+		fprintf(out, "    escalate_after: %d\n", jc->escalate_after);
 	print_str(out, "    ", "role", jc->role);
 	print_str(out, "    ", "model", jc->model);
 	print_str(out, "    ", "endpoint", jc->endpoint);

@@ -44,11 +44,15 @@ struct jury_config {
 };
 
 /* Loads path; path NULL means JURY_DEFAULT_CONFIG, and a missing default file
- * gives the built-in configuration. Returns 0 or -errno; errors are written to
- * err as "file:line:col: message". */
+ * gives the built-in configuration. Returns 0 or -errno; every error of the
+ * file is written to err as a line "file:line:col: message" (lines that do
+ * not fit are dropped). */
 int jury_config_load(const char *path, struct jury_config **ret, char *err, size_t errlen);
 int jury_config_builtin(struct jury_config **ret, char *err, size_t errlen);
 void jury_config_free(struct jury_config *cfg);
+/* How long a review may take the jury at worst, in ms: its deadline, a
+ * person's (human_deadline_ms) when one sits on it, and the cloud's. */
+int jury_config_worst_ms(const struct jury_config *cfg);
 /* Writes the configuration back as YAML (for `sevorix jury config`). */
 int jury_config_print(const struct jury_config *cfg, FILE *out);
 /* "unanimous", "quorum:2", "weighted:0.5", "tiered:0" into buf. */

@@ -75,7 +75,7 @@ bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *vote
 		const struct juror_config *jc = &cfg->jurors[i];
 		enum vote_verdict v;
 
-		if (jc->advisory || juror_is_model(jc))
+		if (jc->advisory || juror_is_slow(jc))
 			continue;
 		v = counted(&votes[i].v);
 		if (v == VOTE_ABSTAIN)
@@ -95,7 +95,7 @@ bool jury_fast_agree(const struct jury_config *cfg, const struct jury_vote *vote
 struct tally {
 	size_t allows, counted;
 	double score; /* sum over counted jurors of weight * logit(p(allow)) */
-	char denied[160], vetoed[160]; /* names: "a, b" */
+	char allowed[120], denied[120], vetoed[120]; /* names: "a, b" */
 };
 
 static void tally_votes(const struct jury_config *cfg, const struct jury_vote *votes,
@@ -113,6 +113,7 @@ static void tally_votes(const struct jury_config *cfg, const struct jury_vote *v
 		t->score += jc->weight * logit_allow(&votes[i].v);
 		if (v == VOTE_ALLOW) {
 			t->allows++;
+			name_add(t->allowed, sizeof(t->allowed), jc->name);
 			continue;
 		}
 		name_add(t->denied, sizeof(t->denied), jc->name);
@@ -121,38 +122,57 @@ static void tally_votes(const struct jury_config *cfg, const struct jury_vote *v
 	}
 }
 
+/*
+ * The reason of a verdict: "MODE: VERDICT: HOW; carried by A, B; outvoted:
+ * C". It starts with the verdict it explains, names the counted jurors
+ * that voted for it (an error counts as a deny) and those that voted
+ * against it; never the other way round (tests/jury/jury_consensus_test.c
+ * checks every rule).
+ */
+static void explain(char *reason, size_t len, const char *mode, enum vote_verdict v,
+		    const struct tally *t, const char *how)
+{
+	const char *with = v == VOTE_ALLOW ? t->allowed : t->denied;
+	const char *against = v == VOTE_ALLOW ? t->denied : t->allowed;
+
+	snprintf(reason, len, "%s: %s: %s%s%s%s%s", mode, v == VOTE_ALLOW ? "allow" : "deny", how,
+		 with[0] ? "; carried by " : "", with, against[0] ? "; outvoted: " : "", against);
+}
+
 /* The rule of cfg->mode over a tally with at least one allow. */
 static enum vote_verdict decide(const struct jury_config *cfg, const struct tally *t,
 				const char *mode, char *reason, size_t reasonlen)
 {
+	enum vote_verdict v = VOTE_DENY; /* an unknown rule allows nothing (fail closed) */
+	char how[96] = "an unknown consensus rule";
+
 	switch (cfg->mode) {
 	case JURY_UNANIMOUS:
-		if (t->denied[0]) {
-			snprintf(reason, reasonlen, "unanimous: denied by %s", t->denied);
-			return VOTE_DENY;
-		}
-		snprintf(reason, reasonlen, "unanimous: %zu of %zu jurors allowed", t->allows,
-			 t->counted);
-		return VOTE_ALLOW;
+		v = t->denied[0] ? VOTE_DENY : VOTE_ALLOW;
+		snprintf(how, sizeof(how), v == VOTE_ALLOW ? "every counted juror allowed" :
+							      "not every counted juror allowed");
+		break;
 	case JURY_QUORUM:
+		v = !t->vetoed[0] && t->allows >= (size_t)cfg->quorum ? VOTE_ALLOW : VOTE_DENY;
 		if (t->vetoed[0])
-			snprintf(reason, reasonlen, "%s: vetoed by %s", mode, t->vetoed);
-		else if (t->allows < (size_t)cfg->quorum)
-			snprintf(reason, reasonlen, "%s: %zu allows, %d needed; denied by %s", mode,
-				 t->allows, cfg->quorum, t->denied);
+			snprintf(how, sizeof(how), "vetoed by %s", t->vetoed);
 		else
-			snprintf(reason, reasonlen, "%s: %zu allows", mode, t->allows);
-		return !t->vetoed[0] && t->allows >= (size_t)cfg->quorum ? VOTE_ALLOW : VOTE_DENY;
+			snprintf(how, sizeof(how), "%zu allow%s, %d needed", t->allows,
+				 t->allows == 1 ? "" : "s", cfg->quorum);
+		break;
 	case JURY_WEIGHTED:
 	case JURY_TIERED: /* the fast jurors split: the weighted rule decides */
-		snprintf(reason, reasonlen, "%s: score %.2f%s%s", mode, t->score,
-			 t->vetoed[0]   ? "; vetoed by "
-			 : t->denied[0] ? "; denied by "
-					: "",
-			 t->vetoed[0] ? t->vetoed : t->denied);
-		return !t->vetoed[0] && t->score >= cfg->threshold ? VOTE_ALLOW : VOTE_DENY;
+		v = !t->vetoed[0] && t->score >= cfg->threshold ? VOTE_ALLOW : VOTE_DENY;
+		if (t->vetoed[0])
+			snprintf(how, sizeof(how), "vetoed by %s (score %.2f)", t->vetoed,
+				 t->score);
+		else
+			snprintf(how, sizeof(how), "score %.2f %s %g", t->score,
+				 v == VOTE_ALLOW ? ">=" : "<", cfg->threshold);
+		break;
 	}
-	return VOTE_DENY; /* an unknown rule allows nothing (fail closed) */
+	explain(reason, reasonlen, mode, v, t, how);
+	return v;
 }
 
 void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes, size_t nvotes,
@@ -161,18 +181,16 @@ void jury_consensus(const struct jury_config *cfg, const struct jury_vote *votes
 	struct tally t = { 0 };
 	char mode[48];
 
+	jury_mode_name(cfg, mode, sizeof(mode));
+	tally_votes(cfg, votes, nvotes, &t);
 	if (cfg->mode == JURY_TIERED && jury_fast_agree(cfg, votes, nvotes, verdict)) {
-		snprintf(reason, reasonlen, "%s: the fast jurors agree: %s",
-			 jury_mode_name(cfg, mode, sizeof(mode)),
-			 *verdict == VOTE_ALLOW ? "allow" : "deny");
+		/* the models were not asked: their abstentions are not in the tally */
+		explain(reason, reasonlen, mode, *verdict, &t, "the fast jurors agree");
 		return;
 	}
-	tally_votes(cfg, votes, nvotes, &t);
-	jury_mode_name(cfg, mode, sizeof(mode));
 	*verdict = VOTE_DENY;
 	if (!t.allows) {
-		snprintf(reason, reasonlen, "%s: no juror allowed%s%s", mode,
-			 t.denied[0] ? "; denied by " : "", t.denied);
+		explain(reason, reasonlen, mode, VOTE_DENY, &t, "no juror allowed");
 		return;
 	}
 	*verdict = decide(cfg, &t, mode, reason, reasonlen);

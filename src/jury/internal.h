@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The jury's state, shared by jury.c (one review) and ballot.c (the local
- * jurors' votes); the rest of Sevorix sees only jury.h.
+ * jurors' votes), and the clock they and human.c wait by; the rest of
+ * Sevorix sees only jury.h.
  */
 #ifndef SEVORIX_JURY_INTERNAL_H
 #define SEVORIX_JURY_INTERNAL_H
@@ -35,14 +36,40 @@ static inline int64_t jury_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* A condition variable whose waits are timed by CLOCK_MONOTONIC (jury_now_us()). */
+static inline void jury_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* Waits on c (from jury_cond_init(), m held) until signalled or deadline_us passes. */
+static inline void jury_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
+					int64_t deadline_us)
+{
+	struct timespec ts = { .tv_sec = deadline_us / 1000000,
+			       .tv_nsec = (deadline_us % 1000000) * 1000 };
+
+	pthread_cond_timedwait(c, m, &ts);
+}
+
 /*
  * Every local juror of j votes on r into ans->votes, and ans->nvotes is
  * set: the in-process jurors inline, those with an endpoint on threads of
  * their own, all by the review's deadline (a missing vote is an error
  * vote). Under the tiered rule the model jurors are asked only when the
  * fast ones split; otherwise their votes read "abstain: not asked". The
- * votes cast are counted in j's metrics.
+ * votes cast are counted in j's metrics. ctx, when not NULL, is r's context
+ * (context.h): each juror judges it too, and the stricter vote counts.
  */
-void jury_ballot(struct jury *j, const struct review *r, struct jury_answer *ans);
+void jury_ballot(struct jury *j, const struct review *r, const struct review *ctx,
+		 struct jury_answer *ans);
+
+/* Has a human juror been handed r's run (jury.c, human.h)? */
+bool jury_run_escalated(struct jury *j, const struct review *r);
 
 #endif

@@ -8,6 +8,7 @@
  * included, and every review is counted in the metrics.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "jury/cache.h"
 #include "jury/cloud.h"
 #include "jury/consensus.h"
+#include "jury/context.h"
+#include "jury/human.h"
 #include "jury/internal.h"
 #include "jury/kinds.h"
 #include "jury/models/http_client.h"
@@ -113,10 +116,77 @@ static void answer_init(struct jury *j, const struct review *r, struct jury_answ
 	jury_mode_name(j->cfg, ans->consensus, sizeof(ans->consensus));
 }
 
+/* Is juror i a person? */
+static bool is_person(const struct jury *j, size_t i)
+{
+	return j->ops[i] == &juror_human_ops && j->jurors[i];
+}
+
+bool jury_run_escalated(struct jury *j, const struct review *r)
+{
+	for (size_t i = 0; r->run && i < j->cfg->njurors; i++)
+		if (is_person(j, i) && human_escalated(j->jurors[i], r->run))
+			return true;
+	return false;
+}
+
+/* Tells the human jurors the verdict, cached or not (denials in a row); true
+ * when a person voted. */
+static bool note_people(struct jury *j, const struct review *r, const struct jury_answer *ans)
+{
+	bool asked = false;
+
+	for (size_t i = 0; i < j->cfg->njurors && i < ans->nvotes; i++) {
+		if (!is_person(j, i))
+			continue;
+		human_note_verdict(j->jurors[i], r->run, ans->verdict);
+		asked |= ans->votes[i].v.verdict != VOTE_ABSTAIN;
+	}
+	return asked;
+}
+
+int jury_pending(struct jury *j, const char *run, char **ret, size_t *len)
+{
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	json_object *standing = json_object_new_array();
+	const char *s;
+	int r = o && arr && standing ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !r && i < j->cfg->njurors; i++)
+		if (is_person(j, i))
+			r = human_pending(j->jurors[i], run, arr, run ? standing : NULL);
+	*ret = NULL;
+	if (!r) {
+		json_object_object_add(o, "pending", arr);
+		json_object_object_add(o, "standing", standing);
+		arr = standing = NULL;
+		s = json_object_to_json_string_length(
+			o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+		*ret = s ? strndup(s, *len) : NULL;
+		r = *ret ? 0 : -ENOMEM;
+	}
+	json_object_put(o);
+	json_object_put(arr);
+	json_object_put(standing);
+	return r;
+}
+
+int jury_pending_answer(struct jury *j, const char *id, const struct human_answer *a,
+			bool has_peer, uid_t peer)
+{
+	int r = -ENOENT;
+
+	for (size_t i = 0; r == -ENOENT && i < j->cfg->njurors; i++)
+		if (is_person(j, i))
+			r = human_answer(j->jurors[i], id, a, has_peer, peer);
+	return r;
+}
+
 int jury_review(struct jury *j, const struct review *r, const char *raw, size_t rawlen,
 		struct jury_answer *ans)
 {
 	int64_t t0 = jury_now_us();
+	struct review *ctx = NULL;
 	char *key = NULL;
 	size_t keylen = 0;
 
@@ -124,9 +194,11 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 	/* Without a key there is no caching; the review itself still runs. */
 	if (j->cfg->cache_size && review_key(r, &key, &keylen))
 		key = NULL;
-	if (key && jury_cache_get(j->cache, key, keylen, ans)) {
+	/* a run handed to the person is not answered from the cache */
+	if (key && !jury_run_escalated(j, r) && jury_cache_get(j->cache, key, keylen, ans)) {
 		ans->cached = true;
 		jury_count(&j->metrics.cache_hits);
+		note_people(j, r, ans);
 		goto done;
 	}
 	if (key)
@@ -145,10 +217,23 @@ int jury_review(struct jury *j, const struct review *r, const char *raw, size_t 
 		/* A cloud that errs, is late or is skipped gives no verdict:
 		 * the local jurors decide (fail over, never open). */
 	}
-	jury_ballot(j, r, ans);
+	/* a context that cannot be built (ENOMEM) is an error: deny (fail closed) */
+	if (jury_context(r, &ctx)) {
+		ans->verdict = VOTE_DENY;
+		snprintf(ans->reason, sizeof(ans->reason), "%s: deny: out of memory",
+			 ans->consensus);
+		goto done;
+	}
+	jury_ballot(j, r, ctx, ans);
+	free(ctx);
 	jury_consensus(j->cfg, ans->votes, ans->nvotes, &ans->verdict, ans->reason,
 		       sizeof(ans->reason));
 store:
+	/* a person's answer is for this review: it is not served from the cache */
+	if (note_people(j, r, ans)) {
+		free(key);
+		key = NULL;
+	}
 	if (key)
 		jury_cache_put(j->cache, key, keylen, ans);
 done:

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "jury/config.h"
 
@@ -66,5 +67,15 @@ void jury_metrics_refused(struct jury *j, int status);
 const struct jury_config *jury_config_of(const struct jury *j);
 /* The cloud judge's circuit breaker (cloud.h), or NULL without a cloud. */
 const char *jury_cloud_state(const struct jury *j);
+
+/* The reviews waiting for a person (of run, or all when NULL) and run's
+ * standing approvals, as JSON {"pending": [...], "standing": [...]}
+ * (docs/review-api.md), malloc'd. Returns 0 or -ENOMEM. */
+int jury_pending(struct jury *j, const char *run, char **ret, size_t *len);
+/* A person's answer to pending review id, from a peer with uid peer (see
+ * human_answer() for the returns). */
+struct human_answer;
+int jury_pending_answer(struct jury *j, const char *id, const struct human_answer *a,
+			bool has_peer, uid_t peer);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "jury/human.h"
 #include "jury/jurors/builtin.h"
 #include "jury/kinds.h"
 #include "jury/models/models.h"
@@ -21,6 +22,7 @@ const struct juror_ops *const juror_kinds[] = {
 	&juror_ollama_ops,
 	&juror_openai_ops,
 	&juror_gguf_ops,
+	&juror_human_ops,
 	NULL,
 };
 
@@ -41,4 +43,11 @@ bool juror_is_model(const struct juror_config *cfg)
 	const struct juror_ops *ops = juror_find(cfg->kind);
 
 	return ops && ops->model;
+}
+
+bool juror_is_slow(const struct juror_config *cfg)
+{
+	const struct juror_ops *ops = juror_find(cfg->kind);
+
+	return ops && (ops->model || ops->person);
 }

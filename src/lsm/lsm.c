@@ -394,3 +394,8 @@ int lsm_events_fd(const struct lsmlayer *l)
 {
 	return bpf_map__fd(l->skel->maps.sx_events);
 }
+
+int lsm_denials_fd(const struct lsmlayer *l)
+{
+	return bpf_map__fd(l->skel->maps.sx_denials);
+}

@@ -53,6 +53,8 @@ void lsm_close(struct lsmlayer *l, const char *pin_dir);
 void lsm_describe(const struct lsmlayer *l, char *buf, size_t len);
 /* The event ring buffer the programs write to (the network layer's when shared). */
 int lsm_events_fd(const struct lsmlayer *l);
+/* The ring buffer of denials (abi.h: sx_denials), likewise. */
+int lsm_denials_fd(const struct lsmlayer *l);
 
 /*
  * The files section as file trie entries (abi.h): add is called for the

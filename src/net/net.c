@@ -216,6 +216,13 @@ int netlayer_events_fd(const struct netlayer *nl)
 	return bpf_map__fd(nl->net->maps.sx_events);
 }
 
+int netlayer_map_fd(const struct netlayer *nl, const char *name)
+{
+	int fd = bpf_object__find_map_fd_by_name(nl->net->obj, name);
+
+	return fd >= 0 ? fd : -1;
+}
+
 static unsigned long long percpu_sum(const struct bpf_map *m, __u32 key)
 {
 	int ncpu = libbpf_num_possible_cpus();

@@ -41,6 +41,8 @@ void netlayer_close(struct netlayer *nl, const char *pin_dir);
 
 /* The run's event ring buffer. */
 int netlayer_events_fd(const struct netlayer *nl);
+/* Any map the layer owns, by name ("sx_stats"); -1 when there is none. */
+int netlayer_map_fd(const struct netlayer *nl, const char *name);
 /* The connect approvals of the jury (struct sx_net_approval). */
 int netlayer_net_approvals_fd(const struct netlayer *nl);
 /* Sums a per-CPU counter (enum sx_stat) over every CPU. */

@@ -1,19 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Denials that other layers make without telling (bpf/observe.bpf.c):
- * Landlock answers an open or exec it refuses with EACCES, the seccomp
- * filters with EPERM. The observer sees such a call fail at syscall exit
- * and writes it to the run's event stream as "observed". It only logs:
- * nothing depends on it to enforce, so its links are not pinned and a
- * run whose observer cannot load still enforces every rule.
+ * Landlock answers a file or exec call it refuses with EACCES (EXDEV for
+ * a rename or link that would gain rights), the seccomp filters with
+ * EPERM. The observer sees such a call fail at syscall exit and writes it
+ * to the run's event stream as "observed". It only logs: nothing depends
+ * on it to enforce, so its link is not pinned and a run whose observer
+ * cannot load still enforces every rule (and says so at start).
+ *
+ * Which calls are observed is one table (observe.c), by the numbers of
+ * this architecture: every call a file or exec rule can refuse -- the
+ * open family, execve(at), mkdir(at), unlink(at), rmdir, rename(at/at2),
+ * link(at), symlink(at), mknod(at), truncate, ftruncate -- and the
+ * metadata calls the rules cover (chmod, chown, utime and the xattr
+ * family, in all their forms).
  */
 #ifndef SEVORIX_OBSERVE_H
 #define SEVORIX_OBSERVE_H
+
+#include <stdbool.h>
+
+#include "sevorix/abi.h"
 
 struct execlayer;
 struct netlayer;
 struct observer;
 
+/* Loads the program without attaching it: 0 when this kernel can observe, else -errno. */
+int observe_probe(void);
 /*
  * Loads and attaches the observer of the run whose layers nl and x are
  * (it reads their cgroup and writes their ring buffer). Returns 0 or -errno.
@@ -21,5 +35,12 @@ struct observer;
 int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret);
 /* Detaches and frees. Accepts NULL. */
 void observe_stop(struct observer *o);
+
+/* The event kind of an observed call ("mkdir", ...), from its op and flags; NULL if none. */
+const char *observe_op_name(enum sx_obs_op op, unsigned long long flags);
+/* Which access (enum sx_access) a rule must grant for the call to succeed. */
+unsigned int observe_op_access(enum sx_obs_op op, long nr, unsigned long long flags);
+/* The call's name in the system call table ("renameat2"), or NULL. */
+const char *observe_syscall_name(long nr);
 
 #endif

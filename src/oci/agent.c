@@ -377,7 +377,12 @@ static int adopt(struct oci_agent *a, struct container *c, const char *id, int l
 	if (!r && !c->ri.events[0])
 		snprintf(c->ri.events, sizeof(c->ri.events), "%s/%s.jsonl", a->o.log_dir, id);
 	r = r ?: events_open(c->ri.events, id, c->p, &c->ev);
-	r = r ?: events_attach_fd(c->ev, c->maps.events);
+	if (!r) {
+		struct events_maps em;
+
+		run_maps_events(&c->maps, &em);
+		r = events_attach_maps(c->ev, &em);
+	}
 	r = r ?: hold_prepare(c->p, &c->hold, err, sizeof(err));
 	if (r < 0) {
 		log_error("run %s: cannot adopt it: %s", id, err[0] ? err : strerror(-r));

@@ -59,12 +59,18 @@ int policy_agent_user(const char *user, struct agent_user *ret)
 	return pw ? fill(pw, ret) : -ENOENT;
 }
 
+int policy_load_cmd(const char *file, const struct agent_user *u, const char *workspace,
+		    const char *agent_dir, struct policy **ret, struct policy_diag *diag)
+{
+	struct policy_env env = { u->home, u->name, workspace, agent_dir };
+
+	return policy_load(file, &env, ret, diag);
+}
+
 int policy_load_for(const char *file, const struct agent_user *u, const char *workspace,
 		    struct policy **ret, struct policy_diag *diag)
 {
-	struct policy_env env = { u->home, u->name, workspace };
-
-	return policy_load(file, &env, ret, diag);
+	return policy_load_cmd(file, u, workspace, NULL, ret, diag);
 }
 
 int policy_load_as(const char *file, const char *user, struct policy **ret,

@@ -125,14 +125,36 @@ static char *argv_join(char *const argv[])
 	return s;
 }
 
+/* The first shell rule whose pattern matches a pipeline of argv; -ENOMEM fails it. */
+static int shell_rule(const struct policy *p, char *const argv[], const struct exec_rule **hit)
+{
+	struct shlex_result *res = NULL;
+	int r = 0;
+
+	*hit = NULL;
+	for (size_t i = 0; i < p->nexec_rules && !*hit && r >= 0; i++) {
+		const struct exec_rule *x = &p->exec_rules[i];
+
+		if (!x->shell_glob)
+			continue;
+		if (!res)
+			r = policy_shell_parse(argv, &res);
+		if (r >= 0 && (r = policy_shell_match(x->shell_glob, res)) > 0)
+			*hit = x;
+	}
+	free(res);
+	return r < 0 ? r : 0;
+}
+
 enum sx_action policy_decide_exec(const struct policy *p, const char *path, char *const argv[],
 				  const struct exec_rule **rule)
 {
-	const struct exec_rule *by_path = NULL, *by_argv = NULL;
+	const struct exec_rule *by_path = NULL, *by_argv = NULL, *by_shell;
 	char *joined = argv_join(argv);
 
-	if (!joined) {
-		*rule = NULL;
+	*rule = NULL;
+	if (!joined || shell_rule(p, argv, &by_shell) < 0) {
+		free(joined);
 		return SX_DENY; /* fail closed: cannot judge without memory */
 	}
 	for (size_t i = 0; i < p->nexec_rules; i++) {
@@ -145,7 +167,17 @@ enum sx_action policy_decide_exec(const struct policy *p, const char *path, char
 	}
 	free(joined);
 	*rule = by_path;
-	if (by_argv && (!by_path || by_argv->action > by_path->action))
+	if (by_argv && (!*rule || by_argv->action > (*rule)->action))
 		*rule = by_argv;
+	if (by_shell && (!*rule || by_shell->action > (*rule)->action))
+		*rule = by_shell;
 	return *rule ? (*rule)->action : p->exec.def;
+}
+
+bool policy_has_shell_rules(const struct policy *p)
+{
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		if (p->exec_rules[i].shell_glob)
+			return true;
+	return false;
 }

@@ -5,6 +5,10 @@
  * "file:line:col: message" line and loading goes on, so a user sees all the
  * errors of a file at once; a file with any error yields no policy.
  *
+ * A policy may be several files: one that extends or includes others reads
+ * them first (profile.c), each through its own loader into the same struct
+ * policy, so that every message and every rule names the file it is in.
+ *
  * The loader only checks and stores. Variables are expanded here (so a
  * rule's path is known absolute before any layer sees it), then the rule
  * arrays are sorted into evaluation order by policy_sort() (order.c).
@@ -13,12 +17,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sevorix/abi.h"
 #include "policy/internal.h"
 
 /* Every message of the walk goes into the caller's policy_diag, when it gave one. */
-static void diag_add(void *ctx, bool error, const char *line)
+void loader_diag_add(void *ctx, bool error, const char *line)
 {
 	struct policy_diag *d = ctx;
 	char *text = strdup(line);
@@ -41,7 +46,7 @@ static void diag_add(void *ctx, bool error, const char *line)
 
 struct policy_loc loader_loc(struct loader *l, const yaml_node_t *n)
 {
-	return (struct policy_loc){ l->p->file, ydoc_line(n), ydoc_col(n) };
+	return (struct policy_loc){ l->file, ydoc_line(n), ydoc_col(n), l->src };
 }
 
 int loader_action(struct loader *l, yaml_node_t *n, enum sx_action *ret)
@@ -79,7 +84,8 @@ static int on_var(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *
 	}
 	for (size_t i = 0; i < p->nvars; i++)
 		if (!strcmp(p->vars[i].name, key))
-			ydoc_error(d, k, "variable '%s' defined twice", key);
+			ydoc_error(d, k, "variable '%s' defined twice (first at %s:%u:%u)", key,
+				   p->vars[i].loc.file, p->vars[i].loc.line, p->vars[i].loc.col);
 	expanded = loader_expand(l, v, val);
 	if (!expanded)
 		return 0;
@@ -156,6 +162,7 @@ static int on_version(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node
 		ydoc_error(d, v, "unsupported version '%s' (expected 1)", s);
 	else if (s)
 		loader_of(d)->p->version = 1;
+	loader_of(d)->version_seen = true;
 	return 0;
 }
 
@@ -225,27 +232,59 @@ static int on_hardening(struct ydoc *d, const char *key, yaml_node_t *k, yaml_no
 	return ydoc_map(d, v, key, hardening_keys, NULL);
 }
 
+/* extends: and include: were read before every other key (loader_bases()). */
+static int on_base(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	(void)d, (void)key, (void)k, (void)v, (void)arg;
+	return 0;
+}
+
 /* The keys of the top level (sevorix-policy(5)). */
 static const struct ydoc_key top_keys[] = {
 	{ "version", on_version },	 { "mode", on_mode },	  { "vars", on_vars },
 	{ "network", loader_section }, { "files", loader_section }, { "exec", loader_section },
 	{ "jury", on_jury },		 { "review", on_review }, { "hardening", on_hardening },
-	{ "tmp", on_tmp },		 { NULL },
+	{ "tmp", on_tmp },		 { "extends", on_base },  { "include", on_base },
+	{ NULL },
 };
 
 static void set_builtins(struct policy *p, const struct policy_env *env)
 {
-	static const char *const names[3] = { "HOME", "USER", "WORKSPACE" };
-	const char *vals[3] = { env ? env->home : NULL, env ? env->user : NULL,
-				env ? env->workspace : NULL };
+	static const char *const names[POLICY_NBUILTIN] = { "HOME", "USER", "WORKSPACE",
+							    "AGENT_DIR" };
+	const char *vals[POLICY_NBUILTIN] = { env ? env->home : NULL, env ? env->user : NULL,
+					      env ? env->workspace : NULL,
+					      env ? env->agent_dir : NULL };
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < POLICY_NBUILTIN; i++) {
 		p->builtin[i].name = strdup(names[i]);
 		p->builtin[i].value = vals[i] ? strdup(vals[i]) : NULL;
 	}
 }
 
-static int parse_document(struct loader *l, FILE *f)
+/* l->file: this file's entry of p->sources, from now on the file its rules name. */
+static int add_source(struct loader *l)
+{
+	struct policy *p = l->p;
+	char **s = realloc(p->sources, (p->nsources + 1) * sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	p->sources = s;
+	s[p->nsources] = strdup(l->path);
+	if (!s[p->nsources])
+		return -ENOMEM;
+	l->src = p->nsources++;
+	l->file = s[l->src];
+	return 0;
+}
+
+/*
+ * One file: the files it extends and includes first, then its own keys,
+ * then what is checked per file. YAML that does not parse is reported and
+ * is -EINVAL; nothing else of a file's content is a return value.
+ */
+int loader_read_file(struct loader *l, FILE *f)
 {
 	yaml_node_t *root;
 	int r = ydoc_load(&l->y, f);
@@ -255,10 +294,19 @@ static int parse_document(struct loader *l, FILE *f)
 	root = ydoc_root(&l->y);
 	if (!root)
 		ydoc_error(&l->y, NULL, "empty policy");
-	else
+	if (root && root->type == YAML_MAPPING_NODE)
+		r = loader_bases(l, root);
+	r = r ?: add_source(l);
+	if (r == 0 && root)
 		r = ydoc_map(&l->y, root, "policy", top_keys, NULL);
+	if (r == 0) {
+		if (!l->version_seen && !l->y.errors)
+			ydoc_error(&l->y, NULL, "missing 'version: 1'");
+		loader_check_duplicates(l);
+		loader_override(l);
+	}
 	ydoc_free(&l->y);
-	return r;
+	return r == -EINVAL ? 0 : r; /* a mapping that was not one: reported */
 }
 
 static void warn_absent(struct loader *l, const struct policy_section *s, const char *name)
@@ -267,24 +315,12 @@ static void warn_absent(struct loader *l, const struct policy_section *s, const 
 		ydoc_warn(&l->y, NULL, "no '%s' section: %s is not restricted", name, name);
 }
 
-int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
-		struct policy_diag *diag)
+static struct policy *policy_new(const char *file, const struct policy_env *env)
 {
-	struct loader l = { .y = { .file = file, .emit = diag ? diag_add : NULL, .ctx = diag },
-			    .diag = diag };
-	struct policy *p;
-	FILE *f;
-	int r;
+	struct policy *p = calloc(1, sizeof(*p));
 
-	*ret = NULL;
-	f = fopen(file, "re");
-	if (!f)
-		return -errno;
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		fclose(f);
-		return -ENOMEM;
-	}
+	if (!p)
+		return NULL;
 	p->file = strdup(file);
 	p->version = 0;
 	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
@@ -293,14 +329,39 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	p->jury_local = strdup(POLICY_JURY_DEFAULT);
 	p->review_deadline_ms = POLICY_REVIEW_DEADLINE_MS;
 	set_builtins(p, env);
-	l.p = p;
-	r = parse_document(&l, f);
-	fclose(f);
-	if (r == 0) {
-		if (!p->version && !l.y.errors)
-			ydoc_error(&l.y, NULL, "missing 'version: 1'");
-		loader_check_duplicates(&l);
+	return p;
+}
+
+/* Reads the rulebook in f (a file, or memory: no descriptor), named file in messages; closes f. */
+static int load_from(const char *file, FILE *f, const struct policy_env *env, struct policy **ret,
+		     struct policy_diag *diag)
+{
+	struct loader l = { .y = { .emit = diag ? loader_diag_add : NULL, .ctx = diag },
+			    .diag = diag };
+	struct policy *p;
+	struct stat st = { 0 };
+	int r;
+
+	*ret = NULL;
+	snprintf(l.path, sizeof(l.path), "%s", file);
+	l.y.file = l.path;
+	p = policy_new(file, env);
+	if (!p || (fileno(f) >= 0 && fstat(fileno(f), &st) < 0)) {
+		r = p ? -errno : -ENOMEM;
+		fclose(f);
+		policy_free(p);
+		return r;
 	}
+	l.p = p;
+	l.id = (struct loader_file){ st.st_dev, st.st_ino };
+	l.opened = malloc(sizeof(*l.opened));
+	r = l.opened ? 0 : -ENOMEM;
+	if (r == 0) {
+		l.opened[l.nopened++] = l.id;
+		r = loader_read_file(&l, f);
+	}
+	fclose(f);
+	free(l.opened);
 	if (r == 0 && !l.y.errors) {
 		warn_absent(&l, &p->network, "network");
 		warn_absent(&l, &p->files, "files");
@@ -316,6 +377,24 @@ int policy_load(const char *file, const struct policy_env *env, struct policy **
 	}
 	*ret = p;
 	return 0;
+}
+
+int policy_load(const char *file, const struct policy_env *env, struct policy **ret,
+		struct policy_diag *diag)
+{
+	FILE *f = fopen(file, "re");
+
+	*ret = NULL;
+	return f ? load_from(file, f, env, ret, diag) : -errno;
+}
+
+int policy_load_text(const char *name, const char *text, const struct policy_env *env,
+		     struct policy **ret, struct policy_diag *diag)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	*ret = NULL;
+	return f ? load_from(name, f, env, ret, diag) : -errno;
 }
 
 void policy_diag_clear(struct policy_diag *d)
@@ -334,6 +413,27 @@ void policy_diag_print(const struct policy_diag *d, FILE *f)
 		fprintf(f, "%s\n", d->lines[i]);
 }
 
+void net_rule_clear(struct net_rule *r)
+{
+	free(r->ports);
+	free(r->text);
+	free(r->unix_path);
+}
+
+void file_rule_clear(struct file_rule *r)
+{
+	free(r->path);
+	free(r->expanded);
+}
+
+void exec_rule_clear(struct exec_rule *r)
+{
+	free(r->path);
+	free(r->expanded);
+	free(r->argv_glob);
+	free(r->shell_glob);
+}
+
 void policy_free(struct policy *p)
 {
 	if (!p)
@@ -343,24 +443,19 @@ void policy_free(struct policy *p)
 		free(p->vars[i].value);
 		free(p->vars[i].written);
 	}
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < POLICY_NBUILTIN; i++) {
 		free(p->builtin[i].name);
 		free(p->builtin[i].value);
 	}
-	for (size_t i = 0; i < p->nnet_rules; i++) {
-		free(p->net_rules[i].ports);
-		free(p->net_rules[i].text);
-		free(p->net_rules[i].unix_path);
-	}
-	for (size_t i = 0; i < p->nfile_rules; i++) {
-		free(p->file_rules[i].path);
-		free(p->file_rules[i].expanded);
-	}
-	for (size_t i = 0; i < p->nexec_rules; i++) {
-		free(p->exec_rules[i].path);
-		free(p->exec_rules[i].expanded);
-		free(p->exec_rules[i].argv_glob);
-	}
+	for (size_t i = 0; i < p->nnet_rules; i++)
+		net_rule_clear(&p->net_rules[i]);
+	for (size_t i = 0; i < p->nfile_rules; i++)
+		file_rule_clear(&p->file_rules[i]);
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		exec_rule_clear(&p->exec_rules[i]);
+	for (size_t i = 0; i < p->nsources; i++)
+		free(p->sources[i]);
+	free(p->sources);
 	free(p->jury_local);
 	free(p->root);
 	free(p->vars);
@@ -382,6 +477,14 @@ const char *sx_action_name(enum sx_action a)
 		return "deny";
 	}
 	return "deny";
+}
+
+void policy_rule_name(const struct policy_loc *loc, char *buf, size_t len)
+{
+	if (loc && loc->file)
+		snprintf(buf, len, "%s:%u", loc->file, loc->line);
+	else
+		snprintf(buf, len, "default");
 }
 
 const char *policy_host_path(const struct policy *p, const char *path, char *buf, size_t len)

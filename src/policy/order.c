@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Evaluation order and duplicate detection. Rules are sorted so that the
- * first match decides: the longest prefix first (CIDR bits, or the number
- * of path components), then a rule with ports before one without, then
- * deny > review > allow, then file order (the sort is made stable by the
- * line number). Two rules with the same selector are an error, whatever
- * their actions, because the file would not say which one is meant.
+ * Evaluation order, duplicate detection and overriding. Rules are sorted
+ * so that the first match decides: the longest prefix first (CIDR bits, or
+ * the number of path components), then a rule with ports before one
+ * without, then deny > review > allow, then the order the files were read
+ * and the file order (the sort is made stable by the file and the line).
+ * Two rules of one file with the same selector are an error, whatever
+ * their actions, because the file would not say which one is meant. Across
+ * files the later one says it: a file's rules on a selector replace every
+ * rule on it of the files read before (the ones it extends or includes).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,8 @@ size_t policy_path_depth(const char *path)
 
 static int by_loc(const struct policy_loc *a, const struct policy_loc *b)
 {
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
 	return a->line != b->line ? (a->line < b->line ? -1 : 1) : (int)a->col - (int)b->col;
 }
 
@@ -61,7 +67,7 @@ static int exec_cmp(const void *x, const void *y)
 	size_t da = a->expanded ? policy_path_depth(a->expanded) + 1 : 0;
 	size_t db = b->expanded ? policy_path_depth(b->expanded) + 1 : 0;
 
-	if (da != db) /* path rules (deepest first), then argv rules */
+	if (da != db) /* path rules (deepest first), then argv and shell rules */
 		return da > db ? -1 : 1;
 	if (a->action != b->action)
 		return a->action > b->action ? -1 : 1;
@@ -113,24 +119,118 @@ static void dup_error(struct loader *l, struct policy_loc at, const char *what,
 		      first.line);
 }
 
-/* Runs on the rules in file order, before policy_sort(). */
+static bool exec_selector_same(const void *x, const void *y)
+{
+	const struct exec_rule *a = x, *b = y;
+
+	return str_same(a->expanded, b->expanded) || str_same(a->argv_glob, b->argv_glob) ||
+	       str_same(a->shell_glob, b->shell_glob);
+}
+
+/* Runs on the rules of l's file, in file order, before policy_sort(). */
 void loader_check_duplicates(struct loader *l)
 {
 	const struct policy *p = l->p;
 
 	for (size_t i = 0; i < p->nnet_rules; i++)
 		for (size_t j = 0; j < i; j++)
-			if (net_same(&p->net_rules[i], &p->net_rules[j]))
+			if (p->net_rules[i].loc.src == l->src && p->net_rules[j].loc.src == l->src &&
+			    net_same(&p->net_rules[i], &p->net_rules[j]))
 				dup_error(l, p->net_rules[i].loc, "destination", p->net_rules[j].loc);
 	for (size_t i = 0; i < p->nfile_rules; i++)
 		for (size_t j = 0; j < i; j++)
-			if (str_same(p->file_rules[i].expanded, p->file_rules[j].expanded) &&
+			if (p->file_rules[i].loc.src == l->src &&
+			    p->file_rules[j].loc.src == l->src &&
+			    str_same(p->file_rules[i].expanded, p->file_rules[j].expanded) &&
 			    p->file_rules[i].access == p->file_rules[j].access)
 				dup_error(l, p->file_rules[i].loc, "path and access",
 					  p->file_rules[j].loc);
 	for (size_t i = 0; i < p->nexec_rules; i++)
 		for (size_t j = 0; j < i; j++)
-			if (str_same(p->exec_rules[i].expanded, p->exec_rules[j].expanded) ||
-			    str_same(p->exec_rules[i].argv_glob, p->exec_rules[j].argv_glob))
+			if (p->exec_rules[i].loc.src == l->src &&
+			    p->exec_rules[j].loc.src == l->src &&
+			    exec_selector_same(&p->exec_rules[i], &p->exec_rules[j]))
 				dup_error(l, p->exec_rules[i].loc, "selector", p->exec_rules[j].loc);
+}
+
+/* The selector a later file replaces: a prefix (whatever its ports) or a UNIX path. */
+static bool net_selector_same(const void *x, const void *y)
+{
+	const struct net_rule *a = x, *b = y;
+
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == NET_RULE_UNIX)
+		return str_same(a->unix_path, b->unix_path);
+	return a->text && b->text && a->prefix == b->prefix && !memcmp(a->addr, b->addr, 16);
+}
+
+static bool file_selector_same(const void *x, const void *y)
+{
+	return str_same(((const struct file_rule *)x)->expanded,
+			((const struct file_rule *)y)->expanded);
+}
+
+static void net_clear(void *r)
+{
+	net_rule_clear(r);
+}
+
+static void file_clear(void *r)
+{
+	file_rule_clear(r);
+}
+
+static void exec_clear(void *r)
+{
+	exec_rule_clear(r);
+}
+
+struct rule_array {
+	void *rules;	 /* an array of struct net_rule, file_rule or exec_rule */
+	size_t *n;
+	size_t size;	 /* of one rule */
+	size_t loc_off;	 /* offsetof(rule, loc) */
+	bool (*same)(const void *a, const void *b);
+	void (*clear)(void *r);
+};
+
+static const struct policy_loc *loc_of(const struct rule_array *a, size_t i)
+{
+	return (const void *)((const char *)a->rules + i * a->size + a->loc_off);
+}
+
+/* Drops every rule of an earlier file whose selector one of file src's rules has. */
+static void override(const struct rule_array *a, unsigned int src)
+{
+	char *r = a->rules;
+	size_t out = 0;
+
+	for (size_t i = 0; i < *a->n; i++) {
+		bool drop = false;
+
+		for (size_t j = 0; j < *a->n && loc_of(a, i)->src != src && !drop; j++)
+			drop = loc_of(a, j)->src == src && a->same(r + i * a->size, r + j * a->size);
+		if (drop)
+			a->clear(r + i * a->size);
+		else
+			memmove(r + out++ * a->size, r + i * a->size, a->size);
+	}
+	*a->n = out;
+}
+
+void loader_override(struct loader *l)
+{
+	struct policy *p = l->p;
+	const struct rule_array arrays[] = {
+		{ p->net_rules, &p->nnet_rules, sizeof(*p->net_rules),
+		  offsetof(struct net_rule, loc), net_selector_same, net_clear },
+		{ p->file_rules, &p->nfile_rules, sizeof(*p->file_rules),
+		  offsetof(struct file_rule, loc), file_selector_same, file_clear },
+		{ p->exec_rules, &p->nexec_rules, sizeof(*p->exec_rules),
+		  offsetof(struct exec_rule, loc), exec_selector_same, exec_clear },
+	};
+
+	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
+		override(&arrays[i], l->src);
 }

@@ -12,11 +12,48 @@
 
 #include "policy/internal.h"
 
+/*
+ * The code point at s (the loader's strings are UTF-8, libyaml checked
+ * them) and, in *len, its length. A stray byte stands for itself.
+ */
+static unsigned int code_point(const unsigned char *s, int *len)
+{
+	int n = s[0] < 0x80 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+	unsigned int c = n == 1 ? s[0] : s[0] & (0x7f >> n);
+
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return s[0];
+		}
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	*len = n;
+	return c;
+}
+
+/*
+ * What may stand in a scalar as it is: YAML's printable characters
+ * (YAML 1.1, 5.1) but the line breaks (NEL, LS, PS) and every control
+ * character, which are folded, refused or ambiguous unless escaped.
+ */
+static bool as_is(unsigned int c)
+{
+	return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff && c != 0x2028 && c != 0x2029) ||
+	       (c >= 0xe000 && c <= 0xfffd && c != 0xfeff) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
 /* Plain scalars are fine unless they could be read as something else. */
 static bool needs_quotes(const char *s)
 {
+	int len;
+
 	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` $~", *s))
 		return true;
+	/* a line break or another control character would be folded or refused: escape it */
+	for (const unsigned char *c = (const unsigned char *)s; *c; c += len)
+		if (!as_is(code_point(c, &len)))
+			return true;
 	if (strpbrk(s, ",[]{}#\"'\\:*&") || strstr(s, ": ") || s[strlen(s) - 1] == ':' ||
 	    s[strlen(s) - 1] == ' ')
 		return true;
@@ -28,18 +65,27 @@ static bool needs_quotes(const char *s)
 
 static void put_str(FILE *f, const char *s)
 {
+	const unsigned char *c = (const unsigned char *)s;
+	unsigned int cp;
+	int len;
+
 	if (!needs_quotes(s)) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\x%02x", (unsigned char)*s);
+	for (; *c; c += len) {
+		cp = code_point(c, &len);
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (as_is(cp))
+			fwrite(c, 1, len, f);
+		else if (cp <= 0xff) /* YAML's \x, \u and \U name code points */
+			fprintf(f, "\\x%02x", cp);
+		else if (cp <= 0xffff)
+			fprintf(f, "\\u%04x", cp);
 		else
-			fputc(*s, f);
+			fprintf(f, "\\U%08x", cp);
 	}
 	fputc('"', f);
 }
@@ -56,6 +102,21 @@ static void print_ports(FILE *f, const struct net_rule *r)
 	fputc(']', f);
 }
 
+void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, ", sx_action_name(r->action));
+	if (r->kind == NET_RULE_UNIX) {
+		fputs("unix: ", f);
+		put_str(f, expand ? r->unix_path : r->text);
+	} else {
+		fputs("cidr: ", f);
+		put_str(f, r->text);
+	}
+	if (r->nports)
+		print_ports(f, r);
+	fputc('}', f);
+}
+
 static void print_network(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
@@ -63,19 +124,9 @@ static void print_network(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nnet_rules; i++) {
-		const struct net_rule *r = &p->net_rules[i];
-
-		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
-		if (r->kind == NET_RULE_UNIX) {
-			fputs("unix: ", f);
-			put_str(f, expand ? r->unix_path : r->text);
-		} else {
-			fputs("cidr: ", f);
-			put_str(f, r->text);
-		}
-		if (r->nports)
-			print_ports(f, r);
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_net_rule(f, &p->net_rules[i], expand);
+		fputc('\n', f);
 	}
 }
 
@@ -94,6 +145,16 @@ static void print_access(FILE *f, unsigned int access)
 	fputc(']', f);
 }
 
+void policy_print_file_rule(FILE *f, const struct file_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, path: ", sx_action_name(r->action));
+	put_str(f, expand ? r->expanded : r->path);
+	print_access(f, r->access);
+	if (r->create != SX_CREATE_NONE)
+		fprintf(f, ", create: %s", r->create == SX_CREATE_DIR ? "dir" : "file");
+	fputc('}', f);
+}
+
 static void print_files(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "files:\n  default: %s\n", sx_action_name(p->files.def));
@@ -101,15 +162,26 @@ static void print_files(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nfile_rules; i++) {
-		const struct file_rule *r = &p->file_rules[i];
-
-		fprintf(f, "    - {action: %s, path: ", sx_action_name(r->action));
-		put_str(f, expand ? r->expanded : r->path);
-		print_access(f, r->access);
-		if (r->create != SX_CREATE_NONE)
-			fprintf(f, ", create: %s", r->create == SX_CREATE_DIR ? "dir" : "file");
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_file_rule(f, &p->file_rules[i], expand);
+		fputc('\n', f);
 	}
+}
+
+void policy_print_exec_rule(FILE *f, const struct exec_rule *r, bool expand)
+{
+	fprintf(f, "{action: %s, ", sx_action_name(r->action));
+	if (r->argv_glob) {
+		fputs("argv: ", f);
+		put_str(f, r->argv_glob);
+	} else if (r->shell_glob) {
+		fputs("shell: ", f);
+		put_str(f, r->shell_glob);
+	} else {
+		fputs("path: ", f);
+		put_str(f, expand ? r->expanded : r->path);
+	}
+	fputc('}', f);
 }
 
 static void print_exec(FILE *f, const struct policy *p, bool expand)
@@ -123,17 +195,9 @@ static void print_exec(FILE *f, const struct policy *p, bool expand)
 		return;
 	fputs("  rules:\n", f);
 	for (size_t i = 0; i < p->nexec_rules; i++) {
-		const struct exec_rule *r = &p->exec_rules[i];
-
-		fprintf(f, "    - {action: %s, ", sx_action_name(r->action));
-		if (r->argv_glob) {
-			fputs("argv: ", f);
-			put_str(f, r->argv_glob);
-		} else {
-			fputs("path: ", f);
-			put_str(f, expand ? r->expanded : r->path);
-		}
-		fputs("}\n", f);
+		fputs("    - ", f);
+		policy_print_exec_rule(f, &p->exec_rules[i], expand);
+		fputc('\n', f);
 	}
 }
 

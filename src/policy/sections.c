@@ -19,7 +19,7 @@ struct rule_draft {
 	yaml_node_t *node;
 	bool has_action;
 	enum sx_action action;
-	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *create;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *shell, *create;
 	struct port_range *pr;
 	size_t npr;
 	bool bad;
@@ -109,6 +109,8 @@ static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_n
 		d->path = v;
 	else if (!strcmp(key, "access"))
 		d->access = v;
+	else if (!strcmp(key, "shell"))
+		d->shell = v;
 	else if (!strcmp(key, "create"))
 		d->create = v;
 	else
@@ -128,7 +130,7 @@ static int on_rule_unknown(struct ydoc *y, const char *key, yaml_node_t *k, yaml
 }
 
 /* The keys of a rule, per section (sevorix-policy(5)). */
-static const struct ydoc_key rule_keys[][5] = {
+static const struct ydoc_key rule_keys[][6] = {
 	[SECTION_NETWORK] = { { "action", on_rule_action }, { "cidr", on_rule_value },
 			      { "ports", on_rule_value }, { "unix", on_rule_value },
 			      { NULL, on_rule_unknown } },
@@ -136,7 +138,8 @@ static const struct ydoc_key rule_keys[][5] = {
 			    { "access", on_rule_value }, { "create", on_rule_value },
 			    { NULL, on_rule_unknown } },
 	[SECTION_EXEC] = { { "action", on_rule_action }, { "path", on_rule_value },
-			   { "argv", on_rule_value }, { NULL, on_rule_unknown } },
+			   { "argv", on_rule_value }, { "shell", on_rule_value },
+			   { NULL, on_rule_unknown } },
 };
 
 /* Returns the expanded, normalized absolute path, or NULL after an error. */
@@ -355,26 +358,36 @@ static bool file_rule_build(struct loader *l, struct rule_draft *d, struct file_
 	return r->expanded != NULL;
 }
 
+/* An argv or shell pattern: expanded, not empty, at most SX_GLOB_MAX - 1 bytes. */
+static char *rule_pattern(struct loader *l, yaml_node_t *n, const char *what)
+{
+	const char *s = ydoc_scalar(&l->y, n, what);
+	char *pat;
+
+	if (s && !*s)
+		ydoc_error(&l->y, n, "%s: empty pattern", what);
+	if (!s || !*s)
+		return NULL;
+	pat = loader_expand(l, n, s);
+	if (pat && strlen(pat) >= SX_GLOB_MAX) {
+		ydoc_error(&l->y, n, "%s: pattern longer than %d bytes", what, SX_GLOB_MAX - 1);
+		free(pat);
+		return NULL;
+	}
+	return pat;
+}
+
 static bool exec_rule_build(struct loader *l, struct rule_draft *d, struct exec_rule *r)
 {
-	if (!!d->path == !!d->argv) {
-		ydoc_error(&l->y, d->node, "exec rule needs exactly one of 'path' or 'argv'");
+	if (!!d->path + !!d->argv + !!d->shell != 1) {
+		ydoc_error(&l->y, d->node,
+			   "exec rule needs exactly one of 'path', 'argv' or 'shell'");
 		return false;
 	}
-	if (d->argv) {
-		const char *s = ydoc_scalar(&l->y, d->argv, "argv");
-
-		if (s && !*s)
-			ydoc_error(&l->y, d->argv, "argv: empty pattern");
-		if (!s || !*s)
-			return false;
-		r->argv_glob = loader_expand(l, d->argv, s);
-		if (r->argv_glob && strlen(r->argv_glob) >= SX_GLOB_MAX) {
-			ydoc_error(&l->y, d->argv, "argv: pattern longer than %d bytes", SX_GLOB_MAX - 1);
-			return false;
-		}
-		return r->argv_glob != NULL;
-	}
+	if (d->argv)
+		return (r->argv_glob = rule_pattern(l, d->argv, "argv")) != NULL;
+	if (d->shell)
+		return (r->shell_glob = rule_pattern(l, d->shell, "shell")) != NULL;
 	r->path = written_path(ydoc_scalar(&l->y, d->path, "path"), false);
 	r->expanded = rule_path(l, d->path, "path", false);
 	return r->expanded != NULL;
@@ -515,8 +528,9 @@ int loader_section(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t 
 		c = (struct section_ctx){ &l->p->files, SECTION_FILES };
 	else if (!strcmp(key, "exec"))
 		c = (struct section_ctx){ &l->p->exec, SECTION_EXEC };
-	if (c.s->present)
+	if (l->sections & (1u << c.kind))
 		ydoc_error(y, k, "section '%s' given twice", key);
+	l->sections |= 1u << c.kind; /* per file: a later file may add to a section */
 	c.s->present = true;
 	c.s->loc = loader_loc(l, k);
 	return ydoc_map(y, v, key, section_keys[c.kind], &c);

@@ -2,7 +2,8 @@
 /*
  * ${NAME} expansion and path normalization for the rulebook. Variables are
  * looked up first among the policy's own vars (each may use the built-ins
- * and the vars before it), then the built-ins HOME, USER and WORKSPACE.
+ * and the vars before it, in its file and in the files read before it),
+ * then the built-ins HOME, USER, WORKSPACE and AGENT_DIR.
  * There is no escape syntax and no recursion: one pass, left to right.
  */
 #include <ctype.h>
@@ -28,10 +29,20 @@ static const char *lookup(const struct policy *p, const char *name, size_t len)
 	for (size_t i = p->nvars; i-- > 0;)
 		if (strlen(p->vars[i].name) == len && !strncmp(p->vars[i].name, name, len))
 			return p->vars[i].value;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < POLICY_NBUILTIN; i++)
 		if (strlen(p->builtin[i].name) == len && !strncmp(p->builtin[i].name, name, len))
 			return p->builtin[i].value;
 	return NULL;
+}
+
+const char *policy_var_value(const struct policy *p, const char *name)
+{
+	return lookup(p, name, strlen(name));
+}
+
+static bool is_agent_dir(const char *name, size_t len)
+{
+	return len == 9 && !strncmp(name, "AGENT_DIR", 9);
 }
 
 char *loader_expand(struct loader *l, yaml_node_t *n, const char *s)
@@ -54,6 +65,12 @@ char *loader_expand(struct loader *l, yaml_node_t *n, const char *s)
 				goto fail;
 			}
 			val = lookup(l->p, c + 2, end - c - 2);
+			if (!val && is_agent_dir(c + 2, end - c - 2)) {
+				ydoc_error(&l->y, n, "${AGENT_DIR} is not known here: sevorix run sets "
+						     "it from its COMMAND (policy check: --command "
+						     "CMD; elsewhere: define it in vars)");
+				goto fail;
+			}
 			if (!val) {
 				ydoc_error(&l->y, n, "unknown variable '%.*s'", (int)(end - c - 2), c + 2);
 				goto fail;

@@ -76,18 +76,21 @@ static int dial(const char *path, int64_t deadline, int *ret_fd)
 	return deadline > mono_ms() ? 0 : -ETIMEDOUT;
 }
 
-static int send_request(int fd, const char *body, size_t len, int64_t deadline)
+static int send_request(int fd, const char *method, const char *target, const char *body,
+			size_t len, int64_t deadline)
 {
-	char head[160];
+	char head[512];
 	struct iovec iov[2];
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 	ssize_t w;
 	int n, ret;
 
 	n = snprintf(head, sizeof(head),
-		     "POST /v1/review HTTP/1.1\r\nHost: jury\r\nContent-Type: application/json\r\n"
+		     "%s %s HTTP/1.1\r\nHost: jury\r\nContent-Type: application/json\r\n"
 		     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		     len);
+		     method, target, len);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -ENAMETOOLONG;
 	iov[0] = (struct iovec){ head, (size_t)n };
 	iov[1] = (struct iovec){ (void *)body, len };
 	while (mh.msg_iovlen) {
@@ -212,7 +215,7 @@ int review_submit(const char *path, const char *body, size_t len, int timeout_ms
 	ans->verdict = VOTE_DENY;
 	ret = dial(path, deadline, &fd);
 	if (!ret)
-		ret = send_request(fd, body, len, deadline);
+		ret = send_request(fd, "POST", "/v1/review", body, len, deadline);
 	if (!ret)
 		ret = read_response(fd, deadline, &buf, &rbody, &rlen, &ans->status);
 	if (!ret && !(ans->json = strndup(rbody, rlen)))
@@ -230,10 +233,57 @@ int review_submit(const char *path, const char *body, size_t len, int timeout_ms
 	return ret;
 }
 
+int review_call(const char *path, const char *method, const char *target, const char *body,
+		int timeout_ms, int *status, char **resp)
+{
+	int64_t deadline = mono_ms() + timeout_ms;
+	const char *rbody = NULL;
+	char *buf = NULL;
+	size_t rlen = 0;
+	int fd = -1, ret;
+
+	*resp = NULL;
+	*status = 0;
+	ret = dial(path, deadline, &fd);
+	if (!ret)
+		ret = send_request(fd, method, target, body ? body : "", body ? strlen(body) : 0,
+				   deadline);
+	if (!ret)
+		ret = read_response(fd, deadline, &buf, &rbody, &rlen, status);
+	if (!ret && !(*resp = strndup(rbody, rlen)))
+		ret = -ENOMEM;
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 void review_answer_free(struct review_answer *ans)
 {
 	if (!ans)
 		return;
 	free(ans->json);
 	ans->json = NULL;
+}
+
+int review_health(const char *path, int timeout_ms)
+{
+	static const char req[] = "GET /v1/health HTTP/1.1\r\nHost: jury\r\nConnection: close\r\n\r\n";
+	int64_t deadline = mono_ms() + timeout_ms;
+	const char *body;
+	char *buf = NULL;
+	size_t blen;
+	int fd = -1, status = 0, ret = dial(path, deadline, &fd);
+
+	if (!ret && wait_fd(fd, POLLOUT, deadline) == 0 &&
+	    send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1)
+		ret = -errno;
+	if (!ret)
+		ret = read_response(fd, deadline, &buf, &body, &blen, &status);
+	if (!ret && status != 200)
+		ret = -EPROTO;
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }

@@ -14,6 +14,7 @@
 #ifndef SEVORIX_REVIEW_CLIENT_H
 #define SEVORIX_REVIEW_CLIENT_H
 
+#include <errno.h>
 #include <stddef.h>
 
 #include "review/review.h"
@@ -39,5 +40,24 @@ struct review_answer {
 int review_submit(const char *path, const char *body, size_t len, int timeout_ms,
 		  struct review_answer *ans);
 void review_answer_free(struct review_answer *ans);
+/*
+ * Asks the jury at path whether it answers (GET /v1/health) within
+ * timeout_ms: 0 when it answers 200, else -errno as review_submit().
+ */
+int review_health(const char *path, int timeout_ms);
+/* True for the errors of review_submit() that mean no jury listens at the socket. */
+static inline int review_unreachable(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED || err == -ENOTSOCK || err == -EACCES;
+}
+
+/*
+ * Any other request of the review API (GET /v1/pending, POST
+ * /v1/pending/ID ...): sends method and target with body (may be NULL)
+ * and waits at most timeout_ms for the answer. Returns 0 with *status and
+ * the body in *resp (malloc'd, free it), or -errno as review_submit().
+ */
+int review_call(const char *path, const char *method, const char *target, const char *body,
+		int timeout_ms, int *status, char **resp);
 
 #endif

@@ -73,7 +73,12 @@ int review_encode(const struct review *r, char **ret, size_t *retlen)
 	add_str(o, "root", r->root);
 	add_str(o, "agent", r->agent);
 	add_str(o, "task", r->task);
+	add_str(o, "run", r->run);
 	add_strv(o, "history", r->history, r->nhistory);
+	add_str(o, "script", r->script);
+	if (r->script_cut)
+		json_object_object_add(o, "script_cut", json_object_new_boolean(1));
+	add_strv(o, "parents", r->parents, r->nparents);
 	s = json_object_to_json_string_length(
 		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, retlen);
 	*ret = s ? strndup(s, *retlen) : NULL;
@@ -100,39 +105,55 @@ static const char *str_copy(char **pos, const char *s)
 	return d;
 }
 
+/* Copies a vector of n strings to *slots (n + 1 of them, NULL-ended); returns its start. */
+static const char **strv_copy(const char ***slots, char **pos, const char *const *v, size_t n)
+{
+	const char **d = *slots;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = str_copy(pos, v[i]);
+	d[n] = NULL;
+	*slots += n + 1;
+	return d;
+}
+
+static size_t strv_size(const char *const *v, size_t n)
+{
+	size_t size = (n + 1) * sizeof(char *);
+
+	for (size_t i = 0; i < n; i++)
+		size += str_size(v[i]);
+	return size;
+}
+
 struct review *review_dup(const struct review *r)
 {
-	const char *const *sv[] = { &r->id,	&r->path,      &r->cwd,	 &r->family, &r->addr,
-				    &r->access, &r->workspace, &r->root, &r->agent,  &r->task };
-	size_t i, size = sizeof(*r) + (r->argc + 1 + r->nhistory + 1) * sizeof(char *);
+	const char *const *sv[] = { &r->id,	   &r->path, &r->cwd,	&r->family,
+				    &r->addr,	   &r->access, &r->workspace, &r->root,
+				    &r->agent,	   &r->task, &r->script, &r->run };
+	size_t i, size = sizeof(*r) + strv_size(r->argv, r->argc) +
+			 strv_size(r->history, r->nhistory) + strv_size(r->parents, r->nparents);
+	const char **slots, *const *argv, *const *hist, *const *parents;
 	struct review *d;
-	const char **argv, **hist;
 	char *pos;
 
 	for (i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
 		size += str_size(*sv[i]);
-	for (i = 0; i < r->argc; i++)
-		size += str_size(r->argv[i]);
-	for (i = 0; i < r->nhistory; i++)
-		size += str_size(r->history[i]);
 	d = malloc(size);
 	if (!d)
 		return NULL;
 	*d = *r;
-	argv = (const char **)(d + 1);
-	hist = argv + r->argc + 1;
-	pos = (char *)(hist + r->nhistory + 1);
+	slots = (const char **)(d + 1);
+	pos = (char *)(slots + r->argc + 1 + r->nhistory + 1 + r->nparents + 1);
 	for (i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
 		*(const char **)((char *)d + ((const char *)sv[i] - (const char *)r)) =
 			str_copy(&pos, *sv[i]);
-	for (i = 0; i < r->argc; i++)
-		argv[i] = str_copy(&pos, r->argv[i]);
-	argv[r->argc] = NULL;
-	for (i = 0; i < r->nhistory; i++)
-		hist[i] = str_copy(&pos, r->history[i]);
-	hist[r->nhistory] = NULL;
+	argv = strv_copy(&slots, &pos, r->argv, r->argc);
+	hist = strv_copy(&slots, &pos, r->history, r->nhistory);
+	parents = strv_copy(&slots, &pos, r->parents, r->nparents);
 	d->argv = r->argv ? argv : NULL;
 	d->history = r->history ? hist : NULL;
+	d->parents = r->parents ? parents : NULL;
 	return d;
 }
 
@@ -164,12 +185,19 @@ int review_key(const struct review *r, char **ret, size_t *retlen)
 	key_put(f, 'r', r->root);
 	key_put(f, 'g', r->agent);
 	key_put(f, 't', r->task);
+	key_put(f, 'n', r->run);
 	fprintf(f, "A%zu;", r->argc);
 	for (i = 0; i < r->argc; i++)
 		key_put(f, 'v', r->argv[i]);
 	fprintf(f, "H%zu;", r->nhistory);
 	for (i = 0; i < r->nhistory; i++)
 		key_put(f, 'h', r->history[i]);
+	/* the context is part of the action: a cached verdict without it must not answer */
+	fprintf(f, "S%d;", r->script_cut);
+	key_put(f, 's', r->script);
+	fprintf(f, "R%zu;", r->nparents);
+	for (i = 0; i < r->nparents; i++)
+		key_put(f, 'q', r->parents[i]);
 	if (fclose(f) || !*ret) {
 		free(*ret);
 		*ret = NULL;

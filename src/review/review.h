@@ -53,9 +53,25 @@ struct review {
 	const char *root;	/* the agent's filesystem root; "/" when absent */
 	const char *agent;
 	const char *task;
+	const char *run;	/* the run the action belongs to (its id), from the supervisor */
 	const char *const *history;
 	size_t nhistory;
+
+	/*
+	 * exec: where the call came from, read by the supervisor from the
+	 * process tree at the hold. The agent can rewrite its own processes'
+	 * command lines, so jurors let this context make a verdict stricter,
+	 * never more lenient.
+	 */
+	const char *script;	/* the -c script of the nearest shell (caller or ancestor) */
+	bool script_cut;	/* longer than REVIEW_SCRIPT_MAX: its head and tail were kept */
+	const char *const *parents; /* program names of the caller's ancestors, nearest first */
+	size_t nparents;
 };
+
+/* Bounds of the context, as the supervisor sends it and the jury accepts it. */
+#define REVIEW_SCRIPT_MAX 16384
+#define REVIEW_MAX_PARENTS 32
 
 /* The size of a reason, with its NUL: longer ones are cut. */
 #define VOTE_REASON_MAX 256

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -126,6 +127,13 @@ static void __attribute__((noreturn)) run_agent(const struct child_spec *c)
 	/* init blocks the signals it forwards; the agent gets them */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* --pty: a session of its own whose terminal is the supervisor's pty */
+	if (c->pty_slave >= 0 &&
+	    (setsid() < 0 || ioctl(c->pty_slave, TIOCSCTTY, 0) < 0 || dup2(c->pty_slave, 0) < 0 ||
+	     dup2(c->pty_slave, 1) < 0 || dup2(c->pty_slave, 2) < 0))
+		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, errno);
+	if (c->pty_slave > 2)
+		close(c->pty_slave);
 	r = run_drop(c);
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, -r);
@@ -177,5 +185,8 @@ void run_child(const struct child_spec *c)
 		run_fail(c->err_fd, RUN_STAGE_INIT, 0, errno);
 	if (agent == 0)
 		run_agent(c);
+	/* the pty is the agent's terminal, not init's */
+	if (c->pty_slave > 2)
+		close(c->pty_slave);
 	run_init(c, agent);
 }

@@ -49,6 +49,8 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "policy/agent.h"
+#include "review/client.h"
+#include "run/pty.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
 #include "runs/runs.h"
@@ -65,15 +67,22 @@ static void run_usage(FILE *f)
 	      "Runs COMMAND under a policy, enforced in the kernel. Must be run as root;\n"
 	      "COMMAND runs as the invoking user (SUDO_UID) or --user.\n\n"
 	      "  -p, --policy FILE      policy file (default " POLICY_FILE_DEFAULT ")\n"
+	      "  -P, --profile NAME     an agent's profile instead (claude-code, codex,\n"
+	      "                         gemini, or a path; see sevorix-policy(5))\n"
 	      "  -u, --user USER        run COMMAND as USER (name or uid)\n"
-	      "  -e, --events FILE      write events to FILE ('-' for stderr;\n"
-	      "                         default " RUN_LOG_DIR "/RUN.jsonl)\n"
+	      "  -e, --events DEST      where events go: FILE (JSON lines), 'journal' (the\n"
+	      "                         systemd journal), 'ocsf:FILE' (OCSF JSON lines) or\n"
+	      "                         '-' (stderr); default " RUN_LOG_DIR "/RUN.jsonl\n"
 	      "  -j, --jury unix:///PATH the local jury's socket (default: the policy's\n"
 	      "                         jury.local, else unix:///var/run/sevorix/slm.sock)\n"
 	      "      --allow-root-agent run COMMAND as root (weaker: see sevorix(1))\n"
 	      "      --keep-fd N        pass descriptor N to COMMAND (repeatable); every other\n"
 	      "                         one but 0, 1, 2 is closed, as sudo does\n"
-	      "  -q, --quiet            do not list the paths created for create: rules\n"
+	      "  -q, --quiet            do not list the paths created for create: rules,\n"
+	      "                         nor the allow rules that grant nothing\n"
+	      "      --pty              give COMMAND a terminal of the supervisor's and relay\n"
+	      "                         to it; a review that waits for a person is asked on\n"
+	      "                         this terminal (sevorix-jury(5), kind human)\n"
 	      "  -v, --verbose          say which layers are set up (twice: libbpf's warnings)\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: COMMAND's; 125 when sevorix fails, 126 when COMMAND cannot be\n"
@@ -84,8 +93,13 @@ struct run {
 	struct opts o;		/* the shared options (util/opts.h) */
 	bool allow_root;	/* --allow-root-agent */
 	bool quiet;		/* --quiet */
+	bool use_pty;		/* --pty */
+	struct run_pty *pty;	/* --pty: the agent's terminal, relayed */
 	int keep[RUN_KEEP_MAX];	/* --keep-fd */
 	size_t nkeep;
+	char policy_file[4096];	/* of --profile */
+	char command[4096];	/* the file COMMAND is (run_find_command()) */
+	char agent_dir[4096];	/* ${AGENT_DIR} */
 	char **argv;		/* COMMAND ARGS... */
 	struct agent_user user;
 	struct run_info info;
@@ -134,6 +148,8 @@ static int run_opt(int c, const char *arg, void *ctx)
 		r->allow_root = true;
 	else if (c == 'q')
 		r->quiet = true;
+	else if (c == 'T')
+		r->use_pty = true;
 	else if (c == 'K')
 		return keep_fd(r, arg);
 	return 0;
@@ -166,10 +182,14 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = policy_load_for(r->o.policy, &r->user, cwd, &r->policy, &diag);
+	e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
 	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
 		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
+	if (e == 0 && !r->quiet)
+		run_warn_paths(r->policy);
+	if (e == 0)
+		run_warn_startup_files(r->policy, r->user.home);
 	if (e == 0 && r->o.jury) {
 		free(r->policy->jury_local);
 		r->policy->jury_local = strdup(r->o.jury);
@@ -179,6 +199,16 @@ static int load_policy(struct run *r)
 	else if (e < 0)
 		log_error("%s: policy has errors; not starting", r->o.policy);
 	return e;
+}
+
+/* path made absolute (from the directory sevorix run was started in). */
+static void absolute(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || !strcmp(path, "-") || !getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(out, len, "%s/%s", cwd, path) >= (int)len)
+		snprintf(out, len, "%s", path);
 }
 
 static void show_created(const char *path, const struct file_rule *rule, void *arg)
@@ -207,16 +237,26 @@ static int open_events(struct run *r)
 	char path[4096];
 	int e;
 
-	if (r->o.events) {
-		snprintf(path, sizeof(path), "%s", r->o.events);
+	if (r->o.events && !strncmp(r->o.events, "ocsf:", 5)) {
+		memcpy(path, "ocsf:", 5);
+		absolute(r->o.events + 5, path + 5, sizeof(path) - 5);
+	} else if (r->o.events && !strcmp(r->o.events, "journal")) {
+		snprintf(path, sizeof(path), "journal");
+	} else if (r->o.events) {
+		absolute(r->o.events, path, sizeof(path));
 	} else {
 		mkdir(RUN_LOG_DIR, 0750);
 		snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.jsonl", r->info.id);
 	}
-	memcpy(r->info.events, path, sizeof(path));
+	/* the file the daemon follows: none for the journal, the OCSF file's name for OCSF */
+	snprintf(r->info.events, sizeof(r->info.events), "%s",
+		 !strcmp(path, "journal") ? "" : !strncmp(path, "ocsf:", 5) ? path + 5 : path);
 	e = events_open(path, r->info.id, r->policy, &r->ev);
 	if (e < 0)
 		log_error("%s: %s", path, strerror(-e));
+	/* `sevorix events RUN` finds them after the run ended (its state file is gone) */
+	else if (run_events_record(r->info.id, path) < 0)
+		log_warn("cannot record where run %s's events go", r->info.id);
 	return e;
 }
 
@@ -235,6 +275,31 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (e < 0)
 		log_error("%s", err[0] ? err : strerror(-e));
 	return e;
+}
+
+/* True when some call of the agent can be held for the jury. */
+static bool has_review(const struct policy *p)
+{
+	if (hold_traps_connect(p) || (p->exec.present && p->exec.def == SX_REVIEW))
+		return true;
+	for (size_t i = 0; p->exec.present && i < p->nexec_rules; i++)
+		if (p->exec_rules[i].action == SX_REVIEW)
+			return true;
+	return false;
+}
+
+/* Says at once when the jury that reviewed calls need does not answer. */
+static void check_jury(const struct run *r)
+{
+	const char *jury = r->policy->jury_local ?: POLICY_JURY_DEFAULT;
+	int e;
+
+	if (!r->hold || r->policy->mode == SX_MODE_AUDIT || !has_review(r->policy))
+		return;
+	e = review_health(jury, 500);
+	if (e < 0)
+		log_warn("the jury at unix://%s does not answer (%s): reviewed actions will be "
+			 "denied until it answers", jury, strerror(-e));
 }
 
 /*
@@ -298,6 +363,29 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 
 static void record(struct run *r);
 
+/* --policy FILE or --profile NAME, not both. Returns -1 to go on, else an exit status. */
+static int profile_file(struct run *r)
+{
+	int e;
+
+	if (!r->o.profile) {
+		r->o.policy = r->o.policy ?: POLICY_FILE_DEFAULT;
+		return -1;
+	}
+	if (r->o.policy) {
+		log_error("--policy and --profile: give one of them");
+		return 125;
+	}
+	e = policy_profile_path(r->o.profile, r->policy_file, sizeof(r->policy_file));
+	if (e < 0) {
+		log_error("--profile %s: %s", r->o.profile,
+			  e == -ENOENT ? "no such profile (see sevorix-policy(5))" : strerror(-e));
+		return 125;
+	}
+	r->o.policy = r->policy_file;
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_opts(struct run *r, int argc, char **argv)
 {
@@ -305,14 +393,15 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		{ "allow-root-agent", no_argument, NULL, 'R' },
 		{ "keep-fd", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "pty", no_argument, NULL, 'T' },
 		{ 0 },
 	};
-	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY,
+	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY |
+					  OPT_PROFILE,
 				.letters = "q", .own = own, .fn = run_opt, .ctx = r,
 				.usage = run_usage, .bad = 125, .stop_at_operand = true };
 	int status;
 
-	r->o.policy = POLICY_FILE_DEFAULT;
 	status = opts_parse(&cmd, argc, argv, &r->o);
 	if (status >= 0)
 		return status;
@@ -322,7 +411,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		return 125;
 	}
 	r->argv = argv + optind;
-	return -1;
+	return profile_file(r);
 }
 
 /* Everything the child needs exists before it does. */
@@ -361,14 +450,20 @@ static int setup(struct run *r)
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	if (observe_start(r->net, r->exec, &r->obs) < 0)
-		log_info("denials of other layers are not observed");
+	e = observe_start(r->net, r->exec, &r->obs);
+	if (e < 0)
+		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
+			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
 	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
 	e = e ?: setup_hold(r, err, sizeof(err));
+	if (!e)
+		check_jury(r);
+	if (!e && r->use_pty && (e = run_pty_open(&r->pty)) < 0)
+		log_error("--pty: %s", strerror(-e));
 	return e ?: setup_confine(r, err, sizeof(err));
 }
 
@@ -382,6 +477,7 @@ static int child_failed(struct run *r, const struct run_fail *f)
 	switch (f->stage) {
 	case RUN_STAGE_EXEC:
 		log_error("%s: %s", r->argv[0], strerror(f->err));
+		run_explain_start(r->policy, r->command, r->agent_dir, r->argv, f->err);
 		return f->err == ENOENT ? 127 : 126;
 	case RUN_STAGE_SANDBOX:
 		/* fail closed: a mount or namespace the policy needs and cannot have */
@@ -455,6 +551,7 @@ static int start_child(struct run *r)
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
 		.trap_connect = hold_traps_connect(r->policy),
 		.sandbox = r->sb, .cf = &r->cf, .keep_fds = r->keep, .nkeep = r->nkeep,
+		.pty_slave = run_pty_slave(r->pty),
 	};
 	struct run_fail f = { 0 };
 	int pipefd[2];
@@ -471,6 +568,8 @@ static int start_child(struct run *r)
 		run_child(&c);
 	}
 	close(pipefd[1]);
+	if (r->pty && run_pty_start(r->pty, r->info.id, r->policy->jury_local ?: POLICY_JURY_DEFAULT))
+		log_warn("--pty: the terminal is not relayed");
 	if (r->hold) {
 		int e;
 
@@ -565,6 +664,7 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	run_pty_close(r->pty);
 	hold_free(r->hold);
 	if (r->cf_ready)
 		confine_release(&r->cf);
@@ -642,6 +742,11 @@ int cmd_run(int argc, char **argv)
 	if (geteuid() != 0) {
 		log_error("must run as root (it creates a cgroup and loads BPF programs); try sudo");
 		return 125;
+	}
+	if (run_find_command(r.argv[0], r.command, sizeof(r.command), r.agent_dir,
+			     sizeof(r.agent_dir)) < 0) {
+		log_error("%s: command not found", r.argv[0]);
+		return 127;
 	}
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || create_paths(&r) < 0 ||
 	    run_new_id(r.info.id, sizeof(r.info.id))) {

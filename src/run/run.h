@@ -35,6 +35,7 @@ struct child_spec {
 	const char *user;
 	char **argv;
 	int hold_sock;		/* >= 0: install the exec trap, send its listener here */
+	int pty_slave;		/* >= 0: the controlling terminal and stdio (--pty) */
 	bool trap_connect;	/* trap connect too (network review rules) */
 	struct sandbox *sandbox; /* the private world, built by init before the agent */
 	struct confine *cf;	/* Landlock (rulesets made after the mounts) and seccomp */
@@ -54,6 +55,24 @@ void run_init(const struct child_spec *c, pid_t agent) __attribute__((noreturn))
 int run_drop(const struct child_spec *c);
 /* child.c: writes a struct run_fail to fd and exits 125. */
 void run_fail(int fd, int stage, size_t index, int err) __attribute__((noreturn));
+
+struct policy;
+/*
+ * start.c. The file execvp(argv0) will run (symbolic links resolved) and
+ * its ${AGENT_DIR} (policy/agent.h). Returns 0 or -ENOENT.
+ */
+int run_find_command(const char *argv0, char *command, size_t clen, char *agent_dir,
+		     size_t dlen);
+/* One line on stderr per allow rule that grants nothing (policy_check_paths()). */
+void run_warn_paths(const struct policy *p);
+/*
+ * One warning per shell or tool start-up file in home that p lets the agent
+ * write; none when p has no files section or home does not exist.
+ */
+void run_warn_startup_files(const struct policy *p, const char *home);
+/* After execve(command) failed with err: the rule that refused it and one that allows it. */
+void run_explain_start(const struct policy *p, const char *command, const char *agent_dir,
+		       char *const argv[], int err);
 
 /* sevorix run: the argv after `sevorix`; returns the exit status (see run_usage). */
 int cmd_run(int argc, char **argv);

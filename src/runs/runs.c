@@ -203,3 +203,53 @@ void run_unpin(const char *id)
 	run_remove_pins(pins);
 	run_state_remove(id);
 }
+
+int run_events_record(const char *id, const char *dest)
+{
+	char path[4096], tmp[4200];
+	int fd, r = mkdir_p(RUN_LOG_DIR, 0750);
+	size_t len = strlen(dest);
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.where", id);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, dest, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		r = -EIO;
+	close(fd);
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+int run_events_lookup(const char *id, char *buf, size_t len)
+{
+	struct run_info ri;
+	char path[4096];
+	ssize_t n;
+	int fd;
+
+	if (strchr(id, '/') || id[0] == '.')
+		return -EINVAL;
+	snprintf(path, sizeof(path), RUN_LOG_DIR "/%s.where", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+		if (n <= 0)
+			return -EINVAL;
+		buf[n] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		return 0;
+	}
+	if (run_state_read(id, &ri) == 0 && ri.events[0])
+		snprintf(buf, len, "%s", ri.events);
+	else
+		snprintf(buf, len, RUN_LOG_DIR "/%s.jsonl", id);
+	return access(buf, F_OK) == 0 || run_state_read(id, &ri) == 0 ? 0 : -ENOENT;
+}

@@ -51,4 +51,14 @@ void run_pins_of(const char *id, const struct run_info *ri, char *buf, size_t le
 /* Unpins every link in dir and removes it. */
 void run_remove_pins(const char *dir);
 
+/*
+ * Where a run's events went, kept after the run ends (its state file is
+ * removed at teardown): RUN_LOG_DIR/ID.where holds the destination as
+ * given to --events ("journal", "ocsf:FILE", FILE, or "-"), with a FILE
+ * made absolute. A run without one wrote to RUN_LOG_DIR/ID.jsonl.
+ */
+int run_events_record(const char *id, const char *dest);
+/* The destination of run id's events, into buf. Returns 0 or -errno (-ENOENT: no such run). */
+int run_events_lookup(const char *id, char *buf, size_t len);
+
 #endif

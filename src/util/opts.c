@@ -19,6 +19,7 @@ static const struct {
 	int has_arg;
 } shared[] = {
 	{ "policy", OPT_POLICY, 'p', required_argument },
+	{ "profile", OPT_PROFILE, 'P', required_argument },
 	{ "user", OPT_USER, 'u', required_argument },
 	{ "events", OPT_EVENTS, 'e', required_argument },
 	{ "jury", OPT_JURY, 'j', required_argument },
@@ -79,6 +80,9 @@ static int take(const struct opts_cmd *cmd, int bad, int i, const char *arg, str
 	switch (shared[i].letter) {
 	case 'p':
 		o->policy = arg;
+		break;
+	case 'P':
+		o->profile = arg;
 		break;
 	case 'u':
 		o->user = arg;

@@ -4,6 +4,7 @@
  * mean the same everywhere and are read here:
  *
  *   -p, --policy FILE       OPT_POLICY
+ *   -P, --profile NAME      OPT_PROFILE (a profile's name or path; the command finds its file)
  *   -u, --user USER         OPT_USER
  *   -e, --events FILE       OPT_EVENTS
  *   -j, --jury unix:///PATH OPT_JURY (checked; the path is kept without unix://)
@@ -33,6 +34,7 @@ enum opts_shared {
 	OPT_USER = 1 << 1,
 	OPT_EVENTS = 1 << 2,
 	OPT_JURY = 1 << 3,
+	OPT_PROFILE = 1 << 4,
 };
 
 /* What the shared options said; fields not given keep what the command set before. */
@@ -41,6 +43,7 @@ struct opts {
 	const char *user;
 	const char *events;
 	const char *jury;	/* the socket path of --jury unix:///PATH */
+	const char *profile;	/* --profile NAME|PATH, as given */
 };
 
 struct opts_cmd {

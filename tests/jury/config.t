@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # jury.yaml golden files: `sevorix jury config --config N.in` (the
-# configuration printed back as it was understood, or its first error with
-# file:line:col) must equal N.ok; and what it prints for a good file must
-# load again and print the same (the printer writes valid jury.yaml). Run
-# from the repository root, so the file names in the output are stable.
+# configuration printed back as it was understood, or every error of the
+# file, each with its file:line:col) must equal N.ok; and what it prints for
+# a good file must load again and print the same (the printer writes valid
+# jury.yaml). Run from the repository root, so the file names in the output
+# are stable.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 bin=${SEVORIX:-build/sevorix}

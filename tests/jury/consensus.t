@@ -21,19 +21,19 @@ def J(name, beh, **kw):
 
 
 CASES = [  # consensus, jurors, expected verdict, words in the reason
-    ("unanimous", [J("a", "allow"), J("b", "allow")], "allow", "2 of 2"),
-    ("unanimous", [J("a", "allow"), J("b", "deny")], "deny", "denied by b"),
-    ("unanimous", [J("a", "allow"), J("b", "http500")], "deny", "denied by b"),
-    ("unanimous", [J("a", "allow"), J("b", "deny", advisory=True)], "allow", "1 of 1"),
-    ("unanimous", [J("a", "allow", advisory=True)], "deny", "no juror allowed"),
-    ("quorum:2", [J("a", "allow"), J("b", "allow"), J("c", "deny")], "allow", "2 allows"),
-    ("quorum:2", [J("a", "allow"), J("b", "deny"), J("c", "garbage")], "deny", "1 allows, 2 needed"),
-    ("quorum:2", [J("a", "allow"), J("b", "allow"), J("v", "deny", veto=True)], "deny", "vetoed by v"),
-    ("quorum:1", [J("a", "allow"), J("v", "maybe", veto=True)], "deny", "vetoed by v"),
-    ("weighted:0", [J("a", "allow-0.9"), J("b", "deny-0.6")], "allow", "score 1.79"),
-    ("weighted:0", [J("a", "allow-0.9"), J("b", "deny-0.6", weight=6)], "deny", "score -0.24"),
-    ("weighted:2", [J("a", "allow-0.9"), J("b", "allow-0.6")], "allow", "score 2.60"),
-    ("weighted:3", [J("a", "allow-0.9"), J("b", "allow-0.6")], "deny", "score 2.60"),
+    ("unanimous", [J("a", "allow"), J("b", "allow")], "allow", "allow: every counted juror allowed; carried by a, b"),
+    ("unanimous", [J("a", "allow"), J("b", "deny")], "deny", "deny: not every counted juror allowed; carried by b; outvoted: a"),
+    ("unanimous", [J("a", "allow"), J("b", "http500")], "deny", "carried by b; outvoted: a"),
+    ("unanimous", [J("a", "allow"), J("b", "deny", advisory=True)], "allow", "allow: every counted juror allowed; carried by a"),
+    ("unanimous", [J("a", "allow", advisory=True)], "deny", "deny: no juror allowed"),
+    ("quorum:2", [J("a", "allow"), J("b", "allow"), J("c", "deny")], "allow", "allow: 2 allows, 2 needed; carried by a, b; outvoted: c"),
+    ("quorum:2", [J("a", "allow"), J("b", "deny"), J("c", "garbage")], "deny", "deny: 1 allow, 2 needed"),
+    ("quorum:2", [J("a", "allow"), J("b", "allow"), J("v", "deny", veto=True)], "deny", "deny: vetoed by v"),
+    ("quorum:1", [J("a", "allow"), J("v", "maybe", veto=True)], "deny", "deny: vetoed by v"),
+    ("weighted:0", [J("a", "allow-0.9"), J("b", "deny-0.6")], "allow", "allow: score 1.79 >= 0"),
+    ("weighted:0", [J("a", "allow-0.9"), J("b", "deny-0.6", weight=6)], "deny", "deny: score -0.24 < 0"),
+    ("weighted:2", [J("a", "allow-0.9"), J("b", "allow-0.6")], "allow", "allow: score 2.60 >= 2"),
+    ("weighted:3", [J("a", "allow-0.9"), J("b", "allow-0.6")], "deny", "deny: score 2.60 < 3"),
 ]
 
 try:

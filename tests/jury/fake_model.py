@@ -4,8 +4,11 @@
 
 It answers POST /completion (llama.cpp server), /api/generate (Ollama) and
 /v1/chat/completions (OpenAI-compatible), and checks that each request has
-the shape its dialect needs (a GBNF grammar for llama-server, a format for
-Ollama, messages for OpenAI); a request without it gets HTTP 400.
+the shape its dialect needs (one token under a grammar of " allow" and
+" deny" with the candidates' probabilities for llama-server, a format for
+Ollama, messages for OpenAI); a request without it gets HTTP 400. A
+llama-server verdict with confidence C is the candidates " allow" and
+" deny" with probabilities C and 1 - C.
 
 The behaviour is the first path segment, so one server serves many jurors
 (endpoint http://127.0.0.1:PORT/deny-0.9 -> POST /deny-0.9/completion):
@@ -17,6 +20,11 @@ The behaviour is the first path segment, so one server serves many jurors
   prose               a verdict wrapped in prose (off-grammar)
   maybe               verdict "maybe" (off-grammar)
   truncated           the answer was cut off at the token limit
+  offlist             llama-server's unconstrained candidates (the sampled
+                      token fit the grammar): 16 tokens that are no answer,
+                      the sampled " deny" below them
+  ambiguous           every other answer names no verdict (the sampled token
+                      is " ", which starts both), the next one is deny-0.9
 GET of the readiness paths (/health, /api/version, /v1/models) answers 200
 unless the behaviour is http500.
 On a UNIX socket (--unix PATH) there is no prefix: --mode gives it.
@@ -36,17 +44,42 @@ DIALECTS = {"/completion": "llama", "/api/generate": "ollama", "/v1/chat/complet
 
 def shape_ok(dialect, req):
     if dialect == "llama":
-        return isinstance(req.get("prompt"), str) and "verdict" in req.get("grammar", "")
+        return (isinstance(req.get("prompt"), str) and req["prompt"].endswith("Verdict:") and
+                '" allow"' in req.get("grammar", "") and '" deny"' in req.get("grammar", "") and
+                req.get("n_predict") == 1 and req.get("n_probs", 0) >= 2 and
+                req.get("post_sampling_probs") is True)
     if dialect == "ollama":
         return req.get("stream") is False and isinstance(req.get("format"), dict) and "prompt" in req
     msgs = req.get("messages")
     return isinstance(msgs, list) and len(msgs) == 2 and msgs[1].get("role") == "user"
 
 
+ASKED = {}
+
+
+def llama_reply(mode, verdict, conf):
+    """llama-server's answer to one token under the grammar: its candidates."""
+    if mode == "truncated":
+        return {"content": "", "stop": True, "stop_type": "limit"}
+    ASKED[mode] = ASKED.get(mode, 0) + 1
+    if mode == "offlist" or (mode == "ambiguous" and ASKED[mode] % 2):
+        top = [{"id": i, "token": "w%d" % i, "prob": 0.05 - i * 0.002} for i in range(16)]
+        tok = " deny" if mode == "offlist" else " "
+        return {"content": tok, "stop": True, "stop_type": "limit",
+                "completion_probabilities": [{"id": 99, "token": tok, "prob": 0.01,
+                                              "top_probs": top}]}
+    if mode == "ambiguous":
+        verdict, conf = "deny", 0.9
+    tokens = {"allow": [(" allow", conf), (" deny", 1 - conf)],
+              "deny": [(" deny", conf), (" allow", 1 - conf)]}.get(verdict)
+    if mode == "prose" or tokens is None:
+        tokens = [(" Sure", 0.6), (" " + verdict, 0.4)]
+    top = [{"id": i, "token": t, "prob": p} for i, (t, p) in enumerate(tokens)]
+    return {"content": tokens[0][0], "stop": True, "stop_type": "limit",
+            "completion_probabilities": [dict(top[0], top_probs=top)]}
+
+
 def reply(dialect, text, truncated=False):
-    if dialect == "llama":
-        return {"content": text, "stop": True, "stopped_limit": truncated,
-                "stop_type": "limit" if truncated else "eos"}
     if dialect == "ollama":
         return {"model": "m", "response": text, "done": True,
                 "done_reason": "length" if truncated else "stop"}
@@ -110,6 +143,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, "\x00\x01 not json at all", "text/plain")
         verdict, _, conf = mode.partition("-")
         conf = float(conf) if conf else 0.9
+        if dialect == "llama":
+            return self.send(200, json.dumps(llama_reply(mode, verdict, conf)))
         text = json.dumps({"verdict": verdict, "confidence": conf, "reason": "model says " + verdict})
         if mode == "prose":
             text = 'Sure! {"verdict": "allow", "confidence": 0.9, "reason": "x"} Hope that helps.'

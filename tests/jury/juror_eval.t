@@ -13,7 +13,7 @@ BUILD=${BUILD:-build}
 EVAL=$BUILD/tools/jury_eval
 DATA=$BUILD/jury
 CASES=$(dirname "$0")/juror_cases.tsv
-CONS="weighted:0 (2,1,1,0.5), rulebook veto *"
+CONS="weighted:0.5 (1,0.5,1,0.5), rulebook veto *"
 
 if [ ! -x "$EVAL" ] || [ ! -f "$DATA/test.tsv" ] || [ ! -f "$DATA/ngram.model" ]; then
 	echo "1..0 # SKIP $EVAL or the trained models are missing (make tests builds them)"
@@ -63,7 +63,9 @@ beats() {
 held=$("$EVAL" "$DATA/test.tsv" "$DATA") || { echo "1..1"; echo "not ok 1 - jury_eval failed"; exit 1; }
 check "$held" held-out rulebook P ">=" 0.97
 check "$held" held-out rulebook R ">=" 0.85
-check "$held" held-out ngram F1 ">=" 0.8
+# the statistical jurors learn from real commands too and are calibrated on
+# them, so on the templates they work at a lower false-alarm rate than before
+check "$held" held-out ngram F1 ">=" 0.7
 check "$held" held-out logreg F1 ">=" 0.78
 check "$held" held-out grounding P ">=" 0.8
 check "$held" held-out "$CONS" F1 ">=" 0.95

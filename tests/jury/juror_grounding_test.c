@@ -80,20 +80,22 @@ static void test_programs(void)
 
 	ok(judge("mytool", root, NULL, &v) == VOTE_ALLOW, "program in the root found (%s)",
 	   v.reason);
-	ok(judge("tput cols", root, NULL, &v) == VOTE_DENY && strstr(v.reason, "tput"),
+	/* a missing program or option is malicious less often than not: a flag, not a deny */
+	ok(judge("tput cols", root, NULL, &v) == VOTE_ABSTAIN && strstr(v.reason, "tput") &&
+		   strstr(v.reason, "weak signal"),
 	   "host program absent from the root is flagged (%s)", v.reason);
 	ok(judge("ls -la", root, NULL, &v) == VOTE_ALLOW,
 	   "a well-known tool that is not installed is not called invented (%s)", v.reason);
-	ok(judge("escape", root, NULL, &v) == VOTE_DENY,
+	ok(judge("escape", root, NULL, &v) == VOTE_ABSTAIN,
 	   "absolute symlink does not escape to the host (%s)", v.reason);
 	ok(judge("alias-tool --version", root, NULL, &v) == VOTE_ALLOW,
 	   "absolute symlink inside the root resolves; known option (%s)", v.reason);
-	ok(judge("mytool --frobnicate-everything", root, NULL, &v) == VOTE_DENY &&
+	ok(judge("mytool --frobnicate-everything", root, NULL, &v) == VOTE_ABSTAIN &&
 		   strstr(v.reason, "--frobnicate-everything"),
 	   "unknown option flagged (%s)", v.reason);
 	ok(judge("ls -la && cat /etc/hostname", NULL, NULL, &v) == VOTE_ALLOW,
 	   "host root by default (%s)", v.reason);
-	ok(judge("definitely-not-a-real-tool-xyz --help", NULL, NULL, &v) == VOTE_DENY,
+	ok(judge("definitely-not-a-real-tool-xyz --help", NULL, NULL, &v) == VOTE_ABSTAIN,
 	   "hallucinated program flagged (%s)", v.reason);
 	ok(judge("cc -o /tmp/sevorix-made-here t.c && /tmp/sevorix-made-here", NULL, NULL, &v) ==
 		   VOTE_ALLOW,
@@ -143,7 +145,7 @@ static void test_connect(void)
 	c.addr = "/run/no-such.sock";
 	c.port = -1;
 	juror_grounding_ops.vote(j, &c, &v);
-	ok(v.verdict == VOTE_DENY, "missing UNIX socket flagged");
+	ok(v.verdict == VOTE_ABSTAIN, "missing UNIX socket flagged");
 }
 
 static void test_garbage_and_speed(void)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The consensus rules on hand-made ballots (every rule, tiered's first
- * tier, advisory, veto, error, abstain), and the verdict cache's LRU
- * eviction and time to live.
+ * tier, advisory, veto, error, abstain); every ballot of three jurors
+ * under every rule, checking that the reason explains the verdict it comes
+ * with; and the verdict cache's LRU eviction and time to live.
  */
 #include <stdio.h>
 #include <string.h>
@@ -160,16 +161,16 @@ static void test_tiered(void)
 	char why[256];
 
 	ok(tiered((struct j[]){ A(.6), A(.6), D(.99), D(.99) }, 4, why) == VOTE_ALLOW &&
-		   strstr(why, "fast jurors agree: allow"),
+		   strstr(why, "allow: the fast jurors agree"),
 	   "tiered: the fast jurors agree on allow: it stands over the models' denies");
 	ok(tiered((struct j[]){ D(.6), D(.6), A(.99), A(.99) }, 4, why) == VOTE_DENY &&
-		   strstr(why, "fast jurors agree: deny"),
+		   strstr(why, "deny: the fast jurors agree"),
 	   "tiered: the fast jurors agree on deny: it stands over the models' allows");
 	ok(tiered((struct j[]){ A(.6), ERR, A(.99), A(.99) }, 4, why) == VOTE_ALLOW &&
 		   strstr(why, "score"),
 	   "tiered: a fast juror's error is a deny that splits the tier; weighted decides");
 	ok(tiered((struct j[]){ A(.6), D(.6), A(.99), A(.99) }, 4, why) == VOTE_ALLOW &&
-		   strstr(why, "tiered:0: score"),
+		   strstr(why, "tiered:0: allow: score"),
 	   "tiered: split fast jurors, confident model allows: weighted over all allows");
 	ok(tiered((struct j[]){ A(.6), D(.6), D(.99), A(.6) }, 4, why) == VOTE_DENY,
 	   "tiered: split fast jurors, a confident model deny: weighted over all denies");
@@ -177,7 +178,7 @@ static void test_tiered(void)
 		  why) == VOTE_DENY && strstr(why, "vetoed by rulebook"),
 	   "tiered: a veto juror's deny still denies when the fast jurors split");
 	ok(tiered((struct j[]){ A(.6), { VOTE_DENY, .9, 1, true, false }, D(.99) }, 3, why) ==
-		   VOTE_ALLOW && strstr(why, "agree: allow"),
+		   VOTE_ALLOW && strstr(why, "allow: the fast jurors agree"),
 	   "tiered: an advisory fast juror does not split the tier");
 	ok(tiered((struct j[]){ ABST, ABST, A(.9), A(.9) }, 4, why) == VOTE_ALLOW &&
 		   strstr(why, "score"),
@@ -192,6 +193,90 @@ static void test_tiered(void)
 			   2, &v) &&
 		   v == VOTE_DENY,
 	   "jury_fast_agree: openai is a model juror, grounding a fast one");
+}
+
+/* The names of a reason's list after tag ("carried by ", "outvoted: "), up to ';'. */
+static bool list_votes(const char *reason, const char *tag, const struct jury_config *cfg,
+		       const struct jury_vote *votes, enum vote_verdict want)
+{
+	const char *p = strstr(reason, tag);
+	char names[256], *name, *save = NULL;
+
+	if (!p)
+		return true;
+	snprintf(names, sizeof(names), "%.*s", (int)strcspn(p + strlen(tag), ";"),
+		 p + strlen(tag));
+	for (name = strtok_r(names, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
+		size_t i;
+
+		for (i = 0; i < cfg->njurors && strcmp(cfg->jurors[i].name, name); i++)
+			;
+		if (i == cfg->njurors || cfg->jurors[i].advisory ||
+		    (votes[i].v.verdict == VOTE_ERROR ? VOTE_DENY : votes[i].v.verdict) != want)
+			return false;
+	}
+	return true;
+}
+
+/* Does the reason explain verdict v, and only v? */
+static bool reason_agrees(const struct jury_config *cfg, const struct jury_vote *votes,
+			  enum vote_verdict v, const char *reason)
+{
+	const char *name = v == VOTE_ALLOW ? "allow" : "deny";
+	const char *other = v == VOTE_ALLOW ? "deny" : "allow";
+	char mode[48], want[64], wrong[64];
+
+	jury_mode_name(cfg, mode, sizeof(mode));
+	snprintf(want, sizeof(want), "%s: %s: ", mode, name);
+	snprintf(wrong, sizeof(wrong), ": %s:", other);
+	return !strncmp(reason, want, strlen(want)) && !strstr(reason, wrong) &&
+	       list_votes(reason, "carried by ", cfg, votes, v) &&
+	       list_votes(reason, "outvoted: ", cfg, votes,
+			  v == VOTE_ALLOW ? VOTE_DENY : VOTE_ALLOW);
+}
+
+/* Every ballot of three jurors (six votes each, veto and advisory flags) under every rule. */
+static void test_reasons(void)
+{
+	static const struct j choices[] = { A(.9), A(.55), D(.9), D(.55), ABST, ERR };
+	static const char *const kinds[] = { "rulebook", "ngram", "gguf" };
+	static const char *const names[] = { "j0", "j1", "j2" };
+	struct jury_config modes[] = {
+		{ .mode = JURY_UNANIMOUS },	      { .mode = JURY_QUORUM, .quorum = 1 },
+		{ .mode = JURY_QUORUM, .quorum = 2 }, { .mode = JURY_WEIGHTED, .threshold = 0 },
+		{ .mode = JURY_WEIGHTED, .threshold = 2 }, { .mode = JURY_TIERED, .threshold = 0 },
+	};
+	size_t m, n = 0, bad = 0;
+	char why[VOTE_REASON_MAX], first[VOTE_REASON_MAX + 64] = "";
+
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+		for (int code = 0; code < 6 * 6 * 6 * 4; code++) {
+			struct jury_config *cfg = &modes[m];
+			struct jury_vote votes[3];
+			enum vote_verdict v;
+			int c = code;
+
+			cfg->njurors = 3;
+			for (size_t i = 0; i < 3; i++, c /= 6) {
+				const struct j *x = &choices[c % 6];
+
+				cfg->jurors[i] = (struct juror_config){ .name = names[i],
+									.kind = kinds[i],
+									.weight = 1 + i };
+				votes[i] = (struct jury_vote){ .juror = names[i] };
+				vote_set(&votes[i].v, x->v, x->conf, "r");
+			}
+			cfg->jurors[0].veto = c & 1;
+			cfg->jurors[2].advisory = c & 2;
+			jury_consensus(cfg, votes, 3, &v, why, sizeof(why));
+			n++;
+			if (!reason_agrees(cfg, votes, v, why) && bad++ == 0)
+				snprintf(first, sizeof(first), "%s -> %s", why,
+					 vote_verdict_name(v));
+		}
+	if (!ok(bad == 0, "%zu ballots under 6 rules: every reason explains its own verdict "
+			  "and names who carried it and who was outvoted", n))
+		printf("# %zu wrong, e.g. %s\n", bad, first);
 }
 
 static void test_cache(void)
@@ -227,6 +312,7 @@ int main(void)
 	test_quorum();
 	test_weighted();
 	test_tiered();
+	test_reasons();
 	test_cache();
 	return done_testing();
 }

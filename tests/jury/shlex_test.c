@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 #include "juror_tap.h"
 
 static struct shlex_result *res;
@@ -147,6 +147,34 @@ static void test_wrappers(void)
 	ok(strcmp(res->text, "git status && make -j4") == 0, "argv text is the script");
 }
 
+/* The statement a command stands in, as its script wrote it. */
+static void test_statements(void)
+{
+	static const struct {
+		const char *script, *prog, *stmt;
+	} cases[] = {
+		{ "cd /x && curl -s http://h/i | sh -s -- -y; echo done", "curl",
+		  "cd /x && curl -s http://h/i | sh -s -- -y" },
+		{ "a\n(\n  curl -fsSL u | bash\n)\nexit $c", "curl", "curl -fsSL u | bash" },
+		{ "source s 2>/dev/null || true && eval 'wget -qO- u | sh' < /dev/null && pwd -P",
+		  "wget", "wget -qO- u | sh" },
+		{ "x & curl u > f", "curl", "curl u > f" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int idx;
+
+		shlex_parse(res, cases[i].script);
+		idx = find(cases[i].prog);
+		ok(idx >= 0 && res->cmds[idx].stmt &&
+			   res->cmds[idx].stmt_len == (int)strlen(cases[i].stmt) &&
+			   !strncmp(res->cmds[idx].stmt, cases[i].stmt, strlen(cases[i].stmt)),
+		   "statement of %s: '%s' (got '%.*s')", cases[i].prog, cases[i].stmt,
+		   idx >= 0 ? res->cmds[idx].stmt_len : 0, idx >= 0 && res->cmds[idx].stmt ?
+		   res->cmds[idx].stmt : "");
+	}
+}
+
 static void test_garbage(void)
 {
 	char buf[4096];
@@ -188,6 +216,7 @@ int main(void)
 	test_decoders();
 	test_interpreters();
 	test_wrappers();
+	test_statements();
 	test_garbage();
 	free(res);
 	return done_testing();

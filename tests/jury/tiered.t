@@ -83,7 +83,7 @@ try:
             fast = [v.get(k, {}).get("verdict") for k in ("rulebook", "ngram", "logreg",
                                                           "grounding")]
             t.ok(st == 200 and fast == ["allow"] * 4 and body.get("verdict") == "allow" and
-                 "the fast jurors agree: allow" in body.get("reason", ""),
+                 "tiered:0: allow: the fast jurors agree" in body.get("reason", ""),
                  "fast jurors agree (allow): their verdict stands", body)
             t.ok(v.get("model", {}).get("verdict") == "abstain" and
                  "not asked" in v.get("model", {}).get("reason", "") and
@@ -100,7 +100,7 @@ try:
                  v.get("model", {}).get("verdict") == "allow" and
                  v["model"].get("latency_us", 0) >= 400000,
                  "fast jurors split: the model juror is asked and votes", body)
-            t.ok(body.get("verdict") == "deny" and "vetoed by rulebook" in body.get("reason", ""),
+            t.ok(body.get("verdict") == "deny" and "deny: vetoed by rulebook" in body.get("reason", ""),
                  "... the weighted rule over all votes decides; the rulebook's veto holds",
                  body)
             st, body = c.review(LEANS)
@@ -110,7 +110,7 @@ try:
             t.ok(fast == ["abstain", "deny", "deny", "allow"] and
                  v.get("model", {}).get("verdict") == "allow" and
                  body.get("verdict") == "allow" and
-                 body.get("reason", "").startswith("tiered:0: score"),
+                 body.get("reason", "").startswith("tiered:0: allow: score"),
                  "fast jurors split without a veto: the confident model tips it to allow",
                  body)
             t.ok(metric_votes(c, "model") == 2, "metrics: the model juror voted twice in 3 "
@@ -137,7 +137,7 @@ try:
             st, body = c.review(SPLIT)
             v = votes(body)
             t.ok(body.get("verdict") == "deny" and
-                 "the fast jurors agree: deny" in body.get("reason", "") and
+                 "tiered:0: deny: the fast jurors agree" in body.get("reason", "") and
                  v.get("model", {}).get("verdict") == "abstain" and
                  metric_votes(c, "model") == 0,
                  "fast jurors agree (deny): it stands over a model that would allow", body)

@@ -7,12 +7,16 @@ T_N=0
 T_FAILED=0
 SEVORIX=${SEVORIX:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/sevorix}
 BUILD=${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+# `--profile NAME` and `extends: NAME` find the tree's profiles, not installed ones
+export SEVORIX_PROFILE_PATH=${SEVORIX_PROFILE_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/policies}
 
 plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 diag() { printf '# %s\n' "$@"; }
 
 pass() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+# skip REASON: one test point that cannot run here
+skip() { T_N=$((T_N + 1)); echo "ok $T_N # skip $1"; }
 fail() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $1"; }
 
 # is GOT EXPECTED NAME
@@ -56,6 +60,12 @@ scratch() {
 # A TCP port on 127.0.0.1 that nothing listens on now.
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready FILE: until a test server wrote "ready" to FILE (at most 5 s).
+wait_ready() {
+	for _ in $(seq 50); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
 }
 
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 5 s).

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Rulebook golden files: NN.yaml -> NN.out (`policy print`, which must
 # also parse back to itself), NN.expand (`policy print --expand`) and
-# NN.err (`policy check`: every message, exit 1). Run with the plain and
-# the sanitizer build. Regenerate after a deliberate change with
+# NN.err (`policy check`: every message, exit 1). Files that NN.yaml
+# extends or includes are in inc/. Run with the plain and the sanitizer
+# build. Regenerate after a deliberate change with
 #   tests/policy/golden.t --update
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$(dirname "$0")" || exit 1
@@ -11,13 +12,15 @@ bins=("$SEVORIX")
 [ -x "${SEVORIX_ASAN:-}" ] && bins+=("$SEVORIX_ASAN")
 [ -x "$SEVORIX" ] || skip_all "no $SEVORIX (run make)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1
+# profiles by name (NN.yaml: extends: NAME) are inc/NAME.yaml here
+export SEVORIX_PROFILE_PATH=inc
 pol() { "$1" policy "$2" --user root "${@:3}"; }
 
 if [ "${1:-}" = --update ]; then
 	for f in [0-9]*.yaml; do
 		n=${f%.yaml}
 		[ -f "$n.out" ] && pol "$SEVORIX" print "$f" >"$n.out" 2>/dev/null
-		[ -f "$n.expand" ] && pol "$SEVORIX" print "$f" --expand >"$n.expand" 2>/dev/null
+		[ -f "$n.expand" ] && pol "$SEVORIX" print --expand "$f" >"$n.expand" 2>/dev/null
 		[ -f "$n.err" ] && pol "$SEVORIX" check "$f" >"$n.err" 2>&1
 	done
 	exit 0

@@ -46,7 +46,7 @@ static const char *policy_text =
 
 static struct policy *load(void)
 {
-	struct policy_env env = { "/home/u", "u", "/tmp" };
+	struct policy_env env = { "/home/u", "u", "/tmp", NULL };
 
 	return policy_from_text(policy_text, &env);
 }

@@ -3,7 +3,7 @@
 """Scores the jury on the real-world corpus, per source and split.
 
 usage: eval.py SEVORIX CORPUS_DIR [--templates TEST.tsv] [--config FILE]
-               [--mistakes JUROR] [--boot N]
+               [--mistakes JUROR] [--boot N] [--splits train,untouched]
 
 Every command goes to the real jury through `SEVORIX jury ask --local`, as
 the enforcement side sends it: {"kind":"exec","path":"/bin/sh",
@@ -20,8 +20,9 @@ for the proportions, a seeded bootstrap over commands for F1), the share
 of everyday commands denied, and the expected calibration error (ECE: the
 gap between a voter's confidence in its verdict and how often that verdict
 is right, averaged over ten confidence bins, weighted by their counts).
-The consensus' confidence is the logistic of its weighted score when the
-consensus rule gives one. The template held-out split (--templates) is
+The consensus' confidence is the logistic of its weighted score less the
+rule's threshold when the rule gives one, and the vetoing juror's
+confidence when a veto decided. The template held-out split (--templates) is
 reported on its own.
 
 --mistakes JUROR lists that juror's (or "consensus") mistakes on the train
@@ -176,13 +177,28 @@ def vote_row(malicious, verdict, confidence):
 SCORE = re.compile(r"score (-?[0-9.]+)")
 
 
+VETO = re.compile(r"vetoed by ([^(;]+)")
+
+
 def consensus_row(malicious, answer):
-    """The consensus vote; its confidence is the logistic of its score, if any."""
+    """The consensus vote. Its confidence is the logistic of its score less the
+    rule's threshold; under a veto, the vetoing juror's confidence."""
     denied = answer["verdict"] != "allow"
-    m = SCORE.search(answer.get("reason", ""))
+    reason = answer.get("reason", "")
+    veto = VETO.search(reason)
+    if veto:
+        names = {n.strip() for n in veto.group(1).split(",")}
+        confs = [v.get("confidence") or 1.0 for v in answer.get("votes", [])
+                 if v["juror"] in names and v["verdict"] in ("deny", "error")]
+        conf = max(confs) if confs else None
+        return malicious, denied, conf, denied == malicious
+    m = SCORE.search(reason)
     if not m:
         return malicious, denied, None, False
-    p_allow = 1 / (1 + math.exp(-max(-50.0, min(50.0, float(m.group(1))))))
+    mode = answer.get("consensus", "")
+    thr = float(mode.split(":", 1)[1]) if ":" in mode and mode[0] in "wt" else 0.0
+    z = max(-50.0, min(50.0, float(m.group(1)) - thr))
+    p_allow = 1 / (1 + math.exp(-z))
     conf = 1 - p_allow if denied else p_allow
     return malicious, denied, conf, denied == malicious
 
@@ -243,8 +259,10 @@ def main():
     ap.add_argument("--config")
     ap.add_argument("--mistakes")
     ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--splits", default="train,untouched",
+                    help="the real splits to report (train alone while rules are written)")
     a = ap.parse_args()
-    items = read_items(a.corpus)
+    items = [it for it in read_items(a.corpus) if it[1] in a.splits.split(",")]
     if a.templates:
         items += read_templates(a.templates)
     if not items:
@@ -262,7 +280,7 @@ def main():
         report_block("templates held-out (%s): %d commands" % (a.templates, len(idx)),
                      idx, per_voter, a.boot)
     sources = sorted({it[0] for it in items if it[0] != "templates"})
-    for split in ("train", "untouched"):
+    for split in [s for s in ("train", "untouched") if s in a.splits.split(",")]:
         for source in sources:
             idx = [k for k, it in enumerate(items) if it[0] == source and it[1] == split]
             report_block("%s / %s" % (source, split), idx, per_voter, 0)

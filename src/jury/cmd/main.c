@@ -34,13 +34,17 @@ static void usage(FILE *f)
 /* Loads the configuration and opens the jury; reports failures. */
 static int open_jury(const char *config, struct jury_config **cfg, struct jury **j)
 {
-	char err[512] = "";
+	char err[8192] = "", *line, *save = NULL;
 	size_t i;
 	int ret;
 
 	ret = jury_config_load(config, cfg, err, sizeof(err));
 	if (ret) {
-		log_error("%s", err[0] ? err : strerror(-ret));
+		/* one message per error of the file, each naming its place */
+		for (line = strtok_r(err, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			log_error("%s", line);
+		if (!err[0])
+			log_error("%s", strerror(-ret));
 		return ret;
 	}
 	if (!j)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "review/review.h"
+#include "shell/shlex.h"
 
 struct vote {
 	enum vote_verdict verdict;
@@ -41,6 +42,8 @@ struct juror_config {
 	int threads;		/* in-process models: CPU threads; 0 = default */
 	int ctx;		/* in-process models: context tokens; 0 = default */
 	int deadline_ms;
+	int human_deadline_ms;	/* the human juror: how long a person may take */
+	int escalate_after;	/* the human juror: denials in a row that hand a run to it */
 	double weight;
 	bool advisory;
 	bool veto;
@@ -54,12 +57,24 @@ struct juror_ops {
 	 * to seconds a vote. The tiered consensus asks these jurors only when
 	 * the others split; every other juror is a fast one. */
 	bool model;
+	/* Asks a person (the human juror): slow like a model, asked when they are. */
+	bool person;
+	/* Votes on a thread of its own, as a juror with an endpoint does: its
+	 * vote waits on something outside the jury. */
+	bool waits;
 	/* Returns 0 or -errno; on error *err names the reason (static or in errbuf). */
 	int (*open)(const struct juror_config *cfg, struct juror **ret, char *errbuf,
 		    size_t errlen);
 	int (*vote)(struct juror *j, const struct review *r, struct vote *out);
 	void (*close)(struct juror *j);
 };
+
+/*
+ * Parses the command of an exec review (its argv, else its path alone)
+ * into a freshly allocated result, as shlex_parse_argv() does. Returns 0,
+ * -EINVAL when the review has no command, or -ENOMEM.
+ */
+int juror_parse_exec(const struct review *r, struct shlex_result **ret);
 
 /* Copies printf output into v->reason (truncating) and sets verdict/confidence. */
 void vote_set(struct vote *v, enum vote_verdict verdict, double confidence, const char *fmt, ...)

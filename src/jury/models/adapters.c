@@ -2,20 +2,30 @@
 /*
  * The model-server jurors (models.h).
  *
- * The three dialects differ only in how the question is wrapped and where
- * the answer text sits in the reply; the prompt (prompt.c, the same role
- * and policy as the in-process juror's) and the parsing of the answer are
- * shared. The model's text is untrusted: it is parsed as JSON,
- * must be an object with a verdict of "allow" or "deny" (a confidence in
- * [0,1] and a reason are optional), and anything else -- prose around it,
- * an unknown verdict, a reply cut off at the token limit -- is an error
- * vote, which the jury counts as a deny unless the juror is advisory.
+ * llama.cpp's llama-server is asked for the verdict alone: the prompt of
+ * the in-process juror (prompt.c: role, policy, labelled examples, then
+ * the action ending with "Verdict:"), one token to predict under a
+ * grammar that admits only " allow" and " deny", and the probabilities
+ * of the candidates after the grammar (post_sampling_probs), whose
+ * larger side is the verdict and its share the confidence. One forward
+ * pass over the action's tokens (the server keeps the prefix), no
+ * generation: a fraction of what writing a JSON object token by token
+ * cost. Ollama and OpenAI-compatible servers cannot be asked for token
+ * probabilities under a grammar, so they still write the verdict object
+ * (a JSON schema for Ollama, JSON mode for OpenAI), which is parsed
+ * strictly.
+ *
+ * The model's answer is untrusted: a verdict object that is not exactly
+ * one, an unknown verdict, a reply cut off at the token limit, candidates
+ * that are neither answer -- each is an error vote, which the jury counts
+ * as a deny unless the juror is advisory.
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jury/models/http_client.h"
 #include "jury/models/models.h"
@@ -38,16 +48,9 @@ struct juror {
 	int deadline_ms;
 };
 
-/* The reason is bounded so that even a model that never closes its quote
- * (a random or a confused one) ends the object within ADAPTER_MAX_TOKENS, one
- * character a token at worst: the grammar then admits only the closing
- * '"}', and the answer is a verdict rather than a cut-off error. */
-const char adapter_grammar[] =
-	"root ::= \"{\\\"verdict\\\": \\\"\" verdict \"\\\", \\\"confidence\\\": \" conf "
-	"\", \\\"reason\\\": \\\"\" reason \"\\\"}\"\n"
-	"verdict ::= \"allow\" | \"deny\"\n"
-	"conf ::= \"0.\" [0-9] [0-9]? | \"1.0\"\n"
-	"reason ::= [^\"\\\\\\x00-\\x1f]{0,64}\n";
+/* The one token llama-server may predict: the first token of either answer. */
+const char adapter_grammar[] = "root ::= \" allow\" | \" deny\"\n";
+#define ADAPTER_PROBS 16
 
 static const char *dialect_path[] = {
 	[DIALECT_LLAMA] = "/completion",
@@ -114,22 +117,113 @@ out:
 	return ret;
 }
 
+/*
+ * One token under the grammar, with the probabilities of the candidates
+ * after it: no truncation of the distribution (top_k 0, top_p 1, min_p 0,
+ * temperature 1), so they are the model's own shares of the two answers.
+ */
 static json_object *build_llama(const struct juror *j, const char *action)
 {
 	json_object *o = json_object_new_object();
 	char *prompt = NULL;
 
-	if (!o || asprintf(&prompt, "%s\n\n%s", j->system, action) < 0) {
+	if (!o || asprintf(&prompt, "%s%s", j->system, action) < 0) {
 		json_object_put(o);
 		return NULL;
 	}
 	json_object_object_add(o, "prompt", json_object_new_string(prompt));
 	json_object_object_add(o, "grammar", json_object_new_string(adapter_grammar));
-	json_object_object_add(o, "n_predict", json_object_new_int(ADAPTER_MAX_TOKENS));
-	json_object_object_add(o, "temperature", json_object_new_double(0));
+	json_object_object_add(o, "n_predict", json_object_new_int(1));
+	json_object_object_add(o, "n_probs", json_object_new_int(ADAPTER_PROBS));
+	json_object_object_add(o, "post_sampling_probs", json_object_new_boolean(1));
+	json_object_object_add(o, "temperature", json_object_new_double(1));
+	json_object_object_add(o, "top_k", json_object_new_int(0));
+	json_object_object_add(o, "top_p", json_object_new_double(1));
+	json_object_object_add(o, "min_p", json_object_new_double(0));
 	json_object_object_add(o, "cache_prompt", json_object_new_boolean(1));
 	free(prompt);
 	return o;
+}
+
+/* Which answer a candidate token starts: 0 allow, 1 deny, -1 neither or both. */
+static int verdict_side(const char *tok)
+{
+	bool allow, deny;
+
+	if (!tok || !*tok)
+		return -1;
+	allow = !strncmp(" allow", tok, strlen(tok));
+	deny = !strncmp(" deny", tok, strlen(tok));
+	return allow == deny ? -1 : deny;
+}
+
+/*
+ * The verdict from llama-server's candidates for the one token: each
+ * candidate is the start of " allow" or of " deny" (a token that starts
+ * both counts for neither); the side with the larger share wins, with
+ * that share as the confidence. The server samples first without the
+ * grammar and applies it only when that token does not fit it; when it
+ * fits, the candidates are the model's unconstrained ones, which may not
+ * name an answer among the first ADAPTER_PROBS: the sampled token (it
+ * fits) is counted too, and when the full list names one side only, the
+ * confidence counts the other side at the last candidate's probability
+ * (a bound: it is not overstated, and never below 0.5). Returns 0,
+ * -EBADMSG for a malformed reply, or -EAGAIN when no candidate starts one
+ * answer only (asking again samples anew).
+ */
+static int llama_verdict(json_object *reply, struct vote *v)
+{
+	json_object *cp, *first, *top, *e, *f;
+	double mass[2] = { 0, 0 }, total, conf;
+	const char *chosen = NULL;
+	bool chosen_seen = false;
+	size_t n;
+	int side;
+
+	if (!json_object_object_get_ex(reply, "completion_probabilities", &cp) ||
+	    !json_object_is_type(cp, json_type_array) || !json_object_array_length(cp) ||
+	    !(first = json_object_array_get_idx(cp, 0)) ||
+	    !json_object_object_get_ex(first, "top_probs", &top) ||
+	    !json_object_is_type(top, json_type_array))
+		return -EBADMSG;
+	if (json_object_object_get_ex(first, "token", &f))
+		chosen = json_object_get_string(f);
+	n = json_object_array_length(top);
+	for (size_t i = 0; i <= n && i <= ADAPTER_PROBS; i++) {
+		const char *tok;
+		double p;
+
+		/* past the list: the sampled token, when the list lacks it */
+		e = i < n && i < ADAPTER_PROBS ? json_object_array_get_idx(top, i) :
+		    chosen_seen		       ? NULL :
+						 first;
+		if (!e || !json_object_object_get_ex(e, "token", &f) ||
+		    !(tok = json_object_get_string(f)) || !json_object_object_get_ex(e, "prob", &f))
+			continue;
+		p = json_object_get_double(f);
+		if (!(p >= 0 && p <= 1))
+			return -EBADMSG;
+		if (chosen && e != first && !strcmp(tok, chosen))
+			chosen_seen = true;
+		if ((side = verdict_side(tok)) >= 0)
+			mass[side] += p;
+		if (e == first)
+			break;
+	}
+	if (!(mass[0] + mass[1] > 0))
+		return -EAGAIN;
+	side = mass[1] > mass[0];
+	total = mass[0] + mass[1];
+	/* a full list that names one side only: each token of the other side
+	 * is below its last candidate, which bounds them */
+	if (n >= ADAPTER_PROBS && !mass[!side] &&
+	    (e = json_object_array_get_idx(top, ADAPTER_PROBS - 1)) &&
+	    json_object_object_get_ex(e, "prob", &f))
+		total += json_object_get_double(f);
+	conf = mass[side] / total < 0.5 ? 0.5 : mass[side] / total;
+	vote_set(v, side ? VOTE_DENY : VOTE_ALLOW, conf, "model says %s (p=%.3f)",
+		 side ? "deny" : "allow", conf);
+	return 0;
 }
 
 /* The JSON schema of the verdict object, for Ollama's format. */
@@ -220,12 +314,6 @@ static const char *answer_text(enum dialect d, json_object *reply, const char **
 	const char *fin;
 
 	*why = "the reply has no answer text";
-	if (d == DIALECT_LLAMA) {
-		if (get_true(reply, "stopped_limit") || get_true(reply, "truncated") ||
-		    (get_str(reply, "stop_type") && !strcmp(get_str(reply, "stop_type"), "limit")))
-			return *why = "the answer was cut off at the token limit", NULL;
-		return get_str(reply, "content");
-	}
 	if (d == DIALECT_OLLAMA) {
 		fin = get_str(reply, "done_reason");
 		if (!get_true(reply, "done"))
@@ -245,28 +333,52 @@ static const char *answer_text(enum dialect d, json_object *reply, const char **
 	return get_str(msg, "content");
 }
 
-/* Interprets one HTTP reply into v; every failure is an error vote. */
-static void judge_reply(const struct juror *j, long status, const char *body, struct vote *v)
+/*
+ * Interprets one HTTP reply into v; every failure is an error vote.
+ * Returns -EAGAIN when llama-server's candidates named no answer (v is
+ * then that error vote, and asking again may give one).
+ */
+static int judge_reply(const struct juror *j, long status, const char *body, struct vote *v)
 {
 	json_object *reply;
 	const char *text, *why;
+	int ret = 0;
 
 	if (status != 200) {
 		vote_set(v, VOTE_ERROR, 1, "%s: HTTP %ld", j->name, status);
-		return;
+		return 0;
 	}
 	reply = json_strict(body);
+	if (reply && j->dialect == DIALECT_LLAMA) {
+		if ((ret = llama_verdict(reply, v)))
+			vote_set(v, VOTE_ERROR, 1, "%s: the model's candidates are not a verdict",
+				 j->name);
+		json_object_put(reply);
+		return ret == -EAGAIN ? ret : 0;
+	}
 	text = reply ? answer_text(j->dialect, reply, &why) : (why = "the reply is not JSON", NULL);
 	if (!text)
 		vote_set(v, VOTE_ERROR, 1, "%s: %s", j->name, why);
 	else if (adapter_parse_verdict(text, v))
 		vote_set(v, VOTE_ERROR, 1, "%s: the model's answer is not a verdict", j->name);
 	json_object_put(reply);
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
 {
-	char *action = prompt_question(r), *resp = NULL;
+	char *action = j->dialect == DIALECT_LLAMA ? prompt_action(r, "\nVerdict:") :
+						     prompt_question(r);
+	int64_t start = mono_ms();
+	char *resp = NULL;
 	json_object *req = NULL;
 	const char *body;
 	long status;
@@ -283,14 +395,26 @@ static int adapter_vote(struct juror *j, const struct review *r, struct vote *v)
 		goto out;
 	body = json_object_to_json_string_length(
 		req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, j->deadline_ms,
-			       &resp, &status);
-	if (ret == -ETIMEDOUT)
-		vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name, j->deadline_ms);
-	else if (ret)
-		vote_set(v, VOTE_ERROR, 1, "%s: request failed: %s", j->name, strerror(-ret));
-	else
-		judge_reply(j, status, resp, v);
+	/* at most twice: once more when the candidates named no answer */
+	for (int tries = 0; tries < 2; tries++) {
+		int left = j->deadline_ms - (int)(mono_ms() - start);
+
+		free(resp);
+		resp = NULL;
+		if (left <= 0)
+			break;
+		ret = http_client_post(j->endpoint, dialect_path[j->dialect], body, len, left,
+				       &resp, &status);
+		if (ret == -ETIMEDOUT)
+			vote_set(v, VOTE_ERROR, 1, "%s: no answer within %d ms", j->name,
+				 j->deadline_ms);
+		else if (ret)
+			vote_set(v, VOTE_ERROR, 1, "%s: request failed: %s", j->name,
+				 strerror(-ret));
+		else if (judge_reply(j, status, resp, v) == -EAGAIN)
+			continue;
+		break;
+	}
 	ret = 0;
 out:
 	json_object_put(req);
@@ -331,7 +455,8 @@ static int adapter_open(enum dialect d, const struct juror_config *cfg, struct j
 	j->name = strdup(cfg->name ? cfg->name : cfg->kind);
 	j->endpoint = strdup(cfg->endpoint);
 	j->model = cfg->model ? strdup(cfg->model) : NULL;
-	j->system = prompt_system(cfg->role, cfg->prompt, PROMPT_JSON);
+	j->system = d == DIALECT_LLAMA ? prompt_prefix(cfg->role, cfg->prompt) :
+					 prompt_system(cfg->role, cfg->prompt, PROMPT_JSON);
 	if (!j->name || !j->endpoint || !j->system || (cfg->model && !j->model)) {
 		adapter_close(j);
 		return -ENOMEM;

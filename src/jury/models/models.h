@@ -6,16 +6,19 @@
  * Both take their prompt from prompt.c.
  *
  *   kind          model                      request
- *   llama-server  llama.cpp's llama-server   POST /completion, GBNF grammar
+ *   llama-server  llama.cpp's llama-server   POST /completion, one token under a grammar
+ *                                            of the two answers, their probabilities
  *   ollama        Ollama                     POST /api/generate, format = schema
  *   openai        OpenAI-compatible          POST /v1/chat/completions, JSON mode
  *   gguf          a GGUF file, in process    the next-token logits of the verdict
  *
- * A server is asked for one JSON object
+ * llama-server and gguf read the verdict from the model's probabilities
+ * of " allow" and " deny" after "Verdict:"; Ollama and OpenAI servers are
+ * asked for one JSON object
  * {"verdict":"allow"|"deny","confidence":0..1,"reason":"..."}. A timeout,
  * an HTTP error, a truncated answer, or an answer that is not exactly that
- * object is an error vote; so are a model that does not load and a decode
- * that misses the deadline.
+ * object (or candidates that are neither answer) is an error vote; so are
+ * a model that does not load and a decode that misses the deadline.
  */
 #ifndef SEVORIX_JURY_MODELS_H
 #define SEVORIX_JURY_MODELS_H
@@ -29,7 +32,7 @@ extern const struct juror_ops juror_ollama_ops;
 extern const struct juror_ops juror_openai_ops;
 extern const struct juror_ops juror_gguf_ops;
 
-/* The GBNF grammar sent to llama-server; exported for the tests. */
+/* The GBNF grammar sent to llama-server (the two answers); exported for the tests. */
 extern const char adapter_grammar[];
 
 /* Parses a model server's answer text into v. Returns 0, or -EBADMSG when

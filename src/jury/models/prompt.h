@@ -5,12 +5,13 @@
  * Every model juror tells its model the same things: who it is (the
  * role), what to decide (the configured prompt, else a built-in policy
  * summary), and the action. They differ in how the model answers. The
- * in-process juror reads the next token after "Verdict:", so its prompt
- * has two parts: a prefix (the system part and few-shot examples) that is
- * the same for every review and is evaluated once per model, then the
- * action (prompt_action) ending with that cue. A model server writes a
- * JSON object, so its system part asks for one, and its question carries
- * the review's history and agent as well, which a server's context holds.
+ * in-process juror and llama-server read the next token after "Verdict:",
+ * so their prompt has two parts: a prefix (the system part and few-shot
+ * examples) that is the same for every review and is evaluated once per
+ * model (or kept by the server), then the action (prompt_action) ending
+ * with that cue. Ollama and OpenAI servers write a JSON object, so their
+ * system part asks for one, and their question carries the review's
+ * history and agent as well, which a server's context holds.
  */
 #ifndef SEVORIX_JURY_PROMPT_H
 #define SEVORIX_JURY_PROMPT_H
@@ -27,8 +28,9 @@ enum prompt_answer {
  * in form. Returns a malloc'd string or NULL. */
 char *prompt_system(const char *role, const char *prompt, enum prompt_answer form);
 
-/* The in-process prefix: the system part (PROMPT_WORD), the examples, and
- * a final "Action:". Returns a malloc'd string or NULL. */
+/* The prefix of the in-process and llama-server jurors: the system part
+ * (PROMPT_WORD), the examples, and a final "Action:". Returns a malloc'd
+ * string or NULL. */
 char *prompt_prefix(const char *role, const char *prompt);
 
 /* The action in the examples' format, to follow the prefix's final

@@ -25,9 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jury/human.h"
 #include "jury/server/conn.h"
 #include "jury/server/request.h"
 #include "util/http.h"
+#include "util/log.h"
 #include "util/iov.h"
 
 #define CONN_BUF (64 + HTTP_MAX_HEADER + JURY_MAX_BODY)
@@ -170,6 +172,115 @@ static int do_metrics(struct jury *j, int fd, bool keep_alive)
 	return ret;
 }
 
+/* GET /v1/pending[?run=ID]: the reviews waiting for a person. */
+static int do_pending(struct jury *j, int fd, const struct http_request *req)
+{
+	const char *q = memchr(req->target, '?', req->target_len);
+	char run[257] = "", *out = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (q && req->target + req->target_len - q > 5 && !strncmp(q, "?run=", 5))
+		snprintf(run, sizeof(run), "%.*s", (int)(req->target + req->target_len - q - 5),
+			 q + 5);
+	ret = jury_pending(j, run[0] ? run : NULL, &out, &len);
+	if (ret)
+		return jury_conn_error(j, fd, 500, "out of memory", false);
+	ret = jury_conn_respond(fd, 200, "application/json", out, len, req->keep_alive);
+	free(out);
+	return ret;
+}
+
+/* Text without control characters (it goes to the log), or NULL. */
+static const char *plain_text(json_object *f)
+{
+	const char *s = json_object_get_string(f);
+
+	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return NULL;
+	return s;
+}
+
+/* The answer of POST /v1/pending/ID, from its JSON body. Returns 0 or -EINVAL. */
+static int answer_of(const struct http_request *req, json_object **root, struct human_answer *a)
+{
+	json_object *f;
+	const char *v;
+
+	json_tokener *tok = json_tokener_new();
+
+	*root = tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len) : NULL;
+	json_tokener_free(tok);
+	if (!*root || !json_object_is_type(*root, json_type_object) ||
+	    !json_object_object_get_ex(*root, "verdict", &f) ||
+	    !json_object_is_type(f, json_type_string))
+		return -EINVAL;
+	v = json_object_get_string(f);
+	if (strcmp(v, "allow") && strcmp(v, "deny"))
+		return -EINVAL;
+	a->allow = !strcmp(v, "allow");
+	if (json_object_object_get_ex(*root, "always", &f))
+		a->always = json_object_get_boolean(f);
+	if (json_object_object_get_ex(*root, "pattern", &f) &&
+	    (!json_object_is_type(f, json_type_string) || json_object_get_string_len(f) >= 4096 ||
+	     !(a->pattern = plain_text(f))))
+		return -EINVAL;
+	if (json_object_object_get_ex(*root, "by", &f) &&
+	    (!json_object_is_type(f, json_type_string) || !(a->by = plain_text(f))))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * POST /v1/pending/ID {"verdict": ..., "always": ..., "pattern": ..., "by": ...}:
+ * a person's answer. The peer's uid comes from the socket (SO_PEERCRED);
+ * over TCP it is unknown, and an approval from an unknown peer or from
+ * the agent's own uid is refused (human.h).
+ */
+static int do_answer(struct jury *j, int fd, const struct http_request *req)
+{
+	static const char *const why[] = { [ENOENT] = "no such review is waiting for a person",
+					   [EPERM] = "an approval from the agent's own user (or an "
+						     "unknown peer) is refused",
+					   [EALREADY] = "this review was answered already" };
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	struct human_answer a = { 0 };
+	json_object *root = NULL;
+	char id[32], body[96];
+	bool peer = !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) && cred.pid > 0;
+	int ret, status;
+
+	snprintf(id, sizeof(id), "%.*s", (int)(req->target_len - 12), req->target + 12);
+	if (answer_of(req, &root, &a)) {
+		json_object_put(root);
+		return jury_conn_error(j, fd, 400,
+				       "the body must be {\"verdict\": \"allow\"|\"deny\", "
+				       "\"always\": bool, \"pattern\": text, \"by\": text}",
+				       req->keep_alive);
+	}
+	ret = jury_pending_answer(j, id, &a, peer, peer ? cred.uid : (uid_t)-1);
+	status = ret == 0 ? 200 : ret == -ENOENT ? 404 : ret == -EPERM ? 403 : ret == -EALREADY ?
+									     409 : 500;
+	if (status != 200) {
+		json_object_put(root);
+		return jury_conn_error(j, fd, status, status == 500 ? "out of memory" : why[-ret],
+				       req->keep_alive);
+	}
+	/* a person's answer is for the operator to see, a standing approval above all */
+	log_notice("review %s: %s%s%s%s by %s (uid %ld)", id, a.allow ? "allowed" : "denied",
+		   a.allow && a.always ? " for the rest of its run" : "",
+		   a.allow && a.always && a.pattern ? ", argv like " : "",
+		   a.allow && a.always && a.pattern ? a.pattern : "", a.by ? a.by : "a person",
+		   peer ? (long)cred.uid : -1L);
+	json_object_put(root);
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"verdict\":\"%s\",\"always\":%s}", id,
+		 a.allow ? "allow" : "deny", a.always ? "true" : "false");
+	return jury_conn_respond(fd, 200, "application/json", body, strlen(body),
+				 req->keep_alive);
+}
+
 static int route(struct jury *j, int fd, const struct http_request *req)
 {
 	bool post = http_is(req->method, req->method_len, "POST");
@@ -183,6 +294,13 @@ static int route(struct jury *j, int fd, const struct http_request *req)
 			   : jury_conn_error(j, fd, 405, "use GET", req->keep_alive);
 	if (http_is(req->target, req->target_len, "/metrics"))
 		return get ? do_metrics(j, fd, req->keep_alive)
+			   : jury_conn_error(j, fd, 405, "use GET", req->keep_alive);
+	if (req->target_len > 12 && !strncmp(req->target, "/v1/pending/", 12))
+		return post ? do_answer(j, fd, req)
+			    : jury_conn_error(j, fd, 405, "use POST", req->keep_alive);
+	if (http_is(req->target, req->target_len, "/v1/pending") ||
+	    (req->target_len > 12 && !strncmp(req->target, "/v1/pending?", 12)))
+		return get ? do_pending(j, fd, req)
 			   : jury_conn_error(j, fd, 405, "use GET", req->keep_alive);
 	return jury_conn_error(j, fd, 404, "no such endpoint", req->keep_alive);
 }

@@ -25,6 +25,7 @@ struct review_priv {
 	json_object *root;
 	const char **argv;
 	const char **history;
+	const char **parents;
 };
 
 /* A string field: absent is fine (NULL), present must be a clean string. */
@@ -86,6 +87,22 @@ bad:
 	return -EINVAL;
 }
 
+/* A boolean field; false when absent. */
+static int get_bool(json_object *root, const char *key, bool *out, char *err, size_t errlen)
+{
+	json_object *o;
+
+	*out = false;
+	if (!json_object_object_get_ex(root, key, &o) || json_object_is_type(o, json_type_null))
+		return 0;
+	if (!json_object_is_type(o, json_type_boolean)) {
+		snprintf(err, errlen, "field '%s' must be true or false", key);
+		return -EINVAL;
+	}
+	*out = json_object_get_boolean(o);
+	return 0;
+}
+
 /* An integer field within [lo, hi]; *present false when absent. */
 static int get_int(json_object *root, const char *key, long long lo, long long hi, long long *out,
 		   bool *present, char *err, size_t errlen)
@@ -131,10 +148,15 @@ static int parse_kind_fields(json_object *root, struct review_priv *p, struct re
 
 	switch (r->kind) {
 	case REVIEW_EXEC:
-		ret = get_strv(root, "argv", REVIEW_MAX_ARGS, &p->argv, &r->argc, err, errlen);
-		if (ret)
+		if ((ret = get_strv(root, "argv", REVIEW_MAX_ARGS, &p->argv, &r->argc, err,
+				    errlen)) ||
+		    (ret = get_string(root, "script", &r->script, err, errlen)) ||
+		    (ret = get_bool(root, "script_cut", &r->script_cut, err, errlen)) ||
+		    (ret = get_strv(root, "parents", REVIEW_MAX_PARENTS, &p->parents,
+				    &r->nparents, err, errlen)))
 			return ret;
 		r->argv = p->argv;
+		r->parents = p->parents;
 		break;
 	case REVIEW_CONNECT:
 		if ((ret = get_string(root, "family", &r->family, err, errlen)) ||
@@ -185,14 +207,16 @@ static int parse_fields(json_object *root, struct review_priv *p, struct review 
 	    (ret = get_string(root, "root", &r->root, err, errlen)) ||
 	    (ret = get_string(root, "agent", &r->agent, err, errlen)) ||
 	    (ret = get_string(root, "task", &r->task, err, errlen)) ||
+	    (ret = get_string(root, "run", &r->run, err, errlen)) ||
 	    (ret = get_int(root, "uid", 0, UINT32_MAX - 1, &v, &r->has_uid, err, errlen)) ||
 	    (ret = get_strv(root, "history", REVIEW_MAX_HISTORY, &p->history, &r->nhistory, err,
 			    errlen)))
 		return ret;
 	r->uid = r->has_uid ? (uid_t)v : 0;
 	r->history = p->history;
-	if (r->id && strlen(r->id) > 256) {
-		snprintf(err, errlen, "field 'id' is longer than 256 bytes");
+	if ((r->id && strlen(r->id) > 256) || (r->run && strlen(r->run) > 256)) {
+		snprintf(err, errlen, "field '%s' is longer than 256 bytes",
+			 r->id && strlen(r->id) > 256 ? "id" : "run");
 		return -EINVAL;
 	}
 	if (!kind) {
@@ -268,6 +292,7 @@ void review_req_free(struct review_req *req)
 	json_object_put(p->root);
 	free(p->argv);
 	free(p->history);
+	free(p->parents);
 	free(p);
 	req->priv = NULL;
 }

@@ -77,7 +77,8 @@ sed "s|^    - {action: deny, path: $H/.ssh}|&\n    - {action: deny, path: $W/sec
 run /bin/sh -c "cat $W/sec/g >$W/o1 2>$W/e1; echo a=\$? >$W/r1; while [ ! -e $W/go ]; do sleep 0.1; done;
 	cat $W/sec/g >$W/o2 2>$W/e2; echo b=\$? >$W/r2" >/tmp/run3.out 2>&1 &
 RUN=$!
-for _ in $(seq 100); do [ -e $W/r1 ] && break; sleep 0.1; done
+# an emulated guest on a loaded host starts a run in seconds: wait up to a minute
+for _ in $(seq 600); do [ -e $W/r1 ] && break; sleep 0.1; done
 ID=$($S ps 2>/dev/null | awk '/ running / {print $1}' | head -n 1)
 $S policy apply "$ID" /tmp/run2.yaml >/tmp/apply.out 2>&1
 rc=$?

@@ -693,7 +693,7 @@ static int part1(struct env *env, struct policy *p)
 	printf("# %s\n", desc);
 	r = r ?: create_later();
 	if (!r) {
-		run_part(env, "alone", lsm_events_fd(l), strstr(desc, " userns_create") != NULL);
+		run_part(env, "alone", lsm_denials_fd(l), strstr(desc, " userns_create") != NULL);
 		outside_checks(env);
 		cache_checks(env);
 	}
@@ -729,7 +729,7 @@ static int part2(struct env *env, struct policy *p)
 	}
 	if (!r) {
 		lsm_describe(l, desc, sizeof(desc));
-		run_part(env, "shared", netlayer_events_fd(nl),
+		run_part(env, "shared", netlayer_map_fd(nl, "sx_denials"),
 			 strstr(desc, " userns_create") != NULL);
 	}
 	lsm_close(l, pins);

@@ -334,9 +334,11 @@ struct event_tally {
 static inline int tally_one(void *ctx, void *data, size_t size)
 {
 	struct event_tally *t = ctx;
-	const struct sx_event *e = data;
+	struct sx_event whole = { 0 }; /* a denial's record holds only the data it has */
+	const struct sx_event *e = &whole;
 
-	if (size < sizeof(*e) || e->layer != SX_LAYER_BPF_LSM || e->verdict != SX_V_DENY)
+	memcpy(&whole, data, size < sizeof(whole) ? size : sizeof(whole));
+	if (e->layer != SX_LAYER_BPF_LSM || e->verdict != SX_V_DENY)
 		return 0;
 	if (e->kind < 32)
 		t->lsm_deny[e->kind]++;
@@ -351,6 +353,7 @@ static inline int tally_one(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Tallies the records waiting in the ring buffer fd (the denials': abi.h, sx_denials). */
 static inline int tally_events(int fd, struct event_tally *t)
 {
 	struct ring_buffer *rb = ring_buffer__new(fd, tally_one, t, NULL);

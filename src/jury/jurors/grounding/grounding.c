@@ -24,10 +24,13 @@
 #include <unistd.h>
 
 #include "jury/jurors/grounding/grounding.h"
+
+/* Findings weaker than this make the grounding juror abstain, not deny. */
+#define GR_WEAK 0.65
 #include "jury/jurors/builtin.h"
 #include "jury/jurors/findings.h"
 #include "jury/jurors/known_tools.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 struct gr_ctx {
 	struct juror *j;
@@ -376,7 +379,7 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	if (x.rootfd < 0)
 		return -errno; /* an unreadable root is an error vote: deny (fail closed) */
 	if (r->kind == REVIEW_EXEC) {
-		rc = shlex_parse_exec(r, &res);
+		rc = juror_parse_exec(r, &res);
 		if (rc == 0)
 			judge_exec(&x, res);
 		else if (rc == -EINVAL)
@@ -395,11 +398,17 @@ static int grounding_vote(struct juror *j, const struct review *r, struct vote *
 	/* A review it cannot judge is an error vote: deny (fail closed). */
 	if (rc == -EINVAL && x.f.n == 0)
 		return rc;
+	/* Calibrated on the real corpus' train split: 86 % of what checks out is
+	 * everyday work, and a missing program or an unknown option is malicious
+	 * less often than not (39 %): too weak to deny, it abstains. */
 	if (x.f.n == 0)
-		vote_set(out, VOTE_ALLOW, 0.6, "grounding: %s",
+		vote_set(out, VOTE_ALLOW, 0.85, "grounding: %s",
 			 r->kind == REVIEW_EXEC    ? "program, options and targets check out" :
 			 r->kind == REVIEW_CONNECT ? "destination checks out" :
 						     "path checks out");
+	else if (x.f.best < GR_WEAK)
+		vote_set(out, VOTE_ABSTAIN, x.f.best, "grounding: weak signal: %s%s", x.f.reason,
+			 x.f.n > 1 ? " (and more)" : "");
 	else
 		vote_set(out, VOTE_DENY, x.f.best, "grounding: %s%s", x.f.reason,
 			 x.f.n > 1 ? " (and more)" : "");

@@ -28,9 +28,14 @@ static const char *const run_words[] = {
 };
 static const char *const fetch_words[] = {
 	"urlopen", "requests.get", "file_get_contents", "open-uri", "uri.open", "lwp", "getstore",
+	"\"http\").get", "'http').get", "uri.open(", "net::http", "urlretrieve",
 	"http.get", "https.get", "fetch(", "urllib", "\"https\")", "'https')", "\"http\")",
 	"'http')", "requests.post", "requests.put", "http.client", "httplib", "http.request",
 	"https.request", NULL,
+};
+static const char *const write_words[] = {
+	"file.write", "createwritestream", "writefile", "urlretrieve", "file_put_contents",
+	"copy(", "open(\"/", "open('/", "getstore", "mirror(", NULL,
 };
 static const char *const eval_words[] = {
 	"exec(", "eval(", "system(", "os.system", "subprocess", "exec ", "eval ", NULL,
@@ -50,7 +55,7 @@ static bool any_word(const struct shlex_cmd *c, const char *const *words)
 static bool code_mentions_secret(const struct shlex_cmd *c)
 {
 	for (int i = c->prog + 1; i < c->argc; i++)
-		if (rb_text_mentions(c->argv[i], rb_secret_paths))
+		if (jurors_text_mentions(c->argv[i], jurors_secret_paths))
 			return true;
 	return false;
 }
@@ -123,8 +128,6 @@ static void shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	     strcmp(p, "zsh") == 0) &&
 	    any_word(c, sock_words) && any_word(c, run_words))
 		findings_add(&x->f, 0.97, "%s code opens a socket and runs a shell on it", p);
-	if (strcmp(p, "ssh") == 0 && rb_opt(c, 'R'))
-		findings_add(&x->f, 0.85, "ssh reverse tunnel (-R) to a remote host");
 	if (strcmp(p, "chisel") == 0 || strcmp(p, "frpc") == 0 || strcmp(p, "bore") == 0 ||
 	    (strcmp(p, "ngrok") == 0 && (rb_arg_eq(c, "tcp") || rb_arg_eq(c, "ssh"))))
 		findings_add(&x->f, 0.85, "%s exposes this host through a tunnel", p);
@@ -174,6 +177,9 @@ static void downloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		findings_add(&x->f, 0.9, "%s code reads secrets and talks to the network", p);
 	if (rb_in(p, rb_interps) && any_word(c, fetch_words) && any_word(c, eval_words))
 		findings_add(&x->f, 0.93, "%s code downloads and evaluates code", p);
+	else if (rb_in(p, rb_interps) && any_word(c, fetch_words) &&
+		 (any_word(c, write_words) || rb_arg_has(c, "/tmp/") || rb_arg_has(c, "/dev/shm")))
+		findings_add(&x->f, 0.85, "%s code downloads a file", p);
 	if (rb_in(p, rb_fetchers) || (strcmp(p, "busybox") == 0 && rb_arg_eq(c, "wget")))
 		note_fetched(x, c);
 	if ((strcmp(p, "pip") == 0 || strcmp(p, "pip3") == 0 || strcmp(p, "npm") == 0) &&
@@ -224,7 +230,7 @@ static bool sensitive_file(const char *w)
 		    !(n == 1 && w[1] == '/' && w[2] != '.' && w[2] != '\0'))
 			return true;
 	}
-	if (rb_path_is(w, rb_temp_dirs)) {
+	if (jurors_path_is(w, jurors_temp_dirs)) {
 		size_t n = strlen(w);
 
 		if (shlex_basename(w)[0] == '.')
@@ -302,7 +308,7 @@ static void exfiltration(struct rb_ctx *x, const struct shlex_cmd *c, const char
 
 	if (!rb_in(p, rb_net_progs) && !(strcmp(p, "busybox") == 0 && c->prog + 1 < c->argc))
 		return;
-	s = rb_upstream_reads(res, c, rb_secret_paths);
+	s = rb_upstream_reads(res, c, jurors_secret_paths);
 	if (s && !(c->prog + 1 < c->argc && rb_arg_eq(c, "-i")))
 		findings_add(&x->f, 0.97, "credential file %s sent over the network by %s", s, p);
 	if (c->pipe_prev >= 0 && rb_upstream_prog(res, c, env_dumpers))
@@ -379,8 +385,10 @@ static void cloud_creds(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	     (rb_arg_has(c, "get-parameter") && rb_long(c, "--with-decryption")) ||
 	     rb_arg_eq(c, "get-session-token")))
 		findings_add(&x->f, 0.88, "aws reads secrets");
+	/* one secret for the project is daily work; the whole store, or into a file, is not */
 	if (strcmp(p, "vault") == 0 && (rb_arg_eq(c, "read") || rb_arg_eq(c, "get")))
-		findings_add(&x->f, 0.85, "vault reads secrets");
+		findings_add(&x->f, c->nredir || rb_arg_has(c, "sys/") ? 0.85 : 0.6,
+			     "vault reads secrets");
 	if (strcmp(p, "kubectl") == 0 && (rb_arg_eq(c, "secret") || rb_arg_eq(c, "secrets") ||
 					  rb_arg_has(c, "secret/")) &&
 	    (rb_arg_eq(c, "get") || rb_arg_eq(c, "describe"))) {
@@ -417,7 +425,7 @@ static bool searches_system(const struct shlex_cmd *c)
 	for (int i = c->prog + 1; i < c->argc; i++) {
 		const char *w = c->argv[i];
 
-		if (rb_path_is(w, rb_log_paths))
+		if (jurors_path_is(w, jurors_log_paths))
 			continue; /* failed-login searches in logs are administration */
 		if (strcmp(w, "/") == 0 || strncmp(w, "/etc", 4) == 0 ||
 		    strncmp(w, "/home", 5) == 0 || strncmp(w, "/root", 5) == 0 ||
@@ -461,7 +469,7 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		"id_rsa", "id_dsa", "id_ed25519", ".pem", ".key", ".env", ".kdbx", "credentials",
 		"wp-config", ".ovpn", ".pfx", ".p12", "shadow", ".git-credentials", ".ppk",
 		"password", "secret", ".aws", "authorized_keys", ".netrc", ".pgpass", "id_*",
-		"/.ssh/", NULL,
+		"/.ssh/", ".htpasswd", ".my.cnf", "wallet.dat", ".keytab", "_history", NULL,
 	};
 	const char *start = c->prog + 1 < c->argc ? c->argv[c->prog + 1] : ".";
 	bool wide = start[0] == '/' || start[0] == '~' || start[0] == '$';
@@ -471,6 +479,17 @@ static void cred_search(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		for (int i = 0; names[i]; i++)
 			if (rb_arg_has(c, names[i])) {
 				findings_add(&x->f, 0.88, "%s searches the system for %s files", p,
+					     names[i]);
+				break;
+			}
+	/* find -name SECRET -exec cat {}: what it finds is read */
+	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
+	    (rb_arg_eq(c, "cat") || rb_arg_eq(c, "head") || rb_arg_eq(c, "grep") ||
+	     rb_arg_eq(c, "base64") || rb_arg_eq(c, "cp")))
+		for (int i = 0; names[i]; i++)
+			if (rb_arg_has(c, names[i]) && strcmp(names[i], ".env") &&
+			    strcmp(names[i], "secret") && strcmp(names[i], ".key")) {
+				findings_add(&x->f, 0.88, "find reads every %s file it finds",
 					     names[i]);
 				break;
 			}
@@ -508,15 +527,19 @@ void rb_exec_secrets(struct rb_ctx *x, const struct shlex_cmd *c)
 		for (int i = c->prog + 1; i < c->argc; i++) {
 			const char *colon = strchr(c->argv[i], ':');
 
-			if (colon && rb_path_is(colon + 1, rb_secret_paths)) {
+			if (colon && jurors_path_is(colon + 1, jurors_secret_paths)) {
 				findings_add(&x->f, 0.85, "%s copies %s out of a container", p,
 					     colon + 1);
 				break;
 			}
 		}
-	if (rb_in(p, key_users))
+	/* key users read keys by design; not another user's, and git only as ssh's key */
+	s = rb_reads(x->res, &src, jurors_secret_paths);
+	if (s && rb_in(p, key_users) && strncmp(s, "/root/", 6) &&
+	    (strcmp(p, "git") || rb_arg_eq(c, "config") || rb_arg_eq(c, "-c")))
 		return;
-	s = rb_reads(x->res, &src, rb_secret_paths);
+	if (rb_in(p, key_users) && !s)
+		return;
 	if (s && (strcmp(p, "ls") == 0 || strcmp(p, "find") == 0 || strcmp(p, "tree") == 0 ||
 		  strcmp(p, "stat") == 0 || strcmp(p, "du") == 0))
 		findings_add(&x->f, 0.6, "%s lists credential locations (%s)", p, s);

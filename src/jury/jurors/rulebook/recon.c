@@ -57,28 +57,28 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 		    (strstr(w, "history -d") || strstr(w, "history -c") || strstr(w, "curl") ||
 		     strstr(w, "/dev/tcp") || strstr(w, "nc ")))
 			findings_add(&x->f, 0.85, "PROMPT_COMMAND hijacked (%s)", w);
-		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && rb_path_is(w + 11, rb_temp_dirs))
+		if (strncmp(w, "LD_PRELOAD=", 11) == 0 && jurors_path_is(w + 11, jurors_temp_dirs))
 			findings_add(&x->f, 0.9, "library preloaded from a temporary directory");
 	}
 	if ((strcmp(p, "rm") == 0 || strcmp(p, "shred") == 0 || strcmp(p, "unlink") == 0 ||
 	     strcmp(p, "truncate") == 0) &&
-	    rb_arg_path(c, rb_log_paths))
+	    rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.93, "%s removes logs or history (%s)", p,
-			     rb_arg_path(c, rb_log_paths));
+			     rb_arg_path(c, jurors_log_paths));
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
-	    rb_path_is(c->argv[c->prog + 1], rb_log_paths) &&
+	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) &&
 	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
 	     rb_arg_eq(c, "shred")))
 		findings_add(&x->f, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
-	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, rb_log_paths))
+	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.92, "history or log linked to /dev/null");
 	if (strcmp(p, "journalctl") == 0 && (rb_long(c, "--vacuum") || rb_long(c, "--flush") ||
 					     rb_long(c, "--rotate")))
 		findings_add(&x->f, 0.88, "journal vacuumed or rotated away");
 	if (strcmp(p, "touch") == 0 && (rb_opt(c, 'r') || rb_opt(c, 'd') || rb_opt(c, 't')))
 		for (int i = c->prog + 1; i < c->argc; i++)
-			if (rb_path_is(c->argv[i], sys_files) ||
-			    rb_path_is(c->argv[i], rb_temp_dirs)) {
+			if (jurors_path_is(c->argv[i], sys_files) ||
+			    jurors_path_is(c->argv[i], jurors_temp_dirs)) {
 				findings_add(&x->f, 0.8, "timestamps forged on %s", c->argv[i]);
 				break;
 			}
@@ -96,7 +96,8 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	    (rb_arg_has(c, "hookspath") || rb_arg_has(c, "sshcommand") ||
 	     rb_arg_has(c, "fsmonitor")))
 		for (int i = c->prog + 1; i < c->argc; i++)
-			if (rb_path_is(c->argv[i], rb_temp_dirs) || strchr(c->argv[i], '|')) {
+			if (jurors_path_is(c->argv[i], jurors_temp_dirs) ||
+			    strchr(c->argv[i], '|')) {
 				findings_add(&x->f, 0.85, "git made to run %s on every operation",
 					     c->argv[i]);
 				break;
@@ -127,7 +128,8 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i"))
 		findings_add(&x->f, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
-		findings_add(&x->f, 0.85, "BPF programs detached");
+		findings_add(&x->f, names_security(c) || rb_arg_has(c, "/sys/fs/bpf") ? 0.9 : 0.6,
+			     "BPF programs detached");
 	if (strcmp(p, "rm") == 0 && (rb_arg_eq(c, "$0") || rb_arg_eq(c, "${0}")))
 		findings_add(&x->f, 0.75, "the running script deletes itself");
 	if (rb_in(p, rb_interps) && rb_arg_eq(c, "-m") && rb_arg_eq(c, "pty"))
@@ -191,7 +193,7 @@ static void account_survey(struct rb_ctx *x, const struct shlex_cmd *c, const ch
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-exec") &&
 	    (rb_arg_eq(c, "cp") || rb_arg_eq(c, "tar") || rb_arg_eq(c, "mv")))
 		for (int i = c->prog + 1; i < c->argc; i++)
-			if (rb_path_is(c->argv[i], rb_temp_dirs)) {
+			if (jurors_path_is(c->argv[i], jurors_temp_dirs)) {
 				findings_add(&x->f, 0.8, "find copies files into %s", c->argv[i]);
 				break;
 			}
@@ -262,12 +264,15 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	static const char *const cmds[] = {
 		"uname", "id", "whoami", "hostname", "ifconfig", "arp", "netstat", "ss", "route",
 		"w", "last", "lastlog", "ps", "env", "lsb_release", "groups", "lscpu", "mount",
-		"df", "getent", "iptables", NULL,
+		"df", "getent", "iptables", "systemd-detect-virt", "hostnamectl", "dmidecode",
+		"virt-what", "lsmod", NULL,
 	};
 
-	/* arp .. lastlog, getent, iptables: the network and other users, not oneself */
+	/* arp .. lastlog, getent, iptables, virtualization: the network, other users, the
+	 * sandbox; not oneself */
 	static const unsigned strong = (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 10) |
-				       (1u << 11) | (1u << 19) | (1u << 20) | (1u << 4);
+				       (1u << 11) | (1u << 19) | (1u << 20) | (1u << 4) |
+				       (1u << 21) | (1u << 23) | (1u << 24);
 
 	for (int i = 0; cmds[i]; i++)
 		if (strcmp(p, cmds[i]) == 0 && !(x->recon_seen & (1u << i))) {
@@ -275,8 +280,9 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 			x->recon++;
 			x->recon_strong += (strong >> i) & 1;
 		}
-	if (strcmp(p, "cat") == 0 &&
+	if ((strcmp(p, "cat") == 0 || strcmp(p, "head") == 0) &&
 	    (rb_arg_has(c, "/etc/issue") || rb_arg_has(c, "/proc/version") ||
+	     rb_arg_has(c, "/sys/class/dmi") || rb_arg_has(c, "/etc/passwd") ||
 	     rb_arg_has(c, "/etc/hosts") || rb_arg_has(c, "/etc/resolv.conf") ||
 	     rb_arg_has(c, "/proc/1/cgroup") || rb_arg_has(c, "/etc/crontab") ||
 	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers")))
@@ -306,24 +312,26 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 					     personal[i]);
 	for (int i = c->prog + 1; (rb_in(p, archivers) || strcmp(p, "mkdir") == 0) && i < c->argc;
 	     i++)
-		if (rb_hidden_temp(c->argv[i]))
+		if (jurors_hidden_temp(c->argv[i]))
 			findings_add(&x->f, 0.8, "%s stages data in hidden temp path %s", p,
 				     c->argv[i]);
 	for (int i = 0; i < n; i++)
-		if (rb_hidden_temp(w[i]))
+		if (jurors_hidden_temp(w[i]))
 			findings_add(&x->f, 0.75, "%s writes hidden temp file %s", p, w[i]);
 	if (strcmp(p, "aws") == 0 && rb_arg_eq(c, "s3") &&
 	    (rb_arg_eq(c, "sync") || rb_arg_eq(c, "cp")) && c->argc > 0 &&
-	    rb_path_is(c->argv[c->argc - 1], rb_temp_dirs) && rb_arg_has(c, "s3://"))
+	    jurors_path_is(c->argv[c->argc - 1], jurors_temp_dirs) && rb_arg_has(c, "s3://"))
 		findings_add(&x->f, 0.75, "cloud storage pulled into a temporary directory");
 	if ((strcmp(p, "env") == 0 || strcmp(p, "printenv") == 0 || strcmp(p, "set") == 0) &&
 	    c->argc == c->prog + 1)
 		for (int i = 0; i < n; i++)
-			if (rb_path_is(w[i], rb_temp_dirs))
+			if (jurors_path_is(w[i], jurors_temp_dirs))
 				findings_add(&x->f, 0.75, "the environment is saved to %s", w[i]);
-	if ((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
-	    strcmp(p, "pg_dumpall") == 0)
-		findings_add(&x->f, 0.75, "%s dumps every database", p);
+	if (((strcmp(p, "mysqldump") == 0 && rb_long(c, "--all-databases")) ||
+	     strcmp(p, "pg_dumpall") == 0) &&
+	    (c->pipe_prev >= 0 || n == 0 || jurors_path_is(w[0], jurors_temp_dirs)))
+		findings_add(&x->f, 0.75, "%s dumps every database %s", p,
+			     n ? "into a temporary directory" : "to another program");
 	if (strcmp(p, "logkeys") == 0 || (strcmp(p, "xinput") == 0 && rb_arg_eq(c, "test")) ||
 	    strcmp(p, "xspy") == 0 || strcmp(p, "xkeylogger") == 0)
 		findings_add(&x->f, 0.9, "keystrokes recorded by %s", p);
@@ -442,7 +450,7 @@ static void ip_dropper(struct rb_ctx *x)
 
 		if (rb_in(p, rb_fetchers))
 			for (int k = c->prog + 1; k < c->argc; k++) {
-				to_temp |= rb_path_is(c->argv[k], rb_temp_dirs);
+				to_temp |= jurors_path_is(c->argv[k], jurors_temp_dirs);
 				const char *u = strstr(c->argv[k], "://");
 
 				from_ip |= u && u[3] >= '1' && u[3] <= '9' &&
@@ -486,6 +494,68 @@ static bool decoded_into_shell(const struct shlex_result *res)
 	return false;
 }
 
+/* Reconnaissance commands that reached a shell as text (echo '...' | bash -s). */
+static bool hidden_recon(const struct shlex_result *res)
+{
+	for (int i = 0; i < res->ncmds; i++)
+		if (res->cmds[i].flags & (SHLEX_F_PIPED | SHLEX_F_DECODED))
+			return true;
+	return false;
+}
+
+/* A file encrypted, then the original removed: ransomware's two steps (T1486). */
+static void encrypted_then_deleted(struct rb_ctx *x)
+{
+	const struct shlex_result *res = x->res;
+
+	for (int i = 0; i < res->ncmds; i++) {
+		const struct shlex_cmd *c = &res->cmds[i];
+		const char *p = shlex_prog(c);
+		bool enc = (!strcmp(p, "gpg") &&
+			    (rb_opt(c, 'c') || rb_opt(c, 'e') || rb_long(c, "--symmetric") ||
+			     rb_long(c, "--encrypt"))) ||
+			   (!strcmp(p, "openssl") && rb_arg_eq(c, "enc")) || !strcmp(p, "ccrypt") ||
+			   (!strcmp(p, "age") && !rb_opt(c, 'd')) ||
+			   (!strcmp(p, "7z") && rb_arg_has(c, "-p")) ||
+			   (!strcmp(p, "zip") && (rb_opt(c, 'e') || rb_opt(c, 'P')));
+
+		for (int k = c->prog + 1; enc && k < c->argc; k++) {
+			const char *f = c->argv[k];
+
+			if (f[0] == '-' || !(strchr(f, '/') || f[0] == '$'))
+				continue;
+			for (int j = i + 1; j < res->ncmds; j++) {
+				const struct shlex_cmd *d = &res->cmds[j];
+				const char *q = shlex_prog(d);
+
+				if ((!strcmp(q, "rm") || !strcmp(q, "shred") ||
+				     !strcmp(q, "unlink")) && rb_arg_eq(d, f)) {
+					findings_add(&x->f, 0.9, "%s encrypted, then the original "
+								 "removed", f);
+					return;
+				}
+			}
+		}
+	}
+}
+
+/* A shell that reads its script from a hidden file in a temporary directory. */
+static bool hidden_script_fed(const struct shlex_result *res, const struct shlex_cmd *c)
+{
+	const struct shlex_cmd *up = c->pipe_prev >= 0 ? &res->cmds[c->pipe_prev] : NULL;
+
+	if (!rb_in(shlex_prog(c), rb_shells))
+		return false;
+	if (up && !strcmp(shlex_prog(up), "cat") && up->argc > up->prog + 1 &&
+	    jurors_hidden_temp(up->argv[up->argc - 1]))
+		return true;
+	for (int k = 0; k < c->nredir; k++)
+		if (res->redirs[c->redir_first + k].op == SHLEX_R_IN &&
+		    jurors_hidden_temp(res->redirs[c->redir_first + k].target))
+			return true;
+	return false;
+}
+
 void rb_exec_script(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
@@ -503,13 +573,16 @@ void rb_exec_script(struct rb_ctx *x)
 		decoded_run |= (c->flags & (SHLEX_F_DECODED | SHLEX_F_PIPED)) ==
 				       (SHLEX_F_DECODED | SHLEX_F_PIPED) ||
 			       ((c->flags & SHLEX_F_DECODED) && (c->flags & SHLEX_F_SUBST));
-		if (c->argc > 0 && (rb_hidden_temp(c->argv[c->prog]) ||
-				    (rb_path_is(c->argv[c->prog], rb_temp_dirs) &&
+		if (c->argc > 0 && (jurors_hidden_temp(c->argv[c->prog]) ||
+				    (jurors_path_is(c->argv[c->prog], jurors_temp_dirs) &&
 				     depth(c->argv[c->prog]) <= 2)))
 			findings_add(&x->f, 0.7, "runs a program from a temporary directory (%s)",
 				     c->argv[c->prog]);
+		if (hidden_script_fed(res, c))
+			findings_add(&x->f, 0.85,
+				     "%s runs a hidden script from a temporary directory", p);
 		if (c->argc > c->prog + 1 && (rb_in(p, rb_shells) || rb_in(p, rb_interps)) &&
-		    rb_path_is(c->argv[c->prog + 1], rb_temp_dirs))
+		    jurors_path_is(c->argv[c->prog + 1], jurors_temp_dirs))
 			findings_add(&x->f,
 				     shlex_basename(c->argv[c->prog + 1])[0] == '.' ? 0.85 : 0.7,
 				     "%s runs a script from a temporary directory (%s)", p,
@@ -529,4 +602,7 @@ void rb_exec_script(struct rb_ctx *x)
 		findings_add(&x->f, 0.98, "fork bomb");
 	if (x->recon >= 4 || (x->recon >= 3 && x->recon_strong >= 2))
 		findings_add(&x->f, 0.75, "a chain of %d reconnaissance commands", x->recon);
+	else if (x->recon >= 2 && hidden_recon(res))
+		findings_add(&x->f, 0.75, "reconnaissance fed to a shell as text");
+	encrypted_then_deleted(x);
 }

@@ -26,52 +26,12 @@
 #include "jury/jurors/known_tools.h"
 #include "jury/jurors/rulebook/rulebook.h"
 
-const char *const rb_secret_paths[] = {
-	"/.ssh/id_", "=id_rsa", "=id_ed25519", "=id_ecdsa", "=id_dsa", ".aws/credentials",
-	".aws/config", "/etc/shadow", "/etc/gshadow", ".kube/config", ".docker/config.json",
-	".git-credentials", "=.netrc", "=.pgpass", "/.gnupg", ".config/gcloud",
-	"=application_default_credentials.json", "/.azure/", "=.vault-token",
-	"serviceaccount/token", "=logins.json", "=key4.db", "=cookies.sqlite", "Login Data",
-	"/Default/Cookies", "=state.vscdb", "=.npmrc", "=.pypirc", "/etc/ssl/private", "=.env",
-	"=.bash_history", "=.zsh_history", "*/environ", "/etc/kubernetes/admin.conf",
-	"credentials.tfrc.json", "=wp-config.php", "*.kdbx", "=.my.cnf", "/.password-store",
-	"=.htpasswd", "gh/hosts.yml", "=credentials.db", "=accessTokens.json", "/etc/krb5.keytab",
-	"*.keytab", "/proc/kcore", "*/mem", "^/etc/ssh/ssh_host_", "=credentials.xml",
-	"^/etc/kubernetes/pki/", "/keyrings/", "=.aws", "=.ssh", "*/.ssh/", "/.ssh/*",
-	"^/var/run/secrets/", "^/run/secrets/", NULL,
-};
-const char *const rb_persist_paths[] = {
-	"=.bashrc", "=.profile", "=.bash_profile", "=.zshrc", "=.bash_login", "=.zprofile",
-	"=.bash_logout", "=.zlogin", "^/etc/profile", "^/etc/bash.bashrc", "^/etc/environment",
-	"^/etc/crontab", "^/etc/cron.", "^/var/spool/cron", "/systemd/system/", "systemd/user",
-	"=authorized_keys", "authorized_keys2", "^/etc/ld.so.preload", "^/etc/rc.local",
-	"^/etc/init.d/", ".config/autostart", "^/etc/xdg/autostart", "^/etc/pam.d/",
-	".git/hooks/", "^/etc/update-motd.d/", "^/etc/systemd/", "^/lib/systemd/",
-	"^/usr/lib/systemd/", "^/etc/init/", "^/etc/rc", ".config/fish/config.fish", NULL,
-};
-const char *const rb_priv_paths[] = {
-	"^/etc/sudoers", "^/etc/passwd", "^/etc/shadow", "^/etc/group", "^/etc/gshadow",
-	"^/etc/security/", "^/etc/polkit-1/", "^/etc/ld.so.conf", "^/etc/audit/", "^/etc/sevorix",
-	"^/var/run/sevorix", "^/run/sevorix", NULL,
-};
-const char *const rb_log_paths[] = {
-	"^/var/log", "=.bash_history", "=.zsh_history", "=wtmp", "=btmp", "=lastlog", "=utmp",
-	"audit.log", "=.python_history", "=.mysql_history", "^/run/log/journal", NULL,
-};
-const char *const rb_devices[] = {
-	"^/dev/sd", "^/dev/nvme", "^/dev/vd", "^/dev/xvd", "^/dev/hd", "^/dev/mmcblk",
-	"^/dev/dm-", "^/dev/mapper/", "^/dev/disk/", "^/dev/md", "^/dev/loop", "^/dev/mem",
-	"^/dev/port", NULL,
-};
 const char *const rb_system_dirs[] = {
 	"/", "/*", "/.", "/etc", "/usr", "/var", "/home", "/boot", "/bin", "/sbin", "/lib",
 	"/lib64", "/opt", "/root", "/srv", "/sys", "/proc", "/dev", "/mnt", "/media", "/var/lib",
 	"/var/www", "/usr/bin", "/usr/lib", "/usr/local", "/etc/*", "/usr/*", "/var/*",
 	"/home/*", "/boot/*", "/root/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*",
 	"${HOME}", "${HOME}/*", "/home/*/*", "~/.*", "/var/lib/*", NULL,
-};
-const char *const rb_temp_dirs[] = {
-	"^/tmp/", "^/dev/shm/", "^/var/tmp/", "^/run/user/", "^/tmp/.", NULL,
 };
 const char *const rb_net_progs[] = {
 	"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync",
@@ -120,78 +80,10 @@ bool rb_in(const char *s, const char *const *list)
 	return false;
 }
 
-static bool pattern_match(const char *path, const char *p)
-{
-	size_t lp, lpat;
 
-	switch (p[0]) {
-	case '^':
-		return strncmp(path, p + 1, strlen(p + 1)) == 0;
-	case '=':
-		return strcmp(shlex_basename(path), p + 1) == 0;
-	case '*':
-		lp = strlen(path);
-		lpat = strlen(p + 1);
-		return lp >= lpat && strcmp(path + lp - lpat, p + 1) == 0;
-	default:
-		return strstr(path, p) != NULL;
-	}
-}
 
-/* A base-name pattern (=name) must stand as a whole path element in free text. */
-static bool whole_name_in(const char *text, const char *name)
-{
-	size_t n = strlen(name);
 
-	for (const char *h = strstr(text, name); h; h = strstr(h + 1, name)) {
-		char before = h > text ? h[-1] : ' ', after = h[n];
 
-		if (strchr("/'\" ~", before) && !isalnum((unsigned char)after) && after != '_')
-			return true;
-	}
-	return false;
-}
-
-bool rb_text_mentions(const char *text, const char *const *patterns)
-{
-	for (; text && *patterns; patterns++) {
-		const char *p = *patterns;
-
-		if (p[0] == '=' ? whole_name_in(text, p + 1) :
-				  strlen(p + (p[0] == '^' || p[0] == '*')) >= 4 &&
-					  strstr(text, p + (p[0] == '^' || p[0] == '*')))
-			return true;
-	}
-	return false;
-}
-
-bool rb_hidden_temp(const char *path)
-{
-	const char *p = path;
-
-	if (!rb_path_is(path, rb_temp_dirs))
-		return false;
-	while ((p = strchr(p, '/')) != NULL)
-		if (*++p == '.' && p[1] != '.' && p[1] != '/' && p[1] != '\0')
-			return true;
-	return false;
-}
-
-bool rb_path_is(const char *path, const char *const *patterns)
-{
-	size_t n;
-
-	if (!path || !*path)
-		return false;
-	n = strlen(path);
-	/* a public key is not a secret */
-	if (patterns == rb_secret_paths && n > 4 && strcmp(path + n - 4, ".pub") == 0)
-		return false;
-	for (; *patterns; patterns++)
-		if (pattern_match(path, *patterns))
-			return true;
-	return false;
-}
 
 const char *rb_arg_has(const struct shlex_cmd *c, const char *needle)
 {
@@ -245,6 +137,21 @@ bool rb_sudo_opt(const struct shlex_cmd *c, const char *opt)
 	return false;
 }
 
+const char *rb_sudo_opt_value(const struct shlex_cmd *c, const char *opt)
+{
+	bool after_sudo = false;
+
+	for (int i = 0; c->sudo && i < c->prog && i + 1 < c->argc; i++) {
+		const char *b = shlex_basename(c->argv[i]);
+
+		if (strcmp(b, "sudo") == 0 || strcmp(b, "doas") == 0)
+			after_sudo = true;
+		else if (after_sudo && strcmp(c->argv[i], opt) == 0)
+			return c->argv[i + 1];
+	}
+	return NULL;
+}
+
 bool rb_sudo_bare(const struct shlex_cmd *c)
 {
 	return c->sudo && c->argc > 0 && c->argv[c->prog][0] == '-';
@@ -255,12 +162,12 @@ const char *rb_arg_path(const struct shlex_cmd *c, const char *const *patterns)
 	for (int i = c->prog + 1; i < c->argc; i++) {
 		const char *w = c->argv[i], *at = strchr(w, '@'), *eq = strchr(w, '=');
 
-		if (rb_path_is(w, patterns))
+		if (jurors_path_is(w, patterns))
 			return w;
 		/* curl -d @file, -F f=@file, --post-file=file, if=file */
-		if (at && rb_path_is(at + 1, patterns))
+		if (at && jurors_path_is(at + 1, patterns))
 			return at + 1;
-		if (eq && w[0] != '\0' && rb_path_is(eq + 1, patterns))
+		if (eq && w[0] != '\0' && jurors_path_is(eq + 1, patterns))
 			return eq + 1;
 	}
 	return NULL;
@@ -302,6 +209,32 @@ int rb_writes(const struct shlex_result *res, const struct shlex_cmd *c, const c
 	return n;
 }
 
+const char *rb_written_text(const struct shlex_result *res, const struct shlex_cmd *c)
+{
+	if (strcmp(shlex_prog(c), "tee") == 0 && c->pipe_prev >= 0)
+		return res->cmds[c->pipe_prev].out_text;
+	return c->out_text;
+}
+
+const char *rb_mentions(const struct shlex_result *res, const struct shlex_cmd *c,
+			const char *const *marks)
+{
+	const char *in = NULL;
+
+	for (int k = 0; k < c->nredir; k++) {
+		const struct shlex_redir *r = &res->redirs[c->redir_first + k];
+
+		if (r->op == SHLEX_R_HERESTRING || r->op == SHLEX_R_HEREDOC)
+			in = r->target;
+	}
+	if (!in && c->pipe_prev >= 0)
+		in = res->cmds[c->pipe_prev].out_text;
+	for (int i = 0; marks[i]; i++)
+		if (rb_arg_has(c, marks[i]) || (in && strcasestr(in, marks[i])))
+			return marks[i];
+	return NULL;
+}
+
 const char *rb_reads(const struct shlex_result *res, const struct shlex_cmd *c,
 		     const char *const *patterns)
 {
@@ -310,7 +243,7 @@ const char *rb_reads(const struct shlex_result *res, const struct shlex_cmd *c,
 	for (int k = 0; !hit && k < c->nredir; k++) {
 		const struct shlex_redir *r = &res->redirs[c->redir_first + k];
 
-		if (r->op == SHLEX_R_IN && rb_path_is(r->target, patterns))
+		if (r->op == SHLEX_R_IN && jurors_path_is(r->target, patterns))
 			hit = r->target;
 	}
 	return hit;
@@ -378,22 +311,23 @@ static void judge_open(struct rb_ctx *x, const struct review *r)
 		findings_add(&x->f, 0.6, "open request without a path");
 		return;
 	}
-	if (rb_path_is(p, rb_secret_paths))
+	if (jurors_path_is(p, jurors_secret_paths))
 		findings_add(&x->f, write ? 0.9 : 0.88, "open of credential file %s", p);
-	if (write && rb_path_is(p, rb_persist_paths))
+	if (write && jurors_path_is(p, jurors_persist_paths))
 		findings_add(&x->f, 0.95, "write to persistence location %s", p);
-	if (write && rb_path_is(p, rb_priv_paths))
+	if (write && jurors_path_is(p, jurors_priv_paths))
 		findings_add(&x->f, 0.97, "write to privilege file %s", p);
-	if (write && rb_path_is(p, rb_log_paths))
+	if (write && jurors_path_is(p, jurors_log_paths))
 		findings_add(&x->f, 0.9, "write to log %s", p);
-	if (write && rb_path_is(p, rb_devices))
+	if (write && jurors_path_is(p, jurors_devices))
 		findings_add(&x->f, 0.98, "write to block device %s", p);
-	if (exec && rb_path_is(p, rb_temp_dirs))
+	if (exec && jurors_path_is(p, jurors_temp_dirs))
 		findings_add(&x->f, 0.75, "execution from temporary directory %s", p);
 	if (write && r->workspace && *r->workspace && p[0] == '/' &&
-	    strncmp(p, r->workspace, strlen(r->workspace)) != 0 && !rb_path_is(p, rb_temp_dirs) &&
+	    strncmp(p, r->workspace, strlen(r->workspace)) != 0 &&
+	    !jurors_path_is(p, jurors_temp_dirs) &&
 	    strncmp(p, "/dev/", 5) != 0 && strncmp(p, "/tmp/", 5) != 0)
-		findings_add(&x->f, rb_path_is(p, system_prefixes) ? 0.85 : 0.62,
+		findings_add(&x->f, jurors_path_is(p, system_prefixes) ? 0.85 : 0.62,
 			     "write outside the workspace: %s", p);
 }
 
@@ -421,15 +355,45 @@ static int script_word(const struct shlex_cmd *c)
 	return -1;
 }
 
+/*
+ * What the exec's ancestors say (review.h's parents): a program run under
+ * sudo is judged as run through sudo, and a shell whose parent is a
+ * program with a shell escape of its own (an editor, a pager, a database
+ * client) was started from inside it. Ancestors can be forged to look
+ * harmless, never to look worse, so they only add findings.
+ */
+static bool parents_context(struct rb_ctx *x)
+{
+	static const char *const escape_hosts[] = {
+		"vi", "vim", "nvim", "view", "ex", "ed", "nano", "emacs", "less", "more", "man",
+		"pg", "awk", "gawk", "mawk", "nawk", "gdb", "lldb", "ftp", "tftp", "mysql",
+		"mariadb", "psql", "sqlite3", "mongo", "mongosh", "redis-cli", "irb", "expect",
+		"tclsh", "wish", "zip", "tar", "rsync", "journalctl", "systemctl", NULL,
+	};
+	const struct review *r = x->r;
+	bool sudo = false;
+
+	for (size_t i = 0; i < r->nparents; i++)
+		sudo |= rb_in(r->parents[i], (const char *const[]){ "sudo", "doas", "su",
+								     "pkexec", "run0", NULL });
+	if (r->nparents && r->path && rb_in(shlex_basename(r->path), rb_shells) &&
+	    rb_in(r->parents[0], escape_hosts))
+		findings_add(&x->f, sudo ? 0.93 : 0.85, "a shell started from inside %s%s",
+			     r->parents[0], sudo ? " run as root" : "");
+	return sudo;
+}
+
 static void judge_exec(struct rb_ctx *x)
 {
 	const struct shlex_result *res = x->res;
+	bool parent_sudo = parents_context(x);
 
 	for (int i = 0; i < res->ncmds; i++) {
 		struct shlex_cmd trimmed = res->cmds[i];
 		const struct shlex_cmd *c = &trimmed;
 		int sw = script_word(c);
 
+		trimmed.sudo |= parent_sudo;
 		if (sw >= 0) {
 			const char *w = trimmed.argv[sw];
 
@@ -443,6 +407,9 @@ static void judge_exec(struct rb_ctx *x)
 		rb_exec_network(x, c);
 		rb_exec_secrets(x, c);
 		rb_exec_system(x, c);
+		rb_exec_escape(x, c);
+		rb_exec_defense(x, c);
+		rb_exec_access(x, c);
 		rb_exec_evasion(x, c);
 	}
 	rb_exec_script(x);
@@ -478,7 +445,7 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 	if (!j || !r || !out)
 		return -EINVAL;
 	if (r->kind == REVIEW_EXEC) {
-		rc = shlex_parse_exec(r, &res);
+		rc = juror_parse_exec(r, &res);
 		if (rc == -EINVAL) {
 			/* nothing to judge is not a reason to allow (fail closed) */
 			vote_set(out, VOTE_DENY, 0.6, "rulebook: exec request without a command");
@@ -503,7 +470,9 @@ static int rulebook_vote(struct juror *j, const struct review *r, struct vote *o
 				jurors_known_tool(shlex_prog(&res->cmds[i])) ||
 				project_program(res->cmds[i].argv[res->cmds[i].prog]);
 		free(res);
-		vote_set(out, VOTE_ALLOW, known ? 0.9 : 0.72, "rulebook: no rule matched%s",
+		/* calibrated on the real corpus' train split: its allows were right 99 % of
+		 * the time there, which its rules were written against, so less is claimed */
+		vote_set(out, VOTE_ALLOW, known ? 0.95 : 0.85, "rulebook: no rule matched%s",
 			 known ? " (everyday tools)" : "");
 		return 0;
 	}

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Structural token features for the logistic-regression juror (see
- * features.h). Arguments are reduced to classes that generalize: URLs
- * by the shape of their host, addresses to <ip>, paths to their first
- * directories and their base name, digit runs to 0; identifiers inside
- * arguments (inline python/perl/php code) become tokens of their own.
+ * Structure features for the logistic-regression juror (see features.h):
+ * binary crosses of what runs, how, on what and into what. Each command
+ * gives its program and kind, its privilege and how it was reached (sudo,
+ * decoded, substituted, fed as text, started by another program's code),
+ * its options, the class of each argument crossed with its kind, what it
+ * writes (redirections, tee, cp/mv targets, sed -i), the edges of its
+ * pipe and of the script's sequence between kinds, and the identifiers
+ * of inline code (socket, subprocess, pty, urlopen ...).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -29,63 +32,18 @@ static void emit(struct fsink *s, const char *a, const char *b, const char *c)
 	s->out[s->n++] = features_hash(buf, (size_t)len, 0x1000);
 }
 
-static bool is_ip(const char *w)
+/* The program's name with version digits dropped (python3.11 -> python). */
+static void prog_name(const struct shlex_cmd *c, char *buf, size_t len)
 {
-	int dots = 0, digits = 0;
+	size_t n;
 
-	for (; *w && *w != ':' && *w != '/'; w++) {
-		if (*w == '.')
-			dots++;
-		else if (isdigit((unsigned char)*w))
-			digits++;
-		else
-			return false;
-	}
-	return dots == 3 && digits >= 4;
+	snprintf(buf, len, "%s", shlex_prog(c));
+	n = strcspn(buf, "0123456789.");
+	if (n > 2)
+		buf[n] = '\0';
 }
 
-/* A word reduced to its class, into buf. */
-static const char *arg_class(const char *w, char *buf, size_t len)
-{
-	char tmp[64];
-	const char *host;
-
-	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0 ||
-	    strncmp(w, "ftp://", 6) == 0) {
-		host = strstr(w, "://") + 3;
-		if (is_ip(host))
-			return "<url-ip>";
-		if (strncmp(host, "localhost", 9) == 0 || strncmp(host, "127.", 4) == 0)
-			return "<url-local>";
-		if (strncmp(host, "169.254.", 8) == 0 || strncmp(host, "metadata", 8) == 0)
-			return "<url-meta>";
-		return "<url>";
-	}
-	if (strncmp(w, "/dev/tcp/", 9) == 0 || strncmp(w, "/dev/udp/", 9) == 0)
-		return "/dev/tcp/";
-	if (is_ip(w))
-		return "<ip>";
-	features_normalize(w, strnlen(w, 48), tmp, sizeof(tmp));
-	snprintf(buf, len, "%s", tmp);
-	return buf;
-}
-
-/* The first directories of a path ("/etc/ssh/sshd_config" -> "/etc/ssh/"). */
-static void path_prefix(const char *w, char *buf, size_t len)
-{
-	int slashes = 0;
-	size_t k = 0;
-
-	for (; w[k] && k + 1 < len; k++) {
-		buf[k] = (char)tolower((unsigned char)w[k]);
-		if (w[k] == '/' && k > 0 && ++slashes == 2) {
-			k++;
-			break;
-		}
-	}
-	buf[k] = '\0';
-}
-
+/* Identifiers inside inline code: what the code calls. */
 static void identifiers(struct fsink *s, const char *w)
 {
 	char tok[24];
@@ -101,52 +59,103 @@ static void identifiers(struct fsink *s, const char *w)
 			w++;
 		}
 		tok[k] = '\0';
-		if (k >= 2 && !isdigit((unsigned char)tok[0]))
+		if (k >= 3 && !isdigit((unsigned char)tok[0]))
 			emit(s, "t:", tok, NULL);
 	}
 }
 
-static void cmd_words(struct fsink *s, const struct shlex_cmd *c, const char *prog)
+/* An option: "-abc" and "--name=value" as "-abc" and "--name". */
+static void option(struct fsink *s, const char *prog, const char *w)
 {
-	char cls[64], pre[48];
+	char opt[32];
+
+	snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(w, "="), w);
+	emit(s, "o:", prog, opt);
+}
+
+static void arguments(struct fsink *s, const struct shlex_cmd *c, const char *prog,
+		      const char *kind)
+{
+	char norm[32];
+	int operand = 0;
 
 	for (int i = c->prog + 1; i < c->argc; i++) {
-		const char *w = c->argv[i];
-		const char *k = arg_class(w, cls, sizeof(cls));
+		const char *w = c->argv[i], *cls;
 
-		emit(s, "a:", k, NULL);
-		if (i - c->prog <= 8)
-			emit(s, "pa:", prog, k);
-		if (strchr(w, '/') && w[0] != '<') {
-			path_prefix(w, pre, sizeof(pre));
-			emit(s, "d:", pre, NULL);
-			emit(s, "pd:", prog, pre);
-			emit(s, "b:", shlex_basename(w), NULL);
+		if (w[0] == '-' && w[1]) {
+			option(s, prog, w);
+			continue;
 		}
-		identifiers(s, w);
+		cls = features_class(w);
+		if (cls) {
+			emit(s, "a:", cls, NULL);
+			emit(s, "ka:", kind, cls);
+			emit(s, "pa:", prog, cls);
+			if (!strcmp(cls, "<code>"))
+				identifiers(s, w);
+		} else if (operand < 2) {
+			/* the first words name what to do: git push, systemctl stop */
+			features_normalize(w, strnlen(w, 24), norm, sizeof(norm));
+			emit(s, "sub:", prog, norm);
+		}
+		operand++;
 	}
 }
 
-static void cmd_redirs(struct fsink *s, const struct shlex_result *res, const struct shlex_cmd *c,
-		       const char *prog)
+/* What the command writes: redirections out, tee, cp/mv/ln targets, sed -i. */
+static void writes(struct fsink *s, const struct shlex_result *res, const struct shlex_cmd *c,
+		   const char *prog, const char *kind)
 {
 	static const char *const ops[] = { "?", ">", ">>", "<", ">&", "<<<", "<<", "<>" };
-	char cls[64], pre[48];
 
 	for (int k = 0; k < c->nredir; k++) {
 		const struct shlex_redir *r = &res->redirs[c->redir_first + k];
 		const char *op = ops[r->op < 8 ? r->op : 0];
+		const char *cls = r->op == SHLEX_R_HEREDOC || r->op == SHLEX_R_HERESTRING ?
+					  "<text>" :
+					  features_class(r->target);
 
-		if (r->op == SHLEX_R_HERESTRING || r->op == SHLEX_R_HEREDOC) {
-			emit(s, "r:", op, NULL);
+		if (!cls)
+			cls = "<word>";
+		emit(s, "r:", op, cls);
+		emit(s, "kr:", kind, cls);
+		if (r->op == SHLEX_R_OUT || r->op == SHLEX_R_APPEND)
+			emit(s, "w:", cls, NULL);
+		if (r->op == SHLEX_R_HEREDOC || r->op == SHLEX_R_HERESTRING)
 			identifiers(s, r->target);
-			continue;
-		}
-		path_prefix(r->target, pre, sizeof(pre));
-		emit(s, "r:", op, pre);
-		emit(s, "r:", op, arg_class(r->target, cls, sizeof(cls)));
-		emit(s, "pr:", prog, op);
 	}
+	if ((!strcmp(prog, "tee") || !strcmp(prog, "cp") || !strcmp(prog, "mv") ||
+	     !strcmp(prog, "ln") || !strcmp(prog, "install") || !strcmp(prog, "sed")) &&
+	    c->argc > c->prog + 1) {
+		const char *cls = features_class(c->argv[c->argc - 1]);
+
+		emit(s, "w:", cls ? cls : "<word>", NULL);
+		emit(s, "pw:", prog, cls ? cls : "<word>");
+	}
+}
+
+static void how_reached(struct fsink *s, const struct shlex_cmd *c, const char *prog,
+			const char *kind)
+{
+	if (c->sudo) {
+		emit(s, "f:sudo", NULL, NULL);
+		emit(s, "f:sudo:", kind, NULL);
+		emit(s, "f:sudo:", prog, NULL);
+	}
+	if (c->flags & SHLEX_F_DECODED)
+		emit(s, "f:decoded:", kind, NULL);
+	if (c->flags & SHLEX_F_SUBST)
+		emit(s, "f:subst:", kind, NULL);
+	if (c->flags & SHLEX_F_PIPED)
+		emit(s, "f:piped:", kind, NULL);
+	if (c->flags & SHLEX_F_PROGRAM)
+		emit(s, "f:program:", kind, NULL);
+	if (c->background)
+		emit(s, "f:bg:", kind, NULL);
+	if (c->prog > 0)
+		for (int i = 0; i < c->prog; i++)
+			if (!strchr(c->argv[i], '='))
+				emit(s, "via:", shlex_basename(c->argv[i]), kind);
 }
 
 int features_tokens(const struct shlex_result *res, uint32_t *out, int max)
@@ -157,23 +166,26 @@ int features_tokens(const struct shlex_result *res, uint32_t *out, int max)
 	for (int i = 0; i < res->ncmds; i++) {
 		const struct shlex_cmd *c = &res->cmds[i];
 		char prog[40];
+		const char *kind;
 
-		snprintf(prog, sizeof(prog), "%s", shlex_prog(c));
+		if (c->argc == 0)
+			continue;
+		prog_name(c, prog, sizeof(prog));
+		kind = features_kind(prog);
 		emit(&s, "p:", prog, NULL);
-		emit(&s, "s:", last, prog);
-		if (c->pipe_prev >= 0)
-			emit(&s, "e:", shlex_prog(&res->cmds[c->pipe_prev]), prog);
-		if (c->sudo)
-			emit(&s, "f:sudo:", prog, NULL);
-		if (c->flags & SHLEX_F_DECODED)
-			emit(&s, "f:decoded:", prog, NULL);
-		if (c->flags & SHLEX_F_SUBST)
-			emit(&s, "f:subst:", prog, NULL);
-		if (c->background)
-			emit(&s, "f:bg:", prog, NULL);
-		cmd_words(&s, c, prog);
-		cmd_redirs(&s, res, c, prog);
-		last = shlex_prog(c);
+		emit(&s, "k:", kind, NULL);
+		emit(&s, "s:", last, kind);
+		if (c->pipe_prev >= 0) {
+			char up[40];
+
+			prog_name(&res->cmds[c->pipe_prev], up, sizeof(up));
+			emit(&s, "e:", features_kind(up), kind);
+			emit(&s, "ep:", up, prog);
+		}
+		how_reached(&s, c, prog, kind);
+		arguments(&s, c, prog, kind);
+		writes(&s, res, c, prog, kind);
+		last = kind;
 	}
 	emit(&s, "n:", res->ncmds > 3 ? "many" : res->ncmds > 1 ? "some" : "one", NULL);
 	if (res->truncated)

@@ -2,10 +2,11 @@
 /*
  * The logistic-regression juror: a second model family on other features,
  * L2-regularized logistic regression over binary hashed features of the
- * parsed shell structure (features_tokens(): programs, program+argument
- * classes, pipeline edges, redirection targets, identifiers in inline
- * code). Where naive Bayes looks at spelling, this one looks at what
- * runs and what feeds what.
+ * parsed shell structure (features_tokens(): programs and their kinds,
+ * privilege, argument classes crossed with kinds, what is written, pipe
+ * and sequence edges, identifiers in inline code). Where naive Bayes
+ * reads word sequences, this one reads crosses of what runs, how, and on
+ * what.
  *
  * It judges exec requests only and abstains on connect and open, which it
  * was not trained on. Its model file (logreg.model) is trained at build

@@ -70,7 +70,8 @@ int jurors_model_load(const char *path, const char *kind, struct jurors_model *m
 			strncmp(m->h.kind, kind, sizeof(m->h.kind)) != 0 || m->h.dim != FEAT_DIM ||
 			(size_t)st.st_size != sizeof(m->h) + (size_t)m->h.dim * sizeof(float) ||
 			!isfinite(m->h.bias) || !isfinite(m->h.scale) ||
-			!(m->h.threshold > 0 && m->h.threshold < 1)))
+			!(m->h.threshold > 0 && m->h.threshold < 1) ||
+			(m->h.norm != 0 && m->h.norm != 1)))
 		rc = -EINVAL;
 	if (rc == 0) {
 		m->w = malloc((size_t)m->h.dim * sizeof(float));
@@ -119,14 +120,20 @@ void jurors_model_free(struct jurors_model *m)
 	m->w = NULL;
 }
 
-double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n)
+double jurors_model_score(const struct jurors_model *m, const uint32_t *f, int n)
 {
-	double s = m->h.bias;
+	double s = 0;
 
 	for (int i = 0; i < n; i++)
 		s += m->w[f[i] & (m->h.dim - 1)];
-	s *= m->h.scale;
-	return 1.0 / (1.0 + exp(-s));
+	if (m->h.norm == 1 && n > 0)
+		s /= sqrt(n);
+	return m->h.bias + s;
+}
+
+double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n)
+{
+	return 1.0 / (1.0 + exp(-m->h.scale * jurors_model_score(m, f, n)));
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -191,7 +198,7 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 		vote_set(out, VOTE_ABSTAIN, 0.0, "%s: judges exec requests only", k->kind);
 		return 0;
 	}
-	rc = shlex_parse_exec(r, &res);
+	rc = juror_parse_exec(r, &res);
 	if (rc == -EINVAL) {
 		/* an exec without a command cannot be judged: deny (fail closed) */
 		vote_set(out, VOTE_DENY, 0.6, "%s: exec request without a command", k->kind);
@@ -210,11 +217,11 @@ int jurors_model_vote(struct juror *j, const struct review *r, struct vote *out)
 	p = p < 1 - JURORS_MODEL_CAP ? 1 - JURORS_MODEL_CAP : p;
 	p = p > JURORS_MODEL_CAP ? JURORS_MODEL_CAP : p;
 	if (p >= j->m.h.threshold)
-		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f over %d %s", k->kind, p, n,
-			 k->what);
+		vote_set(out, VOTE_DENY, p, "%s: p(malicious)=%.2f >= %.2f over %d %s", k->kind, p,
+			 j->m.h.threshold, n, k->what);
 	else
-		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f over %d %s", k->kind, p,
-			 n, k->what);
+		vote_set(out, VOTE_ALLOW, 1.0 - p, "%s: p(malicious)=%.2f < %.2f over %d %s",
+			 k->kind, p, j->m.h.threshold, n, k->what);
 	free(f);
 	free(res);
 	return 0;

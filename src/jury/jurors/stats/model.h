@@ -3,12 +3,15 @@
  * Trained linear models of the statistical jurors, and where they live.
  *
  * Both model families reduce, at vote time, to one form over hashed
- * features: score = bias + sum(w[f] * x_f), p(malicious) = sigmoid(scale *
- * score). For naive Bayes w[f] is the log-likelihood ratio of feature f
- * and x_f its count; for logistic regression w is the weight vector and
- * x_f is 0/1. The file is a fixed header followed by dim little-endian
- * floats, written by tools/jury_train.c and checked on load (magic, kind,
- * dimension, exact size): a file that does not match is refused.
+ * features: score = bias + sum(w[f] * x_f) (the sum divided by the square
+ * root of the number of features when norm is set), p(malicious) =
+ * sigmoid(scale * score), with bias and scale fitted so that p is
+ * calibrated (tools/jury_train.c). For naive Bayes w[f] is the
+ * log-likelihood ratio of feature f and x_f its count; for logistic
+ * regression w is the weight vector and x_f is 0/1. The file is a fixed
+ * header followed by dim little-endian floats, written by
+ * tools/jury_train.c and checked on load (magic, kind, dimension, exact
+ * size, norm): a file that does not match is refused.
  */
 #ifndef SEVORIX_JURY_MODEL_H
 #define SEVORIX_JURY_MODEL_H
@@ -17,7 +20,7 @@
 #include <stdint.h>
 
 #include "jury/jurors/juror.h"
-#include "jury/jurors/shlex/shlex.h"
+#include "shell/shlex.h"
 
 #define JURORS_MODEL_MAGIC "SVXJURY1"
 /*
@@ -34,7 +37,7 @@ struct jurors_model_header {
 	float bias;
 	float scale;
 	float threshold; /* p(malicious) at or above which the juror denies */
-	float reserved;
+	float norm;	 /* 1: the sum over features is divided by sqrt(their count) */
 };
 
 struct jurors_model {
@@ -53,7 +56,8 @@ int jurors_model_load(const char *path, const char *kind, struct jurors_model *m
 		      size_t errlen);
 int jurors_model_save(const char *path, const struct jurors_model *m);
 void jurors_model_free(struct jurors_model *m);
-/* p(malicious) for the feature list (counted with repeats). */
+/* The score (before scale) and p(malicious) for the feature list (counted with repeats). */
+double jurors_model_score(const struct jurors_model *m, const uint32_t *f, int n);
 double jurors_model_prob(const struct jurors_model *m, const uint32_t *f, int n);
 
 /*

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The n-gram juror: multinomial naive Bayes over hashed character 3..5-grams
- * and whitespace tokens of the command text, decoded payloads included
- * (features_chars()). It knows no shell grammar at all, which is the
- * point: it catches the look of an attack that no rule names, and it is
- * blind where the rulebook sees, and the reverse.
+ * The n-gram juror: multinomial naive Bayes over the unigrams and bigrams
+ * of each command's stream of normalized words, in which places and
+ * addresses are replaced by their class (features_words()): it learns
+ * what is done to what ("curl <url-ip>", "| sh", "chmod <privfile>") with
+ * no rule of its own, so it catches attacks no rule names, and it errs
+ * where the rulebook does not.
  *
  * It judges exec requests only and abstains on connect and open, which it
  * was not trained on. Its model file (ngram.model) is trained at build
@@ -17,10 +18,10 @@
 
 static int ngram_features(const struct shlex_result *res, uint32_t *f, int max)
 {
-	return features_chars(res->text, res->textlen, f, max);
+	return features_words(res, f, max);
 }
 
-static const struct jurors_model_kind kind = { "ngram", "char n-grams", ngram_features };
+static const struct jurors_model_kind kind = { "ngram", "word n-grams", ngram_features };
 
 static int ngram_open(const struct juror_config *cfg, struct juror **ret, char *errbuf,
 			size_t errlen)
