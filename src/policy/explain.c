@@ -128,6 +128,10 @@ void policy_explain_exec(const struct policy *p, const char *path, char *const a
 		fix_change(w, "its argv pattern matches, and no path rule outweighs it");
 		return;
 	}
+	if (r && r->shell_glob) {
+		fix_change(w, "its shell pattern matches the script, and no path rule outweighs it");
+		return;
+	}
 	if (r && !strcmp(r->expanded, path)) {
 		fix_change(w, "it names this executable itself");
 		return;
