@@ -70,11 +70,13 @@ with() {
 	(cd "$W" && "$SEVORIX" run --policy "$SX_TMP/$pol.yaml" --user nobody --events /dev/null \
 		-- "$@" 2>&1)
 }
-# check POLICY NAME WANT CMD...: the last line confined, with the control.
+# check POLICY NAME WANT CMD...: confined, sevorix's refusal (its first line;
+# the lines after it explain the rule) or else the last line; with the control.
 check() {
-	local pol=$1 name=$2 want=$3 got ctl
+	local pol=$1 name=$2 want=$3 got ctl out
 	shift 3
-	got=$(with "$pol" "$@" | tail -n 1)
+	out=$(with "$pol" "$@")
+	got=$(printf '%s\n' "$out" | grep -m 1 '^sevorix run: ' || printf '%s\n' "$out" | tail -n 1)
 	ctl=$(unconfined "$@" | tail -n 1)
 	is "$got" "$want" "$name (unconfined: $ctl)"
 }
