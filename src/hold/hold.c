@@ -139,6 +139,7 @@ static int find_denied(struct hold *h)
 int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t errlen)
 {
 	struct hold *h = calloc(1, sizeof(*h));
+	pthread_condattr_t ca;
 	int r = 0;
 
 	if (!h)
@@ -152,7 +153,10 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	clock_gettime(CLOCK_REALTIME, &h->started);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_mutex_init(&h->role_lock, NULL);
-	pthread_cond_init(&h->role_cond, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the clock of busy_since */
+	pthread_cond_init(&h->role_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	h->receiver = -1;
 	pthread_mutex_init(&h->hq_lock, NULL);
 	pthread_cond_init(&h->hq_cond, NULL);

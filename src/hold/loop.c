@@ -119,7 +119,11 @@ static bool become_receiver(struct hold *h, int me)
 			h->busy = false;
 			break;
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
+		/* when the receiver is deciding: until it has for HOLD_STUCK_MS */
+		if (h->busy)
+			until = h->busy_since;
+		else
+			clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_nsec += HOLD_STUCK_MS * 1000000L;
 		until.tv_sec += until.tv_nsec / 1000000000L;
 		until.tv_nsec %= 1000000000L;
@@ -163,7 +167,9 @@ void *hold_loop(void *arg)
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) == 0 && sz.seccomp_notif > size)
 		size = sz.seccomp_notif;
 	req = calloc(1, size);
-	while (req && got >= 0 && become_receiver(h, th->index)) {
+	if (!req)
+		return NULL; /* the others answer (hold_start_fd) */
+	while (got >= 0 && become_receiver(h, th->index)) {
 		got = receive(h, req, size);
 		if (got > 0) {
 			deciding(h, th->index, true);
