@@ -104,7 +104,7 @@ path() { # path POLICY PROG: "p50 p99 hold_cpu_us_per_exec"
 	local pol=$1 prog=$2 out sup cpu
 	out=$tmp/path.out
 	(cd "$tmp" && exec "$sevorix" run --policy "$tmp/$pol.yaml" --user nobody --events /dev/null \
-		-- sh -c "./hold_bench exec $N $prog; sleep 1") >"$out" &
+		--jury "unix://$tmp/local/slm.sock" -- sh -c "./hold_bench exec $N $prog; sleep 1") >"$out" &
 	sup=$!
 	for _ in $(seq 200); do [ -s "$out" ] && break; sleep 0.05; done
 	cpu=$(hold_cpu_ns "$sup")
