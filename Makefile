@@ -34,7 +34,7 @@ WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 CFLAGS	?= -O2 -g
 PROVE_FLAGS ?= --failures
 override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
-LIBS	:= -lbpf -lelf -lz -lyaml -lseccomp -ljson-c -lcurl -lcrypto -lpthread -lm -ldl
+LIBS	:= -lbpf -lelf -lz -lyaml -lseccomp -ljson-c -lcrypto -lpthread -lm -ldl
 SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS	:= $(sort $(shell find src -name '*.c'))
