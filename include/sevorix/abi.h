@@ -204,6 +204,7 @@ enum sx_exec_reason {
 	SX_EXEC_DENIED_FILE = 1,	/* identity in sx_exec_deny */
 	SX_EXEC_DENIED_ARGV = 2,	/* argv rule matched */
 	SX_EXEC_NOT_APPROVED = 3,	/* no or another approval */
+	SX_EXEC_WRITTEN = 4,		/* W^X: an executable mapping of a file written in the run */
 };
 
 struct sx_net_entry {
@@ -313,14 +314,16 @@ struct sx_config {
  *  - the argv (joined by spaces, as the kernel copied it) is matched
  *    against the deny/review argv rules of sx_argv_rules; a match is killed;
  *  - with exec_approval set, the exec must match the one-shot approval the
- *    supervisor stored for the thread group (dev, ino, ctime of what it
- *    checked); anything else is killed.
+ *    supervisor stored for the thread that called execve (struct
+ *    sx_approval); anything else is killed.
  * Killing is bpf_send_signal(SIGKILL) before the new image's first
  * instruction. dev is the kernel's encoding: major << 20 | minor.
  */
 #define SX_ARGV_MAX 1024	/* bytes of argv read for matching */
 #define SX_ARGV_RULES 32
 #define SX_GLOB_MAX 128
+#define SX_CHAIN_MAX 6		/* files one exec loads: the one named and up to 5
+				 * interpreters (#!, binfmt_misc), the kernel's own limit */
 
 struct sx_exec_key {
 	__u64 dev;
@@ -340,14 +343,50 @@ struct sx_argv_rule {
 	char pattern[SX_GLOB_MAX]; /* '*' any run, '?' any byte, else literal */
 };
 
-struct sx_approval {
+/*
+ * W^X (exec: {written: deny}) for executable mappings, in the BPF LSM
+ * layer: a PROT_EXEC mapping of a file whose ctime is after the run's start
+ * (realtime) and that the agent owns or that has no name (a memfd, a
+ * deleted file) is refused. On = 0: off.
+ */
+struct sx_exec_wx {
+	__s64 start_sec;
+	__s64 start_nsec;
+	__u8 on;
+	__u8 pad[7];
+};
+
+/* One file as checked: identity, and its ctime (which every write changes). */
+struct sx_exec_file {
 	__u64 dev;
 	__u64 ino;
 	__s64 ctime_sec;
 	__s64 ctime_nsec;
-	__u64 alt_dev;		/* the interpreter of an approved script, or 0 */
-	__u64 alt_ino;
-	__u64 argv_hash;	/* 0: not checked */
+};
+
+/*
+ * The supervisor's one-shot approval of one exec, keyed by the id of the
+ * thread that called execve (old_pid at sched_process_exec; the current
+ * thread during the exec). file[0..n) are the files the kernel loads for
+ * it, in order: the file named, then each interpreter (#!, binfmt_misc);
+ * the last one is the image the task runs, and it must be exactly that
+ * file. entry, when its dev is not 0, is the ELF interpreter (PT_INTERP)
+ * of the image: the file mapped where the first instruction is. argv_hash
+ * and env_hash, when not 0, are SipHash-2-4 with key of every byte of the
+ * argument and environment areas as the kernel copied them (NULs
+ * included): the supervisor decided on those bytes, and another thread
+ * that swaps any of them between its read and the kernel's copy is killed.
+ * The key is the supervisor's secret, so the agent cannot make two
+ * argument lists with one hash.
+ */
+struct sx_approval {
+	struct sx_exec_file file[SX_CHAIN_MAX];
+	struct sx_exec_file entry;
+	__u64 key[2];
+	__u64 argv_hash;
+	__u64 env_hash;
+	__u32 n;
+	__u32 pad;
 };
 
 /*

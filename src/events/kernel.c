@@ -41,6 +41,8 @@ static const char *exec_reason(const struct sx_event *e)
 		return "argv matches a rule; killed before its first instruction";
 	case SX_EXEC_NOT_APPROVED:
 		return "not the file that was checked; killed before its first instruction";
+	case SX_EXEC_WRITTEN:
+		return "written since the run started (exec: {written: deny})";
 	}
 	return "";
 }

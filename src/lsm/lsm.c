@@ -255,7 +255,7 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 		r = put(l->skel->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg));
 	if (!r && !sh.exec) {
 		r = exec_compile(p, &es, err, errlen);
-		r = r < 0 ? r : 0;
+		r = r < 0 ? r : exec_fill_wx(p, bpf_map__fd(l->skel->maps.sx_exec_wx));
 	}
 	if (!r)
 		r = lsm_files_compile(p, &fs, err, errlen);
