@@ -2,14 +2,16 @@
 /*
  * Denials that other layers make without telling us: Landlock answers a
  * file or exec call it refuses with EACCES (EXDEV for a rename or link
- * that would gain rights), the seccomp filters with EPERM. One program on
+ * that would gain rights), the seccomp filters with EPERM, the run's
+ * private world (src/sandbox/) with EROFS from its read-only tree, EACCES
+ * from a mask and EBUSY for removing a mask's mount point. One program on
  * the raw sys_exit tracepoint sees such a call fail and records its paths;
  * user space names the rule by judging them against the policy, and the
  * events say "observed" (abi.h: struct sx_obs_event).
  *
  * tp_btf attaches without tracefs. It runs at the exit of every system
  * call of every process of the machine, so it returns at once unless the
- * call failed with one of those three errors (a compare on its return
+ * call failed with one of those errors (a compare on its return
  * value), its number is one a file or exec rule can refuse (a byte of
  * read-only data), and the task is in the run's cgroup -- in that order,
  * before any map update or ring-buffer reserve. Everything else happens
@@ -31,8 +33,10 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define EPERM 1
-#define EXDEV 18
 #define EACCES 13
+#define EBUSY 16
+#define EXDEV 18
+#define EROFS 30
 #define AT_FDCWD -100
 #define WALK_DEPTH 48 /* path components and mount crossings followed */
 
@@ -232,6 +236,10 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		return 0;
 	e = &sc->ev.e;
 	sx_event_fill(e, SX_EV_OBSERVED, SX_V_DENY, SX_LAYER_OBSERVED);
+	/* no rule is known here (user space names it from the paths): the
+	 * system call stands in, so that what a flood could not keep is
+	 * counted per call, and the latest of each call is kept whole */
+	e->rule_id = nr;
 	__builtin_memset(e->data, 0, sizeof(e->data)); /* identical calls hash alike */
 	e->port = nr;
 	e->family = s->op;
@@ -254,7 +262,8 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		sx_deny_submit(e, offsetof(struct sx_event, data) + 128); /* the address alone */
 		return 0;
 	}
-	read_name(sc, regs, s->path, s->dirfd, e->data);
+	if (s->path < 6 || s->dirfd < 6) /* a call of the hardening filter names no file */
+		read_name(sc, regs, s->path, s->dirfd, e->data);
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
 	sx_deny_submit(e, sizeof(sc->ev));
@@ -267,7 +276,7 @@ int BPF_PROG(sevorix_sys_exit, struct pt_regs *regs, long ret)
 	const volatile struct sx_obs_shape *s;
 	long nr;
 
-	if (ret != -EACCES && ret != -EPERM && ret != -EXDEV)
+	if (ret != -EACCES && ret != -EPERM && ret != -EXDEV && ret != -EROFS && ret != -EBUSY)
 		return 0;
 	nr = syscall_nr(regs);
 	if (nr < 0 || nr >= SX_OBS_NR_MAX)

@@ -58,7 +58,7 @@ enum sx_event_kind {
 	SX_EV_SOCKET = 13,	/* socket() of a family/type/protocol outside the allow list */
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
-	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event) */
+	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV/EROFS/EBUSY (sx_obs_event) */
 	/* the network layer (bpf/net.bpf.c) */
 	SX_EV_BIND = 17,	/* a local address of a TCP or UDP socket, by network.bind */
 	SX_EV_PACKET = 18,	/* a packet dropped on its way out (exit_code: enum sx_packet_why) */
@@ -109,7 +109,8 @@ enum sx_layer {
 /*
  * Denials of other layers, seen at system call exit (bpf/observe.bpf.c).
  * One program on the raw sys_exit tracepoint (tp_btf: no tracefs needed)
- * looks only at calls that failed with EACCES, EPERM or EXDEV, whose
+ * looks only at calls that failed with EACCES, EPERM, EXDEV, EROFS or
+ * EBUSY (the last two: the run's read-only tree and masks), whose
  * number has a shape below, made by a task of the run. It records the
  * call's paths as an sx_obs_event of kind SX_EV_OBSERVED: port = syscall
  * number, family = enum sx_obs_op, exit_code = the return value, addr[0..7]
@@ -132,6 +133,7 @@ enum sx_obs_op {
 	SX_OBS_UTIME = 13,	/* utime, utimes, utimensat, futimesat */
 	SX_OBS_XATTR = 14,	/* setxattr, removexattr and their l/f/at forms */
 	SX_OBS_CONNECT = 15,	/* connect refused by Landlock's TCP port rules (EACCES) */
+	SX_OBS_HARDEN = 16,	/* a call the hardening filter refuses whatever its arguments */
 	SX_OBS_OP_MAX,
 };
 

@@ -7,7 +7,9 @@
  * key, so each sweep writes exactly what was added since the last one; a
  * count read while a CPU adds to it is only short, and the next sweep
  * writes the rest. A denial counted there (no room for its record) comes
- * with the latest of its rule, which the kernel kept whole (sx_latest):
+ * with the latest of its rule (of its system call, for a denial seen at
+ * syscall exit, whose rule only its lost paths could name), which the
+ * kernel kept whole (sx_latest):
  * that one is written as an event of its own, the others as one event
  * with "lost_records", at once when the kernel's count of them moves.
  *
@@ -30,6 +32,7 @@
 #include <bpf/libbpf.h>
 
 #include "events/internal.h"
+#include "observe/observe.h"
 
 static const char *const kinds[] = {
 	[SX_EV_CONNECT] = "connect", [SX_EV_SENDMSG] = "sendmsg", [SX_EV_EXEC] = "exec",
@@ -99,7 +102,11 @@ static void write_quiet(struct events *ev, const struct sx_quiet_key *k, unsigne
 	fprintf(r.f, ",\"run\":\"%s\",\"kind\":\"%s\",\"verdict\":\"%s\",\"enforced\":%s",
 		ev->run, kind_of(k->kind), verdict_name(k->verdict),
 		p->mode == SX_MODE_AUDIT ? "false" : "true");
-	events_put_rule(ev, r.f, k->section, k->rule_id);
+	if (k->layer == SX_LAYER_OBSERVED) /* their paths are lost: the call, not the rule */
+		fprintf(r.f, ",\"rule\":\"unknown\",\"syscall\":\"%s\"",
+			observe_syscall_name(k->rule_id) ?: "?");
+	else
+		events_put_rule(ev, r.f, k->section, k->rule_id);
 	fprintf(r.f, ",\"layer\":\"%s\",\"aggregated\":true", layer);
 	/* denials are never sampled: these are records the kernel could not keep */
 	if (k->verdict != SX_V_ALLOW)

@@ -14,9 +14,11 @@
  * created later, symlinks and the directory itself (beyond listing) are
  * then not granted, and the refusal belongs to the deny rule that caused
  * the expansion: of the points that are not allowed beneath the deciding
- * allow rule, the one closest to the path. A layer that hides a denied
- * path by other means (a mount over it) refuses only paths the policy
- * denies, and those are named by the first step.
+ * allow rule, the one closest to the path. A denied path that the run's
+ * private world hides by other means (a mask over it) is no point of
+ * Landlock's (landlock_build.c: hidden) and causes no expansion; the mask
+ * refuses only paths the policy denies, and those are named by the first
+ * step.
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -51,8 +53,18 @@ struct point {
 	const struct policy_loc *loc;
 };
 
+/* A deny the run's world hides, so Landlock has no point for it (as landlock_build.c: hidden). */
+static bool hidden(const struct file_op *op, const struct file_rule *fr)
+{
+	for (const char *const *u = op->hidden; fr->action != SX_ALLOW && u && *u; u++)
+		if (!strcmp(*u, fr->expanded))
+			return true;
+	return false;
+}
+
 /* The first point per path in evaluation order, as the Landlock build takes them. */
-static size_t file_points(const struct policy *p, unsigned int kind, struct point *pts, size_t max)
+static size_t file_points(const struct policy *p, const struct file_op *op, unsigned int kind,
+			  struct point *pts, size_t max)
 {
 	size_t n = 0;
 
@@ -60,7 +72,7 @@ static size_t file_points(const struct policy *p, unsigned int kind, struct poin
 		const struct file_rule *fr = &p->file_rules[i];
 		bool dup = false;
 
-		if (!(fr->access & kind) || !fr->expanded)
+		if (!(fr->access & kind) || !fr->expanded || hidden(op, fr))
 			continue;
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = !strcmp(pts[j].path, fr->expanded);
@@ -173,10 +185,13 @@ static bool blame_files(const struct policy *p, const struct file_op *op, struct
 	if (policy_decide_file(p, op->path, op->access, &fr) != SX_ALLOW) {
 		b->loc = fr ? &fr->loc : NULL;
 		b->section = "files";
+		/* creating or removing the masked name itself needs rights on its
+		 * parent, which the mask does not cover: that refusal is Landlock's */
+		b->hidden = fr && hidden(op, fr) && !(op->entry && !strcmp(op->path, fr->expanded));
 		return true;
 	}
 	for (unsigned int bit = SX_ACCESS_READ; bit <= SX_ACCESS_EXEC; bit <<= 1) {
-		if ((op->access & bit) && expansion(pts, file_points(p, bit, pts, MAX_POINTS),
+		if ((op->access & bit) && expansion(pts, file_points(p, op, bit, pts, MAX_POINTS),
 						    p->files.def == SX_ALLOW, op, bit, b)) {
 			b->section = "files";
 			return true;

@@ -237,6 +237,28 @@ void events_set_policy(struct events *ev, const struct policy *p)
 	__atomic_store_n(&ev->p, p, __ATOMIC_SEQ_CST);
 }
 
+int events_set_world(struct events *ev, const char *const *hidden)
+{
+	size_t n = 0;
+
+	while (hidden && hidden[n])
+		n++;
+	ev->hidden = calloc(n + 1, sizeof(*ev->hidden));
+	if (!ev->hidden)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(ev->hidden[i] = strdup(hidden[i])))
+			return -ENOMEM; /* freed by events_close() */
+	ev->world = true;
+	return 0;
+}
+
+void events_set_filtered(struct events *ev, unsigned int relaxed)
+{
+	ev->filtered = true;
+	ev->relaxed = relaxed;
+}
+
 int events_fd(const struct events *ev)
 {
 	return ev->rb ? ring_buffer__epoll_fd(ev->rb) : -1;
@@ -367,5 +389,8 @@ void events_close(struct events *ev)
 		free(ev->repeats[i].frag);
 	free(ev->repeats);
 	free(ev->quiet);
+	for (size_t i = 0; ev->hidden && ev->hidden[i]; i++)
+		free(ev->hidden[i]);
+	free(ev->hidden);
 	free(ev);
 }

@@ -57,6 +57,22 @@ struct dns_names;
 void events_set_names(struct events *ev, struct dns_names *t);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);
+/*
+ * The run has a private world (src/sandbox/), which refuses too: EROFS
+ * outside the paths the policy lets the agent write, EACCES inside a
+ * mask, EBUSY for removing a mask's mount point. hidden: the denied paths
+ * it hides, which Landlock therefore does not carry out
+ * (sandbox_unexpanded(), NULL-terminated; copied). Without a world, EROFS
+ * and EBUSY are the file system's own. Returns 0 or -ENOMEM.
+ */
+int events_set_world(struct events *ev, const char *const *hidden);
+/*
+ * The run's agents are under the seccomp hardening filter, with the
+ * entries of relaxed (enum hardening_allow bits) left out: its refusals
+ * are logged (kind "hardening"). Without it an EPERM of those calls is
+ * someone else's (a container runtime's filter, the kernel's).
+ */
+void events_set_filtered(struct events *ev, unsigned int relaxed);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */

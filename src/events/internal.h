@@ -67,6 +67,10 @@ struct events {
 	time_t swept;		/* the last sweep of the kernel's counts */
 	unsigned long long unrecorded; /* SX_STAT_UNRECORDED at the last look */
 	long long started;	/* unix time the log was opened: the rules were compiled before */
+	bool world;		/* the run has a private world (events_set_world()) */
+	char **hidden;		/* the denied paths its masks hide, NULL-terminated, or NULL */
+	bool filtered;		/* the hardening filter is in force (events_set_filtered()) */
+	unsigned int relaxed;	/* its entries left out (enum hardening_allow bits) */
 };
 
 /* One event being composed; committed (or dropped) whole. */
@@ -129,7 +133,7 @@ int events_ocsf_write(FILE *f, const char *line);
 
 /* kernel.c: one record of the ring buffer. */
 int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size);
-/* observed.c: a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event). */
+/* observed.c: a call that failed with EACCES/EPERM/EXDEV/EROFS/EBUSY (struct sx_obs_event). */
 void events_on_observed(struct events *ev, const struct sx_obs_event *o);
 
 /* attribute.c: which rule refused access to path (see there). */
@@ -138,6 +142,7 @@ struct blame {
 	const char *section;		/* "files" or "exec" */
 	char expanded[4096];		/* set when an allow rule's directory was granted
 					 * entry by entry because of loc: that directory */
+	bool hidden;			/* refused by the mask the run's world puts over loc's path */
 };
 /* A refused call on one name. */
 struct file_op {
@@ -145,6 +150,7 @@ struct file_op {
 	unsigned int access;	/* enum sx_access the call needs */
 	bool entry;		/* it creates or removes the name (needs rights on its parent) */
 	long long started;	/* when the run's rules were compiled (unix time) */
+	const char *const *hidden; /* denied paths Landlock left to the run's world, or NULL */
 };
 /* True when the policy (or how Landlock carries it out) refuses the call. */
 bool events_blame_file(const struct policy *p, const struct file_op *op, struct blame *b);

@@ -1,14 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Observed denials: a file or exec call of the agent that failed with
- * EACCES, EPERM or EXDEV (bpf/observe.bpf.c). The kernel does not say
- * which layer refused, nor whether it was a layer at all (file modes
- * refuse with the same errors), so each is judged here against the
- * policy (attribute.c): a call the policy refuses, directly or through the
- * way Landlock carries it out, was ours and becomes an event naming the
- * rule; any other failure is the file system's own answer and is not
- * logged. execve refused with EPERM is the hold's refusal, which the hold
- * logged itself.
+ * EACCES, EPERM, EXDEV, EROFS or EBUSY (bpf/observe.bpf.c). The kernel
+ * does not say which layer refused, nor whether it was a layer at all
+ * (file modes and read-only file systems refuse with the same errors), so
+ * each is judged here against the policy (attribute.c): a call the policy
+ * refuses, directly or through the way Landlock carries it out, was ours
+ * and becomes an event naming the rule; any other failure is the file
+ * system's own answer and is not logged. execve refused with EPERM is the
+ * hold's refusal, which the hold logged itself. A call the hardening
+ * filter refuses whatever its arguments (ptrace, mount, unshare, ...) is
+ * the filter's when its entry is not relaxed (on_harden()).
+ *
+ * The layer follows from the error and the rule. EPERM is seccomp's.
+ * With the run's private world (src/sandbox/), the mounts refuse before
+ * Landlock is asked: EROFS is its read-only tree (every path the policy
+ * does not let the agent write), EBUSY the mount point of a mask, EACCES
+ * inside a mask (the denied path it hides), and EXDEV a rename or link
+ * between a writable path and one that is not, which lie on different
+ * mounts; "namespaces" names them all, as the run's first event does.
+ * Where Landlock grants a directory entry by entry, or without a world,
+ * EACCES and EXDEV are Landlock's. Without a world, EROFS and EBUSY are
+ * never ours.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +31,7 @@
 
 #include "events/internal.h"
 #include "observe/observe.h"
+#include "seccomp/hardening.h"
 
 #define NAME_MAX_LEN (2 * SX_OBS_PATH + 2)
 
@@ -66,7 +80,45 @@ static void complete(const char *name, char *out, size_t len)
 
 static const char *errno_name(int ret)
 {
-	return ret == -EACCES ? "EACCES" : ret == -EXDEV ? "EXDEV" : "EPERM";
+	switch (-ret) {
+	case EACCES:
+		return "EACCES";
+	case EXDEV:
+		return "EXDEV";
+	case EROFS:
+		return "EROFS";
+	case EBUSY:
+		return "EBUSY";
+	}
+	return "EPERM";
+}
+
+/* Can error ret of call op be a layer's refusal at all (see the top)? */
+static bool layer_error(const struct events *ev, enum sx_obs_op op, int ret)
+{
+	if (ret == -EROFS)
+		return ev->world;
+	if (ret == -EBUSY) /* only removing or renaming a mask's mount point */
+		return ev->world && (op == SX_OBS_UNLINK || op == SX_OBS_RMDIR || op == SX_OBS_RENAME);
+	return true;
+}
+
+/* Which layer refused, with what the event says of a mount's refusal (NULL: nothing). */
+static const char *layer_of(const struct events *ev, int ret, const struct blame *b,
+			    const char **why)
+{
+	*why = NULL;
+	if (ret == -EPERM)
+		return "seccomp";
+	if (!ev->world || b->expanded[0] || (ret == -EACCES && !b->hidden))
+		return "landlock";
+	if (ret == -EROFS)
+		*why = "the run sees this path read-only: the policy does not let the agent write it";
+	else if (ret == -EBUSY || ret == -EACCES)
+		*why = "a mask hides this denied path in the run's view";
+	else
+		*why = "a path the agent may not write lies on another, read-only mount of the run";
+	return "namespaces";
 }
 
 static const char *access_name(unsigned int access)
@@ -92,11 +144,11 @@ static void put_names(FILE *f, enum sx_obs_op op, const char *p1, const char *p2
 	}
 }
 
-static void put_observed(struct rec *r, const struct sx_obs_event *o,
+static void put_observed(const struct events *ev, struct rec *r, const struct sx_obs_event *o,
 			 const char *target, unsigned int access, const struct blame *b)
 {
 	const struct sx_event *e = &o->e;
-	const char *layer = e->exit_code == -EPERM ? "seccomp" : "landlock";
+	const char *why, *layer = layer_of(ev, e->exit_code, b, &why);
 	const char *sys = observe_syscall_name(e->port);
 	FILE *f = r->f;
 
@@ -115,6 +167,8 @@ static void put_observed(struct rec *r, const struct sx_obs_event *o,
 		fputs(" is granted entry by entry (Landlock only allows) because of this rule; "
 		      "this entry is not one of them\"",
 		      f);
+	} else if (why) {
+		fprintf(f, ",\"reason\":\"%s\"", why);
 	}
 	rec_decision(r, layer, "deny", 1);
 }
@@ -123,7 +177,10 @@ static void put_observed(struct rec *r, const struct sx_obs_event *o,
 static bool blame(struct events *ev, enum sx_obs_op op, const char *path, unsigned int access,
 		  struct blame *b)
 {
-	struct file_op f = { .path = path, .access = access, .started = ev->started };
+	struct file_op f = { .path = path,
+			     .access = access,
+			     .started = ev->started,
+			     .hidden = (const char *const *)ev->hidden };
 	struct stat st;
 
 	f.entry = op == SX_OBS_MKDIR || op == SX_OBS_UNLINK || op == SX_OBS_RMDIR ||
@@ -176,6 +233,54 @@ static void on_connect(struct events *ev, const struct sx_obs_event *o, const ch
 	rec_commit(ev, &r);
 }
 
+/* The hardening entry that refuses system call sys whatever its arguments (EPERM), or NULL. */
+static const char *harden_entry(const char *sys, unsigned int *relax)
+{
+	const char *name;
+	int err;
+
+	for (size_t i = 0; sys && (name = hardening_plain_name(i, relax, &err)); i++)
+		if (!strcmp(name, sys))
+			return err == EPERM ? name : NULL;
+	return NULL;
+}
+
+/*
+ * A call of the hardening filter's that failed with EPERM: the filter's
+ * refusal where the run has the filter and did not relax its entry (else
+ * the kernel or another filter refused, and it is not ours). The filter
+ * runs at system call entry, before any other layer could refuse.
+ */
+static void on_harden(struct events *ev, const struct sx_obs_event *o, const char *comm)
+{
+	const struct sx_event *e = &o->e;
+	const char *sys = observe_syscall_name(e->port), *const *names = hardening_allow_names();
+	unsigned int relax = 0;
+	struct rec r;
+
+	if (!ev->filtered || e->exit_code != -EPERM || !harden_entry(sys, &relax) ||
+	    (ev->relaxed & relax) || rec_open(&r) < 0) {
+		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL);
+		return;
+	}
+	put_head(ev, r.f, e->ts_boot_ns + ev->boot_to_real, e->pid, events_ppid(ev, e->pid), e->uid,
+		 comm);
+	r.frag = ftell(r.f);
+	r.cache_ts = e->ts_boot_ns;
+	fputs(",\"kind\":\"hardening\",\"target\":", r.f);
+	json_str(r.f, sys);
+	/* the entry that `hardening: {allow: [...]}` would relax (none: never relaxable) */
+	for (unsigned int i = 0; relax && names[i]; i++)
+		if (relax == 1u << i)
+			fprintf(r.f, ",\"entry\":\"%s\"", names[i]);
+	fputs(",\"verdict\":\"deny\",\"enforced\":true,\"rule\":\"hardening\",\"section\":"
+	      "\"hardening\",\"layer\":\"seccomp\",\"observed\":true,\"errno\":\"EPERM\"",
+	      r.f);
+	fprintf(r.f, ",\"syscall\":\"%s\"", sys);
+	rec_decision(&r, "seccomp", "deny", 1);
+	rec_commit(ev, &r);
+}
+
 void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 {
 	const struct sx_event *e = &o->e;
@@ -190,15 +295,17 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 
 	memcpy(comm, e->comm, sizeof(e->comm));
 	comm[sizeof(e->comm)] = 0;
-	if (op == SX_OBS_CONNECT) {
-		on_connect(ev, o, comm);
+	if (op == SX_OBS_CONNECT || op == SX_OBS_HARDEN) {
+		(op == SX_OBS_CONNECT ? on_connect : on_harden)(ev, o, comm);
 		return;
 	}
 	memcpy(&flags, e->addr, sizeof(flags));
 	kind = observe_op_name(op, flags);
 	access = observe_op_access(op, e->port, flags);
-	if (!kind || (op == SX_OBS_EXEC && e->exit_code == -EPERM)) {
-		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL); /* the hold's, not here */
+	if (!kind || (op == SX_OBS_EXEC && e->exit_code == -EPERM) ||
+	    !layer_error(ev, op, e->exit_code)) {
+		/* the hold's, or the file system's own: not here */
+		events_remember(ev, e->ts_boot_ns, NULL, 0, NULL, NULL);
 		return;
 	}
 	complete(e->data, p1, sizeof(p1));
@@ -223,6 +330,6 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 	r.cache_ts = e->ts_boot_ns;
 	fprintf(r.f, ",\"kind\":\"%s\"", kind);
 	put_names(r.f, op, p1, p2, text);
-	put_observed(&r, o, target, access, &b);
+	put_observed(ev, &r, o, target, access, &b);
 	rec_commit(ev, &r);
 }

@@ -6,10 +6,11 @@
  * counters are compared with it before the summary is written (agg.c), and
  * what they counted that no event carries is written as an event first.
  *
- * Layers that never report an allowed call -- Landlock and seccomp refuse
- * with an errno and are seen only then, the hold logs only what it
- * refuses, the exec check only what it kills -- say "not reported" for
- * allow instead of a zero that would read as "nothing was allowed".
+ * Layers that never report an allowed call -- Landlock, seccomp and the
+ * run's mounts refuse with an errno and are seen only then, the hold logs
+ * only what it refuses, the exec check only what it kills -- say "not
+ * reported" for allow instead of a zero that would read as "nothing was
+ * allowed".
  */
 #include <string.h>
 
@@ -25,6 +26,7 @@ static const struct {
 	{ "landlock", "\"landlock\"", false },
 	{ "seccomp", "\"seccomp\"", false },
 	{ "exec-check", "\"exec-check\"", false },
+	{ "namespaces", "\"namespaces\"", false }, /* the private world's mounts */
 	{ "hold", "\"seccomp-hold\"", false },
 	{ "jury", "\"seccomp-hold\"", true },
 	{ "dns", "\"dns\"", true },

@@ -113,6 +113,17 @@ static const struct call {
 	{ SYS_setxattrat, "setxattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, N } },
 	{ SYS_removexattrat, "removexattrat", { SX_OBS_XATTR, 1, 0, N, N, 2, 0, N } },
 	{ SYS_connect, "connect", { SX_OBS_CONNECT, N, N, N, N, N, 0, 1 } },
+	/* the hardening filter's calls denied whatever their arguments (seccomp/hardening.c) */
+#define HARDEN(name) { SYS_##name, #name, { SX_OBS_HARDEN, N, N, N, N, N, 0, N } }
+	HARDEN(ptrace), HARDEN(process_vm_readv), HARDEN(process_vm_writev), HARDEN(pidfd_getfd),
+	HARDEN(io_uring_setup), HARDEN(io_uring_enter), HARDEN(io_uring_register), HARDEN(bpf),
+	HARDEN(perf_event_open), HARDEN(userfaultfd), HARDEN(add_key), HARDEN(keyctl),
+	HARDEN(request_key), HARDEN(unshare), HARDEN(setns), HARDEN(mount), HARDEN(umount2),
+	HARDEN(pivot_root), HARDEN(chroot), HARDEN(fsopen), HARDEN(fsconfig), HARDEN(fsmount),
+	HARDEN(fspick), HARDEN(move_mount), HARDEN(open_tree), HARDEN(mount_setattr),
+	HARDEN(open_by_handle_at), HARDEN(kexec_load), HARDEN(kexec_file_load),
+	HARDEN(init_module), HARDEN(finit_module), HARDEN(delete_module),
+#undef HARDEN
 };
 
 #undef N
@@ -184,6 +195,7 @@ const char *observe_op_name(enum sx_obs_op op, unsigned long long flags)
 		[SX_OBS_LINK] = "link",	  [SX_OBS_SYMLINK] = "symlink", [SX_OBS_MKNOD] = "mknod",
 		[SX_OBS_TRUNCATE] = "truncate", [SX_OBS_CHMOD] = "chmod", [SX_OBS_CHOWN] = "chown",
 		[SX_OBS_UTIME] = "utime", [SX_OBS_XATTR] = "xattr", [SX_OBS_CONNECT] = "connect",
+		[SX_OBS_HARDEN] = "hardening",
 	};
 
 	if (op == SX_OBS_UNLINK && (flags & AT_REMOVEDIR))

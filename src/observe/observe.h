@@ -3,7 +3,8 @@
  * Denials that other layers make without telling (bpf/observe.bpf.c):
  * Landlock answers a file or exec call it refuses with EACCES (EXDEV for
  * a rename or link that would gain rights), the seccomp filters with
- * EPERM. The observer sees such a call fail at syscall exit and writes it
+ * EPERM, the mounts of the run's private world with EROFS, EACCES and
+ * EBUSY. The observer sees such a call fail at syscall exit and writes it
  * to the run's event stream as "observed". It only logs: nothing depends
  * on it to enforce, so its link is not pinned and a run whose observer
  * cannot load still enforces every rule (and says so at start).
@@ -13,7 +14,8 @@
  * open family, execve(at), mkdir(at), unlink(at), rmdir, rename(at/at2),
  * link(at), symlink(at), mknod(at), truncate, ftruncate -- and the
  * metadata calls the rules cover (chmod, chown, utime and the xattr
- * family, in all their forms).
+ * family, in all their forms) -- and the calls the hardening filter
+ * refuses whatever their arguments (ptrace, bpf, mount, unshare, ...).
  */
 #ifndef SEVORIX_OBSERVE_H
 #define SEVORIX_OBSERVE_H

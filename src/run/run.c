@@ -321,6 +321,8 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 	so.cwd = cwd;
 	so.command = which_command(r->argv[0], cmd, sizeof(cmd)) == 0 ? cmd : NULL;
 	e = e ?: sandbox_plan(r->policy, &so, &r->sb, err, errlen);
+	/* the mounts refuse too: their denials are logged as the world's */
+	e = e ?: events_set_world(r->ev, sandbox_unexpanded(r->sb));
 	e = e ?: confine_prepare_late(r->policy, &h, sandbox_unexpanded(r->sb), &r->cf, err,
 				      errlen);
 	if (e < 0) {
@@ -329,6 +331,8 @@ static int setup_confine(struct run *r, char *err, size_t errlen)
 		return e;
 	}
 	r->cf_ready = true;
+	if (r->cf.filter) /* its refusals are logged as observed */
+		events_set_filtered(r->ev, r->policy->hardening_allow);
 	for (const char *const *n = sandbox_notes(r->sb); !r->quiet && *n; n++)
 		log_warn("%s", *n);
 	if (log_level() >= 1)

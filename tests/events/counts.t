@@ -57,17 +57,19 @@ EV=$SX_TMP/ev.jsonl
 	exit 0" >"$SX_TMP/out" 2>&1
 SUM="python3 $HERE/sum.py"
 
-plan 14
+plan 16
 is "$(grep -c '^[0-9]*$' "$SX_TMP/out")" 2 "the agent ran its two connect loops"
 like "$($SUM check "$EV")" "^ok " "for every layer and verdict, the summary equals the sum of the events' counts"
 diag "$($SUM check "$EV")"
 is "$($SUM count "$EV" cgroup-bpf allow)" 65 "65 allowed connects counted, one for each"
 is "$($SUM count "$EV" cgroup-bpf deny)" 1 "1 denied datagram (the cgroup program)"
-is "$($SUM count "$EV" landlock deny)" 4 "2 refused connects (Landlock's port rules) and 2 refused reads"
+is "$($SUM count "$EV" landlock deny)" 2 "2 refused connects (Landlock's port rules)"
+is "$($SUM count "$EV" namespaces deny)" 2 "2 refused reads (the denied file is hidden by a mask of the run's world)"
 is "$($SUM count "$EV" hold deny)" 1 "1 exec refused by the hold"
 is "$($SUM count "$EV" jury allow)" 1 "1 reviewed exec the jury allowed"
 is "$($SUM field "$EV" landlock allow)" "not reported" "Landlock says it does not report allows"
 is "$($SUM field "$EV" hold allow)" "not reported" "and so does the hold"
+is "$($SUM field "$EV" namespaces allow)" "not reported" "and so do the run's mounts"
 like "$(grep '"aggregated":true' "$EV" | head -1)" '"kind":"connect","verdict":"allow".*"count":[0-9]+' \
 	"allows after a process's first are written with their count"
 

@@ -9,7 +9,10 @@
 # could not keep are said with their rule ("lost_records"), and the
 # process events of the run (its own ring buffer) are all there. Then
 # identical denials: 20,000 connects to one destination become a handful
-# of events whose counts add up.
+# of events whose counts add up. Last, refusals seen at system call exit:
+# 100,000 refused mkdirs of distinct names in the run's read-only tree,
+# with one read of a masked file in the middle, whose event is there; what
+# the kernel could not keep is said with the system call.
 . "$(dirname "$0")/../lib/tap.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 need_kernel_layer
@@ -47,7 +50,7 @@ run() {
 	wait $sup
 }
 
-plan 18
+plan 22
 for round in 1 2 3; do
 	EV=$SX_TMP/flood$round.jsonl LAST=192.0.2.$round
 	mode=$([ $round = 1 ] && echo read || echo stop)
@@ -84,3 +87,32 @@ like "$(grep -c '10.9.9.9:80' "$EV")" '^[0-9]{1,2}$' "are a handful of events ($
 is "$($SUM count "$EV" cgroup-bpf deny)" 20000 "whose counts add up to 20,000"
 like "$(grep '"repeated":true' "$EV" | head -1)" '"target":"10.9.9.9:80".*"count":[0-9]{3,}' \
 	"the repeats are one event with a count and the destination"
+
+EV=$SX_TMP/files.jsonl
+mkdir -p "$SX_TMP/ro" "$SX_TMP/sec" && echo s >"$SX_TMP/sec/f" && chmod -R a+rX "$SX_TMP/ro" "$SX_TMP/sec"
+printf 'version: 1\nfiles:\n  default: allow\n  rules:\n    - {action: deny, path: %s, access: [write]}\n    - {action: deny, path: %s}\n' \
+	"$SX_TMP/ro" "$SX_TMP/sec" >files.yaml
+is "$("$SEVORIX" run --policy files.yaml --user nobody --events "$EV" -- /usr/bin/python3 -c '
+import os, sys
+n, half = 0, int(sys.argv[1]) // 2
+for i in range(int(sys.argv[1])):
+    try:
+        os.mkdir("'"$SX_TMP"'/ro/d%d" % i)
+    except OSError:
+        n += 1
+    if i == half:
+        try:
+            open("'"$SX_TMP"'/sec/f").read()
+        except OSError:
+            pass
+print(n)' "$N")" "$N" "$N refused mkdirs"
+like "$(grep '"kind":"open"' "$EV" | grep -F "$SX_TMP/sec/f")" '"verdict":"deny".*"rule":"[^"]*files.yaml:6"' \
+	"the read refused in the middle of the flood is an event of its own, with its rule"
+is "$(($($SUM count "$EV" namespaces deny) + $($SUM count "$EV" observed deny)))" $((N + 1)) \
+	"every refusal is counted: written one by one, or as lost records"
+if grep -q '"lost_records"' "$EV"; then
+	like "$(grep '"lost_records"' "$EV" | head -1)" '"rule":"unknown","syscall":"mkdir".*"lost_records":[0-9]+' \
+		"records not kept are said with their system call"
+else
+	pass "the reader kept up: every refusal is an event of its own"
+fi

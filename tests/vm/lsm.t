@@ -7,9 +7,10 @@
 # kernel slot and the guest test's name.
 #
 # The guest suite is every executable in $BUILD/vm/suite (built by
-# `make vm-suite`, which this script runs) plus tests/vm/guest/*.t; set
-# VM_TESTS to a space-separated list of files or folders to run those
-# instead, and VM_KERNELS to a subset of the slots. It skips only when qemu
+# `make vm-suite`, which this script runs) plus tests/vm/guest/*.t (and
+# their tests/vm/guest/lib.sh, which is not executable); set VM_TESTS to
+# a space-separated list of files or folders to run those instead, and
+# VM_KERNELS to a subset of the slots. It skips only when qemu
 # cannot run at all; a kernel that cannot be fetched is a failure.
 
 set -u
@@ -69,7 +70,7 @@ fi
 if [ -n "${VM_TESTS:-}" ]; then
 	suite=($VM_TESTS)
 else
-	suite=("$BUILD/vm/suite" "$here"/guest/*.t)
+	suite=("$BUILD/vm/suite" "$here"/guest/*.t "$here"/guest/lib.sh)
 fi
 initrd=$VM_DIR/initramfs.cpio.gz
 if vm_initramfs "$initrd" "${suite[@]}" 2>"$VM_DIR/out/initramfs.log"; then

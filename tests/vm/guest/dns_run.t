@@ -10,26 +10,9 @@
 # host's, copied into the suite) as the upstream on loopback, lookups made
 # by hand to addresses that are not the resolver's (dns_agent).
 
-S=/suite/bin/sevorix D=/suite/bin/dnsmasq A=/suite/bin/dns_agent
-for x in $S $D $A; do
-	if ! [ -x $x ]; then
-		echo "1..0 # SKIP no $x in the suite (make vm-suite)"
-		exit 0
-	fi
-done
-echo 1..8
-n=0
-t() { # t COND DESCRIPTION
-	n=$((n + 1))
-	if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-grep -q '^nobody:' /etc/passwd 2>/dev/null || {
-	echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
-	echo 'nobody:x:65534:65534:nobody:/tmp/runh:/bin/sh' >>/etc/passwd
-	echo 'root:x:0:' >>/etc/group
-	echo 'nogroup:x:65534:' >>/etc/group
-}
-chmod 755 / # the initramfs root comes from a mktemp -d folder (0700): let nobody in
+. "$(dirname "$0")/lib.sh"
+D=/suite/bin/dnsmasq A=/suite/bin/dns_agent
+guest_run_ready 8 $D $A
 $D --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll --pid-file= \
 	--listen-address=127.53.0.1 --bind-interfaces --port=5353 --user=root --group=root \
 	--log-queries --log-facility=/tmp/dnsmasq.log --local-ttl=600 \

@@ -12,24 +12,8 @@
 # cached for that file before is forgotten), and the pins are gone after
 # the run.
 
-S=/suite/bin/sevorix
-if ! [ -x $S ]; then
-	echo "1..0 # SKIP no sevorix binary in the suite (make vm-suite)"
-	exit 0
-fi
-echo 1..10
-n=0
-t() { # t COND DESCRIPTION
-	n=$((n + 1))
-	if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-grep -q '^nobody:' /etc/passwd 2>/dev/null || {
-	echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
-	echo 'nobody:x:65534:65534:nobody:/tmp/runh:/bin/sh' >>/etc/passwd
-	echo 'root:x:0:' >>/etc/group
-	echo 'nogroup:x:65534:' >>/etc/group
-}
-chmod 755 / # the initramfs root comes from a mktemp -d folder (0700): let nobody in
+. "$(dirname "$0")/lib.sh"
+guest_run_ready 10
 W=/tmp/runw H=/tmp/runh EV=/tmp/run.jsonl
 mkdir -p $W $H/.ssh && chmod 777 $W && echo secret >$H/.ssh/id_rsa && echo work >$W/f
 chmod -R a+rX $H
