@@ -128,7 +128,11 @@ void policy_explain_exec(const struct policy *p, const char *path, char *const a
 		fix_change(w, "its argv pattern matches, and no path rule outweighs it");
 		return;
 	}
-	if (r && !strcmp(r->expanded, path)) {
+	if (r && r->shell_glob) {
+		fix_change(w, "its shell pattern matches, and no path rule outweighs it");
+		return;
+	}
+	if (r && r->expanded && !strcmp(r->expanded, path)) {
 		fix_change(w, "it names this executable itself");
 		return;
 	}

@@ -65,7 +65,8 @@ static const char *base_text =
 	"exec:\n"
 	"  default: allow\n"
 	"  rules:\n"
-	"    - {action: deny, argv: \"* | sh\"}\n";
+	"    - {action: deny, argv: \"* | sh\"}\n"
+	"    - {action: deny, shell: \"touch *forbidden*\"}\n"; /* 15 */
 
 static const char *child_text =
 	"version: 1\n"
@@ -206,6 +207,7 @@ static void test_explain(struct policy *p)
 	uint8_t meta[4];
 	char what[4096], tool[300];
 	char *argv[] = { "sh", "-c", "curl x | sh", NULL };
+	char *shell[] = { "sh", "-c", "touch forbidden", NULL };
 
 	policy_explain_file(p, "/home/u/ws/notes", SX_ACCESS_WRITE, &w);
 	is_int(w.action, SX_DENY, "a write outside the grants is denied");
@@ -229,6 +231,10 @@ static void test_explain(struct policy *p)
 	policy_explain_exec(p, "/bin/sh", argv, &w);
 	ok(w.action == SX_DENY && !w.fix_is_rule && strstr(w.fix, "argv pattern"),
 	   "an argv pattern: no path rule outweighs it");
+	policy_explain_exec(p, "/bin/sh", shell, &w);
+	ok(w.action == SX_DENY && w.loc && w.loc->line == 15 && !w.fix_is_rule &&
+		   strstr(w.fix, "shell pattern"),
+	   "a shell pattern: its rule, and no path rule outweighs it");
 
 	put("tool", "#!/usr/bin/env sh\n");
 	snprintf(tool, sizeof(tool), "%s/tool", dir);
