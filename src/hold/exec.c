@@ -163,18 +163,31 @@ static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sh
 	return r;
 }
 
-/* A script's interpreter is what the kernel finally loads: it is approved too. */
+/*
+ * A script's interpreter is what the kernel finally loads: it is approved
+ * too. Its "#!" line is kept, split as binfmt_script splits it (the name,
+ * then the rest of the line, trailing blanks cut, as one argument).
+ */
 static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
 {
-	char line[256], full[512], *end;
+	char line[256], full[512], *end, *arg;
 	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
 	struct stat st;
+	size_t len;
 
 	if (n < 3 || line[0] != '#' || line[1] != '!')
 		return;
 	line[n] = 0;
+	line[strcspn(line, "\n")] = 0;
 	end = line + 2 + strspn(line + 2, " \t");
-	end[strcspn(end, " \t\n")] = 0;
+	arg = end + strcspn(end, " \t");
+	if (*arg)
+		*arg++ = 0;
+	arg += strspn(arg, " \t");
+	for (len = strlen(arg); len && (arg[len - 1] == ' ' || arg[len - 1] == '\t');)
+		arg[--len] = 0;
+	snprintf(c->interp, sizeof(c->interp), "%s", end);
+	snprintf(c->interp_arg, sizeof(c->interp_arg), "%s", arg);
 	snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, end);
 	if (*end == '/' && stat(full, &st) == 0) {
 		c->alt_kdev = exec_kdev(st.st_dev);
@@ -254,6 +267,43 @@ int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint6
 }
 
 /*
+ * The argv the kernel will hold once it loads the file: for a script,
+ * binfmt_script's (the interpreter, its argument, the file name as execve
+ * got it, then argv[1] on), else argv itself. Returns 0 or -ENOMEM.
+ */
+static int kernel_argv_hash(struct exec_call *c, int dirfd, const char *path, int flags)
+{
+	char name[4096 + 32];
+	size_t argc = 0, n = 0;
+	char **v;
+
+	if (!c->interp[0]) {
+		c->argv_hash = hold_argv_hash(c->argv);
+		return 0;
+	}
+	if (dirfd == AT_FDCWD || path[0] == '/')
+		snprintf(name, sizeof(name), "%s", path);
+	else if (!path[0] && (flags & AT_EMPTY_PATH))
+		snprintf(name, sizeof(name), "/dev/fd/%d", dirfd);
+	else
+		snprintf(name, sizeof(name), "/dev/fd/%d/%s", dirfd, path);
+	while (c->argv[argc])
+		argc++;
+	v = calloc(argc + 4, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[n++] = c->interp;
+	if (c->interp_arg[0])
+		v[n++] = c->interp_arg;
+	v[n++] = name;
+	for (size_t i = 1; i < argc; i++)
+		v[n++] = c->argv[i];
+	c->argv_hash = hold_argv_hash(v);
+	free(v);
+	return 0;
+}
+
+/*
  * Reads and judges one trapped exec; returns 0 to let it go on, -errno to
  * fail it, or HOLD_HELD when the jury was asked and a worker will answer.
  */
@@ -277,6 +327,7 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
 	if (fd >= 0)
 		close(fd);
+	r = r ?: kernel_argv_hash(&c, dirfd, path, flags);
 	if (r < 0) {
 		hold_free_argv(c.argv);
 		return r; /* the agent sees what execve would have said (ENOENT ...) */
@@ -287,7 +338,7 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 	/* shell rules judged the argv here, not in the kernel: bind the approval to it */
 	if (a == SX_ALLOW)
 		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c,
-				      policy_has_shell_rules(h->p) ? hold_argv_hash(c.argv) : 0);
+				      policy_has_shell_rules(h->p) ? c.argv_hash : 0);
 	else
 		r = -EPERM;
 	if (a != SX_ALLOW && h->ev)

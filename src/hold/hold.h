@@ -65,6 +65,9 @@ struct exec_call {
 	uint64_t kdev, ino;	/* identity of the file the path leads to */
 	int64_t ctime_sec, ctime_nsec, mtime_sec;
 	uint64_t alt_kdev, alt_ino; /* a script's interpreter */
+	char interp[256];	/* a script's "#!" line: the interpreter ... */
+	char interp_arg[256];	/* ... and its one argument ("" for none) */
+	uint64_t argv_hash;	/* hold_argv_hash() of the argv the kernel will hold */
 	uint8_t sha[32];
 };
 

@@ -140,7 +140,7 @@ static int approve(struct held *w)
 	__u8 one = 1;
 
 	if (w->exec)
-		return hold_approve_exec(w->h, w->tgid, &w->c, hold_argv_hash(w->c.argv));
+		return hold_approve_exec(w->h, w->tgid, &w->c, w->c.argv_hash);
 	return bpf_map_update_elem(w->h->net_approvals, &w->k, &one, BPF_ANY) ? -errno : 0;
 }
 
