@@ -129,10 +129,10 @@ void policy_explain_exec(const struct policy *p, const char *path, char *const a
 		return;
 	}
 	if (r && r->shell_glob) {
-		fix_change(w, "its shell pattern matches, and no path rule outweighs it");
+		fix_change(w, "its shell pattern matches the script, and no path rule outweighs it");
 		return;
 	}
-	if (r && r->expanded && !strcmp(r->expanded, path)) {
+	if (r && !strcmp(r->expanded, path)) {
 		fix_change(w, "it names this executable itself");
 		return;
 	}
