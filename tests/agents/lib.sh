@@ -255,13 +255,17 @@ ag_event_checks() {
 	like "$(echo "$ev" | grep '"kind":"connect"' | grep "\"target\":\"$META_ADDR\"")" \
 		'"verdict":"deny".*"rule":"[^"]+:[0-9]+"' \
 		"sevorix: the metadata request is a connect denial with its rule"
+	# the files default decides it: the rule is "default", with its section
+	like "$(echo "$ev" | grep '"kind":"open"' | grep -F "\"target\":\"$AG_HOME/victim")" \
+		'"verdict":"deny".*"rule":"default","section":"files"' \
+		"sevorix: rm -r ~/victim is an open denial with its rule"
 }
 
 # The sevorix half. The stand-in's address is named by a small extension
 # of the profile, so a profile that allowed every destination would fail.
 ag_sevorix_half() {
 	if [ ! -x "$SEVORIX" ]; then
-		for _ in $(seq 18); do skip "no $SEVORIX (run make)"; done
+		for _ in $(seq 19); do skip "no $SEVORIX (run make)"; done
 		return
 	fi
 	cat >"$SX_TMP/profile.yaml" <<EOF
