@@ -3,9 +3,11 @@
 # Denials that explain themselves (issue 13): a command the policy will not
 # start names the rule that refused it and a rule that would allow it;
 # `sevorix run` names the allow rules that grant nothing (not with
-# --quiet, nor where a create: rule makes the path); `sevorix explain` lists each distinct denial of a run with its
-# rule and a fix. Every fix is checked by its effect: a policy that
-# extends the first one with the suggested rule lets the action through.
+# --quiet, nor where a create: rule makes the path); `sevorix explain`
+# lists each distinct denial of a run with its rule and a fix, and a run
+# with denials ends by naming that command. Every fix is checked by its
+# effect: a policy that extends the first one with the suggested rule
+# lets the action through.
 . "$(dirname "$0")/../lib/tap.sh"
 need_kernel_layer
 scratch
@@ -46,7 +48,7 @@ wait_ready "$SX_TMP/srv.out"
 cd "$SX_TMP/ws" || exit 1
 sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@"; }
 
-plan 21
+plan 24
 
 # A command outside every grant: 126, the rule and a fix, and the fix works.
 err=$(sx --quiet --policy ../policy.yaml -- ../outside/agent 2>&1)
@@ -127,3 +129,14 @@ is "$(sx --quiet --policy ../fixed.yaml -- "$A" connect 127.0.0.2 $P 2>/dev/null
 	"with the suggested network rule, the connect goes through"
 is "$("$SEVORIX" explain --events "$SX_TMP/ev.jsonl" 2>&1 | sed -n 3p)" "0 distinct denials" \
 	"without RUN, the file's last run (that one, without denials)"
+
+# The agent saw only the errno; at the end the user is told where to look.
+err=$(sx --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P 2>&1 >/dev/null)
+note=$(echo "$err" | grep "call was denied")
+like "$note" '^sevorix run: 1 call was denied; `sevorix explain [0-9a-f]+` shows each with its rule' \
+	"a run with a denial ends with one line naming the command that explains it"
+id=$(echo "$note" | sed 's/.*sevorix explain \([0-9a-f]*\).*/\1/')
+like "$("$SEVORIX" explain "$id" 2>&1)" "connect 127.0.0.2:$P, 1 time" \
+	"and that command, as given, explains the denial"
+is "$(sx --quiet --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P 2>&1 >/dev/null)$(sx \
+	--policy ../policy.yaml -- true 2>&1 | grep denied)" "" "not with --quiet, nor after a run without denials"
