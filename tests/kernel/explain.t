@@ -130,13 +130,19 @@ is "$(sx --quiet --policy ../fixed.yaml -- "$A" connect 127.0.0.2 $P 2>/dev/null
 is "$("$SEVORIX" explain --events "$SX_TMP/ev.jsonl" 2>&1 | sed -n 3p)" "0 distinct denials" \
 	"without RUN, the file's last run (that one, without denials)"
 
-# The agent saw only the errno; at the end the user is told where to look.
-err=$(sx --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P 2>&1 >/dev/null)
-note=$(echo "$err" | grep "call was denied")
+# The agent saw only the errno; at the end the user at a terminal (script(1)
+# gives it one) is told where to look.
+tty_sx() {
+	script -qec "$(printf '%q ' "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@")" \
+		/dev/null </dev/null | tr -d '\r'
+}
+note=$(tty_sx --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P | grep "call was denied")
 like "$note" '^sevorix run: 1 call was denied; `sevorix explain [0-9a-f]+` shows each with its rule' \
 	"a run with a denial ends with one line naming the command that explains it"
 id=$(echo "$note" | sed 's/.*sevorix explain \([0-9a-f]*\).*/\1/')
 like "$("$SEVORIX" explain "$id" 2>&1)" "connect 127.0.0.2:$P, 1 time" \
 	"and that command, as given, explains the denial"
-is "$(sx --quiet --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P 2>&1 >/dev/null)$(sx \
-	--policy ../policy.yaml -- true 2>&1 | grep denied)" "" "not with --quiet, nor after a run without denials"
+is "$(tty_sx --quiet --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P | grep denied)$(tty_sx \
+	--policy ../policy.yaml -- true | grep denied)$(sx --policy ../policy.yaml -- \
+	"$A" connect 127.0.0.2 $P 2>&1 | grep denied)" "" \
+	"not with --quiet, nor after a run without denials, nor when stderr is no terminal"
