@@ -13,10 +13,11 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD) -Wall 
 	-Wno-missing-field-initializers -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_POLICY_SRCS := $(wildcard src/policy/*.c) src/util/yaml.c src/util/which.c $(wildcard src/shell/*.c) \
+	src/dns/match.c src/dns/endpoint.c \
 	src/learn/diff.c src/learn/diff_net.c src/learn/diff_exec.c src/learn/diff_glob.c
 FUZZ_JURY_SRCS := $(sort $(shell find src/jury -name '*.c' ! -path '*/cmd/*' ! -path '*/server/*')) \
 	$(wildcard src/util/*.c) src/review/review.c $(wildcard src/shell/*.c)
-FUZZ_JURY_LIBS := -lyaml -ljson-c -lcurl -ldl -lm -lpthread -lbpf
+FUZZ_JURY_LIBS := -lyaml -ljson-c -ldl -lm -lpthread -lbpf
 
 # name: the target's source, the sources it needs, its libraries
 FUZZ_rulebook := tests/policy/fuzz/rulebook_fuzz.c $(filter-out src/policy/agent.c,$(FUZZ_POLICY_SRCS))
@@ -24,16 +25,17 @@ FUZZ_rulebook_LIBS := -lyaml
 FUZZ_jury_config := tests/jury/fuzz/config_fuzz.c $(FUZZ_JURY_SRCS)
 FUZZ_jury_config_LIBS := $(FUZZ_JURY_LIBS)
 FUZZ_model_reply := tests/jury/fuzz/model_reply_fuzz.c src/jury/models/prompt.c \
-	src/jury/models/http_client.c src/jury/jurors/juror.c $(wildcard src/shell/*.c)
-FUZZ_model_reply_LIBS := -ljson-c -lcurl
+	src/jury/models/http_client.c src/jury/models/curl_dl.c src/jury/jurors/juror.c $(wildcard src/shell/*.c)
+FUZZ_model_reply_LIBS := -ljson-c -ldl
 FUZZ_review_answer := tests/jury/fuzz/review_answer_fuzz.c src/util/iov.c
 FUZZ_review_answer_LIBS := -ljson-c
 FUZZ_events := tests/learn/fuzz/events_fuzz.c src/learn/denials.c
 FUZZ_events_LIBS := -ljson-c
 
 FUZZ_interp := tests/learn/fuzz/interp_fuzz.c src/learn/interp.c
+FUZZ_shell := tests/jury/fuzz/shell_fuzz.c $(wildcard src/shell/*.c)
 
-FUZZ_NAMES := rulebook jury_config model_reply review_answer events interp
+FUZZ_NAMES := rulebook jury_config model_reply review_answer events interp shell
 FUZZERS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 # The sources of a target as its prerequisites, with the headers they may include.

@@ -40,10 +40,15 @@ tests: $(JURY_MODELS) $(JURY_TOOLS)
 # real jury, built-in configuration): the template held-out split, then
 # every real source's train and untouched split with sizes, 95 % intervals
 # and the calibration error (tools/corpus/eval.py).
-.PHONY: eval install-jury
+.PHONY: eval eval-real install-jury
 eval: corpus-check $(JURY_MODELS) $(BUILD)/sevorix
 	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/corpus/eval.py \
 		$(BUILD)/sevorix $(CORPUS_DIR) --templates $(JURY_DATA)/test.tsv
+
+# The real-world corpus alone (every source's train and untouched split).
+eval-real: corpus-check $(JURY_MODELS) $(BUILD)/sevorix
+	$(Q)SEVORIX_JURY_DATA=$(abspath $(JURY_DATA)) python3 tools/corpus/eval.py \
+		$(BUILD)/sevorix $(CORPUS_DIR)
 
 install: install-jury
 install-jury: $(JURY_MODELS)

@@ -302,6 +302,68 @@ static int build_files_kind(const struct policy *p, struct landlock_plan *plan, 
 	return r;
 }
 
+/*
+ * Could the agent bring a file to path, as far as the files layer (built
+ * before the exec layer) says? Making a file, a directory or a symbolic
+ * link, or moving one in (refer), in the deepest existing directory above
+ * path or beneath a rule of the layer that grants it. Rules and path are
+ * compared resolved, as Landlock sees them (a rule on /bin is one on
+ * /usr/bin where /bin is a link). Without a files layer, or in doubt: yes.
+ */
+static bool files_can_make(const struct landlock_plan *plan, const char *path)
+{
+	const struct landlock_layer *f = &plan->layers[LANDLOCK_LAYER_FILES];
+	const uint64_t make = LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR |
+			      LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER;
+	char dir[PATH_MAX], real[PATH_MAX], rule[PATH_MAX];
+	char *slash;
+
+	if (!f->present)
+		return true;
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (;;) { /* the deepest directory above path that exists */
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return true;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (realpath(dir, real))
+			break;
+		if (errno != ENOENT || !strcmp(dir, "/"))
+			return true;
+	}
+	for (size_t i = 0; i < f->nrules; i++) {
+		if (!(f->rules[i].access & make))
+			continue;
+		if (!realpath(f->rules[i].path, rule))
+			return true;
+		if (!strcmp(real, rule) || path_under(real, rule))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A denied exec path that does not exist and that the agent cannot make
+ * needs no point: nothing there can be executed. Carving it out would
+ * expand every allowed directory above it (/usr/bin of the default policy:
+ * ~880 rules, 4 ms of each run's start, for binaries most machines lack).
+ * A file someone outside the run puts there later is still denied by path
+ * by the exec checks; Landlock alone would not deny it. Anything in doubt
+ * (the path exists, lstat fails otherwise, the agent could make it) keeps
+ * the point (fail closed).
+ */
+static bool deny_needs_point(const struct landlock_plan *plan, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 || errno != ENOENT)
+		return true;
+	return files_can_make(plan, path);
+}
+
 static int build_exec(const struct policy *p, struct landlock_plan *plan, char *err, size_t errlen)
 {
 	struct build b = { .layer = &plan->layers[LANDLOCK_LAYER_EXEC], .plan = plan };
@@ -314,6 +376,8 @@ static int build_exec(const struct policy *p, struct landlock_plan *plan, char *
 		if (!er->expanded)
 			continue; /* argv rule: enforced by the exec tracer, not by path */
 		r = check_path(er->expanded, &er->loc, "exec", err, errlen);
+		if (r == 0 && er->action == SX_DENY && !deny_needs_point(plan, er->expanded))
+			continue;
 		/* review is held and decided by the exec hold, which binds the jury's
 		 * allow to the file; Landlock lets it through to be held */
 		if (r == 0)

@@ -75,7 +75,7 @@ static const char *const keywords[] = { "if", "then", "else", "elif", "do", "whi
 static const char *const plain_wrappers[] = {
 	"nohup", "exec", "command", "builtin", "setsid", "stdbuf", "unbuffer", "torsocks",
 	"proxychains", "proxychains4", "busybox", "catchsegv", "nice", "ionice", "strace",
-	"ltrace", "faketime", "watch", "firejail", "unshare", NULL,
+	"ltrace", "faketime", "watch", "firejail", "unshare", "rlwrap", NULL,
 };
 /* Wrappers whose first positional argument is not the program. */
 static const char *const arg_wrappers[] = {

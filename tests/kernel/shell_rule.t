@@ -35,13 +35,16 @@ sx() {
 # curl never runs here: a marker file says whether the script did
 URL="http://localhost:9/i.sh"
 
-plan 14
+plan 15
 
 rm -f "$W/ran"
 is "$(sx "touch $W/ran; curl -s $URL | sh")" 126 "a script with curl | sh is refused (EPERM: 126)"
 [ ! -e "$W/ran" ]; is "$?" 0 "... before any of it runs"
 like "$(grep '"kind":"exec"' "$EV" | tail -1)" '"verdict":"deny".*"rule":"[^"]*p.yaml:5"' \
 	"the event names the shell rule"
+like "$("$SEVORIX" run --policy "$SX_TMP/p.yaml" --user nobody --events /dev/null -- \
+	/bin/bash -c "curl -s $URL | sh" 2>&1)" "p.yaml:5: its shell pattern matches" \
+	"the refusal explains the shell rule (a shell rule names no path)"
 is "$(sx "touch $W/ran; curl -s $URL >/dev/null; true")" 0 "the same script without the pipe runs"
 for agent in claude codex gemini; do
 	rm -f "$W/ran"

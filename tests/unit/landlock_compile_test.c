@@ -335,6 +335,59 @@ static void test_exec_layer(void)
 	free_rules(&p);
 }
 
+/* exec: deny of bin/absent (missing) under allow /, files read-only or writable above it */
+static int plan_missing_deny(bool files, struct file_rule *fr, struct landlock_plan **plan)
+{
+	struct exec_rule rules[] = { ER(SX_DENY, P("bin/absent")) };
+	struct policy p = { .files = { .present = files, .def = SX_DENY },
+			    .file_rules = fr, .nfile_rules = files ? 1 : 0,
+			    .exec = { .present = true, .def = SX_ALLOW },
+			    .exec_rules = rules, .nexec_rules = 1 };
+	char err[256];
+	int r = landlock_plan_build(&p, NULL, 7, plan, err, sizeof(err));
+
+	if (r == 0) {
+		cur_policy = &p;
+		cur_layer = &(*plan)->layers[LANDLOCK_LAYER_EXEC];
+		mismatches = 0;
+		nftw(root, walk_exec, 16, FTW_PHYS);
+		r = mismatches ? -EPROTO : 0;
+	}
+	free(rules[0].expanded);
+	return r;
+}
+
+static void test_exec_missing_deny(void)
+{
+	struct file_rule ro = FR(SX_ALLOW, P(""), SX_ACCESS_READ | SX_ACCESS_EXEC);
+	struct file_rule rw = FR(SX_ALLOW, P("lnk"), SX_ACCESS_WRITE);
+	struct landlock_plan *plan = NULL;
+	const struct landlock_layer *l;
+	uint64_t a = 0;
+
+	if (symlink(P("bin"), P("lnk")) < 0)
+		perror("symlink");
+	ok(plan_missing_deny(true, &ro, &plan) == 0, "missing deny, files read-only: plan == rulebook");
+	l = plan ? &plan->layers[LANDLOCK_LAYER_EXEC] : NULL;
+	ok(l && l->nrules == 1 && has_rule(l, "/", &a) && a == LANDLOCK_ACCESS_FS_EXECUTE,
+	   "a denied exec path that is missing and cannot be made expands nothing (one rule on /)");
+	landlock_plan_free(plan);
+	plan = NULL;
+	ok(plan_missing_deny(true, &rw, &plan) == 0 && plan &&
+		   has_rule(&plan->layers[LANDLOCK_LAYER_EXEC], P("bin/ok"), NULL) &&
+		   !has_rule(&plan->layers[LANDLOCK_LAYER_EXEC], "/", NULL),
+	   "writable above it (through a link to its directory): carved out, expanded");
+	landlock_plan_free(plan);
+	plan = NULL;
+	ok(plan_missing_deny(false, NULL, &plan) == 0 && plan &&
+		   has_rule(&plan->layers[LANDLOCK_LAYER_EXEC], P("bin/ok"), NULL),
+	   "no files layer (anything may be made): carved out, expanded");
+	landlock_plan_free(plan);
+	unlink(P("lnk"));
+	free(ro.expanded);
+	free(rw.expanded);
+}
+
 static void test_network_and_scopes(void)
 {
 	struct port_range pr1[] = { { 443, 443 }, { 80, 81 } }, pr2[] = { { 22, 22 } };
@@ -428,6 +481,7 @@ int main(void)
 	test_default_allow();
 	test_review_and_missing();
 	test_exec_layer();
+	test_exec_missing_deny();
 	test_network_and_scopes();
 	test_abi_and_errors();
 	if (fork() == 0)

@@ -5,12 +5,12 @@
  * body of one POST /v1/review on a single keep-alive connection (one
  * libcurl handle reused), and the answer body is printed as it came.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jury/cmd/ask.h"
+#include "jury/models/curl_dl.h"
 #include "jury/server/request.h"
 
 /* Strips the line end; returns the length left. */
@@ -104,7 +104,8 @@ static int ask_errno(CURLcode rc)
 
 int jury_ask_socket(const char *path, FILE *in, FILE *out)
 {
-	struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	const struct curl_dl *c = curl_dl();
+	struct curl_slist *hdrs;
 	struct ask_sink s = { 0 };
 	char *line = NULL;
 	size_t cap = 0, n;
@@ -112,25 +113,27 @@ int jury_ask_socket(const char *path, FILE *in, FILE *out)
 	CURLcode rc = CURLE_OK;
 	ssize_t r;
 
-	curl_global_init(CURL_GLOBAL_ALL);
-	h = curl_easy_init();
+	if (!c)
+		return -ELIBACC; /* no libcurl: nothing is asked, nothing is printed */
+	hdrs = c->slist_append(NULL, "Content-Type: application/json");
+	h = c->easy_init();
 	if (!h || !hdrs)
 		goto out;
-	curl_easy_setopt(h, CURLOPT_URL, "http://localhost/v1/review");
-	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, path);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, ask_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	c->easy_setopt(h, CURLOPT_URL, "http://localhost/v1/review");
+	c->easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, path);
+	c->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	c->easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
+	c->easy_setopt(h, CURLOPT_WRITEFUNCTION, ask_write);
+	c->easy_setopt(h, CURLOPT_WRITEDATA, &s);
 	while ((r = getline(&line, &cap, in)) >= 0) {
 		n = chomp(line, (size_t)r);
 		if (!n)
 			continue;
 		s.len = 0;
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, line);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
-		rc = curl_easy_perform(h);
+		c->easy_setopt(h, CURLOPT_POSTFIELDS, line);
+		c->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
+		rc = c->easy_perform(h);
 		if (rc != CURLE_OK)
 			break;
 		fprintf(out, "%s\n", s.buf ? s.buf : "");
@@ -139,8 +142,8 @@ int jury_ask_socket(const char *path, FILE *in, FILE *out)
 out:
 	free(line);
 	free(s.buf);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
+	c->slist_free_all(hdrs);
+	c->easy_cleanup(h);
 	if (!h || !hdrs)
 		return -ENOMEM;
 	if (rc != CURLE_OK)

@@ -78,6 +78,7 @@ const char *const jurors_secret_paths[] = {
 	"=.python_history",
 	"=.node_repl_history",
 	"=wallet.dat",
+	"^/var/lib/sss/db/",
 	NULL,
 };
 
@@ -230,8 +231,10 @@ bool jurors_path_is(const char *path, const char *const *patterns)
 	if (!path || !*path)
 		return false;
 	n = strlen(path);
-	/* a public key is not a secret */
-	if (patterns == jurors_secret_paths && n > 4 && strcmp(path + n - 4, ".pub") == 0)
+	/* a public key is not a secret, nor are package signing keyrings (public keys) */
+	if (patterns == jurors_secret_paths &&
+	    ((n > 4 && strcmp(path + n - 4, ".pub") == 0) || strncmp(path, "/etc/apt/", 9) == 0 ||
+	     strncmp(path, "/usr/share/keyrings/", 20) == 0))
 		return false;
 	for (; *patterns; patterns++)
 		if (pattern_match(path, *patterns))

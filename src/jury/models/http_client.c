@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libcurl POST (and GET) helper (http_client.h). One easy handle per request: adapters
+ * libcurl POST (and GET) helper (http_client.h), libcurl opened on first
+ * use (curl_dl.h). One easy handle per request: adapters
  * and the cloud judge are called from several threads at once, and a
  * handle per call needs no lock; the connection set-up this costs is small
  * next to a model's answer time. Signals are off (CURLOPT_NOSIGNAL) because
  * the jury is multi-threaded.
  */
-#include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jury/models/curl_dl.h"
 #include "jury/models/http_client.h"
 
 struct sink {
@@ -21,16 +21,9 @@ struct sink {
 	bool overflow;
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void curl_init_once(void)
-{
-	curl_global_init(CURL_GLOBAL_ALL);
-}
-
 void http_client_init(void)
 {
-	pthread_once(&curl_once, curl_init_once);
+	curl_dl();
 }
 
 static size_t sink_write(char *data, size_t size, size_t nmemb, void *arg)
@@ -91,6 +84,7 @@ static int curl_errno(CURLcode rc, const struct sink *s)
 int http_client_post(const char *endpoint, const char *path, const char *body, size_t len,
 		     int timeout_ms, char **resp, long *status)
 {
+	const struct curl_dl *c = curl_dl();
 	char url[1024], sock[256];
 	struct curl_slist *hdrs = NULL;
 	struct sink s = { 0 };
@@ -102,29 +96,30 @@ int http_client_post(const char *endpoint, const char *path, const char *body, s
 	ret = endpoint_url(endpoint, path, url, sizeof(url), sock, sizeof(sock));
 	if (ret)
 		return ret;
-	http_client_init();
-	h = curl_easy_init();
-	hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	if (!c)
+		return -ELIBACC; /* no libcurl: no answer, as from a server that is down */
+	h = c->easy_init();
+	hdrs = c->slist_append(NULL, "Content-Type: application/json");
 	if (!h || !hdrs) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	c->easy_setopt(h, CURLOPT_URL, url);
 	if (sock[0])
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+		c->easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
+	c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	c->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
+	c->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+		c->easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		c->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
 	}
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	ret = curl_errno(curl_easy_perform(h), &s);
+	c->easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
+	c->easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	c->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	ret = curl_errno(c->easy_perform(h), &s);
 	if (!ret) {
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+		c->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 		*resp = s.buf ? s.buf : strdup("");
 		s.buf = NULL;
 		if (!*resp)
@@ -132,7 +127,7 @@ int http_client_post(const char *endpoint, const char *path, const char *body, s
 	}
 out:
 	free(s.buf);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
+	c->slist_free_all(hdrs);
+	c->easy_cleanup(h);
 	return ret;
 }

@@ -12,7 +12,7 @@
 
 #define HTTP_CLIENT_MAX_RESPONSE (1024 * 1024)
 
-/* Initializes libcurl once per process. curl_global_init() is not
+/* Opens and initializes libcurl once per process. curl_global_init() is not
  * thread-safe, so the jury calls this before it starts any thread. */
 void http_client_init(void);
 
@@ -20,7 +20,8 @@ void http_client_init(void);
  * instead). Returns 0 with a
  * malloc'd, NUL-terminated *resp and the HTTP status in *status; or
  * -ETIMEDOUT, -ECONNREFUSED (cannot connect), -EMSGSIZE (answer larger than
- * HTTP_CLIENT_MAX_RESPONSE), -EINVAL (bad endpoint), -EIO (other failures). */
+ * HTTP_CLIENT_MAX_RESPONSE), -EINVAL (bad endpoint), -ELIBACC (libcurl
+ * cannot be opened), -EIO (other failures). */
 int http_client_post(const char *endpoint, const char *path, const char *body, size_t len,
 		     int timeout_ms, char **resp, long *status);
 

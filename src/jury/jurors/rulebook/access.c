@@ -280,6 +280,34 @@ static void host_containers(struct rb_ctx *x, const struct shlex_cmd *c, const c
 		findings_add(&x->f, 0.9, "%s container with the host's pids and CAP_SYS_ADMIN", p);
 }
 
+/*
+ * Variables that hand the session to someone else's program: SSH_AUTH_SOCK
+ * pointed at an agent socket by its path (/tmp/ssh-XXXX/agent.PID; a
+ * login's own agent is already in its environment, so naming one borrows
+ * another session's keys, T1563.001), and PATH led by a hiding place, so
+ * that its programs stand in for the system's (T1574.007).
+ */
+static void env_hijack(struct rb_ctx *x, const struct shlex_cmd *c)
+{
+	static const char *const sock = "SSH_AUTH_SOCK=", *const path = "PATH=";
+	char first[256];
+
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		if (strncmp(w, sock, strlen(sock)) == 0 &&
+		    (strstr(w, "/tmp/ssh-") || strstr(w, "/agent.")))
+			findings_add(&x->f, 0.85, "SSH_AUTH_SOCK set to another session's agent (%s)",
+				     w + strlen(sock));
+		if (strncmp(w, path, strlen(path)))
+			continue;
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(w + strlen(path), ":"),
+			 w + strlen(path));
+		if (jurors_path_is(first, jurors_temp_dirs) || jurors_hidden_temp(first))
+			findings_add(&x->f, 0.85, "PATH searches %s first", first);
+	}
+}
+
 void rb_exec_access(struct rb_ctx *x, const struct shlex_cmd *c)
 {
 	const char *p = shlex_prog(c);
@@ -301,6 +329,7 @@ void rb_exec_access(struct rb_ctx *x, const struct shlex_cmd *c)
 	host_containers(x, c, p);
 	web_shells(x, c, p);
 	raw_clients(x, c, p);
+	env_hijack(x, c);
 	if (rb_in(p, rb_interps) && (rb_arg_has(c, "memfd_create") || rb_arg_has(c, "fexecve")))
 		findings_add(&x->f, 0.9, "%s runs a program from memory (memfd)", p);
 	if (!strcmp(p, "getent") && rb_arg_eq(c, "group") &&

@@ -104,6 +104,12 @@ static void audit_and_tracing(struct rb_ctx *x, const struct shlex_cmd *c, const
 		findings_add(&x->f, 0.8, "/proc remounted to hide processes");
 	if (!strcmp(p, "mount") && rb_arg_has(c, "cgroup") && rb_arg_has(c, "-t"))
 		findings_add(&x->f, 0.8, "a cgroup hierarchy mounted by hand (escape to host?)");
+	/* the kernel's own interfaces are read-only in a container for a reason */
+	if (!strcmp(p, "mount") && rb_arg_has(c, "remount") && rb_arg_has(c, "rw") &&
+	    (rb_arg_eq(c, "/proc/sys") || rb_arg_has(c, "/proc/sys/") || rb_arg_eq(c, "/sys") ||
+	     rb_arg_has(c, "/sys/fs/cgroup") || rb_arg_has(c, "/sys/kernel")))
+		findings_add(&x->f, 0.88, "kernel interface %s remounted writable",
+			     c->argv[c->argc - 1]);
 }
 
 /* Tools other than curl and wget that fetch a file. */
@@ -155,6 +161,8 @@ static void transfers(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	     rb_arg_has(c, "mimikatz") || rb_arg_has(c, "rootkit")))
 		findings_add(&x->f, 0.85, "git clones %s",
 			     to_temp ? "into a hiding place" : "exploit code");
+	if (!strcmp(p, "git") && from_ip && (rb_arg_eq(c, "push") || rb_arg_eq(c, "remote")))
+		findings_add(&x->f, 0.85, "git sends the repository to a bare IP address");
 	if (!strcmp(p, "git") && rb_arg_eq(c, "push") && rb_arg_has(c, "://") &&
 	    rb_arg_has(c, "@") && rb_arg_has(c, ":") && !rb_arg_has(c, "git@"))
 		findings_add(&x->f, 0.85, "git pushes to a URL with credentials in it");
@@ -182,6 +190,90 @@ static void file_servers(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		findings_add(&x->f, 0.8, "a file server run as root");
 }
 
+/*
+ * Credential theft by tools made for it or by ordinary tools aimed at
+ * credentials: a capture filtered for passwords or authorization headers
+ * (T1040), the account hashes of a database (T1555), lateral movement kits
+ * (impacket's scripts), and a lookup of the system call table that a
+ * rootkit hooks (T1014).
+ */
+static void credential_theft(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const sniffers[] = {
+		"tcpdump", "tshark", "ngrep", "dsniff", "termshark", NULL,
+	};
+	static const char *const creds[] = {
+		"authorization", "password", "passwd", "pass ", "cookie", "user ", NULL,
+	};
+	static const char *const db_hashes[] = {
+		"mysql.user", "authentication_string", "pg_shadow", "pg_authid",
+		"rolpassword", NULL,
+	};
+	const char *m;
+
+	if (rb_in(p, sniffers) && (m = rb_mentions(x->res, c, creds)))
+		findings_add(&x->f, 0.88, "%s captures credentials off the wire (%s)", p, m);
+	if ((m = rb_mentions(x->res, c, db_hashes)))
+		findings_add(&x->f, 0.88, "%s reads the database's account hashes (%s)", p, m);
+	if (!strncmp(p, "impacket-", 9) || strstr(p, "secretsdump") || strstr(p, "psexec.py") ||
+	    strstr(p, "wmiexec"))
+		findings_add(&x->f, 0.9, "lateral movement or credential dumping kit %s", p);
+	if (rb_arg_has(c, "sys_call_table") || rb_arg_has(c, "kallsyms_lookup_name"))
+		findings_add(&x->f, 0.85, "%s looks up the system call table (rootkit hooks)", p);
+}
+
+/* Is the command `PROG SERVICE` followed by one of verbs (aws cloudtrail stop-logging)? */
+static const char *cloud_verb(const struct shlex_cmd *c, const char *service,
+			      const char *const *verbs)
+{
+	for (int i = c->prog + 1; i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i], service))
+			for (int k = 0; verbs[k]; k++)
+				if (rb_arg_eq(c, verbs[k]))
+					return verbs[k];
+	return NULL;
+}
+
+/*
+ * The cloud's control plane, from an agent's shell: audit trails turned
+ * off (T1562.008), keys and admin rights handed out (T1098.001/.003),
+ * commands run on other machines through the provider (T1651), the
+ * firewall opened to the whole internet.
+ */
+static void cloud_control(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	static const char *const trail[] = {
+		"stop-logging", "delete-trail", "delete-detector", "disassociate-from-master-account",
+		"stop-configuration-recorder", "delete-flow-logs", NULL,
+	};
+	static const char *const keys[] = {
+		"create-access-key", "create-login-profile", "update-login-profile",
+		"attach-user-policy", "attach-role-policy", "put-user-policy", "add-iam-policy-binding",
+		NULL,
+	};
+	static const char *const remote[] = { "send-command", "run-command", NULL };
+	const char *v = NULL;
+
+	if (strcmp(p, "aws") && strcmp(p, "gcloud") && strcmp(p, "az") && strcmp(p, "kubectl"))
+		return;
+	if ((v = cloud_verb(c, "cloudtrail", trail)) || (v = cloud_verb(c, "guardduty", trail)) ||
+	    (v = cloud_verb(c, "configservice", trail)) || (v = cloud_verb(c, "ec2", trail)) ||
+	    (rb_arg_eq(c, "sinks") && rb_arg_eq(c, "delete") && (v = "logging sinks delete")) ||
+	    (rb_arg_eq(c, "diagnostic-settings") && rb_arg_eq(c, "delete") &&
+	     (v = "diagnostic-settings delete")))
+		findings_add(&x->f, 0.92, "%s turns off the cloud's audit trail (%s)", p, v);
+	if ((v = cloud_verb(c, "iam", keys)) || (v = cloud_verb(c, "projects", keys)) ||
+	    (rb_arg_eq(c, "keys") && rb_arg_eq(c, "create") && (v = "keys create")) ||
+	    (rb_arg_eq(c, "clusterrolebinding") && rb_arg_has(c, "cluster-admin") &&
+	     (v = "cluster-admin binding")))
+		findings_add(&x->f, rb_arg_has(c, "admin") || rb_arg_has(c, "owner") ? 0.9 : 0.8,
+			     "%s hands out cloud keys or rights (%s)", p, v);
+	if ((v = cloud_verb(c, "ssm", remote)) || (v = cloud_verb(c, "vm", remote)))
+		findings_add(&x->f, 0.8, "%s runs commands on other machines (%s)", p, v);
+	if (rb_arg_has(c, "authorize-security-group-ingress") && rb_arg_has(c, "0.0.0.0/0"))
+		findings_add(&x->f, 0.85, "%s opens a security group to the internet", p);
+}
+
 void rb_exec_defense(struct rb_ctx *x, const struct shlex_cmd *c)
 {
 	const char *p = shlex_prog(c);
@@ -192,4 +284,6 @@ void rb_exec_defense(struct rb_ctx *x, const struct shlex_cmd *c)
 	audit_and_tracing(x, c, p);
 	transfers(x, c, p);
 	file_servers(x, c, p);
+	credential_theft(x, c, p);
+	cloud_control(x, c, p);
 }

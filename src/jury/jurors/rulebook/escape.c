@@ -310,6 +310,32 @@ static void db_escapes(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 		}
 }
 
+/*
+ * A debugger attached to a running process and given commands to run in
+ * it without a person at the prompt (gdb -p PID -batch -ex 'call ...',
+ * lldb -p PID -o ...): code injected into another program (ATT&CK T1055.008).
+ * An interactive `gdb -p PID` is a developer's debugging and stays allowed.
+ */
+static bool debugger_injects(const struct shlex_cmd *c, const char *p)
+{
+	static const char *const scripted[] = {
+		"-ex", "-x", "-batch", "--batch", "--eval-command", "-eval-command", "-o",
+		"--one-line", NULL,
+	};
+	bool attached = false, commands = false;
+
+	if (strcmp(p, "gdb") && strcmp(p, "lldb"))
+		return false;
+	for (int i = c->prog + 1; i < c->argc; i++) {
+		const char *w = c->argv[i];
+
+		attached |= !strcmp(w, "-p") || !strncmp(w, "--pid", 5) || !strcmp(w, "attach") ||
+			    !strncmp(w, "-pid", 4) || !strncmp(w, "--attach-pid", 12);
+		commands |= rb_in(w, scripted) || !strncmp(w, "--eval-command=", 15);
+	}
+	return attached && commands;
+}
+
 void rb_exec_escape(struct rb_ctx *x, const struct shlex_cmd *c)
 {
 	const char *p = shlex_prog(c);
@@ -325,4 +351,6 @@ void rb_exec_escape(struct rb_ctx *x, const struct shlex_cmd *c)
 		findings_add(&x->f, 0.85, "expect spawns and hands over a program");
 	if (is_interp(p) && rb_arg_has(c, "pty") && rb_arg_has(c, "spawn"))
 		findings_add(&x->f, 0.85, "%s gives a shell a terminal (pty spawn)", p);
+	if (debugger_injects(c, p))
+		findings_add(&x->f, 0.9, "%s runs commands inside a running process (injection)", p);
 }

@@ -218,7 +218,7 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		"gobuster", "dirb", "sqlmap", "linpeas.sh", "linpeas", "pspy", "pspy64",
 		"LinEnum.sh", "les.sh", "linux-exploit-suggester.sh", "unix-privesc-check",
 		"rustscan", "naabu", "responder", "crackmapexec", "kerbrute", "wpscan",
-		"feroxbuster", "ffuf", NULL,
+		"feroxbuster", "ffuf", "arp-scan", "netdiscover", "fping", NULL,
 	};
 
 	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&

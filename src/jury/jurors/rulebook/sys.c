@@ -142,9 +142,16 @@ static void writes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		if (jurors_path_is(w[i], rc_files) &&
 		    (plain_rc_config(text) || (!text && plain_rc_edit(c, p))))
 			continue;
-		if (strstr(w[i], "site-packages") && strstr(w[i], ".pth"))
-			findings_add(&x->f, 0.88, "%s writes a .pth file run at every python start",
-				     p);
+		if ((strstr(w[i], "site-packages") && strstr(w[i], ".pth")) ||
+		    !strcmp(shlex_basename(w[i]), "sitecustomize.py") ||
+		    !strcmp(shlex_basename(w[i]), "usercustomize.py"))
+			findings_add(&x->f, 0.88, "%s writes %s, run at every python start", p,
+				     w[i]);
+		/* ssh runs these on every connection; a jump host's is not in /tmp */
+		if (strstr(w[i], ".ssh/config") && text &&
+		    (strstr(text, "ProxyCommand") || strstr(text, "LocalCommand")) &&
+		    (strstr(text, "/tmp/") || strstr(text, "/dev/shm") || runs_download(text)))
+			findings_add(&x->f, 0.88, "%s makes ssh run a hidden program (%s)", p, w[i]);
 		/* a unit file from the project (cp deploy/app.service ...) is weaker evidence */
 		if (strstr(w[i], "systemd/system/") &&
 		    (strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) && c->argc > c->prog + 2 &&
@@ -261,7 +268,8 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		findings_add(&x->f, 0.6, "%s creates an account", p);
 	if ((strcmp(p, "usermod") == 0 || strcmp(p, "gpasswd") == 0) && privileged_group(c))
 		findings_add(&x->f, root_group(c) ? 0.92 : 0.62, "%s grants a privileged group", p);
-	if ((strcmp(p, "mv") == 0 || strcmp(p, "cp") == 0 || strcmp(p, "install") == 0) &&
+	if ((strcmp(p, "mv") == 0 || strcmp(p, "cp") == 0 || strcmp(p, "install") == 0 ||
+	     strcmp(p, "ln") == 0) &&
 	    c->argc > c->prog + 2) {
 		const char *to = c->argv[c->argc - 1];
 		bool sys = strncmp(to, "/usr/", 5) == 0 || strncmp(to, "/bin/", 5) == 0 ||
@@ -275,9 +283,14 @@ static void persistence(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 	if ((strcmp(p, "update-rc.d") == 0 || strcmp(p, "chkconfig") == 0) &&
 	    (rb_arg_path(c, jurors_temp_dirs) || rb_arg_has(c, "/.")))
 		findings_add(&x->f, 0.85, "%s registers a boot service from a hiding place", p);
-	if (strcmp(p, "systemctl") == 0 && rb_arg_eq(c, "link") &&
+	if (strcmp(p, "systemctl") == 0 &&
+	    (rb_arg_eq(c, "link") || rb_arg_eq(c, "enable") || rb_arg_eq(c, "start")) &&
 	    (rb_arg_path(c, jurors_temp_dirs) || rb_arg_has(c, "/.")))
-		findings_add(&x->f, 0.85, "systemctl links a unit from a hiding place");
+		findings_add(&x->f, 0.85, "systemctl registers a unit from a hiding place");
+	/* a transient unit or timer of a program in a hiding place (T1053.006) */
+	if (strcmp(p, "systemd-run") == 0 &&
+	    (rb_arg_path(c, jurors_temp_dirs) || rb_arg_has(c, "/.")))
+		findings_add(&x->f, 0.85, "systemd-run schedules a program from a hiding place");
 }
 
 static bool setuid_mode(const char *m)
