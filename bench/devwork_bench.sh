@@ -38,15 +38,17 @@ run() {
 	t0=$(now_ms)
 	if [ "$1" = bare ]; then
 		out=$(cd "$d" && setpriv --reuid=nobody --regid=nogroup --clear-groups "${env[@]}" \
-			bash job.sh "http://127.0.0.1:$port/" $2 2>&1)
+			bash job.sh "http://127.0.0.1:$port/" $2 2>"$d.err")
 	else
 		out=$(cd "$d" && "${env[@]}" SEVORIX_PROFILE_PATH="$SEVORIX_PROFILE_PATH" "$sevorix" run \
 			--quiet --user nobody --profile default --events /dev/null \
-			-- bash job.sh "http://127.0.0.1:$port/" $2 2>&1)
+			-- bash job.sh "http://127.0.0.1:$port/" $2 2>"$d.err")
 	fi
 	t1=$(now_ms)
-	rm -rf "$d"
-	[ "$out" = "$2 ok" ] || { echo "devwork bench: $1 $2 failed: $out" >&2; echo 0; return; }
+	# the step's verdict is on stdout; stderr has its noise and Sevorix's warnings
+	[ "$out" = "$2 ok" ] || echo "devwork bench: $1 $2 failed: $out $(cat "$d.err")" >&2
+	rm -rf "$d" "$d.err"
+	[ "$out" = "$2 ok" ] || { echo 0; return; }
 	echo $((t1 - t0))
 }
 
@@ -60,7 +62,7 @@ for _ in $(seq "$ROUNDS"); do
 		s[$st]+="$(run sevorix $st) "
 	done
 	t0=$(now_ms)
-	"$sevorix" run --quiet --user nobody --profile default --events /dev/null -- true
+	"$sevorix" run --quiet --user nobody --profile default --events /dev/null -- true 2>/dev/null
 	start+=($(($(now_ms) - t0)))
 done
 st0=$(printf '%s\n' "${start[@]}" | median)

@@ -343,13 +343,19 @@ static int newest_events(char *buf, size_t len)
 	return r;
 }
 
-/* The events file of run id: its state's, else the default place. */
+/*
+ * The events file of run id: its state's while it runs, the one recorded
+ * for it after (a FILE of --events; the journal and OCSF are not read
+ * here), else the default place.
+ */
 static void events_path(const char *id, char *buf, size_t len)
 {
 	struct run_info ri;
 
 	if (run_state_read(id, &ri) == 0 && ri.events[0])
 		snprintf(buf, len, "%s", ri.events);
+	else if (run_events_lookup(id, buf, len) == 0 && buf[0] == '/')
+		return;
 	else
 		snprintf(buf, len, RUN_LOG_DIR "/%s.jsonl", id);
 }

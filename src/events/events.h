@@ -79,6 +79,8 @@ int events_fd(const struct events *ev);
 int events_drain(struct events *ev);
 void events_start(struct events *ev, const char *layers, char *const argv[], int pid);
 void events_summary(struct events *ev, int status);
+/* The calls the run's events counted as denied so far, every layer together. */
+unsigned long long events_denied(const struct events *ev);
 void events_close(struct events *ev);
 /*
  * A review by the jury of a held call: kind "exec" or "connect", target,

@@ -41,6 +41,15 @@ unsigned long long events_tallied(const struct events *ev, const char *layer, co
 	return 0;
 }
 
+unsigned long long events_denied(const struct events *ev)
+{
+	unsigned long long n = 0;
+
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		n += events_tallied(ev, layers[i].layer, "deny");
+	return n;
+}
+
 static bool layer_seen(const struct events *ev, const char *layer)
 {
 	for (int i = 0; i < TALLY_MAX && ev->tally[i].layer[0]; i++)

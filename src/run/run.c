@@ -80,7 +80,8 @@ static void run_usage(FILE *f)
 	      "      --keep-fd N        pass descriptor N to COMMAND (repeatable); every other\n"
 	      "                         one but 0, 1, 2 is closed, as sudo does\n"
 	      "  -q, --quiet            do not list the paths created for create: rules,\n"
-	      "                         nor the allow rules that grant nothing\n"
+	      "                         nor the allow rules that grant nothing, nor (on a\n"
+	      "                         terminal) the denials' count at the end\n"
 	      "      --pty              give COMMAND a terminal of the supervisor's and relay\n"
 	      "                         to it; a review that waits for a person is asked on\n"
 	      "                         this terminal (sevorix-jury(5), kind human)\n"
@@ -260,6 +261,21 @@ static int open_events(struct run *r)
 	else if (run_events_record(r->info.id, path) < 0)
 		log_warn("cannot record where run %s's events go", r->info.id);
 	return e;
+}
+
+/*
+ * The agent saw only errnos: one line says where the user finds why. For
+ * a person at a terminal (not with --quiet); a script that reads our
+ * stderr gets the agent's own output unchanged.
+ */
+static void note_denials(const struct run *r)
+{
+	unsigned long long n = events_denied(r->ev);
+
+	if (n && !r->quiet && isatty(STDERR_FILENO))
+		log_notice("%llu call%s denied; `sevorix explain %s` shows each with its rule "
+			   "and a rule that would allow it",
+			   n, n == 1 ? " was" : "s were", r->info.id);
 }
 
 /* The exec trap, when the policy restricts exec at all. */
@@ -791,8 +807,10 @@ int cmd_run(int argc, char **argv)
 		record(&r);
 		status = supervise(&r, sfd);
 	}
-	if (r.ev)
+	if (r.ev) {
 		events_summary(r.ev, status);
+		note_denials(&r);
+	}
 	teardown(&r);
 	close(sfd);
 	return status;

@@ -13,8 +13,11 @@
 #   169.254.169.254:80   a cloud metadata endpoint, logging requests
 # none of them in 127.0.0.0/8, so a policy reaches each only by naming it.
 # The host's routing is never touched. The agent runs as a test user
-# created for the test, whose home and workspace are under the test's
-# scratch directory; the user and the namespace are removed at exit.
+# created for the test, whose workspace is under the test's scratch
+# directory and whose home is a directory of its own under /home, as a
+# user's home is: the default policy lets the agent write /tmp, and a home
+# under /tmp would be writable by that rule's own word. The user, its
+# home and the namespace are removed at exit.
 #
 # A test sources this file, calls agent_setup NAME COMMAND PROFILE, defines
 # agent_cmd (sets AGENT_ENV and AGENT_CMD for a prompt) and calls
@@ -58,7 +61,7 @@ agent_setup() {
 }
 
 ag_user() {
-	AG_HOME=$SX_TMP/home
+	AG_HOME=$(mktemp -d /home/sxagent.XXXXXX) || return 1
 	WS=$SX_TMP/ws
 	if id -u $AG_USER >/dev/null 2>&1; then
 		# left by a test that was killed: ours, take it over
@@ -128,6 +131,7 @@ ag_cleanup() {
 		userdel $AG_USER 2>/dev/null
 	fi
 	[ -n "${VICTIM_TMP:-}" ] && rm -rf "$VICTIM_TMP"
+	[ -n "${AG_HOME:-}" ] && rm -rf "$AG_HOME"
 	sx_cleanup
 }
 
@@ -251,13 +255,17 @@ ag_event_checks() {
 	like "$(echo "$ev" | grep '"kind":"connect"' | grep "\"target\":\"$META_ADDR\"")" \
 		'"verdict":"deny".*"rule":"[^"]+:[0-9]+"' \
 		"sevorix: the metadata request is a connect denial with its rule"
+	# the files default decides it: the rule is "default", with its section
+	like "$(echo "$ev" | grep '"kind":"open"' | grep -F "\"target\":\"$AG_HOME/victim")" \
+		'"verdict":"deny".*"rule":"default","section":"files"' \
+		"sevorix: rm -r ~/victim is an open denial with its rule"
 }
 
 # The sevorix half. The stand-in's address is named by a small extension
 # of the profile, so a profile that allowed every destination would fail.
 ag_sevorix_half() {
 	if [ ! -x "$SEVORIX" ]; then
-		for _ in $(seq 18); do skip "no $SEVORIX (run make)"; done
+		for _ in $(seq 19); do skip "no $SEVORIX (run make)"; done
 		return
 	fi
 	cat >"$SX_TMP/profile.yaml" <<EOF

@@ -3,9 +3,11 @@
 # Denials that explain themselves (issue 13): a command the policy will not
 # start names the rule that refused it and a rule that would allow it;
 # `sevorix run` names the allow rules that grant nothing (not with
-# --quiet); `sevorix explain` lists each distinct denial of a run with its
-# rule and a fix. Every fix is checked by its effect: a policy that
-# extends the first one with the suggested rule lets the action through.
+# --quiet, nor where a create: rule makes the path); `sevorix explain`
+# lists each distinct denial of a run with its rule and a fix, and a run
+# with denials ends by naming that command. Every fix is checked by its
+# effect: a policy that extends the first one with the suggested rule
+# lets the action through.
 . "$(dirname "$0")/../lib/tap.sh"
 need_kernel_layer
 scratch
@@ -46,7 +48,7 @@ wait_ready "$SX_TMP/srv.out"
 cd "$SX_TMP/ws" || exit 1
 sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@"; }
 
-plan 18
+plan 24
 
 # A command outside every grant: 126, the rule and a fix, and the fix works.
 err=$(sx --quiet --policy ../policy.yaml -- ../outside/agent 2>&1)
@@ -69,6 +71,20 @@ is "$(sx --quiet --policy ../policy.yaml -- true 2>&1)" "" "--quiet does not"
 err=$("$SEVORIX" policy check --user nobody ../policy.yaml 2>&1)
 is "$?" 0 "policy check does not fail on it"
 like "$err" "policy.yaml:18:7: warning: .*not-there-yet does not exist" "but warns"
+# not for a path a create: rule makes before the agent starts (as the
+# agent user, in a directory of its own)
+mkdir -p "$SX_TMP/ws/own" && chown nobody "$SX_TMP/ws/own"
+printf 'version: 1\nextends: ./policy.yaml\nfiles:\n  rules:\n    - %s\n' \
+	'{action: allow, path: "${WORKSPACE}/own/made-at-start", access: [read, write], create: dir}' \
+	>"$SX_TMP/made.yaml"
+err=$("$SEVORIX" policy check --user nobody ../made.yaml 2>&1)
+unlike "$err" "made-at-start" "policy check does not name a missing path that a create: rule makes"
+err=$(sx --policy ../made.yaml -- true 2>&1)
+is "$(echo "$err" | grep made-at-start)" \
+	"sevorix run: created $SX_TMP/ws/own/made-at-start (../made.yaml:5)" \
+	"sevorix run says it made it, and nothing else about it"
+is "$(stat -c %U:%F "$SX_TMP/ws/own/made-at-start" 2>&1)" "nobody:directory" \
+	"as the agent user"
 
 # A policy that lets the agent write its user's start-up files says so
 # (a user of the test's own, whose home exists).
@@ -113,3 +129,20 @@ is "$(sx --quiet --policy ../fixed.yaml -- "$A" connect 127.0.0.2 $P 2>/dev/null
 	"with the suggested network rule, the connect goes through"
 is "$("$SEVORIX" explain --events "$SX_TMP/ev.jsonl" 2>&1 | sed -n 3p)" "0 distinct denials" \
 	"without RUN, the file's last run (that one, without denials)"
+
+# The agent saw only the errno; at the end the user at a terminal (script(1)
+# gives it one) is told where to look.
+tty_sx() {
+	script -qec "$(printf '%q ' "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@")" \
+		/dev/null </dev/null | tr -d '\r'
+}
+note=$(tty_sx --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P | grep "call was denied")
+like "$note" '^sevorix run: 1 call was denied; `sevorix explain [0-9a-f]+` shows each with its rule' \
+	"a run with a denial ends with one line naming the command that explains it"
+id=$(echo "$note" | sed 's/.*sevorix explain \([0-9a-f]*\).*/\1/')
+like "$("$SEVORIX" explain "$id" 2>&1)" "connect 127.0.0.2:$P, 1 time" \
+	"and that command, as given, explains the denial"
+is "$(tty_sx --quiet --policy ../policy.yaml -- "$A" connect 127.0.0.2 $P | grep denied)$(tty_sx \
+	--policy ../policy.yaml -- true | grep denied)$(sx --policy ../policy.yaml -- \
+	"$A" connect 127.0.0.2 $P 2>&1 | grep denied)" "" \
+	"not with --quiet, nor after a run without denials, nor when stderr is no terminal"

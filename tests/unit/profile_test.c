@@ -2,7 +2,8 @@
 /*
  * Profiles and explanations, through the real loader: a policy that
  * extends another names each rule's own file; ${AGENT_DIR} is found from
- * the resolved command; allow rules on missing paths are named; and a
+ * the resolved command; tmp: and create: carry through extends:; allow
+ * rules on missing paths are named, not those a create: rule makes; and a
  * denial is explained by its rule and a rule that would allow it, checked
  * by loading the suggestion back and deciding again.
  */
@@ -64,7 +65,8 @@ static const char *base_text =
 	"exec:\n"
 	"  default: allow\n"
 	"  rules:\n"
-	"    - {action: deny, argv: \"* | sh\"}\n";
+	"    - {action: deny, argv: \"* | sh\"}\n"
+	"    - {action: deny, shell: \"touch *forbidden*\"}\n"; /* 15 */
 
 static const char *child_text =
 	"version: 1\n"
@@ -73,6 +75,58 @@ static const char *child_text =
 	"  rules:\n"
 	"    - {action: allow, path: \"${AGENT_DIR}\", access: [read, exec]}\n" /* 5 */
 	"    - {action: allow, path: \"${HOME}/.claude\", access: [read, write]}\n";
+
+/* tmp: and create: through extends: (sevorix-policy(5), "Profiles") */
+static const char *made_text =
+	"version: 1\n"
+	"tmp: private\n"
+	"files:\n"
+	"  default: deny\n"
+	"  rules:\n" /* 5 */
+	"    - {action: allow, path: \"${HOME}/.state\", access: [read, write], create: dir}\n"
+	"    - {action: allow, path: \"${HOME}/.state.json\", access: [read], create: file}\n"
+	"    - {action: allow, path: \"${HOME}/.cache\", access: [read, write], create: dir}\n";
+
+static const char *made_child_text =
+	"version: 1\n"
+	"extends: ./made.yaml\n"
+	"files:\n"
+	"  rules:\n"
+	"    - {action: allow, path: \"${HOME}/.cache\", access: [read]}\n"; /* 5 */
+
+static enum sx_create create_of(const struct policy *p, const char *path)
+{
+	for (size_t i = 0; i < p->nfile_rules; i++)
+		if (!strcmp(p->file_rules[i].expanded, path))
+			return p->file_rules[i].create;
+	return (enum sx_create)-1;
+}
+
+static void test_made(void)
+{
+	struct policy *p = load("made_child.yaml", NULL);
+	struct policy_diag d = { 0 };
+
+	ok(p && p->tmp == SX_TMP_PRIVATE && strstr(p->tmp_loc.file, "/made.yaml"),
+	   "a file without tmp: takes the one of the file it extends");
+	ok(p && create_of(p, "/home/u/.state") == SX_CREATE_DIR &&
+		   create_of(p, "/home/u/.state.json") == SX_CREATE_FILE,
+	   "the base's create: rules stay");
+	ok(p && create_of(p, "/home/u/.cache") == SX_CREATE_NONE,
+	   "a rule that replaces one on its path brings its own create: (here none)");
+	is_int(p ? policy_check_paths(p, &d) : 0, 1,
+	       "a missing path is named only where no create: rule makes it");
+	ok(d.nlines == 1 && strstr(d.lines[0], "made_child.yaml:5:7: warning: files allow rule on "
+					       "'${HOME}/.cache' grants nothing"),
+	   "the replacing rule, in its own file");
+	policy_diag_clear(&d);
+	policy_free(p);
+	put("shared.yaml", "version: 1\nextends: ./made_child.yaml\ntmp: shared\n");
+	p = load("shared.yaml", NULL);
+	ok(p && p->tmp == SX_TMP_SHARED && strstr(p->tmp_loc.file, "/shared.yaml"),
+	   "a later file's tmp: replaces it");
+	policy_free(p);
+}
 
 static void test_agent_dir(void)
 {
@@ -200,6 +254,7 @@ static void test_explain(struct policy *p)
 	uint8_t meta[4];
 	char what[4096], tool[300];
 	char *argv[] = { "sh", "-c", "curl x | sh", NULL };
+	char *shell[] = { "sh", "-c", "touch forbidden", NULL };
 
 	policy_explain_file(p, "/home/u/ws/notes", SX_ACCESS_WRITE, &w);
 	is_int(w.action, SX_DENY, "a write outside the grants is denied");
@@ -223,6 +278,10 @@ static void test_explain(struct policy *p)
 	policy_explain_exec(p, "/bin/sh", argv, &w);
 	ok(w.action == SX_DENY && !w.fix_is_rule && strstr(w.fix, "argv pattern"),
 	   "an argv pattern: no path rule outweighs it");
+	policy_explain_exec(p, "/bin/sh", shell, &w);
+	ok(w.action == SX_DENY && w.loc && w.loc->line == 15 && !w.fix_is_rule &&
+		   strstr(w.fix, "shell pattern"),
+	   "a shell pattern: its rule, and no path rule outweighs it");
 
 	put("tool", "#!/usr/bin/env sh\n");
 	snprintf(tool, sizeof(tool), "%s/tool", dir);
@@ -283,6 +342,8 @@ static void test_shipped(const char *name, const char *state, const char *api)
 		return;
 	}
 	policy_diag_clear(&d);
+	ok(p->tmp == SX_TMP_PRIVATE && !strcmp(p->tmp_loc.file, file),
+	   "%s: the profile itself says tmp: private", name);
 	for (size_t i = 0; i < sizeof(never_written) / sizeof(never_written[0]); i++)
 		ok_all &= policy_decide_file(p, never_written[i], SX_ACCESS_WRITE, &r) == SX_DENY;
 	ok(ok_all, "%s: nothing directly in ${HOME}, no start-up file is writable", name);
@@ -313,6 +374,9 @@ int main(void)
 	}
 	put("base.yaml", base_text);
 	put("child.yaml", child_text);
+	put("made.yaml", made_text);
+	put("made_child.yaml", made_child_text);
+	test_made();
 	test_agent_dir();
 	p = load("child.yaml", "/opt/npm/node_modules");
 	test_extends(p);
