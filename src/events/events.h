@@ -54,6 +54,12 @@ int events_attach_maps(struct events *ev, const struct events_maps *m);
 int events_attach_fd(struct events *ev, int ringbuf_fd);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);
+/*
+ * run --learn: every file call, destination and exec the kernel reports
+ * is also recorded into rec (learn/learn.h), allowed or not. NULL: none.
+ */
+struct learn_rec;
+void events_set_learn(struct events *ev, struct learn_rec *rec);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */
