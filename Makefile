@@ -34,7 +34,7 @@ WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 CFLAGS	?= -O2 -g
 PROVE_FLAGS ?= --failures
 override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
-LIBS	:= -lbpf -lelf -lz -lyaml -lseccomp -ljson-c -lpthread -lm -ldl
+LIBS	:= -lbpf -lelf -lz -lyaml -lseccomp -ljson-c -lcrypto -lpthread -lm -ldl
 SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS	:= $(sort $(shell find src -name '*.c'))
@@ -64,7 +64,7 @@ include $(wildcard mk/*.mk)
 
 DEB_PKGS := build-essential clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libyaml-dev libseccomp-dev libjson-c-dev libcurl4-openssl-dev liburing-dev \
-	pkg-config curl python3 python3-yaml iproute2 procps runc crun $(DEB_PKGS_EXTRA)
+	libssl-dev pkg-config curl python3 python3-yaml iproute2 procps runc crun $(DEB_PKGS_EXTRA)
 
 # Installs only what is missing; when everything is there it costs one
 # dpkg-query per package.

@@ -78,3 +78,67 @@ row "connect, held for the jury (local only)" "$c50" "$c99" "$k50" "$k99"
 row "connect, held, cloud down + breaker open" "$k50" "$k99" "$x50" "$x99"
 awk -v a="$d50" -v b="$h50" -v c="$x50" -v d="$k50" 'BEGIN {
 	printf "breaker open / local only (p50): exec %.2fx, connect %.2fx\n", a / b, c / d }'
+
+# What one exec costs in each path: fork+exec+wait of a program, p50/p99
+# as the agent measures it, and the CPU time the hold's threads spent per
+# exec (their schedstat, read while the agent sleeps after its loop).
+# The common path is a policy with deny, review and argv rules (like the
+# default one) and a program whose size is no denied one's: no hash.
+cp /usr/bin/true "$tmp/denied" && truncate -s 1M "$tmp/denied" && printf x >>"$tmp/denied"
+cp /usr/bin/true "$tmp/same" && truncate -s "$(stat -c %s "$tmp/denied")" "$tmp/same"
+chmod 755 "$tmp/denied" "$tmp/same"
+printf 'version: 1\nexec:\n  default: allow\n  rules:\n    - {action: deny, path: %s}\n    - {action: deny, path: /usr/bin/socat}\n    - {action: review, path: /usr/bin/sudo}\n    - {action: review, argv: "rm -rf /*"}\n' \
+	"$tmp/denied" >"$tmp/rules.yaml"
+export SEVORIX_EXEC_HASHES=$tmp/store/exec-hashes
+mkdir -p -m 700 "$tmp/store"
+hold_cpu_ns() { # hold_cpu_ns SUPERVISOR_PID: CPU time of its answering and hashing threads
+	local t sum=0
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in sx-hold | sx-hash)
+			sum=$((sum + $(cut -d' ' -f1 "$t/schedstat"))) ;;
+		esac
+	done
+	echo "$sum"
+}
+path() { # path POLICY PROG: "p50 p99 hold_cpu_us_per_exec"
+	local pol=$1 prog=$2 out sup cpu
+	out=$tmp/path.out
+	(cd "$tmp" && exec "$sevorix" run --policy "$tmp/$pol.yaml" --user nobody --events /dev/null \
+		--jury "unix://$tmp/local/slm.sock" -- sh -c "./hold_bench exec $N $prog; sleep 1") >"$out" &
+	sup=$!
+	for _ in $(seq 200); do [ -s "$out" ] && break; sleep 0.05; done
+	cpu=$(hold_cpu_ns "$sup")
+	wait "$sup"
+	awk -v c="$cpu" -v n="$N" '{ printf "%s %s %.1f\n", $1, $2, c / n / 1000 }' "$out"
+}
+ROUNDS=${ROUNDS:-7}
+# bare runs in a cgroup of its own too: on a loaded machine a run's fresh
+# cgroup gets a CPU share of its own, which would flatter the run
+cg=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)/sevorix-holdbench.$$
+mkdir -p "$cg"
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rmdir "$cg" 2>/dev/null; rm -rf "$tmp"' EXIT
+echo
+echo "== one exec in each path: $ROUNDS rounds of N=$N interleaved, medians of the rounds' p50/p99;"
+echo "   the hold's CPU per exec (its threads' schedstat)"
+declare -A P50 P99 CPU
+for _ in $(seq "$ROUNDS"); do
+	read -r a b < <(cd "$tmp" && echo $BASHPID >"$cg/cgroup.procs" &&
+		exec setpriv --reuid 65534 --regid 65534 --clear-groups ./hold_bench exec "$N" /usr/bin/true)
+	P50[bare]+=" $a" P99[bare]+=" $b"
+	read -r a b < <(run plain local exec "$N" /usr/bin/true)
+	P50[plain]+=" $a" P99[plain]+=" $b"
+	read -r a b c < <(path rules /usr/bin/true)
+	P50[rules]+=" $a" P99[rules]+=" $b" CPU[rules]+=" $c"
+	read -r a b c < <(path rules "$tmp/same")
+	P50[same]+=" $a" P99[same]+=" $b" CPU[same]+=" $c"
+done
+med() { tr ' ' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+b50=$(med "${P50[bare]}") b99=$(med "${P99[bare]}")
+row "bare (no run)" "$b50" "$b99" "$b50" "$b99"
+row "in a run, not trapped (no exec section)" "$b50" "$b99" "$(med "${P50[plain]}")" "$(med "${P99[plain]}")"
+row "trapped, no hash (the common path)" "$b50" "$b99" "$(med "${P50[rules]}")" "$(med "${P99[rules]}")"
+row "trapped, a denied program's size (hashed)" "$b50" "$b99" "$(med "${P50[same]}")" "$(med "${P99[same]}")"
+awk -v b="$b50" -v p="$(med "${P50[plain]}")" -v r="$(med "${P50[rules]}")" \
+	-v rc="$(med "${CPU[rules]}")" -v sc="$(med "${CPU[same]}")" 'BEGIN {
+	printf "p50 against bare: %.2fx not trapped, %.2fx trapped; hold CPU per exec: %s us common, %s us hashed (cached)\n",
+		p / b, r / b, rc, sc }'

@@ -167,61 +167,173 @@ static __always_inline int match_argv(struct task_struct *p, __u8 n)
 	return g.matched;
 }
 
-/* FNV-1a over the argv text, one byte per bpf_loop step (the hold computes the same). */
-struct fnv {
-	__u64 h;
+/*
+ * SipHash-2-4 (Aumasson, Bernstein) of the bytes [start, start + len) of
+ * the new image's memory, keyed by the approval, as the supervisor
+ * computes it (src/util/siphash.c). The bytes are read 4 KiB at a time
+ * into a per-CPU buffer, and one bpf_loop step takes one 8-byte word.
+ */
+#define HASH_CHUNK 4096
+
+struct hash_buf {
+	__u64 w[HASH_CHUNK / 8];
 };
 
-static long fnv_step(__u32 i, struct fnv *f)
-{
-	__u32 zero = 0;
-	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hash_buf);
+} sx_hash_scratch SEC(".maps");
 
-	if (!b)
+struct sip {
+	__u64 v0, v1, v2, v3;
+	__u64 start, len;
+	int err;
+};
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+
+static __always_inline void sip_round(struct sip *s)
+{
+	s->v0 += s->v1;
+	s->v1 = ROTL(s->v1, 13);
+	s->v1 ^= s->v0;
+	s->v0 = ROTL(s->v0, 32);
+	s->v2 += s->v3;
+	s->v3 = ROTL(s->v3, 16);
+	s->v3 ^= s->v2;
+	s->v0 += s->v3;
+	s->v3 = ROTL(s->v3, 21);
+	s->v3 ^= s->v0;
+	s->v2 += s->v1;
+	s->v1 = ROTL(s->v1, 17);
+	s->v1 ^= s->v2;
+	s->v2 = ROTL(s->v2, 32);
+}
+
+static __always_inline void sip_block(struct sip *s, __u64 m)
+{
+	s->v3 ^= m;
+	sip_round(s);
+	sip_round(s);
+	s->v0 ^= m;
+}
+
+/* Word i of the bytes; a new chunk is read at every HASH_CHUNK bytes. */
+static long sip_step(__u32 i, struct sip *s)
+{
+	__u32 zero = 0, wi = i & (HASH_CHUNK / 8 - 1);
+	struct hash_buf *b = bpf_map_lookup_elem(&sx_hash_scratch, &zero);
+	__u64 off = (__u64)i * 8, left;
+
+	if (!b) {
+		s->err = 1;
 		return 1;
-	f->h = (f->h ^ (__u8)b->text[i & (SX_ARGV_MAX - 1)]) * 0x100000001b3ULL;
+	}
+	if (wi == 0) {
+		left = s->len - off;
+		if (left >= HASH_CHUNK)
+			s->err = bpf_probe_read_user(b->w, HASH_CHUNK, (void *)(s->start + off));
+		else
+			s->err = bpf_probe_read_user(b->w, left & (HASH_CHUNK - 1),
+						     (void *)(s->start + off));
+		if (s->err)
+			return 1;
+	}
+	sip_block(s, b->w[wi]);
 	return 0;
 }
 
-static __always_inline __u64 argv_hash(struct task_struct *p)
+/* The keyed hash of len bytes at start; 0 when they cannot be read (never equal). */
+static __always_inline __u64 sip_hash(const __u64 key[2], __u64 start, __u64 len)
 {
-	struct fnv f = { 0xcbf29ce484222325ULL };
-	struct argv_buf *b = read_argv(p);
+	struct sip s = { .v0 = 0x736f6d6570736575ULL ^ key[0], .v1 = 0x646f72616e646f6dULL ^ key[1],
+			 .v2 = 0x6c7967656e657261ULL ^ key[0], .v3 = 0x7465646279746573ULL ^ key[1],
+			 .start = start, .len = len };
+	__u64 tail = 0, rem = len & 7;
 
-	if (!b)
+	bpf_loop(len / 8, sip_step, &s, 0);
+	if (s.err || (rem && bpf_probe_read_user(&tail, rem, (void *)(start + len - rem))))
 		return 0;
-	bpf_loop(b->len, fnv_step, &f, 0);
-	return f.h;
+	sip_block(&s, tail | (len << 56));
+	s.v2 ^= 0xff;
+	sip_round(&s);
+	sip_round(&s);
+	sip_round(&s);
+	sip_round(&s);
+	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+static __always_inline int same_file(const struct sx_exec_file *f, struct inode *ino)
+{
+	__s64 csec, cnsec;
+
+	inode_ctime(ino, &csec, &cnsec);
+	return f->dev == kdev(ino) && f->ino == BPF_CORE_READ(ino, i_ino) &&
+	       f->ctime_sec == csec && f->ctime_nsec == cnsec;
+}
+
+struct entry_ctx {
+	const struct sx_exec_file *want;
+	int ok;
+};
+
+static long entry_file(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	struct file *f = BPF_CORE_READ(vma, vm_file);
+	struct entry_ctx *c = ctx;
+
+	c->ok = f && same_file(c->want, BPF_CORE_READ(f, f_inode));
+	return 0;
+}
+
+/* True when the first instruction is in the file the approval names as entry. */
+static __always_inline int entry_is(struct task_struct *p, const struct sx_exec_file *want)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	struct entry_ctx c = { .want = want };
+
+	if (!regs)
+		return 0;
+	/* fail closed: no mapping there, or the mm lock busy, counts as another file */
+	if (bpf_find_vma(p, PT_REGS_IP_CORE(regs), entry_file, &c, 0))
+		return 0;
+	return c.ok;
 }
 
 /*
- * The approval the hold stored for this thread group must name the file
- * that is being loaded (or the interpreter of the script it approved) and,
- * for a reviewed exec, the same argv. One-shot: it is consumed either way.
+ * The approval the hold stored for the calling thread must name the image
+ * being loaded, and, where it says so, the ELF interpreter that runs first
+ * and every byte of argv and the environment. One-shot: consumed either way.
  */
-static __always_inline int check_approval(struct task_struct *p, struct inode *ino,
-					  const struct sx_exec_key *k)
+static __always_inline int check_approval(struct task_struct *p, struct inode *ino, __u32 tid)
 {
-	__u32 tgid = p->tgid;
-	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tgid);
-	__s64 csec, cnsec;
+	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tid);
+	__u32 last;
 	int ok;
 
 	if (!a)
 		return SX_EXEC_NOT_APPROVED; /* fail closed: nothing checked this exec */
-	inode_ctime(ino, &csec, &cnsec);
-	ok = (a->dev == k->dev && a->ino == k->ino && a->ctime_sec == csec &&
-	      a->ctime_nsec == cnsec) ||
-	     (a->alt_dev == k->dev && a->alt_ino == k->ino);
+	last = a->n - 1;
+	ok = a->n >= 1 && last < SX_CHAIN_MAX && same_file(&a->file[last], ino);
+	if (ok && a->entry.dev)
+		ok = entry_is(p, &a->entry);
 	if (ok && a->argv_hash)
-		ok = a->argv_hash == argv_hash(p);
-	bpf_map_delete_elem(&sx_approved, &tgid);
+		ok = a->argv_hash == sip_hash(a->key, BPF_CORE_READ(p, mm, arg_start),
+					      BPF_CORE_READ(p, mm, arg_end) -
+						      BPF_CORE_READ(p, mm, arg_start));
+	if (ok && a->env_hash)
+		ok = a->env_hash == sip_hash(a->key, BPF_CORE_READ(p, mm, env_start),
+					     BPF_CORE_READ(p, mm, env_end) -
+						     BPF_CORE_READ(p, mm, env_start));
+	bpf_map_delete_elem(&sx_approved, &tid);
 	return ok ? SX_EXEC_OK : SX_EXEC_NOT_APPROVED;
 }
 
 /* Returns enum sx_exec_reason; *rule set for the denials that have one. */
 static __always_inline int exec_check(struct task_struct *p, struct linux_binprm *bprm,
-				      struct sx_config *c, __u16 *rule)
+				      struct sx_config *c, __u16 *rule, __u32 tid)
 {
 	struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
 	struct sx_exec_key k = { .dev = kdev(ino), .ino = BPF_CORE_READ(ino, i_ino) };
@@ -250,7 +362,7 @@ static __always_inline int exec_check(struct task_struct *p, struct linux_binprm
 		return SX_EXEC_OK;
 	if (!c->exec_approval) /* review without a hold to ask the jury: denied */
 		return d && m < 0 ? SX_EXEC_DENIED_FILE : SX_EXEC_DENIED_ARGV;
-	return check_approval(p, ino, &k);
+	return check_approval(p, ino, tid);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -268,7 +380,7 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 		return 0;
 	c = bpf_map_lookup_elem(&sx_config, &zero);
 	if (c)
-		why = exec_check(p, bprm, c, &rule);
+		why = exec_check(p, bprm, c, &rule, old_pid);
 	else
 		why = SX_EXEC_NOT_APPROVED; /* fail closed: no configuration */
 	if (why != SX_EXEC_OK && !(c && c->audit))

@@ -23,6 +23,13 @@ struct {
 	__type(value, struct sx_approval);
 } sx_approved SEC(".maps") __weak;
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_exec_wx);
+} sx_exec_wx SEC(".maps") __weak;
+
 /* The inode's ctime moved twice (6.6, 6.11): CO-RE picks the field this kernel has. */
 struct inode___v61 {
 	struct timespec64 i_ctime;

@@ -2,7 +2,9 @@
 /*
  * The network rule tries and their matcher (abi.h explains the layout),
  * shared by the cgroup programs (net.bpf.c) and the BPF LSM hooks
- * (bpf/lsm/), which judge the same destinations from the same maps.
+ * (bpf/lsm/), which judge the same destinations from the same maps: the
+ * cidr tries, then the addresses learnt for allowed names (docs/dns.md),
+ * with the run's resolver as one more allowed destination.
  * Include after common.bpf.h.
  */
 #ifndef SEVORIX_NET_BPF_H
@@ -86,6 +88,109 @@ static __always_inline struct decision decide6(__u32 w[4], __u16 port)
 	if (!v)
 		return deny; /* fail closed */
 	return match_ports(v, port);
+}
+
+/* The run's network settings (struct sx_netcfg), written before the programs attach. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sx_netcfg);
+} sx_netcfg SEC(".maps") __weak;
+
+/* Addresses learnt for allowed names, written by the run's resolver (abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct sx_learnt_key);
+	__type(value, struct sx_learnt_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sx_learnt SEC(".maps") __weak;
+
+/* The ports of each host rule, by rule id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SX_RULE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sx_host_ports);
+} sx_host_ports SEC(".maps") __weak;
+
+static __always_inline const struct sx_netcfg *netcfg(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sx_netcfg, &zero);
+}
+
+/* True for the run's resolver itself (any address when the resolver is off: never). */
+static __always_inline int is_resolver(const struct sx_netcfg *c, __u8 family, const __u32 *w,
+				       __u16 port)
+{
+	__u32 r[4];
+
+	if (!c || !c->dns)
+		return 0;
+	if (family == AF_INET)
+		return port == c->dns_port && w[0] == c->dns_ip4;
+	__builtin_memcpy(r, c->dns_ip6, 16);
+	return c->dns_has_ip6 && port == c->dns_port6 && w[0] == r[0] && w[1] == r[1] &&
+	       w[2] == r[2] && w[3] == r[3];
+}
+
+/*
+ * An address learnt for an allowed name lets a port of its host rule
+ * through until it expires. A trie decision that allows stands as it is,
+ * and so does a deny *rule*: metadata endpoints and every range the
+ * policy denies stay denied whatever a name resolves to. w: IPv4 in w[0].
+ */
+static __always_inline struct decision learnt(struct decision d, __u8 family, const __u32 *w,
+					      __u16 port)
+{
+	struct sx_learnt_key k = { .family = family };
+	struct sx_learnt_value *v;
+	__u64 now;
+
+	if (d.verdict == SX_V_ALLOW || (d.verdict == SX_V_DENY && d.rule_id != SX_RULE_DEFAULT))
+		return d;
+	__builtin_memcpy(k.addr, w, 16); /* an IPv4 address is followed by zeros */
+	v = bpf_map_lookup_elem(&sx_learnt, &k);
+	if (!v)
+		return d;
+	now = bpf_ktime_get_boot_ns();
+	for (int i = 0; i < SX_LEARNT_SLOTS; i++) {
+		__u32 id = v->s[i].rule_id;
+		struct sx_host_ports *hp;
+
+		if (v->s[i].expires_ns <= now)
+			continue; /* empty, or expired: judged as if never learnt */
+		hp = bpf_map_lookup_elem(&sx_host_ports, &id);
+		if (!hp)
+			continue;
+		for (int j = 0; j < SX_HOST_PORTS; j++) {
+			if (j >= hp->n)
+				break;
+			if (port >= hp->r[j].lo && port <= hp->r[j].hi) {
+				d.verdict = SX_V_ALLOW;
+				d.rule_id = id;
+				return d;
+			}
+		}
+	}
+	return d;
+}
+
+/*
+ * A trie decision d with the names of docs/dns.md: the learnt addresses
+ * after the trie (c may be NULL). family and w as judged (IPv4-mapped as
+ * IPv4 in w[0], 0.0.0.0 as 127.0.0.1, :: as ::1). One call site per
+ * program: learnt()'s loops cost the verifier per copy.
+ */
+static __always_inline struct decision named(const struct sx_netcfg *c, struct decision d,
+					     __u8 family, const __u32 *w, __u16 port)
+{
+	if (d.verdict == SX_V_ALLOW || !c || !c->dns)
+		return d;
+	return learnt(d, family, w, port);
 }
 
 #endif

@@ -38,3 +38,18 @@ bench-dns: deps
 # The tests' upstream. dnsmasq-base is the program alone: the dnsmasq
 # package would also start a machine-wide server on port 53 when installed.
 DEB_PKGS_EXTRA += dnsmasq-base
+
+# --- the K1 guests (tests/vm/guest/dns_run.t) ----------------------------
+# The stand-in agent and the host's dnsmasq as helpers of the guest suite;
+# the harness copies their libraries along.
+$(BUILD)/vm/suite/bin/dns_agent: $(BUILD)/tests/dns/dns_agent
+	$(call msg,CP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+$(BUILD)/vm/suite/bin/dnsmasq:
+	$(call msg,CP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)if command -v dnsmasq >/dev/null; then cp "$$(command -v dnsmasq)" $@; fi
+
+vm-suite: $(BUILD)/vm/suite/bin/dns_agent $(BUILD)/vm/suite/bin/dnsmasq

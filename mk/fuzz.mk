@@ -13,6 +13,7 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD) -Wall 
 	-Wno-missing-field-initializers -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_POLICY_SRCS := $(wildcard src/policy/*.c) src/util/yaml.c src/util/which.c $(wildcard src/shell/*.c) \
+	src/dns/match.c src/dns/endpoint.c \
 	src/learn/diff.c src/learn/diff_net.c src/learn/diff_exec.c src/learn/diff_glob.c
 FUZZ_JURY_SRCS := $(sort $(shell find src/jury -name '*.c' ! -path '*/cmd/*' ! -path '*/server/*')) \
 	$(wildcard src/util/*.c) src/review/review.c $(wildcard src/shell/*.c)

@@ -33,7 +33,7 @@ $(BUILD)/lsm.skel.h: $(BUILD)/bpf/lsm.linked.o
 # which a static binary cannot reach, and the guest programs need none)
 LSM_GUEST_OBJS = $(filter-out $(BUILD)/src/policy/agent.o,$(filter $(BUILD)/src/policy/% \
 	$(BUILD)/src/net/% $(BUILD)/src/exec/% $(BUILD)/src/observe/% $(BUILD)/src/lsm/% \
-	$(BUILD)/src/util/% $(BUILD)/src/shell/% $(BUILD)/src/seccomp/%,$(OBJS)))
+	$(BUILD)/src/util/% $(BUILD)/src/shell/% $(BUILD)/src/seccomp/% $(BUILD)/src/dns/%,$(OBJS)))
 
 $(BUILD)/vm/suite/lsm_%: tests/vm/lsm/lsm_%.c tests/vm/lsm/lsm_test.h $(LSM_GUEST_OBJS) mk/lsm.mk
 	$(call msg,LD-STAT,$@)

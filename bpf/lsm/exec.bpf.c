@@ -19,19 +19,24 @@ static __always_inline struct sx_exec_key lsm_file_key(struct file *f)
 	return k;
 }
 
-/* True when the thread group holds a one-shot approval naming this file. */
+/* True when the calling thread holds a one-shot approval naming this file among those it loads. */
 static __always_inline int approved(struct file *f, struct sx_exec_key k)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tgid);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sx_approval *a = bpf_map_lookup_elem(&sx_approved, &tid);
 	__s64 sec, nsec;
 
 	if (!a)
 		return 0;
-	if (a->alt_dev == k.dev && a->alt_ino == k.ino)
-		return 1;
 	inode_ctime(BPF_CORE_READ(f, f_inode), &sec, &nsec);
-	return a->dev == k.dev && a->ino == k.ino && a->ctime_sec == sec && a->ctime_nsec == nsec;
+	for (int i = 0; i < SX_CHAIN_MAX; i++) {
+		const struct sx_exec_file *x = &a->file[i];
+
+		if (i < a->n && x->dev == k.dev && x->ino == k.ino && x->ctime_sec == sec &&
+		    x->ctime_nsec == nsec)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -95,9 +100,31 @@ int BPF_PROG(sevorix_bprm_check, struct linux_binprm *bprm, int ret)
 }
 
 /*
- * PROT_EXEC mappings of a denied executable: ld.so running it, or a
- * program mapping it by hand. The kernel's own mappings of an approved
- * exec pass (the approval is still there while the image loads).
+ * Under W^X: f was changed since the run started (its ctime: every write
+ * moves it) and is the agent's own or has no name (abi.h, sx_exec_wx).
+ */
+static __always_inline int written(struct file *f)
+{
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	__u32 zero = 0;
+	struct sx_exec_wx *w = bpf_map_lookup_elem(&sx_exec_wx, &zero);
+	__s64 sec, nsec;
+
+	if (!w || !w->on)
+		return 0;
+	inode_ctime(ino, &sec, &nsec);
+	if (sec < w->start_sec || (sec == w->start_sec && nsec < w->start_nsec))
+		return 0;
+	return BPF_CORE_READ(ino, i_nlink) == 0 ||
+	       BPF_CORE_READ(ino, i_uid.val) == (__u32)bpf_get_current_uid_gid();
+}
+
+/*
+ * PROT_EXEC mappings of a denied executable (ld.so running it, or a
+ * program mapping it by hand), and under W^X of a file written in the run
+ * (a library it built or copied, also mapped by hand). The kernel's own
+ * mappings of an approved exec pass (the approval is still there while
+ * the image loads, and the hold approves no written file under W^X).
  */
 static __always_inline int judge_mapping(struct file *f)
 {
@@ -107,6 +134,8 @@ static __always_inline int judge_mapping(struct file *f)
 	if (!f)
 		return 0;
 	why = exec_refused(f, 0, &rule);
+	if (why == SX_EXEC_OK && written(f))
+		why = SX_EXEC_WRITTEN;
 	if (why == SX_EXEC_OK)
 		return 0;
 	return exec_report(SX_EV_MMAP, why, rule, BPF_CORE_READ(f, f_path.dentry, d_name.name));

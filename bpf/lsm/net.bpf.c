@@ -2,7 +2,11 @@
 /*
  * The BPF LSM layer's network hooks (lsm/lsm.bpf.h): connect and sendmsg
  * by the network rules, on the sockaddr the kernel copied, and UNIX
- * peers again on the address the kernel resolved.
+ * peers again on the address the kernel resolved. With host rules
+ * (docs/dns.md) a destination is judged as the cgroup program judges it:
+ * the addresses learnt for allowed names after the tries, and a lookup
+ * (port 53) of a socket of the run as bound for the run's resolver, to
+ * which the cgroup program, running after this hook, sends it.
  */
 #include "lsm/lsm.bpf.h"
 
@@ -47,9 +51,29 @@ static __always_inline int net_approved(__u8 kind, __u8 family, const __u32 *add
 	return bpf_map_lookup_elem(&sx_net_approved, &k) != NULL;
 }
 
-/* Judges a sockaddr in kernel memory (at least addrlen bytes of a sockaddr_storage). */
-static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u8 kind, __u8 type)
+/*
+ * A lookup, or a query to the resolver itself, from a socket created in the
+ * run's cgroup: the cgroup program sends it to the resolver, which decides
+ * the name. A socket from elsewhere (one the agent inherited) meets no
+ * cgroup program, so its destination is judged as any other (fail closed).
+ */
+static __always_inline int for_resolver(struct socket *sock, const struct sx_netcfg *c,
+					__u8 family, const __u32 *w, __u16 port)
 {
+	__u8 type = BPF_CORE_READ(sock, type);
+
+	if (!c || !c->dns || (type != SOCK_STREAM && type != SOCK_DGRAM))
+		return 0;
+	if (port != 53 && !is_resolver(c, family, w, port))
+		return 0;
+	return BPF_CORE_READ(sock, sk, sk_cgrp_data.cgroup, kn, id) == run_cgroup_id;
+}
+
+/* Judges a sockaddr in kernel memory (at least addrlen bytes of a sockaddr_storage). */
+static __always_inline int judge_inet(struct socket *sock, struct sockaddr *address, int addrlen,
+				      __u8 kind, __u8 type)
+{
+	const struct sx_netcfg *c = netcfg();
 	__u16 family = BPF_CORE_READ(address, sa_family);
 	struct decision d;
 	struct sx_event *e;
@@ -65,9 +89,9 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 			return 0;
 		w[0] = sin.sin_addr.s_addr;
 		port = bpf_ntohs(sin.sin_port);
-		d = decide4(w[0], port);
 		if (w[0] == 0)
 			w[0] = bpf_htonl(0x7f000001);
+		d = decide4(w[0], port);
 	} else if (family == AF_INET6) {
 		struct sockaddr_in6 sin6;
 
@@ -85,6 +109,9 @@ static __always_inline int judge_inet(struct sockaddr *address, int addrlen, __u
 	} else {
 		return 0;
 	}
+	if (for_resolver(sock, c, family, w, port))
+		return 0;
+	d = named(c, d, family, w, port);
 	ok = d.verdict == SX_V_REVIEW && net_approved(kind, family, w, port);
 	if (ok)
 		d.verdict = SX_V_ALLOW;
@@ -148,7 +175,7 @@ static __always_inline int judge_addr(struct socket *sock, struct sockaddr *addr
 
 	if (BPF_CORE_READ(address, sa_family) == AF_UNIX)
 		return judge_unix(address->sa_data, addrlen > 2 ? addrlen - 2 : 0, kind, type);
-	return judge_inet(address, addrlen, kind, type);
+	return judge_inet(sock, address, addrlen, kind, type);
 }
 
 SEC("lsm/socket_connect")

@@ -59,6 +59,20 @@ enum sx_event_kind {
 	SX_EV_CGROUP = 14,	/* leaving the run's cgroup: cgroup.procs write, CLONE_INTO_CGROUP */
 	SX_EV_LINK = 15,	/* a hard link (port 0) or rename (port 1) refused; data: the old name */
 	SX_EV_OBSERVED = 16,	/* a call that failed with EACCES/EPERM/EXDEV (struct sx_obs_event) */
+	/* the network layer (bpf/net.bpf.c) */
+	SX_EV_BIND = 17,	/* a local address of a TCP or UDP socket, by network.bind */
+	SX_EV_PACKET = 18,	/* a packet dropped on its way out (exit_code: enum sx_packet_why) */
+};
+
+/*
+ * Why the egress check dropped a packet: sx_event.exit_code of an
+ * SX_EV_PACKET event, which names no rule (section SX_SEC_HARDENING).
+ */
+enum sx_packet_why {
+	SX_PKT_IP_OPTIONS = 1,	/* IPv4 options (source routing and the like) */
+	SX_PKT_ROUTING = 2,	/* an IPv6 routing header (any type) */
+	SX_PKT_HEADERS = 3,	/* IPv6 extension headers that cannot be walked */
+	SX_PKT_NOT_JUDGED = 4,	/* a destination its socket was never judged on */
 };
 
 /*
@@ -188,6 +202,7 @@ enum sx_exec_reason {
 	SX_EXEC_DENIED_FILE = 1,	/* identity in sx_exec_deny */
 	SX_EXEC_DENIED_ARGV = 2,	/* argv rule matched */
 	SX_EXEC_NOT_APPROVED = 3,	/* no or another approval */
+	SX_EXEC_WRITTEN = 4,		/* W^X: an executable mapping of a file written in the run */
 };
 
 struct sx_net_entry {
@@ -225,6 +240,61 @@ struct sx_unix_value {
 	__u8 pad;
 };
 
+/*
+ * Egress by name (docs/dns.md). The run's resolver writes every address
+ * of an allowed name into sx_learnt before the agent sees the answer. The
+ * connect and sendmsg programs consult it after the cidr trie, unless the
+ * trie's first match is a deny rule (which always wins): a learnt address
+ * is a /32 (/128) allow on the ports of its host rule (sx_host_ports, by
+ * rule id) until its expiry, a CLOCK_BOOTTIME time compared with
+ * bpf_ktime_get_boot_ns(). One address may be learnt for several names at
+ * once (a CDN serves many): one slot per host rule, each with its expiry.
+ */
+#define SX_LEARNT_SLOTS 4
+#define SX_HOST_PORTS 16
+
+struct sx_learnt_key {
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 pad[3];
+	__u8 addr[16];		/* network byte order; IPv4 in addr[0..3], the rest zero */
+};
+
+struct sx_learnt_slot {
+	__u64 expires_ns;	/* 0: an empty slot */
+	__u16 rule_id;		/* the host rule that allowed the name */
+	__u8 pad[6];
+};
+
+struct sx_learnt_value {
+	struct sx_learnt_slot s[SX_LEARNT_SLOTS];
+};
+
+/* The ports of one host rule (a rule without ports: one range 0-65535). */
+struct sx_host_ports {
+	__u32 n;
+	__u32 pad;
+	struct {
+		__u16 lo;
+		__u16 hi;
+	} r[SX_HOST_PORTS];
+};
+
+/*
+ * The network layer's settings of a run: where every port-53 destination
+ * goes (the run's resolver, when the policy names hosts), and whether
+ * network.bind judges binds. Zero: neither.
+ */
+struct sx_netcfg {
+	__u8 dns;		/* 1: lookups are intercepted */
+	__u8 bind;		/* 1: binds are judged (sx_bind4, sx_bind6) */
+	__u8 dns_has_ip6;	/* the resolver also listens on dns_ip6 */
+	__u8 pad;
+	__u16 dns_port;		/* of dns_ip4, host byte order */
+	__u16 dns_port6;	/* of dns_ip6 */
+	__u32 dns_ip4;		/* network byte order (127.0.0.1) */
+	__u8 dns_ip6[16];	/* ::1 */
+};
+
 /* Single element of the config array map, shared by every program of a run. */
 struct sx_config {
 	__u8 audit;		/* 1: decide and log, never block */
@@ -242,14 +312,16 @@ struct sx_config {
  *  - the argv (joined by spaces, as the kernel copied it) is matched
  *    against the deny/review argv rules of sx_argv_rules; a match is killed;
  *  - with exec_approval set, the exec must match the one-shot approval the
- *    supervisor stored for the thread group (dev, ino, ctime of what it
- *    checked); anything else is killed.
+ *    supervisor stored for the thread that called execve (struct
+ *    sx_approval); anything else is killed.
  * Killing is bpf_send_signal(SIGKILL) before the new image's first
  * instruction. dev is the kernel's encoding: major << 20 | minor.
  */
 #define SX_ARGV_MAX 1024	/* bytes of argv read for matching */
 #define SX_ARGV_RULES 32
 #define SX_GLOB_MAX 128
+#define SX_CHAIN_MAX 6		/* files one exec loads: the one named and up to 5
+				 * interpreters (#!, binfmt_misc), the kernel's own limit */
 
 struct sx_exec_key {
 	__u64 dev;
@@ -269,14 +341,50 @@ struct sx_argv_rule {
 	char pattern[SX_GLOB_MAX]; /* '*' any run, '?' any byte, else literal */
 };
 
-struct sx_approval {
+/*
+ * W^X (exec: {written: deny}) for executable mappings, in the BPF LSM
+ * layer: a PROT_EXEC mapping of a file whose ctime is after the run's start
+ * (realtime) and that the agent owns or that has no name (a memfd, a
+ * deleted file) is refused. On = 0: off.
+ */
+struct sx_exec_wx {
+	__s64 start_sec;
+	__s64 start_nsec;
+	__u8 on;
+	__u8 pad[7];
+};
+
+/* One file as checked: identity, and its ctime (which every write changes). */
+struct sx_exec_file {
 	__u64 dev;
 	__u64 ino;
 	__s64 ctime_sec;
 	__s64 ctime_nsec;
-	__u64 alt_dev;		/* the interpreter of an approved script, or 0 */
-	__u64 alt_ino;
-	__u64 argv_hash;	/* 0: not checked */
+};
+
+/*
+ * The supervisor's one-shot approval of one exec, keyed by the id of the
+ * thread that called execve (old_pid at sched_process_exec; the current
+ * thread during the exec). file[0..n) are the files the kernel loads for
+ * it, in order: the file named, then each interpreter (#!, binfmt_misc);
+ * the last one is the image the task runs, and it must be exactly that
+ * file. entry, when its dev is not 0, is the ELF interpreter (PT_INTERP)
+ * of the image: the file mapped where the first instruction is. argv_hash
+ * and env_hash, when not 0, are SipHash-2-4 with key of every byte of the
+ * argument and environment areas as the kernel copied them (NULs
+ * included): the supervisor decided on those bytes, and another thread
+ * that swaps any of them between its read and the kernel's copy is killed.
+ * The key is the supervisor's secret, so the agent cannot make two
+ * argument lists with one hash.
+ */
+struct sx_approval {
+	struct sx_exec_file file[SX_CHAIN_MAX];
+	struct sx_exec_file entry;
+	__u64 key[2];
+	__u64 argv_hash;
+	__u64 env_hash;
+	__u32 n;
+	__u32 pad;
 };
 
 /*

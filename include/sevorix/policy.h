@@ -11,8 +11,9 @@
  * Order: after policy_load() every rule array is sorted into evaluation
  * order -- longest prefix first (CIDR bits; path components), then a rule
  * with ports before one without, then deny > review > allow, then file
- * order. The first rule in that order that matches decides; when none
- * does, the section's default decides. rule->id is the rule's index in its
+ * order; host rules most specific name first (dns/match.h). The first
+ * rule in that order that matches decides; when none does, the section's
+ * default decides. rule->id is the rule's index in its
  * sorted array; kernel maps carry it so events can name rule->loc.
  */
 #ifndef SEVORIX_POLICY_H
@@ -108,6 +109,9 @@ enum net_rule_kind {
 	NET_RULE_CIDR4 = 1,
 	NET_RULE_CIDR6 = 2,
 	NET_RULE_UNIX = 3,
+	NET_RULE_HOST = 4,	/* a name the agent looks up (network.dns, docs/dns.md) */
+	NET_RULE_BIND4 = 5,	/* network.bind: a local address the agent may bind */
+	NET_RULE_BIND6 = 6,
 };
 
 struct net_rule {
@@ -120,6 +124,7 @@ struct net_rule {
 	char *text;		   /* cidr or unix path as written */
 	char *unix_path;	   /* expanded; NULL unless NET_RULE_UNIX */
 	bool unix_prefix;	   /* path ends in '/': matches everything under it */
+	char *host;		   /* NET_RULE_HOST: lower case, no trailing dot; else NULL */
 	unsigned int id;	   /* index in the sorted array */
 	struct policy_loc loc;
 };
@@ -172,6 +177,23 @@ enum policy_builtin {
 	POLICY_NBUILTIN,
 };
 
+/*
+ * network.dns: the run's resolver (docs/dns.md). With neither this nor a
+ * host rule, no lookup is intercepted (policy_names_hosts()).
+ */
+#define POLICY_DNS_UPSTREAM_MAX 3
+#define POLICY_DNS_TTL_MIN 30
+#define POLICY_DNS_TTL_MAX 3600
+#define POLICY_DNS_GRACE 5
+struct policy_dns {
+	bool present;
+	char *upstream[POLICY_DNS_UPSTREAM_MAX]; /* "ADDR", "ADDR:PORT", "[V6]:PORT" as written */
+	size_t nupstream;	  /* 0: the nameservers of the host's /etc/resolv.conf */
+	unsigned int ttl_min, ttl_max; /* seconds: the clamp of a learnt address's TTL */
+	unsigned int grace;	  /* seconds a learnt address outlives its TTL */
+	struct policy_loc loc;
+};
+
 struct policy {
 	char *file;		/* the file named by the user */
 	/*
@@ -188,8 +210,10 @@ struct policy {
 	struct policy_var builtin[POLICY_NBUILTIN]; /* enum policy_builtin, as resolved */
 
 	struct policy_section network;
-	struct net_rule *net_rules;
+	struct net_rule *net_rules;	/* cidr, unix, host and bind rules */
 	size_t nnet_rules;
+	struct policy_dns dns;		/* network.dns */
+	struct policy_section bind;	/* network.bind; absent: binding is not restricted */
 
 	struct policy_section files;
 	struct file_rule *file_rules;
@@ -288,6 +312,11 @@ enum sx_action policy_decide_net(const struct policy *p, int family, const void 
 				 uint16_t port, const struct net_rule **rule);
 enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,
 				  const struct net_rule **rule);
+/* A bind(2) of a TCP or UDP socket to addr:port (0: any port the kernel picks). */
+enum sx_action policy_decide_bind(const struct policy *p, int family, const void *addr,
+				  uint16_t port, const struct net_rule **rule);
+/* True when the run intercepts lookups: a network.dns key or a host rule. */
+bool policy_names_hosts(const struct policy *p);
 enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
 				  const struct file_rule **rule);
 /* The stricter of the best path rule, the best argv rule and the best shell rule. */

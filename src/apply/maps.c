@@ -49,6 +49,9 @@ static int *slot_of(struct run_maps *m, const char *name)
 		{ "sx_files", offsetof(struct run_maps, files) },
 		{ "sx_file_dirs", offsetof(struct run_maps, file_dirs) },
 		{ "sx_names_gen", offsetof(struct run_maps, names_gen) },
+		{ "sx_netcfg", offsetof(struct run_maps, netcfg) },
+		{ "sx_bind4", offsetof(struct run_maps, bind4) },
+		{ "sx_bind6", offsetof(struct run_maps, bind6) },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
@@ -96,7 +99,7 @@ static int maps_of_link(const char *path, struct run_maps *m)
 int run_maps_open(const char *pin_dir, struct run_maps *m)
 {
 	static const char *const links[] = { "connect4", "connect6", "connect_unix", "exec",
-					      "lsm_file_open", "lsm_path_rename" };
+					      "lsm_file_open", "lsm_path_rename", "bind4" };
 	char path[4200];
 	int found = 0;
 
@@ -243,7 +246,7 @@ static int keyset_prune(struct keyset *s)
 }
 
 struct rewrite {
-	struct keyset net4, net6, unix_, exec, files, dirs;
+	struct keyset net4, net6, unix_, exec, files, dirs, bind4, bind6;
 	struct sx_argv_rule argv[SX_ARGV_RULES];
 	const struct run_maps *m;
 };
@@ -256,6 +259,20 @@ static int put_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 
 	net_lpm_key(family, addr, prefix, &k);
 	return keyset_put(family == AF_INET ? &w->net4 : &w->net6, &k, v);
+}
+
+static int put_bind(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+		    const struct sx_net_value *v)
+{
+	struct rewrite *w = ctx;
+	struct keyset *s = family == AF_INET ? &w->bind4 : &w->bind6;
+	union net_lpm_key k;
+
+	/* a run without network.bind has no bind programs: nothing to rewrite */
+	if (s->fd < 0)
+		return 0;
+	net_lpm_key(family, addr, prefix, &k);
+	return keyset_put(s, &k, v);
 }
 
 static int put_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
@@ -358,7 +375,7 @@ static int forget_cached_opens(const struct run_maps *m)
 static int rewrite_compile(struct rewrite *w, const struct policy *p, struct sx_config *cfg,
 			   int *nargv, char *err, size_t errlen)
 {
-	struct net_sink ns = { put_inet, put_unix, w };
+	struct net_sink ns = { put_inet, put_unix, w, put_bind };
 	struct exec_sink xs = { put_file, put_argv, w };
 	struct file_sink fs = { put_file_rule, w, put_dir };
 	__u32 zero = 0;
@@ -381,6 +398,8 @@ static int rewrite_write(struct rewrite *w, const struct sx_config *cfg, bool au
 
 	r = keyset_write(&w->net4);
 	r = r ?: keyset_write(&w->net6);
+	r = r ?: keyset_write(&w->bind4);
+	r = r ?: keyset_write(&w->bind6);
 	r = r ?: keyset_write(&w->unix_);
 	/* the exec checks exist only where exec rules were loaded at start */
 	if (m->exec_deny >= 0) {
@@ -397,6 +416,8 @@ static int rewrite_write(struct rewrite *w, const struct sx_config *cfg, bool au
 	/* only once everything new is in place do the old entries go */
 	r = r ?: keyset_prune(&w->net4);
 	r = r ?: keyset_prune(&w->net6);
+	r = r ?: keyset_prune(&w->bind4);
+	r = r ?: keyset_prune(&w->bind6);
 	r = r ?: keyset_prune(&w->unix_);
 	r = r ?: keyset_prune(&w->exec);
 	r = r ?: keyset_prune(&w->files);
@@ -415,11 +436,28 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 		.exec = { m->exec_deny, sizeof(struct sx_exec_key), sizeof(struct sx_exec_deny), 0 },
 		.files = { m->files, sizeof(struct sx_file_key), sizeof(struct sx_file_value), 0, true },
 		.dirs = { m->file_dirs, SX_FILE_PATH_MAX, 1, 0 },
+		.bind4 = { m->bind4, sizeof(struct sx_lpm4_key), sizeof(struct sx_net_value), 0, true },
+		.bind6 = { m->bind6, sizeof(struct sx_lpm6_key), sizeof(struct sx_net_value), 0, true },
 		.m = m,
 	};
 	struct sx_config cfg = { 0 };
+	struct sx_netcfg nc = { 0 };
+	__u32 zero = 0;
 	int r, nargv = 0;
 
+	/* the names a run learns are its resolver's, which the policy set up at start */
+	if (m->netcfg >= 0)
+		bpf_map_lookup_elem(m->netcfg, &zero, &nc);
+	if (nc.dns || policy_names_hosts(p)) {
+		snprintf(err, errlen, "host rules and network.dns are set when the agent starts: "
+				      "restart it to change or add them (docs/dns.md)");
+		return -EOPNOTSUPP;
+	}
+	if (m->bind4 < 0 && p->bind.present) {
+		snprintf(err, errlen, "network.bind is set up when the agent starts: restart it to "
+				      "add bind rules");
+		return -EOPNOTSUPP;
+	}
 	/* all is compiled before the first write: what the compilers refuse changes nothing */
 	r = rewrite_compile(&w, p, &cfg, &nargv, err, errlen);
 	if (!r && m->exec_deny >= 0 && cfg.n_argv_rules + nargv > SX_ARGV_RULES)
@@ -436,5 +474,7 @@ int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err
 	free(w.exec.kv);
 	free(w.files.kv);
 	free(w.dirs.kv);
+	free(w.bind4.kv);
+	free(w.bind6.kv);
 	return r;
 }

@@ -23,6 +23,8 @@ struct run_maps {
 	int rule_hits, quiet;		/* per-rule counts; decisions without their own event */
 	int denials, agg, latest;	/* the denials' ring buffer and its bounds (abi.h) */
 	int files, file_dirs, names_gen;	/* the BPF LSM layer's file rules, if loaded */
+	int netcfg;			/* struct sx_netcfg: the resolver, bind rules */
+	int bind4, bind6;		/* network.bind's tries, where the run has them */
 };
 
 /* Opens every map the links under pin_dir use. Returns 0 or -errno (-ENOENT: no pins). */
@@ -39,7 +41,8 @@ void run_maps_close(struct run_maps *m);
  * every address and path is decided by the old or by the new policy,
  * never by a mix, and by the new one when this returns. Returns 0 or
  * -errno (*err says why; -E2BIG: old and new argv rules do not fit
- * together, and nothing was changed).
+ * together, and nothing was changed; -EOPNOTSUPP: the old or the new
+ * policy names hosts, whose resolver lives in the supervisor).
  */
 int run_maps_rewrite(const struct run_maps *m, const struct policy *p, char *err, size_t errlen);
 

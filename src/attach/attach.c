@@ -202,14 +202,17 @@ static int load_for(const struct attach_opts *a, struct policy **p, char *who, s
 /* Loads, attaches and pins; the pins keep everything after this returns. */
 static int attach_to(const struct policy *p, const char *cg, const char *id, bool *has_unix)
 {
-	char err[512] = "", pins[512];
+	char err[512] = "", pins[512] = "";
 	struct netlayer *nl = NULL;
 	struct execlayer *x = NULL;
 	int fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	r = netlayer_open(p, &nl, err, sizeof(err));
+	r = policy_names_hosts(p) ? -EOPNOTSUPP : 0;
+	if (r < 0)
+		snprintf(err, sizeof(err), "%s: %s", p->file, NET_NAMES_NEED_RUN);
+	r = r ?: netlayer_open(p, &nl, err, sizeof(err));
 	r = r ?: run_pin_dir(id, pins, sizeof(pins));
 	r = r ?: netlayer_attach(nl, fd, pins);
 	r = r ?: exec_open(p, nl, fd, pins, &x, err, sizeof(err));

@@ -312,6 +312,7 @@ void dns_query_answered(struct dns_resolver *r, struct query *q, uint8_t *ans, s
 	reply(r, &q->to, ans, len);
 	e.rcode = DNS_F_RCODE(a.h.flags);
 	e.naddrs = (unsigned int)n;
+	e.addrs = addrs;
 	emit(r, &e);
 	slot_free(r, q);
 }

@@ -78,6 +78,8 @@ struct dns_learnt {
 	const char *name;	/* the name asked, lower case, no trailing dot */
 };
 
+struct dns_addr;
+
 /* One decision, when the client has been answered. */
 struct dns_event {
 	const char *name;	/* as in dns_learnt */
@@ -87,6 +89,7 @@ struct dns_event {
 	int reviewed;		/* a review rule matched and the callback decided (or timed out) */
 	unsigned int rcode;	/* what the client got */
 	unsigned int naddrs;	/* addresses learnt */
+	const struct dns_addr *addrs; /* naddrs of them, or NULL */
 	int transport;		/* IPPROTO_UDP or IPPROTO_TCP */
 	const char *why;	/* a short reason for a local answer or a failure, else NULL */
 };

@@ -36,7 +36,7 @@ static const char *const kinds[] = {
 	[SX_EV_OPEN] = "open",	     [SX_EV_MMAP] = "mmap",	  [SX_EV_BPF] = "bpf",
 	[SX_EV_PTRACE] = "ptrace",   [SX_EV_KILL] = "kill",	  [SX_EV_MOUNT] = "mount",
 	[SX_EV_USERNS] = "userns",   [SX_EV_SOCKET] = "socket",	  [SX_EV_CGROUP] = "cgroup",
-	[SX_EV_LINK] = "link",
+	[SX_EV_LINK] = "link",	     [SX_EV_BIND] = "bind",	  [SX_EV_PACKET] = "packet",
 };
 
 const char *events_layer_name(int layer)
@@ -184,7 +184,8 @@ static void write_repeat(struct events *ev, const struct sx_agg_key *k,
 		fputs(rep->frag, r.f);
 	} else {
 		fprintf(r.f, ",\"kind\":\"%s\"", kind_of(k->kind));
-		if ((k->kind == SX_EV_CONNECT || k->kind == SX_EV_SENDMSG) &&
+		if ((k->kind == SX_EV_CONNECT || k->kind == SX_EV_SENDMSG || k->kind == SX_EV_BIND ||
+		     k->kind == SX_EV_PACKET) &&
 		    (k->family == AF_INET || k->family == AF_INET6) &&
 		    inet_ntop(k->family, k->addr, a, sizeof(a)))
 			fprintf(r.f, k->family == AF_INET ? ",\"target\":\"%s:%u\""

@@ -227,6 +227,11 @@ int events_attach(struct events *ev, struct netlayer *nl)
 	return events_attach_maps(ev, &m);
 }
 
+void events_set_names(struct events *ev, struct dns_names *t)
+{
+	ev->names = t;
+}
+
 void events_set_policy(struct events *ev, const struct policy *p)
 {
 	__atomic_store_n(&ev->p, p, __ATOMIC_SEQ_CST);

@@ -52,6 +52,9 @@ int events_attach(struct events *ev, struct netlayer *nl);
 int events_attach_maps(struct events *ev, const struct events_maps *m);
 /* The same with the ring buffer's map fd alone. */
 int events_attach_fd(struct events *ev, int ringbuf_fd);
+/* The run's learnt names: connect events then say the host of an address (docs/dns.md). */
+struct dns_names;
+void events_set_names(struct events *ev, struct dns_names *t);
 /* The policy that rule ids refer to from now on (after a reload). */
 void events_set_policy(struct events *ev, const struct policy *p);
 /*

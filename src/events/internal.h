@@ -54,6 +54,7 @@ struct events {
 	const struct policy *p;
 	struct ring_buffer *rb;
 	struct events_maps maps;
+	struct dns_names *names;	/* the run's learnt names, or NULL */
 	long long boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	struct {
 		int pid, ppid;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dns/names.h"
 #include "events/internal.h"
 
 void events_put_rule(struct events *ev, FILE *f, int section, unsigned int id)
@@ -40,6 +41,8 @@ static const char *exec_reason(const struct sx_event *e)
 		return "argv matches a rule; killed before its first instruction";
 	case SX_EXEC_NOT_APPROVED:
 		return "not the file that was checked; killed before its first instruction";
+	case SX_EXEC_WRITTEN:
+		return "written since the run started (exec: {written: deny})";
 	}
 	return "";
 }
@@ -49,9 +52,25 @@ static const char *kind_name(int kind)
 	static const char *const names[] = { "?",    "connect", "sendmsg", "fork", "exec",
 					     "exit", "open",	"mmap",	   "bpf",  "ptrace",
 					     "kill", "mount",	"userns",  "socket", "cgroup",
-					     "link" };
+					     "link", "observed", "bind", "packet" };
 
-	return kind > 0 && kind <= SX_EV_LINK ? names[kind] : "?";
+	return kind > 0 && kind <= SX_EV_PACKET ? names[kind] : "?";
+}
+
+/* Why the egress check dropped a packet (bpf/sock.bpf.h). */
+static const char *packet_reason(int why)
+{
+	switch (why) {
+	case SX_PKT_IP_OPTIONS:
+		return "IPv4 options (source routing) on a packet of the run";
+	case SX_PKT_ROUTING:
+		return "an IPv6 routing header on a packet of the run";
+	case SX_PKT_HEADERS:
+		return "IPv6 extension headers that cannot be checked";
+	case SX_PKT_NOT_JUDGED:
+		return "not the destination its socket was judged on";
+	}
+	return "dropped on its way out";
 }
 
 static const char *layer_name(int layer)
@@ -119,6 +138,21 @@ static void put_target_net(FILE *f, const struct sx_event *e)
 		e->sock_type == SOCK_DGRAM ? "udp" : "tcp");
 }
 
+/* "host": the name an address was learnt from (docs/dns.md), when it was. */
+static void put_host(struct events *ev, FILE *f, const struct sx_event *e)
+{
+	struct dns_name_hit hit;
+	int rule = e->section == SX_SEC_NETWORK && e->rule_id < ev->p->nnet_rules ? e->rule_id : -1;
+
+	if (!ev->names || (e->family != AF_INET && e->family != AF_INET6) ||
+	    !dns_names_find(ev->names, e->family, e->addr, rule, e->ts_boot_ns, &hit))
+		return;
+	fputs(",\"host\":", f);
+	json_str(f, hit.name);
+	if (!hit.live)
+		fputs(",\"host_expired\":true", f);
+}
+
 /* data = exe path NUL argv0 NUL argv1 ... (truncated by the kernel at 512 bytes) */
 static void put_exec(FILE *f, const struct sx_event *e)
 {
@@ -150,18 +184,23 @@ static void put_decision(struct events *ev, struct rec *r, const struct sx_event
 {
 	FILE *f = r->f;
 
-	if (e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG)
+	bool net = e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG || e->kind == SX_EV_BIND;
+
+	if (net || e->kind == SX_EV_PACKET)
 		put_target_net(f, e);
 	else if (e->kind == SX_EV_EXEC)
 		put_exec(f, e);
 	else
 		put_lsm_target(f, e);
+	if (net)
+		put_host(ev, f, e);
 	fprintf(f, ",\"verdict\":\"%s\",\"enforced\":%s", verdict_name(e->verdict),
 		e->enforced ? "true" : "false");
-	events_put_rule(ev, f, e->kind == SX_EV_CONNECT || e->kind == SX_EV_SENDMSG
-				       ? SX_SEC_NETWORK : e->section, e->rule_id);
+	events_put_rule(ev, f, net ? SX_SEC_NETWORK : e->section, e->rule_id);
 	if (e->kind == SX_EV_EXEC && exec_reason(e)[0])
 		fprintf(f, ",\"reason\":\"%s\"", exec_reason(e));
+	if (e->kind == SX_EV_PACKET)
+		fprintf(f, ",\"reason\":\"%s\"", packet_reason(e->exit_code));
 	fprintf(f, ",\"layer\":\"%s\"", layer_name(e->layer));
 	rec_decision(r, layer_name(e->layer), verdict_name(e->verdict), 1);
 }

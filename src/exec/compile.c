@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
 
 #include "exec/exec.h"
 #include "sevorix/abi.h"
@@ -18,6 +21,18 @@
 uint64_t exec_kdev(dev_t dev)
 {
 	return ((uint64_t)major(dev) << 20) | minor(dev);
+}
+
+int exec_fill_wx(const struct policy *p, int map_fd)
+{
+	struct sx_exec_wx w = { .on = p->exec_written == SX_DENY };
+	struct timespec now;
+	__u32 zero = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	w.start_sec = now.tv_sec;
+	w.start_nsec = now.tv_nsec;
+	return bpf_map_update_elem(map_fd, &zero, &w, BPF_ANY) ? -errno : 0;
 }
 
 int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err, size_t errlen)

@@ -102,7 +102,8 @@ static int load(struct execlayer *x, const struct policy *p, const struct netlay
 	}
 	sink = (struct exec_sink){ add_exec_file, add_argv, x->skel };
 	n = exec_compile(p, &sink, err, errlen);
-	return n < 0 ? n : set_config(x, n, -1);
+	r = n < 0 ? n : exec_fill_wx(p, bpf_map__fd(x->skel->maps.sx_exec_wx));
+	return r < 0 ? r : set_config(x, n, -1);
 }
 
 int exec_open(const struct policy *p, const struct netlayer *nl, int cgroup_fd,

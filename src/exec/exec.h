@@ -56,6 +56,8 @@ struct exec_sink {
 	void *ctx;
 };
 int exec_compile(const struct policy *p, const struct exec_sink *sink, char *err, size_t errlen);
+/* Writes the policy's W^X for mappings into map (struct sx_exec_wx), the run starting now. */
+int exec_fill_wx(const struct policy *p, int map_fd);
 /* The kernel's encoding of a device number (major << 20 | minor). */
 uint64_t exec_kdev(dev_t dev);
 

@@ -2,15 +2,22 @@
 /*
  * Answering trapped execs. The arguments live in the agent's memory, which
  * another of its threads may change at any time, so what is read here is
- * only used to decide; what is enforced is bound to the file that was
- * opened and checked (device, inode, ctime) through a one-shot approval
- * that the kernel compares with the image it really loads.
+ * only used to decide; what is enforced is bound to what was checked
+ * through a one-shot approval that the kernel compares with what it really
+ * loads (abi.h, sx_approval): the files (device, inode, ctime), the ELF
+ * interpreter where it is not the system's loader, and every byte of argv
+ * (and of the environment under W^X) where the decision depended on them.
  *
  * Order per notification: open /proc/TID/mem, check the notification is
  * still valid (so TID is still the trapped task, not a recycled pid), read
- * the path and argv, resolve the path against the agent's root, cwd or
- * dirfd, open and identify the file, judge, store the approval, check the
- * notification once more, answer.
+ * the path and argv, resolve the path as the agent would (resolve.c), find
+ * every file the kernel will load and the argv it will hold (chain.c),
+ * hash what must be hashed (on a hashing thread: ident.c), judge, store
+ * the approval, check the notification once more, answer.
+ *
+ * argv and the environment are read whole: up to MAX_ARG_STRLEN (128 KiB)
+ * a string, as the kernel allows, and ARGV_MAX_BYTES in all; a longer one
+ * is refused (E2BIG), so nothing the kernel copies was left unread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,19 +37,20 @@
 #include "hold/internal.h"
 #include "exec/exec.h"
 #include "sevorix/abi.h"
-#include "util/sha256.h"
+#include "util/siphash.h"
 
 #define ARGV_MAX_ARGS 65536
-#define ARGV_MAX_BYTES (1 << 20)
+#define ARGV_MAX_BYTES (4 << 20)
+#define ARG_STRLEN_MAX (32 * 4096)	/* MAX_ARG_STRLEN */
 
-/* Reads a NUL-terminated string at addr; returns its length or -errno. */
+/* Reads a NUL-terminated string at addr, a page at most per read; its length or -errno. */
 static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
 	while (got < len - 1) {
-		ssize_t n = pread(t->mem, buf + got, len - 1 - got < 256 ? len - 1 - got : 256,
-				  addr + got);
+		size_t page = 4096 - ((addr + got) & 4095), want = len - 1 - got;
+		ssize_t n = pread(t->mem, buf + got, want < page ? want : page, addr + got);
 		char *nul;
 
 		if (n <= 0)
@@ -52,7 +60,7 @@ static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_
 			return nul - buf;
 		got += n;
 	}
-	return -ENAMETOOLONG;
+	return -E2BIG;
 }
 
 void hold_free_argv(char **argv)
@@ -62,169 +70,84 @@ void hold_free_argv(char **argv)
 	free(argv);
 }
 
-/* Reads the argv array; NULL with errno set on failure (the exec is then denied). */
-static char **read_argv(const struct trapped *t, uint64_t addr)
+void hold_call_free(struct exec_call *c)
 {
-	size_t n = 0, bytes = 0;
-	char **argv = calloc(1, sizeof(*argv)), buf[65536];
-
-	while (argv && addr) {
-		uint64_t ptr;
-		ssize_t len;
-		char **more;
-
-		if (pread(t->mem, &ptr, sizeof(ptr), addr + n * sizeof(ptr)) != sizeof(ptr))
-			goto fail;
-		if (!ptr)
-			return argv;
-		len = read_str(t, ptr, buf, sizeof(buf));
-		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES)
-			goto fail; /* fail closed: what cannot be read is not judged allowed */
-		more = realloc(argv, (n + 2) * sizeof(*argv));
-		if (!more)
-			goto fail;
-		argv = more;
-		argv[n] = strdup(buf);
-		argv[++n] = NULL;
-		if (!argv[n - 1])
-			goto fail;
+	for (int i = 0; i < EXEC_FILES; i++) {
+		free(c->f[i].path);
+		c->f[i].path = NULL;
+		if (c->f[i].fd >= 0)
+			close(c->f[i].fd);
+		c->f[i].fd = -1;
 	}
-	return argv;
-fail:
-	hold_free_argv(argv);
-	errno = EPERM;
-	return NULL;
+	hold_free_argv(c->argv);
+	hold_free_argv(c->kargv);
+	hold_free_argv(c->envp);
+	free(c->written_lib);
+	c->argv = c->kargv = c->envp = NULL;
+	c->written_lib = NULL;
 }
 
 /*
- * /proc/self and /proc/thread-self in the agent's path are the agent's,
- * not ours. Under /proc/PID/root they would name the supervisor, or, when
- * the agent's /proc belongs to its own PID namespace (sevorix run, a
- * container), nothing at all: the supervisor has no pid there. So they
- * are read in our /proc under the trapped task's pid. Returns true when
- * path was one of them (full written).
+ * Reads a NULL-terminated array of strings (argv, envp); -errno on failure
+ * (the exec is then refused: what cannot be read is not judged allowed).
  */
-static bool own_proc(const struct trapped *t, const char *path, char *full, size_t len)
+static int read_strv(const struct trapped *t, uint64_t addr, char ***ret)
 {
-	if (!strncmp(path, "/proc/self", 10) && (!path[10] || path[10] == '/'))
-		snprintf(full, len, "/proc/%d%s", hold_tgid_of(t->pid), path + 10);
-	else if (!strncmp(path, "/proc/thread-self", 17) && (!path[17] || path[17] == '/'))
-		snprintf(full, len, "/proc/%d/task/%d%s", hold_tgid_of(t->pid), t->pid, path + 17);
-	else
-		return false;
-	return true;
-}
+	static __thread char buf[ARG_STRLEN_MAX];
+	static __thread uint64_t ptrs[64];	/* pointers ptrs[0] = the base-th one */
+	size_t n = 0, bytes = 0, base = 0, have = 0;
+	char **v = calloc(1, sizeof(*v));
+	int r = v ? 0 : -ENOMEM;
 
-/* Opens what the trapped call names, as the agent would see it. Returns an fd or -errno. */
-static int open_target(const struct trapped *t, int dirfd, const char *path, int flags)
-{
-	char full[4096 + 64];
-	int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK, fd;
+	while (!r && addr) {
+		ssize_t len;
+		char **more;
 
-	if (!*path && (flags & AT_EMPTY_PATH))
-		snprintf(full, sizeof(full), "/proc/%d/fd/%d", t->pid, dirfd);
-	else if (own_proc(t, path, full, sizeof(full)))
-		; /* the agent's own /proc entries, by its pid here */
-	else if (path[0] == '/')
-		snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, path);
-	else if (dirfd == AT_FDCWD)
-		snprintf(full, sizeof(full), "/proc/%d/cwd/%s", t->pid, path);
-	else
-		snprintf(full, sizeof(full), "/proc/%d/fd/%d/%s", t->pid, dirfd, path);
-	if (flags & AT_SYMLINK_NOFOLLOW)
-		oflags |= O_NOFOLLOW;
-	if (!*path && !(flags & AT_EMPTY_PATH))
-		return -ENOENT;
-	fd = open(full, oflags);
-	return fd < 0 ? -errno : fd;
-}
+		if (n >= base + have) { /* the next pointers, up to the end of their page */
+			uint64_t at = addr + n * sizeof(*ptrs), page = 4096 - (at & 4095);
+			/* one pointer at least: a misaligned one may straddle the page */
+			size_t want = page < sizeof(*ptrs) ? sizeof(*ptrs) :
+				      page < sizeof(ptrs) ? page : sizeof(ptrs);
+			ssize_t got = pread(t->mem, ptrs, want, at);
 
-static int hash_cached(struct hold *h, int fd, const struct stat *st, uint8_t sha[32])
-{
-	struct hash_entry *e = &h->cache[st->st_ino % HASH_CACHE];
-	uint64_t kdev = exec_kdev(st->st_dev);
-	int r = 0;
-
-	pthread_mutex_lock(&h->lock);
-	if (e->kdev == kdev && e->ino == st->st_ino && e->size == st->st_size &&
-	    e->ctime_sec == st->st_ctim.tv_sec && e->ctime_nsec == st->st_ctim.tv_nsec) {
-		memcpy(sha, e->sha, 32);
-	} else {
-		r = sha256_fd(fd, sha);
-		if (!r) {
-			*e = (struct hash_entry){ .kdev = kdev, .ino = st->st_ino,
-						  .size = st->st_size,
-						  .ctime_sec = st->st_ctim.tv_sec,
-						  .ctime_nsec = st->st_ctim.tv_nsec };
-			memcpy(e->sha, sha, 32);
+			if (got < (ssize_t)sizeof(*ptrs)) {
+				r = -EFAULT;
+				break;
+			}
+			base = n;
+			have = got / sizeof(*ptrs);
 		}
+		if (!ptrs[n - base])
+			break;
+		len = read_str(t, ptrs[n - base], buf, ARG_STRLEN_MAX);
+		if (len < 0 || n >= ARGV_MAX_ARGS || (bytes += len + 1) > ARGV_MAX_BYTES) {
+			r = len < 0 ? (int)len : -E2BIG;
+			break;
+		}
+		more = realloc(v, (n + 2) * sizeof(*v));
+		if (!more || !(more[n] = strdup(buf))) {
+			v = more ? more : v;
+			r = -ENOMEM;
+			break;
+		}
+		v = more;
+		v[++n] = NULL;
 	}
-	pthread_mutex_unlock(&h->lock);
+	if (r)
+		hold_free_argv(v);
+	*ret = r ? NULL : v;
 	return r;
 }
 
-/* A script's interpreter is what the kernel finally loads: it is approved too. */
-static void interpreter_of(const struct trapped *t, int fd, struct exec_call *c)
+/* The name the kernel gives the exec (bprm->filename): what scripts see as their path. */
+static void filename_of(int dirfd, const char *path, bool at, char *out, size_t len)
 {
-	char line[256], full[512], *end;
-	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
-	struct stat st;
-
-	if (n < 3 || line[0] != '#' || line[1] != '!')
-		return;
-	line[n] = 0;
-	end = line + 2 + strspn(line + 2, " \t");
-	end[strcspn(end, " \t\n")] = 0;
-	snprintf(full, sizeof(full), "/proc/%d/root%s", t->pid, end);
-	if (*end == '/' && stat(full, &st) == 0) {
-		c->alt_kdev = exec_kdev(st.st_dev);
-		c->alt_ino = st.st_ino;
-	}
-}
-
-/* A path read from our /proc/self/fd link, as the agent sees it (below its root). */
-static void strip_root(const struct trapped *t, char *path)
-{
-	char link[64], root[4096];
-	ssize_t n;
-	size_t len;
-
-	snprintf(link, sizeof(link), "/proc/%d/root", t->pid);
-	n = readlink(link, root, sizeof(root) - 1);
-	if (n <= 1)
-		return; /* "/": the same view */
-	root[n] = 0;
-	len = n;
-	if (!strncmp(path, root, len) && (path[len] == '/' || !path[len]))
-		memmove(path, path + len, strlen(path + len) + 1);
-	if (!*path)
-		strcpy(path, "/");
-}
-
-/* Fills c from the opened file. Returns 0 or -errno. */
-static int identify_call(struct hold *h, const struct trapped *t, int fd, struct exec_call *c)
-{
-	char link[64];
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EACCES; /* what execve itself answers for a directory or device */
-	c->kdev = exec_kdev(st.st_dev);
-	c->ino = st.st_ino;
-	c->ctime_sec = st.st_ctim.tv_sec;
-	c->ctime_nsec = st.st_ctim.tv_nsec;
-	c->mtime_sec = st.st_mtim.tv_sec;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, c->path, sizeof(c->path) - 1);
-	if (n < 0)
-		return -errno;
-	c->path[n] = 0;
-	strip_root(t, c->path);
-	interpreter_of(t, fd, c);
-	return hash_cached(h, fd, &st, c->sha);
+	if (!at || dirfd == AT_FDCWD || path[0] == '/')
+		snprintf(out, len, "%s", path);
+	else if (!*path)
+		snprintf(out, len, "/dev/fd/%d", dirfd);
+	else
+		snprintf(out, len, "/dev/fd/%d/%s", dirfd, path);
 }
 
 int hold_tgid_of(int tid)
@@ -243,56 +166,171 @@ int hold_tgid_of(int tid)
 	return tgid;
 }
 
-int hold_approve_exec(struct hold *h, int tgid, const struct exec_call *c, uint64_t argv_hash)
+/* The keyed hash of a string array as the kernel lays it out: each string and its NUL. */
+static uint64_t strv_hash(const uint64_t key[2], char *const *v)
 {
-	struct sx_approval a = { .dev = c->kdev, .ino = c->ino, .ctime_sec = c->ctime_sec,
-				 .ctime_nsec = c->ctime_nsec, .alt_dev = c->alt_kdev,
-				 .alt_ino = c->alt_ino, .argv_hash = argv_hash };
-	__u32 key = tgid;
+	struct siphash s;
+	uint64_t h;
 
-	return bpf_map_update_elem(h->approvals, &key, &a, BPF_ANY) ? -errno : 0;
+	siphash_init(&s, key);
+	for (size_t i = 0; v && v[i]; i++)
+		siphash_update(&s, v[i], strlen(v[i]) + 1);
+	h = siphash_final(&s);
+	return h ? h : 1; /* 0 means "not checked" */
+}
+
+static void file_key(struct sx_exec_file *k, const struct exec_file *f)
+{
+	*k = (struct sx_exec_file){ .dev = f->kdev, .ino = f->ino, .ctime_sec = f->ctime_sec,
+				    .ctime_nsec = f->ctime_nsec };
+}
+
+int hold_approve_exec(struct hold *h, int tid, const struct exec_call *c)
+{
+	struct sx_approval a = { .n = c->n, .key = { h->key[0], h->key[1] } };
+	__u32 k = tid;
+
+	for (int i = 0; i < c->n; i++)
+		file_key(&a.file[i], &c->f[i]);
+	if (c->entry >= 0 && c->check_entry)
+		file_key(&a.entry, &c->f[c->entry]);
+	if (c->bind_argv)
+		a.argv_hash = strv_hash(h->key, c->kargv);
+	if (c->envp)
+		a.env_hash = strv_hash(h->key, c->envp);
+	return bpf_map_update_elem(h->approvals, &k, &a, BPF_ANY) ? -errno : 0;
+}
+
+/* Bytes of argv as the kernel copies them. */
+static size_t strv_bytes(char *const *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; v && v[i]; i++)
+		n += strlen(v[i]) + 1;
+	return n;
+}
+
+/* True when the library at path, as the agent reaches it, was written during the run. */
+static bool lib_written(struct hold *h, const struct trapped *t, const char *path, char **out)
+{
+	struct exec_file f = { .fd = -1 };
+	int fd = hold_open_as_agent(t, AT_FDCWD, path, 0);
+	bool w = fd >= 0 && hold_identify_file(h, t, fd, &f) == 0 && hold_written(h, &f);
+
+	if (w && !*out)
+		*out = strdup(f.path);
+	free(f.path);
+	if (f.fd >= 0)
+		close(f.fd);
+	return w;
+}
+
+/* Each name of a list that ld.so splits on spaces and colons; bare names in LD_LIBRARY_PATH. */
+static void check_list(struct hold *h, const struct trapped *t, struct exec_call *c,
+		       const char *list, char *const *envp)
+{
+	char *copy = strdup(list), *save = NULL, path[4096];
+
+	for (char *n = copy ? strtok_r(copy, ": \t", &save) : NULL; n && !c->written_lib;
+	     n = strtok_r(NULL, ": \t", &save)) {
+		if (strchr(n, '/')) {
+			lib_written(h, t, n, &c->written_lib);
+			continue;
+		}
+		for (size_t i = 0; envp[i] && !c->written_lib; i++) {
+			char *dirs, *s2 = NULL;
+
+			if (strncmp(envp[i], "LD_LIBRARY_PATH=", 16) || !(dirs = strdup(envp[i] + 16)))
+				continue;
+			for (char *d = strtok_r(dirs, ":;", &s2); d && !c->written_lib;
+			     d = strtok_r(NULL, ":;", &s2))
+				if (snprintf(path, sizeof(path), "%s/%s", d, n) < (int)sizeof(path))
+					lib_written(h, t, path, &c->written_lib);
+			free(dirs);
+		}
+	}
+	free(copy);
 }
 
 /*
- * Reads and judges one trapped exec; returns 0 to let it go on, -errno to
- * fail it, or HOLD_HELD when the jury was asked and a worker will answer.
+ * Under W^X, libraries the loader maps into the new program before it
+ * runs because the environment says so (LD_PRELOAD, LD_AUDIT; every
+ * occurrence, the loader honours the last) count as what the exec loads.
+ * The environment is bound to the approval (env_hash), so it cannot be
+ * swapped after this; a library mapped later by the program itself
+ * (dlopen) is the BPF LSM layer's and the mount options' job
+ * (docs/escapes.md).
+ */
+void hold_preload_check(struct hold *h, const struct trapped *t, struct exec_call *c)
+{
+	for (size_t i = 0; c->envp && c->envp[i] && !c->written_lib; i++) {
+		const char *e = c->envp[i];
+
+		if (!strncmp(e, "LD_PRELOAD=", 11))
+			check_list(h, t, c, e + 11, c->envp);
+		else if (!strncmp(e, "LD_AUDIT=", 9))
+			check_list(h, t, c, e + 9, c->envp);
+	}
+}
+
+int hold_conclude_exec(struct hold *h, const struct trapped *t, struct exec_call *c)
+{
+	const struct exec_rule *rule;
+	const char *reason;
+	enum sx_action a;
+	int r;
+
+	if (h->p->exec_written == SX_DENY)
+		hold_preload_check(h, t, c);
+	a = hold_judge_exec(h, c, &rule, &reason);
+	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
+		return hold_review_exec(h, t, c, rule); /* takes c */
+	/* the kernel matches argv rules on its first SX_ARGV_MAX - 1 bytes only:
+	 * beyond them, it checks that every byte is the one judged here; shell
+	 * rules are judged here only, so then every argv is bound */
+	c->bind_argv = policy_has_shell_rules(h->p) ||
+		       (h->argv_rules && strv_bytes(c->kargv) >= SX_ARGV_MAX);
+	if (a == SX_ALLOW)
+		r = hold_approve_exec(h, t->pid, c);
+	else
+		r = -EPERM;
+	if (a != SX_ALLOW && h->ev)
+		events_hold_exec(h->ev, t->pid, c->f[0].path ? c->f[0].path : "", c->argv, a,
+				 rule ? &rule->loc : NULL, reason);
+	hold_call_free(c);
+	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
+}
+
+/*
+ * Reads and identifies one trapped exec; returns 0 to let it go on, -errno
+ * to fail it, or HOLD_HELD when a hashing thread or the jury answers later.
  */
 int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_data *d)
 {
 	bool at = d->nr == __NR_execveat;
 	int dirfd = at ? (int)d->args[0] : AT_FDCWD, flags = at ? (int)d->args[4] : 0;
-	struct exec_call c = { 0 };
-	const struct exec_rule *rule;
-	const char *reason;
-	char path[4096];
-	enum sx_action a;
+	struct exec_call c = { .entry = -1 };
+	char path[4096], name[4200];
 	int fd, r;
 
+	for (int i = 0; i < EXEC_FILES; i++)
+		c.f[i].fd = -1;
 	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
 		return -EFAULT;
-	c.argv = read_argv(t, d->args[at ? 2 : 1]);
-	if (!c.argv)
-		return -EPERM; /* fail closed */
-	fd = open_target(t, dirfd, path, flags);
-	r = fd < 0 ? fd : identify_call(h, t, fd, &c);
-	if (fd >= 0)
-		close(fd);
-	if (r < 0) {
-		hold_free_argv(c.argv);
-		return r; /* the agent sees what execve would have said (ENOENT ...) */
-	}
-	a = hold_judge_exec(h, &c, &rule, &reason);
-	if (a == SX_REVIEW && h->p->mode != SX_MODE_AUDIT)
-		return hold_review_exec(h, t, &c, rule); /* takes c.argv */
-	/* shell rules judged the argv here, not in the kernel: bind the approval to it */
-	if (a == SX_ALLOW)
-		r = hold_approve_exec(h, hold_tgid_of(t->pid), &c,
-				      policy_has_shell_rules(h->p) ? hold_argv_hash(c.argv) : 0);
-	else
-		r = -EPERM;
-	if (a != SX_ALLOW && h->ev)
-		events_hold_exec(h->ev, t->pid, c.path, c.argv, a, rule ? &rule->loc : NULL, reason);
-	hold_free_argv(c.argv);
-	return h->p->mode == SX_MODE_AUDIT && r == -EPERM ? 0 : r;
+	r = read_strv(t, d->args[at ? 2 : 1], &c.argv);
+	if (!r && h->p->exec_written == SX_DENY) /* W^X reads LD_PRELOAD and LD_AUDIT */
+		r = read_strv(t, d->args[at ? 3 : 2], &c.envp);
+	if (r)
+		goto out; /* fail closed */
+	fd = hold_open_as_agent(t, dirfd, path, flags);
+	filename_of(dirfd, path, at, name, sizeof(name));
+	r = fd < 0 ? fd : hold_chain(h, t, fd, name, &c); /* takes fd */
+	if (!r && hold_needs_hash(h, &c))
+		return hold_hash_later(h, t, &c); /* takes c */
+	if (!r)
+		return hold_conclude_exec(h, t, &c); /* takes c */
+out:
+	hold_call_free(&c);
+	return r; /* the agent sees what execve would have said (ENOENT ...) */
 }
-

@@ -16,37 +16,60 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hold/internal.h"
 #include "exec/exec.h"
-#include "util/fdpass.h"
-#include "util/sha256.h"
 
-static int identify(const char *path, struct identity *id)
+/* Debian bookworm's headers predate these (Linux 6.6) */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#include "util/fdpass.h"
+
+/* The identity of the file at path (our view), its hash kept across runs where it may be. */
+static int identify(struct hold *h, const char *path, struct identity *id)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r;
+	struct exec_file f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	id->kdev = exec_kdev(st.st_dev);
-	id->ino = st.st_ino;
-	r = sha256_fd(fd, id->sha);
+	r = hold_stat_file(fd, &f);
+	r = r ?: hold_hash_now(h, &f);
 	close(fd);
-	return r;
+	if (r)
+		return r == -EACCES ? -EINVAL : r;
+	id->kdev = f.kdev;
+	id->ino = f.ino;
+	id->size = f.size;
+	memcpy(id->sha, f.sha, sizeof(id->sha));
+	return 0;
+}
+
+/* A content identity's size, for the size filter (ident.c). */
+static int add_size(struct hold *h, int64_t size)
+{
+	int64_t *more = realloc(h->sizes, (h->nsizes + 1) * sizeof(*more));
+
+	if (!more)
+		return -ENOMEM;
+	h->sizes = more;
+	h->sizes[h->nsizes++] = size;
+	return 0;
 }
 
 static int add_identity(struct identity **arr, size_t *n, const struct identity *id)
@@ -76,10 +99,39 @@ static int find_loaders(struct hold *h)
 		for (size_t j = 0; j < g.gl_pathc && !r; j++) {
 			struct identity id = { .rule = NULL };
 
-			if (identify(g.gl_pathv[j], &id) == 0)
-				r = add_identity(&h->loaders, &h->nloaders, &id);
+			if (identify(h, g.gl_pathv[j], &id) == 0) {
+				id.path = strdup(g.gl_pathv[j]);
+				id.canon = realpath(g.gl_pathv[j], NULL);
+				r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
+				if (!r && h->deny_loader)
+					r = add_size(h, id.size);
+				if (r) {
+					free(id.path);
+					free(id.canon);
+				}
+			}
 		}
 		globfree(&g);
+	}
+	return r;
+}
+
+/* The identities of the files that deny and review rules name. */
+static int find_denied(struct hold *h)
+{
+	const struct policy *p = h->p;
+	int r = 0;
+
+	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
+		const struct exec_rule *x = &p->exec_rules[i];
+		struct identity id = { .rule = x };
+		char host[8192];
+
+		if (x->action == SX_ALLOW || !x->expanded)
+			continue;
+		/* a rule on a missing file or a directory names no content to hash */
+		if (identify(h, policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
+			r = add_identity(&h->denied, &h->ndenied, &id) ?: add_size(h, id.size);
 	}
 	return r;
 }
@@ -87,36 +139,45 @@ static int find_loaders(struct hold *h)
 int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t errlen)
 {
 	struct hold *h = calloc(1, sizeof(*h));
+	pthread_condattr_t ca;
 	int r = 0;
 
 	if (!h)
 		return -ENOMEM;
 	h->p = p;
 	h->listener = -1;
+	h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	h->stop = eventfd(0, EFD_CLOEXEC);
 	if (h->stop < 0)
 		r = -errno;
 	clock_gettime(CLOCK_REALTIME, &h->started);
 	pthread_mutex_init(&h->lock, NULL);
-	for (size_t i = 0; i < p->nexec_rules && !r; i++) {
-		const struct exec_rule *x = &p->exec_rules[i];
-		struct identity id = { .rule = x };
-
-		if (x->action == SX_ALLOW || !x->expanded)
-			continue;
-		/* a rule on a missing file or a directory names no content to hash */
-		char host[8192];
-
-		if (identify(policy_host_path(p, x->expanded, host, sizeof(host)), &id) == 0)
-			r = add_identity(&h->denied, &h->ndenied, &id);
-	}
-	if (!r && p->exec.present && p->exec_loader != SX_ALLOW)
-		r = find_loaders(h);
+	pthread_mutex_init(&h->role_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the clock of busy_since */
+	pthread_cond_init(&h->role_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	h->receiver = -1;
+	pthread_mutex_init(&h->hq_lock, NULL);
+	pthread_cond_init(&h->hq_cond, NULL);
+	/* the system's loaders: a direct exec of one is denied unless the policy
+	 * allows it; as the ELF interpreter at its own path, the kernel need not
+	 * check which file runs first (chain.c) */
+	h->deny_loader = p->exec.present && p->exec_loader != SX_ALLOW;
+	r = r ?: hold_store_open(h);
+	r = r ?: find_denied(h);
+	r = r ?: find_loaders(h);
+	if (!r && getrandom(h->key, sizeof(h->key), 0) != sizeof(h->key))
+		r = -EIO; /* fail closed: no secret, no argv binding */
+	for (size_t i = 0; i < p->nexec_rules; i++)
+		h->argv_rules |= p->exec_rules[i].argv_glob && p->exec_rules[i].action != SX_ALLOW;
+	r = r ?: hold_misc_load(h, NULL);
 	if (r) {
 		snprintf(err, errlen, "cannot prepare the exec checks: %s", strerror(-r));
 		hold_free(h);
 		return r;
 	}
+	hold_sizes_sort(h);
 	*ret = h;
 	return 0;
 }
@@ -181,15 +242,22 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	int r;
 
 	h->listener = listener;
+	/* the trapped task and the answering thread hand each other the CPU
+	 * instead of waking on another one (6.6+; elsewhere EINVAL, the usual way) */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	h->approvals = approvals;
 	h->net_approvals = net_approvals;
 	h->jury = jury;
 	h->ev = ev;
-	r = pthread_create(&h->thread, NULL, hold_loop, h);
-	if (r)
-		return -r;
-	h->running = true;
-	return 0;
+	r = hold_hashers_start(h);
+	for (int i = 0; i < HOLD_THREADS && !r; i++) {
+		h->threads[i] = (struct hold_thread){ .h = h, .index = i };
+		r = -pthread_create(&h->threads[i].id, NULL, hold_loop, &h->threads[i]);
+		h->nthreads += !r;
+	}
+	/* with one answering thread the hold works, only slower: go on */
+	h->running = h->nthreads > 0;
+	return h->running ? 0 : r;
 }
 
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev)
@@ -200,8 +268,14 @@ int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct e
 	/* one receiver at a time: a second one could block in NOTIF_RECV forever;
 	 * freed also when the dup failed, as callers free from's policy: its
 	 * listener closes and the trapped calls fail (fail closed) */
+	h->names = h->names ?: from->names;
 	hold_free(from);
 	return r ?: hold_start_fd(h, fd, approvals, net_approvals, jury, ev);
+}
+
+void hold_set_names(struct hold *h, struct dns_names *names)
+{
+	h->names = names;
 }
 
 int hold_listener(const struct hold *h)
@@ -218,13 +292,15 @@ void hold_free(struct hold *h)
 {
 	if (!h)
 		return;
-	if (h->running) {
+	if (h->nthreads) {
 		uint64_t one = 1;
 
 		/* not pthread_cancel(): a call being answered is finished first */
 		if (write(h->stop, &one, sizeof(one)) == sizeof(one))
-			pthread_join(h->thread, NULL);
+			for (int i = 0; i < h->nthreads; i++)
+				pthread_join(h->threads[i].id, NULL);
 	}
+	hold_hashers_stop(h); /* the calls waiting for a hash are answered */
 	/* reviews in flight end by their deadline; they use h until then */
 	h->stopping = true;
 	for (int i = 0; __atomic_load_n(&h->workers, __ATOMIC_SEQ_CST) > 0 && i < 6000; i++)
@@ -234,47 +310,121 @@ void hold_free(struct hold *h)
 	if (h->stop >= 0)
 		close(h->stop);
 	free(h->denied);
+	for (size_t i = 0; i < h->nloaders; i++) {
+		free(h->loaders[i].path);
+		free(h->loaders[i].canon);
+	}
+	if (h->root >= 0)
+		close(h->root);
 	free(h->loaders);
+	free(h->misc);
+	free(h->sizes);
+	hold_store_close(h);
 	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->role_lock);
+	pthread_cond_destroy(&h->role_cond);
+	pthread_mutex_destroy(&h->hq_lock);
+	pthread_cond_destroy(&h->hq_cond);
 	free(h);
 }
 
+/* The entry of set that f is: the same inode, or (hashed) the same content. */
 static const struct identity *same_file(const struct identity *set, size_t n,
-					const struct exec_call *c)
+					const struct exec_file *f)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((set[i].kdev == c->kdev && set[i].ino == c->ino) ||
-		    !memcmp(set[i].sha, c->sha, sizeof(c->sha)))
+		if ((set[i].kdev == f->kdev && set[i].ino == f->ino) ||
+		    (f->hashed && !memcmp(set[i].sha, f->sha, sizeof(f->sha))))
 			return &set[i];
 	return NULL;
+}
+
+bool hold_is_system_loader(const struct hold *h, const char *path, const struct exec_file *f)
+{
+	for (size_t i = 0; i < h->nloaders; i++)
+		if (h->loaders[i].kdev == f->kdev && h->loaders[i].ino == f->ino &&
+		    !strcmp(h->loaders[i].path, path))
+			return true;
+	return false;
+}
+
+bool hold_written(const struct hold *h, const struct exec_file *f)
+{
+	const struct policy *p = h->p;
+	const struct file_rule *fr;
+
+	if (f->ctime_sec < h->started.tv_sec && f->mtime_sec < h->started.tv_sec)
+		return false;
+	/* no name (a memfd, O_TMPFILE, a deleted file): only the run can have made
+	 * it; otherwise a place the agent may write */
+	return f->nlink == 0 || !p->files.present ||
+	       policy_decide_file(p, f->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW;
+}
+
+struct verdict {
+	enum sx_action a;
+	const struct exec_rule *rule;
+	const char *reason;
+};
+
+static void stricter(struct verdict *v, enum sx_action a, const struct exec_rule *rule,
+		     const char *reason)
+{
+	if (a > v->a) {
+		*v = (struct verdict){ a, rule, reason };
+	}
+}
+
+/* One file the exec loads: i in the chain (0: the one named), or the ELF interpreter. */
+static void judge_file(struct hold *h, const struct exec_call *c, int i, struct verdict *v)
+{
+	static const char *const copy[] = { "the same file or content as a denied executable",
+					    "its interpreter is (a copy of) a denied executable" };
+	const struct exec_file *f = &c->f[i];
+	const struct identity *id = same_file(h->denied, h->ndenied, f);
+	const struct exec_rule *rule;
+	enum sx_action a;
+
+	if (id)
+		stricter(v, id->rule->action, id->rule, copy[i > 0]);
+	if (h->deny_loader && i != c->entry && same_file(h->loaders, h->nloaders, f))
+		stricter(v, SX_DENY, NULL,
+			 "direct exec of the dynamic loader (exec: {loader: allow} permits it)");
+	/* the file named with argv as passed; what the kernel loads after it, with
+	 * argv as the kernel will hold it */
+	a = policy_decide_exec(h->p, f->path, i == 0 ? c->argv : c->kargv, &rule);
+	stricter(v, a, rule, i == 0 ? "exec rule" : "exec rule (on an interpreter)");
+	if (hold_content_counts(h, f) && !f->pinned)
+		stricter(v, SX_DENY, NULL,
+			 f->busy ? "open for writing: its content may change after the check"
+				 : "its content may change after the check (tmpfs, an unsealed "
+				   "memfd, FUSE or a network filesystem)");
+	if (h->p->exec_written == SX_DENY && hold_written(h, f))
+		stricter(v, SX_DENY, NULL, "written since the run started (exec: {written: deny})");
 }
 
 enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
 			       const struct exec_rule **rule, const char **reason)
 {
-	const struct policy *p = h->p;
-	const struct identity *id = same_file(h->denied, h->ndenied, c);
-	const struct file_rule *fr;
-	enum sx_action a;
+	struct verdict v = { SX_ALLOW, NULL, "" };
 
-	*rule = NULL;
-	if (id) {
-		*rule = id->rule;
-		*reason = "the same file or content as a denied executable";
-		return id->rule->action;
+	for (int i = 0; i < c->n; i++)
+		judge_file(h, c, i, &v);
+	if (c->entry >= 0)
+		judge_file(h, c, c->entry, &v);
+	/* the kernel's own argv, for what its argv rules will see */
+	if (c->kargv) {
+		const struct exec_rule *ar = NULL;
+		enum sx_action a = policy_decide_exec(h->p, NULL, c->kargv, &ar);
+
+		if (ar) /* an argv rule: without a path, no path rule or default applies */
+			stricter(&v, a, ar, "exec rule (on argv as the kernel holds it)");
 	}
-	if (same_file(h->loaders, h->nloaders, c)) {
-		*reason = "direct exec of the dynamic loader (exec: {loader: allow} permits it)";
-		return SX_DENY;
-	}
-	a = policy_decide_exec(p, c->path, c->argv, rule);
-	*reason = a == SX_ALLOW ? "" : "exec rule";
-	if (a == SX_ALLOW && p->exec_written == SX_DENY &&
-	    (c->ctime_sec >= h->started.tv_sec || c->mtime_sec >= h->started.tv_sec) &&
-	    (!p->files.present ||
-	     policy_decide_file(p, c->path, SX_ACCESS_WRITE, &fr) == SX_ALLOW)) {
-		*reason = "written since the run started (exec: {written: deny})";
-		return SX_DENY;
-	}
-	return a;
+	if (c->written_lib)
+		stricter(&v, SX_DENY, NULL,
+			 "LD_PRELOAD or LD_AUDIT names a library written since the run started "
+			 "(exec: {written: deny})");
+	*rule = v.rule;
+	*reason = v.reason;
+	return v.a;
 }

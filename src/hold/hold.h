@@ -20,6 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/types.h>
+
+#include "sevorix/abi.h"
 #include "sevorix/policy.h"
 
 struct hold;
@@ -51,6 +54,13 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
  * on failure. Returns 0 or -errno.
  */
 int hold_take_over(struct hold *h, struct hold *from, const char *jury, struct events *ev);
+/*
+ * The run's learnt names (docs/dns.md): a review-class connect to an
+ * address learnt for an allowed name is the kernel's to allow, and a
+ * reviewed one shows the jury its name. Call before hold_start.
+ */
+struct dns_names;
+void hold_set_names(struct hold *h, struct dns_names *names);
 /* The listener fd, still owned by h (to hand over with SCM_RIGHTS: dup it, then free h). */
 int hold_listener(const struct hold *h);
 /* True while the hold still answers (its agent has not gone). */
@@ -58,17 +68,51 @@ bool hold_running(const struct hold *h);
 /* Stops answering (held calls then fail) and frees. Accepts NULL. */
 void hold_free(struct hold *h);
 
-/* What a trapped exec is judged on (exec.c); exposed for tests. */
-struct exec_call {
-	char path[4096];	/* resolved, canonical */
-	char **argv;		/* NULL-terminated */
-	uint64_t kdev, ino;	/* identity of the file the path leads to */
-	int64_t ctime_sec, ctime_nsec, mtime_sec;
-	uint64_t alt_kdev, alt_ino; /* a script's interpreter */
-	uint8_t sha[32];
+/* Where a file lives, for whether its ctime witnesses every change of its content (ident.c). */
+enum exec_fs {
+	EXEC_FS_STABLE,		/* a disk or read-only filesystem: every write moves the ctime */
+	EXEC_FS_MEMORY,		/* tmpfs, shmem, memfd, hugetlbfs: writes through a mapping do not */
+	EXEC_FS_OTHER,		/* FUSE, network and others: the server may change it unseen */
 };
 
-/* Verdict for one exec; *reason is static text; *rule as policy_decide_exec(). */
+/* One file the kernel loads for an exec, as the hold identified it. */
+struct exec_file {
+	char *path;		/* canonical, as the agent sees it (malloc'd) */
+	uint64_t fsid, kdev, ino;	/* the filesystem's identity (statfs), device, inode */
+	int64_t size, ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
+	uint32_t nlink, uid, mode;
+	enum exec_fs fs;
+	bool noexec;		/* on a noexec mount: the kernel will not load it */
+	bool pinned;		/* its content cannot change unseen before the kernel loads it */
+	bool busy;		/* not pinned because it is open for writing */
+	bool root_only;		/* only root may write it, and the agent is not root */
+	bool hashed;		/* sha holds its content identity */
+	uint8_t sha[32];
+	int fd;			/* open while it may still be hashed, else -1 */
+};
+
+#define EXEC_FILES (SX_CHAIN_MAX + 1)
+
+/* What a trapped exec is judged on (exec.c, chain.c); exposed for tests. */
+struct exec_call {
+	/* f[0..n): the file named, then the interpreters (#!, binfmt_misc) in the
+	 * order the kernel loads them; f[n - 1] is the image that runs */
+	struct exec_file f[EXEC_FILES];
+	int n;
+	int entry;		/* f[entry]: the ELF interpreter of the image, or -1 */
+	bool check_entry;	/* the kernel must check f[entry] (abi.h, sx_approval) */
+	char **argv;		/* as the agent passed it, NULL-terminated */
+	char **kargv;		/* as the kernel holds it once the interpreters rewrote it */
+	char **envp;		/* read under W^X only (LD_PRELOAD, LD_AUDIT), else NULL */
+	char *written_lib;	/* under W^X: a library LD_PRELOAD or LD_AUDIT names that was
+				 * written during the run, else NULL */
+	bool bind_argv;		/* the kernel compares every byte of kargv */
+};
+
+/*
+ * Verdict for one exec: the strictest over every file it loads; *reason
+ * is static text; *rule as policy_decide_exec().
+ */
 enum sx_action hold_judge_exec(struct hold *h, const struct exec_call *c,
 			       const struct exec_rule **rule, const char **reason);
 

@@ -33,36 +33,16 @@
 struct held {
 	struct hold *h;
 	struct trapped t;
-	int tgid;
+	int tgid;		/* connect: the approval's key (exec: t.pid, the thread) */
 	struct timespec t0;
 	bool exec;
 	struct exec_call c;		/* exec: argv owned here */
 	char rule[4200];		/* policy_rule_name() of the deciding rule */
 	struct sx_net_approval k;	/* connect */
 	char target[64];
+	char host[256];			/* connect: the name of the address, or "" */
 	char cwd[4096];
 };
-
-uint64_t hold_argv_hash(char *const argv[])
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t n = 0, end = 0;
-	char text[SX_ARGV_MAX];
-
-	/* the argv area as the kernel reads it: NUL-separated, NULs as spaces */
-	for (size_t i = 0; argv[i] && n < SX_ARGV_MAX - 1; i++) {
-		for (const char *c = argv[i]; *c && n < SX_ARGV_MAX - 1; c++)
-			text[n++] = *c;
-		if (n < SX_ARGV_MAX - 1)
-			text[n++] = ' ';
-	}
-	for (size_t i = 0; i < n; i++)
-		if (text[i] != ' ')
-			end = i + 1;
-	for (size_t i = 0; i < end; i++)
-		h = (h ^ (uint8_t)text[i]) * 0x100000001b3ULL;
-	return h;
-}
 
 static long elapsed_us(const struct timespec *t0)
 {
@@ -85,7 +65,7 @@ static void fill_review(const struct held *w, const struct hold_context *ctx, st
 		while (w->c.argv[argc])
 			argc++;
 		r->kind = REVIEW_EXEC;
-		r->path = w->c.path;
+		r->path = w->c.f[0].path;
 		r->argv = (const char *const *)w->c.argv;
 		r->argc = argc;
 		r->cwd = w->cwd[0] ? w->cwd : NULL;
@@ -99,6 +79,7 @@ static void fill_review(const struct held *w, const struct hold_context *ctx, st
 		snprintf(addr, addrlen, "%s", w->target);
 		r->addr = addr;
 		r->port = w->k.port;
+		r->host = w->host[0] ? w->host : NULL;
 	}
 	r->run = ctx->run[0] ? ctx->run : NULL;
 	r->has_uid = ctx->has_uid;
@@ -139,8 +120,11 @@ static int approve(struct held *w)
 {
 	__u8 one = 1;
 
-	if (w->exec)
-		return hold_approve_exec(w->h, w->tgid, &w->c, hold_argv_hash(w->c.argv));
+	/* the jury judged this argv: the kernel checks every byte of it */
+	if (w->exec) {
+		w->c.bind_argv = true;
+		return hold_approve_exec(w->h, w->t.pid, &w->c);
+	}
 	return bpf_map_update_elem(w->h->net_approvals, &w->k, &one, BPF_ANY) ? -errno : 0;
 }
 
@@ -154,7 +138,7 @@ static void *worker(void *arg)
 	if (e == 0)
 		e = approve(w); /* an allow that cannot be bound to its object is a deny */
 	if (w->exec)
-		snprintf(target, sizeof(target), "%s", w->c.path);
+		snprintf(target, sizeof(target), "%s", w->c.f[0].path);
 	else
 		snprintf(target, sizeof(target), w->k.family == 2 ? "%s:%u" : "[%s]:%u",
 			 w->target, w->k.port);
@@ -171,7 +155,7 @@ static void *worker(void *arg)
 	hold_respond(w->h, &w->t, e == 0 ? 0 : -EPERM);
 	review_answer_free(&ans);
 	if (w->exec)
-		hold_free_argv(w->c.argv);
+		hold_call_free(&w->c);
 	__atomic_sub_fetch(&w->h->workers, 1, __ATOMIC_SEQ_CST);
 	free(w);
 	return NULL;
@@ -211,26 +195,25 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 	int e;
 
 	if (!w) {
-		hold_free_argv(c->argv);
+		hold_call_free(c);
 		return -EPERM;
 	}
-	*w = (struct held){ .h = h, .t = *t, .tgid = hold_tgid_of(t->pid), .exec = true,
-			    .c = *c };
+	*w = (struct held){ .h = h, .t = *t, .exec = true, .c = *c };
 	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
-	w->t.mem = -1;
+	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(link, sizeof(link), "/proc/%d/cwd", t->pid);
 	n = readlink(link, w->cwd, sizeof(w->cwd) - 1);
 	w->cwd[n > 0 ? n : 0] = 0;
 	e = start(w);
 	if (e != HOLD_HELD) {
-		hold_free_argv(w->c.argv);
+		hold_call_free(&w->c);
 		free(w);
 	}
 	return e;
 }
 
 int hold_review_connect(struct hold *h, const struct trapped *t,
-			const struct sx_net_approval *k, const char *text,
+			const struct sx_net_approval *k, const char *text, const char *host,
 			const struct net_rule *rule)
 {
 	struct held *w = calloc(1, sizeof(*w));
@@ -240,8 +223,9 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 		return -EPERM;
 	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k };
 	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
-	w->t.mem = -1;
+	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(w->target, sizeof(w->target), "%s", text);
+	snprintf(w->host, sizeof(w->host), "%s", host ?: "");
 	e = start(w);
 	if (e != HOLD_HELD)
 		free(w);

@@ -105,12 +105,23 @@ static int cmp_port(const void *a, const void *b)
  * allow and review rules is allowed, every other port denied. Any rule
  * that allows every port, or more than LANDLOCK_MAX_PORTS ports, leaves
  * TCP to the cgroup layer (net_not_expressible). Never stricter than the
- * rulebook: this layer must not deny what another layer would allow.
+ * rulebook: this layer must not deny what another layer would allow. Host
+ * rules count with their ports (a learnt address is allowed on them), and
+ * when the policy names hosts port 53 is allowed: Landlock sees a lookup
+ * before the cgroup program sends it to the run's resolver (docs/dns.md).
+ * Bind rules are not connects.
  */
+static bool connect_rule(const struct net_rule *r)
+{
+	return r->kind != NET_RULE_UNIX && r->kind != NET_RULE_BIND4 && r->kind != NET_RULE_BIND6 &&
+	       r->action != SX_DENY;
+}
+
 static int build_net(const struct policy *p, struct landlock_plan *plan)
 {
 	struct landlock_layer *l = &plan->layers[LANDLOCK_LAYER_FILES];
-	size_t n = 0;
+	bool dns = policy_names_hosts(p);
+	size_t n = dns;
 	uint16_t *v;
 
 	if (!p->network.present)
@@ -120,7 +131,7 @@ static int build_net(const struct policy *p, struct landlock_plan *plan)
 	for (size_t i = 0; i < p->nnet_rules; i++) {
 		const struct net_rule *r = &p->net_rules[i];
 
-		if (r->kind == NET_RULE_UNIX || r->action == SX_DENY)
+		if (!connect_rule(r))
 			continue;
 		if (r->nports == 0)
 			goto not_expressible;
@@ -134,10 +145,12 @@ static int build_net(const struct policy *p, struct landlock_plan *plan)
 	if (!v)
 		return -ENOMEM;
 	n = 0;
+	if (dns)
+		v[n++] = 53;
 	for (size_t i = 0; i < p->nnet_rules; i++) {
 		const struct net_rule *r = &p->net_rules[i];
 
-		if (r->kind == NET_RULE_UNIX || r->action == SX_DENY)
+		if (!connect_rule(r))
 			continue;
 		for (size_t j = 0; j < r->nports; j++)
 			for (unsigned int port = r->ports[j].lo; port <= r->ports[j].hi; port++)

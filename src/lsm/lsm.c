@@ -242,7 +242,8 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 		     char *err, size_t errlen)
 {
 	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
-	struct net_sink ns = { sh.net ? skip_inet : fill_inet, sh.unix_ ? skip_unix : fill_unix, l };
+	struct net_sink ns = { sh.net ? skip_inet : fill_inet, sh.unix_ ? skip_unix : fill_unix, l,
+				NULL };
 	struct exec_sink es = { fill_exec, skip_argv, l };
 	struct file_sink fs = { fill_file, l, fill_dir };
 	__u32 zero = 0;
@@ -254,7 +255,7 @@ static int fill_maps(struct lsmlayer *l, const struct policy *p, struct shared s
 		r = put(l->skel->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg));
 	if (!r && !sh.exec) {
 		r = exec_compile(p, &es, err, errlen);
-		r = r < 0 ? r : 0;
+		r = r < 0 ? r : exec_fill_wx(p, bpf_map__fd(l->skel->maps.sx_exec_wx));
 	}
 	if (!r)
 		r = lsm_files_compile(p, &fs, err, errlen);

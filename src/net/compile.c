@@ -33,8 +33,9 @@ static int push(struct sx_net_value *v, uint16_t lo, uint16_t hi, enum sx_action
 	return 0;
 }
 
-/* Builds the entry of prefix P (a rule, or the /0 pseudo-rule). */
-static int build_entry(const struct policy *p, const struct net_rule *at, struct sx_net_value *v)
+/* Builds the entry of prefix P (a rule, or the /0 pseudo-rule), ending with def. */
+static int build_entry(const struct policy *p, const struct net_rule *at, enum sx_action def,
+		       struct sx_net_value *v)
 {
 	int r = 0;
 
@@ -49,7 +50,7 @@ static int build_entry(const struct policy *p, const struct net_rule *at, struct
 		for (size_t j = 0; j < x->nports && !r; j++)
 			r = push(v, x->ports[j].lo, x->ports[j].hi, x->action, x->id);
 	}
-	return r ?: push(v, 0, 65535, p->network.def, SX_RULE_DEFAULT);
+	return r ?: push(v, 0, 65535, def, SX_RULE_DEFAULT);
 }
 
 static bool seen_before(const struct policy *p, size_t i)
@@ -65,11 +66,14 @@ static bool seen_before(const struct policy *p, size_t i)
 	return false;
 }
 
+/* The tries of one kind: cidr rules (add_inet) or bind rules (add_bind). */
 static int compile_inet(const struct policy *p, enum net_rule_kind kind,
 			const struct net_sink *sink, char *err, size_t errlen)
 {
 	struct net_rule zero = { .kind = kind, .prefix = 0 };
-	int family = kind == NET_RULE_CIDR4 ? AF_INET : AF_INET6;
+	bool bind = kind == NET_RULE_BIND4 || kind == NET_RULE_BIND6;
+	int family = kind == NET_RULE_CIDR4 || kind == NET_RULE_BIND4 ? AF_INET : AF_INET6;
+	enum sx_action def = bind ? p->bind.def : p->network.def;
 	struct sx_net_value v;
 	bool have_zero = false;
 	int r;
@@ -82,14 +86,15 @@ static int compile_inet(const struct policy *p, enum net_rule_kind kind,
 		if (at == &zero && have_zero)
 			break;
 		have_zero |= at->prefix == 0;
-		r = build_entry(p, at, &v);
+		r = build_entry(p, at, def, &v);
 		if (r == -E2BIG) {
 			snprintf(err, errlen, "%s:%u: more than %d port ranges cover %s",
 				 at->loc.file ?: p->file, at->loc.line, SX_NET_MAX_ENTRIES - 1,
 				 at->text ?: "0/0");
 			return r;
 		}
-		r = sink->add_inet(sink->ctx, family, at->addr, at->prefix, &v);
+		r = (bind ? sink->add_bind : sink->add_inet)(sink->ctx, family, at->addr, at->prefix,
+							      &v);
 		if (r < 0) {
 			snprintf(err, errlen, "cannot store network rule: %s", strerror(-r));
 			return r;
@@ -127,6 +132,11 @@ int net_compile(const struct policy *p, const struct net_sink *sink, char *err, 
 
 	if (!r)
 		r = compile_inet(p, NET_RULE_CIDR6, sink, err, errlen);
+	/* without network.bind: one /0 entry that allows (p->bind.def) */
+	if (!r && sink->add_bind)
+		r = compile_inet(p, NET_RULE_BIND4, sink, err, errlen);
+	if (!r && sink->add_bind)
+		r = compile_inet(p, NET_RULE_BIND6, sink, err, errlen);
 	if (!r) {
 		r = compile_unix(p, sink);
 		if (r < 0)

@@ -20,24 +20,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "net/net.h"
+#include "net/internal.h"
 #include "sevorix/abi.h"
 #include "util/bpfobj.h"
-#include "net.skel.h"
-#include "unix.skel.h"
 
 /* Not in the uapi headers of libbpf 1.1 / Linux 6.1 */
 #define SX_ATTACH_CGROUP_UNIX_CONNECT 49
 #define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
-
-#define NLINKS 6
-
-struct netlayer {
-	struct net_bpf *net;
-	struct unix_bpf *unix_;
-	struct bpf_link *links[NLINKS];
-	int nlinks;
-};
 
 int netlayer_probe(void)
 {
@@ -95,6 +84,17 @@ static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_uni
 	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
 }
 
+static int sink_bind(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+		     const struct sx_net_value *v)
+{
+	struct net_bpf *s = ((struct sink_ctx *)ctx)->net;
+	union net_lpm_key k;
+	size_t ks = net_lpm_key(family, addr, prefix, &k);
+
+	return bpf_map__update_elem(family == AF_INET ? s->maps.sx_bind4 : s->maps.sx_bind6, &k,
+				    ks, v, sizeof(*v), 0);
+}
+
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 {
 	int r = bpfobj_share_maps(obj, nl->net->obj);
@@ -129,12 +129,41 @@ static int load_unix(struct netlayer *nl, const struct unix_list *l)
 	return 0;
 }
 
+/*
+ * The network programs the policy needs: the names' and bind rules'
+ * programs are not even verified for a policy without them (their
+ * verification is most of a run's start-up cost here). NULL with errno.
+ */
+static struct net_bpf *load_net(const struct policy *p)
+{
+	struct net_bpf *s = net_bpf__open();
+	bool names = policy_names_hosts(p), bind = p->bind.present;
+	int r;
+
+	if (!s)
+		return NULL;
+	bpf_program__set_autoload(s->progs.sevorix_recvmsg4, names);
+	bpf_program__set_autoload(s->progs.sevorix_recvmsg6, names);
+	bpf_program__set_autoload(s->progs.sevorix_getpeername4, names);
+	bpf_program__set_autoload(s->progs.sevorix_getpeername6, names);
+	bpf_program__set_autoload(s->progs.sevorix_bind4, bind);
+	bpf_program__set_autoload(s->progs.sevorix_bind6, bind);
+	bpf_program__set_autoload(s->progs.sevorix_ingress, bind);
+	r = net_bpf__load(s);
+	if (r) {
+		net_bpf__destroy(s);
+		errno = -r;
+		return NULL;
+	}
+	return s;
+}
+
 int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
 {
 	struct netlayer *nl = calloc(1, sizeof(*nl));
 	struct unix_list *ul = calloc(1, sizeof(*ul));
 	struct sink_ctx sc;
-	struct net_sink sink = { sink_inet, sink_unix, &sc };
+	struct net_sink sink = { sink_inet, sink_unix, &sc, sink_bind };
 	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
 	__u32 zero = 0;
 	int r = -ENOMEM;
@@ -142,7 +171,7 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	*ret = NULL;
 	if (!nl || !ul)
 		goto fail;
-	nl->net = net_bpf__open_and_load();
+	nl->net = load_net(p);
 	if (!nl->net) {
 		r = -errno;
 		snprintf(err, errlen, "cannot load the cgroup network programs: %s", strerror(-r));
@@ -155,6 +184,17 @@ int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size
 	r = bpf_map__update_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot store the run configuration: %s", strerror(-r));
+		goto fail;
+	}
+	nl->names = policy_names_hosts(p);
+	r = nl->names ? netlayer_compile_hosts(nl, p, err, errlen) : 0;
+	if (r < 0)
+		goto fail;
+	/* without network.bind, binding is not restricted: no program is attached for it */
+	nl->cfg.bind = p->bind.present;
+	r = netlayer_write_cfg(nl);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot store the network settings: %s", strerror(-r));
 		goto fail;
 	}
 	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
@@ -187,6 +227,25 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_connect6, cgroup_fd, "connect6", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg4, cgroup_fd, "sendmsg4", pin_dir);
 	r = r ?: attach_one(nl, nl->net->progs.sevorix_sendmsg6, cgroup_fd, "sendmsg6", pin_dir);
+	/* what leaves goes where its socket was judged to go (bpf/sock.bpf.h) */
+	r = r ?: attach_one(nl, nl->net->progs.sevorix_egress, cgroup_fd, "egress", pin_dir);
+	/* answers of the run's resolver, shown as from the server asked (docs/dns.md) */
+	if (!r && nl->names) {
+		r = attach_one(nl, nl->net->progs.sevorix_recvmsg4, cgroup_fd, "recvmsg4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_recvmsg6, cgroup_fd, "recvmsg6",
+				    pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_getpeername4, cgroup_fd,
+				    "getpeername4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_getpeername6, cgroup_fd,
+				    "getpeername6", pin_dir);
+	}
+	/* network.bind: bind(2), and listeners that never called it */
+	if (!r && nl->cfg.bind) {
+		r = attach_one(nl, nl->net->progs.sevorix_bind4, cgroup_fd, "bind4", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_bind6, cgroup_fd, "bind6", pin_dir);
+		r = r ?: attach_one(nl, nl->net->progs.sevorix_ingress, cgroup_fd, "ingress",
+				    pin_dir);
+	}
 	if (!r && nl->unix_) {
 		r = attach_one(nl, nl->unix_->progs.sevorix_connect_unix, cgroup_fd,
 			       "connect_unix", pin_dir);
@@ -194,6 +253,14 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir)
 				    "sendmsg_unix", pin_dir);
 	}
 	return r;
+}
+
+int netlayer_write_cfg(struct netlayer *nl)
+{
+	__u32 zero = 0;
+
+	return bpf_map__update_elem(nl->net->maps.sx_netcfg, &zero, sizeof(zero), &nl->cfg,
+				    sizeof(nl->cfg), 0);
 }
 
 int netlayer_net_approvals_fd(const struct netlayer *nl)

@@ -39,6 +39,27 @@ int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 
+/*
+ * Egress by name (names.c, docs/dns.md). The run's resolver listens at
+ * ip4 (127.0.0.1) and, when not NULL, ip6 (::1); every lookup of the
+ * agent is sent there. Call before netlayer_attach. Returns
+ * 0 or -errno.
+ */
+struct dns_endpoint;
+struct dns_learnt;
+/* Why `attach` and containers refuse a policy that names hosts (docs/dns.md). */
+#define NET_NAMES_NEED_RUN                                                                     \
+	"host rules and network.dns need the resolver that only `sevorix run` starts (lookups " \
+	"of another process tree or network namespace cannot be sent to it yet): use cidr "    \
+	"rules here"
+int netlayer_set_resolver(struct netlayer *nl, const struct dns_endpoint *ip4,
+			  const struct dns_endpoint *ip6);
+/*
+ * Stores an address learnt for an allowed name (the resolver's learn
+ * callback; one thread at a time). Returns 0 or -errno.
+ */
+int netlayer_learn(struct netlayer *nl, const struct dns_learnt *l);
+
 /* The run's event ring buffer. */
 int netlayer_events_fd(const struct netlayer *nl);
 /* Any map the layer owns, by name ("sx_stats"); -1 when there is none. */
@@ -54,7 +75,8 @@ bool netlayer_has_unix(const struct netlayer *nl);
 
 /*
  * Compiling (compile.c): calls add_inet once per trie entry (IPv4 and
- * IPv6) and add_unix once per UNIX path entry. Exposed for tests. Returns 0 or -errno (-E2BIG when
+ * IPv6), add_unix once per UNIX path entry and add_bind once per entry of
+ * the bind tries. Exposed for tests. Returns 0 or -errno (-E2BIG when
  * more than SX_NET_MAX_ENTRIES - 1 port ranges cover one prefix).
  */
 struct sx_net_value;
@@ -65,6 +87,9 @@ struct net_sink {
 			const struct sx_net_value *v);
 	int (*add_unix)(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v);
 	void *ctx;
+	/* network.bind's tries, entries like add_inet's; NULL: not compiled */
+	int (*add_bind)(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
+			const struct sx_net_value *v);
 };
 int net_compile(const struct policy *p, const struct net_sink *sink, char *err, size_t errlen);
 

@@ -158,7 +158,10 @@ static int container_attach(struct container *c, char *err, size_t errlen)
 
 	if (cg < 0)
 		return -errno;
-	r = netlayer_open(c->p, &c->nl, err, errlen);
+	r = policy_names_hosts(c->p) ? -EOPNOTSUPP : 0;
+	if (r < 0)
+		snprintf(err, errlen, "%s: %s", c->p->file, NET_NAMES_NEED_RUN);
+	r = r ?: netlayer_open(c->p, &c->nl, err, errlen);
 	r = r ?: run_pin_dir(c->ri.id, c->pins, sizeof(c->pins));
 	r = r ?: netlayer_attach(c->nl, cg, c->pins);
 	r = r ?: exec_open(c->p, c->nl, cg, c->pins, &c->exec, err, errlen);

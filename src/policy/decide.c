@@ -30,23 +30,29 @@ static bool port_match(const struct net_rule *r, uint16_t port)
 	return false;
 }
 
-enum sx_action policy_decide_net(const struct policy *p, int family, const void *addr,
-				 uint16_t port, const struct net_rule **rule)
+/*
+ * The first rule of kinds k4/k6 that holds the address (IPv4-mapped
+ * judged as IPv4) and the port, else def. any_is_loopback: 0.0.0.0 and ::
+ * are judged as the loopback addresses a connect to them reaches.
+ */
+static enum sx_action decide_inet(const struct policy *p, enum net_rule_kind k4,
+				  enum net_rule_kind k6, enum sx_action def, bool any_is_loopback,
+				  int family, const void *addr, uint16_t port,
+				  const struct net_rule **rule)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-	enum net_rule_kind kind = family == AF_INET ? NET_RULE_CIDR4 : NET_RULE_CIDR6;
+	enum net_rule_kind kind = family == AF_INET ? k4 : k6;
 	uint8_t a[16] = { 0 };
 
 	memcpy(a, addr, family == AF_INET ? 4 : 16);
-	if (kind == NET_RULE_CIDR6 && !memcmp(a, mapped, 12)) {
+	if (kind == k6 && !memcmp(a, mapped, 12)) {
 		memmove(a, a + 12, 4);
 		memset(a + 4, 0, 12);
-		kind = NET_RULE_CIDR4;
+		kind = k4;
 	}
-	/* 0.0.0.0 and :: reach the loopback: judge them as 127.0.0.1 and ::1 */
-	if (kind == NET_RULE_CIDR4 && !memcmp(a, (uint8_t[4]){ 0 }, 4))
+	if (any_is_loopback && kind == k4 && !memcmp(a, (uint8_t[4]){ 0 }, 4))
 		memcpy(a, (uint8_t[4]){ 127, 0, 0, 1 }, 4);
-	else if (kind == NET_RULE_CIDR6 && !memcmp(a, (uint8_t[16]){ 0 }, 16))
+	else if (any_is_loopback && kind == k6 && !memcmp(a, (uint8_t[16]){ 0 }, 16))
 		a[15] = 1;
 	*rule = NULL;
 	for (size_t i = 0; i < p->nnet_rules; i++) {
@@ -57,7 +63,22 @@ enum sx_action policy_decide_net(const struct policy *p, int family, const void 
 			return r->action;
 		}
 	}
-	return p->network.def;
+	return def;
+}
+
+enum sx_action policy_decide_net(const struct policy *p, int family, const void *addr,
+				 uint16_t port, const struct net_rule **rule)
+{
+	return decide_inet(p, NET_RULE_CIDR4, NET_RULE_CIDR6, p->network.def, true, family, addr,
+			   port, rule);
+}
+
+enum sx_action policy_decide_bind(const struct policy *p, int family, const void *addr,
+				  uint16_t port, const struct net_rule **rule)
+{
+	/* without network.bind, binding is not restricted (p->bind.def stays allow) */
+	return decide_inet(p, NET_RULE_BIND4, NET_RULE_BIND6, p->bind.def, false, family, addr,
+			   port, rule);
 }
 
 enum sx_action policy_decide_unix(const struct policy *p, const char *sun_path,

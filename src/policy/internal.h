@@ -13,6 +13,7 @@ enum section_kind {
 	SECTION_NETWORK,
 	SECTION_FILES,
 	SECTION_EXEC,
+	SECTION_BIND,	/* network.bind */
 };
 
 /* A file of the policy, known by its inode: read once, and never inside itself. */
@@ -59,6 +60,13 @@ int loader_bases(struct loader *l, yaml_node_t *root);
 
 /* sections.c: a `network:`, `files:` or `exec:` key of the top level */
 int loader_section(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
+
+/* names.c: the host of a rule (lower case, no trailing dot), or NULL after reporting */
+char *loader_host(struct loader *l, yaml_node_t *n);
+/* names.c: network.dns */
+int loader_dns(struct ydoc *d, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
+/* names.c: with host rules, no UNIX rule may reach a host resolver (nscd, systemd-resolved) */
+void loader_check_names(struct loader *l);
 
 /* vars.c: returns a malloc'd expansion of s, or NULL after reporting at n. */
 char *loader_expand(struct loader *l, yaml_node_t *n, const char *s);

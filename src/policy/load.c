@@ -323,7 +323,10 @@ static struct policy *policy_new(const char *file, const struct policy_env *env)
 		return NULL;
 	p->file = strdup(file);
 	p->version = 0;
-	p->network.def = p->files.def = p->exec.def = SX_ALLOW;
+	p->network.def = p->files.def = p->exec.def = p->bind.def = SX_ALLOW;
+	p->dns.ttl_min = POLICY_DNS_TTL_MIN;
+	p->dns.ttl_max = POLICY_DNS_TTL_MAX;
+	p->dns.grace = POLICY_DNS_GRACE;
 	p->exec_written = SX_ALLOW;
 	p->exec_loader = SX_DENY;
 	p->jury_local = strdup(POLICY_JURY_DEFAULT);
@@ -362,6 +365,8 @@ static int load_from(const char *file, FILE *f, const struct policy_env *env, st
 	}
 	fclose(f);
 	free(l.opened);
+	if (r == 0) /* the whole rulebook: a host rule of one file meets a rule of another */
+		loader_check_names(&l);
 	if (r == 0 && !l.y.errors) {
 		warn_absent(&l, &p->network, "network");
 		warn_absent(&l, &p->files, "files");
@@ -418,6 +423,7 @@ void net_rule_clear(struct net_rule *r)
 	free(r->ports);
 	free(r->text);
 	free(r->unix_path);
+	free(r->host);
 }
 
 void file_rule_clear(struct file_rule *r)
@@ -456,6 +462,8 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->nsources; i++)
 		free(p->sources[i]);
 	free(p->sources);
+	for (size_t i = 0; i < p->dns.nupstream; i++)
+		free(p->dns.upstream[i]);
 	free(p->jury_local);
 	free(p->root);
 	free(p->vars);

@@ -5,6 +5,8 @@
  * the number of path components), then a rule with ports before one
  * without, then deny > review > allow, then the order the files were read
  * and the file order (the sort is made stable by the file and the line).
+ * Host rules go by name instead: an exact name, then the wildcards from
+ * the longest suffix, then * (dns/match.h, which decides them).
  * Two rules of one file with the same selector are an error, whatever
  * their actions, because the file would not say which one is meant. Across
  * files the later one says it: a file's rules on a selector replace every
@@ -32,14 +34,34 @@ static int by_loc(const struct policy_loc *a, const struct policy_loc *b)
 	return a->line != b->line ? (a->line < b->line ? -1 : 1) : (int)a->col - (int)b->col;
 }
 
+/*
+ * How specific a host is (dns/match.h): an exact name above every
+ * wildcard, a wildcard by the length of its suffix, and * last.
+ */
+static size_t host_rank(const char *h)
+{
+	if (!strcmp(h, "*"))
+		return 0;
+	if (h[0] == '*')
+		return strlen(h);
+	return 1000; /* longer than any name */
+}
+
+static int kind_rank(enum net_rule_kind k)
+{
+	return k == NET_RULE_HOST ? 0 : (int)k;
+}
+
 static int net_cmp(const void *x, const void *y)
 {
 	const struct net_rule *a = x, *b = y;
-	size_t la = a->kind == NET_RULE_UNIX ? strlen(a->unix_path) : a->prefix;
-	size_t lb = b->kind == NET_RULE_UNIX ? strlen(b->unix_path) : b->prefix;
+	size_t la = a->kind == NET_RULE_UNIX ? strlen(a->unix_path)
+		    : a->kind == NET_RULE_HOST ? host_rank(a->host) : a->prefix;
+	size_t lb = b->kind == NET_RULE_UNIX ? strlen(b->unix_path)
+		    : b->kind == NET_RULE_HOST ? host_rank(b->host) : b->prefix;
 
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
+	if (a->kind != b->kind) /* host rules first: their ids do not move with other rules */
+		return kind_rank(a->kind) < kind_rank(b->kind) ? -1 : 1;
 	if (la != lb)
 		return la > lb ? -1 : 1;
 	if (!!a->nports != !!b->nports)
@@ -107,6 +129,8 @@ static bool net_same(const struct net_rule *a, const struct net_rule *b)
 		return false;
 	if (a->kind == NET_RULE_UNIX)
 		return str_same(a->unix_path, b->unix_path);
+	if (a->kind == NET_RULE_HOST) /* a name is decided by one rule: its ports go together */
+		return str_same(a->host, b->host);
 	if (!a->text || !b->text) /* a rule that failed to parse duplicates nothing */
 		return false;
 	return a->prefix == b->prefix && !memcmp(a->addr, b->addr, 16) && same_ports(a, b);
@@ -136,7 +160,11 @@ void loader_check_duplicates(struct loader *l)
 		for (size_t j = 0; j < i; j++)
 			if (p->net_rules[i].loc.src == l->src && p->net_rules[j].loc.src == l->src &&
 			    net_same(&p->net_rules[i], &p->net_rules[j]))
-				dup_error(l, p->net_rules[i].loc, "destination", p->net_rules[j].loc);
+				dup_error(l, p->net_rules[i].loc,
+					  p->net_rules[i].kind == NET_RULE_HOST
+						  ? "host (one rule per name, with all its ports)"
+						  : "destination",
+					  p->net_rules[j].loc);
 	for (size_t i = 0; i < p->nfile_rules; i++)
 		for (size_t j = 0; j < i; j++)
 			if (p->file_rules[i].loc.src == l->src &&
@@ -153,7 +181,7 @@ void loader_check_duplicates(struct loader *l)
 				dup_error(l, p->exec_rules[i].loc, "selector", p->exec_rules[j].loc);
 }
 
-/* The selector a later file replaces: a prefix (whatever its ports) or a UNIX path. */
+/* The selector a later file replaces: a prefix (whatever its ports), a UNIX path or a host. */
 static bool net_selector_same(const void *x, const void *y)
 {
 	const struct net_rule *a = x, *b = y;
@@ -162,6 +190,8 @@ static bool net_selector_same(const void *x, const void *y)
 		return false;
 	if (a->kind == NET_RULE_UNIX)
 		return str_same(a->unix_path, b->unix_path);
+	if (a->kind == NET_RULE_HOST)
+		return str_same(a->host, b->host);
 	return a->text && b->text && a->prefix == b->prefix && !memcmp(a->addr, b->addr, 16);
 }
 

@@ -109,7 +109,7 @@ void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand)
 		fputs("unix: ", f);
 		put_str(f, expand ? r->unix_path : r->text);
 	} else {
-		fputs("cidr: ", f);
+		fputs(r->kind == NET_RULE_HOST ? "host: " : "cidr: ", f);
 		put_str(f, r->text);
 	}
 	if (r->nports)
@@ -117,16 +117,53 @@ void policy_print_net_rule(FILE *f, const struct net_rule *r, bool expand)
 	fputc('}', f);
 }
 
+/* The rules of network (bind: of network.bind), one flow mapping a line; returns how many. */
+static size_t print_net_rules(FILE *f, const struct policy *p, bool expand, bool bind,
+			      const char *indent)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+		bool is_bind = r->kind == NET_RULE_BIND4 || r->kind == NET_RULE_BIND6;
+
+		if (is_bind != bind)
+			continue;
+		if (!n++)
+			fprintf(f, "%srules:\n", indent);
+		fprintf(f, "%s  - ", indent);
+		policy_print_net_rule(f, r, expand);
+		fputc('\n', f);
+	}
+	return n;
+}
+
+static void print_dns(FILE *f, const struct policy *p)
+{
+	const struct policy_dns *d = &p->dns;
+
+	fputs("  dns:\n", f);
+	if (d->nupstream) {
+		fputs("    upstream: [", f);
+		for (size_t i = 0; i < d->nupstream; i++) {
+			fputs(i ? ", " : "", f);
+			put_str(f, d->upstream[i]);
+		}
+		fputs("]\n", f);
+	}
+	fprintf(f, "    ttl: {min: %u, max: %u}\n    grace: %u\n", d->ttl_min, d->ttl_max,
+		d->grace);
+}
+
 static void print_network(FILE *f, const struct policy *p, bool expand)
 {
 	fprintf(f, "network:\n  default: %s\n", sx_action_name(p->network.def));
-	if (!p->nnet_rules)
-		return;
-	fputs("  rules:\n", f);
-	for (size_t i = 0; i < p->nnet_rules; i++) {
-		fputs("    - ", f);
-		policy_print_net_rule(f, &p->net_rules[i], expand);
-		fputc('\n', f);
+	print_net_rules(f, p, expand, false, "  ");
+	if (p->dns.present)
+		print_dns(f, p);
+	if (p->bind.present) {
+		fprintf(f, "  bind:\n    default: %s\n", sx_action_name(p->bind.def));
+		print_net_rules(f, p, expand, true, "    ");
 	}
 }
 

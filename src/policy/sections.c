@@ -19,24 +19,26 @@ struct rule_draft {
 	yaml_node_t *node;
 	bool has_action;
 	enum sx_action action;
-	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *shell, *create;
+	yaml_node_t *cidr, *ports, *unix_, *path, *access, *argv, *shell, *host, *create;
 	struct port_range *pr;
 	size_t npr;
 	bool bad;
 };
 
-static bool parse_port(const char *s, long *out)
+/* A bind rule may name port 0: the ephemeral port the kernel picks. */
+static bool parse_port(const char *s, long *out, long min)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtol(s, &end, 10);
-	return !errno && end != s && !*end && *out >= 1 && *out <= 65535;
+	return !errno && end != s && !*end && *out >= min && *out <= 65535;
 }
 
 static void parse_ports(struct loader *l, struct rule_draft *d)
 {
 	yaml_node_t *seq = d->ports;
+	long min = d->kind == SECTION_BIND ? 0 : 1;
 	yaml_node_item_t *it;
 
 	if (seq->type != YAML_SEQUENCE_NODE) {
@@ -61,8 +63,8 @@ static void parse_ports(struct loader *l, struct rule_draft *d)
 		dash = strchr(buf, '-');
 		if (dash)
 			*dash = 0;
-		if (!parse_port(buf, &lo) || (dash && !parse_port(dash + 1, &hi))) {
-			ydoc_error(&l->y, n, "port '%s' out of range (1-65535, or LOW-HIGH)", s);
+		if (!parse_port(buf, &lo, min) || (dash && !parse_port(dash + 1, &hi, min))) {
+			ydoc_error(&l->y, n, "port '%s' out of range (%ld-65535, or LOW-HIGH)", s, min);
 			d->bad = true;
 			continue;
 		}
@@ -111,6 +113,8 @@ static int on_rule_value(struct ydoc *y, const char *key, yaml_node_t *k, yaml_n
 		d->access = v;
 	else if (!strcmp(key, "shell"))
 		d->shell = v;
+	else if (!strcmp(key, "host"))
+		d->host = v;
 	else if (!strcmp(key, "create"))
 		d->create = v;
 	else
@@ -133,7 +137,9 @@ static int on_rule_unknown(struct ydoc *y, const char *key, yaml_node_t *k, yaml
 static const struct ydoc_key rule_keys[][6] = {
 	[SECTION_NETWORK] = { { "action", on_rule_action }, { "cidr", on_rule_value },
 			      { "ports", on_rule_value }, { "unix", on_rule_value },
-			      { NULL, on_rule_unknown } },
+			      { "host", on_rule_value }, { NULL, on_rule_unknown } },
+	[SECTION_BIND] = { { "action", on_rule_action }, { "cidr", on_rule_value },
+			   { "ports", on_rule_value }, { NULL, on_rule_unknown } },
 	[SECTION_FILES] = { { "action", on_rule_action }, { "path", on_rule_value },
 			    { "access", on_rule_value }, { "create", on_rule_value },
 			    { NULL, on_rule_unknown } },
@@ -251,12 +257,33 @@ static void cidr_text(struct net_rule *r)
 		r->text = NULL;
 }
 
+/* host: NAME, with ports like a cidr rule (docs/dns.md) */
+static bool host_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
+{
+	r->kind = NET_RULE_HOST;
+	r->host = loader_host(l, d->host);
+	r->text = r->host ? strdup(r->host) : NULL;
+	if (d->ports)
+		parse_ports(l, d);
+	r->ports = d->pr;
+	r->nports = d->npr;
+	d->pr = NULL;
+	return r->host && !d->bad;
+}
+
 static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_rule *r)
 {
-	if (!!d->cidr == !!d->unix_) {
-		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr' or 'unix'");
+	if (d->kind == SECTION_BIND && !d->cidr) {
+		if (!d->bad) /* an unknown key (host, unix) was reported already */
+			ydoc_error(&l->y, d->node, "bind rule needs 'cidr'");
 		return false;
 	}
+	if (!!d->cidr + !!d->unix_ + !!d->host != 1) {
+		ydoc_error(&l->y, d->node, "network rule needs exactly one of 'cidr', 'unix' or 'host'");
+		return false;
+	}
+	if (d->host)
+		return host_rule_build(l, d, r);
 	if (d->unix_) {
 		if (d->ports) {
 			ydoc_error(&l->y, d->ports, "'ports' applies to 'cidr' rules only");
@@ -295,6 +322,8 @@ static bool net_rule_build(struct loader *l, struct rule_draft *d, struct net_ru
 	r->ports = d->pr;
 	r->nports = d->npr;
 	d->pr = NULL;
+	if (d->kind == SECTION_BIND)
+		r->kind = r->kind == NET_RULE_CIDR4 ? NET_RULE_BIND4 : NET_RULE_BIND6;
 	return !d->bad;
 }
 
@@ -415,9 +444,14 @@ static void rule_add(struct loader *l, struct policy *p, struct rule_draft *d)
 			   "to be held (use allow or deny)");
 		d->bad = true;
 	}
+	if (d->kind == SECTION_BIND && d->has_action && d->action == SX_REVIEW) {
+		ydoc_error(&l->y, d->node, "review is not accepted in bind: a bind is never held "
+					   "(use allow or deny)");
+		d->bad = true;
+	}
 	if (!d->has_action && !d->bad)
 		ydoc_error(&l->y, d->node, "rule needs 'action'");
-	if (d->kind == SECTION_NETWORK) {
+	if (d->kind == SECTION_NETWORK || d->kind == SECTION_BIND) {
 		struct net_rule *r = grow((void **)&p->net_rules, &p->nnet_rules, sizeof(*r));
 
 		if (r) {
@@ -489,6 +523,9 @@ static int on_default(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node
 	if (c->kind == SECTION_FILES && c->s->def == SX_REVIEW)
 		ydoc_error(y, v, "review is not accepted in files: every open would have to be held "
 				 "(use allow or deny)");
+	if (c->kind == SECTION_BIND && c->s->def == SX_REVIEW)
+		ydoc_error(y, v, "review is not accepted in bind: a bind is never held "
+				 "(use allow or deny)");
 	return 0;
 }
 
@@ -510,13 +547,31 @@ static int on_exec_mode(struct ydoc *y, const char *key, yaml_node_t *k, yaml_no
 	return 0;
 }
 
+static int on_bind(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
+
 /* The keys of a section, per section (sevorix-policy(5)). */
 static const struct ydoc_key section_keys[][5] = {
-	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
+	[SECTION_NETWORK] = { { "default", on_default }, { "rules", on_rules },
+			      { "dns", loader_dns }, { "bind", on_bind }, { NULL } },
+	[SECTION_BIND] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
 	[SECTION_FILES] = { { "default", on_default }, { "rules", on_rules }, { NULL } },
 	[SECTION_EXEC] = { { "default", on_default }, { "written", on_exec_mode },
 			   { "loader", on_exec_mode }, { "rules", on_rules }, { NULL } },
 };
+
+/* network.bind: {default, rules}, a section of its own inside network */
+static int on_bind(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct loader *l = loader_of(y);
+	struct section_ctx c = { &l->p->bind, SECTION_BIND };
+
+	(void)arg;
+	if (c.s->present && c.s->loc.src == l->src) /* per file: a later file may add to it */
+		ydoc_error(y, k, "'bind' given twice");
+	c.s->present = true;
+	c.s->loc = loader_loc(l, k);
+	return ydoc_map(y, v, key, section_keys[SECTION_BIND], &c);
+}
 
 int loader_section(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {

@@ -64,6 +64,7 @@ int review_encode(const struct review *r, char **ret, size_t *retlen)
 	add_str(o, "cwd", r->cwd);
 	add_str(o, "family", r->family);
 	add_str(o, "addr", r->addr);
+	add_str(o, "host", r->host);
 	if (r->port >= 0)
 		json_object_object_add(o, "port", json_object_new_int(r->port));
 	add_str(o, "access", r->access);
@@ -130,7 +131,7 @@ struct review *review_dup(const struct review *r)
 {
 	const char *const *sv[] = { &r->id,	   &r->path, &r->cwd,	&r->family,
 				    &r->addr,	   &r->access, &r->workspace, &r->root,
-				    &r->agent,	   &r->task, &r->script, &r->run };
+				    &r->agent,	   &r->task, &r->script, &r->run, &r->host };
 	size_t i, size = sizeof(*r) + strv_size(r->argv, r->argc) +
 			 strv_size(r->history, r->nhistory) + strv_size(r->parents, r->nparents);
 	const char **slots, *const *argv, *const *hist, *const *parents;
@@ -180,6 +181,7 @@ int review_key(const struct review *r, char **ret, size_t *retlen)
 	key_put(f, 'c', r->cwd);
 	key_put(f, 'f', r->family);
 	key_put(f, 'a', r->addr);
+	key_put(f, 'd', r->host);
 	key_put(f, 'x', r->access);
 	key_put(f, 'w', r->workspace);
 	key_put(f, 'r', r->root);

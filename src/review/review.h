@@ -42,6 +42,8 @@ struct review {
 	const char *family;	/* "inet" | "inet6" | "unix" */
 	const char *addr;
 	int port;		/* -1 when absent */
+	const char *host;	/* the name the address was learnt from; a lookup: the name
+				 * alone, without family and addr (docs/dns.md) */
 
 	/* open */
 	const char *access;	/* "read" | "write" | "exec" */

@@ -50,6 +50,7 @@
 #include "observe/observe.h"
 #include "policy/agent.h"
 #include "review/client.h"
+#include "run/internal.h"
 #include "run/learn.h"
 #include "run/pty.h"
 #include "run/run.h"
@@ -114,6 +115,7 @@ struct run {
 	struct lsmlayer *lsm;	/* NULL where the kernel refuses BPF LSM programs */
 	struct events *ev;
 	struct hold *hold;
+	struct run_dns *dns;	/* the run's resolver, when the policy names hosts */
 	struct sandbox *sb;	/* the private world (sandbox/) */
 	struct confine cf;
 	bool cf_ready;
@@ -277,6 +279,8 @@ static int setup_hold(struct run *r, char *err, size_t errlen)
 	if (!r->policy->exec.present && !hold_traps_connect(r->policy))
 		return 0;
 	e = hold_prepare(r->policy, &r->hold, err, errlen);
+	if (!e)
+		hold_set_names(r->hold, run_dns_names(r->dns));
 	if (!e && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->hold_sock) < 0)
 		e = -errno;
 	/* from here on an exec that the hold did not approve is killed (fail closed) */
@@ -448,6 +452,12 @@ static int setup(struct run *r)
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
+	/* every lookup goes to the run's resolver, from the agent's first one (docs/dns.md) */
+	if (policy_names_hosts(r->policy) &&
+	    (e = run_dns_open(r->policy, r->o.jury, r->net, &r->dns, err, sizeof(err))) < 0) {
+		log_error("%s", err[0] ? err : strerror(-e));
+		return e;
+	}
 	e = run_pin_dir(r->info.id, r->pin_dir, sizeof(r->pin_dir));
 	e = e ?: netlayer_attach(r->net, r->cgroup_fd, r->pin_dir);
 	if (e < 0) {
@@ -478,6 +488,10 @@ static int setup(struct run *r)
 	e = e ?: events_attach(r->ev, r->net);
 	if (!e && r->learn.out && (e = run_learn_start(&r->learn, r->net, r->ev)) < 0)
 		log_error("--learn: %s", strerror(-e));
+	if (!e && r->dns) {
+		events_set_names(r->ev, run_dns_names(r->dns));
+		e = run_dns_start(r->dns, r->ev);
+	}
 	e = e ?: setup_hold(r, err, sizeof(err));
 	if (!e)
 		check_jury(r);
@@ -683,6 +697,7 @@ static int supervise(struct run *r, int sfd)
 
 static void teardown(struct run *r)
 {
+	run_dns_stop(r->dns); /* before what its callbacks write to goes away */
 	run_pty_close(r->pty);
 	hold_free(r->hold);
 	if (r->cf_ready)
@@ -715,6 +730,7 @@ static void teardown(struct run *r)
 	observe_stop(r->obs);
 	exec_close(r->exec, NULL);
 	netlayer_close(r->net, NULL);
+	run_dns_close(r->dns);
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
 		close(r->cgroup_fd);
@@ -725,11 +741,11 @@ static void teardown(struct run *r)
 /* The layers this run has, for its first event. */
 static void layers_text(const struct run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s%s",
+	snprintf(buf, len, "\"cgroup-bpf\"%s,\"exec-check\"%s%s%s%s%s%s",
 		 netlayer_has_unix(r->net) ? ",\"cgroup-bpf-unix\"" : "",
 		 r->cf.plan ? ",\"landlock\"" : "", r->cf.filter ? ",\"seccomp\"" : "",
 		 r->hold ? ",\"seccomp-hold\"" : "", r->lsm ? ",\"bpf-lsm\"" : "",
-		 r->sb ? ",\"namespaces\"" : "");
+		 r->sb ? ",\"namespaces\"" : "", r->dns ? ",\"resolver\"" : "");
 }
 
 /* The run's state file; written again once the command's pid is known. */

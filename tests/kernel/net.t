@@ -39,7 +39,7 @@ run_agent() {
 		-- "$A" "$@" 2>>"$SX_TMP/run.err"
 }
 
-plan 27
+plan 30
 
 is "$(run_agent connect 127.0.0.1 $P)" ok "IPv4 connect to an allowed address"
 is "$(run_agent connect 127.0.0.2 $P)" EPERM "IPv4 connect to a denied address gets EPERM"
@@ -54,6 +54,12 @@ is "$(run_agent udp 127.0.0.2 $P)" EPERM "UDP sendto without connect is denied"
 is "$(run_agent udp 127.0.0.1 $P)" ok "UDP sendto to an allowed address is sent"
 is "$(run_agent sendmsg 127.0.0.2 $P)" EPERM "UDP sendmsg with a destination is denied"
 is "$(run_agent sendmsg ::1 $((P + 2)))" EPERM "UDP sendmsg over IPv6 is denied"
+# a connected UDP socket that sends with control messages (IP_TOS, as QUIC
+# stacks do) gives the programs no address: it goes to the peer its
+# connect was judged on
+is "$(run_agent tos 127.0.0.1 $P)" ok "connected UDP, sendmsg with IP_TOS to an allowed peer is sent"
+is "$(run_agent tos ::1 $P)" ok "the same over IPv6 with IPV6_TCLASS"
+is "$(run_agent tos 127.0.0.2 $P)" EPERM "to a denied peer its connect is refused"
 is "$(run_agent tfo 127.0.0.2 $P)" EPERM "TCP Fast Open (sendto MSG_FASTOPEN) is denied"
 mptcp=$(run_agent mptcp 127.0.0.2 $P)
 like "$mptcp" "EPERM|ERR (EPROTONOSUPPORT|ENOPROTOOPT)" "MPTCP connect is denied (or MPTCP is off)"
@@ -77,8 +83,8 @@ is "$("$A" connect 127.0.0.2 $P)" ok "a process outside the run's cgroup is not 
 
 # the events file
 deny_lines=$(grep -c '"verdict":"deny"' "$SX_TMP/ev.jsonl")
-# 11 denials above, and the MPTCP one when the kernel has MPTCP
-exp=11; [ "$mptcp" = EPERM ] && exp=12
+# 12 denials above, and the MPTCP one when the kernel has MPTCP
+exp=12; [ "$mptcp" = EPERM ] && exp=13
 is "$deny_lines" "$exp" "the events file has one line per denial"
 rule_line=$(grep -n 'cidr: 127.0.0.2/32' "$SX_TMP/policy.yaml" | cut -d: -f1)
 like "$(grep '"target":"127.0.0.2:'$P'"' "$SX_TMP/ev.jsonl" | grep '"kind":"connect"' | head -1)" \
@@ -93,5 +99,6 @@ for line in open(sys.argv[1]):
         for k in ("ts", "run", "pid", "ppid", "uid", "comm", "kind", "target", "verdict", "enforced", "rule", "layer"):
             assert k in e, (k, e)
         assert e["uid"] == 65534, e
+        assert not e["target"].endswith(":0"), e  # a connected send names its peer
 ' "$SX_TMP/ev.jsonl" 2>"$SX_TMP/schema.err"
-is "$?" 0 "every decision event is valid JSON with the documented fields, uid of the agent"
+is "$?" 0 "every decision event is valid JSON with the documented fields, uid of the agent, a real port"

@@ -13,10 +13,12 @@
  *   net_agent unix      PATH           connect() to a UNIX stream socket
  *   net_agent unixdgram PATH           sendto() on an unbound UNIX datagram socket
  *   net_agent loop      ADDR PORT N    N connects; prints how many got through
+ *   net_agent tos       ADDR PORT      UDP connect(), then sendmsg() with no address and an
+ *                                      IP_TOS (IPv6: IPV6_TCLASS) control message, as
+ *                                      QUIC stacks send
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,29 +27,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../lib/sockaddr.h"
+#include "../lib/uring.h"
+
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
-
-static socklen_t make_addr(const char *a, int port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *in = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, a, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		return sizeof(*in);
-	}
-	if (inet_pton(AF_INET6, a, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		return sizeof(*in6);
-	}
-	fprintf(stderr, "bad address %s\n", a);
-	exit(3);
-}
 
 static int report(int r)
 {
@@ -63,32 +48,24 @@ static int report(int r)
 	return 2;
 }
 
+struct uring_connect {
+	int fd;
+	const struct sockaddr_storage *ss;
+	socklen_t len;
+};
+
+static void prep_connect(struct io_uring_sqe *sqe, const void *arg)
+{
+	const struct uring_connect *c = arg;
+
+	io_uring_prep_connect(sqe, c->fd, (const struct sockaddr *)c->ss, c->len);
+}
+
 static int do_uring(int fd, struct sockaddr_storage *ss, socklen_t len)
 {
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	int r;
+	struct uring_connect c = { fd, ss, len };
 
-	r = io_uring_queue_init(4, &ring, 0);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_connect(sqe, fd, (struct sockaddr *)ss, len);
-	io_uring_submit(&ring);
-	r = io_uring_wait_cqe(&ring, &cqe);
-	if (r == 0) {
-		r = cqe->res;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	io_uring_queue_exit(&ring);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return 0;
+	return uring_one(prep_connect, &c);
 }
 
 static int do_unix(const char *path, int type)
@@ -100,6 +77,27 @@ static int do_unix(const char *path, int type)
 	if (type == SOCK_STREAM)
 		return report(connect(fd, (struct sockaddr *)&un, sizeof(un)));
 	return report(sendto(fd, "x", 1, 0, (struct sockaddr *)&un, sizeof(un)));
+}
+
+/* A connected UDP socket sending with a traffic-class control message. */
+static int do_tos(struct sockaddr_storage *ss, socklen_t len)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} c = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	int fd = socket(ss->ss_family, SOCK_DGRAM, 0), tos = 0x10;
+
+	if (connect(fd, (struct sockaddr *)ss, len) < 0)
+		return report(-1);
+	c.h.cmsg_level = ss->ss_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	c.h.cmsg_type = ss->ss_family == AF_INET ? IP_TOS : IPV6_TCLASS;
+	c.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&c.h), &tos, sizeof(tos));
+	return report(sendmsg(fd, &mh, 0));
 }
 
 static int do_loop(struct sockaddr_storage *ss, socklen_t len, int n)
@@ -138,6 +136,8 @@ int main(int argc, char **argv)
 	len = make_addr(argv[2], atoi(argv[3]), &ss);
 	if (!strcmp(op, "loop"))
 		return do_loop(&ss, len, argc > 4 ? atoi(argv[4]) : 100);
+	if (!strcmp(op, "tos"))
+		return do_tos(&ss, len);
 	if (!strcmp(op, "udp") || !strcmp(op, "sendmsg")) {
 		fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 		if (!strcmp(op, "udp"))

@@ -48,6 +48,19 @@ static long sock(long d, long t, long p)
 	return fd;
 }
 
+/* setsockopt with an int of 1 on a UDP socket of the level's family. */
+static long sockopt(long level, long opt)
+{
+	int one = 1, e, fd = socket((level & 0xffffffff) == IPPROTO_IP ? AF_INET : AF_INET6,
+				    SOCK_DGRAM, 0);
+	long r = syscall(SYS_setsockopt, fd, level, opt, &one, sizeof(one));
+
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
 static void *thread_fn(void *arg)
 {
 	return arg;
@@ -138,6 +151,12 @@ static long do_tfo(void)
 	X("ioctl(TIOCLINUX): EPERM", EPERM, syscall(SYS_ioctl, 0, TIOCLINUX, "x")) \
 	X("sendto(MSG_FASTOPEN): EPERM", EPERM, do_tfo()) \
 	X("sendmsg(MSG_FASTOPEN): EPERM", EPERM, syscall(SYS_sendmsg, -1, NULL, MSG_FASTOPEN)) \
+	X("setsockopt(IPV6_RTHDR): EPERM", EPERM, sockopt(IPPROTO_IPV6, IPV6_RTHDR)) \
+	X("setsockopt(IPV6_RTHDR) with upper-half garbage: EPERM", EPERM, \
+	  sockopt(0x100000000L | IPPROTO_IPV6, 0x100000000L | IPV6_RTHDR)) \
+	X("setsockopt(IPV6_2292PKTOPTIONS): EPERM", EPERM, sockopt(IPPROTO_IPV6, IPV6_2292PKTOPTIONS)) \
+	X("setsockopt(IP_OPTIONS): EPERM", EPERM, sockopt(IPPROTO_IP, IP_OPTIONS)) \
+	X("setsockopt(IPV6_V6ONLY) still works", 0, sockopt(IPPROTO_IPV6, IPV6_V6ONLY)) \
 	X("fork still works (clone without namespace flags)", 0, do_fork()) \
 	X("threads still work (clone3 ENOSYS -> clone fallback)", 0, do_thread()) \
 

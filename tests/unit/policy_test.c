@@ -169,7 +169,7 @@ static int lookup(const struct entries *e, int family, const unsigned char *a, i
 static void test_compile(const struct policy *p)
 {
 	static struct entries e;
-	struct net_sink sink = { collect, ignore_unix, &e };
+	struct net_sink sink = { collect, ignore_unix, &e, NULL };
 	const char *addrs[] = { "127.0.0.1", "127.9.9.9", "169.254.169.254", "10.1.0.1",
 				"10.2.0.1", "8.8.8.8", "::1", "2001:db8::1" };
 	const int ports[] = { 1, 22, 23, 80, 1023, 1024, 8080, 9000, 9100, 9101, 65535 };
@@ -194,6 +194,39 @@ static void test_compile(const struct policy *p)
 	is_int(mismatches, 0, "one lookup over the compiled entries equals the reference");
 }
 
+/* network.bind: its own rules and default, a wildcard address judged as it is */
+static void test_bind(const struct policy *p)
+{
+	static const char *text = "version: 1\n"
+				  "network:\n"
+				  "  default: allow\n"
+				  "  bind:\n"
+				  "    default: deny\n"
+				  "    rules:\n"
+				  "      - {action: allow, cidr: 127.0.0.1/32, ports: [0, \"8000-8100\"]}\n"
+				  "      - {action: allow, cidr: \"::/0\", ports: [8080]}\n";
+	struct policy_env env = { "/home/u", "u", "/tmp", NULL };
+	struct policy *b = policy_from_text(text, &env);
+	const struct net_rule *r;
+	unsigned char lo[4] = { 127, 0, 0, 1 }, any[4] = { 0 }, mapped[16] = { [10] = 0xff,
+		[11] = 0xff, 127, 0, 0, 1 };
+
+	is_int(policy_decide_bind(p, AF_INET, any, 80, &r), SX_ALLOW,
+	       "without network.bind, binding is not restricted");
+	if (!ok(b != NULL, "a policy with network.bind loads"))
+		return;
+	is_int(policy_decide_bind(b, AF_INET, lo, 8050, &r), SX_ALLOW, "bind inside a rule: allow");
+	is_int(policy_decide_bind(b, AF_INET, lo, 0, &r), SX_ALLOW, "port 0 (ephemeral) by its rule");
+	is_int(policy_decide_bind(b, AF_INET, lo, 9000, &r), SX_DENY, "outside: the bind default");
+	is_int(policy_decide_bind(b, AF_INET, any, 8050, &r), SX_DENY,
+	       "0.0.0.0 is every address, not loopback");
+	is_int(policy_decide_bind(b, AF_INET6, mapped, 8050, &r), SX_ALLOW,
+	       "IPv4-mapped is judged as IPv4");
+	is_int(policy_decide_net(b, AF_INET, lo, 9000, &r), SX_ALLOW,
+	       "bind rules do not judge connects");
+	policy_free(b);
+}
+
 int main(void)
 {
 	struct policy *p = load();
@@ -203,6 +236,7 @@ int main(void)
 	test_net(p);
 	test_unix_files_exec(p);
 	test_compile(p);
+	test_bind(p);
 	policy_free(p);
 	return done_testing();
 }

@@ -130,6 +130,53 @@ static void test_missing(struct policy *p)
 	policy_diag_clear(&d);
 }
 
+/* Host rules, network.dns and network.bind in a file and in one that extends it. */
+static void test_hosts(void)
+{
+	struct policy_env env = { "/home/u", "u", "/home/u/ws", NULL };
+	struct policy_diag d = { 0 };
+	struct policy *p = NULL;
+	char path[256];
+	size_t nhost = 0;
+	int r;
+
+	put("base_h.yaml", "version: 1\nnetwork:\n  default: deny\n  dns: {grace: 7}\n"
+			   "  bind: {default: deny}\n  rules:\n"
+			   "    - {action: allow, host: api.test, ports: [443]}\n"
+			   "    - {action: allow, unix: /run/nscd/socket}\n"); /* 8 */
+	put("child_h.yaml", "version: 1\nextends: ./base_h.yaml\nnetwork:\n  dns: {grace: 9}\n"
+			    "  bind: {default: allow}\n  rules:\n"
+			    "    - {action: deny, host: api.test}\n"
+			    "    - {action: deny, unix: /run/nscd/socket}\n");
+	p = load("child_h.yaml", NULL);
+	ok(p != NULL, "dns and bind in a file and in one that extends it load");
+	for (size_t i = 0; p && i < p->nnet_rules; i++) {
+		const struct net_rule *x = &p->net_rules[i];
+
+		if (x->kind != NET_RULE_HOST)
+			continue;
+		nhost++;
+		ok(x->action == SX_DENY && strstr(x->loc.file, "/child_h.yaml"),
+		   "the later file's host rule replaces the base's on the same name");
+	}
+	is_int(nhost, 1, "one host rule is left");
+	ok(p && p->dns.grace == 9 && p->bind.def == SX_ALLOW,
+	   "the later file's dns and bind settings are the ones kept");
+	policy_free(p);
+
+	/* the base's resolver socket, allowed, meets the later file's host rule */
+	put("child_r.yaml", "version: 1\nextends: ./base_h.yaml\nnetwork:\n  rules:\n"
+			    "    - {action: allow, host: other.test}\n");
+	snprintf(path, sizeof(path), "%s/child_r.yaml", dir);
+	p = NULL;
+	r = policy_load(path, &env, &p, &d);
+	ok(r == -EINVAL && d.nlines && strstr(d.lines[0], "base_h.yaml:8:") &&
+	   strstr(d.lines[0], "host resolver"),
+	   "a resolver's UNIX rule of a base is named with the base's file:line");
+	policy_diag_clear(&d);
+	policy_free(p);
+}
+
 /* The suggestion, pasted into a policy that extends p's file, allows the action. */
 static bool fix_works(const struct policy_why *w, const char *path, unsigned int access)
 {
@@ -185,12 +232,36 @@ static void test_explain(struct policy *p)
 	   "the fix grants read and exec of it");
 }
 
+/* A shipped profile names its model API by host, and no package registry. */
+static void test_shipped_hosts(const struct policy *p, const char *name, const char *api)
+{
+	static const char *const registries[] = { "registry", "npmjs", "pypi", "crates.io",
+						   "rubygems", "proxy.golang.org" };
+	bool found = false, registry = false;
+	const struct net_rule *u;
+
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *x = &p->net_rules[i];
+
+		if (x->kind != NET_RULE_HOST || x->action != SX_ALLOW)
+			continue;
+		found |= !strcmp(x->host, api) && x->nports == 1 && x->ports[0].lo == 443 &&
+			 x->ports[0].hi == 443;
+		for (size_t j = 0; j < sizeof(registries) / sizeof(registries[0]); j++)
+			registry |= strstr(x->host, registries[j]) != NULL;
+	}
+	ok(found, "%s: its model API is named by host (%s, port 443)", name, api);
+	ok(!registry, "%s: no package registry's host is named", name);
+	ok(policy_decide_unix(p, "/run/nscd/socket", &u) == SX_DENY,
+	   "%s: the name service cache is not reachable beside host rules", name);
+}
+
 /*
  * The shipped profiles (SEVORIX_PROFILE_PATH, else policies/): their agent's
  * state and install directory are granted, and no write on ${HOME} itself,
  * on the shell start-up files or on the secrets, whatever the profile.
  */
-static void test_shipped(const char *name, const char *state)
+static void test_shipped(const char *name, const char *state, const char *api)
 {
 	static const char *const never_written[] = {
 		"/home/u/new-file", "/home/u/.bashrc", "/home/u/.profile", "/home/u/.gitconfig",
@@ -228,6 +299,7 @@ static void test_shipped(const char *name, const char *state)
 	   "%s: ${AGENT_DIR} is executable", name);
 	ok(policy_decide_file(p, "/opt/other/bin/x", SX_ACCESS_EXEC, &r) == SX_DENY,
 	   "%s: nothing else outside the system is", name);
+	test_shipped_hosts(p, name, api);
 	policy_free(p);
 }
 
@@ -249,11 +321,12 @@ int main(void)
 		test_explain(p);
 	}
 	policy_free(p);
+	test_hosts();
 	if (!getenv("SEVORIX_PROFILE_PATH"))
 		setenv("SEVORIX_PROFILE_PATH", "policies", 1);
-	test_shipped("claude-code", ".claude");
-	test_shipped("codex", ".codex");
-	test_shipped("gemini", ".gemini");
+	test_shipped("claude-code", ".claude", "api.anthropic.com");
+	test_shipped("codex", ".codex", "api.openai.com");
+	test_shipped("gemini", ".gemini", "generativelanguage.googleapis.com");
 	{
 		char cmd[512];
 

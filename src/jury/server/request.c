@@ -164,12 +164,13 @@ static int parse_kind_fields(json_object *root, struct review_priv *p, struct re
 		    (ret = get_int(root, "port", 0, 65535, &v, &has, err, errlen)))
 			return ret;
 		r->port = has ? (int)v : -1;
-		if (!r->family || !one_of(r->family, families)) {
+		/* a lookup of a name (docs/dns.md) has a host and no address yet */
+		if ((r->family || !r->host) && (!r->family || !one_of(r->family, families))) {
 			snprintf(err, errlen, "field 'family' must be inet, inet6 or unix");
 			return -EINVAL;
 		}
-		if (!r->addr) {
-			snprintf(err, errlen, "field 'addr' is required for kind connect");
+		if (!r->addr && !r->host) {
+			snprintf(err, errlen, "field 'addr' or 'host' is required for kind connect");
 			return -EINVAL;
 		}
 		break;
@@ -203,6 +204,7 @@ static int parse_fields(json_object *root, struct review_priv *p, struct review 
 	    (ret = get_string(root, "kind", &kind, err, errlen)) ||
 	    (ret = get_string(root, "path", &r->path, err, errlen)) ||
 	    (ret = get_string(root, "cwd", &r->cwd, err, errlen)) ||
+	    (ret = get_string(root, "host", &r->host, err, errlen)) ||
 	    (ret = get_string(root, "workspace", &r->workspace, err, errlen)) ||
 	    (ret = get_string(root, "root", &r->root, err, errlen)) ||
 	    (ret = get_string(root, "agent", &r->agent, err, errlen)) ||

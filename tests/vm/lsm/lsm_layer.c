@@ -9,7 +9,8 @@
  * errno of connect/sendmsg/TCP Fast Open/UNIX connect to denied
  * destinations, of opening a denied file (also one created after the
  * rulebook loaded, under a denied directory inside an allowed one), of
- * exec and PROT_EXEC mappings of a denied binary and its hard link, of
+ * exec and PROT_EXEC mappings of a denied binary and its hard link, and
+ * under W^X of a program copied during the run (mapped by hand), of
  * bpf(), mount, a new user namespace, unlisted socket families, and of
  * kill/ptrace aimed outside the cgroup; of the escapes that go around a
  * path check: a hard link or rename of the secret (also of one created
@@ -54,6 +55,7 @@ static const char policy_fmt[] =
 	"    - {action: allow, path: /dev, access: [read, write]}\n"
 	"exec:\n"
 	"  default: allow\n"
+	"  written: deny\n"
 	"  rules:\n"
 	"    - {action: deny, path: " DENIED_BIN "}\n";
 
@@ -68,7 +70,8 @@ enum check {
 	C_OPATH_REOPEN, C_SYMLINK, C_PROC_ROOT, C_LINK_SECRET, C_LINK_TMP, C_LINK_LATER,
 	C_LINK_OPATH, C_LINK_RO, C_LINK_WS, C_RENAME_SECRET, C_RENAME_SSH, C_RENAME_HOME,
 	C_RENAME_WS, C_MEMFD_EXECVEAT, C_MEMFD_PROC, C_URING_OPEN_OK, C_URING_OPEN,
-	C_URING_OPEN_ASYNC, C_URING_CONNECT, C_URING_CONNECT_OK, C_NCHECKS
+	C_URING_OPEN_ASYNC, C_URING_CONNECT, C_URING_CONNECT_OK, C_MMAP_WRITTEN, C_MMAP_OLD,
+	C_NCHECKS
 };
 
 struct env {
@@ -137,6 +140,9 @@ static const struct expect {
 	{ C_URING_OPEN_ASYNC, EACCES, "io_uring IORING_OP_OPENAT with IOSQE_ASYNC (an io-wq worker) is denied" },
 	{ C_URING_CONNECT, EPERM, "io_uring IORING_OP_CONNECT to the denied port is denied" },
 	{ C_URING_CONNECT_OK, 0, "io_uring IORING_OP_CONNECT to the allowed port works" },
+	{ C_MMAP_WRITTEN, EPERM, "W^X: mmap(PROT_EXEC) of a program copied during the run (mapped "
+				 "by hand, never exec'd) is denied" },
+	{ C_MMAP_OLD, 0, "W^X: mmap(PROT_EXEC) of a program from before the run works" },
 };
 
 static int open_err(const char *path, int flags)
@@ -442,6 +448,10 @@ static void agent_checks_protect(const struct env *env, int *res)
 	res[C_EXEC_LINK] = exec_err(DENIED_LINK);
 	res[C_MMAP_EXEC] = mmap_err(DENIED_BIN, false);
 	res[C_MPROTECT_EXEC] = mmap_err(DENIED_BIN, true);
+	res[C_MMAP_WRITTEN] = -copy_file("/bin/busybox", "/tmp/ws/mapped", 0755);
+	if (!res[C_MMAP_WRITTEN])
+		res[C_MMAP_WRITTEN] = mmap_err("/tmp/ws/mapped", false);
+	res[C_MMAP_OLD] = mmap_err("/bin/busybox", false);
 	res[C_BPF] = bpf_err();
 	res[C_KILL_OUTSIDE] = kill(env->outsider, SIGTERM) ? errno : 0;
 	res[C_KILL_INSIDE] = kill_inside_err();
