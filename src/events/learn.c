@@ -35,7 +35,7 @@ static void add_file(struct events *ev, const char *path, unsigned int access, u
 		learn_rec_add(ev->learn, &o);
 }
 
-/* Names it creates, and names whose directory entries change (rename, unlink). */
+/* The names a call creates. */
 static unsigned int file_flags(enum sx_obs_op op, unsigned long long flags)
 {
 	if (op == SX_OBS_MKDIR)
@@ -62,6 +62,16 @@ static void on_file(struct events *ev, const struct sx_obs_event *o)
 	access = observe_op_access(op, e->port, flags);
 	events_obs_complete(e->data, p1, sizeof(p1));
 	add_file(ev, p1, access, file_flags(op, flags) | denied);
+	if (op == SX_OBS_UNLINK || op == SX_OBS_RMDIR || op == SX_OBS_RENAME) {
+		char *slash = strrchr(p1, '/');
+
+		/* the directory whose entry was removed or renamed */
+		if (slash && slash != p1) {
+			*slash = 0;
+			add_file(ev, p1, SX_ACCESS_WRITE, OBS_DIR | OBS_ENTRIES | denied);
+			*slash = '/';
+		}
+	}
 	if (op == SX_OBS_RENAME || op == SX_OBS_LINK) {
 		events_obs_complete(o->more, p2, sizeof(p2));
 		/* rename: the new name is created; link: the existing file is only named */

@@ -26,22 +26,19 @@
 #define LEARN_MAX 200000 /* observations kept; beyond, counted as dropped */
 
 int run_learn_load(struct run_learn *l, const char *file, const struct agent_user *u,
-		   const char *agent_dir, struct policy **ret)
+		   const char *agent_dir, struct policy **ret, struct policy_diag *diag)
 {
-	struct policy_diag diag = { 0 };
 	struct policy_env env = { u->home, u->name, l->workspace, agent_dir };
 	int e;
 
 	l->stats_fd = -1;
 	if (!getcwd(l->workspace, sizeof(l->workspace)))
 		return -errno;
-	e = learn_reference(&env, &l->ref, &diag);
+	e = learn_reference(&env, &l->ref, diag);
 	if (e == 0 && l->base)
-		e = learn_base(&env, l->ref->tmp == SX_TMP_PRIVATE, ret, &diag);
+		e = learn_base(&env, l->ref->tmp == SX_TMP_PRIVATE, ret, diag);
 	else if (e == 0)
-		e = policy_load(file, &env, ret, &diag);
-	policy_diag_print(&diag, stderr);
-	policy_diag_clear(&diag);
+		e = policy_load(file, &env, ret, diag);
 	return e;
 }
 

@@ -22,11 +22,11 @@ struct run_learn {
 
 /*
  * The policy of a learning run (learn_base() when l->base, else file) and
- * the reference the learnt policy is written against. 0 or -errno, with
- * the diagnostics printed.
+ * the reference the learnt policy is written against. 0 or -errno (as
+ * policy_load(), with diag).
  */
 int run_learn_load(struct run_learn *l, const char *file, const struct agent_user *u,
-		   const char *agent_dir, struct policy **ret);
+		   const char *agent_dir, struct policy **ret, struct policy_diag *diag);
 /* Every allowed destination reported, every kernel record recorded. 0 or -errno. */
 int run_learn_start(struct run_learn *l, struct netlayer *nl, struct events *ev);
 /* Writes l->out (through a temporary file, renamed over it). 0 or -errno. */

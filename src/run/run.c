@@ -191,7 +191,8 @@ static int load_policy(struct run *r)
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
 	if (r->learn.out)
-		e = run_learn_load(&r->learn, r->o.policy, &r->user, r->agent_dir, &r->policy);
+		e = run_learn_load(&r->learn, r->o.policy, &r->user, r->agent_dir, &r->policy,
+				   &diag);
 	else
 		e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
 	if (e < 0 || log_level() >= 1) /* its warnings only when asked */

@@ -39,7 +39,7 @@ chown -R "$U" "$H" "$W"
 cat >"$D/work.sh" <<EOF
 #!/bin/sh
 cat src/main.c README >/dev/null || echo "read failed"
-mkdir -p build && cc -o build/main src/main.c && ./build/main || echo "build failed"
+mkdir -p build && cc -o build/main.o -c src/main.c && cc -o build/main build/main.o && rm build/main.o && ./build/main || echo "build failed"
 "$A" connect 127.0.0.1 $P1
 mkdir -p "\$HOME/.cache/sxlearn" && echo on >"\$HOME/.cache/sxlearn/config" || echo "config failed"
 case \${1:-} in
