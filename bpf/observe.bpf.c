@@ -42,6 +42,12 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Filled by user space before load (src/observe/): the calls to watch, by number. */
 const volatile struct sx_obs_shape sx_obs_shapes[SX_OBS_NR_MAX];
+/*
+ * 1 for `run --learn` (set before load): successful calls of those shapes
+ * are reported too, as allowed. Read-only data, so without it the verifier
+ * removes that branch and a run without --learn pays nothing for it.
+ */
+const volatile __u8 sx_obs_learn;
 
 struct scratch {
 	struct sx_obs_event ev;
@@ -222,20 +228,20 @@ static __always_inline int lsm_refused(void)
 }
 
 static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
-				  const volatile struct sx_obs_shape *s)
+				  const volatile struct sx_obs_shape *s, __u8 verdict)
 {
 	struct sx_event *e;
 	struct scratch *sc;
 	__u32 zero = 0;
 	__u64 flags = 0;
 
-	if (lsm_refused())
+	if (verdict != SX_V_ALLOW && lsm_refused())
 		return 0;
 	sc = bpf_map_lookup_elem(&sx_obs_scratch, &zero);
 	if (!sc)
 		return 0;
 	e = &sc->ev.e;
-	sx_event_fill(e, SX_EV_OBSERVED, SX_V_DENY, SX_LAYER_OBSERVED);
+	sx_event_fill(e, SX_EV_OBSERVED, verdict, SX_LAYER_OBSERVED);
 	/* no rule is known here (user space names it from the paths): the
 	 * system call stands in, so that what a flood could not keep is
 	 * counted per call, and the latest of each call is kept whole */
@@ -266,6 +272,12 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 		read_name(sc, regs, s->path, s->dirfd, e->data);
 	if (s->path2 < 6)
 		read_name(sc, regs, s->path2, s->dirfd2, sc->ev.more);
+	if (verdict == SX_V_ALLOW) {
+		/* learning: the allowed events' ring, never the denials' */
+		if (bpf_ringbuf_output(&sx_events, &sc->ev, sizeof(sc->ev), 0))
+			sx_count(SX_STAT_LOST);
+		return 0;
+	}
 	sx_deny_submit(e, sizeof(sc->ev));
 	return 0;
 }
@@ -276,6 +288,16 @@ int BPF_PROG(sevorix_sys_exit, struct pt_regs *regs, long ret)
 	const volatile struct sx_obs_shape *s;
 	long nr;
 
+	if (sx_obs_learn && ret >= 0) {
+		nr = syscall_nr(regs);
+		if (nr < 0 || nr >= SX_OBS_NR_MAX)
+			return 0;
+		s = &sx_obs_shapes[nr];
+		/* execs come from the exec tracker, connects from the network layer */
+		if (!s->op || s->op == SX_OBS_EXEC || s->sockaddr < 6 || !in_run())
+			return 0;
+		return report(regs, nr, ret, s, SX_V_ALLOW);
+	}
 	if (ret != -EACCES && ret != -EPERM && ret != -EXDEV && ret != -EROFS && ret != -EBUSY)
 		return 0;
 	nr = syscall_nr(regs);
@@ -285,5 +307,5 @@ int BPF_PROG(sevorix_sys_exit, struct pt_regs *regs, long ret)
 	/* a connect the cgroup program refused (EPERM) was logged by it */
 	if (!s->op || (s->sockaddr < 6 && ret != -EACCES) || !in_run())
 		return 0;
-	return report(regs, nr, ret, s);
+	return report(regs, nr, ret, s, SX_V_DENY);
 }

@@ -302,7 +302,7 @@ struct sx_config {
 	__u8 audit;		/* 1: decide and log, never block */
 	__u8 exec_approval;	/* 1: every exec needs a one-shot approval (held execs) */
 	__u8 n_argv_rules;	/* entries in sx_argv_rules */
-	__u8 pad;
+	__u8 learn;		/* 1: every allowed destination is logged (run --learn) */
 	__u32 pad2;
 };
 

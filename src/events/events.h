@@ -73,6 +73,12 @@ int events_set_world(struct events *ev, const char *const *hidden);
  * someone else's (a container runtime's filter, the kernel's).
  */
 void events_set_filtered(struct events *ev, unsigned int relaxed);
+/*
+ * run --learn: every file call, destination and exec the kernel reports
+ * is also recorded into rec (learn/learn.h), allowed or not. NULL: none.
+ */
+struct learn_rec;
+void events_set_learn(struct events *ev, struct learn_rec *rec);
 /* An fd that becomes readable when events are waiting (for epoll). */
 int events_fd(const struct events *ev);
 /* Writes every waiting event. Returns the number written or -errno. */

@@ -71,6 +71,7 @@ struct events {
 	char **hidden;		/* the denied paths its masks hide, NULL-terminated, or NULL */
 	bool filtered;		/* the hardening filter is in force (events_set_filtered()) */
 	unsigned int relaxed;	/* its entries left out (enum hardening_allow bits) */
+	struct learn_rec *learn; /* run --learn: every decision also goes here (learn.c) */
 };
 
 /* One event being composed; committed (or dropped) whole. */
@@ -135,6 +136,10 @@ int events_ocsf_write(FILE *f, const char *line);
 int events_on_kernel(struct events *ev, const struct sx_event *e, size_t size);
 /* observed.c: a call that failed with EACCES/EPERM/EXDEV/EROFS/EBUSY (struct sx_obs_event). */
 void events_on_observed(struct events *ev, const struct sx_obs_event *o);
+/* An observed call's name (path, then its directory) as an absolute path. */
+void events_obs_complete(const char *name, char *out, size_t len);
+/* learn.c: what a kernel record tells run --learn. */
+void events_learn(struct events *ev, const struct sx_obs_event *o);
 
 /* attribute.c: which rule refused access to path (see there). */
 struct blame {

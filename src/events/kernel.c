@@ -234,6 +234,10 @@ int events_on_kernel(struct events *ev, const struct sx_event *rec, size_t size)
 		ev->pids[e->pid % PID_SLOTS].pid = e->pid;
 		ev->pids[e->pid % PID_SLOTS].ppid = e->ppid;
 	}
+	if (ev->learn)
+		events_learn(ev, &whole);
+	if (e->kind == SX_EV_OBSERVED && e->verdict == SX_V_ALLOW)
+		return 0; /* run --learn's successful calls: for the learnt policy only */
 	if (e->kind == SX_EV_OBSERVED) {
 		events_on_observed(ev, &whole);
 		return 0;

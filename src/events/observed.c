@@ -333,3 +333,8 @@ void events_on_observed(struct events *ev, const struct sx_obs_event *o)
 	put_observed(ev, &r, o, target, access, &b);
 	rec_commit(ev, &r);
 }
+
+void events_obs_complete(const char *name, char *out, size_t len)
+{
+	complete(name, out, len);
+}

@@ -153,7 +153,8 @@ int observe_probe(void)
 	return r;
 }
 
-int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret)
+static int start(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		 struct observer **ret)
 {
 	struct observer *o = calloc(1, sizeof(*o));
 	int r;
@@ -167,6 +168,7 @@ int observe_start(const struct netlayer *nl, const struct execlayer *x, struct o
 		free(o);
 		return r;
 	}
+	o->skel->rodata->sx_obs_learn = learn;
 	r = netlayer_share_maps(nl, o->skel->obj);
 	r = r ?: exec_share_maps(x, o->skel->obj);
 	r = r ?: observe_bpf__load(o->skel);
@@ -177,6 +179,17 @@ int observe_start(const struct netlayer *nl, const struct execlayer *x, struct o
 	}
 	*ret = o;
 	return 0;
+}
+
+int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret)
+{
+	return start(nl, x, false, ret);
+}
+
+int observe_start_learning(const struct netlayer *nl, const struct execlayer *x,
+			   struct observer **ret)
+{
+	return start(nl, x, true, ret);
 }
 
 void observe_stop(struct observer *o)

@@ -35,6 +35,9 @@ int observe_probe(void);
  * (it reads their cgroup and writes their ring buffer). Returns 0 or -errno.
  */
 int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret);
+/* The same for run --learn: successful file calls are reported too, as allowed. */
+int observe_start_learning(const struct netlayer *nl, const struct execlayer *x,
+			   struct observer **ret);
 /* Detaches and frees. Accepts NULL. */
 void observe_stop(struct observer *o);
 

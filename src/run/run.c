@@ -51,6 +51,7 @@
 #include "policy/agent.h"
 #include "review/client.h"
 #include "run/internal.h"
+#include "run/learn.h"
 #include "run/pty.h"
 #include "run/run.h"
 #include "runs/cgroup.h"
@@ -82,6 +83,8 @@ static void run_usage(FILE *f)
 	      "  -q, --quiet            do not list the paths created for create: rules,\n"
 	      "                         nor the allow rules that grant nothing, nor (on a\n"
 	      "                         terminal) the denials' count at the end\n"
+	      "      --learn OUT.yaml   write the policy that allows what COMMAND did; without\n"
+	      "                         --policy, nothing is denied (see sevorix(1))\n"
 	      "      --pty              give COMMAND a terminal of the supervisor's and relay\n"
 	      "                         to it; a review that waits for a person is asked on\n"
 	      "                         this terminal (sevorix-jury(5), kind human)\n"
@@ -96,6 +99,7 @@ struct run {
 	bool allow_root;	/* --allow-root-agent */
 	bool quiet;		/* --quiet */
 	bool use_pty;		/* --pty */
+	struct run_learn learn;	/* --learn */
 	struct run_pty *pty;	/* --pty: the agent's terminal, relayed */
 	int keep[RUN_KEEP_MAX];	/* --keep-fd */
 	size_t nkeep;
@@ -155,6 +159,8 @@ static int run_opt(int c, const char *arg, void *ctx)
 		r->use_pty = true;
 	else if (c == 'K')
 		return keep_fd(r, arg);
+	else if (c == 'L')
+		r->learn.out = arg;
 	return 0;
 }
 
@@ -185,7 +191,11 @@ static int load_policy(struct run *r)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return -errno;
-	e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
+	if (r->learn.out)
+		e = run_learn_load(&r->learn, r->o.policy, &r->user, r->agent_dir, &r->policy,
+				   &diag);
+	else
+		e = policy_load_cmd(r->o.policy, &r->user, cwd, r->agent_dir, &r->policy, &diag);
 	if (e < 0 || log_level() >= 1) /* its warnings only when asked */
 		policy_diag_print(&diag, stderr);
 	policy_diag_clear(&diag);
@@ -393,6 +403,7 @@ static int profile_file(struct run *r)
 	int e;
 
 	if (!r->o.profile) {
+		r->learn.base = r->learn.out && !r->o.policy; /* --learn alone: observe everything */
 		r->o.policy = r->o.policy ?: POLICY_FILE_DEFAULT;
 		return -1;
 	}
@@ -418,6 +429,7 @@ static int parse_opts(struct run *r, int argc, char **argv)
 		{ "keep-fd", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "pty", no_argument, NULL, 'T' },
+		{ "learn", required_argument, NULL, 'L' },
 		{ 0 },
 	};
 	struct opts_cmd cmd = { .shared = OPT_POLICY | OPT_USER | OPT_EVENTS | OPT_JURY |
@@ -480,7 +492,13 @@ static int setup(struct run *r)
 		return e;
 	}
 	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	e = observe_start(r->net, r->exec, &r->obs);
+	e = r->learn.out ? observe_start_learning(r->net, r->exec, &r->obs)
+			 : observe_start(r->net, r->exec, &r->obs);
+	if (e < 0 && r->learn.out) {
+		/* fail closed: without it a learnt policy would miss every file */
+		log_error("--learn: the observer cannot load: %s", strerror(-e));
+		return e;
+	}
 	if (e < 0)
 		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
 			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
@@ -489,6 +507,8 @@ static int setup(struct run *r)
 		return e;
 	e = open_events(r);
 	e = e ?: events_attach(r->ev, r->net);
+	if (!e && r->learn.out && (e = run_learn_start(&r->learn, r->net, r->ev)) < 0)
+		log_error("--learn: %s", strerror(-e));
 	if (!e && r->dns) {
 		events_set_names(r->ev, run_dns_names(r->dns));
 		e = run_dns_start(r->dns, r->ev);
@@ -766,10 +786,11 @@ static void record(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 } };
+	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 },
+			 .learn = { .stats_fd = -1 } };
 	char layers[192];
 	sigset_t mask;
-	int status, sfd;
+	int status, sfd, learnt;
 
 	log_init("sevorix run");
 	status = parse_opts(&r, argc, argv);
@@ -787,6 +808,7 @@ int cmd_run(int argc, char **argv)
 	if (resolve_user(&r) < 0 || load_policy(&r) < 0 || create_paths(&r) < 0 ||
 	    run_new_id(r.info.id, sizeof(r.info.id))) {
 		policy_free(r.policy);
+		run_learn_free(&r.learn);
 		return 125;
 	}
 	sigemptyset(&mask);
@@ -812,6 +834,11 @@ int cmd_run(int argc, char **argv)
 		note_denials(&r);
 	}
 	teardown(&r);
+	if (r.learn.rec && (learnt = run_learn_write(&r.learn, &r.user, r.argv)) < 0) {
+		log_error("--learn: cannot write %s: %s", r.learn.out, strerror(-learnt));
+		status = status ?: 125;
+	}
+	run_learn_free(&r.learn);
 	close(sfd);
 	return status;
 }
