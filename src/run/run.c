@@ -293,6 +293,23 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Without the observer, denials by Landlock and seccomp are enforced but not logged. */
+static int setup_observer(struct run *r)
+{
+	int e = r->learn.out ? observe_start_learning(r->net, r->exec, &r->obs)
+			     : observe_start(r->net, r->exec, &r->obs);
+
+	if (e < 0 && r->learn.out) {
+		/* fail closed: without it a learnt policy would miss every file */
+		log_error("--learn: the observer cannot load: %s", strerror(-e));
+		return e;
+	}
+	if (e < 0)
+		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
+			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
+	return 0;
+}
+
 static void record(struct run *r);
 
 /* Everything the child needs exists before it does. */
@@ -336,18 +353,8 @@ static int setup(struct run *r)
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
-	/* without it, denials by Landlock and seccomp are enforced but not logged */
-	e = r->learn.out ? observe_start_learning(r->net, r->exec, &r->obs)
-			 : observe_start(r->net, r->exec, &r->obs);
-	if (e < 0 && r->learn.out) {
-		/* fail closed: without it a learnt policy would miss every file */
-		log_error("--learn: the observer cannot load: %s", strerror(-e));
-		return e;
-	}
-	if (e < 0)
-		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
-			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
-	e = setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
+	e = setup_observer(r);
+	e = e ?: setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
 	e = open_events(r);
