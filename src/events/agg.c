@@ -15,7 +15,8 @@
  *
  * Identical denials the kernel only counted (sx_agg) are written as one
  * "repeated" event when their identity has been quiet for two seconds,
- * said as the record they repeat said it (remembered by its kernel time).
+ * said as the record they repeat said it (remembered by its kernel time,
+ * repeat.c, for as long as sx_agg names it).
  *
  * Before the summary the kernel's own count of every decision, by layer
  * and verdict, is compared with the tally of what was written. What the
@@ -198,7 +199,11 @@ static void write_repeat(struct events *ev, const struct sx_agg_key *k,
 			fprintf(r.f, k->family == AF_INET ? ",\"target\":\"%s:%u\""
 							: ",\"target\":\"[%s]:%u\"", a, k->port);
 		fprintf(r.f, ",\"verdict\":\"%s\"", verdict_name(k->verdict));
-		events_put_rule(ev, r.f, k->section, k->rule_id);
+		if (k->layer == SX_LAYER_OBSERVED) /* its record, and with it its path, is lost */
+			fprintf(r.f, ",\"rule\":\"unknown\",\"syscall\":\"%s\",\"lost_records\":%llu",
+				observe_syscall_name(k->rule_id) ?: "?", v->quiet);
+		else
+			events_put_rule(ev, r.f, k->section, k->rule_id);
 		fprintf(r.f, ",\"layer\":\"%s\"", layer);
 	}
 	fputs(",\"repeated\":true", r.f);
@@ -236,13 +241,20 @@ static void sweep_agg(struct events *ev, bool last)
 			break;
 		prev = &keys[n++];
 	}
+	ev->repeat_gen++;
 	for (size_t i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0 ||
-		    (!last && now - v.last_ns < 2 * SX_AGG_NS))
+		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0)
 			continue;
-		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) == 0 && v.quiet)
+		events_repeat_pin(ev, v.record_ts);
+		if (!last && now - v.last_ns < 2 * SX_AGG_NS)
+			continue;
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) < 0)
+			continue;
+		if (v.quiet)
 			write_repeat(ev, &keys[i], &v);
+		events_forget(ev, v.record_ts);
 	}
+	events_forget_stale(ev);
 	free(keys);
 }
 
