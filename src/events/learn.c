@@ -4,9 +4,10 @@
  * observer's successful file calls (reported only when learning) and its
  * denials, every connect and datagram of the network and UNIX layers
  * (each allowed destination and socket path is reported when learning),
- * and each program the exec tracker saw start, with the files the kernel
- * loaded to run it. They become observations of the run's recorder; what
- * the recorder cannot keep it counts, and the learnt policy says so.
+ * with the name the run's resolver learnt an address from, and each
+ * program the exec tracker saw start, with the files the kernel loaded
+ * to run it. They become observations of the run's recorder; what the
+ * recorder cannot keep it counts, and the learnt policy says so.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dns/names.h"
 #include "events/internal.h"
 #include "learn/learn.h"
 #include "observe/observe.h"
@@ -95,9 +97,14 @@ static void on_unix(struct events *ev, const struct sx_event *e)
 	learn_rec_add(ev->learn, &o);
 }
 
+/*
+ * A destination, with the name the run's resolver learnt it from when
+ * that name was live at the connect: a host rule would allow it again.
+ */
 static void on_net(struct events *ev, const struct sx_event *e)
 {
 	struct observed o = { .kind = OBS_NET, .family = e->family, .port = e->port, .count = 1 };
+	struct dns_name_hit hit;
 
 	if (e->family == AF_UNIX) {
 		on_unix(ev, e);
@@ -106,6 +113,9 @@ static void on_net(struct events *ev, const struct sx_event *e)
 	if (e->family != AF_INET && e->family != AF_INET6)
 		return;
 	memcpy(o.addr, e->addr, e->family == AF_INET ? 4 : 16);
+	if (ev->names && dns_names_find(ev->names, e->family, e->addr, -1, e->ts_boot_ns, &hit) &&
+	    hit.live)
+		o.name = hit.name;
 	learn_normalize(&o.family, o.addr);
 	if (e->kind == SX_EV_SENDMSG || e->sock_type == SOCK_DGRAM)
 		o.flags |= OBS_UDP;
