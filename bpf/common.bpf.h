@@ -107,6 +107,19 @@ static __always_inline int audit_mode(void)
 }
 
 /*
+ * run --learn: each allowed destination is logged (to the allowed events'
+ * ring), not only the first of a process per rule. Asked only of an allow
+ * sx_decided() did not log, so a run without --learn pays nothing new there.
+ */
+static __always_inline int learning(void)
+{
+	__u32 zero = 0;
+	struct sx_config *c = bpf_map_lookup_elem(&sx_config, &zero);
+
+	return c && c->learn;
+}
+
+/*
  * A file denial of the BPF LSM layer, by thread: the observer of system
  * call exits (observe.bpf.c) then leaves the failed call to the event the
  * LSM layer wrote, instead of reporting it a second time. A mark older

@@ -68,19 +68,6 @@ static __always_inline int approved(__u8 kind, __u8 family, const void *addr, __
 	return 1;
 }
 
-/*
- * run --learn: each allowed destination is logged (to the allowed events'
- * ring), not only the first of a process per rule. Asked only of an allow
- * sx_decided() did not log, so a run without --learn pays nothing new there.
- */
-static __always_inline int learning(void)
-{
-	__u32 zero = 0;
-	struct sx_config *c = bpf_map_lookup_elem(&sx_config, &zero);
-
-	return c && c->learn;
-}
-
 static __always_inline int report(struct bpf_sock_addr *ctx, struct decision d, __u8 kind,
 				  __u8 family, const void *addr, __u16 port)
 {

@@ -54,6 +54,8 @@ static __always_inline int judge_unix(struct bpf_sock_addr *ctx, __u8 kind)
 		d.rule_id = v->rule_id;
 	}
 	e = sx_decided(d, kind, &allow);
+	if (!e && d.verdict == SX_V_ALLOW && learning()) /* each path, for run --learn */
+		e = sx_decision_new(kind, SX_V_ALLOW, SX_LAYER_CGROUP_BPF, SX_SEC_NETWORK, d.rule_id);
 	if (e) {
 		e->family = AF_UNIX;
 		e->sock_type = ctx->type;

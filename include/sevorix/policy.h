@@ -317,6 +317,12 @@ enum sx_action policy_decide_bind(const struct policy *p, int family, const void
 				  uint16_t port, const struct net_rule **rule);
 /* True when the run intercepts lookups: a network.dns key or a host rule. */
 bool policy_names_hosts(const struct policy *p);
+/*
+ * True when a unix: rule for path (prefix: everything under it) reaches a
+ * host resolver (systemd-resolved, nscd), which would look names up
+ * outside the host rules.
+ */
+bool policy_unix_resolver(const char *path, bool prefix);
 enum sx_action policy_decide_file(const struct policy *p, const char *path, unsigned int access,
 				  const struct file_rule **rule);
 /* The stricter of the best path rule, the best argv rule and the best shell rule. */

@@ -2,11 +2,12 @@
 /*
  * What the kernel's records tell `run --learn` (learn/learn.h): the
  * observer's successful file calls (reported only when learning) and its
- * denials, every connect and datagram of the network layer (each allowed
- * destination is reported when learning), and each program the exec
- * tracker saw start, with the files the kernel loaded to run it. They
- * become observations of the run's recorder; what the recorder cannot
- * keep it counts, and the learnt policy says so.
+ * denials, every connect and datagram of the network and UNIX layers
+ * (each allowed destination and socket path is reported when learning),
+ * with the name the run's resolver learnt an address from, and each
+ * program the exec tracker saw start, with the files the kernel loaded
+ * to run it. They become observations of the run's recorder; what the
+ * recorder cannot keep it counts, and the learnt policy says so.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dns/names.h"
 #include "events/internal.h"
 #include "learn/learn.h"
 #include "observe/observe.h"
@@ -80,13 +82,40 @@ static void on_file(struct events *ev, const struct sx_obs_event *o)
 	}
 }
 
+/* A UNIX socket path: abstract names (a leading NUL) shown with '@', as ss(8) does. */
+static void on_unix(struct events *ev, const struct sx_event *e)
+{
+	char path[SX_UNIX_PATH_MAX + 1];
+	struct observed o = { .kind = OBS_UNIX, .path = path, .count = 1 };
+
+	memcpy(path, e->data, SX_UNIX_PATH_MAX);
+	path[SX_UNIX_PATH_MAX] = 0;
+	if (!path[0])
+		path[0] = '@';
+	if (e->verdict != SX_V_ALLOW)
+		o.flags |= OBS_DENIED;
+	learn_rec_add(ev->learn, &o);
+}
+
+/*
+ * A destination, with the name the run's resolver learnt it from when
+ * that name was live at the connect: a host rule would allow it again.
+ */
 static void on_net(struct events *ev, const struct sx_event *e)
 {
 	struct observed o = { .kind = OBS_NET, .family = e->family, .port = e->port, .count = 1 };
+	struct dns_name_hit hit;
 
+	if (e->family == AF_UNIX) {
+		on_unix(ev, e);
+		return;
+	}
 	if (e->family != AF_INET && e->family != AF_INET6)
 		return;
 	memcpy(o.addr, e->addr, e->family == AF_INET ? 4 : 16);
+	if (ev->names && dns_names_find(ev->names, e->family, e->addr, -1, e->ts_boot_ns, &hit) &&
+	    hit.live)
+		o.name = hit.name;
 	learn_normalize(&o.family, o.addr);
 	if (e->kind == SX_EV_SENDMSG || e->sock_type == SOCK_DGRAM)
 		o.flags |= OBS_UDP;

@@ -28,7 +28,9 @@
  *    directory above ${HOME} or ${WORKSPACE}.
  *  - Paths under ${WORKSPACE} and ${HOME} are written with them.
  *  - Destinations are allowed as seen: each address (/32, /128) with the
- *    ports used, each UNIX socket path. Programs are allowed by their
+ *    ports used, or the name the run's resolver gave it for (a host
+ *    rule), each UNIX socket path but a host resolver's beside host
+ *    rules. Programs are allowed by their
  *    canonical path, with the interpreters and ELF loaders the kernel
  *    loaded for them; exec's default is deny. A program the run built is
  *    allowed by the directory it was created in, like its file.

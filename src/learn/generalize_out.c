@@ -3,8 +3,11 @@
  * The network and exec sections of a learnt rulebook, and the list of
  * what the run tried that stays denied (generalize.c says the rules).
  * Destinations are kept as seen: one rule per address with the ports
- * used, one per UNIX socket path. Programs are kept by canonical path;
- * one the run built is allowed by the directory it was created in.
+ * used, one per UNIX socket path, and one per name the run's resolver
+ * answered before the connect (a host rule: the address is the name's
+ * answer of the day, and a rule for it would break when the answer
+ * changes). Programs are kept by canonical path; one the run built is
+ * allowed by the directory it was created in.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,14 +20,13 @@
 #include "sevorix/abi.h"
 
 #define PORT_WORDS (65536 / 64)
-#define NAMES_MAX 3
 
 struct gdest {
 	int family;
 	uint8_t addr[16];
 	char *unix_path;	/* a UNIX socket instead */
+	const char *host;	/* a name looked up instead (the observation's) */
 	uint64_t *ports;
-	const char *names[NAMES_MAX];
 	unsigned long count;
 };
 
@@ -33,14 +35,23 @@ struct dests {
 	size_t n;
 };
 
-static struct gdest *dest_of(struct dests *d, int family, const uint8_t *addr, const char *path)
+static bool same_dest(const struct gdest *x, int family, const uint8_t *addr, const char *path,
+		      const char *host)
+{
+	if (path || x->unix_path)
+		return path && x->unix_path && !strcmp(x->unix_path, path);
+	if (host || x->host)
+		return host && x->host && !strcmp(x->host, host);
+	return x->family == family && !memcmp(x->addr, addr, 16);
+}
+
+static struct gdest *dest_of(struct dests *d, int family, const uint8_t *addr, const char *path,
+			     const char *host)
 {
 	struct gdest *v;
 
 	for (size_t i = 0; i < d->n; i++)
-		if (path ? d->v[i].unix_path && !strcmp(d->v[i].unix_path, path)
-			 : !d->v[i].unix_path && d->v[i].family == family &&
-				   !memcmp(d->v[i].addr, addr, 16))
+		if (same_dest(&d->v[i], family, addr, path, host))
 			return &d->v[i];
 	v = realloc(d->v, (d->n + 1) * sizeof(*v));
 	if (!v)
@@ -50,6 +61,7 @@ static struct gdest *dest_of(struct dests *d, int family, const uint8_t *addr, c
 	*v = (struct gdest){ .family = family };
 	memcpy(v->addr, addr, 16);
 	v->unix_path = path ? strdup(path) : NULL;
+	v->host = host;
 	v->ports = path ? NULL : calloc(PORT_WORDS, 8);
 	if (path ? !v->unix_path : !v->ports) {
 		free(v->unix_path);
@@ -99,20 +111,13 @@ static int net_one(struct gen *g, const struct observed *o, struct dests *d)
 				  : policy_decide_net(g->in->ref, family, a, o->port, &nr);
 	if (act != SX_ALLOW && nr)
 		return gen_tried(g, what, "the default policy denies it", &nr->loc, o->count);
-	x = dest_of(d, family, a, o->kind == OBS_UNIX ? o->path : NULL);
+	x = dest_of(d, family, a, o->kind == OBS_UNIX ? o->path : NULL,
+		    o->kind == OBS_NET ? o->name : NULL);
 	if (!x)
 		return -ENOMEM;
 	x->count += o->count;
 	if (x->ports)
 		x->ports[o->port / 64] |= 1ULL << (o->port % 64);
-	for (int i = 0; o->name && i < NAMES_MAX; i++) {
-		if (x->names[i] && !strcmp(x->names[i], o->name))
-			break;
-		if (!x->names[i]) {
-			x->names[i] = o->name;
-			break;
-		}
-	}
 	return 0;
 }
 
@@ -134,18 +139,20 @@ static void put_dest(const struct gen *g, const struct gdest *x, FILE *out)
 
 		inet_ntop(x->family, x->addr, a, sizeof(a));
 		snprintf(cidr, sizeof(cidr), "%s/%d", a, x->family == AF_INET ? 32 : 128);
+		if (x->host) {
+			nr.kind = NET_RULE_HOST;
+			nr.text = (char *)x->host;
+		}
 		nr.ports = learn_port_ranges(x->ports, &nr.nports);
 		fputs("    - ", out);
 		policy_print_net_rule(out, &nr, false);
 		free(nr.ports);
 	}
 	fprintf(out, "  # used %lu time%s", x->count, x->count == 1 ? "" : "s");
-	for (int i = 0; i < NAMES_MAX && x->names[i]; i++)
-		fprintf(out, "%s%s", i ? ", " : "; looked up as ", x->names[i]);
 	fputc('\n', out);
 }
 
-/* Addresses by family and value, then UNIX paths. */
+/* Addresses by family and value, then names, then UNIX paths. */
 static int by_dest(const void *x, const void *y)
 {
 	const struct gdest *a = x, *b = y;
@@ -154,9 +161,66 @@ static int by_dest(const void *x, const void *y)
 		return a->unix_path ? 1 : -1;
 	if (a->unix_path)
 		return strcmp(a->unix_path, b->unix_path);
+	if (!a->host != !b->host)
+		return a->host ? 1 : -1;
+	if (a->host)
+		return strcmp(a->host, b->host);
 	if (a->family != b->family)
 		return a->family < b->family ? -1 : 1;
 	return memcmp(a->addr, b->addr, 16);
+}
+
+static size_t hosts_of(const struct dests *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += d->v[i].host != NULL;
+	return n;
+}
+
+/*
+ * The learning run's upstreams, under its host rules: the names it
+ * looked up resolve the same way again (the host's own resolvers may not
+ * know them).
+ */
+static void put_upstream(const struct policy_dns *dns, const struct dests *d, FILE *out)
+{
+	if (!dns || !dns->nupstream || !hosts_of(d))
+		return;
+	fputs("  dns:\n    upstream: [", out);
+	for (size_t i = 0; i < dns->nupstream; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", dns->upstream[i]);
+	fputs("]\n", out);
+}
+
+/*
+ * With host rules, a host resolver's socket is left out (listed as
+ * tried): through it names would be looked up outside the host rules
+ * (policy check refuses the rulebook), and the run's resolver answers
+ * the same lookups when glibc falls back to DNS.
+ */
+static int drop_resolvers(struct gen *g, struct dests *d)
+{
+	size_t hosts = hosts_of(d), n = 0;
+	char what[4200];
+	int r = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct gdest *x = &d->v[i];
+
+		if (hosts && x->unix_path && policy_unix_resolver(x->unix_path, false)) {
+			snprintf(what, sizeof(what), "connect unix %s", x->unix_path);
+			r = r ?: gen_tried(g, what, "a host resolver, beside the host rules",
+					   NULL, x->count);
+			free(x->unix_path);
+			free(x->ports);
+			continue;
+		}
+		d->v[n++] = *x;
+	}
+	d->n = n;
+	return r;
 }
 
 int gen_network(struct gen *g, FILE *out)
@@ -167,6 +231,7 @@ int gen_network(struct gen *g, FILE *out)
 	for (size_t i = 0; i < g->in->n && !r; i++)
 		if (g->in->v[i].kind == OBS_NET || g->in->v[i].kind == OBS_UNIX)
 			r = net_one(g, &g->in->v[i], &d);
+	r = r ?: drop_resolvers(g, &d);
 	if (!r && d.n)
 		qsort(d.v, d.n, sizeof(*d.v), by_dest);
 	if (!r) {
@@ -175,6 +240,7 @@ int gen_network(struct gen *g, FILE *out)
 			fputs("  rules:\n", out);
 		for (size_t i = 0; i < d.n; i++)
 			put_dest(g, &d.v[i], out);
+		put_upstream(g->in->dns, &d, out);
 	}
 	for (size_t i = 0; i < d.n; i++) {
 		free(d.v[i].unix_path);

@@ -54,6 +54,7 @@ struct learn_input {
 	const char *home, *workspace;	/* the agent's ${HOME} and ${WORKSPACE} */
 	const char *header;		/* comment lines for the top of the file, or NULL */
 	unsigned long lost;		/* observations the kernel could not queue */
+	const struct policy_dns *dns;	/* the learning run's network.dns, or NULL */
 };
 
 /*

@@ -144,13 +144,26 @@ int loader_dns(struct ydoc *y, const char *key, yaml_node_t *k, yaml_node_t *v, 
 
 /*
  * Host resolvers behind UNIX sockets resolve outside the run: the name
- * would leave the machine before any rule saw it. Runs once on the whole
- * rulebook (its files extended and included).
+ * would leave the machine before any rule saw it.
  */
-void loader_check_names(struct loader *l)
+bool policy_unix_resolver(const char *path, bool prefix)
 {
 	static const char *const resolvers[] = { "/run/systemd/resolve/", "/run/nscd/",
 						 "/var/run/nscd/" };
+
+	for (size_t j = 0; j < sizeof(resolvers) / sizeof(*resolvers); j++)
+		if (!strncmp(path, resolvers[j], strlen(resolvers[j])) ||
+		    (prefix && !strncmp(resolvers[j], path, strlen(path))))
+			return true;
+	return false;
+}
+
+/*
+ * A rulebook that names hosts allows no such socket. Runs once on the
+ * whole rulebook (its files extended and included).
+ */
+void loader_check_names(struct loader *l)
+{
 	const struct policy *p = l->p;
 	const char *file = l->y.file;
 
@@ -159,24 +172,16 @@ void loader_check_names(struct loader *l)
 	for (size_t i = 0; i < p->nnet_rules; i++) {
 		const struct net_rule *r = &p->net_rules[i];
 
-		if (r->kind != NET_RULE_UNIX || r->action == SX_DENY || !r->unix_path)
+		if (r->kind != NET_RULE_UNIX || r->action == SX_DENY || !r->unix_path ||
+		    !policy_unix_resolver(r->unix_path, r->unix_prefix))
 			continue;
-		for (size_t j = 0; j < sizeof(resolvers) / sizeof(*resolvers); j++) {
-			size_t n = strlen(resolvers[j]);
-
-			if (strncmp(r->unix_path, resolvers[j], n) &&
-			    !(r->unix_prefix &&
-			      !strncmp(resolvers[j], r->unix_path, strlen(r->unix_path))))
-				continue;
-			l->y.file = r->loc.file ?: file; /* the file the rule was read from */
-			ydoc_error_at(&l->y, r->loc.line, r->loc.col,
-				      "unix: %s reaches a host resolver, which would look names up "
-				      "outside the host rules: remove it, or deny it in a file "
-				      "that extends this one",
-				      r->unix_path);
-			l->y.file = file;
-			break;
-		}
+		l->y.file = r->loc.file ?: file; /* the file the rule was read from */
+		ydoc_error_at(&l->y, r->loc.line, r->loc.col,
+			      "unix: %s reaches a host resolver, which would look names up "
+			      "outside the host rules: remove it, or deny it in a file "
+			      "that extends this one",
+			      r->unix_path);
+		l->y.file = file;
 	}
 }
 

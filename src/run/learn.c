@@ -39,6 +39,14 @@ int run_learn_load(struct run_learn *l, const char *file, const struct agent_use
 		e = learn_base(&env, l->ref->tmp == SX_TMP_PRIVATE, ret, diag);
 	else if (e == 0)
 		e = policy_load(file, &env, ret, diag);
+	/* its upstreams, for the host rules learnt (a replaced policy may free them) */
+	for (size_t i = 0; e == 0 && i < (*ret)->dns.nupstream; i++) {
+		l->dns.upstream[i] = strdup((*ret)->dns.upstream[i]);
+		if (!l->dns.upstream[i])
+			e = -ENOMEM;
+		else
+			l->dns.nupstream++;
+	}
 	return e;
 }
 
@@ -82,7 +90,7 @@ int run_learn_write(struct run_learn *l, const struct agent_user *u, char *const
 {
 	char tmp[4200], header[1024];
 	struct learn_input in = { .ref = l->ref, .home = u->home, .workspace = l->workspace,
-				  .header = header, .lost = lost(l) };
+				  .header = header, .lost = lost(l), .dns = &l->dns };
 	size_t off;
 	FILE *f;
 	int e;
@@ -111,6 +119,8 @@ int run_learn_write(struct run_learn *l, const struct agent_user *u, char *const
 void run_learn_free(struct run_learn *l)
 {
 	learn_rec_free(l->rec);
+	for (size_t i = 0; i < l->dns.nupstream; i++)
+		free(l->dns.upstream[i]);
 	policy_free(l->ref);
 	if (l->stats_fd >= 0)
 		close(l->stats_fd);

@@ -17,6 +17,7 @@ struct run_learn {
 	struct policy *ref;	/* learn_reference() */
 	struct learn_rec *rec;
 	int stats_fd;		/* the run's sx_stats (its lost events), or -1 */
+	struct policy_dns dns;	/* the run's network.dns (its upstreams copied) */
 	char workspace[4096];
 };
 

@@ -5,7 +5,7 @@
  *
  *   home PATH | workspace PATH
  *   file PATH ACCESS [created] [dir] [entries] [denied] [xN]   ACCESS: r w x - letters
- *   net ADDR PORT [udp] [name=NAME] [denied] [xN]
+ *   net ADDR PORT [udp] [name=NAME] [denied] [xN]   NAME: looked up, then connected
  *   unix PATH [denied] [xN]
  *   exec PATH [interp] [denied] [xN] [argv=ARGV TO THE END OF THE LINE]
  *
@@ -93,6 +93,23 @@ static int parse(char *line, struct observed *o)
 	return 1;
 }
 
+/* A host rule of p allows name on port (as the run's resolver and the kernel would). */
+static bool host_allows(const struct policy *p, const char *name, uint16_t port)
+{
+	for (size_t i = 0; i < p->nnet_rules; i++) {
+		const struct net_rule *r = &p->net_rules[i];
+		bool in = !r->nports;
+
+		if (r->kind != NET_RULE_HOST || strcmp(r->host, name))
+			continue;
+		for (size_t j = 0; j < r->nports; j++)
+			in |= port >= r->ports[j].lo && port <= r->ports[j].hi;
+		if (in)
+			return r->action == SX_ALLOW;
+	}
+	return false;
+}
+
 /* Is o allowed by out, and should it be (seen, and denied by neither REF nor the run)? */
 static int check(const struct policy *ref, const struct policy *out, const struct observed *o)
 {
@@ -114,10 +131,13 @@ static int check(const struct policy *ref, const struct policy *out, const struc
 	} else if (o->kind == OBS_NET) {
 		a = policy_decide_net(ref, family, addr, o->port, &nr);
 		want &= (a == SX_ALLOW || !nr) && o->port;
-		got = policy_decide_net(out, family, addr, o->port, &nr) == SX_ALLOW;
+		got = policy_decide_net(out, family, addr, o->port, &nr) == SX_ALLOW ||
+		      (o->name && host_allows(out, o->name, o->port));
 	} else if (o->kind == OBS_UNIX) {
 		a = policy_decide_unix(ref, o->path, &nr);
 		want &= o->path[0] == '/' && (a == SX_ALLOW || !nr);
+		/* a rulebook that names hosts cannot allow a host resolver */
+		want &= !(policy_names_hosts(out) && policy_unix_resolver(o->path, false));
 		got = policy_decide_unix(out, o->path, &nr) == SX_ALLOW;
 	} else {
 		want &= policy_decide_exec(ref, o->path, none, &er) != SX_DENY;
@@ -146,7 +166,7 @@ int main(int argc, char **argv)
 	fclose(f);
 	if (policy_load(argv[1 + verify], &(struct policy_env){ home, "u", ws, NULL }, &ref, &d))
 		return policy_diag_print(&d, stderr), 2;
-	struct learn_input in = { v, n, ref, home, ws, "# learnt from a test\n", 0 };
+	struct learn_input in = { v, n, ref, home, ws, "# learnt from a test\n", 0, NULL };
 
 	if (!verify) {
 		bad = learn_generalize(&in, stdout) ? 2 : 0;
