@@ -171,14 +171,16 @@ static void sweep_quiet(struct events *ev)
 }
 
 /*
- * n more denials identical to the record the kernel wrote at record_ts:
- * said as that record said it, or, when it is no longer known, from what
- * the key holds (the destination of a connect; the rule).
+ * n more denials identical to the record the kernel wrote at record_ts (or
+ * at seen, the one the sweep saw first: a record written since may not be
+ * read yet, and it says the same): said as that record said it, or, when
+ * it is not known, from what the key holds (the destination of a connect;
+ * the rule; the system call of a refusal seen at its exit).
  */
 static void write_repeat(struct events *ev, const struct sx_agg_key *k,
-			 const struct sx_agg_value *v)
+			 const struct sx_agg_value *v, unsigned long long seen)
 {
-	const struct repeat *rep = events_recall(ev, v->record_ts);
+	const struct repeat *rep = events_recall(ev, v->record_ts) ?: events_recall(ev, seen);
 	const char *layer = rep ? rep->layer : events_layer_name(k->layer);
 	char a[64];
 	struct rec r;
@@ -212,6 +214,23 @@ static void write_repeat(struct events *ev, const struct sx_agg_key *k,
 }
 
 /*
+ * True when v's identity had no record for ns. Now is read after v: a
+ * record the kernel wrote after an earlier reading of the clock is not
+ * "a very long time ago" (the difference, unsigned, would wrap), which
+ * swept a process's repeats in the middle of its flood, before the
+ * record they repeat was read.
+ */
+static bool quiet_for(const struct sx_agg_value *v, unsigned long long ns)
+{
+	struct timespec mono;
+	unsigned long long now;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now = mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+	return now > v->last_ns && now - v->last_ns >= ns;
+}
+
+/*
  * Identical denials the kernel only counted, written once their identity
  * has been quiet for two windows (then no CPU adds to it: a new one would
  * be written as a record), or all of them at the end.
@@ -221,12 +240,9 @@ static void sweep_agg(struct events *ev, bool last)
 	struct sx_agg_key *keys = NULL, *prev = NULL, *grown;
 	size_t n = 0, cap = 0;
 	struct sx_agg_value v;
-	struct timespec mono;
-	unsigned long long now;
+	unsigned long long seen;
 	int fd = ev->maps.agg;
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	now = mono.tv_sec * 1000000000ULL + mono.tv_nsec;
 	/* the keys first: deleting while walking would restart the walk from the
 	 * first bucket each time (quadratic in the map's size) */
 	while (fd >= 0) {
@@ -245,14 +261,16 @@ static void sweep_agg(struct events *ev, bool last)
 	for (size_t i = 0; i < n; i++) {
 		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0)
 			continue;
-		events_repeat_pin(ev, v.record_ts);
-		if (!last && now - v.last_ns < 2 * SX_AGG_NS)
+		seen = v.record_ts;
+		events_repeat_pin(ev, seen);
+		if (!last && !quiet_for(&v, 2 * SX_AGG_NS))
 			continue;
 		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) < 0)
 			continue;
 		if (v.quiet)
-			write_repeat(ev, &keys[i], &v);
+			write_repeat(ev, &keys[i], &v, seen);
 		events_forget(ev, v.record_ts);
+		events_forget(ev, seen);
 	}
 	events_forget_stale(ev);
 	free(keys);
