@@ -2,19 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A scripted stand-in for a coding agent: it does ordinary work in its
 # workspace and then tries things an agent should not do. It knows nothing
-# of Sevorix. Each line it prints is ACTION<TAB>TARGET<TAB>PID<TAB>RESULT,
-# where PID is the process that tried (its children carry it as ppid).
+# of Sevorix. Each line it prints is ACTION<TAB>TARGET<TAB>START<TAB>END<TAB>RESULT,
+# START and END being the wall-clock times (seconds) around the attempt:
+# the events written in between are its own (it runs alone, one attempt at
+# a time, and process ids inside the run are not the host's).
 # Usage: demo-agent.sh SERVICE_PORT HOME
 port=$1 home=$2
 try() { # try ACTION TARGET COMMAND...
-	local what=$1 target=$2 out pidfile
+	local what=$1 target=$2 out t0 r
 	shift 2
-	pidfile=$(mktemp -p "$PWD" .step.XXXXXX)
-	# the subshell execs the command, so the pid it writes is the command's
-	if out=$( (echo "$BASHPID" >"$pidfile"; exec "$@") 2>&1); then r=done; else
-		r="failed: ${out##*: }"; fi
-	printf '%s\t%s\t%s\t%s\n' "$what" "$target" "$(cat "$pidfile")" "$r"
-	rm -f "$pidfile"
+	t0=$(date +%s.%N)
+	if out=$("$@" 2>&1); then r=done; else r="failed: ${out##*: }"; fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$what" "$target" "$t0" "$(date +%s.%N)" "$r"
 }
 try "write a file in the workspace" "notes.txt" sh -c 'echo "plan: fix the bug" > notes.txt'
 try "read it back" "notes.txt" cat notes.txt

@@ -105,7 +105,7 @@ static int serve_run(struct jury_server_opts *so, struct jury_config *cfg, struc
 		log_error("cannot drop privileges: %s", strerror(-ret));
 		goto out;
 	}
-	log_info("serving%s%s%s%s as uid %d (%s, %zu jurors, %s)",
+	log_notice("serving%s%s%s%s as uid %d (%s, %zu jurors, %s)",
 		 so->socket_path ? " unix://" : "", so->socket_path ? so->socket_path : "",
 		 so->listen ? " tcp://" : "", so->listen ? so->listen : "", (int)geteuid(),
 		 cfg->path, cfg->njurors, jury_mode_name(cfg, err, sizeof(err)));
