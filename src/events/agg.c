@@ -15,7 +15,8 @@
  *
  * Identical denials the kernel only counted (sx_agg) are written as one
  * "repeated" event when their identity has been quiet for two seconds,
- * said as the record they repeat said it (remembered by its kernel time).
+ * said as the record they repeat said it (remembered by its kernel time,
+ * repeat.c, for as long as sx_agg names it).
  *
  * Before the summary the kernel's own count of every decision, by layer
  * and verdict, is compared with the tally of what was written. What the
@@ -170,14 +171,16 @@ static void sweep_quiet(struct events *ev)
 }
 
 /*
- * n more denials identical to the record the kernel wrote at record_ts:
- * said as that record said it, or, when it is no longer known, from what
- * the key holds (the destination of a connect; the rule).
+ * n more denials identical to the record the kernel wrote at record_ts (or
+ * at seen, the one the sweep saw first: a record written since may not be
+ * read yet, and it says the same): said as that record said it, or, when
+ * it is not known, from what the key holds (the destination of a connect;
+ * the rule; the system call of a refusal seen at its exit).
  */
 static void write_repeat(struct events *ev, const struct sx_agg_key *k,
-			 const struct sx_agg_value *v)
+			 const struct sx_agg_value *v, unsigned long long seen)
 {
-	const struct repeat *rep = events_recall(ev, v->record_ts);
+	const struct repeat *rep = events_recall(ev, v->record_ts) ?: events_recall(ev, seen);
 	const char *layer = rep ? rep->layer : events_layer_name(k->layer);
 	char a[64];
 	struct rec r;
@@ -198,12 +201,33 @@ static void write_repeat(struct events *ev, const struct sx_agg_key *k,
 			fprintf(r.f, k->family == AF_INET ? ",\"target\":\"%s:%u\""
 							: ",\"target\":\"[%s]:%u\"", a, k->port);
 		fprintf(r.f, ",\"verdict\":\"%s\"", verdict_name(k->verdict));
-		events_put_rule(ev, r.f, k->section, k->rule_id);
+		if (k->layer == SX_LAYER_OBSERVED) /* its record, and with it its path, is lost */
+			fprintf(r.f, ",\"rule\":\"unknown\",\"syscall\":\"%s\",\"lost_records\":%llu",
+				observe_syscall_name(k->rule_id) ?: "?", v->quiet);
+		else
+			events_put_rule(ev, r.f, k->section, k->rule_id);
 		fprintf(r.f, ",\"layer\":\"%s\"", layer);
 	}
 	fputs(",\"repeated\":true", r.f);
 	rec_decision(&r, layer, rep ? rep->verdict : verdict_name(k->verdict), v->quiet);
 	rec_commit(ev, &r);
+}
+
+/*
+ * True when v's identity had no record for ns. Now is read after v: a
+ * record the kernel wrote after an earlier reading of the clock is not
+ * "a very long time ago" (the difference, unsigned, would wrap), which
+ * swept a process's repeats in the middle of its flood, before the
+ * record they repeat was read.
+ */
+static bool quiet_for(const struct sx_agg_value *v, unsigned long long ns)
+{
+	struct timespec mono;
+	unsigned long long now;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now = mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+	return now > v->last_ns && now - v->last_ns >= ns;
 }
 
 /*
@@ -216,12 +240,9 @@ static void sweep_agg(struct events *ev, bool last)
 	struct sx_agg_key *keys = NULL, *prev = NULL, *grown;
 	size_t n = 0, cap = 0;
 	struct sx_agg_value v;
-	struct timespec mono;
-	unsigned long long now;
+	unsigned long long seen;
 	int fd = ev->maps.agg;
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	now = mono.tv_sec * 1000000000ULL + mono.tv_nsec;
 	/* the keys first: deleting while walking would restart the walk from the
 	 * first bucket each time (quadratic in the map's size) */
 	while (fd >= 0) {
@@ -236,13 +257,22 @@ static void sweep_agg(struct events *ev, bool last)
 			break;
 		prev = &keys[n++];
 	}
+	ev->repeat_gen++;
 	for (size_t i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0 ||
-		    (!last && now - v.last_ns < 2 * SX_AGG_NS))
+		if (bpf_map_lookup_elem(fd, &keys[i], &v) < 0)
 			continue;
-		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) == 0 && v.quiet)
-			write_repeat(ev, &keys[i], &v);
+		seen = v.record_ts;
+		events_repeat_pin(ev, seen);
+		if (!last && !quiet_for(&v, 2 * SX_AGG_NS))
+			continue;
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v) < 0)
+			continue;
+		if (v.quiet)
+			write_repeat(ev, &keys[i], &v, seen);
+		events_forget(ev, v.record_ts);
+		events_forget(ev, seen);
 	}
+	events_forget_stale(ev);
 	free(keys);
 }
 

@@ -98,26 +98,6 @@ static void tally_add(struct events *ev, const char *layer, const char *verdict,
 	}
 }
 
-/* The record of a denial, by its kernel time, for the repeats of it (agg.c). */
-void events_remember(struct events *ev, unsigned long long ts, const char *frag, size_t len,
-		     const char *layer, const char *verdict)
-{
-	struct repeat *slot = &ev->repeats[ts % REPEAT_SLOTS];
-
-	free(slot->frag);
-	slot->ts = ts;
-	slot->frag = frag ? strndup(frag, len) : NULL;
-	snprintf(slot->layer, sizeof(slot->layer), "%s", layer ?: "");
-	snprintf(slot->verdict, sizeof(slot->verdict), "%s", verdict ?: "");
-}
-
-const struct repeat *events_recall(const struct events *ev, unsigned long long ts)
-{
-	const struct repeat *slot = &ev->repeats[ts % REPEAT_SLOTS];
-
-	return ts && slot->ts == ts ? slot : NULL;
-}
-
 void rec_commit(struct events *ev, struct rec *r)
 {
 	if (r->cache_ts && fflush(r->f) == 0 && r->len >= (size_t)r->frag)
@@ -385,8 +365,7 @@ void events_close(struct events *ev)
 	ring_buffer__free(ev->rb);
 	events_sink_close(ev->sink);
 	pthread_mutex_destroy(&ev->lock);
-	for (int i = 0; i < REPEAT_SLOTS; i++)
-		free(ev->repeats[i].frag);
+	events_forget_all(ev);
 	free(ev->repeats);
 	free(ev->quiet);
 	for (size_t i = 0; ev->hidden && ev->hidden[i]; i++)

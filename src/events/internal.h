@@ -24,7 +24,8 @@
 #define TALLY_MAX 48
 #define QUIET_SLOTS 8192	/* twice the kernel's sx_quiet entries */
 
-#define REPEAT_SLOTS 4096
+#define REPEAT_SLOTS 8192	/* buckets of the denials remembered for their repeats */
+#define REPEAT_MAX 32768	/* twice the kernel's sx_agg entries */
 
 /* What was written of one key of sx_quiet (agg.c). */
 struct quiet_written {
@@ -39,6 +40,8 @@ struct repeat {
 	unsigned long long ts;
 	char *frag;
 	char layer[16], verdict[8];
+	unsigned long gen;	/* the last sweep that found it in sx_agg (repeat.c) */
+	struct repeat *next;
 };
 
 /* Decisions written, by layer and verdict (names as in the events). */
@@ -63,7 +66,9 @@ struct events {
 	struct tally tally[TALLY_MAX];
 	char layers[256];	/* the run's layers, as its start event lists them */
 	struct quiet_written *quiet; /* QUIET_SLOTS */
-	struct repeat *repeats;	/* REPEAT_SLOTS, by ts_boot_ns */
+	struct repeat **repeats; /* REPEAT_SLOTS chains, by ts_boot_ns (repeat.c) */
+	size_t nrepeats;
+	unsigned long repeat_gen; /* sweeps of sx_agg so far */
 	time_t swept;		/* the last sweep of the kernel's counts */
 	unsigned long long unrecorded; /* SX_STAT_UNRECORDED at the last look */
 	long long started;	/* unix time the log was opened: the rules were compiled before */
@@ -99,6 +104,12 @@ void events_remember(struct events *ev, unsigned long long ts, const char *frag,
 		     const char *layer, const char *verdict);
 /* What events_remember() kept for ts (NULL when nothing, or not ours). */
 const struct repeat *events_recall(const struct events *ev, unsigned long long ts);
+/* repeat.c: ts is still some identity's latest record in sx_agg: kept. */
+void events_repeat_pin(struct events *ev, unsigned long long ts);
+/* Forgets ts (its repeats were written), then what no sweep found for two sweeps. */
+void events_forget(struct events *ev, unsigned long long ts);
+void events_forget_stale(struct events *ev);
+void events_forget_all(struct events *ev);
 /* Writes out what is buffered (any thread). */
 void events_flush(struct events *ev);
 /* The summary's "decisions" and totals, from the tally (caller holds ev->lock). */

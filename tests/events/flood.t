@@ -12,7 +12,11 @@
 # of events whose counts add up. Last, refusals seen at system call exit:
 # 100,000 refused mkdirs of distinct names in the run's read-only tree,
 # with one read of a masked file in the middle, whose event is there; what
-# the kernel could not keep is said with the system call.
+# the kernel could not keep is said with the system call. And repeats
+# that outlive a churn: three processes read one masked file over and
+# over for longer than the aggregation's window, then 1.5 s of distinct
+# refusals (thousands) come before their repeats are written; the reads' events (the
+# "repeated" ones with their counts) still add up to every refused read.
 . "$(dirname "$0")/../lib/tap.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 need_kernel_layer
@@ -50,7 +54,7 @@ run() {
 	wait $sup
 }
 
-plan 22
+plan 24
 for round in 1 2 3; do
 	EV=$SX_TMP/flood$round.jsonl LAST=192.0.2.$round
 	mode=$([ $round = 1 ] && echo read || echo stop)
@@ -116,3 +120,34 @@ if grep -q '"lost_records"' "$EV"; then
 else
 	pass "the reader kept up: every refusal is an event of its own"
 fi
+
+# the repeats of identical refusals, written after thousands of distinct ones
+EV=$SX_TMP/repeats.jsonl
+out=$("$SEVORIX" run --policy files.yaml --user nobody --events "$EV" -- /usr/bin/python3 -c '
+import os, time
+d = "'"$SX_TMP"'"
+r, w = os.pipe()
+for _ in range(3):
+    if os.fork() == 0:
+        n, end = 0, time.monotonic() + 2.5
+        while time.monotonic() < end:
+            try:
+                open(d + "/sec/f").close()
+            except OSError:
+                n += 1
+        os.write(w, b"%d\n" % n)
+        os._exit(0)
+for _ in range(3):
+    os.wait()
+i, end = 0, time.monotonic() + 1.5
+while time.monotonic() < end:
+    try:
+        os.mkdir(d + "/ro/c%d" % i)
+    except OSError:
+        i += 1
+os.close(w)
+print(sum(int(x) for x in os.read(r, 1000).split()))')
+reads=$(grep '"kind":"open"' "$EV" | grep -F "\"target\":\"$SX_TMP/sec/f\"" |
+	sed -n 's/.*"count":\([0-9]*\).*/\1/p' | awk '{n += $1} END {print n + 0}')
+is "$reads" "$out" "3 processes' $out refused reads, then thousands of other refusals: the reads' events count them all"
+like "$($SUM check "$EV")" "^ok " "and the summary says the same"
