@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sevorix/abi.h"
+#include "sevorix/siphash_core.h"
 #include "common.bpf.h"
 #include "exec.bpf.h"
 
@@ -187,38 +188,10 @@ struct {
 } sx_hash_scratch SEC(".maps");
 
 struct sip {
-	__u64 v0, v1, v2, v3;
+	struct sx_sip v;	/* the rounds' state (sevorix/siphash_core.h) */
 	__u64 start, len;
 	int err;
 };
-
-#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-
-static __always_inline void sip_round(struct sip *s)
-{
-	s->v0 += s->v1;
-	s->v1 = ROTL(s->v1, 13);
-	s->v1 ^= s->v0;
-	s->v0 = ROTL(s->v0, 32);
-	s->v2 += s->v3;
-	s->v3 = ROTL(s->v3, 16);
-	s->v3 ^= s->v2;
-	s->v0 += s->v3;
-	s->v3 = ROTL(s->v3, 21);
-	s->v3 ^= s->v0;
-	s->v2 += s->v1;
-	s->v1 = ROTL(s->v1, 17);
-	s->v1 ^= s->v2;
-	s->v2 = ROTL(s->v2, 32);
-}
-
-static __always_inline void sip_block(struct sip *s, __u64 m)
-{
-	s->v3 ^= m;
-	sip_round(s);
-	sip_round(s);
-	s->v0 ^= m;
-}
 
 /* Word i of the bytes; a new chunk is read at every HASH_CHUNK bytes. */
 static long sip_step(__u32 i, struct sip *s)
@@ -241,28 +214,21 @@ static long sip_step(__u32 i, struct sip *s)
 		if (s->err)
 			return 1;
 	}
-	sip_block(s, b->w[wi]);
+	sx_sip_block(&s->v, b->w[wi]);
 	return 0;
 }
 
 /* The keyed hash of len bytes at start; 0 when they cannot be read (never equal). */
 static __always_inline __u64 sip_hash(const __u64 key[2], __u64 start, __u64 len)
 {
-	struct sip s = { .v0 = 0x736f6d6570736575ULL ^ key[0], .v1 = 0x646f72616e646f6dULL ^ key[1],
-			 .v2 = 0x6c7967656e657261ULL ^ key[0], .v3 = 0x7465646279746573ULL ^ key[1],
-			 .start = start, .len = len };
+	struct sip s = { .start = start, .len = len };
 	__u64 tail = 0, rem = len & 7;
 
+	sx_sip_init(&s.v, key[0], key[1]);
 	bpf_loop(len / 8, sip_step, &s, 0);
 	if (s.err || (rem && bpf_probe_read_user(&tail, rem, (void *)(start + len - rem))))
 		return 0;
-	sip_block(&s, tail | (len << 56));
-	s.v2 ^= 0xff;
-	sip_round(&s);
-	sip_round(&s);
-	sip_round(&s);
-	sip_round(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+	return sx_sip_final(&s.v, tail | (len << 56));
 }
 
 static __always_inline int same_file(const struct sx_exec_file *f, struct inode *ino)

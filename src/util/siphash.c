@@ -2,39 +2,12 @@
 /*
  * SipHash-2-4, incremental: words are little-endian 8-byte blocks, the
  * last block holds the remaining bytes and the length's low byte in its
- * top byte (the reference implementation's layout).
+ * top byte (the reference implementation's layout). The rounds are
+ * sevorix/siphash_core.h's, which the kernel's side uses too.
  */
 #include <string.h>
 
 #include "util/siphash.h"
-
-#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-
-static void sipround(struct siphash *s)
-{
-	s->v0 += s->v1;
-	s->v1 = ROTL(s->v1, 13);
-	s->v1 ^= s->v0;
-	s->v0 = ROTL(s->v0, 32);
-	s->v2 += s->v3;
-	s->v3 = ROTL(s->v3, 16);
-	s->v3 ^= s->v2;
-	s->v0 += s->v3;
-	s->v3 = ROTL(s->v3, 21);
-	s->v3 ^= s->v0;
-	s->v2 += s->v1;
-	s->v1 = ROTL(s->v1, 17);
-	s->v1 ^= s->v2;
-	s->v2 = ROTL(s->v2, 32);
-}
-
-static void block(struct siphash *s, uint64_t m)
-{
-	s->v3 ^= m;
-	sipround(s);
-	sipround(s);
-	s->v0 ^= m;
-}
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -47,10 +20,7 @@ static uint64_t le64(const uint8_t *p)
 
 void siphash_init(struct siphash *s, const uint64_t key[2])
 {
-	s->v0 = 0x736f6d6570736575ULL ^ key[0];
-	s->v1 = 0x646f72616e646f6dULL ^ key[1];
-	s->v2 = 0x6c7967656e657261ULL ^ key[0];
-	s->v3 = 0x7465646279746573ULL ^ key[1];
+	sx_sip_init(&s->v, key[0], key[1]);
 	s->len = 0;
 }
 
@@ -66,20 +36,14 @@ void siphash_update(struct siphash *s, const void *data, size_t len)
 		p += take;
 		len -= take;
 		if ((s->len & 7) == 0)
-			block(s, le64(s->buf));
+			sx_sip_block(&s->v, le64(s->buf));
 	}
 }
 
 uint64_t siphash_final(struct siphash *s)
 {
 	size_t have = s->len & 7;
-	uint64_t b;
 
 	memset(s->buf + have, 0, 8 - have);
-	b = le64(s->buf) | s->len << 56;
-	block(s, b);
-	s->v2 ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		sipround(s);
-	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+	return sx_sip_final(&s->v, le64(s->buf) | s->len << 56);
 }

@@ -3,7 +3,7 @@
  * SipHash-2-4 (Aumasson, Bernstein): a keyed 64-bit hash that an attacker
  * who does not know the key cannot make collide. The kernel side of the
  * exec checks computes the same over the new image's argument area
- * (bpf/exec.bpf.c), so the two must stay bit for bit the same.
+ * (bpf/exec.bpf.c); both take their rounds from sevorix/siphash_core.h.
  */
 #ifndef SEVORIX_UTIL_SIPHASH_H
 #define SEVORIX_UTIL_SIPHASH_H
@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sevorix/siphash_core.h"
+
 struct siphash {
-	uint64_t v0, v1, v2, v3;
+	struct sx_sip v;	/* the rounds' state (sevorix/siphash_core.h) */
 	uint64_t len;		/* bytes fed so far */
 	uint8_t buf[8];		/* the last word, not yet full */
 };
