@@ -128,6 +128,7 @@ const char *const jurors_persist_paths[] = {
 
 const char *const jurors_priv_paths[] = {
 	"^/etc/sudoers",
+	"^/etc/doas.conf",
 	"^/etc/passwd",
 	"^/etc/shadow",
 	"^/etc/group",

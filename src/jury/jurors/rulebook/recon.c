@@ -68,7 +68,8 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
 	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) &&
 	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
-	     rb_arg_eq(c, "shred")))
+	     rb_arg_eq(c, "shred") || (rb_arg_eq(c, "-exec") && (rb_arg_has(c, ">") ||
+								 rb_arg_eq(c, "/dev/null")))))
 		findings_add(&x->f, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
 	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.92, "history or log linked to /dev/null");
@@ -218,7 +219,14 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		"gobuster", "dirb", "sqlmap", "linpeas.sh", "linpeas", "pspy", "pspy64",
 		"LinEnum.sh", "les.sh", "linux-exploit-suggester.sh", "unix-privesc-check",
 		"rustscan", "naabu", "responder", "crackmapexec", "kerbrute", "wpscan",
-		"feroxbuster", "ffuf", "arp-scan", "netdiscover", "fping", NULL,
+		"feroxbuster", "ffuf", "arp-scan", "netdiscover", "fping", "nuclei", "dirsearch",
+		"wfuzz", "amass", "subfinder", "zgrab", "zgrab2", "netexec", "nxc", "searchsploit",
+		"msfdb", "armitage", "setoolkit", "commix", "weevely", "theHarvester",
+		"theharvester", "recon-ng", "dnsrecon", "dnsenum", "fierce", "onesixtyone",
+		"patator", "ncrack", "crowbar", "cewl", "crunch", "enum4linux-ng", "smbmap",
+		"bloodhound-python", "ldapdomaindump", "certipy", "evil-winrm", "traitor",
+		"deepce", "peirates", "linux-smart-enumeration", "lse.sh", "unshadow", "pnscan",
+		"havoc", "merlin-agent", "ps-empire", "mythic-cli", NULL,
 	};
 
 	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
@@ -237,7 +245,9 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 				       rb_arg_has(c, "-6000")))
 		findings_add(&x->f, 0.9, "search for setuid programs");
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
-	    strcmp(c->argv[c->prog + 1], "/") == 0)
+	    (rb_in(c->argv[c->prog + 1], rb_system_dirs) ||
+	     jurors_path_is(c->argv[c->prog + 1], sys_files)) &&
+	    c->argv[c->prog + 1][0] == '/')
 		findings_add(&x->f, 0.8, "search for writable system paths");
 	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
 				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
@@ -265,14 +275,14 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		"uname", "id", "whoami", "hostname", "ifconfig", "arp", "netstat", "ss", "route",
 		"w", "last", "lastlog", "ps", "env", "lsb_release", "groups", "lscpu", "mount",
 		"df", "getent", "iptables", "systemd-detect-virt", "hostnamectl", "dmidecode",
-		"virt-what", "lsmod", NULL,
+		"virt-what", "lsmod", "who", NULL,
 	};
 
 	/* arp .. lastlog, getent, iptables, virtualization: the network, other users, the
 	 * sandbox; not oneself */
 	static const unsigned strong = (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 10) |
 				       (1u << 11) | (1u << 19) | (1u << 20) | (1u << 4) |
-				       (1u << 21) | (1u << 23) | (1u << 24);
+				       (1u << 21) | (1u << 23) | (1u << 24) | (1u << 26);
 
 	for (int i = 0; cmds[i]; i++)
 		if (strcmp(p, cmds[i]) == 0 && !(x->recon_seen & (1u << i))) {
@@ -285,8 +295,16 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	     rb_arg_has(c, "/sys/class/dmi") || rb_arg_has(c, "/etc/passwd") ||
 	     rb_arg_has(c, "/etc/hosts") || rb_arg_has(c, "/etc/resolv.conf") ||
 	     rb_arg_has(c, "/proc/1/cgroup") || rb_arg_has(c, "/etc/crontab") ||
-	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers")))
+	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers") ||
+	     rb_arg_has(c, "/proc/self/mountinfo") || rb_arg_has(c, "/.dockerenv")))
 		x->recon++;
+	/* the neighbours on the local network: another host's business */
+	if (strcmp(p, "ip") == 0 && (rb_arg_eq(c, "neigh") || rb_arg_eq(c, "neighbour")) &&
+	    !(x->recon_seen & (1u << 27))) {
+		x->recon_seen |= 1u << 27;
+		x->recon++;
+		x->recon_strong++;
+	}
 }
 
 static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
@@ -605,4 +623,5 @@ void rb_exec_script(struct rb_ctx *x)
 	else if (x->recon >= 2 && hidden_recon(res))
 		findings_add(&x->f, 0.75, "reconnaissance fed to a shell as text");
 	encrypted_then_deleted(x);
+	rb_script_sandbox(x);
 }
