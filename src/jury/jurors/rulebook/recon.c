@@ -160,6 +160,8 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
 	    names_security(c))
 		findings_add(&x->f, 0.92, "security or logging process killed");
+	if ((strcmp(p, "renice") == 0 || strcmp(p, "cpulimit") == 0) && names_security(c))
+		findings_add(&x->f, 0.85, "security or logging process starved of CPU");
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
 		findings_add(&x->f, 0.9, "security agent pod deleted");
 	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&

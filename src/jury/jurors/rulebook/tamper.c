@@ -319,10 +319,15 @@ static bool text_has(const struct shlex_cmd *c, const char *const *marks)
 	return false;
 }
 
-/* Programs that run a command string later or elsewhere: watch, tmux, screen. */
+/* Programs that run a command string later or elsewhere: watch, tmux and screen here,
+ * kubectl and docker exec in a container, ansible, salt and pssh on many hosts. */
 static void deferred_strings(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const runners[] = { "watch", "tmux", "screen", "byobu", NULL };
+	static const char *const runners[] = {
+		"watch", "tmux", "screen", "byobu", "kubectl", "docker", "podman", "nerdctl",
+		"crictl", "lxc", "ansible", "salt", "pssh", "parallel-ssh", "pdsh", "clush",
+		"knife", NULL,
+	};
 	static const char *const socket_shell[] = { "/dev/tcp/", "/dev/udp/", "-e /bin/",
 						    "--exec /bin/", "-e sh", "-e bash", NULL };
 	static const char *const into_shell[] = { "| sh", "|sh", "| bash", "|bash", NULL };
@@ -338,8 +343,8 @@ static void deferred_strings(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	if (rb_mentions(x->res, c, socket_shell) || text_has(c, socket_shell) ||
 	    ((rb_mentions(x->res, c, into_shell) || text_has(c, into_shell)) &&
 	     (rb_mentions(x->res, c, fetch) || text_has(c, fetch))))
-		findings_add(&x->f, 0.9, "%s is given a command that runs a shell on the network",
-			     p);
+		findings_add(&x->f, 0.9, "%s is given a command that runs a download or a "
+			     "shell on the network", p);
 }
 
 /* Kernel programs attached to traffic with tc, or loaded from a temporary place. */
@@ -432,28 +437,71 @@ static void quiet_edits(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		}
 }
 
-/* Python's start-up hooks (.pth, sitecustomize) given code: it runs with every python. */
+/* Start-up files of python (.pth wherever it is written), editors, multiplexers and
+ * debuggers given a command to run: it runs whenever the program starts. */
 static void startup_hooks(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
+	static const char *const configs[] = {
+		"=.vimrc", "=.exrc", "=.gvimrc", "nvim/init.vim", "nvim/init.lua", "=.tmux.conf",
+		"=.screenrc", "=.gdbinit", "=.lldbinit", "=.inputrc", "=.wgetrc", "=.curlrc",
+		NULL,
+	};
+	static const char *const runs[] = { "!", "system(", "run-shell", "os.execute",
+					    "vim.fn.system", "shell ", "jobstart", NULL };
 	const char *w[8], *t = rb_written_text(x->res, c);
 	int n = rb_writes(x->res, c, w, 8);
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && t; i++) {
 		size_t l = strlen(w[i]);
-		bool hook = (l > 4 && !strcmp(w[i] + l - 4, ".pth")) ||
-			    strstr(w[i], "sitecustomize.py") || strstr(w[i], "usercustomize.py");
 
-		if (hook && t && strstr(t, "import") &&
+		if (l > 4 && !strcmp(w[i] + l - 4, ".pth") && strstr(t, "import") &&
 		    (strstr(t, "system") || strstr(t, "exec") || strstr(t, "subprocess") ||
 		     strstr(t, "socket") || strstr(t, "/tmp/"))) {
 			findings_add(&x->f, 0.88, "%s plants code in python's start-up (%s)", p, w[i]);
 			return;
 		}
+		for (int k = 0; runs[k] && jurors_path_is(w[i], configs); k++)
+			if (strstr(t, runs[k])) {
+				findings_add(&x->f, 0.85, "%s makes %s run a command at start-up", p,
+					     w[i]);
+				return;
+			}
 	}
 	if ((!strcmp(p, "mkfifo") || (!strcmp(p, "mknod") && rb_arg_eq(c, "p"))) &&
 	    (rb_arg_path(c, (const char *const[]){ "^/dev/shm/", NULL }) ||
 	     (c->argc > c->prog + 1 && jurors_hidden_temp(c->argv[c->argc - 1]))))
 		findings_add(&x->f, 0.75, "a named pipe hidden in a temporary directory");
+}
+
+static const char *const system_programs[] = {
+	"^/bin/", "^/sbin/", "^/usr/bin/", "^/usr/sbin/", "^/usr/lib/systemd/systemd", NULL,
+};
+
+/* The host made unusable: its programs broken, its kernel overwritten in place, every
+ * login refused, rescue mode; remote desktops opened with a password on the line. */
+static void host_impact(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	const char *w[8], *s, *t;
+	int n = rb_writes(x->res, c, w, 8);
+
+	for (int i = 0; i < n; i++) {
+		/* installing a kernel copies into /boot; overwriting one in place does not */
+		if (!strncmp(w[i], "/boot/", 6) && strcmp(p, "cp") && strcmp(p, "install") &&
+		    strcmp(p, "mv") && strcmp(p, "ln"))
+			findings_add(&x->f, 0.88, "%s overwrites the boot files (%s)", p, w[i]);
+		if (!strcmp(w[i], "/etc/hosts.deny") && (t = rb_written_text(x->res, c)) &&
+		    strstr(t, "ALL") && strchr(t, ':'))
+			findings_add(&x->f, 0.85, "/etc/hosts.deny refuses every connection");
+	}
+	if (!strcmp(p, "chmod") && (s = rb_arg_path(c, system_programs)) &&
+	    (rb_arg_has(c, "-x") || rb_arg_eq(c, "000") || rb_arg_eq(c, "0000")))
+		findings_add(&x->f, 0.88, "chmod breaks system program %s", s);
+	if (!strcmp(p, "systemctl") && rb_arg_eq(c, "isolate") &&
+	    (rb_arg_has(c, "rescue") || rb_arg_has(c, "emergency")))
+		findings_add(&x->f, 0.85, "systemctl isolates the host in rescue mode");
+	if ((!strcmp(p, "xfreerdp") || !strcmp(p, "rdesktop") || !strcmp(p, "xfreerdp3")) &&
+	    (rb_arg_has(c, "/p:") || rb_arg_eq(c, "-p")))
+		findings_add(&x->f, 0.8, "%s logs in to a remote desktop with a password", p);
 }
 
 void rb_exec_tamper(struct rb_ctx *x, const struct shlex_cmd *c)
@@ -476,6 +524,7 @@ void rb_exec_tamper(struct rb_ctx *x, const struct shlex_cmd *c)
 	payloads(x, c, p);
 	quiet_edits(x, c, p);
 	startup_hooks(x, c, p);
+	host_impact(x, c, p);
 }
 
 /* Signs a program looks for to learn whether it runs in a virtual machine or
