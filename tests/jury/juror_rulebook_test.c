@@ -145,6 +145,15 @@ static const char *const attacks[] = {
 	"xfreerdp /u:administrator /p:Password1 /v:10.0.0.5",
 	"tdbdump /var/lib/samba/private/passdb.tdb",
 	"ps -eo args | grep -i -E 'pass(word)?='",
+	/* cloud agents, implants' attributes, text fed to a shell, miners, direct edits */
+	"systemctl stop aliyun.service && systemctl disable aliyun.service",
+	"rm -rf /usr/local/aegis",
+	"/usr/local/qcloud/stargate/admin/uninstall.sh",
+	"chattr -ia /tmp/.x",
+	"printf 'whoami\\nid\\n' | sh",
+	"./sysupd --nicehash --max-cpu-usage 75 -o stratum2+tcp://pool.example:3333",
+	"nano /etc/sudoers",
+	"cat /proc/self/cgroup | grep -E 'docker|kubepods'",
 	NULL,
 };
 
@@ -253,6 +262,12 @@ static const char *const everyday[] = {
 	"renice -n 10 -p $(pgrep -f 'make -j')",
 	"xfreerdp /v:win-test.example.com /u:dev",
 	"ps -ef | grep python",
+	"sudo chattr -i /etc/resolv.conf",
+	"echo 'y' | sh ./install.sh",
+	"sudo rm -rf /opt/old-app",
+	"cat /proc/self/cgroup",
+	"vim /etc/nginx/nginx.conf",
+	"pip uninstall -y requests",
 	NULL,
 };
 

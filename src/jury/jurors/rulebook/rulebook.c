@@ -60,7 +60,8 @@ const char *const rb_security_svcs[] = {
 	"sysdig", "sevorix", "tetragon", "aide", "selinux", "ossec", "splunk", "filebeat",
 	"sentinel", "cbagent", "carbonblack", "sophos", "eset", "cylance", "elastic-agent",
 	"tracee", "snort", "suricata", "auditctl", "syslog-ng", "cbdaemon", "kesl",
-	"kaspersky", "mdatp", NULL,
+	"kaspersky", "mdatp", "aliyun", "aegis", "qcloud", "yunjing", "bcm-agent", "hostguard",
+	NULL,
 };
 const char *const rb_meta_hosts[] = {
 	"169.254.169.254", "metadata.google.internal", "169.254.170.2", "100.100.100.200",

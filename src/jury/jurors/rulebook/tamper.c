@@ -32,7 +32,8 @@ static const char *const edr_vendors[] = {
 	"crowdstrike", "falcon", "sentinelone", "sentinelctl", "carbonblack", "cbagent",
 	"cbsensor", "sophos", "cylance", "elastic-agent", "wazuh", "ossec", "osquery",
 	"tetragon", "tracee", "sysdig", "falco", "auditbeat", "mdatp", "qualys", "rapid7",
-	"tanium", "trendmicro", "ds_agent", "kaspersky", "kesl", "cbdaemon", NULL,
+	"tanium", "trendmicro", "ds_agent", "kaspersky", "kesl", "cbdaemon", "aliyun", "aegis",
+	"qcloud", "yunjing", "bcm-agent", "hostguard", NULL,
 };
 /* The host's own guards: audit, mandatory access control, firewall, logging. */
 static const char *const host_guards[] = {
@@ -102,6 +103,13 @@ static void security_removed(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	     !strcmp(p, "[")) &&
 	    (name = named_in(c, c->prog + 1, edr_vendors)) && rb_arg_has(c, "/opt/"))
 		findings_add(&x->f, 0.8, "looking for installed security software (%s)", name);
+	/* the product's files deleted, or its own uninstaller run */
+	if ((!strcmp(p, "rm") || !strcmp(p, "shred")) &&
+	    (name = named_in(c, c->prog + 1, edr_vendors)))
+		findings_add(&x->f, 0.9, "%s deletes security software (%s)", p, name);
+	if (c->argc > c->prog && strcasestr(p, "uninstall") &&
+	    (name = named_in(c, c->prog, edr_vendors)))
+		findings_add(&x->f, 0.9, "security software uninstalled (%s)", name);
 	if (!strcmp(p, "systemctl") && rb_arg_eq(c, "mask") &&
 	    (rb_arg_has(c, "sleep.target") || rb_arg_has(c, "suspend.target") ||
 	     rb_arg_has(c, "hibernate.target")))
@@ -387,13 +395,42 @@ static void databases(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 		findings_add(&x->f, 0.85, "%s drops a database", p);
 }
 
+static const char *const system_programs[] = {
+	"^/bin/", "^/sbin/", "^/usr/bin/", "^/usr/sbin/", "^/usr/lib/systemd/systemd", NULL,
+};
+
+/* Immutability lifted from hidden, temporary or system-program files: an implant's
+ * own protection removed to replace or clean it (the attribute is set to keep it). */
+static void attributes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	const char *s;
+
+	if (strcmp(p, "chattr") || !(rb_arg_has(c, "-i") || rb_arg_has(c, "-a")))
+		return;
+	if ((s = rb_arg_path(c, system_programs)) || (s = rb_arg_path(c, jurors_temp_dirs)))
+		findings_add(&x->f, 0.85, "chattr lifts the protection of %s", s);
+}
+
+/* echo CMD | sh: commands handed to a shell as text, out of sight of argv. */
+static void fed_text(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	const char *up;
+
+	if (c->pipe_prev < 0 || !rb_in(p, rb_shells) || c->argc > c->prog + 1)
+		return;
+	up = shlex_prog(&x->res->cmds[c->pipe_prev]);
+	if (!strcmp(up, "echo") || !strcmp(up, "printf"))
+		findings_add(&x->f, 0.7, "%s is fed commands as text by %s", p, up);
+}
+
 /* Programs marked executable in shared memory or hidden temporary places, run from
  * hidden names in the working directory, or miners by their options. */
 static void payloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const mining[] = { "stratum+tcp", "stratum+ssl", "--donate-level",
-					      "--cpu-max-threads-hint", "cryptonight", "randomx",
-					      NULL };
+	static const char *const mining[] = {
+		"stratum+", "stratum2+", "--donate-level", "--cpu-max-threads-hint", "cryptonight",
+		"randomx", "--nicehash", "--max-cpu-usage", "--cpu-priority", "--coin=", NULL,
+	};
 	const char *w = c->argc > c->prog ? c->argv[c->prog] : "";
 
 	if (!strcmp(p, "chmod") && (rb_arg_has(c, "+x") || rb_arg_has(c, "7")))
@@ -426,6 +463,14 @@ static void quiet_edits(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 					findings_add(&x->f, 0.88,
 						     "/etc/hosts redirects a security vendor (%s)",
 						     edr_vendors[k]);
+	/* visudo and vipw lock the file and check it; an editor does neither */
+	if (rb_in(p, (const char *const[]){ "vi", "vim", "nvim", "nano", "pico", "emacs", "ed",
+					     "micro", "joe", NULL }) &&
+	    rb_arg_path(c, (const char *const[]){ "^/etc/sudoers", "^/etc/shadow",
+						  "^/etc/gshadow", NULL }))
+		findings_add(&x->f, 0.85, "%s edits %s directly", p,
+			     rb_arg_path(c, (const char *const[]){ "^/etc/sudoers", "^/etc/shadow",
+								   "^/etc/gshadow", NULL }));
 	if (strcmp(p, "visudo") && strcmp(p, "vipw") && strcmp(p, "vigr"))
 		return;
 	for (int i = 0; i < c->prog; i++)
@@ -472,10 +517,6 @@ static void startup_hooks(struct rb_ctx *x, const struct shlex_cmd *c, const cha
 	     (c->argc > c->prog + 1 && jurors_hidden_temp(c->argv[c->argc - 1]))))
 		findings_add(&x->f, 0.75, "a named pipe hidden in a temporary directory");
 }
-
-static const char *const system_programs[] = {
-	"^/bin/", "^/sbin/", "^/usr/bin/", "^/usr/sbin/", "^/usr/lib/systemd/systemd", NULL,
-};
 
 /* The host made unusable: its programs broken, its kernel overwritten in place, every
  * login refused, rescue mode; remote desktops opened with a password on the line. */
@@ -525,6 +566,8 @@ void rb_exec_tamper(struct rb_ctx *x, const struct shlex_cmd *c)
 	quiet_edits(x, c, p);
 	startup_hooks(x, c, p);
 	host_impact(x, c, p);
+	attributes(x, c, p);
+	fed_text(x, c, p);
 }
 
 /* Signs a program looks for to learn whether it runs in a virtual machine or
@@ -534,6 +577,7 @@ static unsigned sandbox_signs(const struct shlex_result *res, const struct shlex
 {
 	static const char *const files[] = {
 		"/proc/1/cgroup", "/.dockerenv", "/proc/self/mountinfo", "/proc/1/sched",
+		"/proc/self/cgroup",
 		"/sys/class/dmi/id", "/proc/scsi/scsi", "/sys/hypervisor", "/run/.containerenv",
 		NULL,
 	};
@@ -552,7 +596,9 @@ static unsigned sandbox_signs(const struct shlex_result *res, const struct shlex
 		if (!strcmp(p, probes[k]))
 			bits |= 1u << (10 + k);
 	if ((!strcmp(p, "grep") || !strcmp(p, "egrep")) &&
-	    (bits || (c->pipe_prev >= 0 && rb_upstream_prog(res, c, probes))))
+	    (bits || (c->pipe_prev >= 0 && (rb_upstream_prog(res, c, probes) ||
+					     rb_upstream_reads(res, &res->cmds[c->pipe_prev],
+							       files)))))
 		for (int k = 0; names[k]; k++)
 			if (rb_arg_has(c, names[k]))
 				bits |= 1u << 20;
