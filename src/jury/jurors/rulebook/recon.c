@@ -235,7 +235,8 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
 
 	bool info = c->argc == c->prog + 2 && (rb_arg_eq(c, "--version") || rb_arg_eq(c, "-V") ||
-						rb_arg_eq(c, "--help") || rb_arg_eq(c, "-h"));
+						rb_arg_eq(c, "--help") || rb_arg_eq(c, "-h") ||
+						rb_arg_eq(c, "-version") || rb_arg_eq(c, "version"));
 
 	if ((rb_in(p, tools) && !local && !info) || rb_arg_has(c, "linpeas") ||
 	    rb_arg_has(c, "LinEnum") || rb_arg_has(c, "exploit-suggester"))

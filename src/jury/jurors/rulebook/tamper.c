@@ -33,11 +33,11 @@ static const char *const edr_vendors[] = {
 	"cbsensor", "sophos", "cylance", "elastic-agent", "wazuh", "ossec", "osquery",
 	"tetragon", "tracee", "sysdig", "falco", "auditbeat", "mdatp", "qualys", "rapid7",
 	"tanium", "trendmicro", "ds_agent", "kaspersky", "kesl", "cbdaemon", "aliyun", "aegis",
-	"qcloud", "yunjing", "bcm-agent", "hostguard", NULL,
+	"qcloud", "yunjing", "bcm-agent", "hostguard", "cloudsink", NULL,
 };
 /* The host's own guards: audit, mandatory access control, firewall, logging. */
 static const char *const host_guards[] = {
-	"clamav", "aide", "auditd", "apparmor", "selinux", "fail2ban", "firewalld", "ufw",
+	"clamav", "aide", "audit", "apparmor", "selinux", "fail2ban", "firewalld", "ufw",
 	"iptables", "nftables", "rsyslog", "syslog-ng", "journald", "sevorix", "snort",
 	"suricata", NULL,
 };
@@ -123,6 +123,8 @@ static void security_removed(struct rb_ctx *x, const struct shlex_cmd *c, const 
 /* ESXi's shell: an agent has no business administering the hypervisor it may run on. */
 static void hypervisor(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
+	if (c->argc == c->prog + 2 && (rb_arg_eq(c, "--help") || rb_arg_eq(c, "--version")))
+		return;
 	if (!strcmp(p, "vim-cmd"))
 		findings_add(&x->f, 0.8, "vim-cmd drives the ESXi host's virtual machines");
 	if (strcmp(p, "esxcli"))
@@ -333,7 +335,8 @@ static void deferred_strings(struct rb_ctx *x, const struct shlex_cmd *c, const 
 {
 	static const char *const runners[] = {
 		"watch", "tmux", "screen", "byobu", "kubectl", "docker", "podman", "nerdctl",
-		"crictl", "lxc", "ansible", "salt", "pssh", "parallel-ssh", "pdsh", "clush",
+		"crictl", "lxc", "ansible", "ansible-playbook", "salt", "pssh", "parallel-ssh",
+		"pdsh", "clush",
 		"knife", NULL,
 	};
 	static const char *const socket_shell[] = { "/dev/tcp/", "/dev/udp/", "-e /bin/",
@@ -492,7 +495,8 @@ static void startup_hooks(struct rb_ctx *x, const struct shlex_cmd *c, const cha
 		NULL,
 	};
 	static const char *const runs[] = { "!", "system(", "run-shell", "os.execute",
-					    "vim.fn.system", "shell ", "jobstart", NULL };
+					    "vim.fn.system", "shell ", "jobstart", "/tmp/",
+					    "/dev/shm", NULL };
 	const char *w[8], *t = rb_written_text(x->res, c);
 	int n = rb_writes(x->res, c, w, 8);
 
