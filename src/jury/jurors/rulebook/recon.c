@@ -138,11 +138,6 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (strcmp(p, "rmmod") == 0 || strcmp(p, "insmod") == 0 ||
 	    (strcmp(p, "modprobe") == 0 && rb_opt(c, 'r')))
 		findings_add(&x->f, 0.8, "kernel module loaded or removed");
-	/* an implant or a planted key made undeletable; a file of the project is the user's */
-	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i") && c->argc > c->prog + 1 &&
-	    (c->argv[c->argc - 1][0] == '/' || c->argv[c->argc - 1][0] == '~' ||
-	     c->argv[c->argc - 1][0] == '$'))
-		findings_add(&x->f, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		findings_add(&x->f, names_security(c) || rb_arg_has(c, "/sys/fs/bpf") ? 0.9 : 0.6,
 			     "BPF programs detached");
@@ -325,6 +320,13 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	}
 }
 
+/* A miner's pools and options, whoever names the program. */
+static const char *const miner_marks[] = {
+	"stratum+", "stratum2+", "xmrig", "minexmr", "nanopool", "--donate-level",
+	"--cpu-max-threads-hint", "cryptonight", "randomx", "--nicehash", "--max-cpu-usage",
+	"--cpu-priority", "--coin=", NULL,
+};
+
 static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const archivers[] = {
@@ -340,6 +342,7 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	};
 	const char *w[8];
 	int n = rb_writes(x->res, c, w, 8);
+	bool miner;
 
 	if (rb_in(p, archivers))
 		for (int i = 0; personal[i]; i++)
@@ -376,9 +379,10 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	    ((strcmp(p, "xclip") == 0 || strcmp(p, "xsel") == 0) && rb_opt(c, 'o')) ||
 	    strcmp(p, "arecord") == 0)
 		findings_add(&x->f, 0.8, "screen, clipboard or microphone captured by %s", p);
-	if (rb_in(p, miners) || rb_arg_has(c, "stratum+tcp") || rb_arg_has(c, "xmrig") ||
-	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") ||
-	    rb_arg_has(c, "--donate-level"))
+	miner = rb_in(p, miners);
+	for (int i = 0; miner_marks[i] && !miner; i++)
+		miner = rb_arg_has(c, miner_marks[i]) != NULL;
+	if (miner)
 		findings_add(&x->f, 0.9, "cryptocurrency miner");
 }
 

@@ -10,7 +10,7 @@
  * T1490, T1485), base64 text of a script on the command line (T1027),
  * tunnels bound on every interface and logins with borrowed passwords
  * or keys (T1572, T1078), command strings that watch, tmux or screen run
- * later, BPF programs on every packet (T1014), miners (T1496), /etc/hosts
+ * later, BPF programs on every packet (T1014), hidden payloads, /etc/hosts
  * and visudo edited to blind or empower, python start-up hooks
  * (T1546), sleep switched off (T1653), and virtual-machine or container
  * checks (T1497, judged over the whole script).
@@ -406,13 +406,18 @@ static const char *const system_programs[] = {
 	"^/bin/", "^/sbin/", "^/usr/bin/", "^/usr/sbin/", "^/usr/lib/systemd/systemd", NULL,
 };
 
-/* Immutability lifted from hidden, temporary or system-program files: an implant's
- * own protection removed to replace or clean it (the attribute is set to keep it). */
+/* Immutability set on a file outside the project (an implant or a planted key made
+ * undeletable), or lifted from hidden, temporary or system-program files (an implant's
+ * own protection removed to replace or clean it). A file of the project is the user's. */
 static void attributes(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	const char *s;
+	const char *s, *last = c->argv[c->argc - 1];
 
-	if (strcmp(p, "chattr") || !(rb_arg_has(c, "-i") || rb_arg_has(c, "-a")))
+	if (strcmp(p, "chattr") || c->argc <= c->prog + 1)
+		return;
+	if (rb_arg_has(c, "+i") && (last[0] == '/' || last[0] == '~' || last[0] == '$'))
+		findings_add(&x->f, 0.8, "file made immutable");
+	if (!(rb_arg_has(c, "-i") || rb_arg_has(c, "-a")))
 		return;
 	if ((s = rb_arg_path(c, system_programs)) || (s = rb_arg_path(c, jurors_temp_dirs)))
 		findings_add(&x->f, 0.85, "chattr lifts the protection of %s", s);
@@ -430,14 +435,10 @@ static void fed_text(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		findings_add(&x->f, 0.7, "%s is fed commands as text by %s", p, up);
 }
 
-/* Programs marked executable in shared memory or hidden temporary places, run from
- * hidden names in the working directory, or miners by their options. */
+/* Programs marked executable in shared memory or hidden temporary places, or run from
+ * hidden names in the working directory (miners by their options: recon.c). */
 static void payloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	static const char *const mining[] = {
-		"stratum+", "stratum2+", "--donate-level", "--cpu-max-threads-hint", "cryptonight",
-		"randomx", "--nicehash", "--max-cpu-usage", "--cpu-priority", "--coin=", NULL,
-	};
 	const char *w = c->argc > c->prog ? c->argv[c->prog] : "";
 
 	if (!strcmp(p, "chmod") && (rb_arg_has(c, "+x") || rb_arg_has(c, "7")))
@@ -448,13 +449,6 @@ static void payloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 			}
 	if (!strncmp(w, "./.", 3) && w[3] && w[3] != '.' && !strchr(w + 3, '/'))
 		findings_add(&x->f, 0.7, "runs a hidden program (%s)", w);
-	for (int i = c->prog + 1; i < c->argc; i++)
-		for (int k = 0; mining[k]; k++)
-			if (strcasestr(c->argv[i], mining[k])) {
-				findings_add(&x->f, 0.9, "cryptocurrency miner options (%s)",
-					     mining[k]);
-				return;
-			}
 }
 
 /* /etc/hosts pointing a security vendor's name elsewhere; visudo or vipw fed by a script. */
