@@ -248,7 +248,7 @@ static void bulk_encrypt(struct rb_ctx *x, const struct shlex_cmd *c, const char
 		enc |= (!strcmp(w, "gpg") && (rb_opt(c, 'c') || rb_opt(c, 'e') ||
 					     rb_long(c, "--symmetric") || rb_long(c, "--encrypt"))) ||
 		       (!strcmp(w, "openssl") && rb_arg_eq(c, "enc")) || !strcmp(w, "ccrypt") ||
-		       !strcmp(w, "ccencrypt") || !strcmp(w, "age") || !strcmp(w, "7z");
+		       !strcmp(w, "ccencrypt") || !strcmp(w, "age");
 	}
 	if (enc && (rb_in(c->argv[c->prog + 1], rb_system_dirs) ||
 		    !strncmp(c->argv[c->prog + 1], "/home", 5) ||
@@ -293,7 +293,7 @@ static void borrowed_logins(struct rb_ctx *x, const struct shlex_cmd *c, const c
 {
 	const char *pw = NULL;
 
-	for (int i = c->prog + 1; i + 1 < c->argc; i++)
+	for (int i = c->prog + 1; i + 1 < c->argc && !pw; i++)
 		if (!strcmp(c->argv[i], "-p"))
 			pw = c->argv[i + 1];
 	if (!strcmp(p, "sshpass") && pw && !strchr(pw, '$') && rb_arg_has(c, "root@"))
@@ -338,16 +338,13 @@ static void deferred_strings(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	static const char *const runners[] = {
 		"watch", "tmux", "screen", "byobu", "kubectl", "docker", "podman", "nerdctl",
 		"crictl", "lxc", "ansible", "ansible-playbook", "salt", "salt-ssh", "pssh",
-		"parallel-ssh",
-		"pdsh", "clush",
-		"knife", NULL,
+		"parallel-ssh", "pdsh", "clush", "knife", NULL,
 	};
 	static const char *const socket_shell[] = { "/dev/tcp/", "/dev/udp/", "-e /bin/",
 						    "--exec /bin/", "-e sh", "-e bash", "exec:bash",
 						    "exec:sh", "exec:/bin/", NULL };
 	static const char *const into_shell[] = { "| sh", "|sh", "| bash", "|bash", NULL };
 	static const char *const fetch[] = { "curl ", "wget ", NULL };
-
 	bool runner = rb_in(p, runners);
 
 	for (int i = 0; i < c->prog && !runner; i++)
@@ -440,9 +437,13 @@ static void fed_text(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 static void payloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	const char *w = c->argc > c->prog ? c->argv[c->prog] : "";
+	const char *m = c->argc > c->prog + 1 ? c->argv[c->prog + 1] : "";
+	/* +x, or an octal mode with an execute bit (an odd digit) */
+	bool exec = strstr(m, "+x") || (m[0] >= '0' && m[0] <= '7' &&
+					strspn(m, "01234567") == strlen(m) && strpbrk(m, "1357"));
 
-	if (!strcmp(p, "chmod") && (rb_arg_has(c, "+x") || rb_arg_has(c, "7")))
-		for (int i = c->prog + 1; i < c->argc; i++)
+	if (!strcmp(p, "chmod") && exec)
+		for (int i = c->prog + 2; i < c->argc; i++)
 			if (!strncmp(c->argv[i], "/dev/shm/", 9) || jurors_hidden_temp(c->argv[i])) {
 				findings_add(&x->f, 0.75, "chmod makes %s executable", c->argv[i]);
 				break;
@@ -454,7 +455,11 @@ static void payloads(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 /* /etc/hosts pointing a security vendor's name elsewhere; visudo or vipw fed by a script. */
 static void quiet_edits(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
-	const char *w[8], *t;
+	static const char *const editors[] = { "vi", "vim", "nvim", "nano", "pico", "emacs",
+					       "ed", "micro", "joe", NULL };
+	static const char *const locked[] = { "^/etc/sudoers", "^/etc/shadow", "^/etc/gshadow",
+					      NULL };
+	const char *w[8], *t, *s;
 	int n = rb_writes(x->res, c, w, 8);
 
 	for (int i = 0; i < n; i++)
@@ -465,13 +470,8 @@ static void quiet_edits(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 						     "/etc/hosts redirects a security vendor (%s)",
 						     edr_vendors[k]);
 	/* visudo and vipw lock the file and check it; an editor does neither */
-	if (rb_in(p, (const char *const[]){ "vi", "vim", "nvim", "nano", "pico", "emacs", "ed",
-					     "micro", "joe", NULL }) &&
-	    rb_arg_path(c, (const char *const[]){ "^/etc/sudoers", "^/etc/shadow",
-						  "^/etc/gshadow", NULL }))
-		findings_add(&x->f, 0.85, "%s edits %s directly", p,
-			     rb_arg_path(c, (const char *const[]){ "^/etc/sudoers", "^/etc/shadow",
-								   "^/etc/gshadow", NULL }));
+	if (rb_in(p, editors) && (s = rb_arg_path(c, locked)))
+		findings_add(&x->f, 0.85, "%s edits %s directly", p, s);
 	if (strcmp(p, "visudo") && strcmp(p, "vipw") && strcmp(p, "vigr"))
 		return;
 	for (int i = 0; i < c->prog; i++)
