@@ -15,6 +15,7 @@
 
 const char *const jurors_secret_paths[] = {
 	"/.ssh/id_",
+	"^/var/lib/samba/private/",
 	"=id_rsa",
 	"=id_ed25519",
 	"=id_ecdsa",
@@ -128,6 +129,7 @@ const char *const jurors_persist_paths[] = {
 
 const char *const jurors_priv_paths[] = {
 	"^/etc/sudoers",
+	"^/etc/doas.conf",
 	"^/etc/passwd",
 	"^/etc/shadow",
 	"^/etc/group",

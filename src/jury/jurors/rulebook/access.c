@@ -35,7 +35,14 @@ static bool opens_mode(const char *m, bool secret)
 	return secret ? strpbrk(m, "rwx") != NULL : strchr(m, 'w') != NULL;
 }
 
-/* chmod, chown, chgrp, setfacl, chattr on accounts, privileges, secrets or system programs. */
+static bool world_writable(const struct shlex_cmd *c)
+{
+	return rb_arg_has(c, "o+w") || rb_arg_has(c, "a+w") || rb_arg_has(c, "777") ||
+	       rb_arg_has(c, "666");
+}
+
+/* chmod, chown, chgrp, setfacl, chattr on accounts, privileges, secrets, system programs,
+ * or the files that start programs for other users (cron, units, shell profiles). */
 static void permissions(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	static const char *const programs[] = {
@@ -59,10 +66,10 @@ static void permissions(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		   !(strcmp(p, "chown") == 0 && secret && strncmp(secret, "/etc/", 5) &&
 		     strncmp(secret, "/root", 5))) {
 		findings_add(&x->f, 0.9, "%s changes who may use %s", p, hit);
-	} else if ((hit = rb_arg_path(c, programs)) &&
-		   (rb_arg_has(c, "o+w") || rb_arg_has(c, "a+w") || rb_arg_has(c, "777") ||
-		    rb_arg_has(c, "666") || (strcmp(p, "chown") == 0 && !rb_arg_has(c, "root")))) {
-		findings_add(&x->f, 0.88, "%s opens system program %s to others", p, hit);
+	} else if (((hit = rb_arg_path(c, programs)) &&
+		    (world_writable(c) || (strcmp(p, "chown") == 0 && !rb_arg_has(c, "root")))) ||
+		   ((hit = rb_arg_path(c, jurors_persist_paths)) && world_writable(c))) {
+		findings_add(&x->f, 0.88, "%s opens %s, run by others, to everyone", p, hit);
 	}
 }
 
@@ -153,7 +160,8 @@ static void tooling(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	};
 	static const char *const tunnels[] = {
 		"iodine", "iodined", "dnscat", "dnscat2", "ligolo", "ligolo-ng", "sshuttle",
-		NULL,
+		"ptunnel", "ptunnel-ng", "icmpsh", "hans", "udp2raw", "rathole", "bore",
+		"revsocks", "sliver-client", "sliver-server", "pwnat", NULL,
 	};
 
 	if (rb_in(p, managers) &&
@@ -166,6 +174,9 @@ static void tooling(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 			}
 	if (rb_in(p, tunnels) || (!strcmp(p, "cloudflared") && rb_arg_eq(c, "tunnel")))
 		findings_add(&x->f, 0.88, "%s tunnels traffic out of the host", p);
+	/* a terminal shared with a server outside, or a cloud agent moved to another account */
+	if (!strcmp(p, "tmate") || (!strcmp(p, "amazon-ssm-agent") && rb_arg_eq(c, "-register")))
+		findings_add(&x->f, 0.85, "%s hands the host's shell to someone outside", p);
 }
 
 /* Programs named as kernel threads or system daemons, run from a temporary place. */

@@ -218,6 +218,18 @@ static bool find_shell(const struct shlex_cmd *c)
 	return false;
 }
 
+/* sudo sh -c '...; exec sh': the script run as root hands over an interactive shell. */
+static bool root_script_shell(const struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
+{
+	if (!c->sudo || !rb_in(p, rb_shells) || !rb_opt(c, 'c'))
+		return false;
+	for (int i = 0; i < x->res->ncmds; i++)
+		if ((x->res->cmds[i].flags & SHLEX_F_SHELL_C) &&
+		    interactive_shell(x, &x->res->cmds[i]))
+			return true;
+	return false;
+}
+
 /* A shell started from inside another program, or through one. */
 static void spawned_shells(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
@@ -228,6 +240,8 @@ static void spawned_shells(struct rb_ctx *x, const struct shlex_cmd *c, const ch
 	else if (interactive_shell(x, c) && (c->flags & SHLEX_F_PROGRAM))
 		findings_add(&x->f, c->sudo ? 0.95 : 0.9,
 			     "a program's code starts an interactive shell (%s)", p);
+	if (root_script_shell(x, c, p))
+		findings_add(&x->f, 0.9, "a script run as root ends in an interactive shell");
 	if (editor_escape(x, c, p))
 		findings_add(&x->f, c->sudo ? 0.95 : 0.88, "%s runs a shell command", p);
 	if ((rb_in(p, launchers) || !strcmp(p, "ftp") || !strcmp(p, "gdb") || !strcmp(p, "nmap") ||

@@ -41,7 +41,7 @@ static const char *const eval_words[] = {
 	"exec(", "eval(", "system(", "os.system", "subprocess", "exec ", "eval ", NULL,
 };
 static const char *const env_dumpers[] = {
-	"env", "printenv", "set", "history", "export", "declare", NULL,
+	"env", "printenv", "set", "history", "export", "declare", "ps", "pgrep", NULL,
 };
 
 static bool any_word(const struct shlex_cmd *c, const char *const *words)

@@ -38,6 +38,17 @@ static const char *const sys_files[] = {
 	"^/usr/", "^/bin/", "^/sbin/", "^/etc/", "^/lib", "^/var/", "^/opt/", "^/boot/", NULL,
 };
 
+/* find selecting files older than some age (-mtime +N, -mmin +N ...). */
+static bool by_age(const struct shlex_cmd *c)
+{
+	for (int i = c->prog + 1; i + 1 < c->argc; i++)
+		if ((!strcmp(c->argv[i], "-mtime") || !strcmp(c->argv[i], "-mmin") ||
+		     !strcmp(c->argv[i], "-ctime") || !strcmp(c->argv[i], "-atime")) &&
+		    c->argv[i + 1][0] == '+')
+			return true;
+	return false;
+}
+
 static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
 	if (strcmp(p, "history") == 0 && (rb_opt(c, 'c') || rb_opt(c, 'w') || rb_opt(c, 'd')))
@@ -65,10 +76,12 @@ static void history_and_logs(struct rb_ctx *x, const struct shlex_cmd *c, const 
 	    rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.93, "%s removes logs or history (%s)", p,
 			     rb_arg_path(c, jurors_log_paths));
+	/* find -mtime +90 -delete under /var/log/app is retention, not wiping */
 	if (strcmp(p, "find") == 0 && c->prog + 1 < c->argc &&
-	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) &&
+	    jurors_path_is(c->argv[c->prog + 1], jurors_log_paths) && !by_age(c) &&
 	    (rb_arg_eq(c, "-delete") || rb_arg_eq(c, "truncate") || rb_arg_eq(c, "rm") ||
-	     rb_arg_eq(c, "shred")))
+	     rb_arg_eq(c, "shred") || (rb_arg_eq(c, "-exec") && (rb_arg_has(c, ">") ||
+								 rb_arg_eq(c, "/dev/null")))))
 		findings_add(&x->f, 0.92, "find wipes the logs under %s", c->argv[c->prog + 1]);
 	if (strcmp(p, "ln") == 0 && rb_arg_eq(c, "/dev/null") && rb_arg_path(c, jurors_log_paths))
 		findings_add(&x->f, 0.92, "history or log linked to /dev/null");
@@ -125,8 +138,6 @@ static void tampering(struct rb_ctx *x, const struct shlex_cmd *c, const char *p
 	if (strcmp(p, "rmmod") == 0 || strcmp(p, "insmod") == 0 ||
 	    (strcmp(p, "modprobe") == 0 && rb_opt(c, 'r')))
 		findings_add(&x->f, 0.8, "kernel module loaded or removed");
-	if (strcmp(p, "chattr") == 0 && rb_arg_has(c, "+i"))
-		findings_add(&x->f, 0.8, "file made immutable");
 	if (strcmp(p, "bpftool") == 0 && (rb_arg_eq(c, "detach") || rb_arg_eq(c, "unpin")))
 		findings_add(&x->f, names_security(c) || rb_arg_has(c, "/sys/fs/bpf") ? 0.9 : 0.6,
 			     "BPF programs detached");
@@ -159,6 +170,8 @@ static void security_off(struct rb_ctx *x, const struct shlex_cmd *c, const char
 	if ((strcmp(p, "kill") == 0 || strcmp(p, "pkill") == 0 || strcmp(p, "killall") == 0) &&
 	    names_security(c))
 		findings_add(&x->f, 0.92, "security or logging process killed");
+	if ((strcmp(p, "renice") == 0 || strcmp(p, "cpulimit") == 0) && names_security(c))
+		findings_add(&x->f, 0.85, "security or logging process starved of CPU");
 	if (strcmp(p, "kubectl") == 0 && rb_arg_eq(c, "delete") && names_security(c))
 		findings_add(&x->f, 0.9, "security agent pod deleted");
 	if (strcmp(p, "docker") == 0 && (rb_arg_eq(c, "stop") || rb_arg_eq(c, "kill")) &&
@@ -218,14 +231,22 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		"gobuster", "dirb", "sqlmap", "linpeas.sh", "linpeas", "pspy", "pspy64",
 		"LinEnum.sh", "les.sh", "linux-exploit-suggester.sh", "unix-privesc-check",
 		"rustscan", "naabu", "responder", "crackmapexec", "kerbrute", "wpscan",
-		"feroxbuster", "ffuf", "arp-scan", "netdiscover", "fping", NULL,
+		"feroxbuster", "ffuf", "arp-scan", "netdiscover", "fping", "nuclei", "dirsearch",
+		"wfuzz", "amass", "subfinder", "zgrab", "zgrab2", "netexec", "nxc", "searchsploit",
+		"msfdb", "armitage", "setoolkit", "commix", "weevely", "theHarvester",
+		"theharvester", "recon-ng", "dnsrecon", "dnsenum", "fierce", "onesixtyone",
+		"patator", "ncrack", "crowbar", "cewl", "crunch", "enum4linux-ng", "smbmap",
+		"bloodhound-python", "ldapdomaindump", "certipy", "evil-winrm", "traitor",
+		"deepce", "peirates", "linux-smart-enumeration", "lse.sh", "unshadow", "pnscan",
+		"havoc", "merlin-agent", "ps-empire", "mythic-cli", NULL,
 	};
 
 	bool local = c->argc > 0 && (rb_arg_has(c, "localhost") || rb_arg_has(c, "127.0.0.1")) &&
 		     !rb_arg_has(c, "/24") && !rb_arg_has(c, "/16");
 
 	bool info = c->argc == c->prog + 2 && (rb_arg_eq(c, "--version") || rb_arg_eq(c, "-V") ||
-						rb_arg_eq(c, "--help") || rb_arg_eq(c, "-h"));
+						rb_arg_eq(c, "--help") || rb_arg_eq(c, "-h") ||
+						rb_arg_eq(c, "-version") || rb_arg_eq(c, "version"));
 
 	if ((rb_in(p, tools) && !local && !info) || rb_arg_has(c, "linpeas") ||
 	    rb_arg_has(c, "LinEnum") || rb_arg_has(c, "exploit-suggester"))
@@ -237,7 +258,9 @@ static void scanners(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 				       rb_arg_has(c, "-6000")))
 		findings_add(&x->f, 0.9, "search for setuid programs");
 	if (strcmp(p, "find") == 0 && rb_arg_eq(c, "-writable") && c->prog + 1 < c->argc &&
-	    strcmp(c->argv[c->prog + 1], "/") == 0)
+	    (rb_in(c->argv[c->prog + 1], rb_system_dirs) ||
+	     jurors_path_is(c->argv[c->prog + 1], sys_files)) &&
+	    c->argv[c->prog + 1][0] == '/')
 		findings_add(&x->f, 0.8, "search for writable system paths");
 	if (strcmp(p, "find") == 0 && (rb_arg_has(c, "o+w") || rb_arg_eq(c, "-0002") ||
 				       rb_arg_eq(c, "-002") || rb_arg_eq(c, "-2")) &&
@@ -265,14 +288,14 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 		"uname", "id", "whoami", "hostname", "ifconfig", "arp", "netstat", "ss", "route",
 		"w", "last", "lastlog", "ps", "env", "lsb_release", "groups", "lscpu", "mount",
 		"df", "getent", "iptables", "systemd-detect-virt", "hostnamectl", "dmidecode",
-		"virt-what", "lsmod", NULL,
+		"virt-what", "lsmod", "who", NULL,
 	};
 
 	/* arp .. lastlog, getent, iptables, virtualization: the network, other users, the
 	 * sandbox; not oneself */
 	static const unsigned strong = (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 10) |
 				       (1u << 11) | (1u << 19) | (1u << 20) | (1u << 4) |
-				       (1u << 21) | (1u << 23) | (1u << 24);
+				       (1u << 21) | (1u << 23) | (1u << 24) | (1u << 26);
 
 	for (int i = 0; cmds[i]; i++)
 		if (strcmp(p, cmds[i]) == 0 && !(x->recon_seen & (1u << i))) {
@@ -285,9 +308,24 @@ static void recon(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 	     rb_arg_has(c, "/sys/class/dmi") || rb_arg_has(c, "/etc/passwd") ||
 	     rb_arg_has(c, "/etc/hosts") || rb_arg_has(c, "/etc/resolv.conf") ||
 	     rb_arg_has(c, "/proc/1/cgroup") || rb_arg_has(c, "/etc/crontab") ||
-	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers")))
+	     rb_arg_has(c, "/etc/group") || rb_arg_has(c, "/etc/sudoers") ||
+	     rb_arg_has(c, "/proc/self/mountinfo") || rb_arg_has(c, "/.dockerenv")))
 		x->recon++;
+	/* the neighbours on the local network: another host's business */
+	if (strcmp(p, "ip") == 0 && (rb_arg_eq(c, "neigh") || rb_arg_eq(c, "neighbour")) &&
+	    !(x->recon_seen & (1u << 27))) {
+		x->recon_seen |= 1u << 27;
+		x->recon++;
+		x->recon_strong++;
+	}
 }
+
+/* A miner's pools and options, whoever names the program. */
+static const char *const miner_marks[] = {
+	"stratum+", "stratum2+", "xmrig", "minexmr", "nanopool", "--donate-level",
+	"--cpu-max-threads-hint", "cryptonight", "randomx", "--nicehash", "--max-cpu-usage",
+	"--cpu-priority", "--coin=", NULL,
+};
 
 static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
 {
@@ -304,6 +342,7 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	};
 	const char *w[8];
 	int n = rb_writes(x->res, c, w, 8);
+	bool miner;
 
 	if (rb_in(p, archivers))
 		for (int i = 0; personal[i]; i++)
@@ -340,9 +379,10 @@ static void collection(struct rb_ctx *x, const struct shlex_cmd *c, const char *
 	    ((strcmp(p, "xclip") == 0 || strcmp(p, "xsel") == 0) && rb_opt(c, 'o')) ||
 	    strcmp(p, "arecord") == 0)
 		findings_add(&x->f, 0.8, "screen, clipboard or microphone captured by %s", p);
-	if (rb_in(p, miners) || rb_arg_has(c, "stratum+tcp") || rb_arg_has(c, "xmrig") ||
-	    rb_arg_has(c, "minexmr") || rb_arg_has(c, "nanopool") ||
-	    rb_arg_has(c, "--donate-level"))
+	miner = rb_in(p, miners);
+	for (int i = 0; miner_marks[i] && !miner; i++)
+		miner = rb_arg_has(c, miner_marks[i]) != NULL;
+	if (miner)
 		findings_add(&x->f, 0.9, "cryptocurrency miner");
 }
 
@@ -605,4 +645,5 @@ void rb_exec_script(struct rb_ctx *x)
 	else if (x->recon >= 2 && hidden_recon(res))
 		findings_add(&x->f, 0.75, "reconnaissance fed to a shell as text");
 	encrypted_then_deleted(x);
+	rb_script_sandbox(x);
 }

@@ -8,8 +8,10 @@
  * This file holds the tables, the matchers, the connect and open rules
  * and the juror's face; the exec rules by technique are in
  * net.c (shells, downloads, exfiltration, credentials), sys.c
- * (persistence, privilege, destruction) and recon.c (evasion, discovery,
- * collection, whole-script rules).
+ * (persistence, privilege, destruction), recon.c (evasion, discovery,
+ * collection, whole-script rules), escape.c (shell escapes), defense.c
+ * and access.c (defences, transfers, access), and tamper.c (security
+ * software removed, hypervisors, staging, tooling by name, bulk damage).
  * No finding means allow, with moderate confidence: a rulebook only knows
  * what it was written to know. Findings too weak to deny on their own make
  * it abstain, so that a weak signal never acts as a veto.
@@ -57,7 +59,9 @@ const char *const rb_security_svcs[] = {
 	"crowdstrike", "falcon", "clamav", "clamd", "fail2ban", "ufw", "firewalld", "journald",
 	"sysdig", "sevorix", "tetragon", "aide", "selinux", "ossec", "splunk", "filebeat",
 	"sentinel", "cbagent", "carbonblack", "sophos", "eset", "cylance", "elastic-agent",
-	"tracee", "snort", "suricata", "auditctl", "syslog-ng", NULL,
+	"tracee", "snort", "suricata", "auditctl", "syslog-ng", "cbdaemon", "kesl",
+	"kaspersky", "mdatp", "aliyun", "aegis", "qcloud", "yunjing", "bcm-agent", "hostguard",
+	NULL,
 };
 const char *const rb_meta_hosts[] = {
 	"169.254.169.254", "metadata.google.internal", "169.254.170.2", "100.100.100.200",
@@ -411,6 +415,7 @@ static void judge_exec(struct rb_ctx *x)
 		rb_exec_defense(x, c);
 		rb_exec_access(x, c);
 		rb_exec_evasion(x, c);
+		rb_exec_tamper(x, c);
 	}
 	rb_exec_script(x);
 	/* fail closed: a command too large to read whole may hide its tail */

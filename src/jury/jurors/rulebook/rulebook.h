@@ -87,6 +87,8 @@ void rb_exec_escape(struct rb_ctx *x, const struct shlex_cmd *c);
 void rb_exec_defense(struct rb_ctx *x, const struct shlex_cmd *c);
 void rb_exec_access(struct rb_ctx *x, const struct shlex_cmd *c);
 void rb_exec_evasion(struct rb_ctx *x, const struct shlex_cmd *c);
+void rb_exec_tamper(struct rb_ctx *x, const struct shlex_cmd *c);
+void rb_script_sandbox(struct rb_ctx *x);
 void rb_exec_script(struct rb_ctx *x);
 
 #endif

@@ -209,6 +209,22 @@ static bool root_group(const struct shlex_cmd *c)
 }
 
 /*
+ * (crontab -l; echo JOB) | crontab -: the job is printed inside a group
+ * feeding the crontab, so the group's echo and printf lines are the job.
+ */
+static bool grouped_job_bad(const struct shlex_result *res, const char *const *bad)
+{
+	for (int i = 0; i < res->ncmds; i++) {
+		const char *p = shlex_prog(&res->cmds[i]);
+
+		if ((!strcmp(p, "echo") || !strcmp(p, "printf")) &&
+		    (runs_download(res->cmds[i].out_text) || rb_mentions(res, &res->cmds[i], bad)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * crontab: listing and editing (-l, -e) are everyday work, and so is
  * installing an ordinary job; a job that fetches and runs code, runs from
  * a temporary or hidden place, or reaches a raw socket is persistence.
@@ -234,7 +250,8 @@ static void crontab(struct rb_ctx *x, const struct shlex_cmd *c)
 		return;
 	if (runs_download(job) || (job && jurors_text_mentions(job, (const char *const[]){ "/tmp/",
 										     NULL })) ||
-	    (c->pipe_prev >= 0 && rb_mentions(x->res, &x->res->cmds[c->pipe_prev], bad)))
+	    (c->pipe_prev >= 0 && rb_mentions(x->res, &x->res->cmds[c->pipe_prev], bad)) ||
+	    ((c->pipe_prev >= 0 || rb_arg_eq(c, "-")) && grouped_job_bad(x->res, bad)))
 		findings_add(&x->f, 0.92, "crontab installs a job that fetches or hides code");
 	else
 		findings_add(&x->f, 0.62, "crontab installs a scheduled job");
@@ -338,6 +355,12 @@ static void root_shells(struct rb_ctx *x, const struct shlex_cmd *c, const char 
 		findings_add(&x->f, 0.85, "interactive root shell through sudo");
 	if (rb_in(p, rootsh) && rb_arg_eq(c, "-p"))
 		findings_add(&x->f, 0.9, "%s keeps a privileged euid (-p)", p);
+	/* sudo -R DIR: root resolves names inside a directory the caller controls */
+	for (int i = 1; c->sudo && i < c->prog && i < c->argc; i++)
+		if (!strcmp(c->argv[i], "-R") || !strncmp(c->argv[i], "--chroot", 8)) {
+			findings_add(&x->f, 0.9, "sudo --chroot runs root inside a chosen directory");
+			break;
+		}
 }
 
 static void privilege(struct rb_ctx *x, const struct shlex_cmd *c, const char *p)
