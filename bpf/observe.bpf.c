@@ -241,12 +241,11 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 	if (!sc)
 		return 0;
 	e = &sc->ev.e;
-	sx_event_fill(e, SX_EV_OBSERVED, verdict, SX_LAYER_OBSERVED);
+	sx_record_fill(&sc->ev, SX_EV_OBSERVED, verdict, SX_LAYER_OBSERVED); /* data cleared */
 	/* no rule is known here (user space names it from the paths): the
 	 * system call stands in, so that what a flood could not keep is
 	 * counted per call, and the latest of each call is kept whole */
 	e->rule_id = nr;
-	__builtin_memset(e->data, 0, sizeof(e->data)); /* identical calls hash alike */
 	e->port = nr;
 	e->family = s->op;
 	e->exit_code = ret;
