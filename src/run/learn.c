@@ -10,6 +10,7 @@
  * only observes: it never allows more than BASE.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,36 @@ static unsigned long lost(const struct run_learn *l)
 	return n;
 }
 
+/*
+ * A new file at path, owned by the invoking user (SUDO_UID when run by
+ * sudo): the learnt policy is theirs to edit, not root's. The directory
+ * may be theirs too, so the name is created anew and never followed (a
+ * link planted there is removed, not written through). NULL with errno.
+ */
+static FILE *create_owned(const char *path)
+{
+	struct agent_user inv;
+	FILE *f = NULL;
+	int fd, e;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return NULL;
+	e = policy_agent_user(NULL, &inv);
+	if (e == 0 && fchown(fd, inv.uid, inv.gid) < 0)
+		e = -errno;
+	if (e == 0 && !(f = fdopen(fd, "w")))
+		e = -errno;
+	if (e) {
+		close(fd);
+		unlink(path);
+		errno = -e;
+	}
+	return f;
+}
+
 int run_learn_write(struct run_learn *l, const struct agent_user *u, char *const argv[])
 {
 	char tmp[4200], header[1024];
@@ -103,7 +134,7 @@ int run_learn_write(struct run_learn *l, const struct agent_user *u, char *const
 	snprintf(header + off, sizeof(header) - off, "\n");
 	in.v = learn_rec_list(l->rec, &in.n);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", l->out);
-	f = fopen(tmp, "w");
+	f = create_owned(tmp);
 	if (!f)
 		return -errno;
 	e = learn_generalize(&in, f);

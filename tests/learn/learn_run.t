@@ -54,10 +54,16 @@ sx() { "$SEVORIX" run --quiet --user "$U" "$@" 2>"$SX_TMP/err.txt"; }
 # the denials of an events log: one "kind target" per line
 denials() { jq -r 'select(.verdict == "deny" or .verdict == "review") | "\(.kind) \(.target)"' "$1"; }
 
-plan 13
+plan 15
 
-out=$(sx --learn "$SX_TMP/learnt.yaml" --events "$SX_TMP/ev0.jsonl" -- "$D/work.sh")
+# run as by sudo from $U, with a link planted where the file is first written
+echo canary >"$D/canary"
+ln -s "$D/canary" "$SX_TMP/learnt.yaml.tmp"
+out=$(SUDO_UID=$(id -u "$U") SUDO_GID=$(id -g "$U") \
+	sx --learn "$SX_TMP/learnt.yaml" --events "$SX_TMP/ev0.jsonl" -- "$D/work.sh")
 is "$?" 0 "the learning run succeeds"
+is "$(stat -c %U "$SX_TMP/learnt.yaml")" "$U" "the learnt policy belongs to the invoking user"
+is "$(cat "$D/canary")" "canary" "a link planted at its temporary name is not written through"
 is "$out" "ok" "its workload did everything (nothing denied while learning)"
 [ -s "$SX_TMP/learnt.yaml" ] && pass "it wrote the learnt policy" || fail "it wrote the learnt policy"
 "$SEVORIX" policy check --user "$U" "$SX_TMP/learnt.yaml" >"$SX_TMP/check.txt" 2>&1
