@@ -18,7 +18,8 @@
  * is not measured: it loads only in a kernel booted with lsm=...,bpf.
  * -d DIR writes each program's whole log (level 2, every instruction
  * the verifier walked, with its source line) to DIR/OBJECT.PROGRAM.log,
- * also for a program the verifier refuses: where its work goes.
+ * also for a program the verifier refuses; bench/verify_lines.py counts
+ * in one where the work goes, by source line.
  * Prints figures, never judges them (docs/perf.md, BENCHMARKS.md).
  */
 #include <errno.h>
