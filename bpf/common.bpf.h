@@ -342,6 +342,22 @@ static __always_inline void sx_deny_submit(struct sx_event *e, __u64 size)
 }
 
 /*
+ * How a record of sx_events wakes its reader. Each wake-up of the
+ * supervisor costs the agent's fork, exec and exit a context switch on a
+ * small machine, so a record waits while the ring is less than a quarter
+ * full: the reader takes it with the next denial, signal or its
+ * one-second poll (the log's times are the kernel's). When learning, the
+ * reader looks at each exec's process while it lives: at once, as before.
+ */
+static __always_inline __u64 sx_wake(void)
+{
+	if (learning())
+		return 0;
+	return bpf_ringbuf_query(&sx_events, BPF_RB_AVAIL_DATA) < SX_RINGBUF_SIZE / 4 ?
+		       BPF_RB_NO_WAKEUP : BPF_RB_FORCE_WAKEUP;
+}
+
+/*
  * Writes a record of sx_record_new(): a denial as above (returns 1 for one
  * the caller keeps as its rule's latest), an allow or a process event to
  * sx_events (an allow with no room is counted in sx_quiet, a process event
@@ -365,7 +381,7 @@ SX_GLOBAL int sx_submit_obs(struct sx_obs_event *o)
 		/* only what the record holds: a connect's is its header alone */
 		return sx_deny_submit_obs(o, offsetof(struct sx_event, data) + n);
 	}
-	if (!bpf_ringbuf_output(&sx_events, e, sizeof(*e), 0))
+	if (!bpf_ringbuf_output(&sx_events, e, sizeof(*e), sx_wake()))
 		return 0;
 	if (e->verdict == SX_V_ALLOW)
 		sx_quiet_add(e->layer, e->kind, e->section, e->verdict, e->rule_id);

@@ -33,7 +33,7 @@ int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child
 	e->ppid = e->pid;
 	e->pid = child->tgid;
 	e->tid = child->pid;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, sx_wake());
 	return 0;
 }
 
@@ -410,6 +410,6 @@ int BPF_PROG(sevorix_exit, struct task_struct *p)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	e->exit_code = p->exit_code;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, sx_wake());
 	return 0;
 }
