@@ -71,8 +71,9 @@ static long sx_port_step(__u32 i, struct sx_port_walk *w)
 
 /*
  * First entry of v whose port range holds port, packed (sx_unpack());
- * none at all means broken maps. Global (common.bpf.h), and its walk over
- * at most SX_NET_MAX_ENTRIES entries one bpf_loop step checked once.
+ * none at all means broken maps. Global (common.bpf.h); the walk over at
+ * most SX_NET_MAX_ENTRIES entries runs one bpf_loop step per entry, so the
+ * verifier checks a step once.
  */
 SX_GLOBAL int sx_match_ports(const struct sx_net_value *v, __u32 port)
 {
