@@ -87,12 +87,15 @@ $(BUILD)/vmlinux.h:
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 # The headers each object includes are in its dependency file (-MMD).
-# An object of several files (bpf/lsm/) is linked in mk/lsm.mk.
+# An object of several files (bpf/lsm/) is linked in mk/lsm.mk. An object
+# that needs no kernel type (bpf/net.bpf.c) includes the uapi headers, whose
+# asm/ folder is the multiarch one, instead of vmlinux.h.
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-		-Iinclude -Ibpf -I$(BUILD) -MMD -MP -c $< -o $@
+		-Iinclude -Ibpf -I$(BUILD) -I/usr/include/$(shell uname -m)-linux-gnu \
+		-MMD -MP -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)

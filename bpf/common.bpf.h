@@ -12,6 +12,19 @@
 #ifndef SEVORIX_COMMON_BPF_H
 #define SEVORIX_COMMON_BPF_H
 
+/*
+ * A global function (not static, never inlined): the verifier checks it
+ * once per program, on its own, with its arguments unknown, where a static
+ * one is checked again on every path that reaches each of its call sites.
+ * The event machinery below is made of them (docs/perf.md: "Verification
+ * cost"). What every kernel we support (6.1 and later) requires of one: at
+ * most five arguments, each a scalar or a pointer to memory of a known size
+ * that the function checks for NULL, and a scalar result. __weak: the BPF
+ * LSM object, linked from several files that each include this header,
+ * keeps one copy, as for the maps.
+ */
+#define SX_GLOBAL __attribute__((noinline)) __weak
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SX_RINGBUF_SIZE);
@@ -200,7 +213,33 @@ struct {
 	__type(value, struct sx_obs_event);
 } sx_scratch SEC(".maps") __weak;
 
-/* A record of this CPU's scratch with its header filled; NULL only if the map is broken. */
+/*
+ * Fills the header of a record and clears its data: nothing of an earlier
+ * record stays, so identical denials hash alike. Returns 0, or -1 for NULL.
+ */
+SX_GLOBAL int sx_record_fill(struct sx_obs_event *o, __u32 kind, __u32 verdict, __u32 layer)
+{
+	if (!o)
+		return -1;
+	sx_event_fill(&o->e, kind, verdict, layer);
+	__builtin_memset(o->e.data, 0, sizeof(o->e.data));
+	return 0;
+}
+
+/* This CPU's record (sx_scratch) as it is; NULL only if the map is broken. */
+static __always_inline struct sx_event *sx_record(void)
+{
+	__u32 zero = 0;
+	struct sx_obs_event *o = bpf_map_lookup_elem(&sx_scratch, &zero);
+
+	return o ? &o->e : NULL;
+}
+
+/*
+ * A record of this CPU's scratch with its header filled; NULL only if the
+ * map is broken. Every record handed to sx_submit() is the header of an
+ * sx_obs_event (this scratch, or the observer's), which sx_submit_obs() reads.
+ */
 static __always_inline struct sx_event *sx_record_new(__u8 kind, __u8 verdict, __u8 layer)
 {
 	__u32 zero = 0;
@@ -208,9 +247,7 @@ static __always_inline struct sx_event *sx_record_new(__u8 kind, __u8 verdict, _
 
 	if (!o)
 		return NULL;
-	sx_event_fill(&o->e, kind, verdict, layer);
-	/* nothing of an earlier record: identical denials must hash alike */
-	__builtin_memset(o->e.data, 0, sizeof(o->e.data));
+	sx_record_fill(o, kind, verdict, layer);
 	return &o->e;
 }
 
@@ -243,29 +280,36 @@ static __always_inline __u64 sx_data_hash(const struct sx_event *e)
 /*
  * Writes a denial (abi.h explains the bounds): identical to one written
  * less than SX_AGG_NS ago, it is only counted; with sx_denials half full
- * or full, it is counted for its rule and kept as the rule's latest.
+ * or full, it is counted for its rule and returns 1: the caller keeps it
+ * as the rule's latest (sx_keep_latest()), as 6.1 takes a map's value only
+ * from a map value or the stack, never from a global function's argument.
  * size is the record's (struct sx_event, or sx_obs_event for the observer).
  */
-static __always_inline void sx_deny_submit(struct sx_event *e, __u64 size)
+SX_GLOBAL int sx_deny_submit_obs(struct sx_obs_event *o, __u64 size)
 {
-	struct sx_agg_key k = { .tgid = e->pid, .kind = e->kind, .layer = e->layer,
-				.section = e->section, .verdict = e->verdict,
-				.rule_id = e->rule_id, .port = e->port, .family = e->family,
-				.sock_type = e->sock_type };
-	struct sx_quiet_key q = { .layer = e->layer, .kind = e->kind, .section = e->section,
-				  .verdict = e->verdict, .rule_id = e->rule_id };
+	struct sx_event *e;
+	struct sx_agg_key k;
 	struct sx_agg_value *a, v;
 	__u64 now = bpf_ktime_get_ns();
 
+	if (!o)
+		return 0;
+	e = &o->e;
+	if (size > sizeof(*o))
+		size = sizeof(*o);
+	k = (struct sx_agg_key){ .tgid = e->pid, .kind = e->kind, .layer = e->layer,
+				 .section = e->section, .verdict = e->verdict,
+				 .rule_id = e->rule_id, .port = e->port, .family = e->family,
+				 .sock_type = e->sock_type };
 	__builtin_memcpy(k.addr, e->addr, sizeof(k.addr));
 	k.data_hash = sx_data_hash(e);
 	a = bpf_map_lookup_elem(&sx_agg, &k);
 	if (a && now - a->last_ns < SX_AGG_NS) {
 		__sync_fetch_and_add(&a->quiet, 1);
-		return;
+		return 0;
 	}
 	if (bpf_ringbuf_query(&sx_denials, BPF_RB_AVAIL_DATA) < SX_DENY_RINGBUF_SIZE / 2 &&
-	    !bpf_ringbuf_output(&sx_denials, e, size, 0)) {
+	    !bpf_ringbuf_output(&sx_denials, o, size, 0)) {
 		if (a) {
 			a->last_ns = now;
 			a->record_ts = e->ts_boot_ns;
@@ -273,12 +317,28 @@ static __always_inline void sx_deny_submit(struct sx_event *e, __u64 size)
 			v = (struct sx_agg_value){ .last_ns = now, .record_ts = e->ts_boot_ns };
 			bpf_map_update_elem(&sx_agg, &k, &v, BPF_NOEXIST); /* full: not aggregated */
 		}
-		return;
+		return 0;
 	}
 	/* not written one by one: counted for its rule first, then kept as its latest */
 	sx_count(SX_STAT_UNRECORDED);
 	sx_quiet_add(e->layer, e->kind, e->section, e->verdict, e->rule_id);
+	return 1;
+}
+
+/* Keeps a record (e: the header of an sx_obs_event in a map) as its rule's latest. */
+static __always_inline void sx_keep_latest(struct sx_event *e)
+{
+	struct sx_quiet_key q = { .layer = e->layer, .kind = e->kind, .section = e->section,
+				  .verdict = e->verdict, .rule_id = e->rule_id };
+
 	bpf_map_update_elem(&sx_latest, &q, e, BPF_ANY);
+}
+
+/* e: the header of an sx_obs_event (see sx_record_new()). */
+static __always_inline void sx_deny_submit(struct sx_event *e, __u64 size)
+{
+	if (sx_deny_submit_obs((struct sx_obs_event *)e, size))
+		sx_keep_latest(e);
 }
 
 /*
@@ -298,14 +358,20 @@ static __always_inline __u64 sx_wake(void)
 }
 
 /*
- * Writes a record of sx_record_new(): a denial as above, an allow or a
- * process event to sx_events (an allow with no room is counted in sx_quiet,
- * a process event in SX_STAT_LOST).
+ * Writes a record of sx_record_new(): a denial as above (returns 1 for one
+ * the caller keeps as its rule's latest), an allow or a process event to
+ * sx_events (an allow with no room is counted in sx_quiet, a process event
+ * in SX_STAT_LOST).
  */
-static __always_inline void sx_submit(struct sx_event *e)
+SX_GLOBAL int sx_submit_obs(struct sx_obs_event *o)
 {
-	__u64 n = e->data_len;
+	struct sx_event *e;
+	__u64 n;
 
+	if (!o)
+		return 0;
+	e = &o->e;
+	n = e->data_len;
 	if (n > SX_EVENT_DATA)
 		n = SX_EVENT_DATA;
 	/* for verifiers that lose the bound above (6.1): the record's scratch is larger */
@@ -313,67 +379,95 @@ static __always_inline void sx_submit(struct sx_event *e)
 	n &= 2 * SX_EVENT_DATA - 1;
 	if (e->verdict == SX_V_DENY || e->verdict == SX_V_REVIEW) {
 		/* only what the record holds: a connect's is its header alone */
-		sx_deny_submit(e, offsetof(struct sx_event, data) + n);
-		return;
+		return sx_deny_submit_obs(o, offsetof(struct sx_event, data) + n);
 	}
 	if (!bpf_ringbuf_output(&sx_events, e, sizeof(*e), sx_wake()))
-		return;
+		return 0;
 	if (e->verdict == SX_V_ALLOW)
 		sx_quiet_add(e->layer, e->kind, e->section, e->verdict, e->rule_id);
 	else
 		sx_count(SX_STAT_LOST);
+	return 0;
 }
 
-/*
- * Counts a decision and reserves its event, or returns NULL when nothing is
- * to be logged (a repeated allow, or a full ring buffer). *allow is the
- * program's answer: review is enforced as deny until a jury can approve it
- * (fail closed); audit mode allows everything and only logs. The first
- * allow of a process per (section, rule) is logged, later ones only
- * counted. count = 0 logs without counting (a decision another layer of
- * the run counts too); per-rule hits are kept for the network section.
- */
-static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 kind, __u8 layer,
-						      __u8 section, int count, int *allow)
+static __always_inline void sx_submit(struct sx_event *e)
 {
-	__u32 slot = d.rule_id < SX_RULE_SLOTS ? d.rule_id : SX_RULE_SLOTS - 1;
-	int audit = audit_mode();
+	if (sx_submit_obs((struct sx_obs_event *)e))
+		sx_keep_latest(e);
+}
+
+#define SX_DECIDED_ALLOW 1	/* sx_decide(): the program's answer */
+#define SX_DECIDED_RECORD 2	/* sx_decide(): this CPU's record holds the decision */
+#define SX_DECIDED_COUNT (1 << 16) /* in sx_decide()'s where: count the decision */
+
+/*
+ * Counts a decision and prepares its record, unless nothing is to be logged
+ * (a repeated allow, or no record). Allowed is the program's answer: review
+ * is enforced as deny until a jury can approve it (fail closed); audit mode
+ * allows everything and only logs. The first allow of a process per
+ * (section, rule) is logged, later ones only counted. where: layer, section
+ * << 8, and SX_DECIDED_COUNT unless another layer of the run counts the
+ * decision too (then it is logged without counting); per-rule hits are kept
+ * for the network section. Returns SX_DECIDED_* bits.
+ */
+SX_GLOBAL int sx_decide(__u32 verdict, __u32 rule_id, __u32 kind, __u32 where)
+{
+	__u8 layer = where, section = where >> 8;
+	int count = !!(where & SX_DECIDED_COUNT), audit = audit_mode(), r;
+	__u16 rule = rule_id;
+	__u32 slot = rule < SX_RULE_SLOTS ? rule : SX_RULE_SLOTS - 1;
 	struct sx_event *e;
 	__u64 *hits;
 
-	*allow = d.verdict == SX_V_ALLOW || audit;
-	sx_count_decision(layer, d.verdict);
+	r = verdict == SX_V_ALLOW || audit ? SX_DECIDED_ALLOW : 0;
+	sx_count_decision(layer, verdict);
 	if (count && section == SX_SEC_NETWORK) {
 		hits = bpf_map_lookup_elem(&sx_rule_hits, &slot);
 		if (hits)
 			*hits += 1;
 	}
-	if (d.verdict == SX_V_ALLOW) {
+	if (verdict == SX_V_ALLOW) {
 		struct sx_seen_key k = { .tgid = bpf_get_current_pid_tgid() >> 32,
-					 .rule_id = d.rule_id, .section = section };
+					 .rule_id = rule, .section = section };
 		__u8 one = 1;
 
 		if (count)
 			sx_count(SX_STAT_ALLOW);
 		if (bpf_map_lookup_elem(&sx_seen, &k)) {
-			sx_quiet_add(layer, kind, section, SX_V_ALLOW, d.rule_id);
-			return NULL;
+			sx_quiet_add(layer, kind, section, SX_V_ALLOW, rule);
+			return r;
 		}
 		bpf_map_update_elem(&sx_seen, &k, &one, BPF_ANY);
 	} else if (count) {
 		sx_count(SX_STAT_DENY);
 	}
-	if (layer == SX_LAYER_BPF_LSM && section == SX_SEC_FILES && d.verdict != SX_V_ALLOW &&
+	if (layer == SX_LAYER_BPF_LSM && section == SX_SEC_FILES && verdict != SX_V_ALLOW &&
 	    !audit) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 		__u64 now = bpf_ktime_get_ns();
 
 		bpf_map_update_elem(&sx_lsm_marks, &tid, &now, BPF_ANY);
 	}
-	e = sx_decision_new(kind, d.verdict, layer, section, d.rule_id);
-	if (e)
-		e->enforced = !audit;
-	return e;
+	e = sx_decision_new(kind, verdict, layer, section, rule);
+	if (!e)
+		return r;
+	e->enforced = !audit;
+	return r | SX_DECIDED_RECORD;
+}
+
+/*
+ * sx_decide() for a decision d: its record (this CPU's, to fill and hand
+ * to sx_submit()) or NULL when nothing is to be logged; *allow is the
+ * program's answer. count = 0 logs without counting.
+ */
+static __always_inline struct sx_event *sx_decided_in(struct decision d, __u8 kind, __u8 layer,
+						      __u8 section, int count, int *allow)
+{
+	int r = sx_decide(d.verdict, d.rule_id, kind,
+			  layer | (__u32)section << 8 | (count ? SX_DECIDED_COUNT : 0));
+
+	*allow = r & SX_DECIDED_ALLOW;
+	return r & SX_DECIDED_RECORD ? sx_record() : NULL;
 }
 
 static __always_inline struct sx_event *sx_decided(struct decision d, __u8 kind, int *allow)

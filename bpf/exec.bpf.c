@@ -46,18 +46,6 @@ struct {
 } sx_argv_rules SEC(".maps");
 
 
-struct argv_buf {
-	char text[SX_ARGV_MAX];
-	__u32 len;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct argv_buf);
-} sx_argv_scratch SEC(".maps");
-
 /*
  * Glob matching of every argv rule, one step per bpf_loop iteration: the
  * classic matcher that remembers the last '*' and retries one byte further
@@ -71,6 +59,25 @@ struct glob {
 	int matched;	/* index of the matching rule, or -1 */
 };
 
+/*
+ * The argv read and the matcher's state, per CPU. The state is kept here,
+ * not on the stack: the verifier knows nothing of a map value's contents,
+ * so it checks glob_step() for any state once, where the values it would
+ * follow on the stack (0, 1, 2, ...) made it check the step again for each.
+ */
+struct argv_buf {
+	char text[SX_ARGV_MAX];
+	__u32 len;
+	struct glob g;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct argv_buf);
+} sx_argv_scratch SEC(".maps");
+
 static __always_inline long glob_next_rule(struct glob *g)
 {
 	g->rule++;
@@ -79,14 +86,20 @@ static __always_inline long glob_next_rule(struct glob *g)
 	return g->rule >= g->n; /* 1 ends the loop */
 }
 
-static long glob_step(__u32 idx, struct glob *g)
+static long glob_step(__u32 idx, void *unused)
 {
-	__u32 zero = 0, rule = g->rule;
-	struct sx_argv_rule *r = bpf_map_lookup_elem(&sx_argv_rules, &rule);
+	__u32 zero = 0, rule;
 	struct argv_buf *b = bpf_map_lookup_elem(&sx_argv_scratch, &zero);
+	struct sx_argv_rule *r;
+	struct glob *g;
 	char pc = 0, tc;
 
-	if (!r || !b)
+	if (!b)
+		return 1;
+	g = &b->g;
+	rule = g->rule;
+	r = bpf_map_lookup_elem(&sx_argv_rules, &rule);
+	if (!r)
 		return 1;
 	if (g->pi < r->len)
 		pc = r->pattern[g->pi & (SX_GLOB_MAX - 1)];
@@ -157,15 +170,19 @@ static __always_inline struct argv_buf *read_argv(struct task_struct *p)
 /* The first argv rule that matches (rules are in evaluation order), or -1. */
 static __always_inline int match_argv(struct task_struct *p, __u8 n)
 {
-	struct glob g = { .n = n, .star = -1, .mark = -1, .matched = -1 };
+	struct argv_buf *b;
 	long steps;
 
-	if (!n || !read_argv(p))
+	if (!n)
 		return -1;
-	steps = bpf_loop(1 << 23, glob_step, &g, 0);
+	b = read_argv(p);
+	if (!b)
+		return -1;
+	b->g = (struct glob){ .n = n, .star = -1, .mark = -1, .matched = -1 };
+	steps = bpf_loop(1 << 23, glob_step, NULL, 0);
 	if (steps >= (1 << 23))
 		return 0; /* fail closed: a pattern too costly to finish counts as a match */
-	return g.matched;
+	return b->g.matched;
 }
 
 /*

@@ -21,7 +21,9 @@
  * per rule is logged, later ones only counted, so an allowed connect costs
  * two map lookups and no ring-buffer traffic. Denials are always logged.
  */
-#include "vmlinux.h"
+#include <linux/bpf.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "sevorix/abi.h"
@@ -534,11 +536,15 @@ int sevorix_ingress(struct __sk_buff *skb)
 		return s->bound == 1 || audit;
 	d.family = sk->family == AF_INET6 ? AF_INET6 : AF_INET;
 	d.port = (__u16)sk->src_port;
-	d.addr[0] = d.family == AF_INET ? sk->src_ip4 : sk->src_ip6[0];
+	/* one read per field, never one through a pointer chosen between them:
+	 * the verifier refuses arithmetic on a socket's pointer */
 	if (d.family == AF_INET6) {
+		d.addr[0] = sk->src_ip6[0];
 		d.addr[1] = sk->src_ip6[1];
 		d.addr[2] = sk->src_ip6[2];
 		d.addr[3] = sk->src_ip6[3];
+	} else {
+		d.addr[0] = sk->src_ip4;
 	}
 	v = bind_decide(d.family, d.addr, d.port);
 	sx_count(v.verdict == SX_V_ALLOW ? SX_STAT_ALLOW : SX_STAT_DENY);

@@ -37,23 +37,57 @@ struct {
 	__type(value, __u8);
 } sx_net_approved SEC(".maps") __weak;
 
-/* First entry whose port range holds port; none at all means broken maps. */
+/* A decision as a global function returns it: verdict, rule id << 8. */
+static __always_inline struct decision sx_unpack(int r)
+{
+	struct decision d = { .verdict = r & 0xff, .rule_id = r >> 8 };
+
+	return d;
+}
+
+/* The walk of sx_match_ports(), one bpf_loop step per entry. */
+struct sx_port_walk {
+	const struct sx_net_value *v;
+	__u16 port;
+	int r;
+};
+
+static long sx_port_step(__u32 i, struct sx_port_walk *w)
+{
+	const struct sx_net_value *v = w->v;
+	const struct sx_net_entry *e;
+
+	if (!v || i >= v->n)
+		return 1;
+	/* the mask is the bound the verifier follows: i < SX_NET_MAX_ENTRIES */
+	asm volatile("" : "+r"(i));
+	e = &v->e[i & (SX_NET_MAX_ENTRIES - 1)];
+	if (w->port >= e->port_lo && w->port <= e->port_hi) {
+		w->r = e->action | (__u32)e->rule_id << 8;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * First entry of v whose port range holds port, packed (sx_unpack());
+ * none at all means broken maps. Global (common.bpf.h); the walk over at
+ * most SX_NET_MAX_ENTRIES entries runs one bpf_loop step per entry, so the
+ * verifier checks a step once.
+ */
+SX_GLOBAL int sx_match_ports(const struct sx_net_value *v, __u32 port)
+{
+	struct sx_port_walk w = { .v = v, .port = port,
+				  .r = SX_V_DENY | SX_RULE_DEFAULT << 8 }; /* fail closed */
+
+	if (v)
+		bpf_loop(SX_NET_MAX_ENTRIES, sx_port_step, &w, 0);
+	return w.r;
+}
+
 static __always_inline struct decision match_ports(const struct sx_net_value *v, __u16 port)
 {
-	struct decision d = { SX_V_DENY, SX_RULE_DEFAULT }; /* fail closed */
-
-	for (int i = 0; i < SX_NET_MAX_ENTRIES; i++) {
-		const struct sx_net_entry *e = &v->e[i];
-
-		if (i >= v->n)
-			break;
-		if (port >= e->port_lo && port <= e->port_hi) {
-			d.verdict = e->action;
-			d.rule_id = e->rule_id;
-			break;
-		}
-	}
-	return d;
+	return sx_unpack(sx_match_ports(v, port));
 }
 
 static __always_inline struct decision decide4(__u32 ip, __u16 port)
@@ -137,6 +171,63 @@ static __always_inline int is_resolver(const struct sx_netcfg *c, __u8 family, c
 	       w[2] == r[2] && w[3] == r[3];
 }
 
+/* The walk over one host rule's ports in sx_learnt_rule(), one bpf_loop step each. */
+struct sx_hostport_walk {
+	const struct sx_host_ports *hp;
+	__u16 port;
+	int found;
+};
+
+static long sx_hostport_step(__u32 j, struct sx_hostport_walk *w)
+{
+	const struct sx_host_ports *hp = w->hp;
+
+	if (!hp || j >= hp->n)
+		return 1;
+	/* the mask is the bound the verifier follows: j < SX_HOST_PORTS */
+	asm volatile("" : "+r"(j));
+	j &= SX_HOST_PORTS - 1;
+	if (w->port >= hp->r[j].lo && w->port <= hp->r[j].hi) {
+		w->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The first host rule that an unexpired address learnt for an allowed
+ * name (k) holds and whose ports hold port: its rule id, or -1. Global
+ * (common.bpf.h): its walk is checked once per program.
+ */
+SX_GLOBAL int sx_learnt_rule(const struct sx_learnt_key *k, __u32 port)
+{
+	struct sx_learnt_key key;
+	struct sx_learnt_value *v;
+	__u64 now;
+
+	if (!k)
+		return -1;
+	key = *k; /* 6.1 takes a map's key only from the stack or a map, not from an argument */
+	v = bpf_map_lookup_elem(&sx_learnt, &key);
+	if (!v)
+		return -1;
+	now = bpf_ktime_get_boot_ns();
+	for (int i = 0; i < SX_LEARNT_SLOTS; i++) {
+		__u32 id = v->s[i].rule_id;
+		struct sx_hostport_walk w = { .port = port };
+
+		if (v->s[i].expires_ns <= now)
+			continue; /* empty, or expired: judged as if never learnt */
+		w.hp = bpf_map_lookup_elem(&sx_host_ports, &id);
+		if (!w.hp)
+			continue;
+		bpf_loop(SX_HOST_PORTS, sx_hostport_step, &w, 0);
+		if (w.found)
+			return id & 0xffff;
+	}
+	return -1;
+}
+
 /*
  * An address learnt for an allowed name lets a port of its host rule
  * through until it expires. A trie decision that allows stands as it is,
@@ -147,34 +238,15 @@ static __always_inline struct decision learnt(struct decision d, __u8 family, co
 					      __u16 port)
 {
 	struct sx_learnt_key k = { .family = family };
-	struct sx_learnt_value *v;
-	__u64 now;
+	int id;
 
 	if (d.verdict == SX_V_ALLOW || (d.verdict == SX_V_DENY && d.rule_id != SX_RULE_DEFAULT))
 		return d;
 	__builtin_memcpy(k.addr, w, 16); /* an IPv4 address is followed by zeros */
-	v = bpf_map_lookup_elem(&sx_learnt, &k);
-	if (!v)
-		return d;
-	now = bpf_ktime_get_boot_ns();
-	for (int i = 0; i < SX_LEARNT_SLOTS; i++) {
-		__u32 id = v->s[i].rule_id;
-		struct sx_host_ports *hp;
-
-		if (v->s[i].expires_ns <= now)
-			continue; /* empty, or expired: judged as if never learnt */
-		hp = bpf_map_lookup_elem(&sx_host_ports, &id);
-		if (!hp)
-			continue;
-		for (int j = 0; j < SX_HOST_PORTS; j++) {
-			if (j >= hp->n)
-				break;
-			if (port >= hp->r[j].lo && port <= hp->r[j].hi) {
-				d.verdict = SX_V_ALLOW;
-				d.rule_id = id;
-				return d;
-			}
-		}
+	id = sx_learnt_rule(&k, port);
+	if (id >= 0) {
+		d.verdict = SX_V_ALLOW;
+		d.rule_id = id;
 	}
 	return d;
 }

@@ -153,9 +153,15 @@ static __always_inline int fd_path(struct task_struct *t, int fd, struct path *p
 	struct fdtable *fdt;
 	struct file *f = NULL;
 	struct file **fds;
+	struct fs_struct *fs;
 
-	if (fd == AT_FDCWD)
-		return bpf_core_read(p, sizeof(*p), &t->fs->pwd);
+	/* t->fs by a read, not by a pointer the verifier follows: it looks up, per
+	 * path, whether a pointer loaded from a kernel struct can be trusted, a
+	 * search through the kernel's BTF by name */
+	if (fd == AT_FDCWD) {
+		fs = BPF_CORE_READ(t, fs);
+		return bpf_core_read(p, sizeof(*p), &fs->pwd);
+	}
 	fdt = BPF_CORE_READ(t, files, fdt);
 	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return -1;
@@ -170,11 +176,12 @@ static __always_inline void name_of_fd(struct scratch *sc, int fd, char *out)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct walk w = { .off = SX_OBS_PATH };
+	struct fs_struct *fs = BPF_CORE_READ(t, fs); /* a read: see fd_path() */
 	struct path p, root;
 	__u32 len;
 
 	out[0] = 0;
-	if (fd_path(t, fd, &p) || bpf_core_read(&root, sizeof(root), &t->fs->root))
+	if (fd_path(t, fd, &p) || bpf_core_read(&root, sizeof(root), &fs->root))
 		return;
 	w.d = (__u64)p.dentry;
 	w.mnt = (__u64)p.mnt;
@@ -241,12 +248,11 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 	if (!sc)
 		return 0;
 	e = &sc->ev.e;
-	sx_event_fill(e, SX_EV_OBSERVED, verdict, SX_LAYER_OBSERVED);
+	sx_record_fill(&sc->ev, SX_EV_OBSERVED, verdict, SX_LAYER_OBSERVED); /* data cleared */
 	/* no rule is known here (user space names it from the paths): the
 	 * system call stands in, so that what a flood could not keep is
 	 * counted per call, and the latest of each call is kept whole */
 	e->rule_id = nr;
-	__builtin_memset(e->data, 0, sizeof(e->data)); /* identical calls hash alike */
 	e->port = nr;
 	e->family = s->op;
 	e->exit_code = ret;

@@ -45,7 +45,10 @@ static __always_inline int judge_unix(struct bpf_sock_addr *ctx, __u8 kind)
 	if (!key)
 		return 0; /* fail closed */
 	len = sa->uaddrlen > 2 ? sa->uaddrlen - 2 : 0;
-	if (sx_unix_key_read(key, ((struct sockaddr_un *)sa->uaddr)->sun_path, len))
+	/* sa->uaddr by a read, not by a pointer the verifier follows: it would
+	 * look up whether that pointer can be trusted, a search through the
+	 * kernel's BTF by name */
+	if (sx_unix_key_read(key, ((struct sockaddr_un *)BPF_CORE_READ(sa, uaddr))->sun_path, len))
 		return 0; /* fail closed */
 	/* the zero-length entry holds the default, so a miss means broken maps */
 	v = bpf_map_lookup_elem(&sx_unix, key);

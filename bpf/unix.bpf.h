@@ -22,15 +22,18 @@ struct {
 static __always_inline int sx_unix_key_read(struct sx_unix_key *key, const void *sun_path,
 					    __u32 len)
 {
-	int ended = 0;
+	__u64 ended = 0;
 
 	if (bpf_probe_read_kernel(key->path, sizeof(key->path), sun_path))
 		return -1;
+	/* without a branch, so that the verifier follows one path, not one per
+	 * byte: ended turns 1 at i == len or at the first NUL (the sign bit of
+	 * len - i - 1, of c - 1), and every byte from there on is masked to 0 */
 	for (__u32 i = 0; i < SX_UNIX_PATH_MAX; i++) {
-		if (i >= len || key->path[i] == 0)
-			ended = 1;
-		if (ended)
-			key->path[i] = 0;
+		__u64 c = (__u8)key->path[i];
+
+		ended |= (__u64)((__s64)len - i - 1) >> 63 | (c - 1) >> 63;
+		key->path[i] = c & (ended - 1);
 	}
 	key->prefixlen = SX_UNIX_PATH_MAX * 8;
 	return 0;

@@ -132,15 +132,19 @@ struct observer {
 	struct observe_bpf *skel;
 };
 
+void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n)
+{
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (calls[i].nr >= 0 && (size_t)calls[i].nr < n)
+			shapes[calls[i].nr] = calls[i].s;
+}
+
 static struct observe_bpf *open_skel(void)
 {
 	struct observe_bpf *s = observe_bpf__open();
 
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
-		if (calls[i].nr >= 0 && calls[i].nr < SX_OBS_NR_MAX)
-			s->rodata->sx_obs_shapes[calls[i].nr] = calls[i].s;
+	if (s)
+		observe_fill_shapes(s->rodata->sx_obs_shapes, SX_OBS_NR_MAX);
 	return s;
 }
 

@@ -21,6 +21,7 @@
 #define SEVORIX_OBSERVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "sevorix/abi.h"
 
@@ -28,6 +29,12 @@ struct execlayer;
 struct netlayer;
 struct observer;
 
+/*
+ * Writes the shape of every observed call into shapes[nr] (n entries, by
+ * number; the others are left as they are): the table the observer's
+ * read-only data holds before load.
+ */
+void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n);
 /* Loads the program without attaching it: 0 when this kernel can observe, else -errno. */
 int observe_probe(void);
 /*
