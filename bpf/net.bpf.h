@@ -45,6 +45,10 @@ static __always_inline struct decision sx_unpack(int r)
 	return d;
 }
 
+/* the walks below bound their index with a mask: a wrong one would pick another rule */
+_Static_assert((SX_NET_MAX_ENTRIES & (SX_NET_MAX_ENTRIES - 1)) == 0, "a power of two");
+_Static_assert((SX_HOST_PORTS & (SX_HOST_PORTS - 1)) == 0, "a power of two");
+
 /* The walk of sx_match_ports(), one bpf_loop step per entry. */
 struct sx_port_walk {
 	const struct sx_net_value *v;
