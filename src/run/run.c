@@ -547,6 +547,7 @@ static int supervise(struct run *r, int sfd)
 	}
 	while (!done) {
 		struct epoll_event got[4];
+		/* the timeout bounds how long records that wake nobody wait (sx_wake()) */
 		int n = epoll_wait(ep, got, 4, 1000);
 
 		for (int i = 0; i < n; i++) {
