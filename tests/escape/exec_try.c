@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/memfd.h"
+
 extern char **environ;
 
 /*
@@ -152,22 +154,6 @@ static int spawn_fd(int fd)
 	if (fd < 0)
 		return -1;
 	return spawn_at(fd, NULL, argv);
-}
-
-/* A memfd (sealing not allowed) holding path, grown or cut to size (< 0: as is), or -1. */
-static int memfd_of(const char *path, off_t size)
-{
-	int in = open(path, O_RDONLY), fd = memfd_create("exec_try", 0);
-	char buf[65536];
-	ssize_t n;
-
-	if (in < 0 || fd < 0)
-		return -1;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(fd, buf, n) != n)
-			return -1;
-	close(in);
-	return size >= 0 && ftruncate(fd, size) < 0 ? -1 : fd;
 }
 
 /* The size bytes of path into m; 0 or -1. */
@@ -304,7 +290,7 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "env-run") && argc >= 4)
 		return env_run(argv[2], argv + 3);
 	if (!strcmp(op, "memfd") && argc == 3)
-		return report(spawn_fd(memfd_of(argv[2], -1)));
+		return report(spawn_fd(memfd_copy(argv[2], "exec_try", 0)));
 	if (!strcmp(op, "memfd-remap") && argc == 4)
 		return memfd_remap(argv[2], argv[3]);
 	if (!strcmp(op, "envrace") && argc == 4)

@@ -46,6 +46,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "../lib/memfd.h"
+
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
@@ -135,22 +137,6 @@ static long uring_openat(const char *path)
 		return -1;
 	}
 	return read_fd(res);
-}
-
-/* A memfd holding a copy of the file at path, or -1. */
-static int memfd_copy(const char *path)
-{
-	int in = open(path, O_RDONLY), fd = memfd_create("escape", MFD_CLOEXEC);
-	char buf[65536];
-	ssize_t n;
-
-	if (in < 0 || fd < 0)
-		return -1;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(fd, buf, n) != n)
-			return -1;
-	close(in);
-	return fd;
 }
 
 /* execveat(fd, "", AT_EMPTY_PATH) in a child; the exec errno comes back on a pipe. */
@@ -341,7 +327,7 @@ static int try_files(const char *op, const char *a, const char *b)
 	if (!strcmp(op, "exec"))
 		return report(spawn(open(a, O_PATH | O_CLOEXEC)), 0);
 	if (!strcmp(op, "memfd-exec"))
-		return report(spawn(memfd_copy(a)), 0);
+		return report(spawn(memfd_copy(a, "escape", MFD_CLOEXEC)), 0);
 	return NOT_MINE;
 }
 
