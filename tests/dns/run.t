@@ -33,7 +33,7 @@ started $!
 python3 "$here/../kernel/servers.py" 127.0.0.11:$P 127.0.0.12:$P 127.0.0.13:$P 127.0.0.14:$P \
 	127.0.0.15:$P "[::1]:$P" 127.0.0.1:$P >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 for _ in $(seq 50); do
 	python3 "$here/dnsq.py" --timeout 0.2 $UP:"$UP_PORT" allowed.test | grep -q NOERROR && break
 done

@@ -15,19 +15,10 @@ printf 'version: 1\nexec:\n  default: allow\nfiles:\n  default: allow\n  rules:\
 echo secret >"$SX_TMP/secret"
 plan 3
 
-# seen PATTERN SECONDS: whether the log shows PATTERN within SECONDS
-seen() {
-	for _ in $(seq $(($2 * 20))); do
-		grep -q "$1" "$SX_TMP/ev.jsonl" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 "$SEVORIX" run --quiet --policy "$SX_TMP/p.yaml" --user nobody --events "$SX_TMP/ev.jsonl" \
 	-- sh -c '/usr/bin/true sxmark1; sleep 6' 2>"$SX_TMP/err1" &
 started $!
-seen '"target":"/usr/bin/true sxmark1"' 4 && pass "an exec is logged while the run goes on, with no denial after it" ||
+wait_for "$SX_TMP/ev.jsonl" '"target":"/usr/bin/true sxmark1"' 4 && pass "an exec is logged while the run goes on, with no denial after it" ||
 	fail "an exec is logged while the run goes on, with no denial after it"
 wait
 
@@ -35,7 +26,7 @@ rm -f "$SX_TMP/ev.jsonl"
 "$SEVORIX" run --quiet --policy "$SX_TMP/p.yaml" --user nobody --events "$SX_TMP/ev.jsonl" \
 	-- sh -c "/usr/bin/true sxmark2; sleep 0.3; cat $SX_TMP/secret; sleep 6" 2>"$SX_TMP/err2" &
 started $!
-seen '"verdict":"deny"' 4
+wait_for "$SX_TMP/ev.jsonl" '"verdict":"deny"' 4
 first=$(grep -n 'sxmark2' "$SX_TMP/ev.jsonl" | head -1 | cut -d: -f1)
 deny=$(grep -n '"verdict":"deny"' "$SX_TMP/ev.jsonl" | head -1 | cut -d: -f1)
 [ -n "$deny" ] && pass "the denial is logged while the run goes on" || fail "the denial is logged while the run goes on"

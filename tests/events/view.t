@@ -25,7 +25,7 @@ EOF
 P=$(free_port)
 python3 "$(dirname "$0")/../kernel/servers.py" 127.0.0.1:$P >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 cd "$SX_TMP/w" || exit 1
 "$SEVORIX" run --policy ../p.yaml --user nobody --events rel.jsonl -- /bin/sh -c \
 	"$B/net_agent connect 127.0.0.1 $P; $B/net_agent udp 10.1.2.3 53; $B/net_agent connect 10.4.5.6 80" \

@@ -19,7 +19,7 @@ cp "$BUILD/tests/kernel/net_agent" "$A"
 P=$(free_port)
 python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 cat >"$SX_TMP/p.yaml" <<EOF
 version: 1
 network:

@@ -23,7 +23,7 @@ mkdir -m 777 "$W"
 P=$(free_port)
 python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P 127.0.0.3:$P >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 policy() { # policy ADDR: the policy file denies ADDR
 	printf 'version: 1\nnetwork:\n  default: allow\n  rules:\n    - {action: deny, cidr: %s/32}\n' \
 		"$1" >"$SX_TMP/policy.yaml"

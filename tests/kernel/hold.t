@@ -41,7 +41,7 @@ for _ in $(seq 100); do [ -S "$J/local/slm.sock" ] && [ -S "$J/no/slm.sock" ] &&
 wait_port "$CP" || { diag "the cloud judge did not start:"; sed 's/^/# /' "$J/cloud.log"; }
 python3 "$(dirname "$0")/servers.py" 127.0.0.2:$P 127.0.0.3:4444 >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 
 cat >"$SX_TMP/p.yaml" <<EOF
 version: 1

@@ -30,7 +30,7 @@ mkdir -p "$SX_TMP/dir"
 python3 "$(dirname "$0")/servers.py" 127.0.0.1:$P 127.0.0.2:$P "[::1]:$P" "[::1]:$((P + 2))" \
 	"$SX_TMP/allowed.sock" "$SX_TMP/denied.sock" "$SX_TMP/dir/in.sock" >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 
 cd "$SX_TMP" || exit 1
 # run_agent ARGS...: runs net_agent under the policy, prints its answer

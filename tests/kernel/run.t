@@ -25,7 +25,7 @@ policy enforce >"$SX_TMP/enforce.yaml"
 policy audit >"$SX_TMP/audit.yaml"
 python3 "$(dirname "$0")/servers.py" 127.0.0.1:$P 127.0.0.2:$P >"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 cd "$SX_TMP" || exit 1
 sx() { "$SEVORIX" run --user nobody --events "$SX_TMP/ev.jsonl" "$@"; }
 

@@ -22,7 +22,7 @@ P2=$(free_port)
 python3 "$(dirname "$0")/../kernel/servers.py" 127.0.0.1:$P1 127.0.0.2:$P2 "$SX_TMP/sock" \
 	>"$SX_TMP/srv.out" &
 started $!
-for _ in $(seq 50); do grep -q ready "$SX_TMP/srv.out" 2>/dev/null && break; sleep 0.1; done
+wait_ready "$SX_TMP/srv.out"
 cat >"$SX_TMP/p.yaml" <<EOF
 version: 1
 network:

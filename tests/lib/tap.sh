@@ -62,11 +62,15 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# wait_ready FILE: until a test server wrote "ready" to FILE (at most 5 s).
-wait_ready() {
-	for _ in $(seq 50); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.1; done
+# wait_for FILE PATTERN [SECONDS]: until FILE shows PATTERN (grep), at most
+# SECONDS (5); 1 if it never did.
+wait_for() {
+	for _ in $(seq $((${3:-5} * 10))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
 }
+
+# wait_ready FILE: until a test server wrote "ready" to FILE (at most 5 s).
+wait_ready() { wait_for "$1" ready; }
 
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 5 s).
 wait_port() {
