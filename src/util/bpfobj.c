@@ -6,6 +6,14 @@
 #include <bpf/libbpf.h>
 
 #include "util/bpfobj.h"
+#include "util/corebtf.h"
+
+void bpfobj_core_btf(struct bpf_object_open_opts *o, const char *name, const void *elf,
+		     size_t size, char *buf, size_t len)
+{
+	if (corebtf_path(name, elf, size, buf, len) == 0)
+		o->btf_custom_path = buf;
+}
 
 int bpfobj_share_maps(struct bpf_object *obj, const struct bpf_object *donor)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Two small jobs every loader of a BPF object does: sharing maps between
- * objects, and pinning links. The objects of one run (net, unix, exec,
+ * Three small jobs every loader of a BPF object does: pointing libbpf at
+ * the cut of the kernel's BTF, sharing maps between objects, and pinning
+ * links. The objects of one run (net, unix, exec,
  * observe, lsm) declare the maps they share under the same names, and
  * the first object loaded owns them; every later one is handed their fds
  * before its own load, so that all of them read one compiled rulebook
@@ -11,9 +12,20 @@
 #define SEVORIX_UTIL_BPFOBJ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct bpf_link;
 struct bpf_object;
+struct bpf_object_open_opts;
+
+/*
+ * Sets o's btf_custom_path to the cut of the kernel's BTF for the object
+ * elf[size] called name (util/corebtf.h), kept in buf[len], when there is
+ * one to trust; otherwise leaves o as it is and libbpf parses the
+ * kernel's own.
+ */
+void bpfobj_core_btf(struct bpf_object_open_opts *o, const char *name, const void *elf,
+		     size_t size, char *buf, size_t len);
 
 /*
  * Makes every map of obj (opened, not loaded yet) that has a namesake in
