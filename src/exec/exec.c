@@ -9,6 +9,7 @@
  * cgroup empty.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,22 @@ struct execlayer {
 	int nlinks;
 };
 
+/* The object, relocated against the cut of the kernel's BTF when there is one. */
+static struct exec_bpf *open_skel(void)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = exec_bpf__elf_bytes(&size);
+
+	bpfobj_core_btf(&o, "exec", elf, size, btf, sizeof(btf));
+	return exec_bpf__open_opts(&o);
+}
+
 int exec_probe(void)
 {
-	struct exec_bpf *s = exec_bpf__open_and_load();
-	int r = s ? 0 : -errno;
+	struct exec_bpf *s = open_skel();
+	int r = s ? exec_bpf__load(s) : -errno;
 
 	exec_bpf__destroy(s);
 	return r;
@@ -89,7 +102,7 @@ static int load(struct execlayer *x, const struct policy *p, const struct netlay
 	__u32 zero = 0;
 	int r, n;
 
-	x->skel = exec_bpf__open();
+	x->skel = open_skel();
 	if (!x->skel)
 		return -errno;
 	r = netlayer_share_maps(nl, x->skel->obj);
@@ -97,7 +110,7 @@ static int load(struct execlayer *x, const struct policy *p, const struct netlay
 	r = r ?: bpf_map__update_elem(x->skel->maps.sx_cgroup, &zero, sizeof(zero), &cgroup_fd,
 				      sizeof(cgroup_fd), 0);
 	if (r) {
-		snprintf(err, errlen, "cannot load the exec checks (tp_btf): %s", strerror(-r));
+		snprintf(err, errlen, "cannot load the exec checks: %s", strerror(-r));
 		return r;
 	}
 	sink = (struct exec_sink){ add_exec_file, add_argv, x->skel };

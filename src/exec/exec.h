@@ -22,7 +22,7 @@ struct bpf_object;
 struct execlayer;
 struct netlayer;
 
-/* Loads a tiny tp_btf program; 0 when process tracking works, else -errno. */
+/* Loads the tracepoint programs; 0 when process tracking works, else -errno. */
 int exec_probe(void);
 
 /*

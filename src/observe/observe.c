@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Loading the observer of one run (observe/observe.h): one tp_btf program
+ * Loading the observer of one run (observe/observe.h): one raw tracepoint program
  * on sys_exit (bpf/observe.bpf.c), on the maps of the network layer (the
  * ring buffer, the counters) and of the exec layer (the run's cgroup,
  * which the exec layer fills). Which calls it looks at, and how to read
@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 
@@ -18,6 +19,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "sevorix/policy.h"
+#include "util/bpfobj.h"
 #include "observe.skel.h"
 
 /* Numbers shared by every architecture since 5.1, missing from older headers. */
@@ -139,9 +141,17 @@ void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n)
 			shapes[calls[i].nr] = calls[i].s;
 }
 
+/* The object, relocated against the cut of the kernel's BTF when there is one. */
 static struct observe_bpf *open_skel(void)
 {
-	struct observe_bpf *s = observe_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = observe_bpf__elf_bytes(&size);
+	struct observe_bpf *s;
+
+	bpfobj_core_btf(&o, "observe", elf, size, btf, sizeof(btf));
+	s = observe_bpf__open_opts(&o);
 
 	if (s)
 		observe_fill_shapes(s->rodata->sx_obs_shapes, SX_OBS_NR_MAX);
