@@ -11,6 +11,7 @@
  * until `sevorix cleanup` finds its cgroup empty.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +107,15 @@ int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 
 static int load_unix(struct netlayer *nl, const struct unix_list *l)
 {
-	struct unix_bpf *u = unix_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = unix_bpf__elf_bytes(&size);
+	struct unix_bpf *u;
 	int r;
 
+	bpfobj_core_btf(&o, "unix", elf, size, btf, sizeof(btf));
+	u = unix_bpf__open_opts(&o);
 	if (!u)
 		return -errno;
 	bpf_program__set_expected_attach_type(u->progs.sevorix_connect_unix,
