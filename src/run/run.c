@@ -315,7 +315,7 @@ static void record(struct run *r);
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
 {
-	char err[512] = "", procs[4200];
+	char err[512] = "";
 	int e;
 
 	e = cgroup_run_path(r->info.id, r->info.cgroup, sizeof(r->info.cgroup));
@@ -326,10 +326,6 @@ static int setup(struct run *r)
 	}
 	/* known before anything is pinned: cleanup leaves a live supervisor's run alone */
 	record(r);
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", r->info.cgroup);
-	r->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (r->procs_fd < 0)
-		return -errno;
 	e = netlayer_open(r->policy, &r->net, err, sizeof(err));
 	if (e < 0) {
 		log_error("%s", err[0] ? err : strerror(-e));
@@ -451,7 +447,7 @@ static pid_t agent_of(pid_t init)
 static int start_child(struct run *r)
 {
 	struct child_spec c = {
-		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
+		.cgroup_fd = r->cgroup_fd, .as_root = r->user.uid == 0,
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
 		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
@@ -608,8 +604,6 @@ static void teardown(struct run *r)
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
 		close(r->cgroup_fd);
-	if (r->procs_fd >= 0)
-		close(r->procs_fd);
 }
 
 /* The layers this run has, for its first event. */
@@ -639,7 +633,7 @@ static void record(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 },
+	struct run r = { .cgroup_fd = -1, .hold_sock = { -1, -1 },
 			 .learn = { .stats_fd = -1 } };
 	char layers[192];
 	sigset_t mask;
