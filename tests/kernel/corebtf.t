@@ -17,9 +17,9 @@ D=/run/sevorix/btf
 cd "$SX_TMP" || exit 1
 printf 'version: 1\nnetwork:\n  default: allow\nexec:\n  default: allow\n  rules:\n    - {action: deny, path: /usr/bin/nc.none}\n' >"$SX_TMP/p.yaml"
 run() { "$SEVORIX" run --policy p.yaml --user nobody --events /dev/null -- true; }
-# how many times a run opened the kernel's BTF itself (bpftool is not traced: no -f)
+# how many times a run opened the kernel's BTF (its loads run on threads: -f)
 kernel_btf_reads() {
-	strace -e trace=openat -o "$SX_TMP/open.trace" "$SEVORIX" run --policy p.yaml \
+	strace -f -e trace=openat -o "$SX_TMP/open.trace" "$SEVORIX" run --policy p.yaml \
 		--user nobody --events /dev/null -- true
 	grep -c '/sys/kernel/btf/vmlinux' "$SX_TMP/open.trace"
 }
