@@ -132,6 +132,7 @@ static const struct call {
 
 struct observer {
 	struct observe_bpf *skel;
+	struct bpfobj_loader load; /* observe_begin's */
 };
 
 void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n)
@@ -167,8 +168,8 @@ int observe_probe(void)
 	return r;
 }
 
-static int start(const struct netlayer *nl, const struct execlayer *x, bool learn,
-		 struct observer **ret)
+int observe_begin(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		  struct observer **ret)
 {
 	struct observer *o = calloc(1, sizeof(*o));
 	int r;
@@ -185,14 +186,33 @@ static int start(const struct netlayer *nl, const struct execlayer *x, bool lear
 	o->skel->rodata->sx_obs_learn = learn;
 	r = netlayer_share_maps(nl, o->skel->obj);
 	r = r ?: exec_share_maps(x, o->skel->obj);
-	r = r ?: observe_bpf__load(o->skel);
-	r = r ?: observe_bpf__attach(o->skel);
+	r = r ?: bpfobj_load_start(&o->load, o->skel->obj);
 	if (r) {
 		observe_stop(o);
 		return r;
 	}
 	*ret = o;
 	return 0;
+}
+
+int observe_finish(struct observer *o)
+{
+	int r = bpfobj_load_wait(&o->load);
+
+	return r ?: observe_bpf__attach(o->skel);
+}
+
+static int start(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		 struct observer **ret)
+{
+	int r = observe_begin(nl, x, learn, ret);
+
+	r = r ?: observe_finish(*ret);
+	if (r < 0 && *ret) {
+		observe_stop(*ret);
+		*ret = NULL;
+	}
+	return r;
 }
 
 int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret)
@@ -210,6 +230,9 @@ void observe_stop(struct observer *o)
 {
 	if (!o)
 		return;
+	/* a load still running uses the object: it ends before the object goes */
+	if (o->load.started)
+		bpfobj_load_wait(&o->load);
 	observe_bpf__destroy(o->skel);
 	free(o);
 }
