@@ -151,9 +151,11 @@ static struct net_bpf *open_net(const struct policy *p, const struct net_bpf *m)
  * The maps of the run, made by loading the network object without any
  * program: the inet and the UNIX objects are then both opened on them and
  * verified at the same time, on two CPUs, instead of one after the other.
+ * A policy without host rules learns no address and redirects no lookup:
+ * those two tables (65,536 and 16,384 entries) are made with one entry.
  * NULL with errno.
  */
-static struct net_bpf *make_maps(void)
+static struct net_bpf *make_maps(const struct policy *p)
 {
 	struct net_bpf *m = net_bpf__open();
 	struct bpf_program *prog;
@@ -163,6 +165,10 @@ static struct net_bpf *make_maps(void)
 		return NULL;
 	bpf_object__for_each_program(prog, m->obj)
 		bpf_program__set_autoload(prog, false);
+	if (!policy_names_hosts(p)) {
+		bpf_map__set_max_entries(m->maps.sx_learnt, 1);
+		bpf_map__set_max_entries(m->maps.sx_dns_orig, 1);
+	}
 	r = net_bpf__load(m);
 	if (r) {
 		net_bpf__destroy(m);
@@ -180,7 +186,7 @@ int netlayer_begin(const struct policy *p, struct netlayer **ret, char *err, siz
 	*ret = NULL;
 	if (!nl)
 		return -ENOMEM;
-	nl->maps = make_maps();
+	nl->maps = make_maps(p);
 	nl->net = nl->maps ? open_net(p, nl->maps) : NULL;
 	r = nl->net ? bpfobj_load_start(&nl->inet_load, nl->net->obj) : -errno;
 	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
