@@ -104,15 +104,12 @@ static int attach_one(struct execlayer *x, struct bpf_program *prog, const char 
 static struct exec_bpf *make_maps(const struct netlayer *nl)
 {
 	struct exec_bpf *m = open_skel();
-	struct bpf_program *prog;
 	int r;
 
 	if (!m)
 		return NULL;
-	bpf_object__for_each_program(prog, m->obj)
-		bpf_program__set_autoload(prog, false);
 	r = netlayer_share_maps(nl, m->obj);
-	r = r ?: exec_bpf__load(m);
+	r = r ?: bpfobj_load_maps(m->obj);
 	if (r) {
 		exec_bpf__destroy(m);
 		errno = -r;

@@ -158,18 +158,15 @@ static struct net_bpf *open_net(const struct policy *p, const struct net_bpf *m)
 static struct net_bpf *make_maps(const struct policy *p)
 {
 	struct net_bpf *m = net_bpf__open();
-	struct bpf_program *prog;
 	int r;
 
 	if (!m)
 		return NULL;
-	bpf_object__for_each_program(prog, m->obj)
-		bpf_program__set_autoload(prog, false);
 	if (!policy_names_hosts(p)) {
 		bpf_map__set_max_entries(m->maps.sx_learnt, 1);
 		bpf_map__set_max_entries(m->maps.sx_dns_orig, 1);
 	}
-	r = net_bpf__load(m);
+	r = bpfobj_load_maps(m->obj);
 	if (r) {
 		net_bpf__destroy(m);
 		errno = -r;

@@ -16,6 +16,15 @@ void bpfobj_core_btf(struct bpf_object_open_opts *o, const char *name, const voi
 		o->btf_custom_path = buf;
 }
 
+int bpfobj_load_maps(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, false);
+	return bpf_object__load(obj);
+}
+
 static void *load_main(void *arg)
 {
 	struct bpfobj_loader *l = arg;

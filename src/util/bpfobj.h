@@ -40,6 +40,12 @@ struct bpfobj_loader {
 	int err;
 	bool started; /* a thread runs that bpfobj_load_wait has not joined */
 };
+/*
+ * Loads obj (opened) without any of its programs: only its maps are made,
+ * for other objects to be opened on (bpfobj_share_maps) and loaded side by
+ * side. Returns 0 or -errno.
+ */
+int bpfobj_load_maps(struct bpf_object *obj);
 /* Starts loading obj (opened). Returns 0 or -errno (then nothing was started). */
 int bpfobj_load_start(struct bpfobj_loader *l, struct bpf_object *obj);
 /*
