@@ -204,6 +204,8 @@ static bool fs_path(const struct landlock_mount *m, const char *path, char *out,
 	if (!at_or_under(path, m->point))
 		return false;
 	rest = np == 1 ? path : path + np; /* "" or "/..." */
+	if (!strcmp(rest, "/"))
+		rest = ""; /* the mount's own root: no trailing slash */
 	if (nr == 1 && rest[0])
 		nr = 0; /* root "/" and a rest: the rest alone */
 	nrest = strlen(rest);

@@ -45,6 +45,8 @@ static int load(const char *extra)
 
 static void tables(void)
 {
+	int n;
+
 	is_int(load(""), 0, "the view's table parses");
 	is_int((long long)t.n, 9, "nine mounts");
 	ok(landlock_mounts_ro_tree(&t, 48, "/usr"), "/usr: read-only wherever a rule on it reaches");
@@ -83,6 +85,11 @@ static void tables(void)
 	is_int(load("95 48 254:0 /var/tmp/ws /usr/lib/ws rw - ext4 /dev/vda rw\n"), 0,
 	       "+ a writable bind hung under /usr");
 	ok(!landlock_mounts_ro_tree(&t, 48, "/usr"), "/usr: a writable mount hangs beneath it");
+
+	n = snprintf(t.buf, sizeof(t.buf), "48 47 254:0 /sub / ro - ext4 v rw\n"
+					   "49 48 254:0 /sub/a /x rw - ext4 v rw\n");
+	is_int(landlock_mounts_parse(&t, (size_t)n), 0, "a view whose root is a directory");
+	ok(!landlock_mounts_ro_tree(&t, 48, "/"), "/: a writable part of it is mounted at /x");
 
 	memcpy(t.buf, "48 47 254:0 / / ro", 18);
 	is_int(landlock_mounts_parse(&t, 18), -EINVAL, "a cut line: not a table");
