@@ -4,8 +4,8 @@
  *
  * The order is what makes it fail closed: the policy is loaded and
  * compiled, the cgroup created and every program attached and pinned
- * before the child exists; the child joins the cgroup before it drops
- * privileges and execs. Nothing of the agent ever runs unconfined, and a
+ * before the child exists; the agent is made in the cgroup (clone3) before
+ * it drops privileges and execs. Nothing of the agent ever runs unconfined, and a
  * policy that does not compile never starts it.
  *
  * The child is PID 1 of a new PID namespace (the run's init, which

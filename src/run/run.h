@@ -45,8 +45,9 @@ struct child_spec {
 
 /*
  * The child of the fork, PID 1 of the run's new PID namespace: builds the
- * private world, joins the cgroup, makes the Landlock rulesets, forks the
- * agent (run_agent) and stays as its init (run_init). Never returns.
+ * private world, makes the Landlock rulesets, makes the agent in the
+ * cgroup (run_agent) and stays as its init (run_init), outside the cgroup.
+ * Never returns.
  */
 void run_child(const struct child_spec *c) __attribute__((noreturn));
 /* init.c: forwards the run's signals to agent and reaps; exits with the agent's status. */
