@@ -123,7 +123,7 @@ struct trapped {
 /* loop.c: the answering threads. */
 void *hold_loop(void *arg);
 bool hold_still_valid(const struct trapped *t);
-/* Answers: 0 lets the call go on (if still valid), -errno fails it. */
+/* Answers: 0 lets the call go on, -errno fails it (a call no longer held: nothing happens). */
 void hold_respond(struct hold *h, const struct trapped *t, int r);
 
 /* exec.c */

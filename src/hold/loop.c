@@ -35,14 +35,22 @@ bool hold_still_valid(const struct trapped *t)
 	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/*
+ * No validity check before the answer: SEND looks the id up under the
+ * filter's lock and fails with ENOENT when the call is gone (its task
+ * killed, or a signal made it restart with a new id), so a CONTINUE can
+ * only reach the very call that was decided; a check just before it
+ * would race with the same events and add nothing. The check that
+ * matters is the one made before the agent's memory is read (answer()).
+ */
 void hold_respond(struct hold *h, const struct trapped *t, int r)
 {
 	struct seccomp_notif_resp resp = { .id = t->id };
 
-	if (r == 0 && hold_still_valid(t))
+	if (r == 0)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else
-		resp.error = r ? r : -EPERM; /* fail closed */
+		resp.error = r < 0 ? r : -EPERM; /* fail closed: anything but 0 refuses the call */
 	/* the task may have died meanwhile: ENOENT is expected then */
 	ioctl(h->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
