@@ -140,13 +140,16 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 {
 	struct hold *h = calloc(1, sizeof(*h));
 	pthread_condattr_t ca;
+	struct stat st = { 0 };
 	int r = 0;
 
 	if (!h)
 		return -ENOMEM;
 	h->p = p;
 	h->listener = -1;
-	h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	h->root_known = stat("/", &st) == 0;
+	h->root_dev = st.st_dev;
+	h->root_ino = st.st_ino;
 	h->stop = eventfd(0, EFD_CLOEXEC);
 	if (h->stop < 0)
 		r = -errno;
@@ -314,8 +317,6 @@ void hold_free(struct hold *h)
 		free(h->loaders[i].path);
 		free(h->loaders[i].canon);
 	}
-	if (h->root >= 0)
-		close(h->root);
 	free(h->loaders);
 	free(h->misc);
 	free(h->sizes);

@@ -66,7 +66,9 @@ struct hold {
 	int64_t *sizes;		/* of every content identity, sorted (the size filter) */
 	size_t nsizes;
 	struct store *store;	/* hashes kept across runs (store.c), or NULL */
-	int root;		/* O_PATH our root, to see whether an agent's is the same */
+	/* our root's identity, taken once, to see whether an agent's is the same */
+	uint64_t root_dev, root_ino;
+	bool root_known;
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	pthread_mutex_t lock;	/* the cache */

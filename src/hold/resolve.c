@@ -65,7 +65,7 @@ static int proc_open(const struct trapped *t, const char *what, int flags)
 int hold_view_open(const struct hold *h, struct trapped *t)
 {
 	char p[64];
-	struct stat a, b;
+	struct stat a;
 
 	snprintf(p, sizeof(p), "/proc/%d", t->pid);
 	t->proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -75,8 +75,8 @@ int hold_view_open(const struct hold *h, struct trapped *t)
 	/* /proc/PID belongs to the task's euid, or to root when it is not
 	 * dumpable: then it counts as root (the careful side) */
 	t->unprivileged = fstat(t->proc, &a) == 0 && a.st_uid != 0;
-	t->root_ours = h->root >= 0 && fstat(t->root, &a) == 0 && fstat(h->root, &b) == 0 &&
-		       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	t->root_ours = h->root_known && fstat(t->root, &a) == 0 && a.st_dev == h->root_dev &&
+		       a.st_ino == h->root_ino;
 	return 0;
 }
 
