@@ -416,7 +416,7 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 		r = -EAGAIN; /* fail closed: too many files waiting for their hash */
 	} else {
 		*j = (struct hash_job){ .t = *t, .c = *c };
-		j->t.mem = j->t.proc = j->t.root = -1; /* closed when the call was handed on */
+		j->t.proc = j->t.root = -1; /* closed when the call was handed on */
 		for (tail = &h->hq_head; *tail; tail = &(*tail)->next)
 			;
 		*tail = j;

@@ -108,7 +108,6 @@ struct hold {
 /* One trapped call being answered. */
 struct trapped {
 	int pid;		/* the thread that called */
-	int mem;		/* /proc/PID/mem */
 	uint64_t id;
 	int listener;
 	/* the task's view, opened once per call (-1 on other threads: opened again) */
@@ -125,6 +124,14 @@ struct trapped {
 /* loop.c: the answering threads. */
 void *hold_loop(void *arg);
 bool hold_still_valid(const struct trapped *t);
+/*
+ * Reads up to len bytes of the task's memory at addr (at most
+ * HOLD_MEM_PAGES pages), stopping at the first page it cannot read: the
+ * count, or -errno. By pid: what was read is the trapped task's only once
+ * hold_still_valid() has said so after it.
+ */
+#define HOLD_MEM_PAGES 8
+ssize_t hold_mem_read(const struct trapped *t, void *buf, size_t len, uint64_t addr);
 /* Answers: 0 lets the call go on, -errno fails it (a call no longer held: nothing happens). */
 void hold_respond(struct hold *h, const struct trapped *t, int r);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,12 +37,37 @@ bool hold_still_valid(const struct trapped *t)
 }
 
 /*
+ * One process_vm_readv() instead of opening, reading and closing
+ * /proc/PID/mem: a piece per page, so that the kernel stops at the first
+ * page that cannot be read and returns what came before it. It reads as
+ * the agent's own system call would (no FOLL_FORCE): a page the agent
+ * made unreadable fails here as it would fail execve's own copy.
+ */
+ssize_t hold_mem_read(const struct trapped *t, void *buf, size_t len, uint64_t addr)
+{
+	struct iovec local = { buf, len }, remote[HOLD_MEM_PAGES];
+	unsigned long n = 0;
+	ssize_t got;
+
+	for (uint64_t at = addr, end = addr + len; at < end; n++) {
+		uint64_t next = (at | 4095) + 1;
+
+		if (n == HOLD_MEM_PAGES || next < at)
+			return -EINVAL; /* longer than this reader reads, or wraps */
+		remote[n] = (struct iovec){ (void *)(uintptr_t)at, (next < end ? next : end) - at };
+		at = next;
+	}
+	got = process_vm_readv(t->pid, &local, 1, remote, n, 0);
+	return got < 0 ? -errno : got;
+}
+
+/*
  * No validity check before the answer: SEND looks the id up under the
  * filter's lock and fails with ENOENT when the call is gone (its task
  * killed, or a signal made it restart with a new id), so a CONTINUE can
  * only reach the very call that was decided; a check just before it
  * would race with the same events and add nothing. The check that
- * matters is the one made before the agent's memory is read (answer()).
+ * matters is the one made after the agent's memory is read (exec.c).
  */
 void hold_respond(struct hold *h, const struct trapped *t, int r)
 {
@@ -58,20 +84,17 @@ void hold_respond(struct hold *h, const struct trapped *t, int r)
 static void answer(struct hold *h, const struct seccomp_notif *req)
 {
 	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener,
-			     .mem = -1, .proc = -1, .root = -1 };
+			     .proc = -1, .root = -1 };
 	int nr = req->data.nr, r = -EPERM; /* fail closed: what is not judged allowed fails */
 
-	if (hold_view_open(h, &t) == 0)
-		t.mem = openat(t.proc, "mem", O_RDONLY | O_CLOEXEC);
-	/* valid after the open: the pid was not recycled before we held its memory */
-	if (t.mem >= 0 && hold_still_valid(&t)) {
+	/* the deciders check the call is still valid once they have read its
+	 * memory: the view opened here is then the trapped task's too */
+	if (hold_view_open(h, &t) == 0) {
 		if (nr == __NR_execve || nr == __NR_execveat)
 			r = hold_decide_exec(h, &t, &req->data);
 		else if (nr == __NR_connect)
 			r = hold_decide_connect(h, &t, &req->data);
 	}
-	if (t.mem >= 0)
-		close(t.mem);
 	hold_view_close(&t);
 	if (r != HOLD_HELD)
 		hold_respond(h, &t, r);
