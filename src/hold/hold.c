@@ -160,7 +160,7 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the clock of busy_since */
 	pthread_cond_init(&h->role_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	h->receiver = -1;
+	h->receiver = h->watcher = -1;
 	pthread_mutex_init(&h->hq_lock, NULL);
 	pthread_cond_init(&h->hq_cond, NULL);
 	/* the system's loaders: a direct exec of one is denied unless the policy

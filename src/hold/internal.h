@@ -82,6 +82,7 @@ struct hold {
 	pthread_mutex_t role_lock;
 	pthread_cond_t role_cond;
 	int receiver;		/* index of the receiving thread, -1 none */
+	int watcher;		/* the waiting thread that watches the receiver, -1 none */
 	bool busy;		/* the receiver is deciding a call, since busy_since */
 	struct timespec busy_since;
 	bool ended;		/* the threads end: stop asked, or the agent gone */

@@ -6,9 +6,11 @@
  * file that must be hashed goes to a hashing thread: ident.c) and never
  * wait for the jury (a worker asks it: review.c), so they take tens of
  * microseconds; but one can still block (the agent's memory swapped out,
- * a path on a hung network filesystem). So HOLD_THREADS - 1 others wake
- * every HOLD_STUCK_MS, and when the receiver has spent longer than that on
- * one call, one of them becomes the receiver in its place; the slow one
+ * a path on a hung network filesystem). So one of the HOLD_THREADS - 1
+ * others, the watcher, wakes every HOLD_STUCK_MS, and when the receiver
+ * has spent longer than that on one call, it becomes the receiver in its
+ * place and another waiting thread becomes the watcher (the rest sleep
+ * until then: one timed wake-up, not one per thread); the slow one
  * becomes a waiting thread when it is done. A call therefore waits at most
  * HOLD_STUCK_MS (plus a wake-up) for each call before it that blocks, up
  * to HOLD_THREADS - 1 of them at once, and otherwise only for the
@@ -148,7 +150,17 @@ static bool become_receiver(struct hold *h, int me)
 		if (h->receiver < 0 || (h->busy && ms_since(&h->busy_since) >= HOLD_STUCK_MS)) {
 			h->receiver = me; /* none, or stuck on one call: take its place */
 			h->busy = false;
+			if (h->watcher == me) { /* a sleeping thread watches in its place */
+				h->watcher = -1;
+				pthread_cond_broadcast(&h->role_cond);
+			}
 			break;
+		}
+		if (h->watcher < 0)
+			h->watcher = me;
+		if (h->watcher != me) { /* until the watcher becomes the receiver */
+			pthread_cond_wait(&h->role_cond, &h->role_lock);
+			continue;
 		}
 		/* when the receiver is deciding: until it has for HOLD_STUCK_MS */
 		if (h->busy)
