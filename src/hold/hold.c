@@ -146,7 +146,7 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	if (!h)
 		return -ENOMEM;
 	h->p = p;
-	h->listener = -1;
+	h->listener = h->proc = h->self_fds = -1;
 	h->root_known = stat("/", &st) == 0;
 	h->root_dev = st.st_dev;
 	h->root_ino = st.st_ino;
@@ -245,6 +245,10 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	int r;
 
 	h->listener = listener;
+	/* in the process that answers (the threads start below): /proc/self is
+	 * this one; a failed open only costs the longer paths (resolve.c, ident.c) */
+	h->proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	h->self_fds = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* the trapped task and the answering thread hand each other the CPU
 	 * instead of waking on another one (6.6+; elsewhere EINVAL, the usual way) */
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
@@ -312,6 +316,10 @@ void hold_free(struct hold *h)
 		close(h->listener);
 	if (h->stop >= 0)
 		close(h->stop);
+	if (h->proc >= 0)
+		close(h->proc);
+	if (h->self_fds >= 0)
+		close(h->self_fds);
 	free(h->denied);
 	for (size_t i = 0; i < h->nloaders; i++) {
 		free(h->loaders[i].path);

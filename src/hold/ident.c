@@ -154,8 +154,9 @@ int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
 		f->path = strdup(known);
 		return f->path ? 0 : -ENOMEM;
 	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
+	/* from the hold's /proc/self/fd when it has one: no walk through /proc/self */
+	snprintf(link, sizeof(link), h->self_fds >= 0 ? "%d" : "/proc/self/fd/%d", fd);
+	n = readlinkat(h->self_fds >= 0 ? h->self_fds : AT_FDCWD, link, path, sizeof(path) - 1);
 	if (n < 0)
 		return -errno;
 	path[n] = 0;

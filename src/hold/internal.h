@@ -95,6 +95,8 @@ struct hold {
 	bool hq_stop;
 	bool running;
 	int stop;		/* eventfd: hold_free() asks the answering thread to end */
+	int proc;		/* O_PATH our /proc, or -1 (paths are used then) */
+	int self_fds;		/* O_PATH our /proc/self/fd, or -1 */
 	int listener;
 	int approvals;		/* sx_approved map fd */
 	int net_approvals;	/* sx_net_approved map fd */
@@ -111,8 +113,8 @@ struct trapped {
 	int pid;		/* the thread that called */
 	uint64_t id;
 	int listener;
+	int proc;		/* the hold's O_PATH /proc (not the call's: never closed), or -1 */
 	/* the task's view, opened once per call (-1 on other threads: opened again) */
-	int proc;		/* O_PATH /proc/PID */
 	int root;		/* O_PATH its root */
 	bool root_ours;		/* its root is the supervisor's: paths need no stripping */
 	bool unprivileged;	/* its uid is not root's (false when unknown) */

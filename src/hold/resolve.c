@@ -47,14 +47,21 @@ struct walk {
 	int which;
 };
 
-/* Opens /proc/TID/what (our /proc: the notification's pid is in our namespace). */
+/*
+ * Opens /proc/TID/what (our /proc: the notification's pid is in our
+ * namespace), from the hold's /proc when it has one: no walk from "/".
+ * What it opens is the trapped task's only when the call is checked
+ * valid after it (exec.c) or, after that check, as long as the call
+ * lives: a pid is not reused while its task is held.
+ */
 static int proc_open(const struct trapped *t, const char *what, int flags)
 {
 	char p[64];
 	int fd;
 
 	if (t->proc >= 0) {
-		fd = openat(t->proc, what, flags | O_CLOEXEC);
+		snprintf(p, sizeof(p), "%d/%s", t->pid, what);
+		fd = openat(t->proc, p, flags | O_CLOEXEC);
 	} else {
 		snprintf(p, sizeof(p), "/proc/%d/%s", t->pid, what);
 		fd = open(p, flags | O_CLOEXEC);
@@ -67,14 +74,15 @@ int hold_view_open(const struct hold *h, struct trapped *t)
 	char p[64];
 	struct stat a;
 
-	snprintf(p, sizeof(p), "/proc/%d", t->pid);
-	t->proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	t->root = t->proc < 0 ? -1 : proc_open(t, "root", O_PATH | O_DIRECTORY);
+	t->proc = h->proc;
+	t->root = proc_open(t, "root", O_PATH | O_DIRECTORY);
 	if (t->root < 0)
-		return t->proc < 0 ? -errno : t->root;
+		return t->root;
 	/* /proc/PID belongs to the task's euid, or to root when it is not
-	 * dumpable: then it counts as root (the careful side) */
-	t->unprivileged = fstat(t->proc, &a) == 0 && a.st_uid != 0;
+	 * dumpable: then it counts as root (the careful side, also when unknown) */
+	snprintf(p, sizeof(p), t->proc >= 0 ? "%d" : "/proc/%d", t->pid);
+	t->unprivileged = fstatat(t->proc >= 0 ? t->proc : AT_FDCWD, p, &a, 0) == 0 &&
+			  a.st_uid != 0;
 	t->root_ours = h->root_known && fstat(t->root, &a) == 0 && a.st_dev == h->root_dev &&
 		       a.st_ino == h->root_ino;
 	return 0;
@@ -84,9 +92,8 @@ void hold_view_close(struct trapped *t)
 {
 	if (t->root >= 0)
 		close(t->root);
-	if (t->proc >= 0)
-		close(t->proc);
-	t->root = t->proc = -1;
+	t->root = -1;
+	t->proc = -1; /* the hold's: not closed here */
 }
 
 static bool on_proc(int fd, bool root_only)

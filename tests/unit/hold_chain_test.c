@@ -167,8 +167,9 @@ int main(void)
 	struct exec_call c;
 
 	snprintf(dir, sizeof(dir), "/tmp/sevorix-chain.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!h || !mkdtemp(dir))
 		return 1;
+	h->proc = h->self_fds = -1; /* a hold not started has no /proc descriptors */
 	scripts(h);
 	depth(h);
 	misc(h);
