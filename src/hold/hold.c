@@ -48,7 +48,7 @@ static int identify(struct hold *h, const char *path, struct identity *id)
 
 	if (fd < 0)
 		return -errno;
-	r = hold_stat_file(fd, &f);
+	r = hold_stat_file(h, fd, &f);
 	r = r ?: hold_hash_now(h, &f);
 	close(fd);
 	if (r)

@@ -50,6 +50,19 @@ struct hash_entry {
 #define HOLD_THREADS 4
 #define HOLD_STUCK_MS 20	/* a decision this long: another thread receives (loop.c) */
 
+/*
+ * What statfs said of the files of one mount and device (ident.c), by the
+ * mount's unique id (never reused) and st_dev (a btrfs subvolume has its
+ * own): a mount's filesystem never changes. Mounts that were noexec are
+ * not kept, so a remount can only make the kernel refuse what the hold
+ * let go, never the other way.
+ */
+#define MOUNT_CACHE 16
+struct mount_entry {
+	uint64_t id, kdev, fsid;	/* id 0: an empty slot */
+	enum exec_fs fs;
+};
+
 struct hash_job;
 
 struct hold {
@@ -71,7 +84,8 @@ struct hold {
 	bool root_known;
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
-	pthread_mutex_t lock;	/* the cache */
+	struct mount_entry mounts[MOUNT_CACHE];
+	pthread_mutex_t lock;	/* the caches */
 	struct hold_thread {
 		struct hold *h;
 		int index;
@@ -173,10 +187,9 @@ void hold_view_close(struct trapped *t);
 
 /* ident.c: identities, pinning and hashing (the bounds are described there). */
 /* The identity of the open file fd, which f takes (no path). Returns 0 or -errno. */
-int hold_stat_file(int fd, struct exec_file *f);
+int hold_stat_file(struct hold *h, int fd, struct exec_file *f);
 /* The same with f->path as the agent sees it. */
-int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
-		       struct exec_file *f);
+int hold_identify_file(struct hold *h, const struct trapped *t, int fd, struct exec_file *f);
 /* Sorts the sizes of the content identities, once they are all known. */
 void hold_sizes_sort(struct hold *h);
 /* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */
