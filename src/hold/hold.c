@@ -320,6 +320,8 @@ void hold_free(struct hold *h)
 		close(h->proc);
 	if (h->self_fds >= 0)
 		close(h->self_fds);
+	for (int i = 0; i < h->nroots; i++)
+		close(h->roots[i].fd);
 	free(h->denied);
 	for (size_t i = 0; i < h->nloaders; i++) {
 		free(h->loaders[i].path);

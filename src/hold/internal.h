@@ -63,6 +63,24 @@ struct mount_entry {
 	enum exec_fs fs;
 };
 
+/*
+ * The roots of the agent's tasks already opened (resolve.c), by their
+ * mount's unique id, device and inode: the same mount and directory, so a
+ * path resolves from the kept descriptor exactly as from a fresh open of
+ * /proc/PID/root. Kept until the hold ends and never replaced (a
+ * descriptor in use by a call is never closed under it); when all slots
+ * are taken, roots are opened per call as before.
+ */
+#define ROOT_CACHE 4
+struct root_entry {
+	uint64_t mnt, dev, ino;
+	int fd;
+};
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U	/* Linux 6.8 */
+#endif
+
 struct hash_job;
 
 struct hold {
@@ -85,6 +103,8 @@ struct hold {
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
 	struct mount_entry mounts[MOUNT_CACHE];
+	struct root_entry roots[ROOT_CACHE];
+	int nroots;
 	pthread_mutex_t lock;	/* the caches */
 	struct hold_thread {
 		struct hold *h;
@@ -130,6 +150,7 @@ struct trapped {
 	int proc;		/* the hold's O_PATH /proc (not the call's: never closed), or -1 */
 	/* the task's view, opened once per call (-1 on other threads: opened again) */
 	int root;		/* O_PATH its root */
+	bool root_kept;		/* root is one of the hold's (roots): not closed with the call */
 	bool root_ours;		/* its root is the supervisor's: paths need no stripping */
 	bool unprivileged;	/* its uid is not root's (false when unknown) */
 };
@@ -182,7 +203,7 @@ const struct misc_entry *hold_misc_match(const struct hold *h, const unsigned ch
 /* resolve.c: what the call names, opened O_RDONLY as the agent reaches it; fd or -errno. */
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
 /* Opens the task's view into t (proc, root). Returns 0 or -errno. */
-int hold_view_open(const struct hold *h, struct trapped *t);
+int hold_view_open(struct hold *h, struct trapped *t);
 void hold_view_close(struct trapped *t);
 
 /* ident.c: identities, pinning and hashing (the bounds are described there). */
