@@ -13,6 +13,9 @@
 #    same /bin/true in the same rounds.
 #    `sevorix attach` of the same policy to a cgroup this script made
 #    (one sleep(1) in it), then detached, each round.
+#    THEN=/path/to/another/sevorix: that build's run and attach too, in the
+#    same rounds, and each figure of this build as a ratio of that one's
+#    (before/after a change, on the same machine in the same minutes).
 # 3. A profile of one such run and of one attach under strace: each
 #    BPF_PROG_LOAD (the kernel verifying a program) by program, the
 #    Landlock rules added (also with a denied binary that exists, which
@@ -66,6 +69,14 @@ for _ in $(seq "$ROUNDS"); do
 	add attach "$(tail -1 <<<"$out")"
 	[ -n "$att" ] && "$sevorix" detach "$att" >/dev/null
 	att=""
+	[ -n "${THEN:-}" ] || continue
+	add run_then "$(cd "$tmp" && "$wt" -- "$THEN" run --policy "$POLICY" --user nobody \
+		--events /dev/null -- /bin/true)"
+	out=$("$wt" -o -- "$THEN" attach --cgroup "$cg" --policy "$POLICY" 2>/dev/null)
+	att=$(sed -n 's/^attached \([0-9a-f]*\) .*/\1/p' <<<"$out")
+	add attach_then "$(tail -1 <<<"$out")"
+	[ -n "$att" ] && "$THEN" detach "$att" >/dev/null
+	att=""
 done
 b=$(med bare) n=$(med now) c=$(med curl)
 printf '%-52s %10s\n' "/bin/true (baseline)" "$(ms "$b")"
@@ -79,11 +90,17 @@ printf '%-52s %10s\n' "bwrap --dev-bind / / /bin/true, wall" "$(ms "$x")"
 a=$(med attach)
 printf '%-52s %10s  of the 50 ms goal %s\n' "sevorix attach (to a cgroup of one process), wall" "$(ms "$a")" \
 	"$(ratio "$a" 50000)"
+if [ -n "${THEN:-}" ]; then
+	rt=$(med run_then) at=$(med attach_then)
+	printf '%-52s %10s  now/then %s\n' "THEN's run -- /bin/true, wall" "$(ms "$rt")" "$(ratio "$r" "$rt")"
+	printf '%-52s %10s  now/then %s\n' "THEN's attach, wall" "$(ms "$at")" "$(ratio "$a" "$at")"
+fi
 
 profile() { # profile TRACE: BPF_PROG_LOAD and Landlock shares of a traced command
 	awk '
-	NR == 1 {t0 = $2}
-	{t1 = $2; d = $NF; gsub(/[<>]/, "", d)}
+	NR == 1 || $1 < t0 {t0 = $1}
+	$1 > t1 {t1 = $1}
+	{d = $NF; gsub(/[<>]/, "", d)}
 	/BPF_PROG_LOAD/ {
 		n = "?"; if (match($0, /prog_name="[^"]*"/)) n = substr($0, RSTART + 11, RLENGTH - 12)
 		if (n == "") n = "(libbpf probe)"
@@ -93,13 +110,19 @@ profile() { # profile TRACE: BPF_PROG_LOAD and Landlock shares of a traced comma
 	END {
 		w = t1 - t0
 		printf "%-52s %8.1f ms\n", "whole command under strace", w * 1000
-		printf "%-52s %8.1f ms  %4.0f%%  (%d loads)\n", "BPF_PROG_LOAD, all programs", bpf * 1000, 100 * bpf / w, progs
+		printf "%-52s %8.1f ms  %4.0f%%  (%d loads)\n", "BPF_PROG_LOAD, all programs (summed over threads)", bpf * 1000, 100 * bpf / w, progs
 		for (n in load) if (load[n] >= 0.001)
 			printf "  %-50s %8.1f ms  %4.0f%%\n", n (cnt[n] > 1 ? " x" cnt[n] : ""), load[n] * 1000, 100 * load[n] / w
 		printf "%-52s %8.1f ms  %4.0f%%  (%d rules)\n", "landlock_add_rule", ll * 1000, 100 * ll / w, rules
 	}' "$1"
 }
-trace() { strace -f --seccomp-bpf -qq -ttt -T -o "$tmp/trace" -e trace=bpf,landlock_add_rule,execve,exit_group "$@"; }
+# one file per thread (-ff): the loads run on threads, and a call split
+# over two lines by another thread's would lose its program's name
+trace() {
+	rm -f "$tmp"/trace.*
+	strace -ff --seccomp-bpf -qq -ttt -T -o "$tmp/trace" -e trace=bpf,landlock_add_rule,execve,exit_group "$@"
+	cat "$tmp"/trace.* >"$tmp/trace"
+}
 
 command -v strace >/dev/null || { echo "   (profile: strace is not installed)"; exit 0; }
 echo

@@ -3,11 +3,12 @@
  * verify_cost: what the kernel's verifier does for each BPF program a run
  * loads, from its own statistics (the log at level 4, BPF_LOG_STATS).
  *
- *   verify_cost [-r ROUNDS] [-d DIR]      (root)
+ *   verify_cost [-r ROUNDS] [-d DIR] [-w]      (root)
  *
  * Every object of a run's layers (net, unix, exec, observe) is opened
  * from the binary's skeleton and prepared as its loader prepares it (the
- * UNIX programs' attach types, the observer's table of calls), then
+ * UNIX programs' attach types, the observer's table of calls, the cut of
+ * the kernel's BTF of util/corebtf.h, or with -w the whole of it), then
  * loaded ROUNDS times (default 5). Each program is printed with the
  * instructions the verifier processed, its states (total, peak) and its
  * verification time (median); each object with the wall and CPU time of
@@ -23,6 +24,7 @@
  * Prints figures, never judges them (docs/perf.md, BENCHMARKS.md).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@
 
 #include "bench.h"
 #include "observe/observe.h"
+#include "util/bpfobj.h"
 #include "exec.skel.h"
 #include "net.skel.h"
 #include "observe.skel.h"
@@ -66,6 +69,16 @@ static char *logs[MAX_PROGS];
 static size_t log_size = LOG_SIZE;
 static int log_level = 4;
 static const char *log_dir;
+static int whole_btf;
+static char btf[PATH_MAX];
+
+/* Open options as the loaders set them: the cut of the kernel's BTF, unless -w. */
+static void core_btf(struct bpf_object_open_opts *o, const char *name, const void *elf,
+		     size_t size)
+{
+	if (!whole_btf)
+		bpfobj_core_btf(o, name, elf, size, btf, sizeof(btf));
+}
 
 static double now_ms(clockid_t clock)
 {
@@ -84,6 +97,10 @@ static double cpu_ms(const struct rusage *r)
 /* An opened object, prepared as its loader prepares it; NULL with errno. */
 static struct bpf_object *open_obj(const char *name, void **skel)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	const void *elf;
+	size_t size;
+
 	if (!strcmp(name, "net")) {
 		struct net_bpf *s = net_bpf__open();
 
@@ -91,7 +108,11 @@ static struct bpf_object *open_obj(const char *name, void **skel)
 		return s ? s->obj : NULL;
 	}
 	if (!strcmp(name, "unix")) {
-		struct unix_bpf *s = unix_bpf__open();
+		struct unix_bpf *s;
+
+		elf = unix_bpf__elf_bytes(&size);
+		core_btf(&o, name, elf, size);
+		s = unix_bpf__open_opts(&o);
 
 		*skel = s;
 		if (!s)
@@ -103,13 +124,21 @@ static struct bpf_object *open_obj(const char *name, void **skel)
 		return s->obj;
 	}
 	if (!strcmp(name, "exec")) {
-		struct exec_bpf *s = exec_bpf__open();
+		struct exec_bpf *s;
+
+		elf = exec_bpf__elf_bytes(&size);
+		core_btf(&o, name, elf, size);
+		s = exec_bpf__open_opts(&o);
 
 		*skel = s;
 		return s ? s->obj : NULL;
 	}
 	if (!strcmp(name, "observe")) {
-		struct observe_bpf *s = observe_bpf__open();
+		struct observe_bpf *s;
+
+		elf = observe_bpf__elf_bytes(&size);
+		core_btf(&o, name, elf, size);
+		s = observe_bpf__open_opts(&o);
 
 		*skel = s;
 		if (!s)
@@ -228,8 +257,10 @@ int main(int argc, char **argv)
 	};
 	int rounds = 5, c;
 
-	while ((c = getopt(argc, argv, "r:d:")) != -1) {
-		if (c == 'r') {
+	while ((c = getopt(argc, argv, "r:d:w")) != -1) {
+		if (c == 'w') {
+			whole_btf = 1;
+		} else if (c == 'r') {
 			rounds = atoi(optarg);
 		} else if (c == 'd') {
 			log_dir = optarg;
@@ -240,7 +271,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rounds < 1 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: verify_cost [-r ROUNDS (1-%d)] [-d DIR]\n", MAX_ROUNDS);
+		fprintf(stderr, "usage: verify_cost [-r ROUNDS (1-%d)] [-d DIR] [-w]\n", MAX_ROUNDS);
 		return 2;
 	}
 	for (int i = 0; i < MAX_PROGS; i++) {

@@ -147,12 +147,18 @@ struct {
 	__type(value, __u64);
 } sx_lsm_marks SEC(".maps") __weak;
 
-/* Decisions without an event of their own, by what they were (abi.h: struct sx_quiet_key). */
+/*
+ * Decisions without an event of their own, by what they were (abi.h:
+ * struct sx_quiet_key). Entries are allocated when first counted: a run
+ * sees a few dozen kinds, and preallocating 4096 per-CPU entries was the
+ * dearest map of a run's start.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct sx_quiet_key);
 	__type(value, __u64);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 } sx_quiet SEC(".maps") __weak;
 
 static __always_inline void sx_quiet_add(__u8 layer, __u8 kind, __u8 section, __u8 verdict,

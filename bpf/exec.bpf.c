@@ -3,11 +3,17 @@
  * The exec checks and the process tracker of one run (loaded by
  * src/exec/): at sched_process_exec the new image is checked against the
  * exec rules and the hold's one-shot approval (abi.h says how), and fork,
- * exec and exit of every task in the run's cgroup tree are logged. tp_btf
- * programs are global, so each one first asks
+ * exec and exit of every task in the run's cgroup tree are logged.
+ * Tracepoint programs are global, so each one first asks
  * bpf_current_task_under_cgroup() about the run's cgroup and returns
  * before anything else -- in particular before any ring-buffer reserve,
  * which would wake the reader -- for every task outside it.
+ *
+ * They are raw tracepoints, which read the kernel's structures through
+ * bpf_probe_read_kernel at CO-RE offsets: unlike tp_btf programs, they need
+ * none of the kernel's BTF in user space, so the object is relocated
+ * against the small cut of it that util/corebtf.h keeps, not parsed from
+ * the whole 5 MB in every run.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,19 +26,24 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sevorix_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct sx_event *e;
+	pid_t pid, tgid;
 
-	if (!in_run() || child->pid != child->tgid)
+	if (!in_run())
+		return 0;
+	pid = BPF_CORE_READ(child, pid);
+	tgid = BPF_CORE_READ(child, tgid);
+	if (pid != tgid)
 		return 0;
 	e = sx_event_new(SX_EV_FORK, SX_V_NONE, SX_LAYER_TRACE);
 	if (!e)
 		return 0;
 	e->ppid = e->pid;
-	e->pid = child->tgid;
-	e->tid = child->pid;
+	e->pid = tgid;
+	e->tid = pid;
 	bpf_ringbuf_submit(e, sx_wake());
 	return 0;
 }
@@ -271,9 +282,14 @@ static long entry_file(struct task_struct *task, struct vm_area_struct *vma, voi
 	return 0;
 }
 
-/* True when the first instruction is in the file the approval names as entry. */
-static __always_inline int entry_is(struct task_struct *p, const struct sx_exec_file *want)
+/*
+ * True when the first instruction is in the file the approval names as
+ * entry. The task is the current one (the exec tracepoint runs in it), taken
+ * as a pointer the helpers trust.
+ */
+static __always_inline int entry_is(const struct sx_exec_file *want)
 {
+	struct task_struct *p = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
 	struct entry_ctx c = { .want = want };
 
@@ -301,7 +317,7 @@ static __always_inline int check_approval(struct task_struct *p, struct inode *i
 	last = a->n - 1;
 	ok = a->n >= 1 && last < SX_CHAIN_MAX && same_file(&a->file[last], ino);
 	if (ok && a->entry.dev)
-		ok = entry_is(p, &a->entry);
+		ok = entry_is(&a->entry);
 	if (ok && a->argv_hash)
 		ok = a->argv_hash == sip_hash(a->key, BPF_CORE_READ(p, mm, arg_start),
 					      BPF_CORE_READ(p, mm, arg_end) -
@@ -348,7 +364,7 @@ static __always_inline int exec_check(struct task_struct *p, struct linux_binprm
 	return check_approval(p, ino, tid);
 }
 
-SEC("tp_btf/sched_process_exec")
+SEC("raw_tp/sched_process_exec")
 int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u16 rule = SX_RULE_DEFAULT;
@@ -398,18 +414,18 @@ int BPF_PROG(sevorix_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sevorix_exit, struct task_struct *p)
 {
 	struct sx_event *e;
 
-	if (!in_run() || p->pid != p->tgid)
+	if (!in_run() || BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid))
 		return 0;
 	e = sx_event_new(SX_EV_EXIT, SX_V_NONE, SX_LAYER_TRACE);
 	if (!e)
 		return 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
-	e->exit_code = p->exit_code;
+	e->exit_code = BPF_CORE_READ(p, exit_code);
 	bpf_ringbuf_submit(e, sx_wake());
 	return 0;
 }

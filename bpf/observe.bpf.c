@@ -9,7 +9,8 @@
  * user space names the rule by judging them against the policy, and the
  * events say "observed" (abi.h: struct sx_obs_event).
  *
- * tp_btf attaches without tracefs. It runs at the exit of every system
+ * A raw tracepoint attaches without tracefs, and needs none of the
+ * kernel's BTF in user space (bpf/exec.bpf.c says why that matters). It runs at the exit of every system
  * call of every process of the machine, so it returns at once unless the
  * call failed with one of those errors (a compare on its return
  * value), its number is one a file or exec rule can refuse (a byte of
@@ -288,7 +289,7 @@ static __always_inline int report(const struct pt_regs *regs, long nr, long ret,
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(sevorix_sys_exit, struct pt_regs *regs, long ret)
 {
 	const volatile struct sx_obs_shape *s;

@@ -212,14 +212,19 @@ static int attach_to(const struct policy *p, const char *cg, const char *id, boo
 	r = policy_names_hosts(p) ? -EOPNOTSUPP : 0;
 	if (r < 0)
 		snprintf(err, sizeof(err), "%s: %s", p->file, NET_NAMES_NEED_RUN);
-	r = r ?: netlayer_open(p, &nl, err, sizeof(err));
+	/* both objects are verified side by side (netlayer_begin) */
+	r = r ?: netlayer_begin(p, &nl, err, sizeof(err));
+	r = r ?: exec_begin(nl, &x, err, sizeof(err));
+	r = r ?: netlayer_finish(nl, p, err, sizeof(err));
 	r = r ?: run_pin_dir(id, pins, sizeof(pins));
 	r = r ?: netlayer_attach(nl, fd, pins);
-	r = r ?: exec_open(p, nl, fd, pins, &x, err, sizeof(err));
+	r = r ?: exec_finish(x, p, fd, pins, err, sizeof(err));
 	if (r < 0) {
 		log_error("%s", err[0] ? err : strerror(-r));
-		netlayer_close(nl, pins); /* nothing half-attached stays behind */
-		rmdir(pins);
+		exec_close(x, pins[0] ? pins : NULL);
+		netlayer_close(nl, pins[0] ? pins : NULL); /* nothing half-attached stays behind */
+		if (pins[0])
+			rmdir(pins);
 	} else {
 		*has_unix = netlayer_has_unix(nl);
 		exec_close(x, NULL);

@@ -133,9 +133,9 @@ int cmd_doctor(int argc, char **argv)
 		printf("(%s)\n", strerror(-ll));
 	line(sx_klayer_name(SX_K4_SECCOMP), notif, "held system calls possible (user notification)",
 	     "");
-	line("tp_btf process events", trace, "exec checks; fork/exec/exit logged",
+	line("tracepoint process events", trace, "exec checks; fork/exec/exit logged",
 	     "runs log decisions only");
-	line("tp_btf sys_exit observer", obs,
+	line("sys_exit observer", obs,
 	     "Landlock and seccomp refusals of file, exec and metadata calls logged",
 	     "Landlock and seccomp refusals enforced but not logged");
 	line("jury (review rules)", jury, "answers on unix://" POLICY_JURY_DEFAULT,

@@ -9,6 +9,7 @@
  * cgroup empty.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,29 @@
 #define EXEC_LINKS 3
 
 struct execlayer {
+	struct exec_bpf *maps; /* the object without programs that made this layer's maps */
 	struct exec_bpf *skel;
+	struct bpfobj_loader load; /* exec_begin's */
 	struct bpf_link *links[EXEC_LINKS];
 	int nlinks;
 };
 
+/* The object, relocated against the cut of the kernel's BTF when there is one. */
+static struct exec_bpf *open_skel(void)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = exec_bpf__elf_bytes(&size);
+
+	bpfobj_core_btf(&o, "exec", elf, size, btf, sizeof(btf));
+	return exec_bpf__open_opts(&o);
+}
+
 int exec_probe(void)
 {
-	struct exec_bpf *s = exec_bpf__open_and_load();
-	int r = s ? 0 : -errno;
+	struct exec_bpf *s = open_skel();
+	int r = s ? exec_bpf__load(s) : -errno;
 
 	exec_bpf__destroy(s);
 	return r;
@@ -81,23 +96,62 @@ static int attach_one(struct execlayer *x, struct bpf_program *prog, const char 
 	return bpfobj_pin(l, pin_dir, name);
 }
 
-/* Loads the object on nl's maps and fills it. Returns 0 or -errno (*err says why). */
-static int load(struct execlayer *x, const struct policy *p, const struct netlayer *nl,
-		int cgroup_fd, char *err, size_t errlen)
+/*
+ * This layer's maps, made on nl's by loading the object without any
+ * program, so that the observer can be opened on them while the programs
+ * are verified. NULL with errno.
+ */
+static struct exec_bpf *make_maps(const struct netlayer *nl)
+{
+	struct exec_bpf *m = open_skel();
+	int r;
+
+	if (!m)
+		return NULL;
+	r = netlayer_share_maps(nl, m->obj);
+	r = r ?: bpfobj_load_maps(m->obj);
+	if (r) {
+		exec_bpf__destroy(m);
+		errno = -r;
+		return NULL;
+	}
+	return m;
+}
+
+int exec_begin(const struct netlayer *nl, struct execlayer **ret, char *err, size_t errlen)
+{
+	struct execlayer *x = calloc(1, sizeof(*x));
+	int r;
+
+	*ret = NULL;
+	if (!x)
+		return -ENOMEM;
+	x->maps = make_maps(nl);
+	x->skel = x->maps ? open_skel() : NULL;
+	r = x->skel ? bpfobj_share_maps(x->skel->obj, x->maps->obj) : -errno;
+	r = r ?: bpfobj_load_start(&x->load, x->skel->obj);
+	if (r) {
+		snprintf(err, errlen, "cannot load the exec checks: %s", strerror(-r));
+		exec_close(x, NULL);
+		return r;
+	}
+	*ret = x;
+	return 0;
+}
+
+/* Waits for the load and fills the maps. Returns 0 or -errno (*err says why). */
+static int fill(struct execlayer *x, const struct policy *p, int cgroup_fd, char *err,
+		size_t errlen)
 {
 	struct exec_sink sink;
 	__u32 zero = 0;
 	int r, n;
 
-	x->skel = exec_bpf__open();
-	if (!x->skel)
-		return -errno;
-	r = netlayer_share_maps(nl, x->skel->obj);
-	r = r ?: exec_bpf__load(x->skel);
+	r = bpfobj_load_wait(&x->load);
 	r = r ?: bpf_map__update_elem(x->skel->maps.sx_cgroup, &zero, sizeof(zero), &cgroup_fd,
 				      sizeof(cgroup_fd), 0);
 	if (r) {
-		snprintf(err, errlen, "cannot load the exec checks (tp_btf): %s", strerror(-r));
+		snprintf(err, errlen, "cannot load the exec checks: %s", strerror(-r));
 		return r;
 	}
 	sink = (struct exec_sink){ add_exec_file, add_argv, x->skel };
@@ -106,16 +160,11 @@ static int load(struct execlayer *x, const struct policy *p, const struct netlay
 	return r < 0 ? r : set_config(x, n, -1);
 }
 
-int exec_open(const struct policy *p, const struct netlayer *nl, int cgroup_fd,
-	      const char *pin_dir, struct execlayer **ret, char *err, size_t errlen)
+int exec_finish(struct execlayer *x, const struct policy *p, int cgroup_fd, const char *pin_dir,
+		char *err, size_t errlen)
 {
-	struct execlayer *x = calloc(1, sizeof(*x));
-	int r;
+	int r = fill(x, p, cgroup_fd, err, errlen);
 
-	*ret = NULL;
-	if (!x)
-		return -ENOMEM;
-	r = load(x, p, nl, cgroup_fd, err, errlen);
 	if (!r) {
 		r = attach_one(x, x->skel->progs.sevorix_exec, "exec", pin_dir);
 		r = r ?: attach_one(x, x->skel->progs.sevorix_fork, "fork", pin_dir);
@@ -123,12 +172,24 @@ int exec_open(const struct policy *p, const struct netlayer *nl, int cgroup_fd,
 		if (r)
 			snprintf(err, errlen, "cannot attach the exec checks: %s", strerror(-r));
 	}
-	if (r) {
-		exec_close(x, pin_dir); /* nothing half-attached stays behind */
-		return r;
+	if (r) { /* nothing half-attached stays behind */
+		bpfobj_links_close(x->links, x->nlinks, true);
+		x->nlinks = 0;
 	}
-	*ret = x;
-	return 0;
+	return r;
+}
+
+int exec_open(const struct policy *p, const struct netlayer *nl, int cgroup_fd,
+	      const char *pin_dir, struct execlayer **ret, char *err, size_t errlen)
+{
+	int r = exec_begin(nl, ret, err, errlen);
+
+	r = r ?: exec_finish(*ret, p, cgroup_fd, pin_dir, err, errlen);
+	if (r < 0 && *ret) {
+		exec_close(*ret, pin_dir);
+		*ret = NULL;
+	}
+	return r;
 }
 
 int exec_require_approval(struct execlayer *x)
@@ -143,14 +204,18 @@ int exec_approvals_fd(const struct execlayer *x)
 
 int exec_share_maps(const struct execlayer *x, struct bpf_object *obj)
 {
-	return bpfobj_share_maps(obj, x->skel->obj);
+	return bpfobj_share_maps(obj, x->maps->obj);
 }
 
 void exec_close(struct execlayer *x, const char *pin_dir)
 {
 	if (!x)
 		return;
+	/* a load still running uses the object: it ends before the object goes */
+	if (x->load.started)
+		bpfobj_load_wait(&x->load);
 	bpfobj_links_close(x->links, x->nlinks, pin_dir != NULL);
 	exec_bpf__destroy(x->skel);
+	exec_bpf__destroy(x->maps);
 	free(x);
 }

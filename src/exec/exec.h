@@ -22,7 +22,7 @@ struct bpf_object;
 struct execlayer;
 struct netlayer;
 
-/* Loads a tiny tp_btf program; 0 when process tracking works, else -errno. */
+/* Loads the tracepoint programs; 0 when process tracking works, else -errno. */
 int exec_probe(void);
 
 /*
@@ -33,6 +33,17 @@ int exec_probe(void);
  */
 int exec_open(const struct policy *p, const struct netlayer *nl, int cgroup_fd,
 	      const char *pin_dir, struct execlayer **ret, char *err, size_t errlen);
+/*
+ * exec_open in two halves, so that the kernel verifies these programs while
+ * other objects load: exec_begin makes this layer's maps on nl's and
+ * starts loading the programs on another thread (nl may still be loading:
+ * netlayer_begin); exec_finish waits for the load, fills the maps and
+ * attaches as exec_open does. After an error of either, exec_close.
+ * Return 0 or -errno (*err says why).
+ */
+int exec_begin(const struct netlayer *nl, struct execlayer **ret, char *err, size_t errlen);
+int exec_finish(struct execlayer *x, const struct policy *p, int cgroup_fd, const char *pin_dir,
+		char *err, size_t errlen);
 /* From now on every exec needs a one-shot approval in this layer's map (the hold's). */
 int exec_require_approval(struct execlayer *x);
 /* The one-shot approvals of the hold (struct sx_approval by thread group). */

@@ -236,8 +236,21 @@ int landlock_plan_build_with(const struct policy *p, const struct hardening_opts
 			     size_t errlen)
 {
 	int abi = landlock_probe();
+	int r = plan_build(p, h, abi > 0 ? abi : 0, unexpanded, ret, err, errlen);
+	const struct landlock_layer *f;
 
-	return plan_build(p, h, abi > 0 ? abi : 0, unexpanded, ret, err, errlen);
+	if (r < 0)
+		return r;
+	f = &(*ret)->layers[LANDLOCK_LAYER_FILES];
+	/*
+	 * Room for the view's mount table, which the child reads (it cannot
+	 * allocate). Without it (no memory, mounts the agent may change) no
+	 * rule gets truncate added: slower opens, the same decisions.
+	 */
+	if (f->present && (f->handled_fs & LANDLOCK_ACCESS_FS_TRUNCATE) &&
+	    !(h && (h->allow & HARDEN_ALLOW_MOUNT)))
+		(*ret)->mounts = calloc(1, sizeof(*(*ret)->mounts));
+	return 0;
 }
 
 /* The directory of the last rule opened, kept for the rules beside it. */
@@ -274,11 +287,27 @@ static int open_rule_path(const char *path, struct open_dir *dir)
 }
 
 /*
+ * The rights of a rule as added: with truncate too when the rule grants
+ * reading files, the layer handles truncate, and ro (the view's mount
+ * table, or NULL) says the rule's tree is read-only wherever it reaches.
+ */
+static uint64_t rule_rights(const struct landlock_layer *l, uint64_t access, int fd,
+			    const struct landlock_mounts *ro)
+{
+	const uint64_t t = LANDLOCK_ACCESS_FS_TRUNCATE;
+
+	if (ro && (l->handled_fs & t) && (access & LANDLOCK_ACCESS_FS_READ_FILE) &&
+	    !(access & t) && landlock_mounts_ro_fd(ro, fd))
+		access |= t;
+	return access;
+}
+
+/*
  * One layer's ruleset fd: system calls only. Returns 0, or -errno with
  * *at = 0 for the ruleset itself, 1 + i for rule i, 1 + nrules + i for
  * port i.
  */
-static int make_ruleset(struct landlock_layer *l, size_t *at)
+static int make_ruleset(struct landlock_layer *l, const struct landlock_mounts *ro, size_t *at)
 {
 	struct sx_landlock_ruleset_attr attr = {
 		.handled_access_fs = l->handled_fs,
@@ -299,6 +328,7 @@ static int make_ruleset(struct landlock_layer *l, size_t *at)
 		pb.parent_fd = open_rule_path(l->rules[i].path, &dir);
 		if (pb.parent_fd < 0)
 			continue; /* Fail-closed: it vanished since the plan was built; no rule. */
+		pb.allowed_access = rule_rights(l, pb.allowed_access, pb.parent_fd, ro);
 		if (syscall(__NR_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 			e = errno;
 		close(pb.parent_fd);
@@ -340,10 +370,13 @@ static void ruleset_error(const struct landlock_layer *l, size_t at, int e, char
 int landlock_plan_rulesets(struct landlock_plan *plan, size_t *failed)
 {
 	size_t base = 0, at;
+	/* a table that cannot be read whole adds nothing (fail closed: today's rights) */
+	const struct landlock_mounts *ro =
+		plan && plan->mounts && landlock_mounts_load(plan->mounts) == 0 ? plan->mounts : NULL;
 
 	for (int i = 0; plan && i < LANDLOCK_LAYER_COUNT; i++) {
 		struct landlock_layer *l = &plan->layers[i];
-		int r = l->present ? make_ruleset(l, &at) : 0;
+		int r = l->present ? make_ruleset(l, i == LANDLOCK_LAYER_FILES ? ro : NULL, &at) : 0;
 
 		if (r < 0) {
 			*failed = base + at;
@@ -385,7 +418,7 @@ int landlock_plan_compile(const struct policy *p, const struct hardening_opts *h
 			continue;
 		size_t at;
 
-		r = make_ruleset(&plan->layers[i], &at);
+		r = make_ruleset(&plan->layers[i], NULL, &at);
 		if (r < 0) {
 			ruleset_error(&plan->layers[i], at, -r, err, errlen);
 			landlock_plan_free(plan);
@@ -430,5 +463,6 @@ void landlock_plan_free(struct landlock_plan *plan)
 		if (l->ruleset_fd >= 0)
 			close(l->ruleset_fd);
 	}
+	free(plan->mounts);
 	free(plan);
 }

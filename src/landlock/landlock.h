@@ -84,6 +84,7 @@ struct landlock_plan {
 	size_t nsymlinks;	 /* symlinks skipped while expanding */
 	bool net_not_expressible; /* network section present but left to other layers */
 	const char *const *unexpanded; /* denied paths hidden otherwise (see landlock_plan_build_with) */
+	struct landlock_mounts *mounts; /* the view's mount table, read by landlock_plan_rulesets() */
 };
 
 /*
@@ -126,6 +127,12 @@ int landlock_plan_build_with(const struct policy *p, const struct hardening_opts
 /*
  * Creates the rulesets of a plan from landlock_plan_build_with(), opening
  * each rule's path now (a path that is gone gets no rule: fail closed).
+ * A files rule that grants read on a tree that the mounts of this
+ * process's view make read-only everywhere the rule reaches also grants
+ * truncate: the mounts refuse truncating there anyway (EROFS), and
+ * Landlock then stops its walk at the rule on every open instead of
+ * going up to the root (landlock_mounts.c). Not when the policy relaxes
+ * the hardening's `mount` (the agent could change the mounts).
  * System calls only (for a child between fork and exec). Returns 0, or
  * -errno with *failed the index of the rule that failed (rules of every
  * layer in order, then the ports), for landlock_rulesets_error().

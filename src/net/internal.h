@@ -11,9 +11,13 @@
 
 #define NLINKS 16
 
+#include "util/bpfobj.h"
+
 struct netlayer {
+	struct net_bpf *maps; /* the object without programs that made the run's maps */
 	struct net_bpf *net;
 	struct unix_bpf *unix_;
+	struct bpfobj_loader inet_load, unix_load; /* netlayer_begin's loads */
 	struct bpf_link *links[NLINKS];
 	int nlinks;
 	bool names;	      /* the policy names hosts: lookups are redirected */

@@ -11,6 +11,7 @@
  * until `sevorix cleanup` finds its cgroup empty.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,27 +51,9 @@ static int add_inet(void *ctx, int family, const unsigned char *addr, unsigned i
 				    v, sizeof(*v), 0);
 }
 
-/* UNIX entries are collected first: the unix skeleton loads after compiling. */
-struct unix_list {
-	struct sx_unix_key k[256];
-	struct sx_unix_value v[256];
-	int n;
-};
-
-static int add_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
-{
-	struct unix_list *l = ctx;
-
-	if (l->n >= 256)
-		return -E2BIG;
-	l->k[l->n] = *k;
-	l->v[l->n++] = *v;
-	return 0;
-}
-
 struct sink_ctx {
 	struct net_bpf *net;
-	struct unix_list *unix_;
+	struct unix_bpf *unix_; /* NULL: no UNIX hooks (before 6.7), nothing to store */
 };
 
 static int sink_inet(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
@@ -81,7 +64,9 @@ static int sink_inet(void *ctx, int family, const unsigned char *addr, unsigned 
 
 static int sink_unix(void *ctx, const struct sx_unix_key *k, const struct sx_unix_value *v)
 {
-	return add_unix(((struct sink_ctx *)ctx)->unix_, k, v);
+	struct unix_bpf *u = ((struct sink_ctx *)ctx)->unix_;
+
+	return u ? bpf_map__update_elem(u->maps.sx_unix, k, sizeof(*k), v, sizeof(*v), 0) : 0;
 }
 
 static int sink_bind(void *ctx, int family, const unsigned char *addr, unsigned int prefix,
@@ -97,44 +82,48 @@ static int sink_bind(void *ctx, int family, const unsigned char *addr, unsigned 
 
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 {
-	int r = bpfobj_share_maps(obj, nl->net->obj);
+	int r = bpfobj_share_maps(obj, nl->maps->obj);
 
-	if (!r && nl->unix_)
+	/* the UNIX object's own maps exist once it is loaded (netlayer_finish) */
+	if (!r && nl->unix_ && !nl->unix_load.started)
 		r = bpfobj_share_maps(obj, nl->unix_->obj);
 	return r;
 }
 
-static int load_unix(struct netlayer *nl, const struct unix_list *l)
+/* The UNIX programs, opened on the maps of m (not loaded). NULL with errno. */
+static struct unix_bpf *open_unix(const struct net_bpf *m)
 {
-	struct unix_bpf *u = unix_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = unix_bpf__elf_bytes(&size);
+	struct unix_bpf *u;
 	int r;
 
+	bpfobj_core_btf(&o, "unix", elf, size, btf, sizeof(btf));
+	u = unix_bpf__open_opts(&o);
 	if (!u)
-		return -errno;
+		return NULL;
 	bpf_program__set_expected_attach_type(u->progs.sevorix_connect_unix,
 					      SX_ATTACH_CGROUP_UNIX_CONNECT);
 	bpf_program__set_expected_attach_type(u->progs.sevorix_sendmsg_unix,
 					      SX_ATTACH_CGROUP_UNIX_SENDMSG);
-	r = bpfobj_share_maps(u->obj, nl->net->obj);
-	if (!r)
-		r = unix_bpf__load(u);
-	for (int i = 0; !r && i < l->n; i++)
-		r = bpf_map__update_elem(u->maps.sx_unix, &l->k[i], sizeof(l->k[i]), &l->v[i],
-					 sizeof(l->v[i]), 0);
+	r = bpfobj_share_maps(u->obj, m->obj);
 	if (r) {
 		unix_bpf__destroy(u);
-		return r;
+		errno = -r;
+		return NULL;
 	}
-	nl->unix_ = u;
-	return 0;
+	return u;
 }
 
 /*
- * The network programs the policy needs: the names' and bind rules'
- * programs are not even verified for a policy without them (their
- * verification is most of a run's start-up cost here). NULL with errno.
+ * The network programs the policy needs, opened on the maps of m (not
+ * loaded): the names' and bind rules' programs are not even verified for a
+ * policy without them (their verification is most of a run's start-up
+ * cost here). NULL with errno.
  */
-static struct net_bpf *load_net(const struct policy *p)
+static struct net_bpf *open_net(const struct policy *p, const struct net_bpf *m)
 {
 	struct net_bpf *s = net_bpf__open();
 	bool names = policy_names_hosts(p), bind = p->bind.present;
@@ -149,7 +138,7 @@ static struct net_bpf *load_net(const struct policy *p)
 	bpf_program__set_autoload(s->progs.sevorix_bind4, bind);
 	bpf_program__set_autoload(s->progs.sevorix_bind6, bind);
 	bpf_program__set_autoload(s->progs.sevorix_ingress, bind);
-	r = net_bpf__load(s);
+	r = bpfobj_share_maps(s->obj, m->obj);
 	if (r) {
 		net_bpf__destroy(s);
 		errno = -r;
@@ -158,53 +147,114 @@ static struct net_bpf *load_net(const struct policy *p)
 	return s;
 }
 
-int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
+/*
+ * The maps of the run, made by loading the network object without any
+ * program: the inet and the UNIX objects are then both opened on them and
+ * verified at the same time, on two CPUs, instead of one after the other.
+ * A policy without host rules learns no address and redirects no lookup:
+ * those two tables (65,536 and 16,384 entries) are made with one entry.
+ * NULL with errno.
+ */
+static struct net_bpf *make_maps(const struct policy *p)
+{
+	struct net_bpf *m = net_bpf__open();
+	int r;
+
+	if (!m)
+		return NULL;
+	if (!policy_names_hosts(p)) {
+		bpf_map__set_max_entries(m->maps.sx_learnt, 1);
+		bpf_map__set_max_entries(m->maps.sx_dns_orig, 1);
+	}
+	r = bpfobj_load_maps(m->obj);
+	if (r) {
+		net_bpf__destroy(m);
+		errno = -r;
+		return NULL;
+	}
+	return m;
+}
+
+int netlayer_begin(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
 {
 	struct netlayer *nl = calloc(1, sizeof(*nl));
-	struct unix_list *ul = calloc(1, sizeof(*ul));
+	int r;
+
+	*ret = NULL;
+	if (!nl)
+		return -ENOMEM;
+	nl->maps = make_maps(p);
+	nl->net = nl->maps ? open_net(p, nl->maps) : NULL;
+	r = nl->net ? bpfobj_load_start(&nl->inet_load, nl->net->obj) : -errno;
+	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
+	nl->unix_ = r ? NULL : open_unix(nl->maps);
+	if (nl->unix_ && bpfobj_load_start(&nl->unix_load, nl->unix_->obj) < 0) {
+		unix_bpf__destroy(nl->unix_);
+		nl->unix_ = NULL;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "cannot load the cgroup network programs: %s", strerror(-r));
+		netlayer_close(nl, NULL);
+		return r;
+	}
+	*ret = nl;
+	return 0;
+}
+
+/* Waits for the programs' loads; the UNIX ones may fail (no hooks before 6.7). */
+static int wait_loads(struct netlayer *nl)
+{
+	int r = bpfobj_load_wait(&nl->inet_load);
+
+	if (nl->unix_ && bpfobj_load_wait(&nl->unix_load) < 0) {
+		unix_bpf__destroy(nl->unix_);
+		nl->unix_ = NULL;
+	}
+	return r;
+}
+
+int netlayer_finish(struct netlayer *nl, const struct policy *p, char *err, size_t errlen)
+{
 	struct sink_ctx sc;
 	struct net_sink sink = { sink_inet, sink_unix, &sc, sink_bind };
 	struct sx_config cfg = { .audit = p->mode == SX_MODE_AUDIT };
 	__u32 zero = 0;
-	int r = -ENOMEM;
+	int r = wait_loads(nl);
 
-	*ret = NULL;
-	if (!nl || !ul)
-		goto fail;
-	nl->net = load_net(p);
-	if (!nl->net) {
-		r = -errno;
+	if (r < 0) {
 		snprintf(err, errlen, "cannot load the cgroup network programs: %s", strerror(-r));
-		goto fail;
+		return r;
 	}
-	sc = (struct sink_ctx){ nl->net, ul };
+	sc = (struct sink_ctx){ nl->net, nl->unix_ };
 	r = net_compile(p, &sink, err, errlen);
 	if (r < 0)
-		goto fail;
+		return r;
 	r = bpf_map__update_elem(nl->net->maps.sx_config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot store the run configuration: %s", strerror(-r));
-		goto fail;
+		return r;
 	}
 	nl->names = policy_names_hosts(p);
 	r = nl->names ? netlayer_compile_hosts(nl, p, err, errlen) : 0;
 	if (r < 0)
-		goto fail;
+		return r;
 	/* without network.bind, binding is not restricted: no program is attached for it */
 	nl->cfg.bind = p->bind.present;
 	r = netlayer_write_cfg(nl);
-	if (r < 0) {
+	if (r < 0)
 		snprintf(err, errlen, "cannot store the network settings: %s", strerror(-r));
-		goto fail;
+	return r;
+}
+
+int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen)
+{
+	int r = netlayer_begin(p, ret, err, errlen);
+
+	r = r ?: netlayer_finish(*ret, p, err, errlen);
+	if (r < 0 && *ret) {
+		netlayer_close(*ret, NULL);
+		*ret = NULL;
 	}
-	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
-	load_unix(nl, ul);
-	free(ul);
-	*ret = nl;
-	return 0;
-fail:
-	free(ul);
-	netlayer_close(nl, NULL);
 	return r;
 }
 
@@ -272,9 +322,15 @@ void netlayer_close(struct netlayer *nl, const char *pin_dir)
 {
 	if (!nl)
 		return;
+	/* a load still running uses the objects: it ends before they go */
+	if (nl->inet_load.started)
+		bpfobj_load_wait(&nl->inet_load);
+	if (nl->unix_load.started)
+		bpfobj_load_wait(&nl->unix_load);
 	bpfobj_links_close(nl->links, nl->nlinks, pin_dir != NULL);
 	unix_bpf__destroy(nl->unix_);
 	net_bpf__destroy(nl->net);
+	net_bpf__destroy(nl->maps);
 	free(nl);
 }
 

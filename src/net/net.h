@@ -26,6 +26,17 @@ int netlayer_probe(void);
  * Returns 0 or -errno.
  */
 int netlayer_open(const struct policy *p, struct netlayer **ret, char *err, size_t errlen);
+/*
+ * netlayer_open in two halves, so that other layers' objects are verified
+ * while these are: netlayer_begin makes the run's maps and starts loading
+ * the programs on other threads; netlayer_finish waits for them and fills
+ * the maps from the policy. In between, other objects may be opened on the
+ * maps (netlayer_share_maps) and loaded. After an error of either, and
+ * whenever the layer is not used further, netlayer_close (it waits for
+ * loads still running). Return 0 or -errno (*err says why).
+ */
+int netlayer_begin(const struct policy *p, struct netlayer **ret, char *err, size_t errlen);
+int netlayer_finish(struct netlayer *nl, const struct policy *p, char *err, size_t errlen);
 /* Attaches to the cgroup and pins the links under pin_dir. Returns 0 or -errno. */
 int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
 /*

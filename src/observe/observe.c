@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Loading the observer of one run (observe/observe.h): one tp_btf program
+ * Loading the observer of one run (observe/observe.h): one raw tracepoint program
  * on sys_exit (bpf/observe.bpf.c), on the maps of the network layer (the
  * ring buffer, the counters) and of the exec layer (the run's cgroup,
  * which the exec layer fills). Which calls it looks at, and how to read
@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 
@@ -18,6 +19,7 @@
 #include "net/net.h"
 #include "observe/observe.h"
 #include "sevorix/policy.h"
+#include "util/bpfobj.h"
 #include "observe.skel.h"
 
 /* Numbers shared by every architecture since 5.1, missing from older headers. */
@@ -130,6 +132,7 @@ static const struct call {
 
 struct observer {
 	struct observe_bpf *skel;
+	struct bpfobj_loader load; /* observe_begin's */
 };
 
 void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n)
@@ -139,9 +142,17 @@ void observe_fill_shapes(struct sx_obs_shape *shapes, size_t n)
 			shapes[calls[i].nr] = calls[i].s;
 }
 
+/* The object, relocated against the cut of the kernel's BTF when there is one. */
 static struct observe_bpf *open_skel(void)
 {
-	struct observe_bpf *s = observe_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, o);
+	char btf[PATH_MAX];
+	size_t size;
+	const void *elf = observe_bpf__elf_bytes(&size);
+	struct observe_bpf *s;
+
+	bpfobj_core_btf(&o, "observe", elf, size, btf, sizeof(btf));
+	s = observe_bpf__open_opts(&o);
 
 	if (s)
 		observe_fill_shapes(s->rodata->sx_obs_shapes, SX_OBS_NR_MAX);
@@ -157,8 +168,8 @@ int observe_probe(void)
 	return r;
 }
 
-static int start(const struct netlayer *nl, const struct execlayer *x, bool learn,
-		 struct observer **ret)
+int observe_begin(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		  struct observer **ret)
 {
 	struct observer *o = calloc(1, sizeof(*o));
 	int r;
@@ -175,14 +186,33 @@ static int start(const struct netlayer *nl, const struct execlayer *x, bool lear
 	o->skel->rodata->sx_obs_learn = learn;
 	r = netlayer_share_maps(nl, o->skel->obj);
 	r = r ?: exec_share_maps(x, o->skel->obj);
-	r = r ?: observe_bpf__load(o->skel);
-	r = r ?: observe_bpf__attach(o->skel);
+	r = r ?: bpfobj_load_start(&o->load, o->skel->obj);
 	if (r) {
 		observe_stop(o);
 		return r;
 	}
 	*ret = o;
 	return 0;
+}
+
+int observe_finish(struct observer *o)
+{
+	int r = bpfobj_load_wait(&o->load);
+
+	return r ?: observe_bpf__attach(o->skel);
+}
+
+static int start(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		 struct observer **ret)
+{
+	int r = observe_begin(nl, x, learn, ret);
+
+	r = r ?: observe_finish(*ret);
+	if (r < 0 && *ret) {
+		observe_stop(*ret);
+		*ret = NULL;
+	}
+	return r;
 }
 
 int observe_start(const struct netlayer *nl, const struct execlayer *x, struct observer **ret)
@@ -200,6 +230,9 @@ void observe_stop(struct observer *o)
 {
 	if (!o)
 		return;
+	/* a load still running uses the object: it ends before the object goes */
+	if (o->load.started)
+		bpfobj_load_wait(&o->load);
 	observe_bpf__destroy(o->skel);
 	free(o);
 }

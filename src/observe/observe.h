@@ -45,7 +45,18 @@ int observe_start(const struct netlayer *nl, const struct execlayer *x, struct o
 /* The same for run --learn: successful file calls are reported too, as allowed. */
 int observe_start_learning(const struct netlayer *nl, const struct execlayer *x,
 			   struct observer **ret);
-/* Detaches and frees. Accepts NULL. */
+/*
+ * observe_start in two halves, so that the kernel verifies the program while
+ * other objects load: observe_begin opens it on the maps of nl and x (which
+ * may still be loading: netlayer_begin, exec_begin) and starts its load on
+ * another thread, learn as for observe_start_learning; observe_finish waits
+ * for it and attaches. After an error of either, observe_stop. Return 0 or
+ * -errno.
+ */
+int observe_begin(const struct netlayer *nl, const struct execlayer *x, bool learn,
+		  struct observer **ret);
+int observe_finish(struct observer *o);
+/* Detaches and frees (after waiting for a load observe_begin started). Accepts NULL. */
 void observe_stop(struct observer *o);
 
 /* The event kind of an observed call ("mkdir", ...), from its op and flags; NULL if none. */

@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The child side of the fork in `sevorix run`. The child is PID 1 of the
- * run's new PID namespace: it builds the private world (sandbox/), joins
- * the run's cgroup, makes the Landlock rulesets in that world, and forks
- * the agent, whose side becomes the agent user, confines itself and execs;
- * the child stays as the agent's init (init.c). Between fork() and
- * execve() only system calls are made; a failure is reported as a struct
- * run_fail on a pipe, and the supervisor turns it into a message and an
- * exit status.
+ * run's new PID namespace: it builds the private world (sandbox/), makes
+ * the Landlock rulesets in that world, and makes the agent in the run's
+ * cgroup, whose side becomes the agent user, confines itself and execs;
+ * the child stays as the agent's init (init.c), outside the cgroup.
+ * Between fork() and execve() only system calls are made; a failure is
+ * reported as a struct run_fail on a pipe, and the supervisor turns it
+ * into a message and an exit status.
+ *
+ * The agent is born in the cgroup (clone3 with CLONE_INTO_CGROUP) rather
+ * than moved there: moving a process waits for an RCU grace period in the
+ * cgroup core (its threadgroup lock taken for writing), 10-20 ms of every
+ * run's start on these machines; a process born there waits for none. So
+ * every process of the agent is in the cgroup from its first instruction,
+ * while init, which never leaves its wait loop, is not: it has no
+ * capabilities, is not dumpable and is outside the agent's Landlock
+ * domain (init.c), so the agent can neither trace nor signal it, and it
+ * makes its mounts where the BPF LSM layer, which refuses them inside the
+ * cgroup, does not look.
  *
  * Privileges are dropped in the order that leaves nothing to regain:
  * groups and gid, then the capability bounding set (which needs
@@ -27,6 +38,7 @@
 #include <signal.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,9 +170,22 @@ static void __attribute__((noreturn)) run_agent(const struct child_spec *c)
 	run_fail(c->err_fd, RUN_STAGE_EXEC, 0, errno);
 }
 
+/*
+ * Makes the agent in the run's cgroup: like fork(), 0 in the agent. A raw
+ * clone3, which glibc does not prepare for as it does for fork(): safe
+ * because init has a single thread, so no lock of libc is held at this
+ * moment, and the agent makes system calls and execs.
+ */
+static pid_t fork_into(int cgroup_fd)
+{
+	struct clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+				.cgroup = (__u64)cgroup_fd };
+
+	return syscall(SYS_clone3, &a, sizeof(a));
+}
+
 void run_child(const struct child_spec *c)
 {
-	char pid[] = "0";
 	size_t at = 0;
 	sigset_t waited;
 	pid_t agent;
@@ -170,17 +195,14 @@ void run_child(const struct child_spec *c)
 	sigemptyset(&waited);
 	sigaddset(&waited, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &waited, NULL);
-	/* the mounts first: the run's cgroup is under the BPF LSM layer, which refuses them */
 	r = c->sandbox ? sandbox_enter(c->sandbox, &at) : 0;
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_SANDBOX, at, -r);
-	if (write(c->cgroup_procs_fd, pid, 1) < 0)
-		run_fail(c->err_fd, RUN_STAGE_SETUP, 0, errno);
-	close(c->cgroup_procs_fd);
 	r = c->cf ? confine_rulesets(c->cf, &at) : 0;
 	if (r < 0)
 		run_fail(c->err_fd, RUN_STAGE_LANDLOCK, at, -r);
-	agent = fork();
+	/* fail closed: an agent that cannot be made in the cgroup is not made */
+	agent = fork_into(c->cgroup_fd);
 	if (agent < 0)
 		run_fail(c->err_fd, RUN_STAGE_INIT, 0, errno);
 	if (agent == 0)

@@ -56,7 +56,6 @@ struct run {
 	int hold_sock[2];
 	char pin_dir[4200];
 	int cgroup_fd;
-	int procs_fd;
 	pid_t child;		/* the run's init (PID 1 of its namespace) */
 	pid_t agent;		/* the command, as the host numbers it */
 };

@@ -294,19 +294,42 @@ static int setup_lsm(struct run *r, char *err, size_t errlen)
 }
 
 /* Without the observer, denials by Landlock and seccomp are enforced but not logged. */
-static int setup_observer(struct run *r)
+static int observer_failed(struct run *r, int e)
 {
-	int e = r->learn.out ? observe_start_learning(r->net, r->exec, &r->obs)
-			     : observe_start(r->net, r->exec, &r->obs);
-
-	if (e < 0 && r->learn.out) {
+	if (r->learn.out) {
 		/* fail closed: without it a learnt policy would miss every file */
 		log_error("--learn: the observer cannot load: %s", strerror(-e));
 		return e;
 	}
+	log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
+		 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
+	return 0;
+}
+
+/*
+ * The network, exec and observer objects are verified side by side, each
+ * on a thread of its own (netlayer_begin), while the first is filled.
+ */
+static int begin_layers(struct run *r, char *err, size_t errlen)
+{
+	int e = netlayer_begin(r->policy, &r->net, err, errlen);
+
+	e = e ?: exec_begin(r->net, &r->exec, err, errlen);
 	if (e < 0)
-		log_warn("file, exec and metadata calls refused by Landlock or seccomp are "
-			 "enforced but not logged: the observer cannot load (%s)", strerror(-e));
+		return e;
+	e = observe_begin(r->net, r->exec, r->learn.out != NULL, &r->obs);
+	return e < 0 ? observer_failed(r, e) : 0;
+}
+
+static int finish_observer(struct run *r)
+{
+	int e = r->obs ? observe_finish(r->obs) : 0;
+
+	if (e < 0) {
+		observe_stop(r->obs);
+		r->obs = NULL;
+		return observer_failed(r, e);
+	}
 	return 0;
 }
 
@@ -315,7 +338,7 @@ static void record(struct run *r);
 /* Everything the child needs exists before it does. */
 static int setup(struct run *r)
 {
-	char err[512] = "", procs[4200];
+	char err[512] = "";
 	int e;
 
 	e = cgroup_run_path(r->info.id, r->info.cgroup, sizeof(r->info.cgroup));
@@ -326,11 +349,8 @@ static int setup(struct run *r)
 	}
 	/* known before anything is pinned: cleanup leaves a live supervisor's run alone */
 	record(r);
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", r->info.cgroup);
-	r->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (r->procs_fd < 0)
-		return -errno;
-	e = netlayer_open(r->policy, &r->net, err, sizeof(err));
+	e = begin_layers(r, err, sizeof(err));
+	e = e ?: netlayer_finish(r->net, r->policy, err, sizeof(err));
 	if (e < 0) {
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
@@ -347,13 +367,13 @@ static int setup(struct run *r)
 		log_error("cannot attach the network layer: %s", strerror(-e));
 		return e;
 	}
-	e = exec_open(r->policy, r->net, r->cgroup_fd, r->pin_dir, &r->exec, err, sizeof(err));
+	e = exec_finish(r->exec, r->policy, r->cgroup_fd, r->pin_dir, err, sizeof(err));
 	if (e < 0) {
 		/* fail closed: exec rules that cannot be checked must not start the agent */
 		log_error("%s", err[0] ? err : strerror(-e));
 		return e;
 	}
-	e = setup_observer(r);
+	e = finish_observer(r);
 	e = e ?: setup_lsm(r, err, sizeof(err)); /* BPF LSM: a no-op where the kernel refuses it */
 	if (e < 0)
 		return e;
@@ -451,7 +471,7 @@ static pid_t agent_of(pid_t init)
 static int start_child(struct run *r)
 {
 	struct child_spec c = {
-		.cgroup_procs_fd = r->procs_fd, .as_root = r->user.uid == 0,
+		.cgroup_fd = r->cgroup_fd, .as_root = r->user.uid == 0,
 		.uid = r->user.uid, .gid = r->user.gid, .home = r->user.home,
 		.user = r->user.name, .argv = r->argv,
 		.hold_sock = r->hold ? r->hold_sock[1] : -1,
@@ -608,8 +628,6 @@ static void teardown(struct run *r)
 	policy_free(r->policy);
 	if (r->cgroup_fd >= 0)
 		close(r->cgroup_fd);
-	if (r->procs_fd >= 0)
-		close(r->procs_fd);
 }
 
 /* The layers this run has, for its first event. */
@@ -639,7 +657,7 @@ static void record(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run r = { .cgroup_fd = -1, .procs_fd = -1, .hold_sock = { -1, -1 },
+	struct run r = { .cgroup_fd = -1, .hold_sock = { -1, -1 },
 			 .learn = { .stats_fd = -1 } };
 	char layers[192];
 	sigset_t mask;

@@ -26,7 +26,7 @@ struct run_fail {
 };
 
 struct child_spec {
-	int cgroup_procs_fd;	/* open for writing; the child writes "0" to join */
+	int cgroup_fd;		/* the run's cgroup, where init makes the agent (clone3) */
 	int err_fd;		/* CLOEXEC pipe: a struct run_fail on failure, EOF on exec */
 	bool as_root;
 	uid_t uid;

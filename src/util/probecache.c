@@ -25,7 +25,7 @@
 #define MAX_ENTRIES 32
 #define NAME_MAX_LEN 32
 
-#define BUILD_LEN (2 * 64 + 1)
+#define BUILD_LEN PROBECACHE_ID_LEN
 
 struct entry {
 	char build[BUILD_LEN];
@@ -34,7 +34,7 @@ struct entry {
 };
 
 struct cache {
-	char boot[64];
+	char boot[PROBECACHE_ID_LEN];
 	char build[BUILD_LEN];
 	struct entry e[MAX_ENTRIES];
 	int n;
@@ -68,30 +68,35 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 	return 1; /* only the first object, the program itself */
 }
 
-/* Fills c->boot and c->build for this boot and build. Returns 0 or -errno. */
-static int identity(struct cache *c)
+int probecache_identity(char boot[PROBECACHE_ID_LEN], char build[PROBECACHE_ID_LEN])
 {
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
 	int ok;
 
-	memset(c, 0, sizeof(*c));
+	boot[0] = build[0] = 0;
 	if (!f)
 		return -errno;
-	ok = fgets(c->boot, sizeof(c->boot), f) != NULL;
+	ok = fgets(boot, PROBECACHE_ID_LEN, f) != NULL;
 	fclose(f);
-	c->boot[strcspn(c->boot, "\n")] = 0;
-	dl_iterate_phdr(find_build_id, c->build);
+	boot[strcspn(boot, "\n")] = 0;
+	dl_iterate_phdr(find_build_id, build);
 	/* no build ID (a build without --build-id): nothing to key on, never cached */
-	return ok && c->boot[0] && c->build[0] ? 0 : -ENOENT;
+	return ok && boot[0] && build[0] ? 0 : -ENOENT;
 }
 
-/* Only root may have written what is trusted: the file and its directory. */
-static bool trusted(const struct stat *st)
+/* Fills c->boot and c->build for this boot and build. Returns 0 or -errno. */
+static int identity(struct cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	return probecache_identity(c->boot, c->build);
+}
+
+bool probecache_trusted(const struct stat *st)
 {
 	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static int dir_trusted(const char *file)
+int probecache_dir_trusted(const char *file)
 {
 	char dir[PATH_MAX];
 	struct stat st;
@@ -104,7 +109,7 @@ static int dir_trusted(const char *file)
 	*slash = 0;
 	if (stat(dir[0] ? dir : "/", &st) < 0)
 		return -errno;
-	return S_ISDIR(st.st_mode) && trusted(&st) ? 0 : -EPERM;
+	return S_ISDIR(st.st_mode) && probecache_trusted(&st) ? 0 : -EPERM;
 }
 
 /* One "BUILD name=value" line into c; anything else is not an answer. */
@@ -142,12 +147,12 @@ static int load(const char *file, struct cache *c)
 	int fd;
 
 	c->n = 0;
-	if (dir_trusted(file) < 0)
+	if (probecache_dir_trusted(file) < 0)
 		return -EPERM;
 	fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !trusted(&st)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !probecache_trusted(&st)) {
 		close(fd);
 		return -EPERM; /* fail closed: someone else's file decides nothing */
 	}

@@ -18,8 +18,12 @@
 #ifndef SEVORIX_UTIL_PROBECACHE_H
 #define SEVORIX_UTIL_PROBECACHE_H
 
+#include <stdbool.h>
+#include <sys/stat.h>
+
 #define PROBECACHE_DIR "/run/sevorix"
 #define PROBECACHE_FILE PROBECACHE_DIR "/probes"
+#define PROBECACHE_ID_LEN (2 * 64 + 1)
 
 /*
  * The result this build stored for name in this boot. Returns 0 with
@@ -32,6 +36,17 @@ int probecache_get(const char *name, int *value);
  * or -errno (-EINVAL: a name with '=', a space or a newline).
  */
 int probecache_put(const char *name, int value);
+
+/*
+ * What the cache is keyed on, for other per-boot caches (util/corebtf.h):
+ * this boot's id and the GNU build ID of the running program, in hex.
+ * Returns 0, or -ENOENT when either is unknown (then nothing is cached).
+ */
+int probecache_identity(char boot[PROBECACHE_ID_LEN], char build[PROBECACHE_ID_LEN]);
+/* True for what only root can have written: root's, writable by no one else. */
+bool probecache_trusted(const struct stat *st);
+/* 0 when the directory that holds file is trusted, else -errno (-EPERM). */
+int probecache_dir_trusted(const char *file);
 
 /* The same with another file, for tests. */
 int probecache_get_at(const char *file, const char *name, int *value);

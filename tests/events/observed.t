@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Denials of Landlock, seccomp and the run's private world (its read-only
-# tree and masks), observed at system call exit by the tp_btf sys_exit
+# tree and masks), observed at system call exit by the raw sys_exit
 # program (no tracefs: this test never mounts it), for every kind of call
 # a file rule can refuse: each refusal is one event naming its rule and
 # the layer that refused, relative names are completed with the directory
