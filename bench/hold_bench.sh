@@ -5,6 +5,9 @@
 # the cost of the trap itself for calls that are not reviewed; then the
 # same held calls with a cloud judge that is down (breaker open) against
 # local only. p50/p99 in microseconds, as an agent measures them.
+# PATHS_ONLY=1 runs only the second half (one exec in each path);
+# BASE=/path/to/another/sevorix adds its trapped rows to that half,
+# interleaved round by round (before/after a change, same script).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
@@ -59,6 +62,7 @@ row() { # row LABEL BASE_P50 BASE_P99 P50 P99
 			l, p50, p99, p50 - b50, p99 - b99 }'
 }
 
+held_calls() {
 echo "== held calls (built-in jury, cache off), N=$N, as the agent measures them"
 read -r e50 e99 < <(run plain local exec "$N" /usr/bin/true)
 read -r t50 t99 < <(run trapped local exec "$N" /usr/bin/true)
@@ -78,6 +82,8 @@ row "connect, held for the jury (local only)" "$c50" "$c99" "$k50" "$k99"
 row "connect, held, cloud down + breaker open" "$k50" "$k99" "$x50" "$x99"
 awk -v a="$d50" -v b="$h50" -v c="$x50" -v d="$k50" 'BEGIN {
 	printf "breaker open / local only (p50): exec %.2fx, connect %.2fx\n", a / b, c / d }'
+}
+[ "${PATHS_ONLY:-0}" = 1 ] || held_calls
 
 # What one exec costs in each path: fork+exec+wait of a program, p50/p99
 # as the agent measures it, and the CPU time the hold's threads spent per
@@ -100,10 +106,10 @@ hold_cpu_ns() { # hold_cpu_ns SUPERVISOR_PID: CPU time of its answering and hash
 	done
 	echo "$sum"
 }
-path() { # path POLICY PROG: "p50 p99 hold_cpu_us_per_exec"
-	local pol=$1 prog=$2 out sup cpu
+path() { # path POLICY PROG [SEVORIX]: "p50 p99 hold_cpu_us_per_exec"
+	local pol=$1 prog=$2 sx=${3:-$sevorix} out sup cpu
 	out=$tmp/path.out
-	(cd "$tmp" && exec "$sevorix" run --policy "$tmp/$pol.yaml" --user nobody --events /dev/null \
+	(cd "$tmp" && exec "$sx" run --policy "$tmp/$pol.yaml" --user nobody --events /dev/null \
 		--jury "unix://$tmp/local/slm.sock" -- sh -c "./hold_bench exec $N $prog; sleep 1") >"$out" &
 	sup=$!
 	for _ in $(seq 200); do [ -s "$out" ] && break; sleep 0.05; done
@@ -121,7 +127,15 @@ echo
 echo "== one exec in each path: $ROUNDS rounds of N=$N interleaved, medians of the rounds' p50/p99;"
 echo "   the hold's CPU per exec (its threads' schedstat)"
 declare -A P50 P99 CPU
-for _ in $(seq "$ROUNDS"); do
+base_rows() { # the same trapped paths under BASE
+	read -r a b c < <(path rules /usr/bin/true "$BASE")
+	P50[brules]+=" $a" P99[brules]+=" $b" CPU[brules]+=" $c"
+	read -r a b c < <(path rules "$tmp/same" "$BASE")
+	P50[bsame]+=" $a" P99[bsame]+=" $b" CPU[bsame]+=" $c"
+}
+for i in $(seq "$ROUNDS"); do
+	# BASE takes turns at going first
+	[ -n "${BASE:-}" ] && [ $((i % 2)) = 0 ] && base_rows
 	read -r a b < <(cd "$tmp" && echo $BASHPID >"$cg/cgroup.procs" &&
 		exec setpriv --reuid 65534 --regid 65534 --clear-groups ./hold_bench exec "$N" /usr/bin/true)
 	P50[bare]+=" $a" P99[bare]+=" $b"
@@ -131,6 +145,7 @@ for _ in $(seq "$ROUNDS"); do
 	P50[rules]+=" $a" P99[rules]+=" $b" CPU[rules]+=" $c"
 	read -r a b c < <(path rules "$tmp/same")
 	P50[same]+=" $a" P99[same]+=" $b" CPU[same]+=" $c"
+	[ -n "${BASE:-}" ] && [ $((i % 2)) = 1 ] && base_rows
 done
 med() { tr ' ' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 b50=$(med "${P50[bare]}") b99=$(med "${P99[bare]}")
@@ -142,3 +157,12 @@ awk -v b="$b50" -v p="$(med "${P50[plain]}")" -v r="$(med "${P50[rules]}")" \
 	-v rc="$(med "${CPU[rules]}")" -v sc="$(med "${CPU[same]}")" 'BEGIN {
 	printf "p50 against bare: %.2fx not trapped, %.2fx trapped; hold CPU per exec: %s us common, %s us hashed (cached)\n",
 		p / b, r / b, rc, sc }'
+if [ -n "${BASE:-}" ]; then
+	echo "BASE=$BASE, the same rounds:"
+	row "BASE: trapped, no hash (the common path)" "$b50" "$b99" "$(med "${P50[brules]}")" "$(med "${P99[brules]}")"
+	row "BASE: trapped, a denied program's size" "$b50" "$b99" "$(med "${P50[bsame]}")" "$(med "${P99[bsame]}")"
+	awk -v b="$b50" -v r="$(med "${P50[brules]}")" -v n="$(med "${P50[rules]}")" \
+		-v rc="$(med "${CPU[brules]}")" -v nc="$(med "${CPU[rules]}")" 'BEGIN {
+		printf "BASE p50 against bare: %.2fx trapped; hold CPU per exec: %s us common (this build: %s us, %.2fx)\n",
+			r / b, rc, nc, nc / rc }'
+fi

@@ -26,6 +26,8 @@
 #include "hold/internal.h"
 
 #define BINPRM_BUF 256		/* BINPRM_BUF_SIZE: what every handler looks at */
+/* read at once: the ELF header, program headers and PT_INTERP of usual binaries */
+#define HEAD_BYTES 1024
 
 static bool spacetab(char c)
 {
@@ -82,8 +84,24 @@ static int shebang(char *buf, const char **name, const char **arg)
 	return 0;
 }
 
-/* The first PT_INTERP of an ELF file, as load_elf_binary() reads it; *out "" when none. */
-static int elf_interp(int fd, const unsigned char *buf, char *out, size_t outlen)
+/* The bytes [off, off + len) of the file: from its head when they lie there, else read. */
+static bool file_bytes(int fd, const unsigned char *head, size_t have, void *out, size_t len,
+		       uint64_t off)
+{
+	if (off <= have && len <= have - off) {
+		memcpy(out, head + off, len);
+		return true;
+	}
+	return pread(fd, out, len, off) == (ssize_t)len;
+}
+
+/*
+ * The first PT_INTERP of an ELF file, as load_elf_binary() reads it; *out ""
+ * when none. buf is its first BINPRM_BUF bytes (zero after its end), head
+ * the first have bytes.
+ */
+static int elf_interp(int fd, const unsigned char *buf, const unsigned char *head, size_t have,
+		      char *out, size_t outlen)
 {
 	bool wide = buf[EI_CLASS] == ELFCLASS64;
 	uint64_t phoff, off, size;
@@ -110,14 +128,14 @@ static int elf_interp(int fd, const unsigned char *buf, char *out, size_t outlen
 			Elf32_Phdr p32;
 		} ph;
 
-		if (pread(fd, &ph, phentsize, phoff + (uint64_t)i * phentsize) != phentsize)
+		if (!file_bytes(fd, head, have, &ph, phentsize, phoff + (uint64_t)i * phentsize))
 			return -ENOEXEC;
 		if ((wide ? ph.p64.p_type : ph.p32.p_type) != PT_INTERP)
 			continue;
 		off = wide ? ph.p64.p_offset : ph.p32.p_offset;
 		size = wide ? ph.p64.p_filesz : ph.p32.p_filesz;
 		if (size < 2 || size > PATH_MAX || size > outlen ||
-		    pread(fd, out, size, off) != (ssize_t)size || out[size - 1])
+		    !file_bytes(fd, head, have, out, size, off) || out[size - 1])
 			return -ENOEXEC;
 		return 0;
 	}
@@ -181,13 +199,18 @@ static int rewrite(char ***argv, const char *const *front, size_t nfront, size_t
 static int step(struct hold *h, int fd, char **kargv[], char *name, char *next, char *interp)
 {
 	char buf[BINPRM_BUF + 1] = { 0 };
+	unsigned char head[HEAD_BYTES];
 	const struct misc_entry *m;
 	const char *i_name, *i_arg;
+	ssize_t have;
 	int r;
 
 	*next = *interp = 0;
-	if (pread(fd, buf, BINPRM_BUF, 0) < 0)
+	/* one read for the handler's bytes and, in an ELF file, its headers */
+	have = pread(fd, head, sizeof(head), 0);
+	if (have < 0)
 		return -errno;
+	memcpy(buf, head, have < BINPRM_BUF ? have : BINPRM_BUF);
 	m = hold_misc_match(h, (const unsigned char *)buf, name);
 	if (m) {
 		const char *front[3] = { m->interpreter, name, (*kargv)[0] };
@@ -195,7 +218,7 @@ static int step(struct hold *h, int fd, char **kargv[], char *name, char *next, 
 		r = rewrite(kargv, front, m->preserve_argv0 ? 3 : 2, 1);
 		strcpy(next, m->interpreter);
 	} else if (!memcmp(buf, ELFMAG, SELFMAG)) {
-		return elf_interp(fd, (const unsigned char *)buf, interp, PATH_MAX);
+		return elf_interp(fd, (const unsigned char *)buf, head, have, interp, PATH_MAX);
 	} else {
 		r = shebang(buf, &i_name, &i_arg);
 		if (!r) {

@@ -99,8 +99,10 @@ int hold_decide_connect(struct hold *h, struct trapped *t, const struct seccomp_
 	char text[INET6_ADDRSTRLEN + 16], a[INET6_ADDRSTRLEN];
 	struct dns_name_hit hit = { .name = "" };
 
-	if (len < sizeof(sa_family_t) || pread(t->mem, &ss, len, d->args[1]) != (ssize_t)len)
+	if (len < sizeof(sa_family_t) || hold_mem_read(t, &ss, len, d->args[1]) != (ssize_t)len)
 		return 0; /* the kernel itself will refuse what cannot be read */
+	if (!hold_still_valid(t))
+		return -EPERM; /* fail closed: the pid may be another task's now (and no one waits) */
 	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
 		return 0; /* other families: the cgroup and seccomp layers decide */
 	if (len < (ss.ss_family == AF_INET ? sizeof(struct sockaddr_in)

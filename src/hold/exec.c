@@ -8,12 +8,15 @@
  * interpreter where it is not the system's loader, and every byte of argv
  * (and of the environment under W^X) where the decision depended on them.
  *
- * Order per notification: open /proc/TID/mem, check the notification is
- * still valid (so TID is still the trapped task, not a recycled pid), read
- * the path and argv, resolve the path as the agent would (resolve.c), find
- * every file the kernel will load and the argv it will hold (chain.c),
- * hash what must be hashed (on a hashing thread: ident.c), judge, store
- * the approval, check the notification once more, answer.
+ * Order per notification: open the task's view (/proc/TID, its root),
+ * read the path and argv from its memory (by TID), then check the
+ * notification is still valid: a pid is not reused while its task lives,
+ * and the task lives while its call is held, so what was read and opened
+ * before the check was the trapped task's. Then resolve the path as the
+ * agent would (resolve.c), find every file the kernel will load and the
+ * argv it will hold (chain.c), hash what must be hashed (on a hashing
+ * thread: ident.c), judge, store the approval, answer (the answer reaches
+ * only this very call: loop.c).
  *
  * argv and the environment are read whole: up to MAX_ARG_STRLEN (128 KiB)
  * a string, as the kernel allows, and ARGV_MAX_BYTES in all; a longer one
@@ -43,18 +46,40 @@
 #define ARGV_MAX_BYTES (4 << 20)
 #define ARG_STRLEN_MAX (32 * 4096)	/* MAX_ARG_STRLEN */
 
-/* Reads a NUL-terminated string at addr, a page at most per read; its length or -errno. */
+/*
+ * The strings of one exec often share a page (the path is usually argv[0],
+ * and the arguments follow one another), so the last page read for the
+ * call being decided is kept and what lies in it is not read again.
+ */
+static __thread struct {
+	uint64_t id, addr;
+	size_t len;
+	char data[4096];
+} piece;
+
+/* Reads a NUL-terminated string at addr, up to a page end per read; its length or -errno. */
 static ssize_t read_str(const struct trapped *t, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
 	while (got < len - 1) {
-		size_t page = 4096 - ((addr + got) & 4095), want = len - 1 - got;
-		ssize_t n = pread(t->mem, buf + got, want < page ? want : page, addr + got);
+		uint64_t at = addr + got;
+		size_t n, want = len - 1 - got;
 		char *nul;
 
-		if (n <= 0)
-			return n < 0 ? -errno : -EFAULT;
+		if (piece.id != t->id || at < piece.addr || at >= piece.addr + piece.len) {
+			ssize_t r = hold_mem_read(t, piece.data, 4096 - (at & 4095), at);
+
+			piece.len = 0;
+			if (r <= 0)
+				return r < 0 ? r : -EFAULT;
+			piece.id = t->id;
+			piece.addr = at;
+			piece.len = r;
+		}
+		n = piece.addr + piece.len - at;
+		n = n < want ? n : want;
+		memcpy(buf + got, piece.data + (at - piece.addr), n);
 		nul = memchr(buf + got, 0, n);
 		if (nul)
 			return nul - buf;
@@ -108,7 +133,7 @@ static int read_strv(const struct trapped *t, uint64_t addr, char ***ret)
 			/* one pointer at least: a misaligned one may straddle the page */
 			size_t want = page < sizeof(*ptrs) ? sizeof(*ptrs) :
 				      page < sizeof(ptrs) ? page : sizeof(ptrs);
-			ssize_t got = pread(t->mem, ptrs, want, at);
+			ssize_t got = hold_mem_read(t, ptrs, want, at);
 
 			if (got < (ssize_t)sizeof(*ptrs)) {
 				r = -EFAULT;
@@ -316,11 +341,16 @@ int hold_decide_exec(struct hold *h, struct trapped *t, const struct seccomp_dat
 
 	for (int i = 0; i < EXEC_FILES; i++)
 		c.f[i].fd = -1;
+	piece.len = 0; /* nothing of another call's memory */
 	if (read_str(t, d->args[at ? 1 : 0], path, sizeof(path)) < 0)
 		return -EFAULT;
 	r = read_strv(t, d->args[at ? 2 : 1], &c.argv);
 	if (!r && h->p->exec_written == SX_DENY) /* W^X reads LD_PRELOAD and LD_AUDIT */
 		r = read_strv(t, d->args[at ? 3 : 2], &c.envp);
+	/* everything of the task's memory is read: valid now, it was the trapped
+	 * task's memory (and view), not a recycled pid's */
+	if (!r && !hold_still_valid(t))
+		r = -ESRCH;
 	if (r)
 		goto out; /* fail closed */
 	fd = hold_open_as_agent(t, dirfd, path, flags);

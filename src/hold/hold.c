@@ -48,7 +48,7 @@ static int identify(struct hold *h, const char *path, struct identity *id)
 
 	if (fd < 0)
 		return -errno;
-	r = hold_stat_file(fd, &f);
+	r = hold_stat_file(h, fd, &f);
 	r = r ?: hold_hash_now(h, &f);
 	close(fd);
 	if (r)
@@ -140,13 +140,16 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 {
 	struct hold *h = calloc(1, sizeof(*h));
 	pthread_condattr_t ca;
+	struct stat st = { 0 };
 	int r = 0;
 
 	if (!h)
 		return -ENOMEM;
 	h->p = p;
-	h->listener = -1;
-	h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	h->listener = h->proc = h->self_fds = -1;
+	h->root_known = stat("/", &st) == 0;
+	h->root_dev = st.st_dev;
+	h->root_ino = st.st_ino;
 	h->stop = eventfd(0, EFD_CLOEXEC);
 	if (h->stop < 0)
 		r = -errno;
@@ -157,7 +160,7 @@ int hold_prepare(const struct policy *p, struct hold **ret, char *err, size_t er
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the clock of busy_since */
 	pthread_cond_init(&h->role_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	h->receiver = -1;
+	h->receiver = h->watcher = -1;
 	pthread_mutex_init(&h->hq_lock, NULL);
 	pthread_cond_init(&h->hq_cond, NULL);
 	/* the system's loaders: a direct exec of one is denied unless the policy
@@ -242,6 +245,10 @@ int hold_start_fd(struct hold *h, int listener, int approvals, int net_approvals
 	int r;
 
 	h->listener = listener;
+	/* in the process that answers (the threads start below): /proc/self is
+	 * this one; a failed open only costs the longer paths (resolve.c, ident.c) */
+	h->proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	h->self_fds = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* the trapped task and the answering thread hand each other the CPU
 	 * instead of waking on another one (6.6+; elsewhere EINVAL, the usual way) */
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
@@ -309,13 +316,17 @@ void hold_free(struct hold *h)
 		close(h->listener);
 	if (h->stop >= 0)
 		close(h->stop);
+	if (h->proc >= 0)
+		close(h->proc);
+	if (h->self_fds >= 0)
+		close(h->self_fds);
+	for (int i = 0; i < h->nroots; i++)
+		close(h->roots[i].fd);
 	free(h->denied);
 	for (size_t i = 0; i < h->nloaders; i++) {
 		free(h->loaders[i].path);
 		free(h->loaders[i].canon);
 	}
-	if (h->root >= 0)
-		close(h->root);
 	free(h->loaders);
 	free(h->misc);
 	free(h->sizes);

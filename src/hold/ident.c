@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -75,31 +76,68 @@ static enum exec_fs fs_of(long type)
 	return EXEC_FS_OTHER;
 }
 
-int hold_stat_file(int fd, struct exec_file *f)
+/* f's filesystem from the mount cache (see internal.h); false when it is not there. */
+static bool mount_get(struct hold *h, uint64_t id, struct exec_file *f)
+{
+	bool hit = false;
+
+	pthread_mutex_lock(&h->lock);
+	for (int i = 0; i < MOUNT_CACHE && !hit; i++) {
+		const struct mount_entry *e = &h->mounts[i];
+
+		hit = e->id == id && e->kdev == f->kdev;
+		if (hit) {
+			f->fs = e->fs;
+			f->fsid = e->fsid;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return hit;
+}
+
+static void mount_put(struct hold *h, uint64_t id, const struct exec_file *f)
+{
+	struct mount_entry *e = &h->mounts[(id ^ f->kdev) % MOUNT_CACHE];
+
+	pthread_mutex_lock(&h->lock);
+	*e = (struct mount_entry){ .id = id, .kdev = f->kdev, .fsid = f->fsid, .fs = f->fs };
+	pthread_mutex_unlock(&h->lock);
+}
+
+int hold_stat_file(struct hold *h, int fd, struct exec_file *f)
 {
 	struct statfs sfs;
-	struct stat st;
+	struct statx st;
+	uint64_t mnt = 0;
 
 	*f = (struct exec_file){ .fd = fd };
-	if (fstat(fd, &st) < 0)
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
+		  STATX_BASIC_STATS | STATX_MNT_ID_UNIQUE, &st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.stx_mode))
 		return -EACCES; /* what execve itself answers for a directory or device */
-	f->kdev = exec_kdev(st.st_dev);
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->ctime_sec = st.st_ctim.tv_sec;
-	f->ctime_nsec = st.st_ctim.tv_nsec;
-	f->mtime_sec = st.st_mtim.tv_sec;
-	f->mtime_nsec = st.st_mtim.tv_nsec;
-	f->nlink = st.st_nlink;
-	f->uid = st.st_uid;
-	f->mode = st.st_mode;
+	f->kdev = exec_kdev(makedev(st.stx_dev_major, st.stx_dev_minor));
+	f->ino = st.stx_ino;
+	f->size = st.stx_size;
+	f->ctime_sec = st.stx_ctime.tv_sec;
+	f->ctime_nsec = st.stx_ctime.tv_nsec;
+	f->mtime_sec = st.stx_mtime.tv_sec;
+	f->mtime_nsec = st.stx_mtime.tv_nsec;
+	f->nlink = st.stx_nlink;
+	f->uid = st.stx_uid;
+	f->mode = st.stx_mode;
 	f->fs = EXEC_FS_OTHER;
+	/* a unique mount id (6.8+) names the filesystem: statfs once per mount */
+	if (st.stx_mask & STATX_MNT_ID_UNIQUE)
+		mnt = st.stx_mnt_id;
+	if (h && mnt && mount_get(h, mnt, f))
+		return 0;
 	if (fstatfs(fd, &sfs) == 0) {
 		f->fs = fs_of(sfs.f_type);
 		memcpy(&f->fsid, &sfs.f_fsid, sizeof(f->fsid));
 		f->noexec = (sfs.f_flags & ST_NOEXEC) || sfs.f_type == PROC_SUPER_MAGIC;
+		if (h && mnt && !f->noexec)
+			mount_put(h, mnt, f);
 	}
 	return 0;
 }
@@ -134,13 +172,12 @@ static const char *loader_path(const struct hold *h, const struct exec_file *f)
 	return NULL;
 }
 
-int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
-		       struct exec_file *f)
+int hold_identify_file(struct hold *h, const struct trapped *t, int fd, struct exec_file *f)
 {
 	char link[64], path[4096];
 	const char *known;
 	ssize_t n;
-	int r = hold_stat_file(fd, f);
+	int r = hold_stat_file(h, fd, f);
 
 	if (r)
 		return r;
@@ -154,8 +191,9 @@ int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
 		f->path = strdup(known);
 		return f->path ? 0 : -ENOMEM;
 	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
+	/* from the hold's /proc/self/fd when it has one: no walk through /proc/self */
+	snprintf(link, sizeof(link), h->self_fds >= 0 ? "%d" : "/proc/self/fd/%d", fd);
+	n = readlinkat(h->self_fds >= 0 ? h->self_fds : AT_FDCWD, link, path, sizeof(path) - 1);
 	if (n < 0)
 		return -errno;
 	path[n] = 0;
@@ -416,7 +454,7 @@ int hold_hash_later(struct hold *h, const struct trapped *t, struct exec_call *c
 		r = -EAGAIN; /* fail closed: too many files waiting for their hash */
 	} else {
 		*j = (struct hash_job){ .t = *t, .c = *c };
-		j->t.mem = j->t.proc = j->t.root = -1; /* closed when the call was handed on */
+		j->t.proc = j->t.root = -1; /* closed when the call was handed on */
 		for (tail = &h->hq_head; *tail; tail = &(*tail)->next)
 			;
 		*tail = j;

@@ -50,6 +50,37 @@ struct hash_entry {
 #define HOLD_THREADS 4
 #define HOLD_STUCK_MS 20	/* a decision this long: another thread receives (loop.c) */
 
+/*
+ * What statfs said of the files of one mount and device (ident.c), by the
+ * mount's unique id (never reused) and st_dev (a btrfs subvolume has its
+ * own): a mount's filesystem never changes. Mounts that were noexec are
+ * not kept, so a remount can only make the kernel refuse what the hold
+ * let go, never the other way.
+ */
+#define MOUNT_CACHE 16
+struct mount_entry {
+	uint64_t id, kdev, fsid;	/* id 0: an empty slot */
+	enum exec_fs fs;
+};
+
+/*
+ * The roots of the agent's tasks already opened (resolve.c), by their
+ * mount's unique id, device and inode: the same mount and directory, so a
+ * path resolves from the kept descriptor exactly as from a fresh open of
+ * /proc/PID/root. Kept until the hold ends and never replaced (a
+ * descriptor in use by a call is never closed under it); when all slots
+ * are taken, roots are opened per call as before.
+ */
+#define ROOT_CACHE 4
+struct root_entry {
+	uint64_t mnt, dev, ino;
+	int fd;
+};
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U	/* Linux 6.8 */
+#endif
+
 struct hash_job;
 
 struct hold {
@@ -66,10 +97,15 @@ struct hold {
 	int64_t *sizes;		/* of every content identity, sorted (the size filter) */
 	size_t nsizes;
 	struct store *store;	/* hashes kept across runs (store.c), or NULL */
-	int root;		/* O_PATH our root, to see whether an agent's is the same */
+	/* our root's identity, taken once, to see whether an agent's is the same */
+	uint64_t root_dev, root_ino;
+	bool root_known;
 	struct timespec started;
 	struct hash_entry cache[HASH_CACHE];
-	pthread_mutex_t lock;	/* the cache */
+	struct mount_entry mounts[MOUNT_CACHE];
+	struct root_entry roots[ROOT_CACHE];
+	int nroots;
+	pthread_mutex_t lock;	/* the caches */
 	struct hold_thread {
 		struct hold *h;
 		int index;
@@ -80,6 +116,7 @@ struct hold {
 	pthread_mutex_t role_lock;
 	pthread_cond_t role_cond;
 	int receiver;		/* index of the receiving thread, -1 none */
+	int watcher;		/* the waiting thread that watches the receiver, -1 none */
 	bool busy;		/* the receiver is deciding a call, since busy_since */
 	struct timespec busy_since;
 	bool ended;		/* the threads end: stop asked, or the agent gone */
@@ -92,6 +129,8 @@ struct hold {
 	bool hq_stop;
 	bool running;
 	int stop;		/* eventfd: hold_free() asks the answering thread to end */
+	int proc;		/* O_PATH our /proc, or -1 (paths are used then) */
+	int self_fds;		/* O_PATH our /proc/self/fd, or -1 */
 	int listener;
 	int approvals;		/* sx_approved map fd */
 	int net_approvals;	/* sx_net_approved map fd */
@@ -106,12 +145,12 @@ struct hold {
 /* One trapped call being answered. */
 struct trapped {
 	int pid;		/* the thread that called */
-	int mem;		/* /proc/PID/mem */
 	uint64_t id;
 	int listener;
+	int proc;		/* the hold's O_PATH /proc (not the call's: never closed), or -1 */
 	/* the task's view, opened once per call (-1 on other threads: opened again) */
-	int proc;		/* O_PATH /proc/PID */
 	int root;		/* O_PATH its root */
+	bool root_kept;		/* root is one of the hold's (roots): not closed with the call */
 	bool root_ours;		/* its root is the supervisor's: paths need no stripping */
 	bool unprivileged;	/* its uid is not root's (false when unknown) */
 };
@@ -123,7 +162,15 @@ struct trapped {
 /* loop.c: the answering threads. */
 void *hold_loop(void *arg);
 bool hold_still_valid(const struct trapped *t);
-/* Answers: 0 lets the call go on (if still valid), -errno fails it. */
+/*
+ * Reads up to len bytes of the task's memory at addr (at most
+ * HOLD_MEM_PAGES pages), stopping at the first page it cannot read: the
+ * count, or -errno. By pid: what was read is the trapped task's only once
+ * hold_still_valid() has said so after it.
+ */
+#define HOLD_MEM_PAGES 8
+ssize_t hold_mem_read(const struct trapped *t, void *buf, size_t len, uint64_t addr);
+/* Answers: 0 lets the call go on, -errno fails it (a call no longer held: nothing happens). */
 void hold_respond(struct hold *h, const struct trapped *t, int r);
 
 /* exec.c */
@@ -156,15 +203,14 @@ const struct misc_entry *hold_misc_match(const struct hold *h, const unsigned ch
 /* resolve.c: what the call names, opened O_RDONLY as the agent reaches it; fd or -errno. */
 int hold_open_as_agent(const struct trapped *t, int dirfd, const char *path, int flags);
 /* Opens the task's view into t (proc, root). Returns 0 or -errno. */
-int hold_view_open(const struct hold *h, struct trapped *t);
+int hold_view_open(struct hold *h, struct trapped *t);
 void hold_view_close(struct trapped *t);
 
 /* ident.c: identities, pinning and hashing (the bounds are described there). */
 /* The identity of the open file fd, which f takes (no path). Returns 0 or -errno. */
-int hold_stat_file(int fd, struct exec_file *f);
+int hold_stat_file(struct hold *h, int fd, struct exec_file *f);
 /* The same with f->path as the agent sees it. */
-int hold_identify_file(const struct hold *h, const struct trapped *t, int fd,
-		       struct exec_file *f);
+int hold_identify_file(struct hold *h, const struct trapped *t, int fd, struct exec_file *f);
 /* Sorts the sizes of the content identities, once they are all known. */
 void hold_sizes_sort(struct hold *h);
 /* f->sha from the caches, or hashed now on this thread. Returns 0 or -errno. */

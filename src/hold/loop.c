@@ -6,9 +6,11 @@
  * file that must be hashed goes to a hashing thread: ident.c) and never
  * wait for the jury (a worker asks it: review.c), so they take tens of
  * microseconds; but one can still block (the agent's memory swapped out,
- * a path on a hung network filesystem). So HOLD_THREADS - 1 others wake
- * every HOLD_STUCK_MS, and when the receiver has spent longer than that on
- * one call, one of them becomes the receiver in its place; the slow one
+ * a path on a hung network filesystem). So one of the HOLD_THREADS - 1
+ * others, the watcher, wakes every HOLD_STUCK_MS, and when the receiver
+ * has spent longer than that on one call, it becomes the receiver in its
+ * place and another waiting thread becomes the watcher (the rest sleep
+ * until then: one timed wake-up, not one per thread); the slow one
  * becomes a waiting thread when it is done. A call therefore waits at most
  * HOLD_STUCK_MS (plus a wake-up) for each call before it that blocks, up
  * to HOLD_THREADS - 1 of them at once, and otherwise only for the
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,14 +38,47 @@ bool hold_still_valid(const struct trapped *t)
 	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/*
+ * One process_vm_readv() instead of opening, reading and closing
+ * /proc/PID/mem: a piece per page, so that the kernel stops at the first
+ * page that cannot be read and returns what came before it. It reads as
+ * the agent's own system call would (no FOLL_FORCE): a page the agent
+ * made unreadable fails here as it would fail execve's own copy.
+ */
+ssize_t hold_mem_read(const struct trapped *t, void *buf, size_t len, uint64_t addr)
+{
+	struct iovec local = { buf, len }, remote[HOLD_MEM_PAGES];
+	unsigned long n = 0;
+	ssize_t got;
+
+	for (uint64_t at = addr, end = addr + len; at < end; n++) {
+		uint64_t next = (at | 4095) + 1;
+
+		if (n == HOLD_MEM_PAGES || next < at)
+			return -EINVAL; /* longer than this reader reads, or wraps */
+		remote[n] = (struct iovec){ (void *)(uintptr_t)at, (next < end ? next : end) - at };
+		at = next;
+	}
+	got = process_vm_readv(t->pid, &local, 1, remote, n, 0);
+	return got < 0 ? -errno : got;
+}
+
+/*
+ * No validity check before the answer: SEND looks the id up under the
+ * filter's lock and fails with ENOENT when the call is gone (its task
+ * killed, or a signal made it restart with a new id), so a CONTINUE can
+ * only reach the very call that was decided; a check just before it
+ * would race with the same events and add nothing. The check that
+ * matters is the one made after the agent's memory is read (exec.c).
+ */
 void hold_respond(struct hold *h, const struct trapped *t, int r)
 {
 	struct seccomp_notif_resp resp = { .id = t->id };
 
-	if (r == 0 && hold_still_valid(t))
+	if (r == 0)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else
-		resp.error = r ? r : -EPERM; /* fail closed */
+		resp.error = r < 0 ? r : -EPERM; /* fail closed: anything but 0 refuses the call */
 	/* the task may have died meanwhile: ENOENT is expected then */
 	ioctl(h->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
@@ -50,20 +86,17 @@ void hold_respond(struct hold *h, const struct trapped *t, int r)
 static void answer(struct hold *h, const struct seccomp_notif *req)
 {
 	struct trapped t = { .pid = req->pid, .id = req->id, .listener = h->listener,
-			     .mem = -1, .proc = -1, .root = -1 };
+			     .proc = -1, .root = -1 };
 	int nr = req->data.nr, r = -EPERM; /* fail closed: what is not judged allowed fails */
 
-	if (hold_view_open(h, &t) == 0)
-		t.mem = openat(t.proc, "mem", O_RDONLY | O_CLOEXEC);
-	/* valid after the open: the pid was not recycled before we held its memory */
-	if (t.mem >= 0 && hold_still_valid(&t)) {
+	/* the deciders check the call is still valid once they have read its
+	 * memory: the view opened here is then the trapped task's too */
+	if (hold_view_open(h, &t) == 0) {
 		if (nr == __NR_execve || nr == __NR_execveat)
 			r = hold_decide_exec(h, &t, &req->data);
 		else if (nr == __NR_connect)
 			r = hold_decide_connect(h, &t, &req->data);
 	}
-	if (t.mem >= 0)
-		close(t.mem);
 	hold_view_close(&t);
 	if (r != HOLD_HELD)
 		hold_respond(h, &t, r);
@@ -117,7 +150,17 @@ static bool become_receiver(struct hold *h, int me)
 		if (h->receiver < 0 || (h->busy && ms_since(&h->busy_since) >= HOLD_STUCK_MS)) {
 			h->receiver = me; /* none, or stuck on one call: take its place */
 			h->busy = false;
+			if (h->watcher == me) { /* a sleeping thread watches in its place */
+				h->watcher = -1;
+				pthread_cond_broadcast(&h->role_cond);
+			}
 			break;
+		}
+		if (h->watcher < 0)
+			h->watcher = me;
+		if (h->watcher != me) { /* until the watcher becomes the receiver */
+			pthread_cond_wait(&h->role_cond, &h->role_lock);
+			continue;
 		}
 		/* when the receiver is deciding: until it has for HOLD_STUCK_MS */
 		if (h->busy)

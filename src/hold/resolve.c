@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "hold/internal.h"
@@ -47,14 +48,21 @@ struct walk {
 	int which;
 };
 
-/* Opens /proc/TID/what (our /proc: the notification's pid is in our namespace). */
+/*
+ * Opens /proc/TID/what (our /proc: the notification's pid is in our
+ * namespace), from the hold's /proc when it has one: no walk from "/".
+ * What it opens is the trapped task's only when the call is checked
+ * valid after it (exec.c) or, after that check, as long as the call
+ * lives: a pid is not reused while its task is held.
+ */
 static int proc_open(const struct trapped *t, const char *what, int flags)
 {
 	char p[64];
 	int fd;
 
 	if (t->proc >= 0) {
-		fd = openat(t->proc, what, flags | O_CLOEXEC);
+		snprintf(p, sizeof(p), "%d/%s", t->pid, what);
+		fd = openat(t->proc, p, flags | O_CLOEXEC);
 	} else {
 		snprintf(p, sizeof(p), "/proc/%d/%s", t->pid, what);
 		fd = open(p, flags | O_CLOEXEC);
@@ -62,31 +70,99 @@ static int proc_open(const struct trapped *t, const char *what, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int hold_view_open(const struct hold *h, struct trapped *t)
-{
-	char p[64];
-	struct stat a, b;
+/* A root's mount (unique id), device and inode (internal.h, struct root_entry). */
+struct root_key {
+	uint64_t mnt, dev, ino;
+};
 
-	snprintf(p, sizeof(p), "/proc/%d", t->pid);
-	t->proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	t->root = t->proc < 0 ? -1 : proc_open(t, "root", O_PATH | O_DIRECTORY);
-	if (t->root < 0)
-		return t->proc < 0 ? -errno : t->root;
+/* The key of the directory at dirfd/path; false when the kernel gives no unique mount id. */
+static bool root_key_of(int dirfd, const char *path, int flags, struct root_key *k)
+{
+	const unsigned int need = STATX_INO | STATX_MNT_ID_UNIQUE;
+	struct statx sx;
+
+	if (statx(dirfd, path, flags, need, &sx) < 0 || (sx.stx_mask & need) != need)
+		return false;
+	*k = (struct root_key){ sx.stx_mnt_id, makedev(sx.stx_dev_major, sx.stx_dev_minor),
+				sx.stx_ino };
+	return true;
+}
+
+/* The kept root of key k, or -1; under h->lock. */
+static int root_find(const struct hold *h, const struct root_key *k)
+{
+	for (int i = 0; i < h->nroots; i++)
+		if (h->roots[i].mnt == k->mnt && h->roots[i].dev == k->dev &&
+		    h->roots[i].ino == k->ino)
+			return h->roots[i].fd;
+	return -1;
+}
+
+/* Keeps fd as the root of key k when it is that root and a slot is free; true when kept. */
+static bool root_keep(struct hold *h, const struct root_key *k, int fd)
+{
+	struct root_key got;
+	bool kept = false;
+
+	/* the task's root may have changed between the statx and the open (another
+	 * thread's chroot): only the very root of k is kept under k */
+	if (!root_key_of(fd, "", AT_EMPTY_PATH, &got) || got.mnt != k->mnt || got.dev != k->dev ||
+	    got.ino != k->ino)
+		return false;
+	pthread_mutex_lock(&h->lock);
+	if (h->nroots < ROOT_CACHE && root_find(h, k) < 0) {
+		h->roots[h->nroots++] = (struct root_entry){ k->mnt, k->dev, k->ino, fd };
+		kept = true;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return kept;
+}
+
+int hold_view_open(struct hold *h, struct trapped *t)
+{
+	struct root_key k;
+	bool keyed;
+	char p[64];
+	struct stat a;
+
+	t->proc = h->proc;
+	/* a root seen before (the same mount and directory) is not opened again */
+	snprintf(p, sizeof(p), "%d/root", t->pid);
+	keyed = t->proc >= 0 && root_key_of(t->proc, p, 0, &k);
+	t->root = -1;
+	if (keyed) {
+		pthread_mutex_lock(&h->lock);
+		t->root = root_find(h, &k);
+		pthread_mutex_unlock(&h->lock);
+	}
+	t->root_kept = t->root >= 0;
+	if (!t->root_kept) {
+		t->root = proc_open(t, "root", O_PATH | O_DIRECTORY);
+		if (t->root < 0)
+			return t->root;
+		t->root_kept = keyed && root_keep(h, &k, t->root);
+	}
 	/* /proc/PID belongs to the task's euid, or to root when it is not
-	 * dumpable: then it counts as root (the careful side) */
-	t->unprivileged = fstat(t->proc, &a) == 0 && a.st_uid != 0;
-	t->root_ours = h->root >= 0 && fstat(t->root, &a) == 0 && fstat(h->root, &b) == 0 &&
-		       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	 * dumpable: then it counts as root (the careful side, also when unknown) */
+	snprintf(p, sizeof(p), t->proc >= 0 ? "%d" : "/proc/%d", t->pid);
+	t->unprivileged = fstatat(t->proc >= 0 ? t->proc : AT_FDCWD, p, &a, 0) == 0 &&
+			  a.st_uid != 0;
+	/* a kept root is the one of k */
+	if (t->root_kept)
+		t->root_ours = h->root_known && k.dev == h->root_dev && k.ino == h->root_ino;
+	else
+		t->root_ours = h->root_known && fstat(t->root, &a) == 0 &&
+			       a.st_dev == h->root_dev && a.st_ino == h->root_ino;
 	return 0;
 }
 
 void hold_view_close(struct trapped *t)
 {
-	if (t->root >= 0)
+	if (t->root >= 0 && !t->root_kept)
 		close(t->root);
-	if (t->proc >= 0)
-		close(t->proc);
-	t->root = t->proc = -1;
+	t->root = -1;
+	t->root_kept = false;
+	t->proc = -1; /* the hold's: not closed here */
 }
 
 static bool on_proc(int fd, bool root_only)

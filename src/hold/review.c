@@ -200,7 +200,7 @@ int hold_review_exec(struct hold *h, const struct trapped *t, struct exec_call *
 	}
 	*w = (struct held){ .h = h, .t = *t, .exec = true, .c = *c };
 	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
-	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
+	w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(link, sizeof(link), "/proc/%d/cwd", t->pid);
 	n = readlink(link, w->cwd, sizeof(w->cwd) - 1);
 	w->cwd[n > 0 ? n : 0] = 0;
@@ -223,7 +223,7 @@ int hold_review_connect(struct hold *h, const struct trapped *t,
 		return -EPERM;
 	*w = (struct held){ .h = h, .t = *t, .tgid = k->tgid, .k = *k };
 	policy_rule_name(rule ? &rule->loc : NULL, w->rule, sizeof(w->rule));
-	w->t.mem = w->t.proc = w->t.root = -1; /* closed when the call was handed on */
+	w->t.proc = w->t.root = -1; /* closed when the call was handed on */
 	snprintf(w->target, sizeof(w->target), "%s", text);
 	snprintf(w->host, sizeof(w->host), "%s", host ?: "");
 	e = start(w);

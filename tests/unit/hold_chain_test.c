@@ -38,7 +38,7 @@ static void put(const char *name, const char *text, mode_t mode)
 /* The chain of dir/name run with argv (NULL-terminated); returns hold_chain()'s result. */
 static int chain(struct hold *h, const char *name, char **argv, struct exec_call *c)
 {
-	struct trapped t = { .pid = getpid(), .mem = -1, .proc = -1, .root = -1 };
+	struct trapped t = { .pid = getpid(), .proc = -1, .root = -1 };
 	char path[256];
 	int fd;
 
@@ -167,8 +167,9 @@ int main(void)
 	struct exec_call c;
 
 	snprintf(dir, sizeof(dir), "/tmp/sevorix-chain.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!h || !mkdtemp(dir))
 		return 1;
+	h->proc = h->self_fds = -1; /* a hold not started has no /proc descriptors */
 	scripts(h);
 	depth(h);
 	misc(h);
