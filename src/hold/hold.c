@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <pthread.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -83,33 +84,60 @@ static int add_identity(struct identity **arr, size_t *n, const struct identity 
 	return 0;
 }
 
-/* The dynamic loaders of this system, by every name they are known under. */
+/* A dynamic loader at path (when it is a file): its identity, under that name. */
+static int add_loader(struct hold *h, const char *path)
+{
+	struct identity id = { .rule = NULL };
+	int r;
+
+	if (identify(h, path, &id) < 0)
+		return 0;
+	id.path = strdup(path);
+	id.canon = realpath(path, NULL);
+	r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
+	if (!r && h->deny_loader)
+		r = add_size(h, id.size);
+	if (r) {
+		free(id.path);
+		free(id.canon);
+	}
+	return r;
+}
+
+/* /lib is /usr/lib (a merged /usr, as Debian 12 has): /usr's names need no search of their own. */
+static bool usr_merged(void)
+{
+	struct stat a, b;
+
+	return stat("/lib", &a) == 0 && stat("/usr/lib", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/*
+ * The dynamic loaders of this system, by every name they are known under.
+ * With a merged /usr, each found under /lib... is also known as /usr/lib...,
+ * and listing every directory of /usr/lib a second time (some 250) would
+ * find nothing more.
+ */
 static int find_loaders(struct hold *h)
 {
 	static const char *const pats[] = { "/lib*/ld-linux*.so*", "/lib/*/ld-linux*.so*",
 					    "/usr/lib*/ld-linux*.so*", "/usr/lib/*/ld-linux*.so*",
 					    "/lib*/ld-musl*.so*", "/usr/lib*/ld-musl*.so*" };
+	bool merged = usr_merged();
+	char usr[PATH_MAX];
 	int r = 0;
 
 	for (size_t i = 0; i < sizeof(pats) / sizeof(*pats) && !r; i++) {
 		glob_t g;
 
-		if (glob(pats[i], 0, NULL, &g) != 0)
+		if ((merged && !strncmp(pats[i], "/usr/", 5)) || glob(pats[i], 0, NULL, &g) != 0)
 			continue;
 		for (size_t j = 0; j < g.gl_pathc && !r; j++) {
-			struct identity id = { .rule = NULL };
-
-			if (identify(h, g.gl_pathv[j], &id) == 0) {
-				id.path = strdup(g.gl_pathv[j]);
-				id.canon = realpath(g.gl_pathv[j], NULL);
-				r = id.path ? add_identity(&h->loaders, &h->nloaders, &id) : -ENOMEM;
-				if (!r && h->deny_loader)
-					r = add_size(h, id.size);
-				if (r) {
-					free(id.path);
-					free(id.canon);
-				}
-			}
+			r = add_loader(h, g.gl_pathv[j]);
+			if (!r && merged &&
+			    snprintf(usr, sizeof(usr), "/usr%s", g.gl_pathv[j]) < (int)sizeof(usr))
+				r = add_loader(h, usr);
 		}
 		globfree(&g);
 	}
