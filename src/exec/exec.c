@@ -128,7 +128,8 @@ int exec_begin(const struct netlayer *nl, struct execlayer **ret, char *err, siz
 		return -ENOMEM;
 	x->maps = make_maps(nl);
 	x->skel = x->maps ? open_skel() : NULL;
-	r = x->skel ? bpfobj_share_maps(x->skel->obj, x->maps->obj) : -errno;
+	/* fail closed: a failure that left errno 0 is a failure still */
+	r = x->skel ? bpfobj_share_maps(x->skel->obj, x->maps->obj) : -(errno ?: EINVAL);
 	r = r ?: bpfobj_load_start(&x->load, x->skel->obj);
 	if (r) {
 		snprintf(err, errlen, "cannot load the exec checks: %s", strerror(-r));

@@ -185,7 +185,8 @@ int netlayer_begin(const struct policy *p, struct netlayer **ret, char *err, siz
 		return -ENOMEM;
 	nl->maps = make_maps(p);
 	nl->net = nl->maps ? open_net(p, nl->maps) : NULL;
-	r = nl->net ? bpfobj_load_start(&nl->inet_load, nl->net->obj) : -errno;
+	/* fail closed: a failure that left errno 0 is a failure still */
+	r = nl->net ? bpfobj_load_start(&nl->inet_load, nl->net->obj) : -(errno ?: EINVAL);
 	/* without the UNIX hooks (before 6.7) UNIX rules are not enforced here */
 	nl->unix_ = r ? NULL : open_unix(nl->maps);
 	if (nl->unix_ && bpfobj_load_start(&nl->unix_load, nl->unix_->obj) < 0) {

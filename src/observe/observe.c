@@ -179,7 +179,7 @@ int observe_begin(const struct netlayer *nl, const struct execlayer *x, bool lea
 		return -ENOMEM;
 	o->skel = open_skel();
 	if (!o->skel) {
-		r = -errno;
+		r = -(errno ?: EINVAL); /* a failure that left errno 0 is a failure still */
 		free(o);
 		return r;
 	}
