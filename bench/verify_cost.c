@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench.h"
+#include "net/net.h"
 #include "observe/observe.h"
 #include "util/bpfobj.h"
 #include "exec.skel.h"
@@ -48,9 +49,6 @@
 #define STATS \
 	"processed %ld insns (limit %*d) max_states_per_insn %*d total_states %ld peak_states %ld"
 
-/* As src/net/net.c: not in the uapi headers of libbpf 1.1 / Linux 6.1. */
-#define SX_ATTACH_CGROUP_UNIX_CONNECT 49
-#define SX_ATTACH_CGROUP_UNIX_SENDMSG 50
 
 struct prog_cost {
 	char name[64];
@@ -113,14 +111,10 @@ static struct bpf_object *open_obj(const char *name, void **skel)
 		elf = unix_bpf__elf_bytes(&size);
 		core_btf(&o, name, elf, size);
 		s = unix_bpf__open_opts(&o);
-
 		*skel = s;
 		if (!s)
 			return NULL;
-		bpf_program__set_expected_attach_type(s->progs.sevorix_connect_unix,
-						      SX_ATTACH_CGROUP_UNIX_CONNECT);
-		bpf_program__set_expected_attach_type(s->progs.sevorix_sendmsg_unix,
-						      SX_ATTACH_CGROUP_UNIX_SENDMSG);
+		netlayer_unix_attach_types(s->obj);
 		return s->obj;
 	}
 	if (!strcmp(name, "exec")) {
@@ -129,7 +123,6 @@ static struct bpf_object *open_obj(const char *name, void **skel)
 		elf = exec_bpf__elf_bytes(&size);
 		core_btf(&o, name, elf, size);
 		s = exec_bpf__open_opts(&o);
-
 		*skel = s;
 		return s ? s->obj : NULL;
 	}
@@ -139,7 +132,6 @@ static struct bpf_object *open_obj(const char *name, void **skel)
 		elf = observe_bpf__elf_bytes(&size);
 		core_btf(&o, name, elf, size);
 		s = observe_bpf__open_opts(&o);
-
 		*skel = s;
 		if (!s)
 			return NULL;

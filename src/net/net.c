@@ -90,6 +90,16 @@ int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj)
 	return r;
 }
 
+void netlayer_unix_attach_types(struct bpf_object *obj)
+{
+	bpf_program__set_expected_attach_type(
+		bpf_object__find_program_by_name(obj, "sevorix_connect_unix"),
+		SX_ATTACH_CGROUP_UNIX_CONNECT);
+	bpf_program__set_expected_attach_type(
+		bpf_object__find_program_by_name(obj, "sevorix_sendmsg_unix"),
+		SX_ATTACH_CGROUP_UNIX_SENDMSG);
+}
+
 /* The UNIX programs, opened on the maps of m (not loaded). NULL with errno. */
 static struct unix_bpf *open_unix(const struct net_bpf *m)
 {
@@ -104,10 +114,7 @@ static struct unix_bpf *open_unix(const struct net_bpf *m)
 	u = unix_bpf__open_opts(&o);
 	if (!u)
 		return NULL;
-	bpf_program__set_expected_attach_type(u->progs.sevorix_connect_unix,
-					      SX_ATTACH_CGROUP_UNIX_CONNECT);
-	bpf_program__set_expected_attach_type(u->progs.sevorix_sendmsg_unix,
-					      SX_ATTACH_CGROUP_UNIX_SENDMSG);
+	netlayer_unix_attach_types(u->obj);
 	r = bpfobj_share_maps(u->obj, m->obj);
 	if (r) {
 		unix_bpf__destroy(u);
@@ -324,10 +331,8 @@ void netlayer_close(struct netlayer *nl, const char *pin_dir)
 	if (!nl)
 		return;
 	/* a load still running uses the objects: it ends before they go */
-	if (nl->inet_load.started)
-		bpfobj_load_wait(&nl->inet_load);
-	if (nl->unix_load.started)
-		bpfobj_load_wait(&nl->unix_load);
+	bpfobj_load_wait(&nl->inet_load);
+	bpfobj_load_wait(&nl->unix_load);
 	bpfobj_links_close(nl->links, nl->nlinks, pin_dir != NULL);
 	unix_bpf__destroy(nl->unix_);
 	net_bpf__destroy(nl->net);

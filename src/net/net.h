@@ -47,6 +47,12 @@ int netlayer_attach(struct netlayer *nl, int cgroup_fd, const char *pin_dir);
  */
 struct bpf_object;
 int netlayer_share_maps(const struct netlayer *nl, struct bpf_object *obj);
+/*
+ * Sets the attach types of the UNIX programs of obj (bpf/unix.bpf.c,
+ * opened, not loaded): libbpf 1.1 knows neither section name. The loader
+ * calls it, and so do the tools and tests that open that object themselves.
+ */
+void netlayer_unix_attach_types(struct bpf_object *obj);
 /* Removes the pins and detaches. Accepts NULL. */
 void netlayer_close(struct netlayer *nl, const char *pin_dir);
 

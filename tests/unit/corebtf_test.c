@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "../lib/tap.h"
+#include "net/net.h"
 #include "observe/observe.h"
 #include "sevorix/abi.h"
 #include "util/corebtf.h"
@@ -30,10 +31,6 @@
 #include "unix.skel.h"
 
 #define BPFTOOL "/usr/sbin/bpftool"
-
-/* libbpf 1.1 knows neither attach type (net/net.c) */
-#define ATTACH_UNIX_CONNECT 49
-#define ATTACH_UNIX_SENDMSG 50
 
 struct obj {
 	void *skel;
@@ -63,12 +60,8 @@ static int load(const char *name, const char *btf, struct obj *ob)
 
 		ob->skel = s;
 		ob->o = s ? s->obj : NULL;
-		if (s) {
-			bpf_program__set_expected_attach_type(s->progs.sevorix_connect_unix,
-							      ATTACH_UNIX_CONNECT);
-			bpf_program__set_expected_attach_type(s->progs.sevorix_sendmsg_unix,
-							      ATTACH_UNIX_SENDMSG);
-		}
+		if (s)
+			netlayer_unix_attach_types(s->obj);
 	}
 	return ob->o ? bpf_object__load(ob->o) : -errno;
 }
