@@ -213,8 +213,7 @@ void exec_close(struct execlayer *x, const char *pin_dir)
 	if (!x)
 		return;
 	/* a load still running uses the object: it ends before the object goes */
-	if (x->load.started)
-		bpfobj_load_wait(&x->load);
+	bpfobj_load_wait(&x->load);
 	bpfobj_links_close(x->links, x->nlinks, pin_dir != NULL);
 	exec_bpf__destroy(x->skel);
 	exec_bpf__destroy(x->maps);

@@ -153,7 +153,6 @@ static struct observe_bpf *open_skel(void)
 
 	bpfobj_core_btf(&o, "observe", elf, size, btf, sizeof(btf));
 	s = observe_bpf__open_opts(&o);
-
 	if (s)
 		observe_fill_shapes(s->rodata->sx_obs_shapes, SX_OBS_NR_MAX);
 	return s;
@@ -231,8 +230,7 @@ void observe_stop(struct observer *o)
 	if (!o)
 		return;
 	/* a load still running uses the object: it ends before the object goes */
-	if (o->load.started)
-		bpfobj_load_wait(&o->load);
+	bpfobj_load_wait(&o->load);
 	observe_bpf__destroy(o->skel);
 	free(o);
 }

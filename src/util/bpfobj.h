@@ -50,7 +50,8 @@ int bpfobj_load_maps(struct bpf_object *obj);
 int bpfobj_load_start(struct bpfobj_loader *l, struct bpf_object *obj);
 /*
  * Waits for the load; returns its result, 0 or -errno (-ECHILD for a
- * loader never started). Again after that: the same result at once.
+ * loader never started: zeroed, or its start failed). Again after that:
+ * the same result at once, so closing a layer may always call it.
  */
 int bpfobj_load_wait(struct bpfobj_loader *l);
 
